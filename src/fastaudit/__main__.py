@@ -1,0 +1,3 @@
+from fastaudit.cli import main
+
+raise SystemExit(main())

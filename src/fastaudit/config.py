@@ -1,0 +1,192 @@
+"""``[tool.fastaudit]`` in the audited project's pyproject.toml.
+
+Every problem with the configuration becomes a warning a person can act on; a broken
+pyproject.toml never stops an audit, it just means the defaults apply.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastaudit.engine.source import DEFAULT_MAX_BYTES
+from fastaudit.model import Severity
+from fastaudit.rules import FAMILIES, all_rules
+
+KNOWN_KEYS = {
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "severity",
+    "max-file-size",
+    "matrix",
+}
+
+
+@dataclass(slots=True)
+class Config:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_BYTES
+    matrix: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    source: str = ""  # where the settings came from, for messages
+
+    def enabled_rules(self) -> list[str]:
+        """Ids of the rules that run, after select / extend-select / ignore."""
+        rules = all_rules()
+        chosen = {
+            rule_id
+            for rule_id, rule in rules.items()
+            if any(_matches(sel, rule_id) for sel in self.select)
+            and (rule.default_enabled or any(sel == rule_id for sel in self.select))
+        }
+        chosen |= {r for r in rules if any(_matches(sel, r) for sel in self.extend_select)}
+        chosen -= {r for r in rules if any(_matches(sel, r) for sel in self.ignore)}
+        # Scan problems (unreadable files) are always worth knowing about unless
+        # explicitly ignored.
+        chosen |= {r for r in rules if r.startswith("SCN") and not _ignored(r, self.ignore)}
+        return sorted(chosen)
+
+    def ignored_for(self, path: str) -> set[str]:
+        """Rule ids (or prefixes) per-file-ignores turns off for a relative path."""
+        ignored: set[str] = set()
+        for pattern, ids in self.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, pattern.rstrip("/") + "/*"):
+                ignored.update(ids)
+        return ignored
+
+
+def _ignored(rule_id: str, ignore: list[str]) -> bool:
+    return any(_matches(sel, rule_id) for sel in ignore)
+
+
+def _matches(selector: str, rule_id: str) -> bool:
+    selector = selector.upper()
+    return selector == "ALL" or rule_id.startswith(selector)
+
+
+def is_known_selector(selector: str) -> bool:
+    selector = selector.upper()
+    if selector == "ALL":
+        return True
+    return any(rule_id.startswith(selector) for rule_id in all_rules()) or selector in FAMILIES
+
+
+def load_config(root: Path) -> Config:
+    config = Config()
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return config
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        config.warnings.append(f"pyproject.toml: cannot read it ({exc}); using default settings")
+        return config
+    except tomllib.TOMLDecodeError as exc:
+        config.warnings.append(f"pyproject.toml is not valid TOML ({exc}); using default settings")
+        return config
+    table = data.get("tool", {}).get("fastaudit")
+    if table is None:
+        return config
+    config.source = "pyproject.toml [tool.fastaudit]"
+    if not isinstance(table, dict):
+        config.warnings.append("[tool.fastaudit] must be a table; ignoring it")
+        return config
+    apply_table(config, table, "[tool.fastaudit]")
+    return config
+
+
+def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
+    for key in table:
+        if key not in KNOWN_KEYS:
+            config.warnings.append(f"{where}: unknown setting `{key}` (ignored)")
+
+    def id_list(key: str) -> list[str] | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            config.warnings.append(f"{where}: `{key}` must be a list of rule ids; ignoring it")
+            return None
+        for selector in value:
+            if not is_known_selector(selector):
+                config.warnings.append(f"{where}: `{key}` names unknown rule `{selector}`")
+        return [v.upper() for v in value]
+
+    if (select := id_list("select")) is not None:
+        config.select = select
+    if (extend := id_list("extend-select")) is not None:
+        config.extend_select = extend
+    if (ignore := id_list("ignore")) is not None:
+        config.ignore = ignore
+    for key in ("exclude", "extend-exclude"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            config.exclude.extend(value)
+        else:
+            config.warnings.append(f"{where}: `{key}` must be a list of paths or patterns")
+    per_file = table.get("per-file-ignores")
+    if per_file is not None:
+        if isinstance(per_file, dict):
+            for pattern, ids in per_file.items():
+                if isinstance(ids, list) and all(isinstance(i, str) for i in ids):
+                    for selector in ids:
+                        if not is_known_selector(selector):
+                            config.warnings.append(
+                                f"{where}: per-file-ignores `{pattern}` names unknown rule "
+                                f"`{selector}`"
+                            )
+                    config.per_file_ignores[pattern] = [i.upper() for i in ids]
+                else:
+                    config.warnings.append(
+                        f"{where}: per-file-ignores `{pattern}` must be a list of rule ids"
+                    )
+        else:
+            config.warnings.append(f"{where}: `per-file-ignores` must be a table")
+    severity = table.get("severity")
+    if severity is not None:
+        if isinstance(severity, dict):
+            for rule_id, level in severity.items():
+                if not is_known_selector(rule_id):
+                    config.warnings.append(f"{where}: `severity` names unknown rule `{rule_id}`")
+                    continue
+                try:
+                    config.severity[rule_id.upper()] = Severity(str(level).lower())
+                except ValueError:
+                    config.warnings.append(
+                        f"{where}: severity of {rule_id} must be error, warning or info, "
+                        f"not {level!r}"
+                    )
+        else:
+            config.warnings.append(f"{where}: `severity` must be a table of rule id = level")
+    size = table.get("max-file-size")
+    if size is not None:
+        if isinstance(size, int) and size > 0:
+            config.max_file_size = size
+        else:
+            config.warnings.append(f"{where}: `max-file-size` must be a positive number of bytes")
+    matrix = table.get("matrix")
+    if isinstance(matrix, dict):
+        config.matrix = matrix
+
+
+def severity_for(config: Config, rule_id: str, default: Severity) -> Severity:
+    """Most specific override wins: ``ASY101`` over ``ASY1`` over ``ASY``."""
+    best: tuple[int, Severity] | None = None
+    for selector, level in config.severity.items():
+        if rule_id.startswith(selector) and (best is None or len(selector) > best[0]):
+            best = (len(selector), level)
+    return best[1] if best else default

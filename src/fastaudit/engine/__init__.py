@@ -1,0 +1,1 @@
+"""The scan: discovery results in, findings out. Never imports textual."""

@@ -1,0 +1,471 @@
+"""One pass over one file: the walker, scopes, and what rules see of them.
+
+The walker visits every node once, iteratively (deep expressions never hit Python's
+recursion limit), and calls only the rule methods registered for that node type.
+Rules never walk the tree themselves; what they need of the surroundings (the enclosing
+function, what a name refers to, the parent node) is kept here.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.names import (
+    BUILTIN_NAMES,
+    Scope,
+    annotation_value,
+    assigned_names,
+    bind_import,
+    canonical,
+    collect_module_bindings,
+    value_of,
+)
+from fastaudit.engine.source import SourceText
+from fastaudit.model import Edit, Finding, Fix, Safety, Span
+
+if TYPE_CHECKING:
+    from fastaudit.rules.base import Rule
+
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route"}
+)
+APP_TYPES = frozenset({"fastapi.FastAPI()", "fastapi.APIRouter()"})
+
+
+@dataclass(slots=True)
+class Deferred:
+    """A finding that holds only if a project-wide fact is true.
+
+    ``kind`` names the fact (``"pydantic-model"``) and ``subject`` the qualified name it
+    is about. The engine settles these after every file has been seen, so rules can ask
+    "is this class a Pydantic model?" even when the class lives in another file.
+    """
+
+    kind: str
+    subject: str
+    finding: Finding
+
+
+@dataclass(slots=True)
+class FunctionInfo:
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    is_async: bool
+    name: str
+    route: ast.Call | None = None  # the route decorator call, when this is an endpoint
+    class_name: str | None = None
+
+    @property
+    def is_route(self) -> bool:
+        return self.route is not None
+
+    @property
+    def kind(self) -> str:
+        return "async def" if self.is_async else "def"
+
+
+@dataclass(slots=True)
+class ClassInfo:
+    name: str
+    qualname: str
+    bases: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+_Handler = Callable[[ast.AST, "FileContext"], None]
+
+
+class FileContext:
+    """Everything a rule can ask about the file being scanned."""
+
+    def __init__(
+        self,
+        path: str,
+        source: SourceText,
+        tree: ast.Module,
+        module: str = "",
+        is_package: bool = False,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.module = module
+        self.is_package = is_package
+        self.findings: list[Finding] = []
+        self.deferred: list[Deferred] = []
+        self.classes: list[ClassInfo] = []
+        self.parent: ast.AST | None = None
+        self._scopes: list[Scope] = [Scope("module", tree, module)]
+        self._functions: list[FunctionInfo | None] = []
+        self._class_stack: list[str] = []
+        self._rule: Rule | None = None
+        collect_module_bindings(tree, self._scopes[0], module, is_package, self.resolve)
+
+    # ----------------------------------------------------------------- names
+    def lookup(self, name: str) -> tuple[bool, str | None]:
+        """(found, value) for a bare name, following Python's scoping rules."""
+        scopes = self._scopes
+        innermost = len(scopes) - 1
+        for index in range(innermost, -1, -1):
+            scope = scopes[index]
+            # Class bodies are not visible from the functions defined inside them.
+            if scope.kind == "class" and index != innermost:
+                continue
+            if name in scope.bindings:
+                return True, scope.bindings[name]
+        return False, None
+
+    def resolve(self, node: ast.AST | None) -> str | None:
+        """The qualified name an expression refers to, or None when unknown.
+
+        ``rq.get`` -> ``"requests.get"`` after ``import requests as rq``; ``open`` ->
+        ``"builtins.open"`` unless something in scope shadows it.
+        """
+        if isinstance(node, ast.Name):
+            found, value = self.lookup(node.id)
+            if found:
+                return value
+            return f"builtins.{node.id}" if node.id in BUILTIN_NAMES else None
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            return canonical(f"{base}.{node.attr}") if base else None
+        if isinstance(node, ast.Call):
+            callee = self.resolve(node.func)
+            return f"{callee}()" if callee else None
+        if isinstance(node, ast.Await):
+            return self.resolve(node.value)
+        return None
+
+    def bind(self, name: str, value: str | None) -> None:
+        self._scopes[-1].bindings[name] = value
+
+    # --------------------------------------------------------------- context
+    @property
+    def function(self) -> FunctionInfo | None:
+        """The innermost enclosing ``def``, ``async def`` or lambda, if any."""
+        return self._functions[-1] if self._functions else None
+
+    @property
+    def in_async_body(self) -> bool:
+        """True directly inside an ``async def`` body (not in a nested def or lambda)."""
+        function = self.function
+        return function is not None and function.is_async
+
+    @property
+    def class_name(self) -> str | None:
+        return self._class_stack[-1] if self._class_stack else None
+
+    def route_decorator(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
+        """The ``@app.get(...)``/``@router.post(...)`` decorator of an endpoint, if any."""
+        for decorator in node.decorator_list:
+            if (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in ROUTE_METHODS
+                and self.is_app_or_router(decorator.func.value)
+            ):
+                return decorator
+        return None
+
+    def is_app_or_router(self, node: ast.expr) -> bool:
+        value = self.resolve(node)
+        if value in APP_TYPES:
+            return True
+        # A router imported from another module of the project: trust its name.
+        if isinstance(node, ast.Name):
+            name = node.id.lower()
+            if value is None or not value.endswith("()"):
+                return name in ("app", "router", "api") or name.endswith("router")
+        return False
+
+    # ------------------------------------------------------------- reporting
+    def span(self, node: ast.AST, end: ast.AST | None = None) -> Span:
+        source = self.source
+        line = node.lineno  # type: ignore[attr-defined]
+        last = end or node
+        end_line = getattr(last, "end_lineno", None) or line
+        end_col = getattr(last, "end_col_offset", None)
+        if end_col is None:
+            end_col = node.col_offset  # type: ignore[attr-defined]
+        return Span(
+            line,
+            source.char_column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
+            end_line,
+            source.char_column(end_line, end_col) + 1,
+        )
+
+    def report(
+        self,
+        node: ast.AST,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        end: ast.AST | None = None,
+        when: tuple[str, str] | None = None,
+    ) -> None:
+        rule = self._rule
+        assert rule is not None, "report() is only valid while a rule is running"
+        finding = Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            path=self.path,
+            span=self.span(node, end),
+            message=message,
+            fix=fix,
+            family=rule.family,
+            title=rule.title,
+        )
+        if when is not None:
+            self.deferred.append(Deferred(when[0], when[1], finding))
+        else:
+            self.findings.append(finding)
+
+    # --------------------------------------------------------- building fixes
+    def text(self, node: ast.AST) -> str:
+        start, end = self.offsets(node)
+        return self.source.text[start:end]
+
+    def offsets(self, node: ast.AST) -> tuple[int, int]:
+        source = self.source
+        return (
+            source.offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            source.offset(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+        )
+
+    def replace(self, node: ast.AST, text: str) -> Edit:
+        start, end = self.offsets(node)
+        return Edit(start, end, text)
+
+    def insert_before(self, node: ast.AST, text: str) -> Edit:
+        start, _ = self.offsets(node)
+        return Edit(start, start, text)
+
+    def fix(self, description: str, *edits: Edit | None, safe: bool = True, note: str = "") -> Fix:
+        return Fix(
+            description=description,
+            safety=Safety.SAFE if safe else Safety.UNSAFE,
+            edits=tuple(sorted((e for e in edits if e is not None), key=lambda e: e.start)),
+            note=note,
+        )
+
+    def imported_as(self, qualified: str) -> str | None:
+        """The module-level local name already bound to ``qualified``, if any."""
+        for name, value in self._scopes[0].bindings.items():
+            if value == qualified:
+                return name
+        return None
+
+    def ensure_import(self, module: str, name: str | None = None) -> tuple[str, Edit | None]:
+        """Make ``module`` (or ``module.name``) usable at module level.
+
+        Returns the expression to use in code and the edit adding the import, or
+        ``None`` when it is already imported. The import goes after the module
+        docstring, ``__future__`` imports and the first block of imports, in the
+        file's own line ending, so the rest of the file is untouched.
+        """
+        target = f"{module}.{name}" if name else module
+        existing = self.imported_as(target)
+        if existing is not None:
+            return existing, None
+        if name is not None:
+            owner = self.imported_as(module)
+            if owner is not None:
+                return f"{owner}.{name}", None
+        found, _ = self.lookup(name or module)
+        if found and name is not None:
+            # The plain name is taken by something else: import the module instead.
+            return self.ensure_import(module)
+        statement = f"from {module} import {name}" if name else f"import {module}"
+        offset, prefix = self._import_position()
+        return name or module, Edit(offset, offset, prefix + statement + self.source.newline)
+
+    def _import_position(self) -> tuple[int, str]:
+        """Where a new import goes: after the docstring and ``__future__`` imports,
+        before the first other statement (so stdlib imports land above the rest)."""
+        body = self.tree.body
+        line = 1
+        index = 0
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            line = body[0].end_lineno + 1  # type: ignore[operator]
+            index = 1
+        while (
+            index < len(body)
+            and isinstance(body[index], ast.ImportFrom)
+            and body[index].module == "__future__"  # type: ignore[attr-defined]
+        ):
+            line = body[index].end_lineno + 1  # type: ignore[operator]
+            index += 1
+        if index < len(body):
+            line = body[index].lineno
+        text = self.source.text
+        if line > len(self.source.lines) or (
+            index >= len(body) and line == len(self.source.lines) and not text.endswith("\n")
+        ):
+            return len(text), self.source.newline if text and not text.endswith("\n") else ""
+        return self.source.line_start(line), ""
+
+    # ----------------------------------------------------------- the walk
+    def run(self, dispatch: dict[type, list[tuple[Rule, _Handler]]], rules: list[Rule]) -> None:
+        """Visit every node once, calling the rule handlers registered for its type."""
+        leave_marker = _LEAVE
+        enter_marker = _ENTER
+        stack: list[tuple] = [(self.tree, None)]
+        pop = stack.pop
+        push = stack.append
+        get = dispatch.get
+        while stack:
+            node, parent = pop()
+            if parent is leave_marker:
+                self._leave(node, dispatch)
+                continue
+            if parent is enter_marker:
+                self._enter(node)
+                continue
+            handlers = get(type(node))
+            if handlers is not None:
+                self.parent = parent
+                for rule, handler in handlers:
+                    self._rule = rule
+                    handler(node, self)
+                self._rule = None
+            self._track(node)
+            kind = type(node)
+            if kind in _SCOPED:
+                # Decorators, defaults, annotations and bases run in the outer scope;
+                # only the body runs in the new one.
+                push((node, leave_marker))
+                for child in reversed(node.body if isinstance(node.body, list) else [node.body]):
+                    push((child, node))
+                push((node, enter_marker))
+                outer = _outer_children(node)
+                for child in reversed(outer):
+                    push((child, node))
+                continue
+            children: list[ast.AST] = []
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            children.append(item)
+                elif isinstance(value, ast.AST):
+                    children.append(value)
+            for child in reversed(children):
+                push((child, node))
+        for rule in rules:
+            self._rule = rule
+            rule.finish(self)
+        self._rule = None
+
+    def _track(self, node: ast.AST) -> None:
+        """Keep bindings current as statements are passed."""
+        kind = type(node)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            if len(self._scopes) > 1:
+                bind_import(self._scopes[-1], node, self.module, self.is_package)  # type: ignore[arg-type]
+        elif kind is ast.Assign and len(self._scopes) > 1:
+            value = value_of(node.value, self.resolve)  # type: ignore[attr-defined]
+            for target in node.targets:  # type: ignore[attr-defined]
+                for name in assigned_names(target):
+                    self.bind(name, value)
+        elif kind is ast.AnnAssign and len(self._scopes) > 1:
+            target = node.target  # type: ignore[attr-defined]
+            if isinstance(target, ast.Name):
+                value = node.value  # type: ignore[attr-defined]
+                self.bind(
+                    target.id,
+                    value_of(value, self.resolve)
+                    if value is not None
+                    else annotation_value(node.annotation, self.resolve),  # type: ignore[attr-defined]
+                )
+        elif (kind is ast.With or kind is ast.AsyncWith) and len(self._scopes) > 1:
+            for item in node.items:  # type: ignore[attr-defined]
+                if item.optional_vars is not None:
+                    value = value_of(item.context_expr, self.resolve)
+                    for name in assigned_names(item.optional_vars):
+                        self.bind(name, value)
+        elif (kind is ast.For or kind is ast.AsyncFor) and len(self._scopes) > 1:
+            for name in assigned_names(node.target):  # type: ignore[attr-defined]
+                self.bind(name, None)
+        elif kind in _DEFINITIONS and len(self._scopes) > 1:
+            self.bind(node.name, None)  # type: ignore[attr-defined]
+
+    def _enter(self, node: ast.AST) -> None:
+        if isinstance(node, ast.ClassDef):
+            qualname = f"{self.module}.{node.name}" if self.module else node.name
+            bases = [self.resolve(base) or "" for base in node.bases]
+            if not self._class_stack:
+                self.classes.append(ClassInfo(node.name, qualname, bases, node.lineno))
+            self._class_stack.append(node.name)
+            self._scopes.append(Scope("class", node, node.name))
+            return
+        scope = Scope("function", node, getattr(node, "name", "<lambda>"))
+        args = node.args  # type: ignore[attr-defined]
+        # Annotations are resolved in the enclosing scope, before the parameters exist.
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        for arg in (*params, args.vararg, args.kwarg):
+            if arg is not None:
+                scope.bindings[arg.arg] = annotation_value(arg.annotation, self.resolve)
+        if isinstance(node, ast.Lambda):
+            info = FunctionInfo(node, False, "<lambda>", class_name=self.class_name)
+        else:
+            is_async = isinstance(node, ast.AsyncFunctionDef)
+            info = FunctionInfo(node, is_async, node.name, class_name=self.class_name)
+            info.route = self.route_decorator(node)
+            # ``self`` in a method is an instance of the class being defined.
+            if self._class_stack and params and self._scopes[-1].kind == "class":
+                owner = self._scopes[-1].name
+                qualname = f"{self.module}.{owner}" if self.module else owner
+                first = params[0].arg
+                if not any(_decorator_name(d) == "staticmethod" for d in node.decorator_list):
+                    is_cls = any(_decorator_name(d) == "classmethod" for d in node.decorator_list)
+                    scope.bindings[first] = qualname if is_cls else f"{qualname}()"
+        self._scopes.append(scope)
+        self._functions.append(info)
+
+    def _leave(self, node: ast.AST, dispatch) -> None:
+        handlers = dispatch.get(("leave", type(node)))
+        if handlers is not None:
+            for rule, handler in handlers:
+                self._rule = rule
+                handler(node, self)
+            self._rule = None
+        self._scopes.pop()
+        if isinstance(node, ast.ClassDef):
+            self._class_stack.pop()
+        else:
+            self._functions.pop()
+
+
+_ENTER = object()
+_LEAVE = object()
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_SCOPED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+
+
+def _outer_children(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *node.keywords]
+    if isinstance(node, ast.Lambda):
+        return [node.args]
+    children: list[ast.AST] = [*node.decorator_list, node.args]  # type: ignore[attr-defined]
+    if node.returns is not None:  # type: ignore[attr-defined]
+        children.append(node.returns)  # type: ignore[attr-defined]
+    return children
+
+
+def _decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""

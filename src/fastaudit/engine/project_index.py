@@ -1,0 +1,78 @@
+"""Facts about the whole project that single-file rules can ask about.
+
+A rule that sees ``user.dict()`` cannot know, from one file, whether ``user``'s class
+is a Pydantic model declared elsewhere. It files a deferred finding ("holds if
+``app.schemas.UserOut`` is a Pydantic model"); once every file has been walked the
+index built from all class definitions settles it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from fastaudit.engine.context import ClassInfo, Deferred
+from fastaudit.model import Finding
+
+PYDANTIC_ROOTS = frozenset(
+    {
+        "pydantic.BaseModel",
+        "pydantic.v1.BaseModel",
+        "pydantic.BaseSettings",
+        "pydantic_settings.BaseSettings",
+        "pydantic.RootModel",
+        "sqlmodel.SQLModel",
+    }
+)
+
+
+class ProjectIndex:
+    def __init__(self) -> None:
+        # class name -> [(module, bases)]
+        self._classes: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        self._memo: dict[str, bool] = {}
+
+    def add_classes(self, classes: Iterable[ClassInfo]) -> None:
+        for info in classes:
+            module, _, name = info.qualname.rpartition(".")
+            self._classes[name].append((module, info.bases))
+        self._memo.clear()
+
+    def _definitions(self, qualname: str) -> list[list[str]]:
+        module, _, name = qualname.rpartition(".")
+        found = []
+        for defined_in, bases in self._classes.get(name, ()):
+            # ``src.app.schemas`` and ``app.schemas`` name the same module in a src layout.
+            if (
+                not module
+                or defined_in == module
+                or defined_in.endswith("." + module)
+                or module.endswith("." + defined_in)
+            ):
+                found.append(bases)
+        return found
+
+    def is_pydantic_model(self, qualname: str, _depth: int = 0) -> bool:
+        qualname = qualname.removesuffix("()")
+        if qualname in PYDANTIC_ROOTS:
+            return True
+        if _depth > 20:
+            return False
+        if qualname in self._memo:
+            return self._memo[qualname]
+        self._memo[qualname] = False  # cycles resolve to "no"
+        answer = any(
+            self.is_pydantic_model(base, _depth + 1)
+            for bases in self._definitions(qualname)
+            for base in bases
+            if base
+        )
+        self._memo[qualname] = answer
+        return answer
+
+    def predicates(self) -> dict[str, Callable[[str], bool]]:
+        return {"pydantic-model": self.is_pydantic_model}
+
+    def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:
+        predicates = self.predicates()
+        return [d.finding for d in deferred if predicates[d.kind](d.subject)]

@@ -1,0 +1,230 @@
+"""The scan: each Python file read and parsed once, every enabled rule run in one walk.
+
+``analyze`` is a pure function of (path, bytes, rule ids), so it can run in worker
+processes and its result can be cached by content hash. Everything that needs the whole
+project (deferred findings, configuration, suppressions) happens in ``scan``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from fastaudit.config import Config, load_config, severity_for
+from fastaudit.engine.context import ClassInfo, Deferred, FileContext
+from fastaudit.engine.project_index import ProjectIndex
+from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
+from fastaudit.engine.suppress import parse_suppressions
+from fastaudit.model import Finding, Severity, Span
+from fastaudit.project.discovery import Discovery, discover
+from fastaudit.rules import all_rules
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What walking one file produced, before project-wide settling."""
+
+    path: str
+    digest: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    deferred: list[Deferred] = field(default_factory=list)
+    classes: list[ClassInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    parsed: bool = True
+
+
+@dataclass(slots=True)
+class ScanResult:
+    root: Path
+    config: Config
+    findings: list[Finding] = field(default_factory=list)
+    files: dict[str, FileOutcome] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    discovery: Discovery | None = None
+    enabled: tuple[str, ...] = ()
+    index: ProjectIndex | None = None
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files)
+
+    def counts(self) -> dict[Severity, int]:
+        counts = dict.fromkeys(Severity, 0)
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """Dotted module for a relative path, and whether it is a package's ``__init__``."""
+    stem = path.removesuffix(".py")
+    parts = [p for p in stem.split("/") if p]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
+
+
+def _scan_problem(path: str, error: SourceError) -> Finding:
+    rule_id = "SCN001" if error.kind == "syntax" else "SCN002"
+    rule = all_rules()[rule_id]
+    return Finding(
+        rule=rule_id,
+        severity=rule.severity,
+        path=path,
+        span=Span(error.line, error.column, error.line, error.column),
+        message=error.message,
+        family="SCN",
+        title=rule.title,
+    )
+
+
+def parse(source: SourceText, path: str) -> ast.Module:
+    try:
+        return ast.parse(source.text, filename=path)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        column = source.char_column(line, max((exc.offset or 1) - 1, 0)) + 1 if exc.lineno else 1
+        raise SourceError("syntax", f"syntax error: {exc.msg}", line, column) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise SourceError("syntax", "the file is too deeply nested for Python's parser") from exc
+    except ValueError as exc:  # e.g. NUL bytes the decoder let through
+        raise SourceError("syntax", f"cannot parse: {exc}") from exc
+
+
+def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
+    """Read, parse and walk one file. Never raises for bad input."""
+    outcome = FileOutcome(path=path)
+    try:
+        source = decode(data)
+        outcome.digest = source.digest
+        tree = parse(source, path)
+    except SourceError as error:
+        outcome.parsed = False
+        if not outcome.digest:
+            from fastaudit.engine.source import digest_bytes
+
+            outcome.digest = digest_bytes(data)
+        outcome.findings.append(_scan_problem(path, error))
+        return outcome
+    registry = all_rules()
+    rules = [registry[r]() for r in rule_ids if r in registry and registry[r]._handlers]
+    dispatch: dict[object, list] = {}
+    for rule in rules:
+        for key, handler in rule.handlers():
+            dispatch.setdefault(key, []).append((rule, handler))
+    module, is_package = module_name(path)
+    ctx = FileContext(path, source, tree, module, is_package)
+    try:
+        ctx.run(dispatch, rules)  # type: ignore[arg-type]
+    except RecursionError:
+        outcome.findings.append(
+            _scan_problem(path, SourceError("syntax", "the file is too deeply nested to analyse"))
+        )
+        outcome.parsed = False
+        return outcome
+    suppressions = parse_suppressions(source.text, set(registry))
+    if suppressions.skip_file:
+        return outcome
+    for line, rule_id in suppressions.unknown:
+        outcome.warnings.append(f"{path}:{line}: suppression names unknown rule `{rule_id}`")
+    covers = suppressions.covers
+    outcome.findings = [f for f in ctx.findings if not covers(f.rule, f.span.line, f.span.end_line)]
+    outcome.deferred = [
+        d
+        for d in ctx.deferred
+        if not covers(d.finding.rule, d.finding.span.line, d.finding.span.end_line)
+    ]
+    outcome.classes = ctx.classes
+    return outcome
+
+
+def analyze_file(root: Path, path: str, rule_ids: Iterable[str], max_bytes: int) -> FileOutcome:
+    try:
+        data = read_bytes(root / path, max_bytes)
+    except SourceError as error:
+        outcome = FileOutcome(path=path, parsed=False)
+        outcome.findings.append(_scan_problem(path, error))
+        return outcome
+    return analyze(path, data, rule_ids)
+
+
+def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
+    index = ProjectIndex()
+    for outcome in outcomes:
+        index.add_classes(outcome.classes)
+    return index
+
+
+def finalize(
+    outcomes: Iterable[FileOutcome],
+    config: Config,
+    enabled: set[str],
+    index: ProjectIndex | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """Settle deferred findings and apply per-file ignores and severity overrides."""
+    outcomes = list(outcomes)
+    if index is None:
+        index = build_index(outcomes)
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    for outcome in outcomes:
+        warnings.extend(outcome.warnings)
+        settled = index.settle(outcome.deferred)
+        ignored = config.ignored_for(outcome.path)
+        for finding in [*outcome.findings, *settled]:
+            if finding.rule not in enabled:
+                continue
+            if any(finding.rule.startswith(i) for i in ignored):
+                continue
+            level = severity_for(config, finding.rule, finding.severity)
+            findings.append(
+                finding if level == finding.severity else replace(finding, severity=level)
+            )
+    findings.sort(key=Finding.sort_key)
+    return findings, warnings
+
+
+ProgressCallback = Callable[[int, int, FileOutcome], None]
+
+
+def scan(
+    root: Path,
+    config: Config | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> ScanResult:
+    """Audit the project at ``root``. ``progress(done, total, outcome)`` runs per file."""
+    root = root.resolve()
+    config = config if config is not None else load_config(root)
+    discovery = discover(root, config.exclude)
+    enabled = set(config.enabled_rules())
+    rule_ids = tuple(sorted(enabled))
+    result = ScanResult(root=root, config=config, discovery=discovery, enabled=rule_ids)
+    result.warnings.extend(config.warnings)
+    total = len(discovery.python_files)
+    for done, path in enumerate(discovery.python_files, start=1):
+        outcome = analyze_file(root, path, rule_ids, config.max_file_size)
+        result.files[path] = outcome
+        if progress is not None:
+            progress(done, total, outcome)
+    result.index = build_index(result.files.values())
+    findings, warnings = finalize(result.files.values(), config, enabled, result.index)
+    result.findings = findings
+    result.warnings.extend(warnings)
+    for path, reason in discovery.problems:
+        result.warnings.append(f"{path}: {reason}")
+    return result
+
+
+def check_source(
+    text: str | bytes, path: str = "example.py", rule_ids: Iterable[str] | None = None
+) -> list[Finding]:
+    """Findings for one piece of source on its own (rule examples, tests, the TUI)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    ids = list(rule_ids) if rule_ids is not None else list(all_rules())
+    outcome = analyze(path, data, ids)
+    findings, _ = finalize([outcome], Config(), set(ids))
+    return findings

@@ -1,0 +1,142 @@
+"""Reading a Python file the way the interpreter would, without ever running it.
+
+A file that cannot be read becomes a :class:`SourceError` with a reason a person can act
+on; the scan carries on with the next file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import tokenize
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A file that cannot be audited. ``kind`` names the reason for the finding."""
+
+    def __init__(self, kind: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class SourceText:
+    """Decoded text plus what is needed to map AST positions back to characters."""
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bool = False
+    digest: str = ""
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._line_starts:
+            starts = [0]
+            text = self.text
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+
+    @property
+    def lines(self) -> list[str]:
+        """Lines without their endings (a lone ``\\r`` does not end a line for the parser)."""
+        if self._lines is None:
+            self._lines = [line.rstrip("\r") for line in self.text.split("\n")]
+        return self._lines
+
+    @property
+    def newline(self) -> str:
+        """The file's own line ending, kept by every fix."""
+        first = self.text.find("\n")
+        if first > 0 and self.text[first - 1] == "\r":
+            return "\r\n"
+        return "\n"
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def char_column(self, line: int, byte_col: int) -> int:
+        """Convert the AST's UTF-8 byte column into a 0-based character column."""
+        text = self.line_text(line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def offset(self, line: int, byte_col: int) -> int:
+        """Character offset in :attr:`text` of an AST position (1-based line, byte column)."""
+        return self._line_starts[line - 1] + self.char_column(line, byte_col)
+
+    def line_start(self, line: int) -> int:
+        return self._line_starts[line - 1]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError("unreadable", f"cannot read file: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise SourceError(
+            "too-large",
+            f"file is {size / 1_048_576:.1f} MiB, over the {max_bytes / 1_048_576:.1f} MiB limit "
+            "(raise `max-file-size` in [tool.fastaudit] to audit it)",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError("unreadable", f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def decode(data: bytes) -> SourceText:
+    """Decode like the interpreter: BOM, PEP 263 cookie, else UTF-8."""
+    digest = digest_bytes(data)
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError("binary", "file contains NUL bytes; it looks binary, not Python source")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(
+            "encoding",
+            "file is UTF-16; Python source must be UTF-8 or declare an 8-bit encoding",
+        )
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError("encoding", f"bad encoding declaration: {exc}") from exc
+    bom = encoding == "utf-8-sig"
+    if bom:
+        encoding = "utf-8"
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        raise SourceError("encoding", f"file is not valid {encoding}: {exc.reason}", line) from exc
+    if "\x00" in text:
+        raise SourceError("binary", "file contains NUL characters; it looks binary")
+    return SourceText(text=text, encoding=encoding, bom=bom, digest=digest)

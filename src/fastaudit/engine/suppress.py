@@ -1,0 +1,78 @@
+"""Suppression comments: ``# noqa: ASY101``, ``# fastaudit: ignore[ASY101]`` and
+``# fastaudit: skip-file``.
+
+Only real comments count (a ``"# noqa"`` inside a string does not), so the file is
+tokenized, but only when its text mentions one of the markers at all: files without
+them cost one substring search.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<ids>[A-Za-z0-9_,\s]+))?", re.IGNORECASE)
+_IGNORE = re.compile(r"fastaudit:\s*ignore(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
+_SKIP = re.compile(r"fastaudit:\s*skip-file", re.IGNORECASE)
+ALL = "*"
+
+
+@dataclass(slots=True)
+class Suppressions:
+    skip_file: bool = False
+    by_line: dict[int, set[str]] = field(default_factory=dict)
+    # (line, id) of ids that name no known rule, for a warning.
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+
+    def covers(self, rule_id: str, line: int, end_line: int) -> bool:
+        for candidate in (line, end_line):
+            ids = self.by_line.get(candidate)
+            if ids and (ALL in ids or any(rule_id.startswith(i) for i in ids)):
+                return True
+        return False
+
+
+def _ids(raw: str | None) -> set[str]:
+    if not raw:
+        return {ALL}
+    return {part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()}
+
+
+def parse_suppressions(text: str, known: set[str]) -> Suppressions:
+    result = Suppressions()
+    lowered = text.lower()
+    if "noqa" not in lowered and "fastaudit:" not in lowered:
+        return result
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return result
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        comment = token.string
+        line = token.start[0]
+        if _SKIP.search(comment):
+            result.skip_file = True
+            continue
+        ids: set[str] = set()
+        if match := _IGNORE.search(comment):
+            ids |= _ids(match.group("ids"))
+        if match := _NOQA.search(comment):
+            noqa_ids = _ids(match.group("ids"))
+            # ``# noqa: E501`` written for another tool is not ours to warn about.
+            ids |= {i for i in noqa_ids if i == ALL or _looks_like_ours(i, known)}
+        if not ids:
+            continue
+        for rule_id in ids:
+            if rule_id != ALL and not any(k.startswith(rule_id) for k in known):
+                result.unknown.append((line, rule_id))
+        result.by_line.setdefault(line, set()).update(ids)
+    return result
+
+
+def _looks_like_ours(rule_id: str, known: set[str]) -> bool:
+    prefixes = {k[:3] for k in known}
+    return rule_id[:3] in prefixes

@@ -1,0 +1,1 @@
+"""Applying fixes: text edits, safe atomic writes, undo."""

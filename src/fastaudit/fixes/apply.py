@@ -1,0 +1,193 @@
+"""Turning fixes into new file contents, and writing them without ever losing data.
+
+Edits are character ranges of the decoded text, so everything outside them (comments,
+formatting, line endings) stays byte-identical. Several fixes in one file are applied
+together when their edits do not overlap; an overlapping one waits for the next round
+(the file is re-scanned in between), as ruff does.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastaudit.engine.source import SourceError, decode, digest_bytes
+from fastaudit.model import Edit, Finding, Fix
+
+
+class FixError(Exception):
+    """A fix that was refused; the message says why, and nothing was written."""
+
+
+def apply_edits(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """Apply every fix whose edits do not overlap an earlier one. Returns the new text
+    and the fixes that were applied."""
+    applied: list[Fix] = []
+    taken: list[tuple[int, int]] = []
+    chosen: list[Edit] = []
+    seen_edits: set[Edit] = set()
+    for fix in fixes:
+        new = [e for e in fix.edits if e not in seen_edits]
+        if any(_overlaps(edit, taken) for edit in new):
+            continue
+        applied.append(fix)
+        for edit in new:
+            seen_edits.add(edit)
+            chosen.append(edit)
+            taken.append((edit.start, edit.end))
+    # Several fixes may add the same import: keep one insertion per text and place.
+    result = text
+    for edit in sorted(chosen, key=lambda e: (e.start, e.end), reverse=True):
+        result = result[: edit.start] + edit.text + result[edit.end :]
+    return result, applied
+
+
+def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:
+    for start, end in taken:
+        if edit.start == edit.end == start == end:
+            continue  # two insertions at one point are fine (both kept, in order)
+        if edit.start < end and start < edit.end:
+            return True
+        if edit.start == edit.end and start < edit.start < end:
+            return True
+        if start == end and edit.start < start < edit.end:
+            return True
+    return False
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a write replaced: enough to undo it exactly."""
+
+    path: Path
+    old_bytes: bytes
+    new_digest: str
+    mode: int
+
+
+def ensure_inside(root: Path, path: Path) -> Path:
+    """The real path of ``path``, refusing anything that leaves ``root`` or is a symlink."""
+    root = root.resolve()
+    candidate = root / path if not path.is_absolute() else path
+    if candidate.is_symlink():
+        raise FixError(f"{path}: is a symbolic link; fastaudit does not write through links")
+    real = candidate.resolve()
+    if not real.is_relative_to(root):
+        raise FixError(f"{path}: is outside the project root {root}")
+    return real
+
+
+def plan_file_fix(
+    root: Path, rel_path: str, findings: list[Finding], expected_digest: str
+) -> tuple[bytes, bytes, list[Finding]]:
+    """Compute the new bytes of one file. Returns (old bytes, new bytes, findings fixed).
+
+    Refuses, with a reason, when the file changed since the scan, cannot be decoded,
+    or when the result would not parse.
+    """
+    path = ensure_inside(root, Path(rel_path))
+    try:
+        old = path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"{rel_path}: cannot read it ({exc.strerror})") from exc
+    if expected_digest and digest_bytes(old) != expected_digest:
+        raise FixError(f"{rel_path}: changed on disk since it was scanned; rescan first")
+    try:
+        source = decode(old)
+    except SourceError as exc:
+        raise FixError(f"{rel_path}: {exc.message}") from exc
+    fixes = [f.fix for f in findings if f.fix is not None]
+    new_text, applied = apply_edits(source.text, fixes)
+    fixed = [f for f in findings if f.fix in applied]
+    try:
+        ast.parse(new_text, filename=rel_path)
+    except SyntaxError as exc:
+        raise FixError(
+            f"{rel_path}: the fix would leave invalid Python (line {exc.lineno}: {exc.msg}); "
+            "nothing was written"
+        ) from exc
+    return old, source.encode(new_text), fixed
+
+
+def atomic_write(root: Path, rel_path: str, new: bytes, expected_old: bytes) -> Written:
+    """Replace a file's contents atomically: temp file in the same folder, fsync, rename.
+
+    The file is re-read just before the rename; if it no longer holds ``expected_old``
+    the write is refused. Permissions are kept. A crash at any point leaves either the
+    old or the new file, never a mix.
+    """
+    path = ensure_inside(root, Path(rel_path))
+    try:
+        info = path.stat()
+        current = path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"{rel_path}: cannot read it ({exc.strerror})") from exc
+    if current != expected_old:
+        raise FixError(f"{rel_path}: changed on disk since it was scanned; rescan first")
+    mode = stat.S_IMODE(info.st_mode)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".fastaudit-tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise FixError(f"{rel_path}: cannot write next to it ({exc.strerror})") from exc
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(new)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        if not os.access(path, os.W_OK):
+            raise FixError(f"{rel_path}: is read-only; nothing was written")
+        os.replace(temp, path)
+    except FixError:
+        temp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise FixError(f"{rel_path}: write failed ({exc.strerror}); the file is unchanged") from exc
+    _fsync_dir(path.parent)
+    return Written(path=path, old_bytes=expected_old, new_digest=digest_bytes(new), mode=mode)
+
+
+def restore(written: Written) -> None:
+    """Undo a write, refusing if the file changed since fastaudit wrote it."""
+    try:
+        current = written.path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"{written.path}: cannot read it ({exc.strerror})") from exc
+    if digest_bytes(current) != written.new_digest:
+        raise FixError(f"{written.path}: changed since the fix was applied; not undoing")
+    root = written.path.parent
+    atomic_write(root, written.path.name, written.old_bytes, current)
+    os.chmod(written.path, written.mode)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

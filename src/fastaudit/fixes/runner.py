@@ -1,0 +1,132 @@
+"""Fixing a scanned project: rounds of apply-and-rescan per file, then safe writes."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from fastaudit.engine.scan import ScanResult, analyze, finalize
+from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
+from fastaudit.fixes.apply import FixError, Written, apply_edits, atomic_write, ensure_inside
+from fastaudit.model import Finding, Safety
+
+MAX_ROUNDS = 10
+
+
+@dataclass(slots=True)
+class FileFix:
+    path: str
+    old: bytes
+    new: bytes
+    fixed: list[Finding] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FixReport:
+    changed: list[FileFix] = field(default_factory=list)
+    written: list[Written] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(len(c.fixed) for c in self.changed)
+
+
+def allowed(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (unsafe or finding.fix.safety is Safety.SAFE)
+
+
+def fix_file(
+    result: ScanResult, path: str, *, unsafe: bool = False, only: set[Finding] | None = None
+) -> FileFix | None:
+    """New contents of one file with its fixes applied (not written).
+
+    ``only`` limits the first round to those findings (the TUI's "fix this one");
+    without it the file is fixed round after round until nothing fixable remains.
+    """
+    root = result.root
+    ensure_inside(root, root / path)
+    outcome = result.files.get(path)
+    try:
+        old = read_bytes(root / path, result.config.max_file_size)
+    except SourceError as exc:
+        raise FixError(f"{path}: {exc.message}") from exc
+    if outcome is not None and outcome.digest and digest_bytes(old) != outcome.digest:
+        raise FixError(f"{path}: changed on disk since it was scanned; rescan first")
+    try:
+        source = decode(old)
+    except SourceError as exc:
+        raise FixError(f"{path}: {exc.message}") from exc
+    text = source.text
+    enabled = set(result.enabled)
+    fixed: list[Finding] = []
+    first = True
+    for _ in range(MAX_ROUNDS):
+        if first and outcome is not None:
+            candidates = [f for f in result.findings if f.path == path]
+        else:
+            current = analyze(path, source.encode(text), result.enabled)
+            candidates, _ = finalize([current], result.config, enabled, result.index)
+        if only is not None:
+            if not first:
+                break
+            candidates = [f for f in candidates if f in only]
+        first = False
+        fixes = [f for f in candidates if allowed(f, unsafe)]
+        if not fixes:
+            break
+        new_text, applied = apply_edits(text, [f.fix for f in fixes])  # type: ignore[misc]
+        if not applied or new_text == text:
+            break
+        try:
+            ast.parse(new_text, filename=path)
+        except SyntaxError as exc:
+            raise FixError(
+                f"{path}: fixing would leave invalid Python (line {exc.lineno}: {exc.msg}); "
+                "nothing was written"
+            ) from exc
+        fixed.extend(f for f in fixes if f.fix in applied)
+        text = new_text
+    if not fixed:
+        return None
+    return FileFix(path=path, old=old, new=source.encode(text), fixed=fixed)
+
+
+def fix_project(
+    result: ScanResult, *, unsafe: bool = False, write: bool = True, paths: set[str] | None = None
+) -> FixReport:
+    """Fix every file with fixable findings. One file failing never stops the others."""
+    report = FixReport()
+    targets = sorted(
+        {
+            f.path
+            for f in result.findings
+            if allowed(f, unsafe) and (paths is None or f.path in paths)
+        }
+    )
+    for path in targets:
+        try:
+            change = fix_file(result, path, unsafe=unsafe)
+            if change is None:
+                continue
+            if write:
+                report.written.append(atomic_write(result.root, path, change.new, change.old))
+            report.changed.append(change)
+        except FixError as exc:
+            report.errors.append(str(exc))
+    return report
+
+
+def fix_source(
+    text: str, rule_ids: list[str] | None = None, *, unsafe: bool = True, path: str = "example.py"
+) -> str:
+    """Apply fixes to source held in memory, round after round (examples, tests)."""
+    from fastaudit.engine.scan import check_source
+
+    for _ in range(MAX_ROUNDS):
+        findings = [f for f in check_source(text, path, rule_ids) if allowed(f, unsafe)]
+        new_text, applied = apply_edits(text, [f.fix for f in findings])  # type: ignore[misc]
+        if not applied or new_text == text:
+            break
+        text = new_text
+    return text

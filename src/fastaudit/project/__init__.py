@@ -1,0 +1,1 @@
+"""What a project is made of: its files, its dependency declarations."""

@@ -1,0 +1,54 @@
+"""JSON output: a stable contract other tools read.
+
+``version`` is the version of this format (bumped only on incompatible changes), not of
+fastaudit. Each finding has rule, severity, path, line, column, end_line, end_column,
+message and fixable; extra keys may be added over time, never removed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastaudit import __version__
+from fastaudit.engine.scan import ScanResult
+from fastaudit.model import Finding
+
+FORMAT_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    fix = finding.fix
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "message": finding.message,
+        "fixable": fix is not None,
+        "fix": None
+        if fix is None
+        else {"description": fix.description, "safety": fix.safety.value, "note": fix.note},
+        "title": finding.title,
+    }
+
+
+def render(result: ScanResult) -> str:
+    counts = result.counts()
+    payload = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "fastaudit", "version": __version__},
+        "root": str(result.root),
+        "summary": {
+            "files": result.file_count,
+            "findings": len(result.findings),
+            "fixable": sum(1 for f in result.findings if f.fixable),
+            "by_severity": {s.value: n for s, n in counts.items()},
+        },
+        "findings": [finding_dict(f) for f in result.findings],
+        "warnings": list(result.warnings),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)

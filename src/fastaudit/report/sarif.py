@@ -1,0 +1,82 @@
+"""SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastaudit import __version__
+from fastaudit.engine.scan import ScanResult
+from fastaudit.model import Severity
+from fastaudit.rules import all_rules
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+HELP_URI = "https://github.com/fastaudit/fastaudit/blob/main/docs/rules.md#{id}"
+
+
+def _rule_descriptor(rule_id: str) -> dict[str, Any]:
+    rule = all_rules()[rule_id]
+    return {
+        "id": rule_id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.rationale},
+        "help": {
+            "text": f"{rule.rationale}\n\nDon't:\n{rule.dont}\nDo:\n{rule.do}",
+            "markdown": (
+                f"{rule.rationale}\n\n**Don't**\n```python\n{rule.dont}```\n\n"
+                f"**Do**\n```python\n{rule.do}```"
+            ),
+        },
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"family": rule.family_name(), "fixable": rule.fixable()},
+    }
+
+
+def render(result: ScanResult) -> str:
+    used = sorted({f.rule for f in result.findings})
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    results = []
+    for f in result.findings:
+        entry: dict[str, Any] = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": f.span.line,
+                            "startColumn": f.span.column,
+                            "endLine": f.span.end_line,
+                            "endColumn": f.span.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        if f.fix is not None:
+            entry["properties"] = {"fix": f.fix.description, "fixSafety": f.fix.safety.value}
+        results.append(entry)
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "fastaudit",
+                        "version": __version__,
+                        "informationUri": "https://github.com/fastaudit/fastaudit",
+                        "rules": [_rule_descriptor(r) for r in used],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)

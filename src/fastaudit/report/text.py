@@ -1,0 +1,137 @@
+"""The human report: findings grouped by file, each with a code frame, then a summary.
+
+Everything from the audited project goes through :func:`literal` and into Rich ``Text``
+objects, so escape sequences and ``[markup]`` in file names or code print as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+
+from fastaudit.engine.scan import ScanResult
+from fastaudit.engine.source import SourceError, decode, read_bytes
+from fastaudit.model import Finding, Severity
+from fastaudit.report.safe import literal
+
+SEVERITY_STYLE = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
+CONTEXT_LINES = 1
+
+
+def _load_lines(result: ScanResult, path: str) -> list[str] | None:
+    try:
+        return decode(read_bytes(result.root / path, result.config.max_file_size)).lines
+    except (SourceError, OSError):
+        return None
+
+
+def code_frame(lines: list[str], finding: Finding) -> Text:
+    span = finding.span
+    first = max(1, span.line - CONTEXT_LINES)
+    last = min(len(lines), span.end_line + CONTEXT_LINES)
+    width = len(str(last))
+    frame = Text()
+    gutter = " " * width
+    frame.append(f"{gutter} │\n", style="dim")
+    for number in range(first, last + 1):
+        raw = lines[number - 1].expandtabs(4) if number - 1 < len(lines) else ""
+        shown = literal(raw, keep_newlines=False)
+        flagged = span.line <= number <= span.end_line
+        frame.append(f"{number:>{width}} │ ", style="bold" if flagged else "dim")
+        frame.append(shown + "\n")
+        if flagged:
+            start = span.column - 1 if number == span.line else len(shown) - len(shown.lstrip())
+            end = span.end_column - 1 if number == span.end_line else len(shown)
+            start = min(start, len(shown))
+            end = max(end, start + 1)
+            frame.append(f"{gutter} │ ", style="dim")
+            frame.append(" " * start + "^" * (end - start), style=SEVERITY_STYLE[finding.severity])
+            if number == span.end_line:
+                frame.append(f" {finding.rule}", style=SEVERITY_STYLE[finding.severity])
+            frame.append("\n")
+    frame.append(f"{gutter} │", style="dim")
+    return frame
+
+
+def render_finding(finding: Finding, lines: list[str] | None) -> RenderableType:
+    head = Text()
+    head.append(literal(finding.path, keep_newlines=False), style="bold")
+    head.append(f":{finding.span.line}:{finding.span.column}: ")
+    head.append(finding.rule, style=SEVERITY_STYLE[finding.severity])
+    head.append(f" [{finding.severity.value}] ", style=SEVERITY_STYLE[finding.severity])
+    head.append(literal(finding.message, keep_newlines=False))
+    parts: list[RenderableType] = [head]
+    if lines is not None and finding.span.line <= len(lines):
+        parts.append(code_frame(lines, finding))
+    if finding.fix is not None:
+        hint = Text("  = ", style="dim")
+        hint.append(f"fix ({finding.fix.safety.value}): ", style="green")
+        hint.append(literal(finding.fix.description))
+        if finding.fix.note:
+            hint.append(f" — {literal(finding.fix.note)}", style="dim")
+        parts.append(hint)
+    parts.append(Text())
+    return Group(*parts)
+
+
+def summary(result: ScanResult) -> Text:
+    counts = result.counts()
+    total = len(result.findings)
+    text = Text()
+    if total == 0:
+        text.append(f"✓ No problems found in {result.file_count} files.", style="bold green")
+        return text
+    text.append(f"Found {total} problem{'s' if total != 1 else ''} ", style="bold")
+    text.append(f"in {len({f.path for f in result.findings})} of {result.file_count} files (")
+    pieces = [(s, counts[s]) for s in Severity if counts[s]]
+    for i, (severity, count) in enumerate(pieces):
+        if i:
+            text.append(", ")
+        text.append(
+            f"{count} {severity.value}{'s' if count != 1 else ''}", style=SEVERITY_STYLE[severity]
+        )
+    text.append(").")
+    fixable = [f for f in result.findings if f.fix is not None]
+    safe = sum(1 for f in fixable if f.fix is not None and f.fix.safety.value == "safe")
+    if fixable:
+        text.append(f"\n{safe} fixable with `fastaudit check --fix`", style="green")
+        if len(fixable) > safe:
+            text.append(f" ({len(fixable) - safe} more with `--unsafe-fixes`)", style="dim")
+        text.append(".")
+    return text
+
+
+def statistics(result: ScanResult) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(box=None, show_header=True, header_style="bold")
+    table.add_column("count", justify="right")
+    table.add_column("rule")
+    table.add_column("fixable")
+    table.add_column("title")
+    counter = Counter(f.rule for f in result.findings)
+    titles = {f.rule: f.title for f in result.findings}
+    fixable = {f.rule for f in result.findings if f.fix is not None}
+    for rule_id, count in counter.most_common():
+        table.add_row(str(count), rule_id, "✓" if rule_id in fixable else "", titles[rule_id])
+    return table
+
+
+def render(result: ScanResult, console: Console, *, show_statistics: bool = False) -> None:
+    for warning in result.warnings:
+        console.print(Text("warning: ", style="yellow").append(literal(warning)))
+    if show_statistics:
+        console.print(statistics(result))
+    else:
+        for path, group in groupby(result.findings, key=lambda f: f.path):
+            lines = _load_lines(result, path)
+            for finding in group:
+                console.print(render_finding(finding, lines))
+    console.print(summary(result))

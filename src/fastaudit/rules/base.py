@@ -1,0 +1,92 @@
+"""What a rule is.
+
+A rule is one class: its id, title, family, default severity, why it matters, a Do and a
+Don't example, and ``visit_<NodeType>`` methods the engine calls as it walks each file
+(``leave_<NodeType>`` runs when a function or class body has been walked). A rule that
+can fix what it finds also gives ``dont_fixed``: the Don't example after its fix. That
+example is what makes it "fixable" in listings, and it is checked by the test-suite,
+like Fixit's VALID/INVALID cases.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from fastaudit.model import Severity
+
+if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
+
+# Family prefix -> display name. A rule id is its family prefix plus three digits.
+FAMILIES: dict[str, str] = {
+    "SCN": "Scan",
+    "ASY": "Async",
+    "DEP": "Dependencies",
+    "LIB": "Libraries",
+    "PYD": "Pydantic",
+    "RTE": "Routes",
+}
+
+
+class Rule:
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case, names the bad pattern: "blocking-sleep-in-async"
+    title: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.WARNING
+    rationale: ClassVar[str] = ""
+    do: ClassVar[str] = ""
+    dont: ClassVar[str] = ""
+    # The Don't example after the rule's fix: present exactly when the rule can fix.
+    dont_fixed: ClassVar[str | None] = None
+    # Fix safety shown in docs; each Fix carries its own safety too.
+    fix_safety: ClassVar[str] = ""
+    # Further examples the test-suite checks: must not trigger / must trigger.
+    extra_valid: ClassVar[tuple[str, ...]] = ()
+    extra_invalid: ClassVar[tuple[str, ...]] = ()
+    # A related ruff code, for people who also run ruff.
+    see_also: ClassVar[str] = ""
+    # Low-value or opinionated rules can be off unless selected.
+    default_enabled: ClassVar[bool] = True
+
+    _handlers: ClassVar[dict[object, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        handlers: dict[object, str] = {}
+        for attr, _ in inspect.getmembers(cls, inspect.isfunction):
+            prefix, _, node_name = attr.partition("_")
+            if prefix not in ("visit", "leave") or not node_name:
+                continue
+            node_type = getattr(ast, node_name, None)
+            if not (isinstance(node_type, type) and issubclass(node_type, ast.AST)):
+                raise TypeError(f"{cls.__name__}.{attr}: ast has no node type {node_name!r}")
+            handlers[node_type if prefix == "visit" else ("leave", node_type)] = attr
+        cls._handlers = handlers
+        for example in ("do", "dont", "dont_fixed"):
+            value = getattr(cls, example)
+            if isinstance(value, str) and value:
+                setattr(cls, example, textwrap.dedent(value).strip("\n") + "\n")
+        if isinstance(cls.rationale, str):
+            cls.rationale = textwrap.dedent(cls.rationale).strip()
+
+    @property
+    def family(self) -> str:
+        return self.id[:3]
+
+    @classmethod
+    def family_name(cls) -> str:
+        return FAMILIES.get(cls.id[:3], cls.id[:3])
+
+    @classmethod
+    def fixable(cls) -> bool:
+        return cls.dont_fixed is not None
+
+    def handlers(self) -> list[tuple[object, Callable[[ast.AST, FileContext], None]]]:
+        return [(key, getattr(self, attr)) for key, attr in self._handlers.items()]
+
+    def finish(self, ctx: FileContext) -> None:
+        """Called once after the whole file has been walked."""

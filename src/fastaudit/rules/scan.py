@@ -1,0 +1,46 @@
+"""Files that could not be audited. The engine reports these itself; the classes give
+them an id, a title and documentation like every other rule."""
+
+from __future__ import annotations
+
+from fastaudit.model import Severity
+from fastaudit.rules.base import Rule
+
+
+class UnparsableFile(Rule):
+    id = "SCN001"
+    name = "unparsable-file"
+    title = "File is not valid Python"
+    severity = Severity.ERROR
+    rationale = """
+    A file Python cannot parse cannot be audited either, and it will fail the moment it
+    is imported. The finding points at the first place the parser gave up; nothing else
+    in the file has been checked.
+    """
+    dont = """
+    def create_order(payload:
+        return payload
+    """
+    do = """
+    def create_order(payload):
+        return payload
+    """
+
+
+class UnreadableFile(Rule):
+    id = "SCN002"
+    name = "unreadable-file"
+    title = "File could not be read as Python source"
+    severity = Severity.WARNING
+    rationale = """
+    The file is binary, not valid in its declared encoding, too large, or not readable
+    by you, so it was skipped. Python requires UTF-8 source unless a coding declaration
+    says otherwise; a `.py` file that is really data should not live among the code.
+    """
+    dont = """
+    # -*- coding: ascii -*-
+    GREETING = "héllo"
+    """
+    do = """
+    GREETING = "héllo"
+    """
