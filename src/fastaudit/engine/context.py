@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.names import (
     BUILTIN_NAMES,
     Scope,
+    absolute_module,
     annotation_value,
     assigned_names,
     bind_import,
@@ -74,6 +75,23 @@ class ClassInfo:
     line: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One import statement, with its module made absolute.
+
+    ``from .service import get_user`` in ``src/auth/router.py`` gives
+    ``module="src.auth.service", names=("get_user",), relative=True``.
+    """
+
+    module: str
+    names: tuple[str, ...]
+    line: int
+    column: int
+    is_from: bool
+    relative: bool
+    top_level: bool  # at module level, not inside a function
+
+
 _Handler = Callable[[ast.AST, "FileContext"], None]
 
 
@@ -96,6 +114,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self.deferred: list[Deferred] = []
         self.classes: list[ClassInfo] = []
+        self.imports: list[ImportRecord] = []
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []
@@ -370,6 +389,7 @@ class FileContext:
         """Keep bindings current as statements are passed."""
         kind = type(node)
         if kind is ast.Import or kind is ast.ImportFrom:
+            self._record_import(node)  # type: ignore[arg-type]
             if len(self._scopes) > 1:
                 bind_import(self._scopes[-1], node, self.module, self.is_package)  # type: ignore[arg-type]
         elif kind is ast.Assign and len(self._scopes) > 1:
@@ -398,6 +418,22 @@ class FileContext:
                 self.bind(name, None)
         elif kind in _DEFINITIONS and len(self._scopes) > 1:
             self.bind(node.name, None)  # type: ignore[attr-defined]
+
+    def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        top = len(self._scopes) == 1
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.imports.append(
+                    ImportRecord(
+                        alias.name, (), node.lineno, node.col_offset + 1, False, False, top
+                    )
+                )
+            return
+        module = absolute_module(node.module, node.level, self.module, self.is_package)
+        names = tuple(alias.name for alias in node.names)
+        self.imports.append(
+            ImportRecord(module, names, node.lineno, node.col_offset + 1, True, node.level > 0, top)
+        )
 
     def _enter(self, node: ast.AST) -> None:
         if isinstance(node, ast.ClassDef):

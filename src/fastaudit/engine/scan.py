@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fastaudit.config import Config, load_config, severity_for
-from fastaudit.engine.context import ClassInfo, Deferred, FileContext
+from fastaudit.engine.context import ClassInfo, Deferred, FileContext, ImportRecord
+from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
@@ -31,6 +32,7 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     deferred: list[Deferred] = field(default_factory=list)
     classes: list[ClassInfo] = field(default_factory=list)
+    imports: list[ImportRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     parsed: bool = True
 
@@ -45,6 +47,14 @@ class ScanResult:
     discovery: Discovery | None = None
     enabled: tuple[str, ...] = ()
     index: ProjectIndex | None = None
+    # Findings of project-level rules (dependency files, layout), before filtering.
+    project_findings: list[Finding] = field(default_factory=list)
+    # Digests of non-Python files that project rules read (for stale-write checks).
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def digest_of(self, path: str) -> str:
+        outcome = self.files.get(path)
+        return outcome.digest if outcome is not None else self.digests.get(path, "")
 
     @property
     def file_count(self) -> int:
@@ -138,6 +148,7 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
         if not covers(d.finding.rule, d.finding.span.line, d.finding.span.end_line)
     ]
     outcome.classes = ctx.classes
+    outcome.imports = ctx.imports
     return outcome
 
 
@@ -163,28 +174,58 @@ def finalize(
     config: Config,
     enabled: set[str],
     index: ProjectIndex | None = None,
+    extra: Iterable[Finding] = (),
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores and severity overrides."""
     outcomes = list(outcomes)
     if index is None:
         index = build_index(outcomes)
-    findings: list[Finding] = []
+    candidates: list[Finding] = list(extra)
     warnings: list[str] = []
     for outcome in outcomes:
         warnings.extend(outcome.warnings)
-        settled = index.settle(outcome.deferred)
-        ignored = config.ignored_for(outcome.path)
-        for finding in [*outcome.findings, *settled]:
-            if finding.rule not in enabled:
-                continue
-            if any(finding.rule.startswith(i) for i in ignored):
-                continue
-            level = severity_for(config, finding.rule, finding.severity)
-            findings.append(
-                finding if level == finding.severity else replace(finding, severity=level)
-            )
+        candidates.extend(outcome.findings)
+        candidates.extend(index.settle(outcome.deferred))
+    findings: list[Finding] = []
+    ignores: dict[str, set[str]] = {}
+    for finding in candidates:
+        if finding.rule not in enabled:
+            continue
+        ignored = ignores.get(finding.path)
+        if ignored is None:
+            ignored = ignores[finding.path] = config.ignored_for(finding.path)
+        if any(finding.rule.startswith(i) for i in ignored):
+            continue
+        level = severity_for(config, finding.rule, finding.severity)
+        findings.append(finding if level == finding.severity else replace(finding, severity=level))
     findings.sort(key=Finding.sort_key)
     return findings, warnings
+
+
+def run_project_rules(result: ScanResult) -> None:
+    """Run the enabled project-level rules over the scanned files."""
+    from fastaudit.rules.base import ProjectRule
+
+    registry = all_rules()
+    discovery = result.discovery
+    assert discovery is not None and result.index is not None
+    view = ProjectView(
+        root=result.root,
+        config=result.config,
+        python_files=discovery.python_files,
+        other_files=discovery.other_files,
+        outcomes=result.files,
+        index=result.index,
+    )
+    found: list[Finding] = []
+    for rule_id in result.enabled:
+        rule_cls = registry.get(rule_id)
+        if rule_cls is None or not issubclass(rule_cls, ProjectRule):
+            continue
+        found.extend(rule_cls().check_project(view))
+    result.project_findings = found
+    result.digests = view.digests
+    result.warnings.extend(view.warnings)
 
 
 ProgressCallback = Callable[[int, int, FileOutcome], None]
@@ -211,11 +252,43 @@ def scan(
         if progress is not None:
             progress(done, total, outcome)
     result.index = build_index(result.files.values())
-    findings, warnings = finalize(result.files.values(), config, enabled, result.index)
+    run_project_rules(result)
+    findings, warnings = finalize(
+        result.files.values(), config, enabled, result.index, result.project_findings
+    )
     result.findings = findings
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
+    return result
+
+
+def refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
+    """Re-scan some files of a finished scan (after a fix or an edit) in place.
+
+    Python files are re-analysed; project rules run again over the updated files, so
+    findings in dependency files move too. Paths that no longer exist drop out.
+    """
+    root = result.root
+    for path in paths:
+        if path.endswith(".py"):
+            if (root / path).is_file():
+                result.files[path] = analyze_file(
+                    root, path, result.enabled, result.config.max_file_size
+                )
+            else:
+                result.files.pop(path, None)
+    result.index = build_index(result.files.values())
+    before = len(result.warnings)
+    run_project_rules(result)
+    del result.warnings[before:]  # project warnings were already reported once
+    result.findings, _ = finalize(
+        result.files.values(),
+        result.config,
+        set(result.enabled),
+        result.index,
+        result.project_findings,
+    )
     return result
 
 

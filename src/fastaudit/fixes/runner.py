@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import tomllib
 from dataclasses import dataclass, field
 
 from fastaudit.engine.scan import ScanResult, analyze, finalize
@@ -32,6 +33,25 @@ class FixReport:
         return sum(len(c.fixed) for c in self.changed)
 
 
+def verify(path: str, text: str) -> None:
+    """Refuse a result that no longer parses as what the file is."""
+    name = path.rsplit("/", 1)[-1]
+    try:
+        if name.endswith(".py"):
+            ast.parse(text, filename=path)
+        elif name.endswith((".toml", ".lock")) or name == "Pipfile":
+            tomllib.loads(text)
+    except SyntaxError as exc:
+        raise FixError(
+            f"{path}: fixing would leave invalid Python (line {exc.lineno}: {exc.msg}); "
+            "nothing was written"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise FixError(
+            f"{path}: fixing would leave invalid TOML ({exc}); nothing was written"
+        ) from exc
+
+
 def allowed(finding: Finding, unsafe: bool) -> bool:
     return finding.fix is not None and (unsafe or finding.fix.safety is Safety.SAFE)
 
@@ -46,12 +66,13 @@ def fix_file(
     """
     root = result.root
     ensure_inside(root, root / path)
-    outcome = result.files.get(path)
+    is_python = path.endswith(".py")
     try:
         old = read_bytes(root / path, result.config.max_file_size)
     except SourceError as exc:
         raise FixError(f"{path}: {exc.message}") from exc
-    if outcome is not None and outcome.digest and digest_bytes(old) != outcome.digest:
+    expected = result.digest_of(path)
+    if expected and digest_bytes(old) != expected:
         raise FixError(f"{path}: changed on disk since it was scanned; rescan first")
     try:
         source = decode(old)
@@ -62,8 +83,10 @@ def fix_file(
     fixed: list[Finding] = []
     first = True
     for _ in range(MAX_ROUNDS):
-        if first and outcome is not None:
+        if first:
             candidates = [f for f in result.findings if f.path == path]
+        elif not is_python:
+            break  # other files get one round; the next scan shows what remains
         else:
             current = analyze(path, source.encode(text), result.enabled)
             candidates, _ = finalize([current], result.config, enabled, result.index)
@@ -78,13 +101,7 @@ def fix_file(
         new_text, applied = apply_edits(text, [f.fix for f in fixes])  # type: ignore[misc]
         if not applied or new_text == text:
             break
-        try:
-            ast.parse(new_text, filename=path)
-        except SyntaxError as exc:
-            raise FixError(
-                f"{path}: fixing would leave invalid Python (line {exc.lineno}: {exc.msg}); "
-                "nothing was written"
-            ) from exc
+        verify(path, new_text)
         fixed.extend(f for f in fixes if f.fix in applied)
         text = new_text
     if not fixed:

@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING, ClassVar
 from fastaudit.model import Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from fastaudit.engine.context import FileContext
+    from fastaudit.engine.project import ProjectView
+    from fastaudit.model import Finding
 
 # Family prefix -> display name. A rule id is its family prefix plus three digits.
 FAMILIES: dict[str, str] = {
@@ -90,3 +94,36 @@ class Rule:
 
     def finish(self, ctx: FileContext) -> None:
         """Called once after the whole file has been walked."""
+
+
+class ProjectRule(Rule):
+    """A rule that looks at the whole project at once: dependency files, layout,
+    settings shared across domains. It runs after every Python file has been walked,
+    and sees them through :class:`~fastaudit.engine.project.ProjectView`.
+
+    Its examples are still checked by the test-suite: ``dont`` and ``do`` are then
+    small projects written as ``{relative path: file text}`` in ``dont_files`` /
+    ``do_files`` (``dont``/``do`` stay as the text shown to people).
+    """
+
+    dont_files: ClassVar[dict[str, str]] = {}
+    do_files: ClassVar[dict[str, str]] = {}
+    dont_fixed_files: ClassVar[dict[str, str] | None] = None
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr in ("dont_files", "do_files", "dont_fixed_files"):
+            files = getattr(cls, attr)
+            if files:
+                setattr(
+                    cls,
+                    attr,
+                    {path: textwrap.dedent(text).lstrip("\n") for path, text in files.items()},
+                )
+
+    @classmethod
+    def fixable(cls) -> bool:
+        return cls.dont_fixed is not None or cls.dont_fixed_files is not None
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        raise NotImplementedError

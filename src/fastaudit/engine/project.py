@@ -1,0 +1,87 @@
+"""What project-level rules see: every file's outcome, the other files, and helpers to
+read those files and to point findings and fixes into them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastaudit.config import Config
+from fastaudit.engine.project_index import ProjectIndex
+from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
+from fastaudit.model import Edit, Finding, Fix, Span
+
+if TYPE_CHECKING:
+    from fastaudit.engine.scan import FileOutcome
+    from fastaudit.rules.base import Rule
+
+
+@dataclass(slots=True)
+class ProjectView:
+    root: Path
+    config: Config
+    python_files: list[str]
+    other_files: list[str]
+    outcomes: dict[str, FileOutcome]
+    index: ProjectIndex
+    # Digests of the non-Python files read, so their fixes can refuse stale writes.
+    digests: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    _texts: dict[str, SourceText | None] = field(default_factory=dict)
+
+    def read_text(self, path: str) -> SourceText | None:
+        """The decoded text of a project file (relative POSIX path), or None with a
+        warning when it cannot be read. Read once per scan."""
+        if path in self._texts:
+            return self._texts[path]
+        text: SourceText | None
+        try:
+            text = decode(read_bytes(self.root / path, self.config.max_file_size))
+        except SourceError as exc:
+            self.warnings.append(f"{path}: {exc.message}")
+            text = None
+        if text is not None:
+            self.digests[path] = text.digest
+        self._texts[path] = text
+        return text
+
+    def finding(
+        self,
+        rule: Rule,
+        path: str,
+        line: int,
+        message: str,
+        *,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        fix: Fix | None = None,
+    ) -> Finding:
+        if end_column is None:
+            text = self._texts.get(path)
+            end_column = len(text.line_text(end_line or line)) + 1 if text is not None else column
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            path=path,
+            span=Span(line, column, end_line or line, end_column),
+            message=message,
+            fix=fix,
+            family=rule.family,
+            title=rule.title,
+        )
+
+
+def minimal_edit(old: str, new: str) -> Edit:
+    """One edit turning ``old`` into ``new``, touching only the part that differs
+    (useful when a library such as tomlkit re-renders a whole document)."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return Edit(start, end_old, new[start:end_new])
