@@ -9,24 +9,27 @@ import textwrap
 
 import pytest
 
-from fastaudit.engine.scan import check_source
-from fastaudit.fixes.runner import fix_source
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.rules import all_rules
+from fastaudit.rules.base import ProjectRule
 
 RULES = list(all_rules().values())
+FILE_RULES = [r for r in RULES if not issubclass(r, ProjectRule)]
 
 
 def ids_of(findings):
     return [f.rule for f in findings]
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", FILE_RULES, ids=lambda r: r.id)
 def test_dont_triggers(rule):
     assert rule.dont, f"{rule.id} has no Don't example"
     assert rule.id in ids_of(check_source(rule.dont, rule_ids=[rule.id]))
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", FILE_RULES, ids=lambda r: r.id)
 def test_do_is_clean(rule):
     assert rule.do, f"{rule.id} has no Do example"
     assert rule.id not in ids_of(check_source(rule.do, rule_ids=[rule.id]))
@@ -58,7 +61,7 @@ def test_extra_invalid(rule, index, example):
     assert rule.id in ids_of(findings), f"{rule.id} invalid example #{index} did not trigger"
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", FILE_RULES, ids=lambda r: r.id)
 def test_fix_of_dont(rule):
     findings = [f for f in check_source(rule.dont, rule_ids=[rule.id]) if f.rule == rule.id]
     offers_fix = any(f.fix is not None for f in findings)
@@ -71,3 +74,44 @@ def test_fix_of_dont(rule):
     ast.parse(fixed)
     assert rule.id not in ids_of(check_source(fixed, rule_ids=[rule.id]))
     assert fix_source(fixed, [rule.id]) == fixed, "fixing twice changed the code again"
+
+
+# --------------------------------------------------------------------------- project rules
+PROJECT_RULES = [r for r in RULES if issubclass(r, ProjectRule)]
+
+
+def write_tree(root, files):
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def project_findings(root, rule_id):
+    config = Config(select=[rule_id])
+    return [f for f in scan(root, config).findings if f.rule == rule_id]
+
+
+@pytest.mark.parametrize("rule", PROJECT_RULES, ids=lambda r: r.id)
+def test_project_rule_examples(rule, tmp_path):
+    assert rule.dont_files and rule.do_files, f"{rule.id} needs dont_files and do_files"
+    write_tree(tmp_path / "dont", rule.dont_files)
+    write_tree(tmp_path / "do", rule.do_files)
+    assert project_findings(tmp_path / "dont", rule.id), f"{rule.id}: Don't project not flagged"
+    assert not project_findings(tmp_path / "do", rule.id), f"{rule.id}: Do project flagged"
+
+
+@pytest.mark.parametrize("rule", PROJECT_RULES, ids=lambda r: r.id)
+def test_project_rule_fix(rule, tmp_path):
+    write_tree(tmp_path, rule.dont_files)
+    result = scan(tmp_path, Config(select=[rule.id]))
+    offers_fix = any(f.fix is not None for f in result.findings if f.rule == rule.id)
+    if rule.dont_fixed_files is None:
+        assert not offers_fix, f"{rule.id} fixes its Don't project but has no dont_fixed_files"
+        return
+    assert offers_fix
+    report = fix_project(result, unsafe=True, write=True)
+    assert not report.errors
+    for rel, expected in rule.dont_fixed_files.items():
+        assert (tmp_path / rel).read_text(encoding="utf-8") == expected, rel
+    assert not project_findings(tmp_path, rule.id)

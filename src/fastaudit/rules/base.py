@@ -33,6 +33,13 @@ FAMILIES: dict[str, str] = {
     "LIB": "Libraries",
     "PYD": "Pydantic",
     "RTE": "Routes",
+    "PIN": "Dependency pins",
+    "STR": "Structure",
+    "SET": "Settings",
+    "DBS": "Database",
+    "MIG": "Migrations",
+    "DOC": "API docs",
+    "TST": "Tests",
 }
 
 
