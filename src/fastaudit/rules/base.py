@@ -40,6 +40,7 @@ FAMILIES: dict[str, str] = {
     "MIG": "Migrations",
     "DOC": "API docs",
     "TST": "Tests",
+    "TLG": "Tooling",
 }
 
 
