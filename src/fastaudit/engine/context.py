@@ -332,13 +332,23 @@ class FileContext:
 
     # ----------------------------------------------------------- the walk
     def run(self, dispatch: dict[type, list[tuple[Rule, _Handler]]], rules: list[Rule]) -> None:
-        """Visit every node once, calling the rule handlers registered for its type."""
+        """Visit every node once, calling the rule handlers registered for its type.
+
+        This loop is the hot path of the whole tool: locals instead of attribute
+        look-ups, child fields precomputed per node type, and no visit at all of
+        leaves that can hold nothing (``Load``, operators, constants).
+        """
         leave_marker = _LEAVE
         enter_marker = _ENTER
         stack: list[tuple] = [(self.tree, None)]
         pop = stack.pop
         push = stack.append
+        extend = stack.extend
         get = dispatch.get
+        tracked = _TRACKED
+        scoped = _SCOPED
+        child_fields = _CHILD_FIELDS
+        ast_type = ast.AST
         while stack:
             node, parent = pop()
             if parent is leave_marker:
@@ -347,39 +357,44 @@ class FileContext:
             if parent is enter_marker:
                 self._enter(node)
                 continue
-            handlers = get(type(node))
+            kind = type(node)
+            handlers = get(kind)
             if handlers is not None:
                 self.parent = parent
                 for rule, handler in handlers:
                     self._rule = rule
                     handler(node, self)
                 self._rule = None
-            self._track(node)
-            kind = type(node)
-            if kind in _SCOPED:
+            if kind in tracked:
+                self._track(node)
+            if kind in scoped:
                 # Decorators, defaults, annotations and bases run in the outer scope;
                 # only the body runs in the new one.
                 push((node, leave_marker))
-                for child in reversed(node.body if isinstance(node.body, list) else [node.body]):
-                    push((child, node))
+                body = node.body  # type: ignore[attr-defined]
+                extend(
+                    [(child, node) for child in reversed(body if type(body) is list else [body])]
+                )
                 push((node, enter_marker))
-                outer = _outer_children(node)
-                for child in reversed(outer):
-                    push((child, node))
+                extend([(child, node) for child in reversed(_outer_children(node))])
                 continue
-            children: list[ast.AST] = []
-            for name in node._fields:
+            fields = child_fields.get(kind)
+            if fields is None:
+                fields = _child_fields(kind, node)
+            if not fields:
+                continue
+            children: list = []
+            for name in fields:
                 value = getattr(node, name, None)
                 if value is None:
                     continue
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, ast.AST):
-                            children.append(item)
-                elif isinstance(value, ast.AST):
+                if type(value) is list:
+                    children.extend(value)
+                elif isinstance(value, ast_type):
                     children.append(value)
-            for child in reversed(children):
-                push((child, node))
+            if children:
+                children.reverse()
+                extend([(child, node) for child in children])
         for rule in rules:
             self._rule = rule
             rule.finish(self)
@@ -484,6 +499,45 @@ class FileContext:
 
 _ENTER = object()
 _LEAVE = object()
+# Fields that never hold a node worth visiting: expression contexts, operators, and
+# lists of plain strings.
+_SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "kwd_attrs"})
+_LEAF_TYPES = (ast.Constant, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = dict.fromkeys(_LEAF_TYPES, ())
+
+
+def _child_fields(kind: type, node: ast.AST) -> tuple[str, ...]:
+    """The fields of ``kind`` that can hold child nodes, learnt from its first instance.
+
+    A field holding a str or number in one instance holds one in every instance, so it
+    is left out for good; a field that is None here may hold a node elsewhere, so it
+    stays (and is checked per node).
+    """
+    fields = tuple(
+        name
+        for name in kind._fields
+        if name not in _SKIP_FIELDS
+        and not isinstance(getattr(node, name, None), (str, int, float, complex, bytes, bool))
+    )
+    _CHILD_FIELDS[kind] = fields
+    return fields
+
+
+_TRACKED = frozenset(
+    {
+        ast.Import,
+        ast.ImportFrom,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.With,
+        ast.AsyncWith,
+        ast.For,
+        ast.AsyncFor,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+    }
+)
 _DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _SCOPED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 

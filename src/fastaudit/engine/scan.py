@@ -51,6 +51,7 @@ class ScanResult:
     project_findings: list[Finding] = field(default_factory=list)
     # Digests of non-Python files that project rules read (for stale-write checks).
     digests: dict[str, str] = field(default_factory=dict)
+    cache_hits: int = 0
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -236,8 +237,15 @@ def scan(
     config: Config | None = None,
     *,
     progress: ProgressCallback | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
 ) -> ScanResult:
-    """Audit the project at ``root``. ``progress(done, total, outcome)`` runs per file."""
+    """Audit the project at ``root``. ``progress(done, total, outcome)`` runs per file,
+    in order of completion. ``use_cache=False`` analyses every file afresh; ``jobs``
+    caps the worker processes (default: one per available core)."""
+    from fastaudit.engine.cache import ResultCache
+    from fastaudit.engine.parallel import analyze_paths
+
     root = root.resolve()
     config = config if config is not None else load_config(root)
     discovery = discover(root, config.exclude)
@@ -246,11 +254,20 @@ def scan(
     result = ScanResult(root=root, config=config, discovery=discovery, enabled=rule_ids)
     result.warnings.extend(config.warnings)
     total = len(discovery.python_files)
-    for done, path in enumerate(discovery.python_files, start=1):
-        outcome = analyze_file(root, path, rule_ids, config.max_file_size)
-        result.files[path] = outcome
+    cache = ResultCache.open(root, rule_ids, config) if use_cache else None
+    outcomes = analyze_paths(
+        root, discovery.python_files, rule_ids, config.max_file_size, cache=cache, jobs=jobs
+    )
+    for done, outcome in enumerate(outcomes, start=1):
+        result.files[outcome.path] = outcome
         if progress is not None:
             progress(done, total, outcome)
+    # Keep the files in path order whatever order they completed in.
+    result.files = dict(sorted(result.files.items()))
+    if cache is not None:
+        cache.prune(set(result.files))
+        cache.save()
+        result.cache_hits = cache.hits
     result.index = build_index(result.files.values())
     run_project_rules(result)
     findings, warnings = finalize(

@@ -1,0 +1,161 @@
+"""The result cache: a file whose bytes, fastaudit version, enabled rules and settings
+are unchanged is not parsed again.
+
+Where: the user cache directory (``$FASTAUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/fastaudit``,
+else ``~/.cache/fastaudit``), one file per audited root. It is never stored inside the
+audited project: a cache a repository ships could otherwise feed us crafted data.
+
+Lookup is two-step, like ruff's: when a file's size and mtime match the entry, its
+outcome is reused without reading the file; otherwise the file is read and hashed, and a
+matching content hash still hits. Writes go to a temp file renamed into place, so two
+concurrent runs never see a torn cache; a corrupt or foreign cache is ignored and
+rebuilt.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastaudit import __version__
+
+if TYPE_CHECKING:
+    from fastaudit.config import Config
+    from fastaudit.engine.scan import FileOutcome
+
+_FORMAT = 2
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("FASTAUDIT_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fastaudit"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Size and mtime of fastaudit's own modules: an edited rule (a development install,
+    a patched release) invalidates the cache even when the version string is the same."""
+    package = Path(__file__).resolve().parent.parent
+    stats = []
+    for module in sorted(package.rglob("*.py")):
+        try:
+            info = module.stat()
+        except OSError:
+            continue
+        stats.append((str(module.relative_to(package)), info.st_size, info.st_mtime_ns))
+    return hashlib.sha256(repr(stats).encode()).hexdigest()
+
+
+def settings_key(rule_ids: tuple[str, ...], config: Config) -> str:
+    """Everything besides a file's bytes that changes what analysing it gives."""
+    material = repr(
+        (
+            _FORMAT,
+            __version__,
+            code_fingerprint(),
+            rule_ids,
+            config.max_file_size,
+        )
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class Entry:
+    size: int
+    mtime_ns: int
+    digest: str
+    outcome: FileOutcome
+
+
+@dataclass(slots=True)
+class ResultCache:
+    path: Path
+    key: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    dirty: bool = False
+    hits: int = 0
+
+    @classmethod
+    def open(cls, root: Path, rule_ids: tuple[str, ...], config: Config) -> ResultCache:
+        root_key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        path = cache_dir() / f"{root_key}.pickle"
+        key = settings_key(rule_ids, config)
+        cache = cls(path=path, key=key)
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+            if (
+                isinstance(stored, dict)
+                and stored.get("format") == _FORMAT
+                and stored.get("key") == key
+                and isinstance(stored.get("entries"), dict)
+            ):
+                cache.entries = stored["entries"]
+        except FileNotFoundError:
+            pass
+        except Exception:
+            cache.entries = {}
+        return cache
+
+    def lookup_stat(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
+        entry = self.entries.get(rel)
+        if entry is not None and entry.size == size and entry.mtime_ns == mtime_ns:
+            self.hits += 1
+            return entry.outcome
+        return None
+
+    def lookup_digest(self, rel: str, digest: str) -> FileOutcome | None:
+        entry = self.entries.get(rel)
+        if entry is not None and entry.digest == digest:
+            self.hits += 1
+            return entry.outcome
+        return None
+
+    def store(self, rel: str, size: int, mtime_ns: int, outcome: FileOutcome) -> None:
+        self.entries[rel] = Entry(size, mtime_ns, outcome.digest, outcome)
+        self.dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        for rel in [r for r in self.entries if r not in keep]:
+            del self.entries[rel]
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        payload = {"format": _FORMAT, "key": self.key, "entries": self.entries}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            # A cache that cannot be written only costs speed next time.
+            return
+        self.dirty = False
+
+
+def clean() -> int:
+    """Remove every cache file; returns how many were removed."""
+    removed = 0
+    folder = cache_dir()
+    if not folder.is_dir():
+        return 0
+    for item in folder.glob("*.pickle"):
+        try:
+            item.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

@@ -1,0 +1,133 @@
+"""Analysing many files: cache first, then worker processes, results as they complete.
+
+Small projects are analysed in-process (starting workers would cost more than it saves);
+larger ones are split into chunks spread over worker processes, each reading and parsing
+its own files so only paths go out and compact outcomes come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.cache import ResultCache
+from fastaudit.engine.source import SourceError, digest_bytes, read_bytes
+
+if TYPE_CHECKING:
+    from fastaudit.engine.scan import FileOutcome
+
+# Below this many files to analyse, worker start-up costs more than it saves.
+PARALLEL_THRESHOLD = 150
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _stat(root: Path, rel: str) -> tuple[int, int]:
+    try:
+        info = (root / rel).stat()
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def _analyze_one(
+    root: Path, rel: str, rule_ids: tuple[str, ...], max_bytes: int, known_digest: str | None
+) -> tuple[str, int, int, FileOutcome | None]:
+    """Analyse one file. Returns None as outcome when its digest equals ``known_digest``."""
+    # Imported here: scan imports this module, and workers only need these two names.
+    from fastaudit.engine.scan import FileOutcome, _scan_problem, analyze
+
+    size, mtime_ns = _stat(root, rel)
+    try:
+        data = read_bytes(root / rel, max_bytes)
+    except SourceError as error:
+        outcome = FileOutcome(path=rel, parsed=False)
+        outcome.findings.append(_scan_problem(rel, error))
+        return rel, size, mtime_ns, outcome
+    if known_digest is not None and digest_bytes(data) == known_digest:
+        return rel, size, mtime_ns, None
+    return rel, size, mtime_ns, analyze(rel, data, rule_ids)
+
+
+def _analyze_chunk(
+    root: Path,
+    chunk: list[tuple[str, str | None]],
+    rule_ids: tuple[str, ...],
+    max_bytes: int,
+) -> list[tuple[str, int, int, FileOutcome | None]]:
+    return [_analyze_one(root, rel, rule_ids, max_bytes, known) for rel, known in chunk]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # Forking a process that runs other threads (the TUI) can deadlock the child.
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork")
+
+
+def analyze_paths(
+    root: Path,
+    paths: list[str],
+    rule_ids: tuple[str, ...],
+    max_bytes: int,
+    *,
+    cache: ResultCache | None = None,
+    jobs: int | None = None,
+) -> Iterator[FileOutcome]:
+    """Yield one outcome per path, cached ones first, the rest as they complete."""
+    pending: list[tuple[str, str | None]] = []
+    for rel in paths:
+        if cache is not None:
+            size, mtime_ns = _stat(root, rel)
+            hit = cache.lookup_stat(rel, size, mtime_ns)
+            if hit is not None:
+                yield hit
+                continue
+            entry = cache.entries.get(rel)
+            pending.append((rel, entry.digest if entry is not None else None))
+        else:
+            pending.append((rel, None))
+
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
+        for rel, known in pending:
+            yield _settle(cache, *_analyze_one(root, rel, rule_ids, max_bytes, known))
+        return
+
+    # Many small chunks keep both workers busy to the end and stream results early.
+    size = max(4, min(64, len(pending) // (jobs * 8) or 1))
+    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        futures: set[Future] = {
+            pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes) for chunk in chunks
+        }
+        while futures:
+            done, futures = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                for item in future.result():
+                    yield _settle(cache, *item)
+
+
+def _settle(
+    cache: ResultCache | None, rel: str, size: int, mtime_ns: int, outcome: FileOutcome | None
+) -> FileOutcome:
+    if outcome is None:
+        # Same bytes as the cached entry (only the mtime moved): reuse it.
+        assert cache is not None
+        entry = cache.entries[rel]
+        cache.hits += 1
+        cache.store(rel, size, mtime_ns, entry.outcome)
+        return entry.outcome
+    if cache is not None and size >= 0:
+        cache.store(rel, size, mtime_ns, outcome)
+    return outcome
