@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastaudit import __version__
+from fastaudit.model import compact_pickle
 
 if TYPE_CHECKING:
     from fastaudit.config import Config
@@ -69,6 +70,7 @@ def settings_key(rule_ids: tuple[str, ...], config: Config) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Entry:
     size: int

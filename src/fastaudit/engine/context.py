@@ -25,7 +25,7 @@ from fastaudit.engine.names import (
     value_of,
 )
 from fastaudit.engine.source import SourceText
-from fastaudit.model import Edit, Finding, Fix, Safety, Span
+from fastaudit.model import Edit, Finding, Fix, Safety, Span, compact_pickle
 
 if TYPE_CHECKING:
     from fastaudit.rules.base import Rule
@@ -36,6 +36,7 @@ ROUTE_METHODS = frozenset(
 APP_TYPES = frozenset({"fastapi.FastAPI()", "fastapi.APIRouter()"})
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Deferred:
     """A finding that holds only if a project-wide fact is true.
@@ -67,6 +68,7 @@ class FunctionInfo:
         return "async def" if self.is_async else "def"
 
 
+@compact_pickle
 @dataclass(slots=True)
 class ClassInfo:
     name: str
@@ -75,6 +77,7 @@ class ClassInfo:
     line: int = 0
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ImportRecord:
     """One import statement, with its module made absolute.
@@ -115,6 +118,8 @@ class FileContext:
         self.deferred: list[Deferred] = []
         self.classes: list[ClassInfo] = []
         self.imports: list[ImportRecord] = []
+        # Facts rules note for project-level rules (see ``add_fact``), by kind.
+        self.facts: dict[str, list] = {}
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []
@@ -240,6 +245,17 @@ class FileContext:
             self.deferred.append(Deferred(when[0], when[1], finding))
         else:
             self.findings.append(finding)
+
+    def add_fact(self, kind: str, value: object) -> None:
+        """Note a fact about this file for project-level rules (``FileOutcome.facts``).
+
+        ``value`` must be plain, picklable data (tuples, strings, numbers, frozen
+        dataclasses, fixes): outcomes cross process boundaries and are cached. Several
+        rules may collect the same fact; an equal value noted twice is kept once.
+        """
+        values = self.facts.setdefault(kind, [])
+        if value not in values:
+            values.append(value)
 
     # --------------------------------------------------------- building fixes
     def text(self, node: ast.AST) -> str:

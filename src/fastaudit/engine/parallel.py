@@ -83,12 +83,16 @@ def analyze_paths(
     *,
     cache: ResultCache | None = None,
     jobs: int | None = None,
+    stats: dict[str, tuple[int, int]] | None = None,
 ) -> Iterator[FileOutcome]:
-    """Yield one outcome per path, cached ones first, the rest as they complete."""
+    """Yield one outcome per path, cached ones first, the rest as they complete.
+    ``stats`` are (size, mtime_ns) pairs discovery already read."""
     pending: list[tuple[str, str | None]] = []
+    stats = stats or {}
     for rel in paths:
         if cache is not None:
-            size, mtime_ns = _stat(root, rel)
+            known = stats.get(rel)
+            size, mtime_ns = known if known is not None else _stat(root, rel)
             hit = cache.lookup_stat(rel, size, mtime_ns)
             if hit is not None:
                 yield hit

@@ -18,11 +18,12 @@ from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
-from fastaudit.model import Finding, Severity, Span
+from fastaudit.model import Finding, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.rules import all_rules
 
 
+@compact_pickle
 @dataclass(slots=True)
 class FileOutcome:
     """What walking one file produced, before project-wide settling."""
@@ -33,6 +34,8 @@ class FileOutcome:
     deferred: list[Deferred] = field(default_factory=list)
     classes: list[ClassInfo] = field(default_factory=list)
     imports: list[ImportRecord] = field(default_factory=list)
+    # Per-file facts rules noted for the project pass (``FileContext.add_fact``).
+    facts: dict[str, list] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     parsed: bool = True
 
@@ -150,6 +153,7 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     ]
     outcome.classes = ctx.classes
     outcome.imports = ctx.imports
+    outcome.facts = ctx.facts
     return outcome
 
 
@@ -256,7 +260,13 @@ def scan(
     total = len(discovery.python_files)
     cache = ResultCache.open(root, rule_ids, config) if use_cache else None
     outcomes = analyze_paths(
-        root, discovery.python_files, rule_ids, config.max_file_size, cache=cache, jobs=jobs
+        root,
+        discovery.python_files,
+        rule_ids,
+        config.max_file_size,
+        cache=cache,
+        jobs=jobs,
+        stats=discovery.stats,
     )
     for done, outcome in enumerate(outcomes, start=1):
         result.files[outcome.path] = outcome

@@ -65,6 +65,9 @@ class Discovery:
     other_files: list[str] = field(default_factory=list)
     # Paths that could not be read or were refused, with the reason.
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # (size, mtime_ns) of each Python file, seen while walking: the cache uses it
+    # without a second stat per file.
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _is_interesting(name: str) -> bool:
@@ -159,9 +162,10 @@ def _walk(
                     if not target.is_relative_to(root):
                         result.problems.append((rel, "symlink points outside the project: skipped"))
                         continue
-                    mode = target.stat().st_mode
+                    info = target.stat()
                 else:
-                    mode = entry.stat(follow_symlinks=False).st_mode
+                    info = entry.stat(follow_symlinks=False)
+                mode = info.st_mode
             except (OSError, RuntimeError) as exc:
                 # RuntimeError: resolve() on a symlink loop in older Pythons.
                 reason = getattr(exc, "strerror", None) or str(exc)
@@ -180,6 +184,7 @@ def _walk(
                     continue
                 if name.endswith(".py"):
                     result.python_files.append(rel)
+                    result.stats[rel] = (info.st_size, info.st_mtime_ns)
                 elif _is_interesting(name) or (
                     rel_dir.endswith("requirements") and name.endswith(".txt")
                 ):
