@@ -8,6 +8,7 @@ project (deferred findings, configuration, suppressions) happens in ``scan``.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,7 +98,11 @@ def _scan_problem(path: str, error: SourceError) -> Finding:
 
 def parse(source: SourceText, path: str) -> ast.Module:
     try:
-        return ast.parse(source.text, filename=path)
+        # The audited code's own SyntaxWarnings ("is" with a literal...) are not ours
+        # to print.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source.text, filename=path)
     except SyntaxError as exc:
         line = exc.lineno or 1
         column = source.char_column(line, max((exc.offset or 1) - 1, 0)) + 1 if exc.lineno else 1
