@@ -58,7 +58,10 @@ def statements(draw) -> str:
     if kind == 2:
         return f"def {name}_fn(value={number}):\n    # keep me\n    return value  * 2\n"
     if kind == 3:
-        return f"class {name.title()}Thing:\n    limit = {number}\n\n    def size(self):\n        return self.limit\n"
+        return (
+            f"class {name.title()}Thing:\n    limit = {number}\n\n"
+            "    def size(self):\n        return self.limit\n"
+        )
     if kind == 4:
         return f"async def {name}_task():\n    return [{number},\n            {number + 1}]\n"
     return ""
