@@ -1,0 +1,91 @@
+"""Baselines: adopt fastaudit on a legacy codebase without drowning in old findings.
+
+``fastaudit baseline`` records the current findings; later runs with the baseline report
+only new ones. Entries are keyed by rule, file and the text of the flagged code (not its
+line number), so code moving up or down keeps its entry; the same text flagged twice in
+one file is told apart by its occurrence order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastaudit import __version__
+from fastaudit.engine.source import SourceError, decode, read_bytes
+from fastaudit.model import Finding
+
+FORMAT = 1
+DEFAULT_NAME = ".fastaudit-baseline.json"
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be used; the message says why."""
+
+
+def _code_text(root: Path, finding: Finding, cache: dict[str, list[str] | None]) -> str:
+    lines = cache.get(finding.path)
+    if finding.path not in cache:
+        try:
+            lines = decode(read_bytes(root / finding.path)).lines
+        except (SourceError, OSError):
+            lines = None
+        cache[finding.path] = lines
+    if not lines:
+        return finding.message
+    first, last = finding.span.line, finding.span.end_line
+    return "\n".join(line.strip() for line in lines[first - 1 : last])
+
+
+def fingerprints(root: Path, findings: list[Finding]) -> list[str]:
+    """One stable key per finding, in the order given."""
+    cache: dict[str, list[str] | None] = {}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    keys = []
+    for finding in findings:
+        text = _code_text(root, finding, cache)
+        base = (finding.rule, finding.path, text)
+        seen[base] += 1
+        material = "\x00".join([*base, str(seen[base])])
+        keys.append(hashlib.sha256(material.encode("utf-8")).hexdigest()[:24])
+    return keys
+
+
+def write_baseline(root: Path, findings: list[Finding], target: Path) -> int:
+    entries = [
+        {"key": key, "rule": f.rule, "path": f.path, "line": f.span.line}
+        for key, f in zip(fingerprints(root, findings), findings, strict=True)
+    ]
+    payload = {"version": FORMAT, "tool": f"fastaudit {__version__}", "findings": entries}
+    temp = target.with_name(target.name + ".tmp")
+    temp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    temp.replace(target)
+    return len(entries)
+
+
+@dataclass(slots=True)
+class BaselineResult:
+    new: list[Finding]
+    known: int  # findings still present and baselined
+    fixed: int  # baselined findings no longer present
+
+
+def apply_baseline(root: Path, findings: list[Finding], baseline: Path) -> BaselineResult:
+    try:
+        data = json.loads(baseline.read_text(encoding="utf-8"))
+        keys = {entry["key"] for entry in data["findings"]}
+        if data.get("version") != FORMAT:
+            raise BaselineError(f"{baseline}: unsupported baseline version {data.get('version')}")
+    except OSError as exc:
+        raise BaselineError(f"{baseline}: cannot read it ({exc.strerror})") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BaselineError(
+            f"{baseline}: not a fastaudit baseline file; write one with `fastaudit baseline`"
+        ) from exc
+    current = fingerprints(root, findings)
+    new = [f for key, f in zip(current, findings, strict=True) if key not in keys]
+    still = keys & set(current)
+    return BaselineResult(new=new, known=len(still), fixed=len(keys - still))
