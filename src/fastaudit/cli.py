@@ -23,8 +23,8 @@ from rich.text import Text
 from fastaudit import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
-COMMANDS = frozenset({"check", "rules", "explain", "demo", "tui"})
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+COMMANDS = frozenset({"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean"})
 
 
 def _split_ids(values: list[str] | None) -> list[str]:
@@ -78,6 +78,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-color", action="store_true", help="plain text output (NO_COLOR also works)"
     )
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--since",
+        metavar="REF",
+        help="only findings on lines changed since git REF (uncommitted changes included)",
+    )
+    check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="only findings not recorded in FILE (written by `fastaudit baseline`)",
+    )
+    _add_engine_options(check)
+
+    baseline = sub.add_parser(
+        "baseline", help="record the current findings so later checks report only new ones"
+    )
+    baseline.add_argument("path", nargs="?", default=".")
+    baseline.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="baseline file (default: PATH/.fastaudit-baseline.json)",
+    )
+    _add_engine_options(baseline)
+
+    learn = sub.add_parser("learn", help="a guided tour of the practices, with your own code")
+    learn.add_argument("path", nargs="?", default=".")
+    learn.add_argument("--step", metavar="AREA", help="show one area (layout, async, ...)")
+    learn.add_argument("--done", metavar="AREA", help="mark an area done and exit")
+    learn.add_argument("--undone", metavar="AREA", help="mark an area not done and exit")
+    learn.add_argument("--all", action="store_true", help="print every step without asking")
+
+    sub.add_parser("clean", help="remove fastaudit's result cache")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -96,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
     tui = sub.add_parser("tui", help="open the interactive auditor (the default command)")
     tui.add_argument("path", nargs="?", default=".")
     return parser
+
+
+def _add_engine_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-cache", action="store_true", help="analyse every file afresh, ignoring the cache"
+    )
+    command.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes (default: one per core)"
+    )
 
 
 def _console(no_color: bool = False, file=None) -> Console:
@@ -127,14 +168,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args)
         if args.command == "tui":
             return run_tui(Path(args.path))
+        if args.command == "baseline":
+            return run_baseline(args)
+        if args.command == "learn":
+            from fastaudit.workflows.learn_cli import run_learn
+
+            return run_learn(args)
+        if args.command == "clean":
+            from fastaudit.engine.cache import cache_dir, clean
+
+            removed = clean()
+            _console().print(f"Removed {removed} cache file(s) from {cache_dir()}.")
+            return EXIT_CLEAN
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a crash must not look like "findings" (exit 1) to CI
+        import traceback
+
+        traceback.print_exc()
+        return _error(f"internal error: {type(exc).__name__}: {exc}")
     parser.print_help()
     return EXIT_ERROR
 
 
 def _error(message: str) -> int:
-    _console(file=sys.stderr).print(Text("error: ", style="bold red").append(message))
+    from fastaudit.report.safe import literal
+
+    _console(file=sys.stderr).print(Text("error: ", style="bold red").append(literal(message)))
     return EXIT_ERROR
 
 
@@ -146,34 +206,106 @@ def _check_root(path: Path) -> str | None:
     return None
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from fastaudit.config import is_known_selector, load_config
-    from fastaudit.engine.scan import scan
-    from fastaudit.fixes.apply import unified_diff
-    from fastaudit.fixes.runner import fix_project
-    from fastaudit.report import github, json_report, sarif, text
+class UsageError(Exception):
+    """A command line that cannot be run; the message says why (exit status 2)."""
 
-    root = Path(args.path)
-    if problem := _check_root(root):
-        return _error(problem)
+
+def _config_from_args(root: Path, args: argparse.Namespace):
+    from fastaudit.config import is_known_selector, load_config
+
     config = load_config(root.resolve())
     for option in ("select", "extend_select", "ignore"):
-        ids = _split_ids(getattr(args, option))
+        ids = _split_ids(getattr(args, option, None))
         unknown = [i for i in ids if not is_known_selector(i)]
         if unknown:
-            return _error(
+            raise UsageError(
                 f"--{option.replace('_', '-')}: unknown rule or family {', '.join(unknown)}"
             )
         if ids:
             if option == "select":
                 config.select = ids
             elif option == "extend_select":
-                config.extend_select = ids
+                config.extend_select = [*config.extend_select, *ids]
             else:
                 config.ignore = [*config.ignore, *ids]
+    return config
 
-    result = scan(root, config)
-    out_file = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
+
+def _scan(root: Path, args: argparse.Namespace):
+    from fastaudit.engine.scan import scan
+
+    config = _config_from_args(root, args)
+    return scan(root, config, use_cache=not getattr(args, "no_cache", False), jobs=args.jobs)
+
+
+def _narrow(result, args: argparse.Namespace) -> list[str]:
+    """Apply --since and --baseline to a finished scan; returns notes for the user."""
+    notes: list[str] = []
+    if getattr(args, "since", None):
+        from fastaudit.workflows.since import SinceError, changed_lines, only_changed
+
+        try:
+            changes = changed_lines(result.root, args.since)
+        except SinceError as exc:
+            raise UsageError(str(exc)) from exc
+        before = len(result.findings)
+        result.findings = only_changed(result.findings, changes)
+        notes.append(
+            f"--since {args.since}: {len(result.findings)} finding(s) on changed lines "
+            f"({before - len(result.findings)} elsewhere not shown)"
+        )
+    if getattr(args, "baseline", None):
+        from fastaudit.workflows.baseline import BaselineError, apply_baseline
+
+        try:
+            outcome = apply_baseline(result.root, result.findings, Path(args.baseline))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from exc
+        result.findings = outcome.new
+        notes.append(
+            f"baseline: {len(outcome.new)} new finding(s), {outcome.known} known, "
+            f"{outcome.fixed} baselined finding(s) fixed since"
+        )
+    return notes
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    from fastaudit.workflows.baseline import DEFAULT_NAME, write_baseline
+
+    root = Path(args.path)
+    if problem := _check_root(root):
+        return _error(problem)
+    try:
+        result = _scan(root, args)
+    except UsageError as exc:
+        return _error(str(exc))
+    target = Path(args.output) if args.output else root / DEFAULT_NAME
+    count = write_baseline(result.root, result.findings, target)
+    _console().print(
+        f"Recorded {count} finding(s) in {target}. "
+        f"`fastaudit check --baseline {target}` now reports only new ones."
+    )
+    return EXIT_CLEAN
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from fastaudit.fixes.apply import unified_diff
+    from fastaudit.fixes.runner import fix_project
+    from fastaudit.report import github, json_report, markdown, sarif, text
+    from fastaudit.report.safe import literal
+
+    root = Path(args.path)
+    if problem := _check_root(root):
+        return _error(problem)
+    try:
+        result = _scan(root, args)
+        notes = _narrow(result, args)
+    except UsageError as exc:
+        return _error(str(exc))
+    try:
+        out_file = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
+    except OSError as exc:
+        return _error(f"cannot write the report to {args.output}: {exc.strerror or exc}")
     try:
         console = _console(args.no_color or out_file is not None, file=out_file)
         if args.diff:
@@ -184,10 +316,18 @@ def run_check(args: argparse.Namespace) -> int:
                     change.old.decode("utf-8", "replace"),
                     change.new.decode("utf-8", "replace"),
                 )
-                console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+                if console.is_terminal:
+                    shown = literal(diff.replace("\r\n", "\n"))
+                    console.print(
+                        Syntax(shown, "diff", theme="ansi_dark", background_color="default")
+                    )
+                else:  # exactly the patch, so `--diff > fix.patch` can be applied
+                    console.file.write(diff)
+            # The summary and errors go to stderr: stdout holds only the patch.
+            errors = _console(args.no_color, file=sys.stderr)
             for error in report.errors:
-                console.print(Text("error: ", style="red").append(error))
-            console.print(
+                errors.print(Text("error: ", style="red").append(literal(error)))
+            errors.print(
                 Text(
                     f"{report.fixed_count} fix(es) would be applied "
                     f"to {len(report.changed)} file(s).",
@@ -202,21 +342,33 @@ def run_check(args: argparse.Namespace) -> int:
             fix_errors = report.errors
             fixed_count = report.fixed_count
             if report.changed:
-                result = scan(root, config)
+                result = _scan(root, args)
+                notes = _narrow(result, args)
+        if args.format in ("sarif", "github"):  # these formats have no place for them
+            for warning in result.warnings:
+                _console(args.no_color, file=sys.stderr).print(
+                    Text("warning: ", style="yellow").append(literal(warning))
+                )
         if args.format == "json":
             console.file.write(json_report.render(result) + "\n")
         elif args.format == "sarif":
             console.file.write(sarif.render(result) + "\n")
+        elif args.format == "markdown":
+            console.file.write(markdown.render(result))
         elif args.format == "github":
             rendered = github.render(result)
             if rendered:
                 console.file.write(rendered + "\n")
         else:
             text.render(result, console, show_statistics=args.statistics)
+            for note in notes:
+                console.print(Text(note, style="dim"))
             if args.fix:
                 console.print(Text(f"Fixed {fixed_count} problem(s).", style="green"))
         for error in fix_errors:
-            _console(file=sys.stderr).print(Text("fix failed: ", style="red").append(error))
+            _console(file=sys.stderr).print(
+                Text("fix failed: ", style="red").append(literal(error))
+            )
     finally:
         if out_file is not None:
             out_file.close()
@@ -252,12 +404,12 @@ def run_rules(args: argparse.Namespace) -> int:
     for column in ("id", "family", "severity", "fixable", "title"):
         table.add_column(column)
     for rule in rules.values():
-        table.add_row(
-            rule.id,
-            rule.family_name(),
-            rule.severity.value,
+        table.add_row(  # Text, not markup: a title may hold `Annotated[...]`
+            Text(rule.id),
+            Text(rule.family_name()),
+            Text(rule.severity.value),
             "✓" if rule.fixable() else "",
-            rule.title,
+            Text(rule.title),
         )
     _console().print(table)
     return EXIT_CLEAN
