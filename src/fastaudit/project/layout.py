@@ -1,0 +1,485 @@
+"""Where the application lives, and how it is laid out.
+
+Everything here works from what the per-file walk recorded (imports, classes, and the
+facts :class:`LayoutFacts` notes: "this file creates ``FastAPI()`` at line N", "this file
+defines routes") plus the list of files; no audited code is imported or run.
+
+* An **app** is a ``FastAPI()`` call outside the tests. Its **package root** is the
+  top-most regular package holding that file (``app/``, ``src/myshop/``), or the file's
+  own folder when that is not a package (``src/`` used as a namespace, the project root).
+  Apps nested inside another app's root (mounted sub-apps) belong to the outer one.
+* A **domain** is a package directly under the root that holds routes or the usual
+  domain modules (``router.py``, ``service.py``, ``schemas.py``...), other than folders
+  named for a kind of file (``routers/``, ``schemas/``, ``crud/``...) or for shared code
+  (``core/``, ``utils/``...).
+* A root is laid out **by file type** when it has a folder of routers and at least one
+  other type folder, and the same feature names recur across them
+  (``routers/users.py``, ``schemas/user.py``). :func:`proposed_layout` says where each of
+  those files would go in a layout by domain.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.context import FileContext
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+    from fastaudit.model import Finding
+    from fastaudit.rules.base import Rule
+
+# Fact kinds noted per file.
+APP_FACT = "fastapi-app"  # (line, column, end_line, end_column) of a ``FastAPI(...)`` call
+ROUTES_FACT = "routes"  # line of an ``APIRouter()`` or a route decorator
+
+# Folders named for a kind of file, and the module each kind becomes inside a domain.
+TYPE_FOLDERS: dict[str, str] = {
+    "routers": "router",
+    "routes": "router",
+    "endpoints": "router",
+    "views": "router",
+    "controllers": "router",
+    "schemas": "schemas",
+    "models": "models",
+    "crud": "crud",
+    "services": "service",
+    "repositories": "repository",
+    "repository": "repository",
+    "dependencies": "dependencies",
+    "exceptions": "exceptions",
+    "constants": "constants",
+}
+ROUTER_ROLE = "router"
+# Folders that hold code shared by the whole app, never a domain.
+SHARED_FOLDERS = frozenset(
+    {
+        "api",
+        "core",
+        "common",
+        "shared",
+        "utils",
+        "util",
+        "lib",
+        "libs",
+        "helpers",
+        "db",
+        "database",
+        "config",
+        "settings",
+        "middleware",
+        "middlewares",
+        "deps",
+        "internal",
+        "tests",
+        "test",
+        "migrations",
+        "alembic",
+        "scripts",
+        "static",
+        "templates",
+        "v1",
+        "v2",
+    }
+)
+# Module names that mark a package as a domain even without routes.
+DOMAIN_MODULES = frozenset(
+    {
+        "router",
+        "routers",
+        "routes",
+        "views",
+        "endpoints",
+        "service",
+        "services",
+        "schemas",
+        "models",
+        "dependencies",
+        "constants",
+        "exceptions",
+        "crud",
+        "repository",
+    }
+)
+# File names that hold settings: reading the environment there is the point.
+SETTINGS_MODULES = frozenset({"config", "settings", "conf", "configuration"})
+
+
+class LayoutFacts:
+    """Mixin for rules that need the layout: notes where ``FastAPI()`` is created and
+    which files define routes. Rules overriding these visitors must call ``super()``."""
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if written is None or not (written.endswith("FastAPI") or written.endswith("Router")):
+            return  # cheap filter; misses only `from fastapi import FastAPI as Other`
+        callee = ctx.resolve(func)
+        if callee == "fastapi.FastAPI":
+            span = ctx.span(node)
+            ctx.add_fact(APP_FACT, (span.line, span.column, span.end_line, span.end_column))
+        elif callee == "fastapi.APIRouter":
+            ctx.add_fact(ROUTES_FACT, node.lineno)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        decorator = ctx.route_decorator(node)
+        if decorator is not None:
+            ctx.add_fact(ROUTES_FACT, decorator.lineno)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- paths
+def parent_dir(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def is_under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in ("tests", "test") for part in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def is_settings_path(path: str) -> bool:
+    """A module meant to hold settings: ``config.py``, ``settings.py``, or any module of a
+    ``config``/``settings`` package."""
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] in SETTINGS_MODULES:
+        return True
+    return any(part in SETTINGS_MODULES for part in parts[:-1])
+
+
+def package_dirs(view: ProjectView) -> set[str]:
+    return {parent_dir(p) for p in view.python_files if p.rsplit("/", 1)[-1] == "__init__.py"}
+
+
+def python_dirs(view: ProjectView) -> set[str]:
+    """Every folder (and ancestor folder) holding a Python file."""
+    found: set[str] = set()
+    for path in view.python_files:
+        folder = parent_dir(path)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = parent_dir(folder)
+    return found
+
+
+def join(folder: str, *rest: str) -> str:
+    return posixpath.join(folder, *rest) if folder else posixpath.join(*rest)
+
+
+def line_finding(
+    view: ProjectView, rule: Rule, path: str, line: int, message: str, column: int = 1
+) -> Finding:
+    """A finding from ``column`` to the end of ``line`` (the file is read for that)."""
+    view.read_text(path)
+    return view.finding(rule, path, line, message, column=column)
+
+
+def facts(view: ProjectView, kind: str) -> Iterator[tuple[str, object]]:
+    """(path, value) for every fact of ``kind``, files in path order."""
+    for path in sorted(view.outcomes):
+        for value in getattr(view.outcomes[path], "facts", {}).get(kind, ()):
+            yield path, value
+
+
+# ----------------------------------------------------------------------------- apps
+@dataclass(slots=True)
+class App:
+    path: str  # the file creating FastAPI()
+    line: int
+    column: int
+    root: str  # package root folder, relative POSIX ("" for the project root)
+    root_is_package: bool
+    domains: dict[str, str] = field(default_factory=dict)  # name -> folder
+    type_folders: dict[str, str] = field(default_factory=dict)  # folder -> role
+
+    def import_prefixes(self) -> list[tuple[str, ...]]:
+        """Dotted prefixes under which modules of the root can be imported, longest
+        first: ``src/shop`` gives ``src.shop`` and ``shop``; a root that is not itself a
+        package (``src/`` as a path entry) can also be imported from without prefix."""
+        parts = tuple(self.root.split("/")) if self.root else ()
+        prefixes = [parts[i:] for i in range(len(parts))]
+        if not self.root_is_package or not parts:
+            prefixes.append(())
+        return prefixes
+
+    def locate(self, module: str) -> tuple[str, ...] | None:
+        """The parts of ``module`` below the root, when it names a module of this app."""
+        parts = tuple(module.split(".")) if module else ()
+        for prefix in self.import_prefixes():
+            if parts[: len(prefix)] == prefix and (len(parts) > len(prefix) or prefix):
+                rest = parts[len(prefix) :]
+                if not prefix and (not rest or rest[0] not in self.domains):
+                    # Without a prefix only a domain name is trusted (it could be a
+                    # library otherwise).
+                    continue
+                return rest
+        return None
+
+    def domain_of_module(self, module: str) -> str | None:
+        rest = self.locate(module)
+        if rest and rest[0] in self.domains:
+            return rest[0]
+        return None
+
+    def domain_of_path(self, path: str) -> str | None:
+        if not is_under(path, self.root):
+            return None
+        below = path[len(self.root) + 1 :] if self.root else path
+        head, sep, _ = below.partition("/")
+        return head if sep and head in self.domains else None
+
+
+def find_apps(view: ProjectView) -> list[App]:
+    """Every application of the project (one per package root), in path order."""
+    packages = package_dirs(view)
+    apps: dict[str, App] = {}
+    for path, value in facts(view, APP_FACT):
+        if is_test_path(path):
+            continue
+        line, column, _, _ = value  # type: ignore[misc]
+        root = parent_dir(path)
+        if root in packages:
+            while root and parent_dir(root) in packages and parent_dir(root) != root:
+                root = parent_dir(root)
+        if root not in apps:
+            apps[root] = App(path, line, column, root, root in packages)
+    # Sub-apps mounted inside another app's root belong to that app.
+    roots = sorted(apps, key=len)
+    kept = [
+        apps[r]
+        for r in sorted(apps)
+        if not any(o != r and (o == "" or r.startswith(o + "/")) for o in roots)
+    ]
+    route_files = {path for path, _ in facts(view, ROUTES_FACT)}
+    dirs = python_dirs(view)
+    for app in kept:
+        _classify(view, app, dirs, route_files)
+    return kept
+
+
+def _classify(view: ProjectView, app: App, dirs: set[str], route_files: set[str]) -> None:
+    children = sorted(d for d in dirs if parent_dir(d) == app.root and d != app.root)
+    for folder in children:
+        name = folder.rsplit("/", 1)[-1]
+        if not name.isidentifier():
+            continue
+        if name in TYPE_FOLDERS:
+            app.type_folders[folder] = TYPE_FOLDERS[name]
+            continue
+        if name in SHARED_FOLDERS:
+            # ``api/routers``-style nesting still lays the code out by type.
+            for sub in sorted(d for d in dirs if parent_dir(d) == folder):
+                sub_name = sub.rsplit("/", 1)[-1]
+                if TYPE_FOLDERS.get(sub_name) == ROUTER_ROLE:
+                    app.type_folders[sub] = ROUTER_ROLE
+            continue
+        files = [p for p in view.python_files if is_under(p, folder) and not is_test_path(p)]
+        has_routes = any(p in route_files for p in files)
+        has_domain_module = any(
+            parent_dir(p) == folder and p.rsplit("/", 1)[-1][:-3] in DOMAIN_MODULES for p in files
+        )
+        if has_routes or has_domain_module:
+            app.domains[name] = folder
+
+
+def app_of_path(apps: list[App], path: str) -> App | None:
+    best: App | None = None
+    for app in apps:
+        if is_under(path, app.root) and (best is None or len(app.root) > len(best.root)):
+            best = app
+    return best
+
+
+# ----------------------------------------------------------------- file-type layout
+def singular(word: str) -> str:
+    """A plain English singular, enough to pair ``users`` with ``user``."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+@dataclass(slots=True)
+class TypeLayout:
+    """A root laid out by file type, and the domain layout proposed instead."""
+
+    app: App
+    folders: dict[str, str]  # type folder -> role
+    domains: dict[str, list[str]]  # proposed domain folder name -> current files
+    moves: list[tuple[str, str | None]]  # (current path, proposed path or None: removed)
+
+
+def type_layout(view: ProjectView, app: App) -> TypeLayout | None:
+    """The file-type layout of ``app``'s root, or None when it is laid out otherwise."""
+    folders = app.type_folders
+    if len(folders) < 2 or ROUTER_ROLE not in folders.values():
+        return None
+    # key (singular feature name) -> [(folder, path, stem)]
+    by_key: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    inits: list[str] = []
+    for folder in folders:
+        for path in sorted(p for p in view.python_files if is_under(p, folder)):
+            below = path[len(folder) + 1 :]
+            if below == "__init__.py":
+                inits.append(path)
+                continue
+            stem = below.split("/", 1)[0].removesuffix(".py")
+            by_key[singular(stem)].append((folder, path, stem))
+    router_keys = {
+        key for key, items in by_key.items() if any(folders[f] == ROUTER_ROLE for f, _, _ in items)
+    }
+    domain_keys = {
+        key
+        for key, items in by_key.items()
+        if key in router_keys or len({f for f, _, _ in items}) > 1
+    }
+    shared_across = [
+        k
+        for k in domain_keys
+        if any(folders[f] != ROUTER_ROLE for f, _, _ in by_key[k])
+        and any(folders[f] == ROUTER_ROLE for f, _, _ in by_key[k])
+    ]
+    if not shared_across:
+        return None
+    moves: list[tuple[str, str | None]] = []
+    domains: dict[str, list[str]] = {}
+    for key in sorted(domain_keys):
+        items = by_key[key]
+        routers = [stem for f, _, stem in items if folders[f] == ROUTER_ROLE]
+        name = routers[0] if routers else items[0][2]
+        domains[name] = [path for _, path, _ in items]
+        for folder, path, _stem in items:
+            role = folders[folder]
+            below = path[len(folder) + 1 :]
+            if "/" in below:  # a sub-package of a type folder: keep its inner layout
+                inner = below.split("/", 1)[1]
+                proposed = join(app.root, name, role, inner)
+            else:
+                proposed = join(app.root, name, f"{role}.py")
+            moves.append((path, proposed))
+    # Files that belong to no feature (``models/base.py``) become shared modules.
+    shared: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in sorted(set(by_key) - domain_keys):
+        for folder, path, stem in by_key[key]:
+            shared[folders[folder]].append((path, stem))
+    for role, items in sorted(shared.items()):
+        for path, stem in items:
+            target = f"{role}.py" if len(items) == 1 else f"{role}_{stem}.py"
+            moves.append((path, join(app.root, target)))
+    for path in inits:
+        moves.append((path, None))
+    moves.sort(key=lambda move: move[0])
+    return TypeLayout(app, dict(folders), domains, moves)
+
+
+def proposed_layout(view: ProjectView) -> list[tuple[str, str | None]]:
+    """(current path, proposed path) for every file a layout by domain would move, over
+    all apps of the project; ``None`` means the file is no longer needed (the
+    ``__init__.py`` of a type folder). Files that stay where they are are not listed."""
+    moves: list[tuple[str, str | None]] = []
+    for app in find_apps(view):
+        layout = type_layout(view, app)
+        if layout is not None:
+            moves.extend(layout.moves)
+    return moves
+
+
+# ------------------------------------------------------------------ settings classes
+SETTINGS_ROOTS = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsClass:
+    name: str
+    qualname: str
+    path: str
+    line: int
+
+
+def settings_classes(view: ProjectView) -> list[SettingsClass]:
+    """Classes deriving (directly or through project classes) from ``BaseSettings``."""
+    by_name: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    where: dict[str, tuple[str, int]] = {}
+    for path in sorted(view.outcomes):
+        for info in view.outcomes[path].classes:
+            module, _, name = info.qualname.rpartition(".")
+            by_name[name].append((module, info.bases))
+            where.setdefault(info.qualname, (path, info.line))
+    memo: dict[str, bool] = {}
+
+    def is_settings(qualname: str, depth: int = 0) -> bool:
+        if qualname in SETTINGS_ROOTS:
+            return True
+        if depth > 20 or not qualname:
+            return False
+        if qualname in memo:
+            return memo[qualname]
+        memo[qualname] = False
+        module, _, name = qualname.rpartition(".")
+        answer = any(
+            is_settings(base, depth + 1)
+            for defined_in, bases in by_name.get(name, ())
+            if not module
+            or defined_in == module
+            or defined_in.endswith("." + module)
+            or module.endswith("." + defined_in)
+            for base in bases
+        )
+        memo[qualname] = answer
+        return answer
+
+    found = []
+    for qualname, (path, line) in where.items():
+        if qualname not in SETTINGS_ROOTS and is_settings(qualname):
+            found.append(SettingsClass(qualname.rpartition(".")[2], qualname, path, line))
+    return sorted(found, key=lambda c: (c.path, c.line))
+
+
+def module_bound_names(text: str) -> set[str] | None:
+    """Names a module binds at top level (imports, definitions, assignments), or None
+    when it does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    names: set[str] = set()
+    pending = list(tree.body)
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                names.add(alias.asname or alias.name.partition(".")[0])
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name):
+                        names.add(node.id)
+        elif isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            for part in ("body", "orelse", "finalbody"):
+                pending.extend(getattr(stmt, part, None) or [])
+            for handler in getattr(stmt, "handlers", None) or []:
+                pending.extend(handler.body)
+    return names

@@ -1,0 +1,2 @@
+class ErrorCode:
+    INVALID_TOKEN = "invalid-token"

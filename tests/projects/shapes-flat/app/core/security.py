@@ -1,0 +1,5 @@
+from app.config import settings
+
+
+def secret() -> str:
+    return settings.DATABASE_URL

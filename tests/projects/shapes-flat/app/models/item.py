@@ -1,0 +1,5 @@
+from app.models.base import Base
+
+
+class Item(Base):
+    __tablename__ = "item"

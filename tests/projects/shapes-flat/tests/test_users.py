@@ -1,0 +1,6 @@
+import os
+
+from fastapi import FastAPI
+
+os.environ["DATABASE_URL"] = "sqlite://"
+test_app = FastAPI()

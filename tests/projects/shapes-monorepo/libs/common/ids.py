@@ -1,0 +1,3 @@
+import os
+
+PREFIX = os.getenv("ID_PREFIX", "")

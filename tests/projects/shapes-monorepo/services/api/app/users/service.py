@@ -1,0 +1,2 @@
+async def get_user(user_id: int) -> dict:
+    return {"id": user_id}

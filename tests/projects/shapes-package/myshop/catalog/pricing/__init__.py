@@ -1,0 +1,3 @@
+from .rules import price_for
+
+__all__ = ["price_for"]

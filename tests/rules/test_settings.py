@@ -1,0 +1,282 @@
+"""SET rules: settings shared by domains, the environment read outside settings modules,
+API docs served in every environment."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+
+PROJECTS = Path(__file__).parent.parent / "projects"
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def located(root: Path, select: str = "SET") -> set[tuple[str, str, int]]:
+    result = scan(root, Config(select=[select]), use_cache=False)
+    return {(f.rule, f.path, f.span.line) for f in result.findings}
+
+
+def spans(text: str, rule: str, path: str = "example.py") -> list[tuple[int, int, int, int]]:
+    return [
+        (f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+        for f in check_source(textwrap.dedent(text).lstrip("\n"), path, [rule])
+        if f.rule == rule
+    ]
+
+
+# --------------------------------------------------------------------- fixture shapes
+SHAPES = {
+    "shapes-flat": {
+        ("SET102", "app/database.py", 5),
+        ("SET103", "app/main.py", 5),
+    },
+    "shapes-domain": set(),
+    "shapes-monorepo": {("SET102", "libs/common/ids.py", 3)},
+    "shapes-package": {
+        ("SET101", "myshop/config.py", 6),
+        ("SET102", "myshop/cart/router.py", 9),
+        ("SET103", "myshop/app.py", 5),
+    },
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_settings_findings_on_shapes(shape):
+    assert located(PROJECTS / shape) == SHAPES[shape]
+
+
+# --------------------------------------------------------------------- SET101
+MAIN = """
+    from fastapi import FastAPI
+
+    app = FastAPI(openapi_url=None)
+    """
+ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+
+
+def domains(**extra: str) -> dict[str, str]:
+    files = {
+        "src/main.py": MAIN,
+        "src/auth/__init__.py": "",
+        "src/auth/router.py": ROUTER,
+        "src/orders/__init__.py": "",
+        "src/orders/router.py": ROUTER,
+        "src/search/__init__.py": "",
+        "src/search/router.py": ROUTER,
+    }
+    files.update({k.replace("__", "/").replace("_py", ".py"): v for k, v in extra.items()})
+    return files
+
+
+SETTINGS = """
+    from functools import lru_cache
+
+    from pydantic_settings import BaseSettings
+
+
+    class AppSettings(BaseSettings):
+        JWT_SECRET: str = ""
+        SEARCH_URL: str = ""
+
+
+    @lru_cache
+    def get_settings() -> AppSettings:
+        return AppSettings()
+
+
+    settings = get_settings()
+    """
+
+
+def test_readers_through_instance_factory_and_module(tmp_path):
+    root = write_tree(
+        tmp_path,
+        domains(
+            src__config_py=SETTINGS,
+            src__auth__service_py="from src.config import settings\n",
+            src__orders__service_py="from src.config import get_settings\n",
+            src__search__service_py="from src import config\n",
+        ),
+    )
+    result = scan(root, Config(select=["SET101"]), use_cache=False)
+    (finding,) = result.findings
+    assert (finding.path, finding.span.line, finding.span.column) == ("src/config.py", 6, 1)
+    assert "`AppSettings` is read by 3 domains" in finding.message
+    assert "auth (src/auth/service.py); orders (src/orders/service.py)" in finding.message
+    assert 'SearchConfig in src/search/config.py with env_prefix="SEARCH_"' in finding.message
+
+
+def test_one_domain_reading_is_fine(tmp_path):
+    root = write_tree(
+        tmp_path,
+        domains(
+            src__config_py=SETTINGS,
+            src__auth__service_py="from src.config import settings\n",
+            src__auth__router_py="from src.config import get_settings\n" + ROUTER,
+            src__main_py="from src.config import settings\n" + textwrap.dedent(MAIN),
+        ),
+    )
+    assert located(root, "SET101") == set()
+
+
+def test_domains_with_their_own_settings_may_also_read_the_global_one(tmp_path):
+    own = """
+        from pydantic_settings import BaseSettings
+
+
+        class {name}(BaseSettings):
+            pass
+        """
+    root = write_tree(
+        tmp_path,
+        domains(
+            src__config_py=SETTINGS,
+            src__auth__config_py=own.format(name="AuthConfig"),
+            src__orders__config_py=own.format(name="OrdersConfig"),
+            src__auth__service_py="from src.config import settings\n",
+            src__orders__service_py="from src.config import settings\n",
+        ),
+    )
+    assert located(root, "SET101") == set()
+
+
+def test_a_subclass_of_a_project_settings_base_counts(tmp_path):
+    root = write_tree(
+        tmp_path,
+        domains(
+            src__base_py="from pydantic_settings import BaseSettings\n\n\nclass Base(BaseSettings):"
+            "\n    pass\n",
+            src__config_py="from src.base import Base\n\n\nclass Settings(Base):\n    pass\n",
+            src__auth__service_py="from src.config import Settings\n",
+            src__orders__service_py="from src.config import Settings\n",
+        ),
+    )
+    assert located(root, "SET101") == {("SET101", "src/config.py", 4)}
+
+
+def test_plain_pydantic_models_are_not_settings(tmp_path):
+    root = write_tree(
+        tmp_path,
+        domains(
+            src__config_py="from pydantic import BaseModel\n\n\nclass Settings(BaseModel):\n"
+            "    pass\n",
+            src__auth__service_py="from src.config import Settings\n",
+            src__orders__service_py="from src.config import Settings\n",
+        ),
+    )
+    assert located(root, "SET101") == set()
+
+
+# --------------------------------------------------------------------- SET102
+ENV_READS = """
+import os
+from os import getenv
+
+A = os.environ["A"]
+B = getenv("B")
+C = os.environ.get("C", "x")
+"""
+
+
+def test_environment_reads_are_located_exactly():
+    assert spans(ENV_READS, "SET102", "src/orders/service.py") == [
+        (4, 5, 4, 20),
+        (5, 5, 5, 16),
+        (6, 5, 6, 29),
+    ]
+
+
+def test_message_names_the_variable():
+    (finding,) = check_source(
+        'import os\n\nURL = os.getenv("SMTP_URL")\n', "src/mail.py", ["SET102"]
+    )
+    assert "`SMTP_URL`" in finding.message and '`os.getenv("SMTP_URL")`' in finding.message
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/config.py",
+        "src/settings.py",
+        "src/auth/config.py",
+        "app/core/config.py",
+        "app/settings/base.py",
+        "tests/test_orders.py",
+        "tests/conftest.py",
+        "src/orders/test_service.py",
+        "migrations/env.py",
+        "alembic/env.py",
+        "scripts/seed.py",
+    ],
+)
+def test_settings_modules_tests_and_scripts_may_read_the_environment(path):
+    assert spans(ENV_READS, "SET102", path) == []
+
+
+def test_env_py_outside_migrations_is_not_exempt():
+    assert len(spans(ENV_READS, "SET102", "src/env.py")) == 3
+
+
+# --------------------------------------------------------------------- SET103
+def test_docs_finding_spans_the_call():
+    text = """
+        from fastapi import FastAPI
+
+        app = FastAPI(
+            title="Orders",
+        )
+        """
+    assert spans(text, "SET103", "src/main.py") == [(3, 7, 5, 2)]
+
+
+def test_fixed_openapi_url_message():
+    (finding,) = check_source(
+        'from fastapi import FastAPI\n\napp = FastAPI(openapi_url="/api/schema.json")\n',
+        "src/main.py",
+        ["SET103"],
+    )
+    assert '`openapi_url="/api/schema.json"` is fixed' in finding.message
+
+
+def test_app_factory_inside_a_function_is_checked():
+    text = """
+        import fastapi
+
+
+        def create_app() -> fastapi.FastAPI:
+            return fastapi.FastAPI(title="x", redoc_url=None)
+        """
+    assert spans(text, "SET103", "src/main.py") == [(5, 12, 5, 54)]
+
+
+def test_empty_string_turns_the_schema_off():
+    text = 'from fastapi import FastAPI\n\napp = FastAPI(openapi_url="")\n'
+    assert spans(text, "SET103", "src/main.py") == []
+
+
+def test_test_apps_are_not_checked():
+    text = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    assert spans(text, "SET103", "tests/conftest.py") == []
+    assert spans(text, "SET103", "src/main.py") == [(3, 7, 3, 16)]
+
+
+def test_switching_off_another_app_does_not_count():
+    text = """
+        from fastapi import FastAPI
+
+        public = FastAPI()
+        admin = FastAPI()
+        admin.openapi_url = None
+        """
+    assert spans(text, "SET103", "src/main.py") == [(3, 10, 3, 19)]
