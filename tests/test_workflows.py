@@ -20,7 +20,7 @@ router = APIRouter()
 
 
 @router.get("/old")
-async def old_route():
+async def old_route() -> dict:
     time.sleep(1)
     return {}
 """
@@ -28,7 +28,7 @@ async def old_route():
 NEW_ROUTE = """
 
 @router.get("/new")
-async def new_route():
+async def new_route() -> dict:
     time.sleep(2)
     return {}
 """

@@ -89,14 +89,16 @@ def load_config(root: Path) -> Config:
     if not pyproject.is_file():
         return config
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows may save the file with a byte-order mark.
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         config.warnings.append(f"pyproject.toml: cannot read it ({exc}); using default settings")
         return config
     except tomllib.TOMLDecodeError as exc:
         config.warnings.append(f"pyproject.toml is not valid TOML ({exc}); using default settings")
         return config
-    table = data.get("tool", {}).get("fastaudit")
+    tool = data.get("tool", {})
+    table = tool.get("fastaudit") if isinstance(tool, dict) else None
     if table is None:
         return config
     config.source = "pyproject.toml [tool.fastaudit]"
@@ -119,13 +121,19 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             config.warnings.append(f"{where}: `{key}` must be a list of rule ids; ignoring it")
             return None
+        known = []
         for selector in value:
-            if not is_known_selector(selector):
+            if is_known_selector(selector):
+                known.append(selector.upper())
+            else:
                 config.warnings.append(f"{where}: `{key}` names unknown rule `{selector}`")
-        return [v.upper() for v in value]
+        return known
 
     if (select := id_list("select")) is not None:
-        config.select = select
+        if select or not table["select"]:
+            config.select = select
+        else:  # nothing known was selected: checking nothing would look like a clean bill
+            config.warnings.append(f"{where}: no known rule in `select`; using the default")
     if (extend := id_list("extend-select")) is not None:
         config.extend_select = extend
     if (ignore := id_list("ignore")) is not None:
@@ -174,7 +182,7 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
             config.warnings.append(f"{where}: `severity` must be a table of rule id = level")
     size = table.get("max-file-size")
     if size is not None:
-        if isinstance(size, int) and size > 0:
+        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
             config.max_file_size = size
         else:
             config.warnings.append(f"{where}: `max-file-size` must be a positive number of bytes")

@@ -365,6 +365,7 @@ class FileContext:
         scoped = _SCOPED
         child_fields = _CHILD_FIELDS
         ast_type = ast.AST
+        nullable = _NULLABLE_LIST_FIELDS
         while stack:
             node, parent = pop()
             if parent is leave_marker:
@@ -405,7 +406,10 @@ class FileContext:
                 if value is None:
                     continue
                 if type(value) is list:
-                    children.extend(value)
+                    if name in nullable:  # ``kw_defaults`` and ``Dict.keys`` hold None
+                        children.extend([item for item in value if item is not None])
+                    else:
+                        children.extend(value)
                 elif isinstance(value, ast_type):
                     children.append(value)
             if children:
@@ -518,6 +522,8 @@ _LEAVE = object()
 # Fields that never hold a node worth visiting: expression contexts, operators, and
 # lists of plain strings.
 _SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "kwd_attrs"})
+# List fields whose items may be None: ``def f(*, a)`` and ``{**other}``.
+_NULLABLE_LIST_FIELDS = frozenset({"kw_defaults", "keys"})
 _LEAF_TYPES = (ast.Constant, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = dict.fromkeys(_LEAF_TYPES, ())
 

@@ -105,7 +105,8 @@ def parse(source: SourceText, path: str) -> ast.Module:
             return ast.parse(source.text, filename=path)
     except SyntaxError as exc:
         line = exc.lineno or 1
-        column = source.char_column(line, max((exc.offset or 1) - 1, 0)) + 1 if exc.lineno else 1
+        # ``offset`` is already a 1-based character column (not UTF-8 bytes).
+        column = max(exc.offset or 1, 1) if exc.lineno else 1
         raise SourceError("syntax", f"syntax error: {exc.msg}", line, column) from exc
     except (RecursionError, MemoryError) as exc:
         raise SourceError("syntax", "the file is too deeply nested for Python's parser") from exc

@@ -9,12 +9,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class SourceError(Exception):
@@ -41,8 +43,12 @@ class SourceText:
 
     def __post_init__(self) -> None:
         if not self._line_starts:
-            starts = [0]
             text = self.text
+            if "\r" in text:
+                # The parser ends a line at ``\r\n``, ``\n`` and a lone ``\r`` alike.
+                self._line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+                return
+            starts = [0]
             find = text.find
             pos = find("\n")
             while pos != -1:
@@ -52,18 +58,17 @@ class SourceText:
 
     @property
     def lines(self) -> list[str]:
-        """Lines without their endings (a lone ``\\r`` does not end a line for the parser)."""
+        """Lines without their endings, numbered as the parser numbers them."""
         if self._lines is None:
-            self._lines = [line.rstrip("\r") for line in self.text.split("\n")]
+            text = self.text
+            self._lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
         return self._lines
 
     @property
     def newline(self) -> str:
         """The file's own line ending, kept by every fix."""
-        first = self.text.find("\n")
-        if first > 0 and self.text[first - 1] == "\r":
-            return "\r\n"
-        return "\n"
+        match = _LINE_END.search(self.text)
+        return match.group() if match else "\n"
 
     def line_text(self, line: int) -> str:
         lines = self.lines
@@ -97,6 +102,10 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _size(count: int) -> str:
+    return f"{count / 1_048_576:.1f} MiB" if count >= 1_048_576 else f"{count:,} bytes"
+
+
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         size = path.stat().st_size
@@ -105,7 +114,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if size > max_bytes:
         raise SourceError(
             "too-large",
-            f"file is {size / 1_048_576:.1f} MiB, over the {max_bytes / 1_048_576:.1f} MiB limit "
+            f"file is {_size(size)}, over the {_size(max_bytes)} limit "
             "(raise `max-file-size` in [tool.fastaudit] to audit it)",
         )
     try:

@@ -13,7 +13,11 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<ids>[A-Za-z0-9_,\s]+))?", re.IGNORECASE)
+# Codes are letters then digits; the list ends at the first other word, so an
+# explanation written after the codes ("async shim") is not read as codes.
+_NOQA = re.compile(
+    r"#\s*noqa(?::\s*(?P<ids>[A-Za-z]+[0-9]+(?:[,\s]+[A-Za-z]+[0-9]+)*))?", re.IGNORECASE
+)
 _IGNORE = re.compile(r"fastaudit:\s*ignore(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
 _SKIP = re.compile(r"fastaudit:\s*skip-file", re.IGNORECASE)
 ALL = "*"
@@ -46,7 +50,8 @@ def parse_suppressions(text: str, known: set[str]) -> Suppressions:
     if "noqa" not in lowered and "fastaudit:" not in lowered:
         return result
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        # Universal newlines: comment lines are numbered as the parser numbers lines.
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return result
     for token in tokens:

@@ -9,6 +9,7 @@ together when their edits do not overlap; an overlapping one waits for the next 
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import os
 import stat
@@ -90,6 +91,9 @@ def ensure_inside(root: Path, path: Path) -> Path:
     real = candidate.resolve()
     if not real.is_relative_to(root):
         raise FixError(f"{path}: is outside the project root {root}")
+    if real != Path(os.path.normpath(candidate)):
+        # A folder on the way is a link: the write would land somewhere else.
+        raise FixError(f"{path}: is reached through a symbolic link; fastaudit does not write")
     return real
 
 
@@ -141,6 +145,10 @@ def atomic_write(root: Path, rel_path: str, new: bytes, expected_old: bytes) -> 
     if current != expected_old:
         raise FixError(f"{rel_path}: changed on disk since it was scanned; rescan first")
     mode = stat.S_IMODE(info.st_mode)
+    # Checked on the mode bits too: os.access() says yes to root for any file, and a
+    # file someone made read-only is not ours to replace.
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise FixError(f"{rel_path}: is read-only; nothing was written")
     try:
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".fastaudit-tmp", dir=path.parent
@@ -154,8 +162,10 @@ def atomic_write(root: Path, rel_path: str, new: bytes, expected_old: bytes) -> 
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, mode)
-        if not os.access(path, os.W_OK):
-            raise FixError(f"{rel_path}: is read-only; nothing was written")
+        if hasattr(os, "getuid") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            # Keep the owner too (possible only for root).
+            with contextlib.suppress(OSError):
+                os.chown(temp, info.st_uid, info.st_gid)
         os.replace(temp, path)
     except FixError:
         temp.unlink(missing_ok=True)

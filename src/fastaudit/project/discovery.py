@@ -54,6 +54,13 @@ INTERESTING_NAMES = frozenset(
         "pdm.lock",
         ".python-version",
         "alembic.ini",
+        # Linter and formatter configuration (TLG rules).
+        ".pre-commit-config.yaml",
+        ".flake8",
+        "tox.ini",
+        ".isort.cfg",
+        "ruff.toml",
+        ".ruff.toml",
     }
 )
 
@@ -73,9 +80,11 @@ class Discovery:
 def _is_interesting(name: str) -> bool:
     if name in INTERESTING_NAMES:
         return True
-    return (name.startswith("requirements") and name.endswith((".txt", ".in"))) or name.endswith(
-        ".in"
-    )
+    # pip requirement and constraint files under their usual names (requirements-dev.txt,
+    # dev-requirements.txt, constraints.txt) and every pip-compile input (*.in).
+    if name.endswith(".txt") and ("requirements" in name or "constraints" in name):
+        return True
+    return name.endswith(".in")
 
 
 class _Ignore:
@@ -126,9 +135,16 @@ def _walk(
     seen: set[tuple[int, int]],
     result: Discovery,
 ) -> Iterator[tuple[str, _Ignore]]:
-    # Iterative depth-first walk: deep trees never hit the recursion limit.
+    # Iterative depth-first walk: deep trees never hit the recursion limit. Folders and
+    # files reached through a symlink come last, so what they point at is found (and
+    # reported) under its own path, and a link to it is skipped as a duplicate.
     stack: list[tuple[str, _Ignore]] = [(rel_dir, ignore)]
-    while stack:
+    linked_dirs: list[tuple[str, _Ignore]] = []
+    linked_files: list[tuple[str, tuple[int, int], os.stat_result]] = []
+    seen_files: set[tuple[int, int]] = set()
+    while stack or linked_dirs:
+        if not stack:
+            stack.append(linked_dirs.pop(0))
         rel_dir, ignore = stack.pop()
         folder = root / rel_dir if rel_dir else root
         try:
@@ -138,7 +154,7 @@ def _walk(
             continue
         key = (info.st_dev, info.st_ino)
         if key in seen:
-            result.problems.append((rel_dir, "symlink loop: folder already visited, skipped"))
+            result.problems.append((rel_dir, _revisit(root, rel_dir)))
             continue
         seen.add(key)
         gitignore = folder / ".gitignore"
@@ -158,6 +174,8 @@ def _walk(
             try:
                 is_link = entry.is_symlink()
                 if is_link:
+                    if name in SKIP_DIRS or any(ignore.ignored(rel, d) for d in (True, False)):
+                        continue  # skipped by name, so never followed nor reported
                     target = Path(entry.path).resolve()
                     if not target.is_relative_to(root):
                         result.problems.append((rel, "symlink points outside the project: skipped"))
@@ -178,10 +196,18 @@ def _walk(
                     continue  # a virtualenv under any name
                 if ignore.ignored(rel, is_dir=True):
                     continue
-                subdirs.append(rel)
+                if is_link:
+                    linked_dirs.append((rel, ignore))
+                else:
+                    subdirs.append(rel)
             elif stat.S_ISREG(mode):
                 if ignore.ignored(rel, is_dir=False):
                     continue
+                file_key = (info.st_dev, info.st_ino)
+                if is_link:
+                    linked_files.append((rel, file_key, info))
+                    continue
+                seen_files.add(file_key)
                 if name.endswith(".py"):
                     result.python_files.append(rel)
                     result.stats[rel] = (info.st_size, info.st_mtime_ns)
@@ -192,3 +218,29 @@ def _walk(
         for sub in reversed(subdirs):
             stack.append((sub, ignore))
         yield rel_dir, ignore
+    for rel, file_key, info in linked_files:
+        if file_key in seen_files:
+            result.problems.append((rel, _revisit(root, rel)))
+            continue
+        seen_files.add(file_key)
+        name = rel.rpartition("/")[2]
+        if name.endswith(".py"):
+            result.python_files.append(rel)
+            result.stats[rel] = (info.st_size, info.st_mtime_ns)
+        elif _is_interesting(name) or (
+            rel.rpartition("/")[0].endswith("requirements") and name.endswith(".txt")
+        ):
+            result.other_files.append(rel)
+
+
+def _revisit(root: Path, rel: str) -> str:
+    """Why a symlinked folder or file seen before is skipped: a loop, or a duplicate."""
+    where = Path(os.path.normpath(root / rel))
+    try:
+        target = where.resolve()
+        shown = target.relative_to(root).as_posix() or "."
+    except (OSError, RuntimeError, ValueError):
+        return "symlink loop: already visited, skipped"
+    if where.is_relative_to(target):
+        return f"symlink loop: leads back to `{shown}`, skipped"
+    return f"symlink to `{shown}`, already scanned there: skipped"

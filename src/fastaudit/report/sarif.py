@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from fastaudit import __version__
 from fastaudit.engine.scan import ScanResult
@@ -47,7 +48,8 @@ def render(result: ScanResult) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        # A URI reference: spaces, `%` and non-ASCII are percent-encoded.
+                        "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": f.span.line,
                             "startColumn": f.span.column,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
@@ -32,6 +33,10 @@ def _load_lines(result: ScanResult, path: str) -> list[str] | None:
         return None
 
 
+def _display(line: str) -> str:
+    return literal(line, keep_newlines=False).expandtabs(4)
+
+
 def code_frame(lines: list[str], finding: Finding) -> Text:
     span = finding.span
     first = max(1, span.line - CONTEXT_LINES)
@@ -41,15 +46,25 @@ def code_frame(lines: list[str], finding: Finding) -> Text:
     gutter = " " * width
     frame.append(f"{gutter} │\n", style="dim")
     for number in range(first, last + 1):
-        raw = lines[number - 1].expandtabs(4) if number - 1 < len(lines) else ""
-        shown = literal(raw, keep_newlines=False)
+        raw = lines[number - 1] if number - 1 < len(lines) else ""
+        shown = _display(raw)
         flagged = span.line <= number <= span.end_line
         frame.append(f"{number:>{width}} │ ", style="bold" if flagged else "dim")
         frame.append(shown + "\n")
         if flagged:
-            start = span.column - 1 if number == span.line else len(shown) - len(shown.lstrip())
-            end = span.end_column - 1 if number == span.end_line else len(shown)
-            start = min(start, len(shown))
+            # Columns count characters of the source; the caret goes under the same
+            # characters as displayed (tabs expanded, control characters escaped, wide
+            # characters taking two cells).
+            total = cell_len(shown)
+            if number == span.line:
+                start = cell_len(_display(raw[: span.column - 1]))
+            else:
+                start = total - cell_len(shown.lstrip())
+            if number == span.end_line:
+                end = cell_len(_display(raw[: span.end_column - 1]))
+            else:
+                end = total
+            start = min(start, total)
             end = max(end, start + 1)
             frame.append(f"{gutter} │ ", style="dim")
             frame.append(" " * start + "^" * (end - start), style=SEVERITY_STYLE[finding.severity])
@@ -120,7 +135,10 @@ def statistics(result: ScanResult) -> RenderableType:
     titles = {f.rule: f.title for f in result.findings}
     fixable = {f.rule for f in result.findings if f.fix is not None}
     for rule_id, count in counter.most_common():
-        table.add_row(str(count), rule_id, "✓" if rule_id in fixable else "", titles[rule_id])
+        # Text, not markup: a title may hold `Annotated[...]`.
+        table.add_row(
+            str(count), Text(rule_id), "✓" if rule_id in fixable else "", Text(titles[rule_id])
+        )
     return table
 
 

@@ -1,0 +1,294 @@
+"""`fastaudit` on the command line, as a user and a CI job run it."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fastaudit.cli import main
+from fastaudit.rules.async_blocking import BlockingSleep
+
+APP = (
+    "import time\n"
+    "\n"
+    "import requests\n"
+    "\n"
+    "\n"
+    "async def list_items():\n"
+    "    time.sleep(1)\n"
+    '    return requests.get("https://api.test/items").json()\n'
+)
+FIXED = APP.replace("import time\n", "import asyncio\nimport time\n").replace(
+    "time.sleep(1)", "await asyncio.sleep(1)"
+)
+# Only the families this suite is about: other families' rules may look at the same code.
+OURS = ["--select", "ASY,SCN"]
+
+
+def project(root: Path, files: dict[str, str] | None = None) -> Path:
+    for rel, text in (files or {"app/main.py": APP}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rules_in_json(out: str) -> list[tuple[str, str, int]]:
+    return [(f["rule"], f["path"], f["line"]) for f in json.loads(out)["findings"]]
+
+
+# --------------------------------------------------------------------- exit codes
+def test_clean_project_exits_0(tmp_path, capsys):
+    root = project(tmp_path, {"app/main.py": "async def ok():\n    return 1\n"})
+    code, out, _ = run(capsys, "check", str(root), *OURS)
+    assert code == 0
+    assert "No problems found in 1 files." in out
+
+
+def test_findings_exit_1(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", str(project(tmp_path)), *OURS)
+    assert code == 1
+    assert "app/main.py:7:5: ASY102 [error]" in out
+    assert "Found 2 problems in 1 of 1 files (2 errors)." in out
+
+
+def test_exit_zero(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", str(project(tmp_path)), *OURS, "--exit-zero")
+    assert code == 0
+    assert "Found 2 problems" in out
+
+
+def test_missing_path_exits_2(tmp_path, capsys):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope"))
+    assert code == 2
+    assert f"error: {tmp_path / 'nope'} does not exist" in err
+
+
+def test_file_instead_of_folder_exits_2(tmp_path, capsys):
+    project(tmp_path)
+    code, _, err = run(capsys, "check", str(tmp_path / "app" / "main.py"))
+    assert code == 2
+    assert "is not a folder; give the root of a project" in err
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])
+def test_unknown_rule_exits_2(tmp_path, capsys, option):
+    code, _, err = run(capsys, "check", str(project(tmp_path)), option, "ASY999,XYZ")
+    assert code == 2
+    assert f"{option}: unknown rule or family ASY999, XYZ" in err
+
+
+def test_internal_error_exits_2_not_1(tmp_path, capsys, monkeypatch):
+    import fastaudit.engine.scan as engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine, "scan", broken)
+    code, _, err = run(capsys, "check", str(project(tmp_path)))
+    assert code == 2
+    assert "internal error: RuntimeError: disk on fire" in err
+
+
+def test_real_process_exit_codes(tmp_path):
+    root = project(tmp_path)
+
+    def status(*args: str) -> int:
+        command = [sys.executable, "-m", "fastaudit", "check", *args]
+        return subprocess.run(command, capture_output=True, timeout=120, check=False).returncode
+
+    assert status(str(root), *OURS) == 1
+    assert status(str(root), *OURS, "--exit-zero") == 0
+    assert status(str(root), "--select", "ASY105") == 0
+    assert status(str(tmp_path / "missing")) == 2
+    assert status(str(root), "--select", "NOPE") == 2
+
+
+# ---------------------------------------------------------------------- selection
+def test_select_by_id(tmp_path, capsys):
+    code, out, _ = run(
+        capsys, "check", str(project(tmp_path)), "--select", "ASY102", "--format", "json"
+    )
+    assert code == 1
+    assert rules_in_json(out) == [("ASY102", "app/main.py", 7)]
+
+
+def test_select_by_family_and_ignore_by_id(tmp_path, capsys):
+    root = project(tmp_path)
+    _, out, _ = run(
+        capsys, "check", str(root), "--select", "asy", "--ignore", "ASY102", "--format", "json"
+    )
+    assert rules_in_json(out) == [("ASY101", "app/main.py", 8)]
+
+
+def test_ignore_a_whole_family(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", str(project(tmp_path)), *OURS, "--ignore", "ASY")
+    assert code == 0
+    assert "No problems found" in out
+
+
+def test_extend_select_adds_to_the_configured_selection(tmp_path, capsys):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[tool.fastaudit]\nselect = ["ASY101"]\n')
+    _, out, _ = run(capsys, "check", str(root), "--extend-select", "ASY102", "--format", "json")
+    assert sorted(rules_in_json(out)) == [
+        ("ASY101", "app/main.py", 8),
+        ("ASY102", "app/main.py", 7),
+    ]
+
+
+def test_statistics(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", str(project(tmp_path)), *OURS, "--statistics")
+    assert code == 1
+    assert "1  ASY102  ✓        `time.sleep` in async code" in out
+    assert "1  ASY101           Synchronous HTTP client called in async code" in out
+    assert "time.sleep(1)" not in out
+
+
+# -------------------------------------------------------------------------- fixes
+def test_fix_changes_the_file_exactly_and_the_rule_is_then_clean(tmp_path, capsys):
+    root = project(tmp_path)
+    code, out, _ = run(capsys, "check", str(root), *OURS, "--fix")
+    assert (root / "app" / "main.py").read_text() == FIXED
+    assert "Fixed 1 problem(s)." in out
+    assert "ASY102" not in out.split("Found")[0]
+    assert code == 1  # ASY101 has no automatic fix and remains
+    code, out, _ = run(capsys, "check", str(root), "--select", "ASY102")
+    assert code == 0
+    assert "No problems found" in out
+
+
+def test_diff_writes_nothing_and_prints_an_applicable_patch(tmp_path, capsys):
+    root = project(tmp_path)
+    code, out, err = run(capsys, "check", str(root), *OURS, "--diff")
+    assert (root / "app" / "main.py").read_text() == APP
+    assert code == 1
+    expected = "".join(
+        difflib.unified_diff(
+            APP.splitlines(keepends=True),
+            FIXED.splitlines(keepends=True),
+            fromfile="a/app/main.py",
+            tofile="b/app/main.py",
+        )
+    )
+    assert out == expected
+    assert "1 fix(es) would be applied to 1 file(s)." in err
+
+
+@pytest.fixture
+def sleep_fix_is_unsafe(monkeypatch):
+    """ASY102's fix, marked unsafe (no ASY fix is unsafe today)."""
+    original = BlockingSleep.make_fix
+
+    def unsafe(self, node, ctx):
+        fix = original(self, node, ctx)
+        return ctx.fix(fix.description, *fix.edits, safe=False, note="testing")
+
+    monkeypatch.setattr(BlockingSleep, "make_fix", unsafe)
+
+
+def test_unsafe_fixes_only_with_the_flag(tmp_path, capsys, sleep_fix_is_unsafe):
+    root = project(tmp_path)
+    args = ["check", str(root), "--select", "ASY102", "--no-cache"]
+    code, out, _ = run(capsys, *args)
+    assert "fix (unsafe): Replace with `await asyncio.sleep(...)` — testing" in out
+    assert "0 fixable with `fastaudit check --fix` (1 more with `--unsafe-fixes`)." in out
+    code, out, _ = run(capsys, *args, "--fix")
+    assert (root / "app" / "main.py").read_text() == APP
+    assert "Fixed 0 problem(s)." in out
+    assert code == 1
+    code, out, _ = run(capsys, *args, "--fix", "--unsafe-fixes")
+    assert (root / "app" / "main.py").read_text() == FIXED
+    assert "Fixed 1 problem(s)." in out
+    assert code == 0
+
+
+def test_fix_failure_is_reported_and_exits_2(tmp_path, capsys):
+    root = project(tmp_path, {"a.py": APP, "b.py": APP})
+    (root / "b.py").chmod(0o444)
+    try:
+        code, out, err = run(capsys, "check", str(root), "--select", "ASY102", "--fix")
+        assert code == 2
+        assert "fix failed: b.py: is read-only; nothing was written" in err
+        assert (root / "a.py").read_text() == FIXED
+        assert (root / "b.py").read_text() == APP
+        assert "b.py:7:5: ASY102" in out
+    finally:
+        (root / "b.py").chmod(0o644)
+
+
+# ------------------------------------------------------------------------- output
+def test_output_file(tmp_path, capsys):
+    root = project(tmp_path / "proj")
+    target = tmp_path / "report.json"
+    code, out, _ = run(capsys, "check", str(root), *OURS, "--format", "json", "-o", str(target))
+    assert code == 1
+    assert out == ""
+    assert rules_in_json(target.read_text()) == [
+        ("ASY102", "app/main.py", 7),
+        ("ASY101", "app/main.py", 8),
+    ]
+
+
+def test_output_file_in_a_missing_folder_exits_2(tmp_path, capsys):
+    root = project(tmp_path)
+    code, _, err = run(capsys, "check", str(root), "-o", str(tmp_path / "no" / "such" / "r.txt"))
+    assert code == 2
+    assert "cannot write the report to" in err
+
+
+def test_config_warnings_reach_stderr_with_machine_formats(tmp_path, capsys):
+    root = project(tmp_path)
+    (root / "pyproject.toml").write_text('[tool.fastaudit]\ncolour = "blue"\n')
+    _, out, err = run(capsys, "check", str(root), *OURS, "--format", "sarif")
+    assert json.loads(out)["version"] == "2.1.0"
+    assert "warning: [tool.fastaudit]: unknown setting `colour` (ignored)" in err
+
+
+# -------------------------------------------------------------- rules and explain
+def test_rules_table(capsys):
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    row = next(line for line in out.splitlines() if "ASY102" in line)
+    assert "Async" in row and "error" in row and "✓" in row
+    assert "SCN001" in out
+
+
+def test_rules_json(capsys):
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert code == 0
+    rules = {rule["id"]: rule for rule in json.loads(out)}
+    assert rules["ASY102"]["fixable"] is True
+    assert rules["ASY101"]["fixable"] is False
+    assert rules["ASY102"]["family"] == "Async"
+    assert rules["ASY102"]["severity"] == "error"
+    assert rules["ASY102"]["title"] == "`time.sleep` in async code"
+
+
+def test_explain_shows_rationale_and_do_and_dont(capsys):
+    code, out, _ = run(capsys, "explain", "asy102")
+    assert code == 0
+    assert out.startswith("ASY102 `time.sleep` in async code")
+    assert "Why it matters" in out
+    assert "parks the whole event loop" in out
+    assert "Don't" in out and "Do" in out
+    assert "time.sleep(1.5)" in out
+    assert "await asyncio.sleep(1.5)" in out
+
+
+def test_explain_unknown_rule_exits_2(capsys):
+    code, out, err = run(capsys, "explain", "XYZ999")
+    assert code == 2
+    assert out == ""
+    assert "no rule 'XYZ999'; `fastaudit rules` lists them" in err

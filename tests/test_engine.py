@@ -1,0 +1,265 @@
+"""The engine as a user meets it: names followed through imports, exact positions, and
+bad input files that become findings of their own while the scan goes on."""
+
+from __future__ import annotations
+
+import codecs
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+from fastaudit.fixes.runner import fix_project
+
+
+def findings(code: str, *rules: str):
+    return check_source(textwrap.dedent(code), rule_ids=list(rules) or None)
+
+
+def positions(code: str, *rules: str) -> list[tuple[str, int, int]]:
+    return [(f.rule, f.line, f.span.column) for f in findings(code, *rules)]
+
+
+def write(root: Path, rel: str, data: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(textwrap.dedent(data), encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+
+
+# --------------------------------------------------------------- name resolution
+def test_aliased_module_import_is_followed():
+    code = """
+    import requests as rq
+
+    async def ping():
+        rq.get("https://status.test")
+    """
+    [finding] = findings(code, "ASY101")
+    assert (finding.line, finding.span.column) == (5, 5)
+    assert "`rq.get` (`requests.get`)" in finding.message
+    assert "async def ping" in finding.message
+
+
+def test_from_import_of_a_function_is_followed():
+    code = """
+    from time import sleep
+
+    async def wait_a_bit():
+        sleep(1)
+    """
+    assert positions(code, "ASY102") == [("ASY102", 5, 5)]
+
+
+def test_dotted_module_alias_is_followed():
+    code = """
+    import sqlalchemy.orm as orm
+
+    async def rename(db: orm.Session, name: str):
+        db.commit()
+    """
+    [finding] = findings(code, "ASY104")
+    assert finding.line == 5
+    assert "sqlalchemy.orm.Session" in finding.message
+
+
+def test_local_sleep_coroutine_is_not_time_sleep():
+    code = """
+    import time
+
+    async def sleep(seconds: float) -> None:
+        ...
+
+    async def wait_a_bit():
+        await sleep(1)
+    """
+    assert findings(code, "ASY102") == []
+
+
+def test_parameter_named_like_a_module_shadows_it():
+    code = """
+    import requests
+
+    async def count(requests: list[str]):
+        return requests.count("x")
+    """
+    assert findings(code, "ASY101") == []
+
+
+def test_nothing_is_found_in_strings_or_comments():
+    code = '''
+    import time
+
+    async def handler():
+        # time.sleep(1) would block here
+        note = "time.sleep(1)"
+        doc = """
+        time.sleep(2)
+        """
+        return note, doc
+    '''
+    assert findings(code, "ASY102") == []
+
+
+def test_call_in_nested_def_is_not_flagged_but_direct_call_is():
+    code = """
+    import time
+
+    async def handler():
+        def work():
+            time.sleep(1)
+        time.sleep(2)
+        return work
+    """
+    assert positions(code, "ASY102") == [("ASY102", 7, 5)]
+
+
+# ------------------------------------------------------------------ positions
+def test_columns_are_one_based_characters_not_bytes():
+    code = 'import time\n\nasync def f():\n    x = "héllo wörld"; time.sleep(1)\n'
+    [finding] = check_source(code, rule_ids=["ASY102"])
+    line = code.splitlines()[3]
+    assert finding.span.column == line.index("time.sleep") + 1 == 24
+    assert finding.span.end_column == line.index(")", 24) + 2
+    assert (finding.line, finding.span.end_line) == (4, 4)
+
+
+def test_multi_line_call_has_end_line_and_end_column():
+    code = "import time\n\nasync def f():\n    time.sleep(\n        1,\n    )\n"
+    [finding] = check_source(code, rule_ids=["ASY102"])
+    assert (finding.line, finding.span.column) == (4, 5)
+    assert (finding.span.end_line, finding.span.end_column) == (6, 6)
+
+
+def test_ten_thousand_line_function_reports_the_right_line():
+    body = "".join(f"    value_{i} = {i}\n" for i in range(10_000))
+    code = f"import time\n\n\nasync def huge():\n{body}    time.sleep(1)\n"
+    [finding] = check_source(code, rule_ids=["ASY102"])
+    assert finding.line == 10_005
+
+
+# ----------------------------------------------------------------- bad inputs
+def scan_one(tmp_path: Path, name: str, data: str | bytes, **config):
+    write(tmp_path, name, data)
+    write(tmp_path, "good.py", SLEEPY)
+    result = scan(tmp_path, Config(**config), use_cache=False)
+    bad = [f for f in result.findings if f.path == name]
+    good = [f.rule for f in result.findings if f.path == "good.py"]
+    assert good == ["ASY102"], "the scan must go on past a bad file"
+    return bad
+
+
+def test_syntax_error_is_a_finding_with_line_and_column(tmp_path):
+    [finding] = scan_one(tmp_path, "broken.py", "def create(payload:\n    return payload\n")
+    assert finding.rule == "SCN001"
+    assert finding.message.startswith("syntax error:")
+    assert (finding.line, finding.span.column) == (1, 11)
+
+
+def test_syntax_error_column_counts_characters(tmp_path):
+    [finding] = scan_one(tmp_path, "broken.py", "é = (\n")
+    assert finding.rule == "SCN001"
+    assert "never closed" in finding.message
+    assert (finding.line, finding.span.column) == (1, 5)
+
+
+def test_python_2_code_is_a_syntax_finding(tmp_path):
+    [finding] = scan_one(tmp_path, "legacy.py", 'print "hello"\n')
+    assert finding.rule == "SCN001"
+    assert "print" in finding.message
+    assert finding.line == 1
+
+
+def test_null_bytes_are_reported_as_binary(tmp_path):
+    [finding] = scan_one(tmp_path, "blob.py", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert finding.rule == "SCN002"
+    assert "binary" in finding.message
+
+
+def test_non_utf8_file_is_reported_with_its_line(tmp_path):
+    [finding] = scan_one(tmp_path, "latin.py", b"x = 1\nname = 'caf\xe9'\n")
+    assert finding.rule == "SCN002"
+    assert "not valid utf-8" in finding.message
+    assert finding.line == 2
+
+
+def test_declared_latin1_file_is_read(tmp_path):
+    data = "# -*- coding: latin-1 -*-\nimport time\nasync def f():\n    s = 'café'; time.sleep(1)\n"
+    write(tmp_path, "latin.py", data.encode("latin-1"))
+    [finding] = scan(tmp_path, Config(), use_cache=False).findings
+    assert (finding.rule, finding.line, finding.span.column) == ("ASY102", 4, 17)
+
+
+def test_utf16_file_is_reported(tmp_path):
+    [finding] = scan_one(tmp_path, "wide.py", "x = 1\n".encode("utf-16"))
+    assert finding.rule == "SCN002"
+    assert "UTF-16" in finding.message
+
+
+def test_file_over_the_size_limit_is_reported(tmp_path):
+    [finding] = scan_one(tmp_path, "huge.py", "x = 1\n" * 100, max_file_size=100)
+    assert finding.rule == "SCN002"
+    assert "600 bytes, over the 100 bytes limit" in finding.message
+    assert "max-file-size" in finding.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = " + "(" * 300 + "1" + ")" * 300 + "\n",
+        "x = " + "-" * 100_000 + "1\n",
+        "import os\nx = os" + ".path" * 50_000 + "\n",
+    ],
+    ids=["parentheses", "unary-chain", "attribute-chain"],
+)
+def test_deeply_nested_expression_is_a_finding_not_a_crash(tmp_path, code):
+    [finding] = scan_one(tmp_path, "deep.py", code)
+    assert finding.rule == "SCN001"
+    assert "nested" in finding.message
+
+
+def test_bom_file_parses_and_fix_keeps_the_bom(tmp_path):
+    path = write(tmp_path, "bom.py", codecs.BOM_UTF8 + SLEEPY.encode())
+    result = scan(tmp_path, Config(), use_cache=False)
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.span.column) == ("ASY102", 5, 5)
+    report = fix_project(result)
+    assert report.errors == []
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    assert data.count(codecs.BOM_UTF8) == 1
+    assert b"await asyncio.sleep(1)" in data
+
+
+def test_crlf_file_fix_keeps_crlf(tmp_path):
+    path = write(tmp_path, "crlf.py", SLEEPY.replace("\n", "\r\n").encode())
+    report = fix_project(scan(tmp_path, Config(), use_cache=False))
+    assert report.errors == []
+    data = path.read_bytes()
+    assert data == (
+        b"import asyncio\r\nimport time\r\n\r\n\r\nasync def handler():\r\n"
+        b"    await asyncio.sleep(1)\r\n"
+    )
+
+
+def test_old_mac_line_endings_give_right_lines_and_fix(tmp_path):
+    path = write(tmp_path, "cr.py", SLEEPY.replace("\n", "\r").encode())
+    result = scan(tmp_path, Config(), use_cache=False)
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.span.column) == ("ASY102", 5, 5)
+    assert fix_project(result).errors == []
+    assert (
+        path.read_bytes()
+        == SLEEPY.replace("\n", "\r")
+        .replace("import time", "import asyncio\rimport time")
+        .replace("time.sleep(1)", "await asyncio.sleep(1)")
+        .encode()
+    )
