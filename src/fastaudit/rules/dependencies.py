@@ -1,0 +1,730 @@
+"""DEP: FastAPI markers (``Depends``, ``Query``...) written as parameter defaults.
+
+Since FastAPI 0.95 the marker belongs in the annotation: ``Annotated[T, Depends(f)]``.
+The default slot is then free for the real default value, the function can be called
+like any other, and the same ``Annotated`` alias can be shared between endpoints.
+
+Both rules rewrite one parameter per finding with character-range edits. Dropping the
+default of a positional parameter can leave it after one that keeps a default, which
+Python rejects. The fix of such a parameter then also rewrites the parameters before
+it when they all lose their defaults too (``db=Depends(a), user=Depends(b)``: still
+safe), or else inserts a bare ``*`` (unsafe: later parameters become keyword-only).
+The fixes of one signature share identical edits, which are applied once, so any
+subset of them, in one round or several, leaves a valid signature (see
+:class:`Signature`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Edit, Severity
+from fastaudit.rules.base import Rule
+
+_DEPENDENCY_MARKERS = frozenset(
+    {
+        "fastapi.Depends",
+        "fastapi.Security",
+        "fastapi.params.Depends",
+        "fastapi.params.Security",
+        "fastapi.param_functions.Depends",
+        "fastapi.param_functions.Security",
+    }
+)
+_PARAMETER_KINDS = ("Query", "Path", "Header", "Body", "Cookie", "Form", "File")
+_PARAMETER_MARKERS = frozenset(
+    f"{module}.{kind}"
+    for module in ("fastapi", "fastapi.params", "fastapi.param_functions")
+    for kind in _PARAMETER_KINDS
+)
+_GAP = re.compile(r"\s*=\s*")
+_SHORT = 60
+
+
+# --------------------------------------------------------------------- shared fix help
+def remove_call_argument(ctx: FileContext, call: ast.Call, item: ast.AST) -> Edit | None:
+    """The edit that deletes one argument (positional or keyword) from ``call``, with
+    its comma, or None when the surrounding text is too unusual to edit with confidence.
+
+    An argument alone on its line takes the whole line with it; comments on other
+    lines, and a comment after the argument's own comma, stay where they are. The
+    result is re-parsed and compared with the call minus that argument before it is
+    offered.
+    """
+    text = ctx.source.text
+    items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    index = next(i for i, node in enumerate(items) if node is item)
+    start, end = ctx.offsets(item)
+    call_start, call_end = ctx.offsets(call)
+    limit = ctx.offsets(items[index + 1])[0] if index + 1 < len(items) else call_end - 1
+    comma = _comma_after(text, end, limit)
+    if comma == -2:
+        return None
+    if comma >= 0:
+        delete_from, delete_to = start, comma + 1
+        while delete_to < len(text) and text[delete_to] in " \t":
+            delete_to += 1
+        line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]
+        at_line_end = text.startswith(("\n", "\r\n"), delete_to)
+        if at_line_end and not text[line_start:start].strip():
+            # The argument has the line to itself: drop the line.
+            delete_from = line_start
+            delete_to = text.index("\n", delete_to) + 1
+        elif at_line_end:
+            while delete_from > call_start and text[delete_from - 1] in " \t":
+                delete_from -= 1
+    elif index > 0:
+        previous_end = ctx.offsets(items[index - 1])[1]
+        if "#" in text[previous_end:start]:
+            return None
+        delete_from, delete_to = previous_end, end
+    else:
+        delete_from, delete_to = start, end
+    if not call_start <= delete_from <= delete_to <= call_end:
+        return None
+    new_call = text[call_start:delete_from] + text[delete_to:call_end]
+    expected = ast.Call(
+        func=call.func,
+        args=[a for a in call.args if a is not item],
+        keywords=[k for k in call.keywords if k is not item],
+    )
+    try:
+        parsed = ast.parse(new_call.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if ast.dump(parsed) != ast.dump(expected):
+        return None
+    return Edit(delete_from, delete_to, "")
+
+
+def _comma_after(text: str, position: int, limit: int) -> int:
+    """Offset of the comma that ends an argument, -1 when there is none before
+    ``limit`` (the last argument), -2 when something unexpected is in the way."""
+    while position < limit:
+        char = text[position]
+        if char == ",":
+            return position
+        if char == "#":
+            return -2  # a comment between an argument and its comma: leave it alone
+        if char not in " \t\r\n\\":
+            return -2  # e.g. the closing parenthesis of a parenthesised argument
+        position += 1
+    return -1
+
+
+def one_line(text: str, limit: int = 0) -> str:
+    """Source text shown in a message: on one line, and shortened when asked."""
+    flat = " ".join(text.split())
+    if limit and len(flat) > limit:
+        return flat[: limit - 3].rstrip() + "..."
+    return flat
+
+
+def shown_call(ctx: FileContext, call: ast.Call, text: str | None = None) -> str:
+    """A call as a message shows it: whole when short and on one line, else
+    ``Depends(...)``."""
+    text = ctx.text(call) if text is None else text
+    if "\n" in text or "#" in text or len(text) > _SHORT:
+        return f"{one_line(ctx.text(call.func))}(...)"
+    return text
+
+
+# --------------------------------------------------------------------- the analysis
+@dataclass(slots=True)
+class Conversion:
+    """One parameter whose default is a FastAPI marker, and how to rewrite it."""
+
+    arg: ast.arg
+    call: ast.Call  # the marker call in the default slot
+    callee: str  # its qualified name
+    kind: str  # "dependency" | "parameter"
+    positional: int | None  # index among positional parameters, None if keyword-only
+    marker: str | None  # marker text for Annotated[...], None when it cannot be built
+    default: str | None  # the plain default kept after the rewrite
+    has_default_after: bool  # whether the parameter still has a default afterwards
+
+
+def _marker_of(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None, bool]:
+    """For ``Query(None, max_length=5)``: the marker text without its default, the
+    default text, and whether a plain default remains (``...`` means required; a
+    ``default_factory=`` stays in the marker and leaves no plain default)."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None, None, False  # *args/**kwargs could hold the default: unknown
+    keyword = next((k for k in call.keywords if k.arg == "default"), None)
+    if keyword is not None and call.args:
+        return None, None, False  # both forms at once: FastAPI would reject it anyway
+    holder: ast.AST | None = keyword if keyword is not None else (call.args or [None])[0]
+    value = keyword.value if keyword is not None else (call.args[0] if call.args else None)
+    if holder is None:
+        return ctx.text(call), None, False
+    edit = remove_call_argument(ctx, call, holder)
+    if edit is None:
+        return None, None, False
+    start, _ = ctx.offsets(call)
+    whole = ctx.text(call)
+    marker = whole[: edit.start - start] + whole[edit.end - start :]
+    required = (isinstance(value, ast.Constant) and value.value is Ellipsis) or (
+        isinstance(value, ast.Name) and ctx.resolve(value) == "builtins.Ellipsis"
+    )
+    if required:
+        return marker, None, False
+    return marker, ctx.text(value), True  # type: ignore[arg-type]
+
+
+def conversions(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> list[Conversion]:
+    """Every parameter of ``node`` with a FastAPI marker as its default."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults.extend(args.defaults)
+    found: list[Conversion] = []
+    pairs = [
+        (arg, default, i) for i, (arg, default) in enumerate(zip(positional, defaults, strict=True))
+    ]
+    pairs += [
+        (arg, default, None) for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    ]
+    for arg, default, index in pairs:
+        if not isinstance(default, ast.Call):
+            continue
+        callee = ctx.resolve(default.func)
+        if callee in _DEPENDENCY_MARKERS:
+            found.append(
+                Conversion(
+                    arg, default, callee, "dependency", index, ctx.text(default), None, False
+                )
+            )
+        elif callee in _PARAMETER_MARKERS:
+            marker, plain, keeps = _marker_of(ctx, default)
+            found.append(Conversion(arg, default, callee, "parameter", index, marker, plain, keeps))
+    return found
+
+
+@dataclass(slots=True)
+class Rewrite:
+    """The edits that put one parameter's marker into ``Annotated[...]``."""
+
+    edits: list[Edit | None]
+    notes: list[str]
+
+
+def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
+    """Edits for one parameter on its own (the ``Annotated`` import included), or None
+    when the text around it is too unusual to rewrite with confidence."""
+    arg, call, marker = conversion.arg, conversion.call, conversion.marker
+    if marker is None:
+        return None
+    notes: list[str] = []
+    annotated, import_edit = ctx.ensure_import("typing", "Annotated")
+    edits: list[Edit | None] = [import_edit]
+    annotation = arg.annotation
+    call_start, call_end = ctx.offsets(call)
+    if annotation is not None:
+        start, annotation_end = ctx.offsets(annotation)
+        merged = merge_into_annotated(annotation, marker, ctx)
+        if merged is False:
+            return None
+        new = merged or f"{annotated}[{ctx.text(annotation)}, {marker}]"
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            notes.append(
+                f"`{arg.arg}` has a string annotation: check FastAPI resolves it inside `Annotated`"
+            )
+    else:
+        if not call.args and not call.keywords and conversion.kind == "dependency":
+            return None  # a bare Depends() builds its annotation: there is none to keep
+        start = annotation_end = ctx.offsets(arg)[1]
+        any_name, any_edit = ctx.ensure_import("typing", "Any")
+        edits.append(any_edit)
+        new = f": {annotated}[{any_name}, {marker}]"
+        notes.append(f"`{arg.arg}` had no annotation: replace `{any_name}` with its type")
+    if not _GAP.fullmatch(ctx.source.text[annotation_end:call_start]):
+        return None  # parentheses or comments around the default: leave it to a person
+    if conversion.default is not None:
+        new += f" = {conversion.default}"
+    edits.append(Edit(start, call_end, new))
+    return Rewrite(edits, notes)
+
+
+@dataclass(slots=True)
+class Signature:
+    """What one signature's rewrites must agree on to keep it valid together.
+
+    Python wants every positional parameter after the first one with a default
+    (``first_default``) to have a default too. A rewrite that drops the default of a
+    later positional parameter ``k`` therefore either takes along every parameter
+    between ``first_default`` and ``k`` (when all of them lose their default anyway:
+    the usual run of several ``Depends``), or, when one of them keeps a default,
+    inserts a bare ``*`` before ``point``, the first such parameter. Every rewrite of
+    the signature uses the same edits for the same parameter and the same ``*``
+    insertion, so identical edits are applied once, and any subset of the fixes, in
+    one round or over several, leaves a valid signature.
+    """
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    found: list[Conversion]
+    first_default: int
+    point: int | None
+    star_possible: bool
+    _rewrites: dict[int, Rewrite | None]
+
+    @classmethod
+    def of(cls, node: ast.FunctionDef | ast.AsyncFunctionDef, found: list[Conversion]) -> Signature:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        first_default = len(positional) - len(args.defaults)
+        losing = sorted(
+            c.positional
+            for c in found
+            if c.positional is not None and not c.has_default_after and c.positional > first_default
+        )
+        point = losing[0] if losing else None
+        possible = (
+            point is not None
+            and args.vararg is None
+            and not args.kwonlyargs  # a bare ``*`` is already there
+            and point >= len(args.posonlyargs)
+        )
+        return cls(node, found, first_default, point, possible, {})
+
+    def rewrite(self, conversion: Conversion, ctx: FileContext) -> Rewrite | None:
+        key = id(conversion)
+        if key not in self._rewrites:
+            self._rewrites[key] = rewrite(conversion, ctx)
+        return self._rewrites[key]
+
+    def fix(self, conversion: Conversion, description: str, ctx: FileContext):
+        own = self.rewrite(conversion, ctx)
+        if own is None:
+            return None
+        edits, notes = list(own.edits), list(own.notes)
+        index = conversion.positional
+        if index is not None and not conversion.has_default_after and index > self.first_default:
+            by_index = {c.positional: c for c in self.found if c.positional is not None}
+            earlier = [by_index.get(i) for i in range(self.first_default, index)]
+            taken = [
+                self.rewrite(c, ctx) if c is not None and not c.has_default_after else None
+                for c in earlier
+            ]
+            if all(r is not None for r in taken):
+                for r in taken:
+                    edits.extend(r.edits)  # type: ignore[union-attr]
+                    notes.extend(r.notes)  # type: ignore[union-attr]
+                names = ", ".join(f"`{c.arg.arg}`" for c in earlier)  # type: ignore[union-attr]
+                description += f", with {names} before it"
+            elif self.star_possible:
+                edits.append(self.star_edit(ctx))
+                first = self.positional[self.point].arg  # type: ignore[index]
+                notes.append(
+                    f"a `*` goes before `{first}`, so it and the parameters after it "
+                    "become keyword-only (a parameter without a default cannot follow "
+                    "one with a default): calls passing them by position must name them"
+                )
+            else:
+                return None
+        notes = list(dict.fromkeys(notes))
+        unique = dict.fromkeys(e for e in edits if e is not None)  # one import, not two
+        return ctx.fix(description, *unique, safe=not notes, note="; ".join(notes))
+
+    @property
+    def positional(self) -> list[ast.arg]:
+        return [*self.node.args.posonlyargs, *self.node.args.args]
+
+    def star_edit(self, ctx: FileContext) -> Edit:
+        """A bare ``*`` before the parameter at ``point``; on its own line when that
+        parameter starts a line, so one-per-line signatures keep their shape."""
+        target = self.positional[self.point]  # type: ignore[index]
+        start, _ = ctx.offsets(target)
+        line_start = ctx.source.line_start(target.lineno)
+        indent = ctx.source.text[line_start:start]
+        if not indent.strip():
+            return Edit(line_start, line_start, f"{indent}*,{ctx.source.newline}")
+        return Edit(start, start, "*, ")
+
+
+def merge_into_annotated(annotation: ast.expr, marker: str, ctx: FileContext):
+    """``Annotated[int, Gt(0)]`` gets the marker appended inside it. False when it
+    already holds a FastAPI marker (two markers: no safe rewrite), None when the
+    annotation is not an ``Annotated[...]``."""
+    if not (
+        isinstance(annotation, ast.Subscript)
+        and ctx.resolve(annotation.value) == "typing.Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+        and annotation.slice.elts
+    ):
+        return None
+    elements = annotation.slice.elts
+    for element in elements[1:]:
+        if isinstance(element, ast.Call) and ctx.resolve(element.func) in (
+            _DEPENDENCY_MARKERS | _PARAMETER_MARKERS
+        ):
+            return False
+    start, _ = ctx.offsets(annotation)
+    _, last_end = ctx.offsets(elements[-1])
+    whole = ctx.text(annotation)
+    cut = last_end - start
+    return f"{whole[:cut]}, {marker}{whole[cut:]}"
+
+
+# --------------------------------------------------------------------- the rules
+class MarkerDefaultRule(Rule):
+    """Shared detector for a FastAPI marker used as a parameter's default."""
+
+    kind: ClassVar[str] = ""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self.check(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.check(node, ctx)
+
+    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        # Visited before the body is entered: defaults and annotations resolve in the
+        # enclosing scope, exactly where Python evaluates them.
+        found = conversions(node, ctx)
+        if not any(c.kind == self.kind for c in found):
+            return
+        signature = Signature.of(node, found)
+        for conversion in found:
+            if conversion.kind == self.kind:
+                self.report(node, conversion, signature, ctx)
+
+    def report(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        conversion: Conversion,
+        signature: Signature,
+        ctx: FileContext,
+    ) -> None:
+        arg, call = conversion.arg, conversion.call
+        name = arg.arg
+        written = shown_call(ctx, call)
+        if arg.annotation is not None:
+            annotation = one_line(ctx.text(arg.annotation))
+            before = f"{name}: {annotation} = {written}"
+            wanted_type = annotation
+        else:
+            before = f"{name}={written}"
+            wanted_type = "<type>"
+        marker_shown = shown_call(ctx, call, conversion.marker)
+        merged = (
+            merge_into_annotated(arg.annotation, marker_shown, ctx)
+            if arg.annotation is not None
+            else None
+        )
+        if isinstance(merged, str):
+            after = f"{name}: {one_line(merged)}"  # already an Annotated[...]: one more item
+        else:
+            after = f"{name}: Annotated[{wanted_type}, {marker_shown}]"
+        if conversion.default is not None:
+            after += f" = {one_line(conversion.default, _SHORT)}"
+        what = f"`{_short_name(call)}(...)`"
+        ctx.report(
+            arg,
+            f"`{before}` in `{node.name}`: use `{after}`",
+            end=call,
+            fix=signature.fix(conversion, f"Move {what} of `{name}` into `Annotated[...]`", ctx),
+        )
+
+
+def _short_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return "marker"
+
+
+_FIX_SAFETY = (
+    "Safe when the parameter has an annotation and the signature stays valid: FastAPI "
+    "reads `Annotated[T, marker] = default` exactly as it read the default-argument form "
+    "(FastAPI >= 0.95, Python >= 3.9). When the parameter loses its default and earlier "
+    "ones that also lose theirs would otherwise come first with a default, the fix "
+    "rewrites those too. Unsafe, with a note, when the parameter had no annotation "
+    "(`Any` is written in its place), when the annotation is a string, or when a bare `*` "
+    "must be inserted because a parameter before it keeps a default (the parameters from "
+    "there on become keyword-only). No fix when the default is wrapped in parentheses or "
+    "comments, when `*args` or a bare `*` already stands where the new `*` would go, or "
+    "for a bare `Depends()` without annotation."
+)
+
+
+class DependsAsDefault(MarkerDefaultRule):
+    id = "DEP101"
+    name = "depends-as-default"
+    title = "`Depends(...)` used as a parameter default instead of `Annotated`"
+    severity = Severity.WARNING
+    see_also = "FAST002"
+    kind = "dependency"
+    fix_safety = _FIX_SAFETY
+    rationale = """
+    A dependency written as `user: User = Depends(get_user)` hides a FastAPI marker in
+    the default slot. Calling the function yourself (in a test, a script, another
+    dependency) silently hands it that marker object instead of a user, and type
+    checkers cannot tell the parameter is required. `user: Annotated[User,
+    Depends(get_user)]` keeps the wiring in the type, leaves the parameter genuinely
+    required, and can be named once (`CurrentUser = Annotated[...]`) and reused by every
+    endpoint. `Security(...)` is a `Depends` with scopes and is treated the same way.
+    """
+    dont = """
+    from fastapi import APIRouter, Depends
+
+    from app.auth.dependencies import current_member
+    from app.auth.schemas import Member
+
+    router = APIRouter()
+
+
+    @router.get("/members/me")
+    async def read_own_profile(member: Member = Depends(current_member)):
+        return member
+    """
+    dont_fixed = """
+    from typing import Annotated
+    from fastapi import APIRouter, Depends
+
+    from app.auth.dependencies import current_member
+    from app.auth.schemas import Member
+
+    router = APIRouter()
+
+
+    @router.get("/members/me")
+    async def read_own_profile(member: Annotated[Member, Depends(current_member)]):
+        return member
+    """
+    do = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
+
+    from app.auth.dependencies import current_member
+    from app.auth.schemas import Member
+
+    router = APIRouter()
+    CurrentMember = Annotated[Member, Depends(current_member)]
+
+
+    @router.get("/members/me")
+    async def read_own_profile(member: CurrentMember):
+        return member
+    """
+    extra_valid = (
+        # A project function that happens to be called Depends is not FastAPI's.
+        """
+        def Depends(factory):
+            return factory()
+
+        def build(settings: dict = Depends(dict)):
+            return settings
+        """,
+        # Depends imported from somewhere else entirely.
+        """
+        from wiring.markers import Depends
+
+        async def handler(repo: object = Depends("repo")):
+            return repo
+        """,
+        # Route-level dependencies are not parameter defaults.
+        """
+        from fastapi import APIRouter, Depends
+
+        from app.auth import require_admin
+
+        router = APIRouter()
+
+        @router.delete("/cache", dependencies=[Depends(require_admin)])
+        async def clear_cache():
+            return None
+        """,
+        # The modern form, including a class used as its own dependency.
+        """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.paging import Paging
+
+        async def list_things(paging: Annotated[Paging, Depends()]):
+            return paging
+        """,
+        # Mentions in strings and comments are not code.
+        """
+        def explain(text: str = "user: User = Depends(get_user)"):
+            # user: User = Depends(get_user)
+            return text
+        """,
+    )
+    extra_invalid = (
+        """
+        from fastapi import Depends as D
+
+        from app.db import open_session
+
+        def list_orders(session=D(open_session)):
+            return session
+        """,
+        """
+        import fastapi
+
+        from app.auth import token_claims
+
+        async def whoami(claims: dict = fastapi.Depends(token_claims)):
+            return claims
+        """,
+        """
+        from fastapi import params
+
+        from app.auth import token_claims
+
+        async def whoami(*, claims: dict = params.Depends(token_claims)):
+            return claims
+        """,
+        """
+        from fastapi import Security
+
+        from app.auth import scoped_user
+
+        async def write_note(user: dict = Security(scoped_user, scopes=["notes:write"])):
+            return user
+        """,
+        # A class dependency's own constructor.
+        """
+        from fastapi import Depends
+
+        from app.db import open_session
+
+        class OrderService:
+            def __init__(self, session: object = Depends(open_session)):
+                self.session = session
+        """,
+    )
+
+
+class ParameterMarkerAsDefault(MarkerDefaultRule):
+    id = "DEP102"
+    name = "param-marker-as-default"
+    title = "`Query`/`Path`/`Body`... used as a parameter default instead of `Annotated`"
+    severity = Severity.WARNING
+    see_also = "FAST002"
+    kind = "parameter"
+    fix_safety = _FIX_SAFETY
+    rationale = """
+    `q: str | None = Query(None, max_length=40)` puts the real default inside a marker
+    call and the marker in the default slot, so the function's actual default is a
+    `FieldInfo` object whenever it is called outside FastAPI, and the default and its
+    validation live in two different places. With `q: Annotated[str | None,
+    Query(max_length=40)] = None` the default is an ordinary Python default, `...` is no
+    longer needed to mean "required", and the annotated type can be shared. The same
+    holds for `Path`, `Header`, `Cookie`, `Body`, `Form` and `File`.
+    """
+    dont = """
+    from fastapi import APIRouter, Query
+
+    router = APIRouter()
+
+
+    @router.get("/books")
+    async def search_books(
+        title: str | None = Query(None, max_length=80),
+        page: int = Query(1, ge=1),
+    ):
+        return {"title": title, "page": page}
+    """
+    dont_fixed = """
+    from typing import Annotated
+    from fastapi import APIRouter, Query
+
+    router = APIRouter()
+
+
+    @router.get("/books")
+    async def search_books(
+        title: Annotated[str | None, Query(max_length=80)] = None,
+        page: Annotated[int, Query(ge=1)] = 1,
+    ):
+        return {"title": title, "page": page}
+    """
+    do = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Query
+
+    router = APIRouter()
+
+
+    @router.get("/books")
+    async def search_books(
+        title: Annotated[str | None, Query(max_length=80)] = None,
+        page: Annotated[int, Query(ge=1)] = 1,
+    ):
+        return {"title": title, "page": page}
+    """
+    extra_valid = (
+        # Somebody else's Query (a GraphQL schema, say).
+        """
+        from graphene import ObjectType as Query
+
+        def schema_for(root: type = Query):
+            return root
+        """,
+        """
+        class Query:
+            def __init__(self, text: str = ""):
+                self.text = text
+
+        def search(query: Query = Query("all")):
+            return query
+        """,
+        # pathlib's Path as a default is just a path.
+        """
+        from pathlib import Path
+
+        def export(target: Path = Path("out.csv")):
+            return target
+        """,
+        """
+        from typing import Annotated
+
+        from fastapi import Header
+
+        async def agent(user_agent: Annotated[str | None, Header()] = None):
+            return user_agent
+        """,
+    )
+    extra_invalid = (
+        """
+        import fastapi
+
+        async def read_item(item_id: int = fastapi.Path(..., gt=0)):
+            return item_id
+        """,
+        """
+        from fastapi import Body as B, UploadFile, File
+
+        async def upload(meta: dict = B(embed=True), blob: UploadFile = File(...)):
+            return meta
+        """,
+        """
+        from fastapi.params import Cookie
+
+        async def session_of(session_id=Cookie(None)):
+            return session_id
+        """,
+        """
+        from fastapi import Form, Header
+
+        async def login(
+            username: str = Form(),
+            *,
+            x_client: str | None = Header(default=None, alias="X-Client"),
+        ):
+            return username
+        """,
+    )

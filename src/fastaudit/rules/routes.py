@@ -1,0 +1,517 @@
+"""RTE: how path operations (route functions) are declared and how they fail.
+
+A route is a function decorated with ``@app.get(...)``, ``@router.post(...)`` and the
+like (see ``FileContext.route_decorator``). Nested helpers defined inside a route are
+not routes themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from fastaudit.engine.context import ROUTE_METHODS, FileContext
+from fastaudit.model import Severity
+from fastaudit.rules.base import Rule
+from fastaudit.rules.dependencies import one_line, remove_call_argument
+
+# ``typing`` spellings of the builtin generics: ``List[Item]`` is ``list[Item]``.
+_TYPING_ALIASES = {
+    "typing.List": "builtins.list",
+    "typing.Dict": "builtins.dict",
+    "typing.Set": "builtins.set",
+    "typing.FrozenSet": "builtins.frozenset",
+    "typing.Tuple": "builtins.tuple",
+    "typing.Type": "builtins.type",
+}
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+
+def _route_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext):
+    """Every route decorator call of ``node`` (a function may be both GET and HEAD)."""
+    for decorator in node.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in ROUTE_METHODS
+            and ctx.is_app_or_router(decorator.func.value)
+        ):
+            yield decorator
+
+
+def _unstring(node: ast.expr) -> ast.expr | None:
+    """A string annotation (``-> "Item"``) as the expression it stands for."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    return node
+
+
+def same_type(left: ast.expr | None, right: ast.expr | None, ctx: FileContext) -> bool:
+    """Whether two type expressions name the same type, following imports and aliases
+    (``schemas.Item`` and ``Item``; ``List[Item]`` and ``list[Item]``). Recurses only
+    through the two expressions, which are small."""
+    left = _unstring(left) if left is not None else None
+    right = _unstring(right) if right is not None else None
+    if left is None or right is None:
+        return False
+    if isinstance(left, (ast.Name, ast.Attribute)) and isinstance(right, (ast.Name, ast.Attribute)):
+        resolved_left, resolved_right = ctx.resolve(left), ctx.resolve(right)
+        if resolved_left is not None and resolved_right is not None:
+            return _TYPING_ALIASES.get(resolved_left, resolved_left) == _TYPING_ALIASES.get(
+                resolved_right, resolved_right
+            )
+        return resolved_left == resolved_right and ast.dump(left) == ast.dump(right)
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, ast.Subscript):
+        return same_type(left.value, right.value, ctx) and same_type(  # type: ignore[attr-defined]
+            left.slice,
+            right.slice,  # type: ignore[attr-defined]
+            ctx,
+        )
+    if isinstance(left, (ast.Tuple, ast.List)):
+        others = right.elts  # type: ignore[attr-defined]
+        return len(left.elts) == len(others) and all(
+            same_type(a, b, ctx) for a, b in zip(left.elts, others, strict=True)
+        )
+    if isinstance(left, ast.BinOp):
+        return (
+            isinstance(left.op, ast.BitOr)
+            and isinstance(right.op, ast.BitOr)  # type: ignore[attr-defined]
+            and same_type(left.left, right.left, ctx)  # type: ignore[attr-defined]
+            and same_type(left.right, right.right, ctx)  # type: ignore[attr-defined]
+        )
+    if isinstance(left, ast.Constant):
+        return type(left.value) is type(right.value) and left.value == right.value  # type: ignore[attr-defined]
+    return False
+
+
+class RedundantResponseModel(Rule):
+    id = "RTE101"
+    name = "redundant-response-model"
+    title = "`response_model=` repeats the route's return annotation"
+    severity = Severity.INFO
+    see_also = "FAST001"
+    fix_safety = (
+        "Safe: since FastAPI 0.89 a route without `response_model=` takes its response "
+        "model from the return annotation, which here is the same type, so validation, "
+        "filtering and the OpenAPI schema are unchanged."
+    )
+    rationale = """
+    FastAPI reads the response model from the return annotation, so `response_model=X`
+    on a route already annotated `-> X` says the same thing twice. Sooner or later one
+    copy is edited and the other is not, and the decorator quietly wins over what the
+    signature (and your type checker) claims. Keep the annotation and drop the keyword;
+    keep `response_model=` only where it differs on purpose, such as returning an ORM
+    row that must be filtered through a public schema.
+    """
+    dont = """
+    from fastapi import APIRouter
+
+    from app.catalog.schemas import Product
+    from app.catalog.service import load_product
+
+    router = APIRouter()
+
+
+    @router.get("/products/{product_id}", response_model=Product)
+    async def read_product(product_id: int) -> Product:
+        return await load_product(product_id)
+    """
+    dont_fixed = """
+    from fastapi import APIRouter
+
+    from app.catalog.schemas import Product
+    from app.catalog.service import load_product
+
+    router = APIRouter()
+
+
+    @router.get("/products/{product_id}")
+    async def read_product(product_id: int) -> Product:
+        return await load_product(product_id)
+    """
+    do = """
+    from fastapi import APIRouter
+
+    from app.catalog.schemas import Product
+    from app.catalog.service import load_product
+
+    router = APIRouter()
+
+
+    @router.get("/products/{product_id}")
+    async def read_product(product_id: int) -> Product:
+        return await load_product(product_id)
+    """
+    extra_valid = (
+        # A different model on purpose: the ORM row is filtered through the schema.
+        """
+        from fastapi import APIRouter
+
+        from app.catalog.models import ProductRow
+        from app.catalog.schemas import ProductPublic
+
+        router = APIRouter()
+
+        @router.get("/products/{product_id}", response_model=ProductPublic)
+        def read_product(product_id: int) -> ProductRow:
+            return ProductRow.get(product_id)
+        """,
+        # No return annotation: response_model is the only declaration.
+        """
+        from fastapi import APIRouter
+
+        from app.catalog.schemas import Product
+
+        router = APIRouter()
+
+        @router.get("/products", response_model=list[Product])
+        def list_products():
+            return []
+        """,
+        # Not a route decorator, even if it takes the same keyword.
+        """
+        from app.cache import cached
+
+        from app.catalog.schemas import Product
+
+        @cached(response_model=Product)
+        def product_from_cache(key: str) -> Product:
+            return Product.load(key)
+        """,
+        # Same spelling, different objects: two modules' `Item`.
+        """
+        from fastapi import FastAPI
+
+        from app import legacy, schemas
+
+        app = FastAPI()
+
+        @app.get("/items/{item_id}", response_model=legacy.Item)
+        def read_item(item_id: int) -> schemas.Item:
+            return schemas.Item(id=item_id)
+        """,
+        """
+        from fastapi import FastAPI
+        from fastapi.responses import Response
+
+        app = FastAPI()
+
+        @app.get("/ping", response_model=None)
+        def ping() -> Response:
+            return Response("pong")
+        """,
+    )
+    extra_invalid = (
+        """
+        from typing import List
+
+        from fastapi import APIRouter
+
+        from app.schemas import Item
+
+        router = APIRouter(prefix="/items")
+
+        @router.get(
+            "/",
+            status_code=200,
+            response_model=list[Item],
+        )
+        def list_items() -> List[Item]:
+            return []
+        """,
+        """
+        import fastapi
+
+        from app import schemas
+        from app.schemas import Item
+
+        app = fastapi.FastAPI()
+
+        @app.api_route("/items", methods=["PUT"], response_model=schemas.Item)
+        async def replace_item(item: Item) -> "Item":
+            return item
+        """,
+        """
+        from fastapi import APIRouter
+
+        from app.schemas import Item
+
+        admin_router = APIRouter()
+
+        @admin_router.post("/items", response_model=Item | None)
+        async def create_item(item: Item) -> Item | None:
+            return item
+        """,
+    )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self.check(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.check(node, ctx)
+
+    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        returns = node.returns
+        if returns is None:
+            return
+        for decorator in _route_calls(node, ctx):
+            keyword = next((k for k in decorator.keywords if k.arg == "response_model"), None)
+            if keyword is None:
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Constant) and value.value is None:
+                continue  # `response_model=None` switches inference off on purpose
+            if not same_type(value, returns, ctx):
+                continue
+            edit = remove_call_argument(ctx, decorator, keyword)
+            fix = ctx.fix("Remove `response_model=`", edit) if edit is not None else None
+            ctx.report(
+                keyword,
+                f"`response_model={one_line(ctx.text(value), 60)}` on route `{node.name}` "
+                f"repeats its return annotation `-> {one_line(ctx.text(returns), 60)}`",
+                fix=fix,
+            )
+
+
+class BroadExceptInRoute(Rule):
+    id = "RTE102"
+    name = "route-swallows-exceptions"
+    title = "Route catches every exception without re-raising"
+    severity = Severity.WARNING
+    see_also = "BLE001"
+    rationale = """
+    `except Exception:` (or a bare `except:`) around a route's work catches the bugs
+    along with the failures you meant to handle: a typo, a broken query, a timeout all
+    become the same quiet response, often a 200, and never reach your error tracking or
+    FastAPI's 500 handling. Catch the specific exceptions the code can recover from and
+    turn them into `HTTPException` with a meaningful status; let everything else
+    propagate (re-raise after logging if you must). Cross-cutting error responses belong
+    in `app.exception_handler(...)`, not in every route.
+    """
+    dont = """
+    import logging
+
+    from fastapi import APIRouter
+
+    from app.billing import service
+    from app.billing.schemas import Charge
+
+    router = APIRouter()
+    logger = logging.getLogger(__name__)
+
+
+    @router.post("/charges")
+    async def create_charge(charge: Charge):
+        try:
+            return await service.capture(charge)
+        except Exception:
+            logger.warning("charge failed")
+            return {"captured": False}
+    """
+    do = """
+    from fastapi import APIRouter, HTTPException, status
+
+    from app.billing import service
+    from app.billing.errors import CardDeclined
+    from app.billing.schemas import Charge
+
+    router = APIRouter()
+
+
+    @router.post("/charges")
+    async def create_charge(charge: Charge):
+        try:
+            return await service.capture(charge)
+        except CardDeclined as exc:
+            raise HTTPException(status.HTTP_402_PAYMENT_REQUIRED, "card declined") from exc
+    """
+    extra_valid = (
+        # Logging and re-raising keeps the error visible.
+        """
+        import logging
+
+        from fastapi import FastAPI
+
+        app = FastAPI()
+        log = logging.getLogger("api")
+
+        @app.delete("/sessions/{sid}")
+        def end_session(sid: str):
+            try:
+                return drop(sid)
+            except Exception:
+                log.exception("could not end %s", sid)
+                raise
+        """,
+        # Translating into an HTTP error is a re-raise too.
+        """
+        from fastapi import APIRouter, HTTPException
+
+        router = APIRouter()
+
+        @router.get("/rates")
+        async def rates():
+            try:
+                return await fetch_rates()
+            except BaseException as exc:
+                raise HTTPException(503, "rates unavailable") from exc
+        """,
+        # A specific exception is a decision, not a blanket.
+        """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/ratio")
+        def ratio(a: int, b: int):
+            try:
+                return {"ratio": a / b}
+            except (ZeroDivisionError, ValueError):
+                return {"ratio": None}
+        """,
+        # Not a route: a background helper may decide to swallow.
+        """
+        def refresh_cache():
+            try:
+                rebuild()
+            except Exception:
+                pass
+        """,
+        # A helper defined inside a route is not the route's body.
+        """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/report")
+        def report():
+            def safe_total():
+                try:
+                    return total()
+                except Exception:
+                    return 0
+            return {"total": safe_total()}
+        """,
+        # A project class that shadows the builtin name.
+        '''
+        from fastapi import APIRouter
+
+        from app.errors import Exception
+
+        router = APIRouter()
+
+        @router.get("/doc")
+        def doc():
+            """except Exception: pass"""
+            try:
+                return load()
+            except Exception:
+                return None
+        ''',
+    )
+    extra_invalid = (
+        """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.get("/health")
+        def health():
+            try:
+                ping_database()
+            except:
+                return {"db": "down"}
+            return {"db": "up"}
+        """,
+        """
+        import builtins
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.put("/profile")
+        async def update_profile(data: dict):
+            try:
+                await save(data)
+            except (KeyError, builtins.Exception) as exc:
+                def later():
+                    raise exc
+                schedule(later)
+            return data
+        """,
+    )
+
+    def __init__(self) -> None:
+        # Per route being walked: [handler, re-raises?, "except"/"except*"] for each
+        # broad handler directly in its body.
+        self._open: dict[int, list[list]] = {}
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is None or not function.is_route or not self.is_broad(node.type, ctx):
+            return
+        keyword = "except*" if isinstance(ctx.parent, ast.TryStar) else "except"
+        self._open.setdefault(id(function.node), []).append([node, False, keyword])
+
+    def visit_Raise(self, node: ast.Raise, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is None:
+            return
+        handlers = self._open.get(id(function.node))
+        if not handlers:
+            return
+        # The walk is depth-first, so a ``raise`` inside a handler comes after the
+        # handler and before the function is left; a raise in a nested def belongs to
+        # that def (another ``ctx.function``) and does not count.
+        where = (node.lineno, node.col_offset)
+        for entry in handlers:
+            handler = entry[0]
+            if (
+                (handler.lineno, handler.col_offset)
+                <= where
+                <= (
+                    handler.end_lineno,
+                    handler.end_col_offset,
+                )
+            ):
+                entry[1] = True
+
+    def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self.settle(node, ctx)
+
+    def leave_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.settle(node, ctx)
+
+    def settle(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        for handler, reraises, keyword in self._open.pop(id(node), ()):
+            if reraises:
+                continue
+            if handler.type is None:
+                shown = f"bare `{keyword}:`"
+                end = ast.Pass(
+                    lineno=handler.lineno,
+                    col_offset=handler.col_offset,
+                    end_lineno=handler.lineno,
+                    end_col_offset=handler.col_offset + len(keyword),
+                )
+            else:
+                shown = f"`{keyword} {one_line(ctx.text(handler.type), 60)}`"
+                end = handler.type
+            ctx.report(
+                handler,
+                f"{shown} in route `{node.name}` swallows every error without re-raising",
+                end=end,
+            )
+
+    @staticmethod
+    def is_broad(caught: ast.expr | None, ctx: FileContext) -> bool:
+        if caught is None:
+            return True
+        if isinstance(caught, ast.Tuple):
+            return any(ctx.resolve(element) in _BROAD for element in caught.elts)
+        return ctx.resolve(caught) in _BROAD

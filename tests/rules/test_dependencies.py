@@ -1,0 +1,524 @@
+"""DEP101/DEP102: FastAPI markers as parameter defaults, what is reported and how it is
+fixed. The rule's own Do/Don't examples are checked in test_examples.py; these cover
+positions, messages, name resolution, and the fixes' edge cases (ordering, comments)."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import textwrap
+
+import pytest
+
+from fastaudit.engine.scan import check_source
+from fastaudit.fixes.apply import apply_edits
+from fastaudit.fixes.runner import fix_source
+from fastaudit.model import Safety
+
+DEP = ["DEP101", "DEP102"]
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def found(text: str, rules=DEP):
+    return [f for f in check_source(src(text), rule_ids=rules) if f.rule in rules]
+
+
+def fixed(text: str, rules=DEP, *, unsafe: bool = True) -> str:
+    result = fix_source(src(text), rules, unsafe=unsafe)
+    ast.parse(result)
+    return result
+
+
+# ----------------------------------------------------------------------------- reports
+def test_depends_default_is_reported_with_position_and_message():
+    (finding,) = found(
+        """
+        from fastapi import Depends
+
+        async def get_profile(user: User = Depends(get_user)):
+            return user
+        """
+    )
+    assert finding.rule == "DEP101"
+    assert (finding.span.line, finding.span.column) == (3, 23)
+    assert (finding.span.end_line, finding.span.end_column) == (3, 53)
+    assert finding.message == (
+        "`user: User = Depends(get_user)` in `get_profile`: "
+        "use `user: Annotated[User, Depends(get_user)]`"
+    )
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+
+
+def test_query_default_message_shows_the_default_moving_out():
+    (finding,) = found(
+        """
+        from fastapi import Query
+
+        def search(q: str | None = Query(None, max_length=5)):
+            return q
+        """
+    )
+    assert finding.rule == "DEP102"
+    assert (finding.span.line, finding.span.column) == (3, 12)
+    assert finding.message == (
+        "`q: str | None = Query(None, max_length=5)` in `search`: "
+        "use `q: Annotated[str | None, Query(max_length=5)] = None`"
+    )
+
+
+def test_unannotated_parameter_message_asks_for_a_type():
+    (finding,) = found(
+        """
+        from fastapi import Depends
+
+        def list_items(db=Depends(get_db)):
+            return db
+        """
+    )
+    assert finding.message == (
+        "`db=Depends(get_db)` in `list_items`: use `db: Annotated[<type>, Depends(get_db)]`"
+    )
+
+
+def test_long_marker_call_is_shortened_in_the_message():
+    (finding,) = found(
+        """
+        from fastapi import Depends
+
+        def f(
+            account: Account = Depends(
+                load_account,  # cached
+            ),
+        ):
+            return account
+        """
+    )
+    assert finding.message == (
+        "`account: Account = Depends(...)` in `f`: use `account: Annotated[Account, Depends(...)]`"
+    )
+    assert (finding.span.line, finding.span.end_line) == (4, 6)
+
+
+@pytest.mark.parametrize(
+    ("imports", "call"),
+    [
+        ("from fastapi import Depends as D", "D(get_db)"),
+        ("import fastapi", "fastapi.Depends(get_db)"),
+        ("import fastapi.params", "fastapi.params.Depends(get_db)"),
+        ("from fastapi import params", "params.Depends(get_db)"),
+        ("from fastapi.param_functions import Depends", "Depends(get_db)"),
+        ("import fastapi as fa", "fa.Security(get_db, scopes=['a'])"),
+        ("from fastapi.params import Security", "Security(get_db)"),
+    ],
+)
+def test_dependency_markers_are_resolved_through_imports(imports, call):
+    text = f"{imports}\n\n\ndef handler(db: Session = {call}):\n    return db\n"
+    assert [f.rule for f in found(text)] == ["DEP101"]
+
+
+@pytest.mark.parametrize("kind", ["Query", "Path", "Header", "Body", "Cookie", "Form", "File"])
+def test_every_parameter_marker_is_reported(kind):
+    text = f"from fastapi import {kind}\n\n\ndef handler(x: str = {kind}(...)):\n    return x\n"
+    assert [f.rule for f in found(text)] == ["DEP102"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A local function called Depends.
+        """
+        def Depends(x):
+            return x
+
+        def handler(db=Depends(1)):
+            return db
+        """,
+        # An enclosing function's parameter shadows the import.
+        """
+        from fastapi import Depends
+
+        def make(Depends):
+            def inner(db=Depends(1)):
+                return db
+            return inner
+        """,
+        # A name that is never imported.
+        """
+        def handler(q: str = Query(None)):
+            return q
+        """,
+        # Already Annotated; markers elsewhere than a default.
+        """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends, Query
+
+        router = APIRouter(dependencies=[Depends(audit)])
+        Page = Annotated[int, Query(ge=1)]
+
+        @router.get("/", dependencies=[Depends(verify)])
+        def handler(page: Page = 1, q: Annotated[str, Query()] = "", x=Depends):
+            return Depends(page)
+        """,
+        # A lambda's default is not a FastAPI signature we can annotate.
+        """
+        from fastapi import Depends
+
+        handler = lambda db=Depends(get_db): db
+        """,
+    ],
+)
+def test_look_alikes_are_not_reported(text):
+    assert found(text) == []
+
+
+# ----------------------------------------------------------------------------- fixes
+def test_several_dependencies_in_one_signature_are_fixed_safely_in_one_go():
+    before = """
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter()
+
+
+        @router.get("/orders")
+        async def orders(db: Session = Depends(db_), user: User = Depends(me)):
+            return []
+        """
+    after = src(
+        """
+        from typing import Annotated
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter()
+
+
+        @router.get("/orders")
+        async def orders(db: Annotated[Session, Depends(db_)], user: Annotated[User, Depends(me)]):
+            return []
+        """
+    )
+    findings = found(before)
+    assert [f.fix.safety for f in findings] == [Safety.SAFE, Safety.SAFE]
+    # The later parameter's fix takes the earlier one along, so it is valid alone too.
+    assert "with `db` before it" in findings[1].fix.description
+    assert fixed(before, unsafe=False) == after
+    assert fixed(before) == after
+    alone, applied = apply_edits(src(before), [findings[1].fix])
+    assert applied and alone == after
+
+
+def test_default_kept_before_a_dependency_makes_it_keyword_only_unsafely():
+    before = """
+        from fastapi import Depends, Query
+
+
+        def search(
+            q: str = Query("all"),
+            user: User = Depends(get_user),
+            limit: int = Query(10, le=50),
+        ):
+            return q
+        """
+    findings = found(before)
+    by_name = {f.message.split(":")[0].strip("`"): f for f in findings}
+    user_fix = by_name["user"].fix
+    assert user_fix.safety is Safety.UNSAFE
+    assert "a `*` goes before `user`" in user_fix.note
+    assert fixed(before) == src(
+        """
+        from typing import Annotated
+        from fastapi import Depends, Query
+
+
+        def search(
+            q: Annotated[str, Query()] = "all",
+            *,
+            user: Annotated[User, Depends(get_user)],
+            limit: Annotated[int, Query(le=50)] = 10,
+        ):
+            return q
+        """
+    )
+    # Safe fixes only: the dependency keeps its legacy form, the rest is converted.
+    safe = fixed(before, unsafe=False)
+    assert "user: User = Depends(get_user)," in safe
+    assert 'q: Annotated[str, Query()] = "all",' in safe
+    assert [f.rule for f in found(safe)] == ["DEP101"]
+
+
+def test_star_goes_inline_when_parameters_share_a_line():
+    before = """
+        from fastapi import Depends, Query
+
+        def f(q: int = Query(1), a: A = Depends(x), b: B = Depends(y)):
+            pass
+        """
+    assert fixed(before).splitlines()[3] == (
+        "def f(q: Annotated[int, Query()] = 1, *, a: Annotated[A, Depends(x)], "
+        "b: Annotated[B, Depends(y)]):"
+    )
+
+
+SIGNATURES = [
+    "def f(a: A = Depends(x), b: B = Depends(y), c: C = Depends(z)): pass",
+    "def f(q: int = Query(1), a: A = Depends(x), b: B = Depends(y)): pass",
+    "def f(a: A = Depends(x), q: int = Query(1), b: B = Depends(y), p: int = Path(...)): pass",
+    "def f(self, p: int = Path(...), q: str = Query(None), a: A = Depends(x)): pass",
+    "def f(q: int = Query(1), /, a: A = Depends(x), *, b: B = Depends(y)): pass",
+    "def f(a=Depends(x), q: int = Query(default=2), b=Depends(y)): pass",
+    "def f(n: int = 3, a: A = Depends(x), b: B = Depends(y)): pass",
+]
+
+
+@pytest.mark.parametrize("signature", SIGNATURES)
+def test_any_subset_of_the_fixes_leaves_a_valid_signature(signature):
+    text = f"from fastapi import Depends, Path, Query\n\n\n{signature}\n"
+    fixes = [f.fix for f in check_source(text, rule_ids=DEP) if f.fix is not None]
+    assert fixes
+    for size in range(1, len(fixes) + 1):
+        for subset in itertools.combinations(fixes, size):
+            result, applied = apply_edits(text, list(subset))
+            assert len(applied) == size
+            ast.parse(result)
+
+
+@pytest.mark.parametrize("signature", SIGNATURES)
+def test_fixing_until_done_leaves_nothing_fixable(signature):
+    text = f"from fastapi import Depends, Path, Query\n\n\n{signature}\n"
+    for unsafe in (False, True):
+        result = fix_source(text, DEP, unsafe=unsafe)
+        ast.parse(result)
+        left = [f for f in check_source(result, rule_ids=DEP) if f.fix is not None]
+        if unsafe:
+            assert not left
+        else:
+            assert all(f.fix.safety is Safety.UNSAFE for f in left)
+
+
+def test_comments_inside_and_around_the_signature_survive():
+    before = """
+        from fastapi import Depends, Query
+
+
+        def f(  # the signature
+            # who is asking
+            user: User = Depends(get_user),  # required
+            limit: int = Query(
+                10,  # a sensible page
+                le=100,  # no more
+            ),
+        ):  # end
+            pass
+        """
+    assert fixed(before) == src(
+        """
+        from typing import Annotated
+        from fastapi import Depends, Query
+
+
+        def f(  # the signature
+            # who is asking
+            user: Annotated[User, Depends(get_user)],  # required
+            limit: Annotated[int, Query(
+                # a sensible page
+                le=100,  # no more
+            )] = 10,
+        ):  # end
+            pass
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `...` means required: no default is left.
+        (
+            "def f(item_id: int = Path(..., gt=0)): pass",
+            "def f(item_id: Annotated[int, Path(gt=0)]): pass",
+        ),
+        (
+            "def f(item_id: int = Path(default=..., gt=0)): pass",
+            "def f(item_id: Annotated[int, Path(gt=0)]): pass",
+        ),
+        (
+            "def f(q: str | None = Query(default=None, alias='query')): pass",
+            "def f(q: Annotated[str | None, Query(alias='query')] = None): pass",
+        ),
+        (
+            "def f(q: str = Query('x',)): pass",
+            "def f(q: Annotated[str, Query()] = 'x'): pass",
+        ),
+        # default_factory stays in the marker; there is no plain default.
+        (
+            "def f(*, tags: list[str] = Query(default_factory=list)): pass",
+            "def f(*, tags: Annotated[list[str], Query(default_factory=list)]): pass",
+        ),
+        # Already Annotated: the marker joins the existing metadata.
+        (
+            "def f(n: Annotated[int, Doc('n')] = Query(3)): pass",
+            "def f(n: Annotated[int, Doc('n'), Query()] = 3): pass",
+        ),
+    ],
+)
+def test_parameter_marker_rewrites(before, after):
+    header = "from typing import Annotated\nfrom fastapi import Path, Query\n\n\n"
+    assert fixed(header + before + "\n") == header + after + "\n"
+
+
+def test_existing_imports_and_aliases_of_annotated_are_reused():
+    assert fixed(
+        """
+        import typing
+
+        from fastapi import Depends
+
+        def f(db: Session = Depends(get_db)): pass
+        """
+    ).endswith("def f(db: typing.Annotated[Session, Depends(get_db)]): pass\n")
+    assert fixed(
+        """
+        from typing_extensions import Annotated as A
+
+        from fastapi import Depends
+
+        def f(db: Session = Depends(get_db)): pass
+        """
+    ).endswith("def f(db: A[Session, Depends(get_db)]): pass\n")
+
+
+def test_import_goes_after_docstring_and_future_import():
+    assert fixed(
+        '''
+        """Orders."""
+        from __future__ import annotations
+
+        from fastapi import Depends
+
+        def f(db: Session = Depends(get_db)): pass
+        '''
+    ) == src(
+        '''
+        """Orders."""
+        from __future__ import annotations
+
+        from typing import Annotated
+        from fastapi import Depends
+
+        def f(db: Annotated[Session, Depends(get_db)]): pass
+        '''
+    )
+
+
+def test_unannotated_parameter_gets_any_in_an_unsafe_fix():
+    before = """
+        from fastapi import Depends, Query
+
+        def f(db=Depends(get_db), q=Query(None)):
+            pass
+        """
+    findings = found(before)
+    assert all(f.fix.safety is Safety.UNSAFE for f in findings)
+    assert "`db` had no annotation: replace `Any` with its type" in findings[0].fix.note
+    assert fixed(before, unsafe=False) == src(before)
+    assert fixed(before) == src(
+        """
+        from typing import Any
+        from typing import Annotated
+        from fastapi import Depends, Query
+
+        def f(db: Annotated[Any, Depends(get_db)], q: Annotated[Any, Query()] = None):
+            pass
+        """
+    )
+
+
+def test_string_annotation_fix_is_unsafe():
+    (finding,) = found(
+        """
+        from fastapi import Depends
+
+        def f(user: "User" = Depends(get_user)): pass
+        """
+    )
+    assert finding.fix.safety is Safety.UNSAFE
+    assert "string annotation" in finding.fix.note
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        # `*args` already: no room for a bare `*`.
+        "def f(q: int = Query(1), a: A = Depends(x), *args): pass",
+        # A bare `*` already, and a parameter before it would need another.
+        "def f(q: int = Query(1), a: A = Depends(x), *, z: int = 1): pass",
+        # Parentheses around the default.
+        "def f(a: A = (Depends(x))): pass",
+        # A bare Depends() builds its annotation, and there is none.
+        "def f(a=Depends()): pass",
+        # Two markers at once (FastAPI rejects this anyway).
+        "def f(a: Annotated[A, Depends(y)] = Depends(x)): pass",
+    ],
+)
+def test_no_fix_when_no_correct_rewrite_is_known(signature):
+    text = f"from typing import Annotated\nfrom fastapi import Depends, Query\n\n\n{signature}\n"
+    marked = [f for f in check_source(text, rule_ids=["DEP101"]) if f.rule == "DEP101"]
+    assert marked and all(f.fix is None for f in marked)
+    assert fix_source(text, DEP) == fix_source(text, ["DEP102"])
+
+
+def test_keyword_only_parameters_without_defaults_can_be_scanned_again():
+    # Regression: the walker once choked on ``kw_defaults`` holding None, which is what
+    # every fixed keyword-only dependency looks like.
+    # ``{**base}`` puts None in ``Dict.keys`` the same way.
+    result = fixed(
+        """
+        from fastapi import Depends
+
+        def f(*, a: A = Depends(x), b: B = Depends(y)): return {**a}
+        """
+    )
+    assert result.endswith(
+        "def f(*, a: Annotated[A, Depends(x)], b: Annotated[B, Depends(y)]): return {**a}\n"
+    )
+    assert found(result) == []
+
+
+def test_class_shorthand_depends_keeps_its_empty_call():
+    # ``Depends()`` builds the annotated class; inside Annotated it does the same.
+    assert fixed(
+        """
+        from fastapi import Depends
+
+        async def items(commons: CommonQueryParams = Depends()): pass
+        """
+    ).endswith("async def items(commons: Annotated[CommonQueryParams, Depends()]): pass\n")
+
+
+def test_crlf_line_endings_are_kept():
+    text = "from fastapi import Depends, Query\r\n\r\ndef f(\r\n    q: int = Query(1),\r\n"
+    text += "    a: A = Depends(x),\r\n):\r\n    pass\r\n"
+    result = fix_source(text, DEP)
+    assert result == (
+        "from typing import Annotated\r\nfrom fastapi import Depends, Query\r\n\r\ndef f(\r\n"
+        "    q: Annotated[int, Query()] = 1,\r\n    *,\r\n    a: Annotated[A, Depends(x)],\r\n"
+        "):\r\n    pass\r\n"
+    )
+
+
+def test_class_dependency_constructor_and_methods_are_covered():
+    before = """
+        from fastapi import Depends, Query
+
+
+        class Paging:
+            def __init__(self, page: int = Query(1, ge=1), size: int = Query(20, le=100)):
+                self.page, self.size = page, size
+        """
+    assert [f.rule for f in found(before)] == ["DEP102", "DEP102"]
+    assert "def __init__(self, page: Annotated[int, Query(ge=1)] = 1, size: Annotated[" in (
+        fixed(before)
+    )

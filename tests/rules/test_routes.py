@@ -1,0 +1,339 @@
+"""RTE101 (response_model repeating the return annotation) and RTE102 (a route that
+swallows every exception): positions, messages, look-alikes, and the RTE101 fix."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from fastaudit.engine.scan import check_source
+from fastaudit.fixes.runner import fix_source
+from fastaudit.model import Safety
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def found(text: str, rule: str):
+    return [f for f in check_source(src(text), rule_ids=[rule]) if f.rule == rule]
+
+
+def fixed(text: str, rule: str = "RTE101") -> str:
+    result = fix_source(src(text), [rule])
+    ast.parse(result)
+    return result
+
+
+HEAD = """
+from fastapi import APIRouter
+
+from app.schemas import Item
+
+router = APIRouter()
+"""
+
+
+# ------------------------------------------------------------------------------ RTE101
+def test_redundant_response_model_position_message_and_fix():
+    text = (
+        HEAD
+        + """
+
+@router.get("/items/{item_id}", response_model=Item)
+async def read_item(item_id: int) -> Item:
+    return Item(id=item_id)
+"""
+    )
+    (finding,) = found(text, "RTE101")
+    assert (finding.span.line, finding.span.column) == (8, 33)
+    assert (finding.span.end_line, finding.span.end_column) == (8, 52)
+    assert finding.message == (
+        "`response_model=Item` on route `read_item` repeats its return annotation `-> Item`"
+    )
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+    assert fixed(text) == src(text).replace(", response_model=Item", "")
+
+
+@pytest.mark.parametrize(
+    ("decorator", "expected"),
+    [
+        # Alone on its line, with a trailing comma: the line goes.
+        (
+            '@router.post(\n    "/items",\n    response_model=Item,\n    status_code=201,\n)',
+            '@router.post(\n    "/items",\n    status_code=201,\n)',
+        ),
+        # Last, without a trailing comma: the comma before it goes.
+        (
+            '@router.post(\n    "/items",\n    response_model=Item\n)',
+            '@router.post(\n    "/items"\n)',
+        ),
+        (
+            '@router.post("/items",\n             response_model=Item)',
+            '@router.post("/items")',
+        ),
+        # First keyword, more on the same line.
+        (
+            '@router.post("/items", response_model=Item, status_code=201)',
+            '@router.post("/items", status_code=201)',
+        ),
+        # Comments on other lines, and one on its own line, stay.
+        (
+            '@router.post(\n    "/items",  # path\n    response_model=Item,  # model\n'
+            "    status_code=201,  # created\n)",
+            '@router.post(\n    "/items",  # path\n    # model\n    status_code=201,  # created\n)',
+        ),
+        # Before the path, as a keyword too.
+        (
+            '@router.post(response_model=Item, path="/items")',
+            '@router.post(path="/items")',
+        ),
+    ],
+)
+def test_fix_removes_the_keyword_and_its_comma(decorator, expected):
+    tail = "\ndef create_item(item: Item) -> Item:\n    return item\n"
+    text = HEAD + "\n\n" + decorator + tail
+    assert fixed(text) == src(HEAD + "\n\n" + expected + tail)
+
+
+def test_each_route_decorator_is_checked():
+    text = (
+        HEAD
+        + """
+
+@router.get("/items", response_model=list[Item])
+@router.head("/items", response_model=list[Item])
+def list_items() -> list[Item]:
+    return []
+"""
+    )
+    assert [f.span.line for f in found(text, "RTE101")] == [8, 9]
+    assert "response_model" not in fixed(text)
+
+
+@pytest.mark.parametrize(
+    ("response_model", "returns"),
+    [
+        ("list[Item]", "List[Item]"),
+        ("schemas.Item", "Item"),
+        ("Item", '"Item"'),
+        ("Item | None", "Optional_ | None"),
+        ("dict[str, Item]", "typing.Dict[str, Item]"),
+    ],
+)
+def test_same_type_through_aliases(response_model, returns):
+    text = f"""
+import typing
+from typing import List
+
+from fastapi import FastAPI
+
+from app import schemas
+from app.schemas import Item
+from app.schemas import Item as Optional_
+
+app = FastAPI()
+
+
+@app.get("/x", response_model={response_model})
+def read() -> {returns}:
+    return None
+"""
+    assert [f.rule for f in found(text, "RTE101")] == ["RTE101"]
+
+
+@pytest.mark.parametrize(
+    ("response_model", "returns"),
+    [
+        ("ItemPublic", "Item"),
+        ("list[Item]", "Item"),
+        ("list[Item]", "set[Item]"),
+        ("Item | None", "Item"),
+        ("None", "None"),
+        ("other.Item", "Item"),
+    ],
+)
+def test_different_types_are_left_alone(response_model, returns):
+    text = f"""
+from fastapi import FastAPI
+
+from app import other
+from app.schemas import Item, ItemPublic
+
+app = FastAPI()
+
+
+@app.get("/x", response_model={response_model})
+def read() -> {returns}:
+    return None
+"""
+    assert found(text, "RTE101") == []
+
+
+def test_not_a_route_decorator():
+    text = """
+        from app.cache import memo
+        from app.schemas import Item
+
+        class Service:
+            def get(self, *args, **kwargs):
+                return lambda fn: fn
+
+        service = Service()
+
+        @memo(response_model=Item)
+        def a() -> Item: ...
+
+        @service.get("/x", response_model=Item)
+        def b() -> Item: ...
+        """
+    assert found(text, "RTE101") == []
+
+
+# ------------------------------------------------------------------------------ RTE102
+ROUTE = """
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+@app.post("/orders")
+async def create_order(order: dict):
+    try:
+        return await place(order)
+{handler}
+"""
+
+
+@pytest.mark.parametrize(
+    ("handler", "shown", "end_column"),
+    [
+        ("    except Exception:\n        return {}", "`except Exception`", 21),
+        ("    except Exception as exc:\n        log(exc)", "`except Exception`", 21),
+        ("    except:\n        pass", "bare `except:`", 11),
+        ("    except BaseException:\n        pass", "`except BaseException`", 25),
+        (
+            "    except (KeyError, Exception):\n        pass",
+            "`except (KeyError, Exception)`",
+            33,
+        ),
+    ],
+)
+def test_swallowing_handler_is_reported_on_the_except_line(handler, shown, end_column):
+    (finding,) = found(ROUTE.format(handler=handler), "RTE102")
+    assert (finding.span.line, finding.span.column) == (10, 5)
+    assert (finding.span.end_line, finding.span.end_column) == (10, end_column)
+    assert finding.message == (
+        f"{shown} in route `create_order` swallows every error without re-raising"
+    )
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "    except ValueError:\n        return {}",
+        "    except (KeyError, ValueError):\n        return {}",
+        "    except Exception:\n        log()\n        raise",
+        "    except Exception as exc:\n        raise HTTPException(500) from exc",
+        "    except BaseException:\n        if retry():\n            raise",
+        # A raise nested in another try inside the handler still re-raises.
+        "    except Exception:\n        try:\n            undo()\n        finally:\n"
+        "            raise",
+    ],
+)
+def test_specific_or_reraising_handlers_are_fine(handler):
+    assert found(ROUTE.format(handler=handler), "RTE102") == []
+
+
+def test_raise_inside_a_nested_def_does_not_count():
+    handler = "    except Exception as exc:\n        def later():\n            raise exc\n"
+    handler += "        schedule(later)"
+    assert len(found(ROUTE.format(handler=handler), "RTE102")) == 1
+
+
+def test_only_the_handler_without_raise_is_reported():
+    text = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/a")
+        def a():
+            try:
+                one()
+            except Exception:
+                raise
+            try:
+                two()
+            except Exception:
+                return None
+        """
+    assert [f.span.line for f in found(text, "RTE102")] == [13]
+
+
+def test_except_star_is_named_as_written():
+    text = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/a")
+        async def a():
+            try:
+                await many()
+            except* Exception:
+                pass
+        """
+    (finding,) = found(text, "RTE102")
+    assert finding.message.startswith("`except* Exception` in route `a`")
+
+
+def test_non_routes_and_helpers_inside_routes_are_not_checked():
+    text = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        def helper():
+            try:
+                work()
+            except Exception:
+                return None
+
+        @router.get("/a")
+        def a():
+            def inner():
+                try:
+                    work()
+                except Exception:
+                    return None
+            return inner()
+
+        class Api:
+            def get(self):
+                try:
+                    work()
+                except Exception:
+                    return None
+        """
+    assert found(text, "RTE102") == []
+
+
+def test_shadowed_exception_name_is_not_the_builtin():
+    text = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/a")
+        def a():
+            Exception = LookupError
+            try:
+                work()
+            except Exception:
+                return None
+        """
+    assert found(text, "RTE102") == []
