@@ -1,0 +1,113 @@
+"""Reading INI-style and YAML-ish configuration files line by line, with positions.
+
+Rules point findings at exact lines of ``alembic.ini``, ``setup.cfg``, ``.flake8``,
+``tox.ini`` and ``.pre-commit-config.yaml``; a line scanner keeps those positions (and
+needs no YAML library).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(?:[#;].*)?$")
+_KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class IniEntry:
+    section: str
+    key: str
+    value: str
+    line: int  # 1-based
+
+
+@dataclass(slots=True)
+class IniFile:
+    sections: dict[str, int]  # section name -> 1-based line of its header
+    entries: list[IniEntry]
+
+    def get(self, section: str, key: str) -> IniEntry | None:
+        for entry in self.entries:
+            if entry.section == section and entry.key == key:
+                return entry
+        return None
+
+
+def read_ini(text: str) -> IniFile:
+    sections: dict[str, int] = {}
+    entries: list[IniEntry] = []
+    section = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line or line.lstrip().startswith(("#", ";")):
+            continue
+        match = _SECTION.match(line)
+        if match:
+            section = match.group(1).strip()
+            sections.setdefault(section, number)
+            continue
+        if line[0].isspace():
+            continue  # continuation of a multi-line value
+        match = _KEY.match(line)
+        if match and section:
+            entries.append(IniEntry(section, match.group(1).lower(), match.group(2), number))
+    return IniFile(sections, entries)
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    repo: str
+    hook_id: str
+    line: int
+    additional_dependencies: tuple[str, ...] = ()
+
+
+_REPO = re.compile(r"^\s*-?\s*repo:\s*['\"]?([^'\"\s#]+)")
+_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([^'\"\s#]+)")
+_ADDITIONAL = re.compile(r"^\s*additional_dependencies:\s*\[(.*)\]")
+_LIST_ITEM = re.compile(r"^\s*-\s*['\"]?([^'\"\s#]+)")
+
+
+def read_pre_commit_hooks(text: str) -> list[Hook]:
+    """The hooks of a ``.pre-commit-config.yaml`` in block style (what pre-commit
+    writes and nearly everyone uses), with the repository each belongs to."""
+    hooks: list[Hook] = []
+    repo = ""
+    pending: tuple[str, int] | None = None
+    extra: list[str] = []
+    in_additional = False
+
+    def flush() -> None:
+        if pending is not None:
+            hooks.append(Hook(repo, pending[0], pending[1], tuple(extra)))
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.lstrip().startswith("#"):
+            continue
+        match = _REPO.match(raw)
+        if match:
+            flush()
+            pending, extra, in_additional = None, [], False
+            repo = match.group(1)
+            continue
+        match = _ID.match(raw)
+        if match:
+            flush()
+            pending, extra, in_additional = (match.group(1), number), [], False
+            continue
+        match = _ADDITIONAL.match(raw)
+        if match:
+            extra.extend(item.strip(" '\"") for item in match.group(1).split(",") if item.strip())
+            continue
+        if raw.strip().startswith("additional_dependencies:"):
+            in_additional = True
+            continue
+        if in_additional:
+            match = _LIST_ITEM.match(raw)
+            if match:
+                extra.append(match.group(1))
+                continue
+            in_additional = False
+    flush()
+    return hooks

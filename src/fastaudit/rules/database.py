@@ -1,0 +1,1018 @@
+"""DBS: the database layer: async engines for async apps, constraint naming, and the
+table/column naming conventions that keep a schema predictable."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Edit, Finding, Severity, Span
+from fastaudit.rules._support.inflect import plural_table_name, singular
+from fastaudit.rules._support.project_walk import (
+    Collector,
+    collect,
+    contains,
+    first_async_route,
+    is_migration_path,
+    is_test_path,
+)
+from fastaudit.rules.base import ProjectRule, Rule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+
+# ------------------------------------------------------------------ DBS101
+# Sync factories, and what to use instead in an async app.
+_SYNC_FACTORIES = {
+    "sqlalchemy.create_engine": "`create_async_engine(...)` from `sqlalchemy.ext.asyncio` "
+    "with an async driver URL (`postgresql+asyncpg://`, `sqlite+aiosqlite://`)",
+    "sqlmodel.create_engine": "`create_async_engine(...)` from `sqlalchemy.ext.asyncio` "
+    "with an async driver URL (`postgresql+asyncpg://`, `sqlite+aiosqlite://`)",
+    "sqlalchemy.engine_from_config": "`async_engine_from_config(...)` from "
+    "`sqlalchemy.ext.asyncio`",
+    "sqlalchemy.orm.sessionmaker": "`async_sessionmaker(engine, expire_on_commit=False)`",
+    "sqlalchemy.orm.scoped_session": "`async_sessionmaker(...)` and one `AsyncSession` "
+    "per request from a dependency",
+    "sqlalchemy.orm.Session": "`AsyncSession` from `sqlalchemy.ext.asyncio`",
+    "sqlmodel.Session": "`AsyncSession` from `sqlmodel.ext.asyncio.session`",
+}
+_ASYNC_SESSION_CLASSES = frozenset(
+    {"sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession"}
+)
+
+
+class _SyncDatabaseCalls(Collector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[Span, str, str]] = []  # span, written callee, qualified
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        callee = ctx.resolve(node.func)
+        if callee not in _SYNC_FACTORIES:
+            return
+        for keyword in node.keywords:
+            if keyword.arg == "class_" and ctx.resolve(keyword.value) in _ASYNC_SESSION_CLASSES:
+                return  # sessionmaker(class_=AsyncSession): the 1.4-era async factory
+        self.calls.append((ctx.span(node), ctx.text(node.func), callee))
+
+
+class SyncEngineInAsyncApp(ProjectRule):
+    id = "DBS101"
+    name = "sync-engine-in-async-app"
+    title = "Sync SQLAlchemy engine or session in an app with async routes"
+    severity = Severity.WARNING
+    rationale = """
+    When routes are `async def`, every query made through a sync `Engine` or `Session`
+    either blocks the event loop or has to be pushed to a thread by hand. SQLAlchemy 2.0
+    ships the async API for this: `create_async_engine`, `async_sessionmaker` and
+    `AsyncSession`, awaited in the routes with an async driver (asyncpg, aiosqlite,
+    asyncmy). The finding points at each sync factory the application builds; test
+    files and Alembic migrations are not looked at.
+    """
+    dont = """
+    # app/database.py
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    engine = create_engine("postgresql://shop@db/shop")
+    SessionLocal = sessionmaker(bind=engine)
+
+    # app/orders/router.py
+    @router.get("/orders")
+    async def list_orders(): ...
+    """
+    do = """
+    # app/database.py
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    engine = create_async_engine("postgresql+asyncpg://shop@db/shop")
+    SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+    """
+    dont_files = {
+        "app/database.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            engine = create_engine("postgresql://shop@db/shop")
+            SessionLocal = sessionmaker(bind=engine)
+            """,
+        "app/orders/router.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+
+            @router.get("/orders")
+            async def list_orders():
+                return []
+            """,
+    }
+    do_files = {
+        "app/database.py": """
+            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+            engine = create_async_engine("postgresql+asyncpg://shop@db/shop")
+            SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+            """,
+        "app/orders/router.py": dont_files["app/orders/router.py"],
+    }
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        candidates = [
+            path
+            for path in project.python_files
+            if not is_test_path(path)
+            and not is_migration_path(path)
+            and contains(project, path, "sqlalchemy", "sqlmodel")
+            and contains(project, path, "engine", "essionmaker", "Session")
+        ]
+        if not candidates:
+            return []
+        route = first_async_route(project)
+        if route is None:
+            return []
+        route_path, route_line, route_name = route
+        findings = []
+        for path in candidates:
+            found = collect(project, path, _SyncDatabaseCalls)
+            if found is None:
+                continue
+            for span, written, callee in found.calls:
+                findings.append(
+                    project.finding(
+                        self,
+                        path,
+                        span.line,
+                        f"`{written}(...)` builds a sync {_what(callee)} but routes are async "
+                        f"(`async def {route_name}` in {route_path}:{route_line}); "
+                        f"use {_SYNC_FACTORIES[callee]}",
+                        column=span.column,
+                        end_line=span.end_line,
+                        end_column=span.end_column,
+                    )
+                )
+        return findings
+
+
+def _what(callee: str) -> str:
+    if "engine" in callee:
+        return "engine"
+    if callee.endswith(("sessionmaker", "scoped_session")):
+        return "session factory"
+    return "session"
+
+
+# ------------------------------------------------------------------ DBS102
+NAMING_CONSTANT = "NAMING_CONVENTION"
+NAMING_CONVENTION_SOURCE = """\
+NAMING_CONVENTION = {
+    "ix": "%(column_0_label)s_idx",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+"""
+_METADATA = frozenset({"sqlalchemy.MetaData", "sqlalchemy.schema.MetaData", "sqlmodel.MetaData"})
+_DECLARATIVE_BASES = frozenset(
+    {"sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase"}
+)
+_DECLARATIVE_FACTORIES = frozenset(
+    {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base"}
+)
+
+
+@dataclass(slots=True)
+class _Unnamed:
+    node: ast.AST
+    message: str
+    kind: str  # "call-kwarg" (MetaData/declarative_base) or "class-body"
+    keyword: str = ""
+
+
+class MetadataWithoutNamingConvention(Rule):
+    id = "DBS102"
+    name = "metadata-without-naming-convention"
+    title = "`MetaData` without a constraint naming convention"
+    severity = Severity.WARNING
+    fix_safety = (
+        "Unsafe: constraints created after the fix get the convention's names, so the "
+        "next autogenerated migration may rename or recreate existing constraints; review it."
+    )
+    rationale = """
+    Without `naming_convention`, indexes and constraints are named by the database
+    (`user_email_key` on PostgreSQL, random names elsewhere) or not at all, and Alembic
+    cannot drop or alter an unnamed constraint portably. Give the `MetaData` a naming
+    convention (the keys `ix`, `uq`, `ck`, `fk`, `pk`) so every constraint has a name
+    known in advance, the same in every environment. A `DeclarativeBase` subclass without
+    its own `metadata` uses a convention-less `MetaData()`.
+    """
+    dont = """
+    from sqlalchemy import MetaData
+
+    metadata = MetaData()
+    """
+    dont_fixed = """
+    from sqlalchemy import MetaData
+
+    NAMING_CONVENTION = {
+        "ix": "%(column_0_label)s_idx",
+        "uq": "%(table_name)s_%(column_0_name)s_key",
+        "ck": "%(table_name)s_%(constraint_name)s_check",
+        "fk": "%(table_name)s_%(column_0_name)s_fkey",
+        "pk": "%(table_name)s_pkey",
+    }
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    """
+    do = """
+    from sqlalchemy import MetaData
+    from sqlalchemy.orm import DeclarativeBase
+
+    from app.constants import DB_NAMING_CONVENTION
+
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=DB_NAMING_CONVENTION)
+    """
+    extra_valid = (
+        """
+        from sqlalchemy import MetaData
+
+        metadata = MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+        """,
+        # Options passed through **kwargs cannot be seen: not reported.
+        """
+        import sqlalchemy as sa
+
+        metadata = sa.MetaData(**options)
+        """,
+        # The project's own MetaData class is not SQLAlchemy's.
+        """
+        class MetaData:
+            pass
+
+        meta = MetaData()
+        """,
+        """
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base(metadata=MetaData(naming_convention={"pk": "%(table_name)s_pkey"}))
+        """,
+        # Bases deriving from a project base inherit its metadata.
+        """
+        from app.db import Base
+
+        class Order(Base):
+            __tablename__ = "order"
+        """,
+    )
+    extra_invalid = (
+        """
+        import sqlalchemy as sa
+
+        metadata = sa.MetaData(schema="billing")
+        """,
+        """
+        from sqlalchemy.orm import DeclarativeBase
+
+        class Base(DeclarativeBase):
+            pass
+        """,
+        """
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._found: list[_Unnamed] = []
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        callee = ctx.resolve(node.func)
+        if callee in _METADATA:
+            keyword = "naming_convention"
+            message = "`{}` has no `naming_convention`: constraints get database-chosen names"
+        elif callee in _DECLARATIVE_FACTORIES:
+            keyword = "metadata"
+            message = (
+                "`{}` builds its own `MetaData()` without a naming convention: pass "
+                "`metadata=MetaData(naming_convention=...)`"
+            )
+        else:
+            return
+        if any(k.arg is None or k.arg == keyword for k in node.keywords):
+            return
+        if keyword == "naming_convention" and len(node.args) >= 4:
+            return  # given positionally (rare, but then it is there)
+        written = f"{ctx.text(node.func)}({'...' if node.args or node.keywords else ''})"
+        self._found.append(_Unnamed(node, message.format(written), "call-kwarg", keyword))
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        if not any(ctx.resolve(base) in _DECLARATIVE_BASES for base in node.bases):
+            return
+        for stmt in node.body:
+            targets = (
+                stmt.targets
+                if isinstance(stmt, ast.Assign)
+                else [stmt.target]
+                if isinstance(stmt, ast.AnnAssign)
+                else []
+            )
+            if any(isinstance(t, ast.Name) and t.id in ("metadata", "registry") for t in targets):
+                return
+        self._found.append(
+            _Unnamed(
+                node,
+                f"`class {node.name}(DeclarativeBase)` sets no `metadata`, so its tables use a "
+                "`MetaData()` without a naming convention",
+                "class-body",
+            )
+        )
+
+    def finish(self, ctx: FileContext) -> None:
+        if not self._found:
+            return
+        constant, constant_edit = self._constant(ctx, self._found[0].node)
+        for item in self._found:
+            fix = self._fix(ctx, item, constant, constant_edit)
+            ctx.report(item.node, item.message, fix=fix, end=_header_end(item.node))
+
+    # ------------------------------------------------------------ the fix
+    def _constant(self, ctx: FileContext, first: ast.AST) -> tuple[str, Edit | None]:
+        """The name of the convention dict, and the edit defining it when missing. The
+        edit is the same for every finding in the file, so it is applied once."""
+        found, _ = ctx.lookup(NAMING_CONSTANT)
+        if found:
+            return NAMING_CONSTANT, None
+        statement = _top_level_statement(ctx.tree, first)
+        if statement is None:
+            return NAMING_CONSTANT, None
+        newline = ctx.source.newline
+        gap = 2 if isinstance(statement, (ast.ClassDef, ast.FunctionDef)) else 1
+        text = NAMING_CONVENTION_SOURCE.replace("\n", newline) + newline * gap
+        start = ctx.source.line_start(_first_line(statement))
+        return NAMING_CONSTANT, Edit(start, start, text)
+
+    def _fix(self, ctx: FileContext, item: _Unnamed, constant: str, constant_edit: Edit | None):
+        description = f"Add a naming convention (`{constant}`)"
+        note = self.fix_safety
+        if item.kind == "call-kwarg":
+            node = item.node
+            assert isinstance(node, ast.Call)
+            if item.keyword == "metadata":
+                metadata, import_edit = ctx.ensure_import("sqlalchemy", "MetaData")
+                argument = f"metadata={metadata}(naming_convention={constant})"
+            else:
+                import_edit = None
+                argument = f"naming_convention={constant}"
+            return ctx.fix(
+                description,
+                _add_argument(ctx, node, argument),
+                constant_edit,
+                import_edit,
+                safe=False,
+                note=note,
+            )
+        node = item.node
+        assert isinstance(node, ast.ClassDef)
+        first = node.body[0]
+        if first.lineno == node.lineno:
+            return None  # ``class Base(DeclarativeBase): pass`` on one line
+        metadata, import_edit = ctx.ensure_import("sqlalchemy", "MetaData")
+        indent = " " * first.col_offset
+        line = f"{indent}metadata = {metadata}(naming_convention={constant}){ctx.source.newline}"
+        docstring = (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        )
+        only_pass = len(node.body) == 1 and isinstance(first, ast.Pass)
+        if only_pass:
+            start = ctx.source.line_start(first.lineno)
+            end = ctx.source.line_start(first.end_lineno + 1)  # type: ignore[operator]
+            if ctx.text(first) != ctx.source.line_text(first.lineno).strip():
+                return None  # a comment after ``pass``: leave it to the author
+            body_edit = Edit(start, end, line)
+        else:
+            anchor = node.body[1] if docstring and len(node.body) > 1 else first
+            if docstring and len(node.body) == 1:
+                at = ctx.source.line_start(first.end_lineno + 1)  # type: ignore[operator]
+            else:
+                at = ctx.source.line_start(_first_line(anchor))
+            body_edit = Edit(at, at, line)
+        return ctx.fix(description, body_edit, constant_edit, import_edit, safe=False, note=note)
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None)
+    return min([statement.lineno, *(d.lineno for d in decorators or ())])
+
+
+def _header_end(node: ast.AST) -> ast.AST | None:
+    """Report a class on its header only (up to the last base), not its whole body."""
+    if isinstance(node, ast.ClassDef) and node.bases:
+        return node.bases[-1]
+    return None
+
+
+def _top_level_statement(tree: ast.Module, node: ast.AST) -> ast.stmt | None:
+    line = node.lineno  # type: ignore[attr-defined]
+    for statement in tree.body:
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            return statement
+    return None
+
+
+def _add_argument(ctx: FileContext, node: ast.Call, argument: str) -> Edit:
+    items = [*node.args, *node.keywords]
+    if items:
+        last = max(items, key=lambda item: (item.end_lineno, item.end_col_offset))
+        _, end = ctx.offsets(last)
+        return Edit(end, end, f", {argument}")
+    _, end = ctx.offsets(node)
+    return Edit(end - 1, end - 1, argument)
+
+
+# ------------------------------------------------------------------ DBS103
+_TABLE = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlmodel.Table"})
+
+
+class PluralTableName(Rule):
+    id = "DBS103"
+    name = "plural-table-name"
+    title = "Plural table name"
+    severity = Severity.INFO
+    rationale = """
+    A table is named after what one row is: `user`, `order`, `post_like`. Singular names
+    read naturally in joins (`user.id = order.user_id`), match the model class, and end
+    the guessing between `categorys`, `categories` and `category`. Uncountable and
+    singular words that end in "s" (`status`, `news`, `address`, `analysis`) are left
+    alone. Renaming a live table needs a migration, so there is no automatic fix.
+    """
+    dont = """
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "users"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+    """
+    do = """
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class User(Base):
+        __tablename__ = "user"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+    """
+    extra_valid = (
+        """
+        class OrderStatus(Base):
+            __tablename__ = "order_status"
+        """,
+        """
+        class News(Base):
+            __tablename__ = "news"
+        """,
+        """
+        class Address(Base):
+            __tablename__ = "shipping_address"
+        """,
+        """
+        import sqlalchemy as sa
+
+        series = sa.Table("time_series", metadata)
+        """,
+        # Not a model: a class attribute elsewhere, and a function's local variable.
+        """
+        def render():
+            __tablename__ = "users"
+            return __tablename__
+        """,
+    )
+    extra_invalid = (
+        """
+        import sqlalchemy as sa
+
+        post_like = sa.Table("post_likes", metadata, sa.Column("post_id", sa.Integer))
+        """,
+        """
+        class Category(Base):
+            __tablename__ = "categories"
+        """,
+        """
+        class Person(Base):
+            __tablename__ = "people"
+        """,
+    )
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if ctx.class_name is None or ctx.function is not None:
+            return
+        if any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in node.targets):
+            self._check(node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if ctx.class_name is None or ctx.function is not None or node.value is None:
+            return
+        if isinstance(node.target, ast.Name) and node.target.id == "__tablename__":
+            self._check(node.value, ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if node.args and ctx.resolve(node.func) in _TABLE:
+            self._check(node.args[0], ctx)
+
+    def _check(self, value: ast.expr, ctx: FileContext) -> None:
+        if is_migration_path(ctx.path):
+            return  # history: the model is where the name is chosen
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            return
+        singular_name = plural_table_name(value.value)
+        if singular_name is not None:
+            ctx.report(
+                value,
+                f'table name "{value.value}" is plural; name it after one row: "{singular_name}"',
+            )
+
+
+# ------------------------------------------------------------------ DBS104
+_DATETIME_TYPES = frozenset({"DateTime", "DATETIME", "TIMESTAMP"})
+_DATE_TYPES = frozenset({"Date", "DATE"})
+_COLUMN_FACTORIES = frozenset(
+    {"sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.orm.mapped_column"}
+)
+_SQLMODEL_FIELD = "sqlmodel.Field"
+_MAPPED = frozenset({"sqlalchemy.orm.Mapped"})
+_STALE_SUFFIXES = ("_datetime", "_timestamp", "_time", "_ts", "_dt", "_on", "_date", "_at")
+
+
+def _column_kind(type_name: str | None) -> str | None:
+    if not type_name or not type_name.startswith(("sqlalchemy.", "sqlmodel.")):
+        return None
+    last = type_name.rsplit(".", 1)[-1]
+    if last in _DATETIME_TYPES:
+        return "datetime"
+    if last in _DATE_TYPES:
+        return "date"
+    return None
+
+
+def _python_kind(type_name: str | None) -> str | None:
+    return {"datetime.datetime": "datetime", "datetime.date": "date"}.get(type_name or "")
+
+
+def _suggest(name: str, suffix: str) -> str:
+    stem = name
+    for stale in _STALE_SUFFIXES:
+        if stem.endswith(stale) and len(stem) > len(stale):
+            stem = stem[: -len(stale)]
+            break
+    return stem + suffix
+
+
+class TemporalColumnSuffix(Rule):
+    id = "DBS104"
+    name = "temporal-column-suffix"
+    title = "Date/time column not named `*_at` / `*_date`"
+    severity = Severity.INFO
+    rationale = """
+    A suffix that says what a column holds spares every reader a trip to the model:
+    `created_at`, `paid_at` are instants (DateTime / TIMESTAMP), `birth_date`,
+    `due_date` are calendar days (Date). Names like `created`, `updated_on` or
+    `expiry` leave the type to guessing, and a `_date` column that really holds a
+    timestamp invites timezone bugs. Renaming a column needs a migration, so there is
+    no automatic fix.
+    """
+    dont = """
+    from datetime import date, datetime
+
+    from sqlalchemy.orm import Mapped, mapped_column
+
+    from app.database import Base
+
+
+    class Invoice(Base):
+        __tablename__ = "invoice"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        created: Mapped[datetime]
+        due: Mapped[date]
+    """
+    do = """
+    from datetime import date, datetime
+
+    from sqlalchemy.orm import Mapped, mapped_column
+
+    from app.database import Base
+
+
+    class Invoice(Base):
+        __tablename__ = "invoice"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        created_at: Mapped[datetime]
+        due_date: Mapped[date]
+    """
+    extra_valid = (
+        """
+        import sqlalchemy as sa
+
+        class Event(Base):
+            __tablename__ = "event"
+            created_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+            start_date = sa.Column(sa.Date)
+        """,
+        """
+        from datetime import datetime
+        from pydantic import BaseModel
+
+        # A Pydantic schema is not a table.
+        class EventOut(BaseModel):
+            created: datetime
+        """,
+        """
+        import sqlalchemy as sa
+
+        # The column's own name is the one in the database.
+        class Event(Base):
+            __tablename__ = "event"
+            created = sa.Column("created_at", sa.DateTime)
+        """,
+        """
+        from datetime import datetime
+        from sqlalchemy import String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        class Event(Base):
+            __tablename__ = "event"
+            created_by: Mapped[str] = mapped_column(String(40))
+        """,
+    )
+    extra_invalid = (
+        """
+        from sqlalchemy import Column, DateTime
+
+        class Session(Base):
+            __tablename__ = "session"
+            expires = Column(DateTime(timezone=True))
+        """,
+        """
+        import sqlalchemy as sa
+
+        event = sa.Table("event", metadata, sa.Column("happened_on", sa.TIMESTAMP))
+        """,
+        """
+        import datetime as dt
+        from sqlalchemy.orm import Mapped
+
+        class Event(Base):
+            __tablename__ = "event"
+            updated: Mapped[dt.datetime | None]
+        """,
+        """
+        from datetime import datetime
+        from sqlmodel import Field, SQLModel
+
+        class Hero(SQLModel, table=True):
+            id: int | None = Field(default=None, primary_key=True)
+            signed_up: datetime
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._tables: list[bool] = []  # per enclosing class: is it a SQLModel table?
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        table = any(
+            k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords
+        ) and any(ctx.resolve(b) == "sqlmodel.SQLModel" for b in node.bases)
+        self._tables.append(table)
+
+    def leave_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        self._tables.pop()
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        # ``Column("name", DateTime)``: the string is the column's name.
+        if not node.args or ctx.resolve(node.func) not in _COLUMN_FACTORIES:
+            return
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            self._check(first.value, _call_kind(node, ctx), first, ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not self._in_class_body(ctx) or len(node.targets) != 1:
+            return
+        target = node.targets[0]
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(node.value, ast.Call)
+            and ctx.resolve(node.value.func) in _COLUMN_FACTORIES
+            and not _named(node.value)
+        ):
+            self._check(target.id, _call_kind(node.value, ctx), target, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if not self._in_class_body(ctx) or not isinstance(node.target, ast.Name):
+            return
+        value = node.value
+        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _COLUMN_FACTORIES:
+            if _named(value):
+                return
+            kind = _call_kind(value, ctx)
+            if kind is None:
+                kind = _mapped_kind(node.annotation, ctx)
+        elif value is None or (
+            isinstance(value, ast.Call) and ctx.resolve(value.func) == _SQLMODEL_FIELD
+        ):
+            kind = _mapped_kind(node.annotation, ctx)
+            if kind is None and self._tables and self._tables[-1]:
+                kind = _python_kind(_unwrap_optional(node.annotation, ctx))
+        else:
+            return
+        self._check(node.target.id, kind, node.target, ctx)
+
+    def _in_class_body(self, ctx: FileContext) -> bool:
+        return ctx.class_name is not None and ctx.function is None
+
+    def _check(self, name: str, kind: str | None, node: ast.AST, ctx: FileContext) -> None:
+        if is_migration_path(ctx.path):
+            return  # history: the model is where the name is chosen
+        if kind == "datetime" and not name.endswith("_at"):
+            ctx.report(
+                node,
+                f'date-time column "{name}" should end in "_at" (e.g. "{_suggest(name, "_at")}")',
+            )
+        elif kind == "date" and not name.endswith("_date"):
+            ctx.report(
+                node,
+                f'date column "{name}" should end in "_date" (e.g. "{_suggest(name, "_date")}")',
+            )
+
+
+def _named(call: ast.Call) -> bool:
+    first = call.args[0] if call.args else None
+    return isinstance(first, ast.Constant) and isinstance(first.value, str)
+
+
+def _call_kind(call: ast.Call, ctx: FileContext) -> str | None:
+    """The kind of SQL type among a Column's arguments (``DateTime``, ``sa.Date()``)."""
+    candidates = [*call.args, *(k.value for k in call.keywords if k.arg == "type_")]
+    for arg in candidates:
+        target = arg.func if isinstance(arg, ast.Call) else arg
+        kind = _column_kind(ctx.resolve(target))
+        if kind is not None:
+            return kind
+    return None
+
+
+def _unwrap_optional(annotation: ast.expr, ctx: FileContext) -> str | None:
+    node = annotation
+    if isinstance(node, ast.Subscript) and ctx.resolve(node.value) == "typing.Optional":
+        node = node.slice
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        if isinstance(node.right, ast.Constant) and node.right.value is None:
+            node = node.left
+        elif isinstance(node.left, ast.Constant) and node.left.value is None:
+            node = node.right
+    return ctx.resolve(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+
+
+def _mapped_kind(annotation: ast.expr, ctx: FileContext) -> str | None:
+    if isinstance(annotation, ast.Subscript) and ctx.resolve(annotation.value) in _MAPPED:
+        return _python_kind(_unwrap_optional(annotation.slice, ctx))
+    return None
+
+
+# ------------------------------------------------------------------ DBS105
+_FOREIGN_KEY = frozenset(
+    {"sqlalchemy.ForeignKey", "sqlalchemy.schema.ForeignKey", "sqlmodel.ForeignKey"}
+)
+
+
+@dataclass(slots=True)
+class _ForeignKeyColumn:
+    owner: str  # the owning table (or class name when the table name is not visible)
+    column: str
+    target: str  # "user.id"
+    span: Span
+
+
+@dataclass(slots=True)
+class _ClassFrame:
+    name: str
+    table: str | None = None
+    pending: list[tuple[str, str, Span]] = field(default_factory=list)
+
+
+class _ForeignKeys(Collector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: list[_ForeignKeyColumn] = []
+        self._classes: list[_ClassFrame] = []
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        self._classes.append(_ClassFrame(node.name))
+
+    def leave_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        frame = self._classes.pop()
+        owner = frame.table or frame.name.lower()
+        for column, target, span in frame.pending:
+            self.columns.append(_ForeignKeyColumn(owner, column, target, span))
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self._assignment(node.targets[0], node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if isinstance(node.target, ast.Name) and node.value is not None:
+            self._assignment(node.target, node.value, ctx)
+
+    def _assignment(self, target: ast.Name, value: ast.expr, ctx: FileContext) -> None:
+        if not self._classes or ctx.function is not None:
+            return
+        frame = self._classes[-1]
+        if target.id == "__tablename__":
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                frame.table = value.value
+            return
+        if not isinstance(value, ast.Call):
+            return
+        if _named(value):
+            return  # ``Column("name", ForeignKey(...))`` is seen as a call
+        foreign = _foreign_key_target(value, ctx)
+        if foreign is not None:
+            frame.pending.append((target.id, foreign, ctx.span(target)))
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        callee = ctx.resolve(node.func)
+        if callee not in _TABLE or not node.args:
+            return
+        table = node.args[0]
+        if not (isinstance(table, ast.Constant) and isinstance(table.value, str)):
+            return
+        for arg in node.args[1:]:
+            if isinstance(arg, ast.Call) and ctx.resolve(arg.func) in _COLUMN_FACTORIES:
+                name = arg.args[0] if arg.args else None
+                foreign = _foreign_key_target(arg, ctx)
+                if isinstance(name, ast.Constant) and isinstance(name.value, str) and foreign:
+                    self.columns.append(
+                        _ForeignKeyColumn(table.value, name.value, foreign, ctx.span(name))
+                    )
+
+
+def _foreign_key_target(call: ast.Call, ctx: FileContext) -> str | None:
+    """``"user.id"`` for ``mapped_column(ForeignKey("user.id"))``, ``Column(Integer,
+    ForeignKey("user.id"))`` and SQLModel's ``Field(foreign_key="user.id")``."""
+    callee = ctx.resolve(call.func)
+    if callee == _SQLMODEL_FIELD:
+        for keyword in call.keywords:
+            if keyword.arg == "foreign_key":
+                return _target_text(keyword.value)
+        return None
+    if callee not in _COLUMN_FACTORIES:
+        return None
+    for arg in call.args:
+        if isinstance(arg, ast.Call) and ctx.resolve(arg.func) in _FOREIGN_KEY and arg.args:
+            return _target_text(arg.args[0])
+    return None
+
+
+def _target_text(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+        return node.value
+    return None
+
+
+class InconsistentForeignKeyName(ProjectRule):
+    id = "DBS105"
+    name = "inconsistent-foreign-key-name"
+    title = "One referenced table, several foreign-key column names"
+    severity = Severity.INFO
+    rationale = """
+    When `post.author_id`, `comment.owner_id` and `like.user_id` all point at `user.id`,
+    every join needs a look at the model to find the right column, and generic code
+    (filters, dependencies, serializers) cannot rely on one name. Use one name for a key
+    wherever it appears. Tables holding several keys to the same table (`sender_id`,
+    `recipient_id`) and self-references (`parent_id`) are roles, not divergence, and are
+    left out. The most common name wins; on a tie, `<table>_<column>`. Only string
+    targets (`ForeignKey("user.id")`) are compared.
+    """
+    dont = """
+    # app/posts/models.py
+    class Post(Base):
+        __tablename__ = "post"
+        author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    # app/comments/models.py
+    class Comment(Base):
+        __tablename__ = "comment"
+        user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    # app/likes/models.py
+    class PostLike(Base):
+        __tablename__ = "post_like"
+        user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    """
+    do = """
+    # app/posts/models.py
+    class Post(Base):
+        __tablename__ = "post"
+        user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    """
+    _MODEL = """
+        from sqlalchemy import ForeignKey
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.database import Base
+
+
+        class {cls}(Base):
+            __tablename__ = "{table}"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            {column}: Mapped[int] = mapped_column(ForeignKey("user.id"))
+        """
+    dont_files = {
+        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="author_id"),
+        "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
+        "app/likes/models.py": _MODEL.format(cls="PostLike", table="post_like", column="user_id"),
+    }
+    do_files = {
+        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="user_id"),
+        "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
+    }
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        by_target: dict[str, list[tuple[str, _ForeignKeyColumn]]] = defaultdict(list)
+        for path in project.python_files:
+            if is_test_path(path) or is_migration_path(path):
+                continue
+            if not contains(project, path, "ForeignKey", "foreign_key"):
+                continue
+            found = collect(project, path, _ForeignKeys)
+            if found is None:
+                continue
+            for column in found.columns:
+                by_target[column.target].append((path, column))
+        findings = []
+        for target, columns in sorted(by_target.items()):
+            table, _, key = target.rpartition(".")
+            per_owner = Counter(column.owner for _, column in columns)
+            usable = [
+                (path, column)
+                for path, column in columns
+                if per_owner[column.owner] == 1 and column.owner != table
+            ]
+            names = Counter(column.column for _, column in usable)
+            if len(names) < 2:
+                continue
+            natural = f"{singular(table.rsplit('.', 1)[-1])}_{key}"
+            top = max(names.values())
+            leaders = sorted(name for name, count in names.items() if count == top)
+            if len(leaders) == 1:
+                expected = leaders[0]
+            elif natural in leaders:
+                expected = natural
+            else:
+                expected = None
+            for path, column in usable:
+                if column.column == expected:
+                    continue
+                others = sorted(
+                    {f"{c.owner}.{c.column}" for _, c in usable if c.column != column.column}
+                )
+                if expected is not None:
+                    advice = f"elsewhere it is `{expected}` ({', '.join(others)}); use one name"
+                else:
+                    advice = f"elsewhere it is named differently ({', '.join(others)}); pick one"
+                findings.append(
+                    project.finding(
+                        self,
+                        path,
+                        column.span.line,
+                        f"`{column.owner}.{column.column}` references `{target}`; {advice}",
+                        column=column.span.column,
+                        end_line=column.span.end_line,
+                        end_column=column.span.end_column,
+                    )
+                )
+        return findings

@@ -1,0 +1,495 @@
+"""MIG: Alembic migrations: dated, descriptive revision files; an async env.py for an
+async app; downgrades that actually go back."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Edit, Finding, Fix, Safety, Severity
+from fastaudit.rules._support.config_files import read_ini
+from fastaudit.rules._support.project_walk import is_migration_path, is_test_path
+from fastaudit.rules.base import ProjectRule, Rule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+DATED_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+
+
+# ------------------------------------------------------------------ MIG101
+def _is_dated(template: str) -> bool:
+    return all(f"({part})" in template for part in ("year", "month", "day", "slug"))
+
+
+class UndatedMigrationFileTemplate(ProjectRule):
+    id = "MIG101"
+    name = "undated-migration-file-template"
+    title = "alembic.ini has no dated, slugged `file_template`"
+    severity = Severity.INFO
+    fix_safety = "Safe: only the names of revision files created from now on change."
+    rationale = """
+    Alembic's default revision file name is `<random id>_<slug>.py`: listing the
+    `versions/` folder shows the migrations in no useful order. A `file_template` that
+    starts with the date and ends with the message's slug
+    (`2025-03-02_add_order_status.py`) sorts chronologically and says what each file does.
+    The `%%` doubling is needed because alembic.ini is read with interpolation.
+    """
+    dont = """
+    [alembic]
+    script_location = migrations
+    """
+    do = """
+    [alembic]
+    script_location = migrations
+    file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s
+    """
+    dont_fixed = do
+    dont_files = {"alembic.ini": dont}
+    do_files = {"alembic.ini": do}
+    dont_fixed_files = {"alembic.ini": do}
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        findings = []
+        for path in project.other_files:
+            if path.rsplit("/", 1)[-1] != "alembic.ini":
+                continue
+            source = project.read_text(path)
+            if source is None:
+                continue
+            ini = read_ini(source.text)
+            header = ini.sections.get("alembic")
+            if header is None:
+                continue
+            entry = ini.get("alembic", "file_template")
+            newline = source.newline
+            if entry is None:
+                line = header
+                for key in ("script_location", "prepend_sys_path"):
+                    found = ini.get("alembic", key)
+                    if found is not None and found.line == line + 1:
+                        line = found.line
+                at = source.line_start(line + 1) if line < len(source.lines) else len(source.text)
+                prefix = "" if source.text.endswith("\n") or not source.text else newline
+                edit = Edit(at, at, f"{prefix}file_template = {DATED_TEMPLATE}{newline}")
+                findings.append(
+                    project.finding(
+                        self,
+                        path,
+                        header,
+                        "`[alembic]` sets no `file_template`, so revision files are named "
+                        "`<revision id>_<slug>.py` and do not sort by date",
+                        fix=Fix(
+                            f"Add `file_template = {DATED_TEMPLATE}`",
+                            Safety.SAFE,
+                            (edit,),
+                        ),
+                    )
+                )
+            elif not _is_dated(entry.value):
+                raw = source.line_text(entry.line)
+                start = source.line_start(entry.line) + raw.index(entry.value)
+                edit = Edit(start, start + len(entry.value), DATED_TEMPLATE)
+                missing = [
+                    part
+                    for part in ("year", "month", "day", "slug")
+                    if f"({part})" not in entry.value
+                ]
+                findings.append(
+                    project.finding(
+                        self,
+                        path,
+                        entry.line,
+                        f"`file_template = {entry.value}` lacks "
+                        f"{', '.join(f'%%({p})' for p in missing)}: revision files should "
+                        "start with the date and end with the slug",
+                        fix=Fix(f"Use `file_template = {DATED_TEMPLATE}`", Safety.SAFE, (edit,)),
+                    )
+                )
+        return findings
+
+
+# ------------------------------------------------------------------ MIG102
+_ASYNC_ENGINE_NAMES = frozenset({"create_async_engine", "async_engine_from_config"})
+_SYNC_ENGINE_NAMES = ("engine_from_config", "create_engine")
+
+
+def _env_files(project: ProjectView) -> list[str]:
+    env = []
+    for path in project.python_files:
+        if path.rsplit("/", 1)[-1] != "env.py":
+            continue
+        outcome = project.outcomes.get(path)
+        if outcome is not None and any(
+            r.module == "alembic" and "context" in r.names for r in outcome.imports
+        ):
+            env.append(path)
+    return env
+
+
+class SyncMigrationEnvInAsyncApp(ProjectRule):
+    id = "MIG102"
+    name = "sync-migration-env-in-async-app"
+    title = "Alembic env.py is sync while the app's engine is async"
+    severity = Severity.WARNING
+    rationale = """
+    An app built on `create_async_engine` connects through an async driver (asyncpg,
+    aiosqlite). A sync `env.py` needs a second, sync driver and URL just for migrations,
+    and the two drift apart. Alembic's async template (`alembic init -t async
+    migrations`) runs migrations through `async_engine_from_config` and
+    `connection.run_sync(...)`, on the same URL and driver as the app.
+    """
+    dont = """
+    # migrations/env.py
+    from alembic import context
+    from sqlalchemy import engine_from_config, pool
+
+    # app/database.py
+    from sqlalchemy.ext.asyncio import create_async_engine
+    """
+    do = """
+    # migrations/env.py
+    import asyncio
+
+    from alembic import context
+    from sqlalchemy import pool
+    from sqlalchemy.ext.asyncio import async_engine_from_config
+    """
+    _APP = """
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        engine = create_async_engine("postgresql+asyncpg://shop@db/shop")
+        SessionLocal = async_sessionmaker(engine)
+        """
+    dont_files = {
+        "app/database.py": _APP,
+        "migrations/env.py": """
+            from alembic import context
+            from sqlalchemy import engine_from_config, pool
+
+            config = context.config
+
+
+            def run_migrations_online():
+                connectable = engine_from_config(
+                    config.get_section(config.config_ini_section), poolclass=pool.NullPool
+                )
+                with connectable.connect() as connection:
+                    context.configure(connection=connection)
+                    with context.begin_transaction():
+                        context.run_migrations()
+
+
+            run_migrations_online()
+            """,
+    }
+    do_files = {
+        "app/database.py": _APP,
+        "migrations/env.py": """
+            import asyncio
+
+            from alembic import context
+            from sqlalchemy import pool
+            from sqlalchemy.ext.asyncio import async_engine_from_config
+
+            config = context.config
+
+
+            def do_run_migrations(connection):
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+
+
+            async def run_async_migrations():
+                connectable = async_engine_from_config(
+                    config.get_section(config.config_ini_section), poolclass=pool.NullPool
+                )
+                async with connectable.connect() as connection:
+                    await connection.run_sync(do_run_migrations)
+                await connectable.dispose()
+
+
+            asyncio.run(run_async_migrations())
+            """,
+    }
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        envs = _env_files(project)
+        if not envs:
+            return []
+        app_engine = None
+        for path in project.python_files:
+            if is_migration_path(path) or is_test_path(path):
+                continue
+            outcome = project.outcomes.get(path)
+            if outcome is None:
+                continue
+            for record in outcome.imports:
+                if record.module == "sqlalchemy.ext.asyncio" and (
+                    _ASYNC_ENGINE_NAMES & set(record.names)
+                ):
+                    app_engine = (path, record.line)
+                    break
+            if app_engine:
+                break
+        if app_engine is None:
+            return []
+        findings = []
+        for env in envs:
+            imports = project.outcomes[env].imports
+            if any(
+                r.module == "asyncio" or r.module.startswith("sqlalchemy.ext.asyncio")
+                for r in imports
+            ):
+                continue
+            anchor = next(
+                (
+                    (r.line, name)
+                    for r in imports
+                    for name in _SYNC_ENGINE_NAMES
+                    if r.module.startswith("sqlalchemy") and name in r.names
+                ),
+                None,
+            )
+            if anchor is None:
+                anchor = next(
+                    (r.line, "") for r in imports if r.module == "alembic" and "context" in r.names
+                )
+            line, name = anchor
+            what = f"builds a sync engine (`{name}`)" if name else "runs migrations synchronously"
+            project.read_text(env)
+            findings.append(
+                project.finding(
+                    self,
+                    env,
+                    line,
+                    f"{env} {what} while the app uses an async engine "
+                    f"({app_engine[0]}:{app_engine[1]}); use Alembic's async template "
+                    "(`async_engine_from_config` + `connection.run_sync`)",
+                )
+            )
+        return findings
+
+
+# ------------------------------------------------------------------ MIG103
+def _trivial(function: ast.FunctionDef) -> bool:
+    """Only ``pass``, ``...`` or a docstring (comments are not in the tree)."""
+    return all(
+        isinstance(stmt, ast.Pass)
+        or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        for stmt in function.body
+    )
+
+
+class EmptyDowngrade(Rule):
+    id = "MIG103"
+    name = "empty-migration-downgrade"
+    title = "Migration `downgrade()` does nothing"
+    severity = Severity.WARNING
+    rationale = """
+    A revision whose `upgrade()` changes the schema but whose `downgrade()` is `pass`
+    cannot be rolled back: `alembic downgrade -1` reports success and leaves the schema
+    where it was, so the next upgrade fails or, worse, the code and the schema silently
+    disagree. Write the reverse operations (autogenerate drafts them), or, when a change
+    truly cannot be undone, raise an error that says so. Merge revisions and empty
+    revisions, whose `upgrade()` does nothing either, are not reported.
+    """
+    dont = """
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "7c1d2e3f4a5b"
+    down_revision = "5a4b3c2d1e0f"
+
+
+    def upgrade() -> None:
+        op.add_column("order", sa.Column("shipped_at", sa.DateTime(timezone=True)))
+
+
+    def downgrade() -> None:
+        pass
+    """
+    do = """
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "7c1d2e3f4a5b"
+    down_revision = "5a4b3c2d1e0f"
+
+
+    def upgrade() -> None:
+        op.add_column("order", sa.Column("shipped_at", sa.DateTime(timezone=True)))
+
+
+    def downgrade() -> None:
+        op.drop_column("order", "shipped_at")
+    """
+    extra_valid = (
+        # A merge revision: nothing to do either way.
+        """
+        from alembic import op
+
+        revision = "a1"
+        down_revision = ("b2", "c3")
+
+        def upgrade():
+            pass
+
+        def downgrade():
+            pass
+        """,
+        # Declared irreversible, on purpose and loudly.
+        """
+        from alembic import op
+
+        def upgrade():
+            op.execute("DELETE FROM audit_log")
+
+        def downgrade():
+            raise NotImplementedError("audit rows cannot be restored")
+        """,
+        # Not a migration: some other module's downgrade().
+        """
+        def upgrade(plan):
+            plan.level += 1
+
+        def downgrade(plan):
+            pass
+        """,
+    )
+    extra_invalid = (
+        """
+        from alembic import op
+
+        def upgrade():
+            op.create_index("order_status_idx", "order", ["status"])
+
+        def downgrade():
+            '''Nothing to undo.'''
+        """,
+        """
+        import alembic.op as op
+
+        def upgrade():
+            op.drop_table("legacy")
+
+        def downgrade():
+            ...
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._functions: dict[str, ast.FunctionDef] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        if (
+            ctx.function is None
+            and ctx.class_name is None
+            and node.name in ("upgrade", "downgrade")
+        ):
+            self._functions[node.name] = node
+
+    def finish(self, ctx: FileContext) -> None:
+        upgrade = self._functions.get("upgrade")
+        downgrade = self._functions.get("downgrade")
+        if upgrade is None or downgrade is None:
+            return
+        if not any(r.module == "alembic" or r.module.startswith("alembic.") for r in ctx.imports):
+            return
+        if _trivial(downgrade) and not _trivial(upgrade):
+            ctx.report(
+                downgrade,
+                "`downgrade()` does nothing while `upgrade()` changes the schema: this "
+                "revision cannot be rolled back",
+                end=downgrade.body[0] if downgrade.body[0].lineno == downgrade.lineno else None,
+            )
+
+
+# ------------------------------------------------------------------ MIG104
+_GENERIC_TEXT = """
+    migration migrations migrate update updates updated change changes changed auto
+    autogenerate autogenerated new fix fixes misc tmp temp test wip rev revision db database
+    schema models model tables table stuff edit edits first second third latest version
+"""
+_GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+# Revision ids and counters: hex with a digit in it (``3f2a9c1b7d4e``), numbers, ``v12``.
+_REVISION_TOKEN = re.compile(r"^(?:(?=[0-9a-f]*\d)[0-9a-f]{4,}|\d+|v\d+)$", re.IGNORECASE)
+
+
+def _descriptive_words(stem: str) -> list[str]:
+    words = []
+    for token in re.split(r"[_\-\s.]+", stem):
+        if not token or _REVISION_TOKEN.match(token) or token.lower() in _GENERIC_WORDS:
+            continue
+        if any(ch.isdigit() for ch in token) and not any(ch.isalpha() for ch in token):
+            continue
+        words.append(token)
+    return words
+
+
+class UndescriptiveMigrationName(ProjectRule):
+    id = "MIG104"
+    name = "undescriptive-migration-name"
+    title = "Migration file name does not say what it does"
+    severity = Severity.INFO
+    rationale = """
+    A revision called `3f2a9c1b7d4e_.py`, `0042_update.py` or `migration.py` tells a
+    reviewer nothing; the history of the schema should read like a changelog
+    (`2025-03-02_add_order_shipped_at.py`). Pass a message to
+    `alembic revision -m "add order shipped_at"` and set a dated `file_template`
+    (MIG101). Renaming an existing revision file is safe for Alembic (it reads the
+    `revision` variable, not the name), so this can be fixed by hand.
+    """
+    dont = """
+    migrations/versions/3f2a9c1b7d4e_.py
+    migrations/versions/0042_update.py
+    """
+    do = """
+    migrations/versions/2025-03-02_add_order_shipped_at.py
+    """
+    _REVISION = """
+        from alembic import op
+
+        revision = "3f2a9c1b7d4e"
+        down_revision = None
+
+
+        def upgrade():
+            op.drop_table("legacy")
+
+
+        def downgrade():
+            raise NotImplementedError
+        """
+    dont_files = {"migrations/versions/3f2a9c1b7d4e_.py": _REVISION}
+    do_files = {"migrations/versions/2025-03-02_drop_legacy_table.py": _REVISION}
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        findings = []
+        for path in project.python_files:
+            parts = path.split("/")
+            if "versions" not in parts[:-1] or parts[-1] == "__init__.py":
+                continue
+            outcome = project.outcomes.get(path)
+            if outcome is None or not any(
+                r.module == "alembic" or r.module.startswith("alembic.") for r in outcome.imports
+            ):
+                continue
+            stem = parts[-1].removesuffix(".py")
+            if _descriptive_words(stem):
+                continue
+            project.read_text(path)
+            findings.append(
+                project.finding(
+                    self,
+                    path,
+                    1,
+                    f"migration file name `{parts[-1]}` does not describe the change; name "
+                    "it after what it does, e.g. `<date>_add_order_shipped_at.py`",
+                )
+            )
+        return findings

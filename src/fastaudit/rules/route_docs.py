@@ -1,0 +1,1013 @@
+"""DOC: what a route tells its clients and the OpenAPI schema (status codes, response
+models, summaries), and where its work runs (background tasks, sync vs async)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Finding, Severity, Span
+from fastaudit.rules._support.inflect import singular
+from fastaudit.rules._support.project_walk import Collector, collect, contains, is_test_path
+from fastaudit.rules.base import ProjectRule, Rule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+_FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    """A position to report at when no single node covers it (a ``def name`` header)."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
+
+
+def _def_header(node: _FunctionNode) -> _At:
+    keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
+    width = len((keyword + node.name).encode("utf-8"))
+    return _At(node.lineno, node.col_offset, node.lineno, node.col_offset + width)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword
+    return None
+
+
+def _has_splat(call: ast.Call) -> bool:
+    return any(k.arg is None for k in call.keywords)
+
+
+def _methods(route: ast.Call) -> list[str]:
+    verb = route.func.attr  # type: ignore[attr-defined]
+    if verb != "api_route":
+        return [verb.upper()]
+    methods = _keyword(route, "methods")
+    if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
+        return [
+            e.value.upper()
+            for e in methods.value.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return ["GET"]
+
+
+def _route_label(route: ast.Call, node: _FunctionNode) -> str:
+    path_node = route.args[0] if route.args else getattr(_keyword(route, "path"), "value", None)
+    if isinstance(path_node, ast.Constant) and isinstance(path_node.value, str):
+        path = path_node.value or '""'
+    else:
+        path = "..."
+    return f"`{'/'.join(_methods(route))} {path}` (`{node.name}`)"
+
+
+def _status_number(node: ast.expr | None) -> int | None:
+    """200 for ``200``, ``"200"`` and ``status.HTTP_200_OK``."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, int):
+            return node.value
+        if isinstance(node.value, str) and node.value.isdigit():
+            return int(node.value)
+    if isinstance(node, ast.Attribute):
+        match = re.match(r"HTTP_(\d{3})(?:_|$)", node.attr)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _words(name: str) -> list[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]
+
+
+_RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.Response")
+
+
+# ------------------------------------------------------------------ DOC101
+_CREATE_VERBS = frozenset({"create", "add", "new", "register", "insert", "upload", "signup"})
+
+
+class CreateRouteWithoutStatusCode(Rule):
+    id = "DOC101"
+    name = "create-route-without-status-code"
+    title = "Creating POST route answers 200 instead of 201"
+    severity = Severity.WARNING
+    rationale = """
+    A route that creates something should say so with `201 Created`: clients, generated
+    SDKs and the OpenAPI document rely on the status code, and FastAPI answers `200 OK`
+    unless told otherwise. Set `status_code=status.HTTP_201_CREATED` (or 202 when the
+    work is only accepted) on the decorator. A POST route counts as creating when its
+    function name starts with create/add/new/register/insert/upload/signup; routes that
+    take a `Response` parameter set their status themselves and are left alone.
+    """
+    dont = """
+    from fastapi import APIRouter
+
+    from app.orders.schemas import OrderIn, OrderOut
+
+    router = APIRouter()
+
+
+    @router.post("/orders", response_model=OrderOut)
+    async def create_order(order: OrderIn):
+        ...
+    """
+    do = """
+    from fastapi import APIRouter, status
+
+    from app.orders.schemas import OrderIn, OrderOut
+
+    router = APIRouter()
+
+
+    @router.post("/orders", response_model=OrderOut, status_code=status.HTTP_201_CREATED)
+    async def create_order(order: OrderIn):
+        ...
+    """
+    extra_valid = (
+        # An action, not a creation.
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.post("/auth/login")
+        async def login(): ...
+        """,
+        # Sets the status itself through the Response parameter.
+        """
+        from fastapi import APIRouter, Response
+        router = APIRouter()
+
+        @router.post("/items")
+        async def create_item(response: Response):
+            response.status_code = 201
+        """,
+        # A PUT, and a POST on something that is not an app or router.
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+        mailer = object()
+
+        @router.put("/items/{item_id}")
+        async def create_or_replace_item(item_id: int): ...
+
+        @mailer.post("/x")
+        def create_draft(): ...
+        """,
+    )
+    extra_invalid = (
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.api_route("/users", methods=["POST"])
+        def register_user(): ...
+        """,
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.post("/documents")
+        async def upload_document(): ...
+        """,
+    )
+
+    def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        route = ctx.route_decorator(node)
+        if route is None or "POST" not in _methods(route) or _has_splat(route):
+            return
+        if _keyword(route, "status_code") is not None:
+            return
+        words = _words(node.name)
+        if not words or words[0] not in _CREATE_VERBS:
+            return
+        args = node.args
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
+                return
+        ctx.report(
+            route,
+            f"{_route_label(route, node)} creates a resource but answers 200 OK; add "
+            "`status_code=status.HTTP_201_CREATED`",
+        )
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _resolves_to_response(annotation: ast.expr, ctx: FileContext) -> bool:
+    target = ctx.resolve(annotation)
+    return target in ("fastapi.Response", "starlette.responses.Response")
+
+
+# ------------------------------------------------------------------ DOC102
+class RouteWithoutResponseModel(Rule):
+    id = "DOC102"
+    name = "route-without-response-model"
+    title = "Route declares no response model or return type"
+    severity = Severity.WARNING
+    see_also = "FAST001"
+    rationale = """
+    Without `response_model=` or a return annotation, the OpenAPI schema shows an empty
+    response body, generated clients get `Any`, and FastAPI returns whatever the function
+    returns: an ORM object serialises every column, including the ones nobody meant to
+    expose. Annotate the return type (`-> OrderOut`) or pass `response_model=`. Routes
+    that answer 204/3xx, set `response_class=`, return a `Response` object, or are
+    hidden from the schema are left alone.
+    """
+    dont = """
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int):
+        return await load_order(order_id)
+    """
+    do = """
+    from fastapi import APIRouter
+
+    from app.orders.schemas import OrderOut
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int) -> OrderOut:
+        return await load_order(order_id)
+    """
+    extra_valid = (
+        """
+        from fastapi import APIRouter, status
+        router = APIRouter()
+
+        @router.delete("/orders/{order_id}", status_code=status.HTTP_204_NO_CONTENT)
+        async def delete_order(order_id: int): ...
+        """,
+        """
+        from fastapi import APIRouter
+        from fastapi.responses import HTMLResponse
+        router = APIRouter()
+
+        @router.get("/", response_class=HTMLResponse)
+        async def home():
+            return "<h1>hi</h1>"
+        """,
+        """
+        from fastapi import APIRouter
+        from fastapi.responses import FileResponse
+        router = APIRouter()
+
+        @router.get("/report")
+        async def report():
+            return FileResponse("report.pdf")
+        """,
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/internal", include_in_schema=False)
+        async def internal():
+            return {}
+
+        @router.get("/raw", response_model=None)
+        async def raw():
+            return {}
+        """,
+    )
+    extra_invalid = (
+        """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.post("/login")
+        def login():
+            return {"token": "t"}
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._routes: dict[int, tuple[ast.Call, _FunctionNode]] = {}
+
+    def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        route = ctx.route_decorator(node)
+        if route is None or node.returns is not None or _has_splat(route):
+            return
+        for name in ("response_model", "response_class"):
+            if _keyword(route, name) is not None:
+                return
+        hidden = _keyword(route, "include_in_schema")
+        if hidden is not None and isinstance(hidden.value, ast.Constant) and not hidden.value.value:
+            return
+        code = _keyword(route, "status_code")
+        number = _status_number(code.value) if code is not None else None
+        if number is not None and (number == 204 or 300 <= number < 400):
+            return
+        self._routes[id(node)] = (route, node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is None or id(function.node) not in self._routes:
+            return
+        value = node.value
+        if isinstance(value, ast.Call):
+            callee = ctx.resolve(value.func) or ""
+            if callee.startswith(_RESPONSE_MODULES):
+                del self._routes[id(function.node)]
+
+    def leave_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        found = self._routes.pop(id(node), None)
+        if found is None:
+            return
+        route, _ = found
+        ctx.report(
+            route,
+            f"{_route_label(route, node)} declares neither `response_model=` nor a return "
+            "annotation: the schema shows no response body and nothing filters what it returns",
+        )
+
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+
+# ------------------------------------------------------------------ DOC103
+_HTTP_EXCEPTIONS = frozenset(
+    {
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+    }
+)
+
+
+@dataclass(slots=True)
+class _Documented:
+    route: ast.Call
+    node: _FunctionNode
+    raised: list[int] = field(default_factory=list)
+
+
+class UndocumentedRoute(Rule):
+    id = "DOC103"
+    name = "undocumented-route"
+    title = "Route without summary, description, tags or error responses"
+    severity = Severity.INFO
+    default_enabled = False
+    rationale = """
+    The interactive docs and generated clients are only as good as what each route
+    declares: a `summary=` or `description=` (a docstring becomes the description),
+    `tags=` to group routes, and `responses=` for the error statuses it raises. This
+    rule is opinionated and off unless selected (`select = ["DOC103"]`). Tags are only
+    asked of routes declared on the `FastAPI()` app itself, since routers are usually
+    tagged where they are included; error statuses are those raised as
+    `HTTPException` directly in the route's body.
+    """
+    dont = """
+    from fastapi import FastAPI, HTTPException
+
+    app = FastAPI()
+
+
+    @app.get("/orders/{order_id}")
+    async def get_order(order_id: int) -> dict:
+        if order_id < 1:
+            raise HTTPException(status_code=404)
+        return {"id": order_id}
+    """
+    do = """
+    from fastapi import FastAPI, HTTPException, status
+
+    app = FastAPI()
+
+
+    @app.get(
+        "/orders/{order_id}",
+        summary="Read one order",
+        tags=["orders"],
+        responses={status.HTTP_404_NOT_FOUND: {"description": "No such order"}},
+    )
+    async def get_order(order_id: int) -> dict:
+        if order_id < 1:
+            raise HTTPException(status_code=status.HTTP_404_NOT_FOUND)
+        return {"id": order_id}
+    """
+    extra_valid = (
+        # A docstring is the description; routers are tagged at include time.
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/health")
+        async def health() -> dict:
+            '''Liveness probe.'''
+            return {}
+        """,
+        """
+        from fastapi import APIRouter, HTTPException
+        from app.docs import ERRORS
+        router = APIRouter()
+
+        @router.get("/x", description="X.", responses=ERRORS)
+        async def x() -> dict:
+            raise HTTPException(409)
+        """,
+    )
+    extra_invalid = (
+        """
+        from fastapi import APIRouter, HTTPException
+        router = APIRouter()
+
+        @router.get("/x", summary="X", responses={404: {"description": "gone"}})
+        async def x() -> dict:
+            raise HTTPException(409, "conflict")
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._routes: dict[int, _Documented] = {}
+
+    def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        route = ctx.route_decorator(node)
+        if route is not None and not _has_splat(route):
+            self._routes[id(node)] = _Documented(route, node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Raise(self, node: ast.Raise, ctx: FileContext) -> None:
+        function = ctx.function
+        found = self._routes.get(id(function.node)) if function is not None else None
+        exc = node.exc
+        if found is None or not isinstance(exc, ast.Call):
+            return
+        if ctx.resolve(exc.func) not in _HTTP_EXCEPTIONS:
+            return
+        code = _keyword(exc, "status_code")
+        number = _status_number(code.value if code else exc.args[0] if exc.args else None)
+        if number is not None and number not in found.raised:
+            found.raised.append(number)
+
+    def leave_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        found = self._routes.pop(id(node), None)
+        if found is None:
+            return
+        route = found.route
+        missing = []
+        if (
+            _keyword(route, "summary") is None
+            and _keyword(route, "description") is None
+            and ast.get_docstring(node) is None
+        ):
+            missing.append("no summary or description (nor a docstring)")
+        if _keyword(route, "tags") is None and ctx.resolve(route.func.value) == "fastapi.FastAPI()":  # type: ignore[attr-defined]
+            missing.append("no tags")
+        undocumented = self._undocumented(route, found.raised)
+        if undocumented:
+            codes = ", ".join(str(c) for c in undocumented)
+            missing.append(f"raises {codes} without listing it in `responses=`")
+        if missing:
+            ctx.report(route, f"{_route_label(route, node)} has {'; '.join(missing)}")
+
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+    def _undocumented(self, route: ast.Call, raised: list[int]) -> list[int]:
+        responses = _keyword(route, "responses")
+        if responses is None:
+            return raised
+        if not isinstance(responses.value, ast.Dict):
+            return []  # built elsewhere: trust it
+        listed = {_status_number(k) for k in responses.value.keys if k is not None}
+        if any(k is None for k in responses.value.keys):
+            return []  # ``{**COMMON, ...}``
+        return [code for code in raised if code not in listed]
+
+
+# ------------------------------------------------------------------ DOC104
+_BACKGROUND_TASKS = frozenset(
+    {"fastapi.BackgroundTasks()", "starlette.background.BackgroundTasks()"}
+)
+_MONEY_WORDS = frozenset(
+    {
+        "charge", "payment", "pay", "invoice", "refund", "payout", "billing", "bill",
+        "transfer", "withdraw", "withdrawal", "settle", "settlement", "capture", "debit",
+        "ledger", "reconcile", "chargeback", "disburse", "disbursement", "remit", "remittance",
+    }
+)  # fmt: skip
+_NOTICE_WORDS = frozenset(
+    {"email", "mail", "notify", "notification", "log", "sms", "message", "slack", "receipt",
+     "alert", "audit", "push", "track", "metric", "analytics"}
+)  # fmt: skip
+
+
+class CriticalWorkInBackgroundTasks(Rule):
+    id = "DOC104"
+    name = "critical-work-in-background-tasks"
+    title = "Money-moving work handed to `BackgroundTasks`"
+    severity = Severity.INFO
+    rationale = """
+    `BackgroundTasks` run in the same worker process, after the response is sent, once:
+    no retry, no record, and nothing survives a restart or a crash. That is fine for a
+    welcome e-mail, not for charging a card or issuing a refund. Hand such work to a
+    task queue with retries and visibility (Celery, Arq, RQ, Dramatiq). The check is
+    deliberately narrow: it looks only at the name of the function given to
+    `add_task(...)` on a `BackgroundTasks` parameter, and reports it when a word of that
+    name is about moving money (charge, payment, invoice, refund, payout, transfer,
+    settlement...) and none is about a notice (email, notify, receipt, log...).
+    """
+    dont = """
+    from fastapi import APIRouter, BackgroundTasks
+
+    from app.billing.service import charge_card
+
+    router = APIRouter()
+
+
+    @router.post("/subscriptions/{plan}", status_code=202)
+    async def subscribe(plan: str, tasks: BackgroundTasks) -> dict:
+        tasks.add_task(charge_card, plan)
+        return {"plan": plan}
+    """
+    do = """
+    from fastapi import APIRouter
+
+    from app.billing.worker import charge_card  # an Arq/Celery task
+
+    router = APIRouter()
+
+
+    @router.post("/subscriptions/{plan}", status_code=202)
+    async def subscribe(plan: str) -> dict:
+        await charge_card.enqueue(plan)
+        return {"plan": plan}
+    """
+    extra_valid = (
+        """
+        from fastapi import BackgroundTasks
+
+        async def signup(tasks: BackgroundTasks):
+            tasks.add_task(send_payment_receipt_email, "a@b.test")
+            tasks.add_task(send_welcome_email, "a@b.test")
+        """,
+        # Not FastAPI's BackgroundTasks.
+        """
+        async def enqueue(scheduler):
+            scheduler.add_task(charge_card, 10)
+        """,
+    )
+    extra_invalid = (
+        """
+        from starlette.background import BackgroundTasks
+
+        def close_order(bg: BackgroundTasks):
+            bg.add_task(billing.issueRefund, 3)
+        """,
+    )
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "add_task" and node.args):
+            return
+        if ctx.resolve(func.value) not in _BACKGROUND_TASKS:
+            return
+        task = node.args[0]
+        if isinstance(task, ast.Name):
+            name = task.id
+        elif isinstance(task, ast.Attribute):
+            name = task.attr
+        else:
+            return
+        words = [singular(w) for w in _words(name)]
+        money = next((w for w in words if w in _MONEY_WORDS), None)
+        if money is None or any(w in _NOTICE_WORDS for w in words):
+            return
+        ctx.report(
+            node,
+            f"`{ctx.text(func)}({ctx.text(task)}, ...)` runs `{name}` as a background task; "
+            f"its name contains `{money}`, which reads like moving money: background tasks "
+            "are not retried and are lost if the worker stops; use a task queue",
+        )
+
+
+# ------------------------------------------------------------------ DOC105 / DOC106
+_PURE_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in (
+        "len", "int", "str", "float", "bool", "dict", "list", "set", "tuple", "frozenset",
+        "bytes", "isinstance", "issubclass", "min", "max", "sum", "sorted", "reversed", "any",
+        "all", "range", "enumerate", "zip", "abs", "round", "getattr", "hasattr", "repr", "map",
+        "filter", "divmod", "hash", "iter", "next", "format", "type", "callable", "chr", "ord",
+    )
+)  # fmt: skip
+_PURE_CALLEES = _PURE_BUILTINS | _HTTP_EXCEPTIONS
+_PURE_MODULES = (
+    "math.", "re.", "json.", "uuid.", "hmac.", "secrets.", "hashlib.", "base64.", "string.",
+    "itertools.", "functools.", "operator.", "datetime.", "decimal.", "enum.", "typing.",
+    "collections.", "dataclasses.", "textwrap.", "fractions.", "zoneinfo.", "ipaddress.",
+    "urllib.parse.", "fastapi.status.", "starlette.status.",
+)  # fmt: skip
+_PURE_RECEIVERS = (
+    *(f"builtins.{t}()." for t in ("str", "dict", "list", "set", "tuple", "int", "float")),
+    "fastapi.Request().headers.", "fastapi.Request().query_params.",
+    "fastapi.Request().cookies.", "fastapi.Request().path_params.", "fastapi.Request().url.",
+)  # fmt: skip
+# Methods that are string manipulation whatever the receiver (never I/O).
+_STRING_METHODS = frozenset(
+    {
+        "split", "rsplit", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
+        "capitalize", "startswith", "endswith", "replace", "removeprefix", "removesuffix",
+        "partition", "rpartition", "isdigit", "isalnum", "isalpha", "splitlines", "zfill",
+    }
+)  # fmt: skip
+_DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.param_functions.Security"})
+
+
+def _pure_call(node: ast.Call, ctx: FileContext) -> bool:
+    """True for calls that certainly do no I/O: builtins, pure stdlib modules, the
+    file's own classes, methods of plain values, ``HTTPException``."""
+    callee = ctx.resolve(node.func)
+    if callee is None:
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS
+    if callee in _PURE_CALLEES or callee.startswith(_PURE_MODULES + _PURE_RECEIVERS):
+        return True
+    if callee.startswith("builtins.") and callee.endswith(("Error", "Exception", "Warning")):
+        return True
+    func = node.func
+    # A class defined in this module: building an object does no I/O.
+    return isinstance(func, ast.Name) and callee == (
+        f"{ctx.module}.{func.id}" if ctx.module else func.id
+    )
+
+
+@dataclass(slots=True)
+class _SyncFunction:
+    node: ast.FunctionDef
+    route: ast.Call | None
+    module_level: bool
+    pure: bool = True
+
+
+class _SyncFunctionFacts:
+    """Walk state shared by DOC105/DOC106 and their project pass: which sync functions
+    make no call that could block, and which names ``Depends(...)`` refers to."""
+
+    def _facts(self) -> None:
+        self.frames: dict[int, _SyncFunction] = {}
+        self.pure_functions: dict[str, tuple[Span, _SyncFunction]] = {}
+        self.pure_routes: list[tuple[Span, _SyncFunction]] = []
+        self.local_refs: set[str] = set()
+        self.imported_refs: set[str] = set()
+
+    def _frame(self, ctx: FileContext) -> _SyncFunction | None:
+        function = ctx.function
+        return self.frames.get(id(function.node)) if function is not None else None
+
+    def _taint(self, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is not None:
+            frame.pure = False
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._taint(ctx)  # a nested def: too clever to judge, keep the outer as is
+        module_level = ctx.function is None and ctx.class_name is None
+        self.frames[id(node)] = _SyncFunction(node, ctx.route_decorator(node), module_level)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_Lambda(self, node: ast.Lambda, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.resolve(node.func) in _DEPENDS:
+            target = (
+                node.args[0] if node.args else getattr(_keyword(node, "dependency"), "value", None)
+            )
+            if isinstance(target, ast.Name):
+                found, value = ctx.lookup(target.id)
+                if found and value is None:
+                    self.local_refs.add(target.id)
+                elif value is not None and not value.endswith("()"):
+                    self.imported_refs.add(value)
+        frame = self._frame(ctx)
+        if frame is not None and frame.pure and not _pure_call(node, ctx):
+            frame.pure = False
+
+    def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        frame = self.frames.pop(id(node), None)
+        if frame is None or not frame.pure:
+            return
+        span = ctx.span(_def_header(node))
+        if frame.route is not None:
+            self.pure_routes.append((span, frame))
+        elif frame.module_level:
+            self.pure_functions[node.name] = (span, frame)
+
+
+def _dependency_message(name: str, used_in: str) -> str:
+    return (
+        f"`def {name}` is a sync dependency ({used_in}) whose body makes no call that "
+        "could block, yet FastAPI runs it in the threadpool on every request; make it "
+        "`async def`"
+    )
+
+
+class _DependencyFacts(_SyncFunctionFacts, Collector):
+    def __init__(self) -> None:
+        super().__init__()
+        self._facts()
+
+
+class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
+    id = "DOC105"
+    name = "sync-dependency-without-blocking-work"
+    title = "Sync dependency that does no blocking work"
+    severity = Severity.INFO
+    rationale = """
+    FastAPI runs a `def` dependency in its threadpool (40 threads by default) so that
+    blocking work cannot stall the event loop. A dependency that only reads its
+    parameters, checks a header or raises `HTTPException` pays a thread hop on every
+    request for nothing, and competes with the routes that really need threads. Make it
+    `async def`. A function counts as a dependency when `Depends(...)`/`Security(...)`
+    names it, in its own file or in another; its body must call only builtins, pure
+    standard-library modules, classes of its own module, string methods or
+    `HTTPException`. Anything else (a database, a cache, an unknown helper) keeps it
+    sync and unreported.
+    """
+    dont = """
+    from typing import Annotated
+
+    from fastapi import Depends, Header, HTTPException
+
+    from app.config import settings
+
+
+    def require_api_key(x_api_key: Annotated[str, Header()]) -> None:
+        if x_api_key != settings.API_KEY:
+            raise HTTPException(status_code=401)
+
+
+    ApiKey = Depends(require_api_key)
+    """
+    do = """
+    async def require_api_key(x_api_key: Annotated[str, Header()]) -> None:
+        if x_api_key != settings.API_KEY:
+            raise HTTPException(status_code=401)
+    """
+    dont_files = {
+        "app/dependencies.py": """
+            from typing import Annotated
+
+            from fastapi import Header, HTTPException
+
+            from app.config import settings
+
+
+            def require_api_key(x_api_key: Annotated[str, Header()]) -> None:
+                if x_api_key.strip() != settings.API_KEY:
+                    raise HTTPException(status_code=401)
+            """,
+        "app/orders/router.py": """
+            from fastapi import APIRouter, Depends
+
+            from app.dependencies import require_api_key
+
+            router = APIRouter(dependencies=[Depends(require_api_key)])
+            """,
+    }
+    do_files = {
+        "app/dependencies.py": """
+            from typing import Annotated
+
+            from fastapi import Header, HTTPException
+
+            from app.config import settings
+
+
+            async def require_api_key(x_api_key: Annotated[str, Header()]) -> None:
+                if x_api_key.strip() != settings.API_KEY:
+                    raise HTTPException(status_code=401)
+
+
+            def load_user(token: str):
+                return fetch_user(token)
+            """,
+        "app/orders/router.py": """
+            from fastapi import APIRouter, Depends
+
+            from app.dependencies import load_user, require_api_key
+
+            router = APIRouter(dependencies=[Depends(require_api_key), Depends(load_user)])
+            """,
+    }
+    extra_valid = (
+        # Does I/O (a session, an unknown helper): sync is right.
+        """
+        from fastapi import Depends
+        from app.database import SessionLocal
+
+        def get_db():
+            db = SessionLocal()
+            try:
+                yield db
+            finally:
+                db.close()
+
+        def current_user(token: str):
+            return decode_and_load(token)
+
+        async def route(db=Depends(get_db), user=Depends(current_user)): ...
+        """,
+        # Pure, but not used as a dependency.
+        """
+        def pagination(skip: int = 0, limit: int = 50) -> dict:
+            return {"skip": skip, "limit": min(limit, 100)}
+        """,
+        # Already async.
+        """
+        from fastapi import Depends
+
+        async def pagination(skip: int = 0) -> dict:
+            return {"skip": skip}
+
+        async def route(page=Depends(pagination)): ...
+        """,
+        # ``.get`` on an unknown object may be a database or cache call.
+        """
+        from fastapi import Depends
+
+        def cached_flag(cache, name: str):
+            return cache.get(name)
+
+        async def route(flag=Depends(cached_flag)): ...
+        """,
+    )
+    extra_invalid = (
+        """
+        from typing import Annotated
+        from fastapi import Depends
+
+        def pagination(skip: int = 0, limit: int = 50) -> dict:
+            return {"skip": skip, "limit": min(limit, 100)}
+
+        Page = Annotated[dict, Depends(pagination)]
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._facts()
+
+    def finish(self, ctx: FileContext) -> None:
+        for name in sorted(self.local_refs):
+            found = self.pure_functions.get(name)
+            if found is not None:
+                _, frame = found
+                ctx.report(
+                    _def_header(frame.node),
+                    _dependency_message(name, "named in `Depends(...)` in this file"),
+                )
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        """Dependencies defined in one module and named in `Depends` in another."""
+        from fastaudit.engine.scan import module_name
+
+        referenced: dict[str, str] = {}  # qualified name -> first file naming it
+        for path in project.python_files:
+            if is_test_path(path) or not contains(project, path, "Depends(", "Security("):
+                continue
+            facts = collect(project, path, _DependencyFacts)
+            if facts is not None:
+                for qualified in sorted(facts.imported_refs):
+                    referenced.setdefault(qualified, path)
+        if not referenced:
+            return []
+        modules = {module_name(path)[0]: path for path in project.python_files}
+        findings = []
+        for qualified, user in sorted(referenced.items()):
+            module, _, name = qualified.rpartition(".")
+            path = _module_path(modules, module)
+            if path is None:
+                continue
+            facts = collect(project, path, _DependencyFacts)
+            if facts is None or name in facts.local_refs or name not in facts.pure_functions:
+                continue
+            span, _ = facts.pure_functions[name]
+            findings.append(
+                project.finding(
+                    self,
+                    path,
+                    span.line,
+                    _dependency_message(name, f"named in `Depends(...)` in {user}"),
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                )
+            )
+        return findings
+
+
+def _module_path(modules: dict[str, str], module: str) -> str | None:
+    if module in modules:
+        return modules[module]
+    # ``app.deps`` imported in a src layout lives in module ``src.app.deps``.
+    matches = [path for name, path in modules.items() if name.endswith("." + module)]
+    return matches[0] if len(matches) == 1 else None
+
+
+class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
+    id = "DOC106"
+    name = "sync-route-without-blocking-work"
+    title = "Sync route that does no blocking work"
+    severity = Severity.INFO
+    rationale = """
+    A `def` route is sent to the threadpool, the right place for blocking calls. A route
+    whose body makes no call that could block (it builds a dict, checks its arguments,
+    raises `HTTPException`) gains nothing there and pays a thread hop per request, while
+    holding one of the pool's 40 threads. Declare it `async def`. The body must call only
+    builtins, pure standard-library modules, classes of its own module, string methods
+    or `HTTPException`; any other call keeps the route unreported.
+    """
+    dont = """
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+
+    @router.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+    """
+    do = """
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+
+    @router.get("/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+    """
+    extra_valid = (
+        # Blocking work: exactly what sync routes are for.
+        """
+        import requests
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/weather")
+        def weather() -> dict:
+            return requests.get("https://weather.test", timeout=3).json()
+        """,
+        # An unknown helper might block.
+        """
+        from fastapi import APIRouter
+        from app.reports import build_report
+        router = APIRouter()
+
+        @router.get("/report")
+        def report() -> dict:
+            return build_report()
+        """,
+        # Not a route.
+        """
+        def health() -> dict:
+            return {"status": "ok"}
+        """,
+    )
+    extra_invalid = (
+        """
+        from datetime import datetime, timezone
+        from fastapi import FastAPI, HTTPException
+        app = FastAPI()
+
+        @app.get("/echo/{word}")
+        def echo(word: str) -> dict:
+            if not word.isalpha():
+                raise HTTPException(status_code=422)
+            return {"word": word.upper(), "at": datetime.now(timezone.utc).isoformat()}
+        """,
+    )
+
+    def __init__(self) -> None:
+        self._facts()
+
+    def finish(self, ctx: FileContext) -> None:
+        for _, frame in self.pure_routes:
+            ctx.report(
+                _def_header(frame.node),
+                f"`def {frame.node.name}` is a sync route whose body makes no call that "
+                "could block: FastAPI still runs it in the threadpool; make it `async def`",
+            )

@@ -1,0 +1,341 @@
+"""TLG: lint and format tooling: one fast tool (ruff) instead of black, isort,
+autoflake and flake8 configured side by side."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastaudit.model import Finding, Severity
+from fastaudit.rules._support.config_files import read_ini, read_pre_commit_hooks
+from fastaudit.rules.base import ProjectRule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+LEGACY_TOOLS = ("black", "isort", "autoflake", "flake8")
+
+# What ruff uses in place of each tool.
+_EQUIVALENT = {
+    "black": "`ruff format`",
+    "isort": 'the `"I"` rules',
+    "autoflake": 'the `"F401"`/`"F841"` fixes',
+    "flake8": 'the `"E"`, `"F"` and `"W"` rules',
+}
+_SELECT = {"isort": ("I",), "autoflake": ("F",), "flake8": ("E", "F", "W")}
+
+# flake8 plugins (as named in additional_dependencies) and the ruff prefix replacing them.
+FLAKE8_PLUGINS = {
+    "flake8-bugbear": "B",
+    "flake8-comprehensions": "C4",
+    "flake8-simplify": "SIM",
+    "pep8-naming": "N",
+    "flake8-bandit": "S",
+    "flake8-docstrings": "D",
+    "flake8-quotes": "Q",
+    "flake8-print": "T20",
+    "flake8-pytest-style": "PT",
+    "flake8-annotations": "ANN",
+    "flake8-builtins": "A",
+    "flake8-return": "RET",
+    "flake8-tidy-imports": "TID",
+    "flake8-debugger": "T10",
+    "flake8-eradicate": "ERA",
+    "flake8-commas": "COM",
+    "flake8-errmsg": "EM",
+    "flake8-pie": "PIE",
+    "flake8-use-pathlib": "PTH",
+    "flake8-async": "ASYNC",
+    "flake8-isort": "I",
+}
+# flake8 codes ruff does not implement (or only in preview): not carried over.
+_NOT_IN_RUFF = frozenset({"W503", "W504", "E203"})
+
+_HOOK_TOOLS = {
+    "black": "black",
+    "black-jupyter": "black",
+    "isort": "isort",
+    "flake8": "flake8",
+    "autoflake": "autoflake",
+}
+_RUFF_HOOKS = frozenset({"ruff", "ruff-format", "ruff-check"})
+_INI_SECTIONS = {
+    "setup.cfg": {
+        "flake8": "flake8",
+        "isort": "isort",
+        "tool:isort": "isort",
+        "autoflake": "autoflake",
+    },
+    "tox.ini": {"flake8": "flake8", "isort": "isort", "tool:isort": "isort"},
+    ".flake8": {"flake8": "flake8"},
+    ".isort.cfg": {"settings": "isort", "isort": "isort"},
+}
+_RUFF_REQUIREMENT = re.compile(r"^\s*ruff\b", re.MULTILINE)
+_TOML_RUFF_DEPENDENCY = re.compile(r"""["']ruff\b|^\s*ruff\s*=""", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class _Sighting:
+    tool: str
+    path: str
+    line: int
+    where: str  # "[tool.black]", "hook `flake8`"
+
+
+@dataclass(slots=True)
+class _Folder:
+    """What one folder (a project root) configures."""
+
+    sightings: list[_Sighting] = field(default_factory=list)
+    ruff: bool = False
+    line_length: int | None = None
+    formatter_line_length: int | None = None
+    plugins: set[str] = field(default_factory=set)
+    ignore: list[str] = field(default_factory=list)
+    complexity: bool = False
+
+
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _header_line(text: str, table: str) -> int:
+    pattern = re.compile(rf"^[ \t]*\[{re.escape(table)}(?:\.[^\]]*)?\]", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _codes(value: str) -> list[str]:
+    return [c for c in re.split(r"[\s,]+", value.split("#", 1)[0]) if c]
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+class LegacyLintersWithoutRuff(ProjectRule):
+    id = "TLG101"
+    name = "legacy-linters-without-ruff"
+    title = "black / isort / autoflake / flake8 configured, ruff absent"
+    severity = Severity.INFO
+    rationale = """
+    Ruff replaces black (`ruff format`), isort (the `I` rules), autoflake (`F401`,
+    `F841` with fixes) and flake8 with most of its plugins, from one configuration and
+    one fast binary, and fixes much of what it reports. Four tools mean four configs to
+    keep in step (line length, first-party packages) and slower hooks. Each finding
+    points at one place a legacy tool is configured (pyproject.toml, setup.cfg,
+    tox.ini, .flake8, .isort.cfg or a pre-commit hook) in a folder where ruff is not
+    configured, and proposes the ruff settings that carry the same choices over:
+    line length, the rule prefixes of the flake8 plugins in use, and ignored codes.
+    """
+    dont = """
+    # pyproject.toml
+    [tool.black]
+    line-length = 100
+
+    [tool.isort]
+    profile = "black"
+    """
+    do = """
+    # pyproject.toml
+    [tool.ruff]
+    line-length = 100
+
+    [tool.ruff.lint]
+    select = ["E", "F", "W", "I"]
+    """
+    dont_files = {
+        "pyproject.toml": """
+            [project]
+            name = "shop"
+            version = "1.0"
+
+            [tool.black]
+            line-length = 100
+
+            [tool.isort]
+            profile = "black"
+            """,
+        ".flake8": """
+            [flake8]
+            max-line-length = 100
+            extend-ignore = E203, W503
+            """,
+    }
+    do_files = {
+        "pyproject.toml": """
+            [project]
+            name = "shop"
+            version = "1.0"
+
+            [tool.ruff]
+            line-length = 100
+
+            [tool.ruff.lint]
+            select = ["E", "F", "W", "I"]
+            """,
+    }
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        folders: dict[str, _Folder] = {}
+        ruff_hook = False
+        for path in project.other_files:
+            name = path.rpartition("/")[2]
+            if name == "pyproject.toml":
+                self._pyproject(project, path, folders.setdefault(_folder(path), _Folder()))
+            elif name in _INI_SECTIONS:
+                self._ini(project, path, name, folders.setdefault(_folder(path), _Folder()))
+            elif name == ".pre-commit-config.yaml":
+                folder = folders.setdefault(_folder(path), _Folder())
+                ruff_hook |= self._pre_commit(project, path, folder)
+            elif name in ("ruff.toml", ".ruff.toml"):
+                folders.setdefault(_folder(path), _Folder()).ruff = True
+            elif name.startswith("requirements"):
+                source = project.read_text(path)
+                if source is not None and _RUFF_REQUIREMENT.search(source.text):
+                    folders.setdefault(_folder(path), _Folder()).ruff = True
+        if ruff_hook:
+            return []
+        findings = []
+        for folder_path, folder in sorted(folders.items()):
+            if not folder.sightings or self._ruff_above(folder_path, folders):
+                continue
+            suggestion = self._suggestion(folder)
+            for sighting in folder.sightings:
+                findings.append(
+                    project.finding(
+                        self,
+                        sighting.path,
+                        sighting.line,
+                        f"{sighting.tool} is configured here ({sighting.where}) and ruff is "
+                        f"not; ruff covers it with {_EQUIVALENT[sighting.tool]}. "
+                        f"Suggested: {suggestion}",
+                    )
+                )
+        return findings
+
+    # ------------------------------------------------------------ readers
+    def _pyproject(self, project: ProjectView, path: str, folder: _Folder) -> None:
+        source = project.read_text(path)
+        if source is None:
+            return
+        try:
+            data = tomllib.loads(source.text)
+        except tomllib.TOMLDecodeError:
+            return
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            return
+        if "ruff" in tool or _TOML_RUFF_DEPENDENCY.search(source.text):
+            folder.ruff = True
+        for name in LEGACY_TOOLS:
+            settings = tool.get(name)
+            if not isinstance(settings, dict):
+                continue
+            line = _header_line(source.text, f"tool.{name}")
+            folder.sightings.append(_Sighting(name, path, line, f"`[tool.{name}]`"))
+            if name == "black":
+                folder.formatter_line_length = _int(settings.get("line-length", 88))
+            elif name == "isort":
+                folder.line_length = folder.line_length or _int(settings.get("line_length", ""))
+            elif name == "flake8":
+                self._flake8_settings(folder, {k: str(v) for k, v in settings.items()})
+
+    def _ini(self, project: ProjectView, path: str, name: str, folder: _Folder) -> None:
+        source = project.read_text(path)
+        if source is None:
+            return
+        ini = read_ini(source.text)
+        for section, tool in _INI_SECTIONS[name].items():
+            line = ini.sections.get(section)
+            if line is None:
+                continue
+            folder.sightings.append(_Sighting(tool, path, line, f"`[{section}]` in {name}"))
+            values = {e.key: e.value for e in ini.entries if e.section == section}
+            if tool == "flake8":
+                self._flake8_settings(folder, values)
+            elif tool == "isort":
+                folder.line_length = folder.line_length or _int(values.get("line_length", ""))
+        if name in ("setup.cfg", "tox.ini") and "tool:ruff" in ini.sections:
+            folder.ruff = True
+
+    def _flake8_settings(self, folder: _Folder, values: dict[str, str]) -> None:
+        length = _int(values.get("max-line-length", values.get("max_line_length", "")))
+        if length:
+            folder.line_length = length
+        for key in ("extend-ignore", "ignore", "extend_ignore"):
+            for code in _codes(values.get(key, "")):
+                if code not in _NOT_IN_RUFF and code not in folder.ignore:
+                    folder.ignore.append(code)
+        if values.get("max-complexity") or values.get("max_complexity"):
+            folder.complexity = True
+
+    def _pre_commit(self, project: ProjectView, path: str, folder: _Folder) -> bool:
+        source = project.read_text(path)
+        if source is None:
+            return False
+        ruff = False
+        for hook in read_pre_commit_hooks(source.text):
+            if hook.hook_id in _RUFF_HOOKS or "ruff" in hook.repo:
+                ruff = True
+                continue
+            tool = _HOOK_TOOLS.get(hook.hook_id)
+            if tool is None:
+                continue
+            folder.sightings.append(
+                _Sighting(tool, path, hook.line, f"pre-commit hook `{hook.hook_id}`")
+            )
+            if tool == "flake8":
+                for dependency in hook.additional_dependencies:
+                    plugin = re.split(r"[=<>~!\[ ]", dependency, maxsplit=1)[0].lower()
+                    if plugin in FLAKE8_PLUGINS:
+                        folder.plugins.add(plugin)
+        return ruff
+
+    # ------------------------------------------------------------ results
+    def _ruff_above(self, folder_path: str, folders: dict[str, _Folder]) -> bool:
+        """Ruff configured in this folder or one it inherits from."""
+        current = folder_path
+        while True:
+            found = folders.get(current)
+            if found is not None and found.ruff:
+                return True
+            if not current:
+                return False
+            current = current.rpartition("/")[0]
+
+    def _suggestion(self, folder: _Folder) -> str:
+        tools = {s.tool for s in folder.sightings}
+        select: list[str] = []
+        for tool in sorted(tools):
+            for prefix in _SELECT.get(tool, ()):
+                if prefix not in select:
+                    select.append(prefix)
+        select = [p for p in ("E", "F", "W", "I") if p in select]
+        if "flake8" in tools and folder.complexity:
+            select.append("C90")
+        for plugin in sorted(folder.plugins):
+            prefix = FLAKE8_PLUGINS[plugin]
+            if prefix not in select:
+                select.append(prefix)
+        parts = []
+        length = folder.formatter_line_length or folder.line_length
+        if length and length != 88:
+            parts.append(f"`[tool.ruff] line-length = {length}`")
+        if select:
+            quoted = ", ".join(f'"{p}"' for p in select)
+            # Without flake8, keep ruff's default rules and add to them.
+            key = "select" if "flake8" in tools else "extend-select"
+            parts.append(f"`[tool.ruff.lint] {key} = [{quoted}]`")
+        if folder.ignore:
+            quoted = ", ".join(f'"{c}"' for c in folder.ignore)
+            parts.append(f"`ignore = [{quoted}]`")
+        if "black" in tools:
+            parts.append("run `ruff format` instead of black")
+        return "; ".join(parts) if parts else "`ruff check` and `ruff format` with defaults"

@@ -1,0 +1,424 @@
+"""DBS rules: exact findings, look-alikes, and the naming-convention fix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+from fastaudit.fixes.runner import fix_source
+from fastaudit.model import Safety
+from fastaudit.rules._support.inflect import is_plural, plural_table_name, singular
+
+
+def found(source: str, rule: str, path: str = "app/models.py"):
+    return [f for f in check_source(textwrap.dedent(source), path, [rule]) if f.rule == rule]
+
+
+def project(tmp_path, files: dict[str, str], rule: str):
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text), encoding="utf-8")
+    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
+
+
+ASYNC_ROUTER = """
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+
+    @router.get("/orders")
+    async def list_orders():
+        return []
+"""
+SYNC_ROUTER = ASYNC_ROUTER.replace("async def", "def")
+
+
+# ------------------------------------------------------------------ DBS101
+def test_sync_engine_and_sessionmaker_in_async_app(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/database.py": """
+                from sqlalchemy import create_engine
+                from sqlalchemy.orm import Session, sessionmaker
+
+                engine = create_engine("postgresql://db/shop")
+                SessionLocal = sessionmaker(bind=engine)
+
+
+                def one_off():
+                    return Session(engine)
+            """,
+            "app/orders/router.py": ASYNC_ROUTER,
+        },
+        "DBS101",
+    )
+    assert [(f.path, f.line, f.span.column) for f in findings] == [
+        ("app/database.py", 5, 10),
+        ("app/database.py", 6, 16),
+        ("app/database.py", 10, 12),
+    ]
+    assert findings[0].message == (
+        "`create_engine(...)` builds a sync engine but routes are async "
+        "(`async def list_orders` in app/orders/router.py:8); use `create_async_engine(...)` "
+        "from `sqlalchemy.ext.asyncio` with an async driver URL (`postgresql+asyncpg://`, "
+        "`sqlite+aiosqlite://`)"
+    )
+    assert "`async_sessionmaker(engine, expire_on_commit=False)`" in findings[1].message
+    assert "sync session factory" in findings[1].message
+    assert "`AsyncSession` from `sqlalchemy.ext.asyncio`" in findings[2].message
+
+
+def test_sync_engine_lookalikes(tmp_path):
+    files = {
+        "app/database.py": """
+            from sqlalchemy.ext.asyncio import AsyncSession as Session
+            from sqlalchemy.ext.asyncio import create_async_engine
+            from sqlalchemy.orm import sessionmaker
+
+            engine = create_async_engine("postgresql+asyncpg://db/shop")
+            SessionLocal = sessionmaker(engine, class_=Session)
+            session = Session(engine)
+        """,
+        "app/orders/router.py": ASYNC_ROUTER,
+        # Tests and migrations build their own sync engines: not the app's.
+        "tests/conftest.py": """
+            from sqlalchemy import create_engine
+            engine = create_engine("sqlite://")
+        """,
+        "migrations/env.py": """
+            from sqlalchemy import create_engine
+            engine = create_engine("sqlite://")
+        """,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+def test_sync_engine_is_fine_when_every_route_is_sync(tmp_path):
+    files = {
+        "app/database.py": """
+            from sqlalchemy import create_engine
+            engine = create_engine("postgresql://db/shop")
+        """,
+        "app/orders/router.py": SYNC_ROUTER,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+# ------------------------------------------------------------------ DBS102
+CONVENTION = """\
+NAMING_CONVENTION = {
+    "ix": "%(column_0_label)s_idx",
+    "uq": "%(table_name)s_%(column_0_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+"""
+
+
+def test_metadata_finding_and_unsafe_fix():
+    source = 'import sqlalchemy as sa\n\nmetadata = sa.MetaData(schema="billing")\n'
+    (finding,) = found(source, "DBS102")
+    assert (finding.line, finding.span.column) == (3, 12)
+    assert finding.message == (
+        "`sa.MetaData(...)` has no `naming_convention`: constraints get database-chosen names"
+    )
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert fix_source(source, ["DBS102"]) == (
+        "import sqlalchemy as sa\n\n"
+        + CONVENTION
+        + '\nmetadata = sa.MetaData(schema="billing", naming_convention=NAMING_CONVENTION)\n'
+    )
+
+
+def test_declarative_base_fix_adds_metadata_and_import():
+    source = textwrap.dedent(
+        '''\
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            """All models derive from this."""
+        '''
+    )
+    (finding,) = found(source, "DBS102")
+    assert finding.line == 4
+    assert finding.message == (
+        "`class Base(DeclarativeBase)` sets no `metadata`, so its tables use a `MetaData()` "
+        "without a naming convention"
+    )
+    assert fix_source(source, ["DBS102"]) == (
+        "from sqlalchemy import MetaData\n"
+        "from sqlalchemy.orm import DeclarativeBase\n\n\n"
+        + CONVENTION
+        + "\n\n"
+        + "class Base(DeclarativeBase):\n"
+        + '    """All models derive from this."""\n'
+        + "    metadata = MetaData(naming_convention=NAMING_CONVENTION)\n"
+    )
+
+
+def test_declarative_base_with_only_pass_is_replaced():
+    source = (
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n"
+    )
+    fixed = fix_source(source, ["DBS102"])
+    assert fixed.endswith(
+        "class Base(DeclarativeBase):\n"
+        "    metadata = MetaData(naming_convention=NAMING_CONVENTION)\n"
+    )
+    assert "pass" not in fixed
+
+
+def test_two_metadata_calls_share_one_constant():
+    source = (
+        'from sqlalchemy import MetaData\n\nmain = MetaData()\naudit = MetaData(schema="audit")\n'
+    )
+    assert len(found(source, "DBS102")) == 2
+    fixed = fix_source(source, ["DBS102"])
+    assert fixed.count("NAMING_CONVENTION = {") == 1
+    assert "main = MetaData(naming_convention=NAMING_CONVENTION)" in fixed
+    assert 'audit = MetaData(schema="audit", naming_convention=NAMING_CONVENTION)' in fixed
+
+
+def test_existing_constant_is_reused():
+    source = (
+        "from sqlalchemy import MetaData\n\n"
+        'NAMING_CONVENTION = {"pk": "%(table_name)s_pkey"}\n'
+        "metadata = MetaData()\n"
+    )
+    fixed = fix_source(source, ["DBS102"])
+    assert fixed == source.replace("MetaData()", "MetaData(naming_convention=NAMING_CONVENTION)")
+
+
+def test_declarative_base_factory_fix():
+    source = "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n"
+    fixed = fix_source(source, ["DBS102"])
+    assert fixed.startswith("from sqlalchemy import MetaData\n")
+    assert fixed.endswith(
+        "Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))\n"
+    )
+
+
+def test_one_line_base_is_reported_without_fix():
+    (finding,) = found(
+        "from sqlalchemy.orm import DeclarativeBase\nclass Base(DeclarativeBase): pass\n",
+        "DBS102",
+    )
+    assert finding.fix is None
+
+
+# ------------------------------------------------------------------ DBS103
+@pytest.mark.parametrize(
+    ("word", "plural", "single"),
+    [
+        ("users", True, "user"),
+        ("categories", True, "category"),
+        ("addresses", True, "address"),
+        ("statuses", True, "status"),
+        ("boxes", True, "box"),
+        ("movies", True, "movie"),
+        ("caches", True, "cache"),
+        ("people", True, "person"),
+        ("menus", True, "menu"),
+        ("status", False, "status"),
+        ("news", False, "news"),
+        ("data", False, "data"),
+        ("series", False, "series"),
+        ("address", False, "address"),
+        ("analysis", False, "analysis"),
+        ("analytics", False, "analytics"),
+        ("bus", False, "bus"),
+        ("user", False, "user"),
+    ],
+)
+def test_inflection(word, plural, single):
+    assert is_plural(word) is plural
+    assert singular(word) == single
+
+
+def test_plural_table_name_uses_the_last_word():
+    assert plural_table_name("post_likes") == "post_like"
+    assert plural_table_name("users_role") is None
+    assert plural_table_name("order_status") is None
+
+
+def test_plural_tablename_finding():
+    (finding,) = found(
+        """
+        class Order(Base):
+            __tablename__ = "orders"
+        """,
+        "DBS103",
+    )
+    assert (finding.line, finding.span.column) == (3, 21)
+    assert finding.message == 'table name "orders" is plural; name it after one row: "order"'
+    assert finding.fix is None
+
+
+def test_plural_table_in_migration_is_history():
+    source = 'import sqlalchemy as sa\nt = sa.Table("users", md)\n'
+    assert found(source, "DBS103", "migrations/versions/0001_add_user.py") == []
+    assert len(found(source, "DBS103", "app/tables.py")) == 1
+
+
+# ------------------------------------------------------------------ DBS104
+def test_temporal_column_messages():
+    findings = found(
+        """
+        from datetime import date, datetime
+        from typing import Optional
+
+        import sqlalchemy as sa
+        from sqlalchemy.orm import Mapped, mapped_column
+
+
+        class Invoice(Base):
+            __tablename__ = "invoice"
+
+            created: Mapped[datetime]
+            paid_on: Mapped[Optional[datetime]] = mapped_column(sa.DateTime(timezone=True))
+            due: Mapped[date] = mapped_column()
+            issued_at = sa.Column(sa.Date)
+            created_at: Mapped[datetime]
+            due_date: Mapped[date]
+            note: Mapped[str]
+        """,
+        "DBS104",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (12, 'date-time column "created" should end in "_at" (e.g. "created_at")'),
+        (13, 'date-time column "paid_on" should end in "_at" (e.g. "paid_at")'),
+        (14, 'date column "due" should end in "_date" (e.g. "due_date")'),
+        (15, 'date column "issued_at" should end in "_date" (e.g. "issued_date")'),
+    ]
+
+
+def test_temporal_column_type_wins_over_annotation():
+    # A Date column annotated as datetime by mistake: the SQL type decides.
+    findings = found(
+        """
+        from datetime import datetime
+        from sqlalchemy import Date
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        class Event(Base):
+            __tablename__ = "event"
+            start_date: Mapped[datetime] = mapped_column(Date)
+        """,
+        "DBS104",
+    )
+    assert findings == []
+
+
+def test_temporal_column_in_migration_is_history():
+    source = (
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        'def upgrade():\n    op.add_column("order", sa.Column("placed", sa.DateTime))\n'
+    )
+    assert found(source, "DBS104", "migrations/versions/0002_add_placed.py") == []
+
+
+# ------------------------------------------------------------------ DBS105
+MODEL = """
+    from sqlalchemy import ForeignKey
+    from sqlalchemy.orm import Mapped, mapped_column
+
+
+    class {cls}(Base):
+        __tablename__ = "{table}"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        {columns}
+"""
+
+
+def model(cls: str, table: str, *columns: str) -> str:
+    body = "\n        ".join(
+        f'{c}: Mapped[int] = mapped_column(ForeignKey("{t}"))'
+        for c, t in (col.split(":") for col in columns)
+    )
+    return MODEL.format(cls=cls, table=table, columns=body)
+
+
+def test_divergent_foreign_key_is_reported_alone(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/posts/models.py": model("Post", "post", "author_id:user.id"),
+            "app/comments/models.py": model("Comment", "comment", "user_id:user.id"),
+            "app/likes/models.py": model("PostLike", "post_like", "user_id:user.id"),
+            # Several keys to one table are roles; a self-reference is a role too.
+            "app/messages/models.py": model(
+                "Message", "message", "sender_id:user.id", "recipient_id:user.id"
+            ),
+            "app/users/models.py": model("User", "user", "invited_by_id:user.id"),
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.line, f.span.column) for f in findings] == [("app/posts/models.py", 10, 5)]
+    assert findings[0].message == (
+        "`post.author_id` references `user.id`; elsewhere it is `user_id` "
+        "(comment.user_id, post_like.user_id); use one name"
+    )
+
+
+def test_tie_prefers_the_natural_name(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/a.py": model("Post", "post", "owner_id:user.id"),
+            "app/b.py": model("Comment", "comment", "user_id:user.id"),
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.line) for f in findings] == [("app/a.py", 10)]
+
+
+def test_tie_without_natural_name_reports_each(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/a.py": model("Post", "post", "owner_id:account.id"),
+            "app/b.py": model("Comment", "comment", "author_id:account.id"),
+        },
+        "DBS105",
+    )
+    assert [f.path for f in findings] == ["app/a.py", "app/b.py"]
+    assert "named differently (comment.author_id); pick one" in findings[0].message
+
+
+def test_table_and_sqlmodel_forms(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/tables.py": """
+                import sqlalchemy as sa
+                from sqlalchemy import ForeignKey
+
+                post_tag = sa.Table(
+                    "post_tag",
+                    metadata,
+                    sa.Column("post_ref", ForeignKey("post.id")),
+                )
+            """,
+            "app/models.py": """
+                from sqlmodel import Field, SQLModel
+
+                class Comment(SQLModel, table=True):
+                    post_id: int = Field(foreign_key="post.id")
+
+                class Like(SQLModel, table=True):
+                    post_id: int = Field(foreign_key="post.id")
+            """,
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.line) for f in findings] == [("app/tables.py", 8)]
+    assert findings[0].message.startswith("`post_tag.post_ref` references `post.id`")

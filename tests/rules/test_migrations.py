@@ -1,0 +1,205 @@
+"""MIG rules: alembic.ini template (and its fix), env.py vs the app's engine, empty
+downgrades, file names."""
+
+from __future__ import annotations
+
+import textwrap
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+from fastaudit.fixes.runner import fix_project
+
+
+def write(tmp_path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def findings(tmp_path, rule: str):
+    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
+
+
+# ------------------------------------------------------------------ MIG101
+GENERATED_INI = """
+    # A generic, single database configuration.
+
+    [alembic]
+    # path to migration scripts
+    script_location = migrations
+
+    # template used to generate migration file names; The default value is %%(rev)s_%%(slug)s
+    # file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s
+
+    prepend_sys_path = .
+
+    [loggers]
+    keys = root
+"""
+
+
+def test_missing_file_template_is_added_after_the_header_block(tmp_path):
+    write(tmp_path, {"alembic.ini": GENERATED_INI})
+    (finding,) = findings(tmp_path, "MIG101")
+    assert (finding.path, finding.line) == ("alembic.ini", 3)
+    assert finding.message == (
+        "`[alembic]` sets no `file_template`, so revision files are named "
+        "`<revision id>_<slug>.py` and do not sort by date"
+    )
+    report = fix_project(scan(tmp_path, Config(select=["MIG101"])), write=True)
+    assert not report.errors
+    text = (tmp_path / "alembic.ini").read_text()
+    lines = text.splitlines()
+    assert lines[3] == "file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+    assert lines[2] == "[alembic]"
+    assert findings(tmp_path, "MIG101") == []
+
+
+def test_undated_template_value_is_replaced(tmp_path):
+    write(
+        tmp_path,
+        {
+            "db/alembic.ini": """
+                [alembic]
+                script_location = migrations
+                file_template = %%(rev)s_%%(slug)s  ; the default
+            """
+        },
+    )
+    (finding,) = findings(tmp_path, "MIG101")
+    assert (finding.path, finding.line) == ("db/alembic.ini", 3)
+    assert finding.message == (
+        "`file_template = %%(rev)s_%%(slug)s  ; the default` lacks %%(year), %%(month), "
+        "%%(day): revision files should start with the date and end with the slug"
+    )
+    fix_project(scan(tmp_path, Config(select=["MIG101"])), write=True)
+    assert (tmp_path / "db/alembic.ini").read_text().splitlines()[2] == (
+        "file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+    )
+
+
+def test_dated_template_with_time_is_fine(tmp_path):
+    write(
+        tmp_path,
+        {
+            "alembic.ini": """
+                [alembic]
+                file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(slug)s
+            """
+        },
+    )
+    assert findings(tmp_path, "MIG101") == []
+
+
+# ------------------------------------------------------------------ MIG102
+SYNC_ENV = """
+    from alembic import context
+    from sqlalchemy import engine_from_config, pool
+
+    config = context.config
+"""
+ASYNC_APP = """
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine("postgresql+asyncpg://db/shop")
+"""
+
+
+def test_sync_env_in_async_app(tmp_path):
+    write(tmp_path, {"migrations/env.py": SYNC_ENV, "src/database.py": ASYNC_APP})
+    (finding,) = findings(tmp_path, "MIG102")
+    assert (finding.path, finding.line) == ("migrations/env.py", 2)
+    assert finding.message == (
+        "migrations/env.py builds a sync engine (`engine_from_config`) while the app uses an "
+        "async engine (src/database.py:1); use Alembic's async template "
+        "(`async_engine_from_config` + `connection.run_sync`)"
+    )
+
+
+def test_sync_env_in_sync_app_is_fine(tmp_path):
+    write(
+        tmp_path,
+        {
+            "migrations/env.py": SYNC_ENV,
+            "src/database.py": "from sqlalchemy import create_engine\n",
+        },
+    )
+    assert findings(tmp_path, "MIG102") == []
+
+
+def test_env_reusing_the_app_engine_with_asyncio_is_fine(tmp_path):
+    env = """
+        import asyncio
+
+        from alembic import context
+
+        from src.database import engine
+    """
+    write(tmp_path, {"migrations/env.py": env, "src/database.py": ASYNC_APP})
+    assert findings(tmp_path, "MIG102") == []
+
+
+# ------------------------------------------------------------------ MIG103
+def test_empty_downgrade_exact_position():
+    source = textwrap.dedent(
+        """\
+        from alembic import op
+
+
+        def upgrade():
+            op.drop_column("order", "legacy_code")
+
+
+        def downgrade():
+            # ### commands auto generated by Alembic - please adjust! ###
+            pass
+            # ### end Alembic commands ###
+        """
+    )
+    (finding,) = check_source(source, "migrations/versions/x.py", ["MIG103"])
+    assert (finding.rule, finding.line, finding.span.end_line) == ("MIG103", 8, 10)
+    assert finding.message == (
+        "`downgrade()` does nothing while `upgrade()` changes the schema: this revision "
+        "cannot be rolled back"
+    )
+    assert finding.fix is None
+
+
+# ------------------------------------------------------------------ MIG104
+REVISION = """
+    from alembic import op
+
+    revision = "x"
+
+
+    def upgrade():
+        op.drop_table("legacy")
+"""
+
+
+def test_undescriptive_names(tmp_path):
+    write(
+        tmp_path,
+        {
+            "migrations/versions/3f2a9c1b7d4e_.py": REVISION,
+            "migrations/versions/0042_update.py": REVISION,
+            "migrations/versions/migration.py": REVISION,
+            "migrations/versions/ae1027a6acf_add_order_index.py": REVISION,
+            "migrations/versions/2025-03-02_drop_legacy_table.py": REVISION,
+            "migrations/versions/__init__.py": "",
+            # Not a revision (no alembic import), and not under versions/.
+            "migrations/versions/helpers.py": "X = 1\n",
+            "app/migration.py": REVISION,
+        },
+    )
+    result = findings(tmp_path, "MIG104")
+    assert [(f.path, f.line) for f in result] == [
+        ("migrations/versions/0042_update.py", 1),
+        ("migrations/versions/3f2a9c1b7d4e_.py", 1),
+        ("migrations/versions/migration.py", 1),
+    ]
+    assert result[0].message == (
+        "migration file name `0042_update.py` does not describe the change; name it after "
+        "what it does, e.g. `<date>_add_order_shipped_at.py`"
+    )

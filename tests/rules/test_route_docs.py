@@ -1,0 +1,271 @@
+"""DOC rules: exact findings and messages, look-alikes, and the cross-file dependency pass."""
+
+from __future__ import annotations
+
+import textwrap
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+
+
+def found(source: str, rule: str, path: str = "app/router.py"):
+    return [f for f in check_source(textwrap.dedent(source), path, [rule]) if f.rule == rule]
+
+
+HEAD = """
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, status
+
+app = FastAPI()
+router = APIRouter()
+"""
+
+
+# ------------------------------------------------------------------ DOC101
+def test_create_route_without_status_code():
+    (finding,) = found(
+        HEAD
+        + """
+@router.post("/orders")
+async def create_order() -> dict:
+    return {}
+
+
+@router.post("/orders/{order_id}/cancel")
+async def cancel_order(order_id: int) -> dict:
+    return {}
+
+
+@router.post("/orders/import", status_code=status.HTTP_202_ACCEPTED)
+async def add_orders_in_bulk() -> dict:
+    return {}
+""",
+        "DOC101",
+    )
+    assert (finding.path, finding.line, finding.span.column) == ("app/router.py", 7, 2)
+    assert finding.message == (
+        "`POST /orders` (`create_order`) creates a resource but answers 200 OK; add "
+        "`status_code=status.HTTP_201_CREATED`"
+    )
+    assert finding.fix is None
+
+
+def test_create_verb_must_be_the_first_word():
+    assert (
+        found(HEAD + '\n@router.post("/x")\nasync def recreate_index() -> dict: ...\n', "DOC101")
+        == []
+    )
+    assert found(HEAD + '\n@router.post("/x")\nasync def createIndex() -> dict: ...\n', "DOC101")
+
+
+# ------------------------------------------------------------------ DOC102
+def test_route_without_response_model():
+    findings = found(
+        HEAD
+        + """
+@router.get("")
+async def list_orders():
+    return []
+
+
+@router.get("/typed")
+async def typed() -> list[dict]:
+    return []
+
+
+@router.get("/model", response_model=list[dict])
+async def with_model():
+    return []
+
+
+@router.get("/redirect", status_code=307)
+async def moved():
+    return None
+""",
+        "DOC102",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (
+            7,
+            '`GET ""` (`list_orders`) declares neither `response_model=` nor a return '
+            "annotation: the schema shows no response body and nothing filters what it returns",
+        )
+    ]
+
+
+def test_returning_a_response_object_only_in_a_nested_function_still_counts():
+    source = (
+        HEAD
+        + """
+from fastapi.responses import JSONResponse
+
+
+@router.get("/x")
+async def x():
+    def helper():
+        return JSONResponse({})
+    return {"a": 1}
+"""
+    )
+    assert [f.line for f in found(source, "DOC102")] == [10]
+
+
+# ------------------------------------------------------------------ DOC103
+def test_undocumented_route_is_off_by_default():
+    from fastaudit.rules import get_rule
+
+    rule = get_rule("DOC103")
+    assert rule is not None and rule.default_enabled is False
+    assert "DOC103" not in Config().enabled_rules()
+    assert "DOC103" in Config(select=["DOC103"]).enabled_rules()
+
+
+def test_undocumented_route_lists_what_is_missing():
+    (finding,) = found(
+        HEAD
+        + """
+@app.delete("/orders/{order_id}", responses={404: {"description": "gone"}})
+async def delete_order(order_id: int) -> None:
+    if order_id == 0:
+        raise HTTPException(status.HTTP_404_NOT_FOUND)
+    if order_id < 0:
+        raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail="locked")
+""",
+        "DOC103",
+    )
+    assert finding.line == 7
+    assert finding.message == (
+        "`DELETE /orders/{order_id}` (`delete_order`) has no summary or description (nor a "
+        "docstring); no tags; raises 409 without listing it in `responses=`"
+    )
+
+
+# ------------------------------------------------------------------ DOC104
+def test_background_payment_task():
+    (finding,) = found(
+        HEAD
+        + """
+from app.billing import tasks as billing
+
+
+@router.post("/checkout", status_code=202)
+async def checkout(background: BackgroundTasks) -> dict:
+    background.add_task(billing.capture_payments, 42)
+    background.add_task(billing.email_invoice, 42)
+    background.add_task(print, "done")
+    return {}
+""",
+        "DOC104",
+    )
+    assert (finding.line, finding.span.column) == (12, 5)
+    assert finding.message == (
+        "`background.add_task(billing.capture_payments, ...)` runs `capture_payments` as a "
+        "background task; its name contains `capture`, which reads like moving money: "
+        "background tasks are not retried and are lost if the worker stops; use a task queue"
+    )
+
+
+# ------------------------------------------------------------------ DOC105
+def test_sync_dependency_in_same_file():
+    (finding,) = found(
+        """
+        from typing import Annotated
+
+        from fastapi import Depends, Query
+
+
+        def pagination(page: Annotated[int, Query(ge=1)] = 1) -> dict:
+            return {"offset": (max(page, 1) - 1) * 20, "limit": 20}
+
+
+        Page = Annotated[dict, Depends(pagination)]
+        """,
+        "DOC105",
+    )
+    assert (finding.line, finding.span.column, finding.span.end_column) == (7, 1, 15)
+    assert finding.message == (
+        "`def pagination` is a sync dependency (named in `Depends(...)` in this file) whose "
+        "body makes no call that could block, yet FastAPI runs it in the threadpool on every "
+        "request; make it `async def`"
+    )
+
+
+def test_sync_dependency_doing_io_or_unknown_calls_is_left_alone():
+    source = """
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+
+        def by_id(db: Session, item_id: int):
+            return db.get(Item, item_id)
+
+        def cached(key: str):
+            return lookup(key.lower())
+
+        def noisy(name: str):
+            print(name)
+            return name
+
+        async def route(a=Depends(by_id), b=Depends(cached), c=Depends(noisy)): ...
+        """
+    assert found(source, "DOC105") == []
+
+
+def test_sync_dependency_defined_in_another_module(tmp_path):
+    files = {
+        "app/deps.py": """
+            from fastapi import Header, HTTPException
+
+
+            def require_tenant(x_tenant: str = Header()) -> str:
+                if not x_tenant.isalnum():
+                    raise HTTPException(400)
+                return x_tenant.lower()
+
+
+            def unused(x: int) -> int:
+                return x
+            """,
+        "app/router.py": """
+            from fastapi import APIRouter, Depends
+
+            from app import deps
+            from app.deps import require_tenant
+
+            router = APIRouter()
+
+
+            @router.get("/things")
+            async def things(tenant: str = Depends(require_tenant)) -> list:
+                return []
+            """,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    findings = [f for f in scan(tmp_path, Config(select=["DOC105"])).findings if f.rule == "DOC105"]
+    assert [(f.path, f.line, f.span.column) for f in findings] == [("app/deps.py", 4, 1)]
+    assert "(named in `Depends(...)` in app/router.py)" in findings[0].message
+
+
+# ------------------------------------------------------------------ DOC106
+def test_sync_route_without_blocking_work():
+    findings = found(
+        HEAD
+        + """
+@app.get("/version")
+def version() -> dict:
+    return {"version": "1.2.3".split(".")}
+
+
+@app.get("/slow")
+def slow() -> dict:
+    import time
+    time.sleep(1)
+    return {}
+""",
+        "DOC106",
+    )
+    assert [(f.line, f.span.column, f.span.end_column) for f in findings] == [(8, 1, 12)]
+    assert findings[0].message == (
+        "`def version` is a sync route whose body makes no call that could block: FastAPI "
+        "still runs it in the threadpool; make it `async def`"
+    )

@@ -1,0 +1,204 @@
+"""TST rules: TestClient for an async app, patched dependencies, mocked sessions."""
+
+from __future__ import annotations
+
+import textwrap
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
+
+
+def write(tmp_path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def findings(tmp_path, rule: str):
+    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
+
+
+APP = """
+    from fastapi import Depends, FastAPI
+
+    from app.auth import get_current_user
+
+    app = FastAPI()
+
+
+    @app.get("/me")
+    async def me(user: dict = Depends(get_current_user)) -> dict:
+        return user
+"""
+AUTH = """
+    def get_current_user() -> dict:
+        return load_user()
+"""
+
+
+# ------------------------------------------------------------------ TST101
+def test_test_client_for_async_app(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/conftest.py": """
+                import pytest
+                from starlette.testclient import TestClient
+
+                from app.main import app
+
+
+                @pytest.fixture
+                def client():
+                    return TestClient(app)
+            """,
+            # Importing the app without a client is fine.
+            "tests/test_schema.py": "from app.main import app\n",
+        },
+    )
+    (finding,) = findings(tmp_path, "TST101")
+    assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 2, 1)
+    assert finding.message == (
+        "`TestClient` (starlette.testclient) runs the app on another thread's event loop, "
+        "but routes are async (`async def me` in app/main.py:9); use `httpx.AsyncClient` "
+        "with `ASGITransport(app=app)` in async tests"
+    )
+
+
+def test_test_client_for_sync_app_is_fine(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/main.py": APP.replace("async def", "def"),
+            "app/auth.py": AUTH,
+            "tests/test_me.py": "from fastapi.testclient import TestClient\n",
+        },
+    )
+    assert findings(tmp_path, "TST101") == []
+
+
+# ------------------------------------------------------------------ TST102
+def test_patched_dependency_every_spelling(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/test_me.py": """
+                from unittest import mock
+
+                import app.auth
+                from app import auth
+
+
+                def test_a(monkeypatch):
+                    monkeypatch.setattr("app.auth.get_current_user", lambda: {})
+
+
+                def test_b(monkeypatch):
+                    monkeypatch.setattr(auth, "get_current_user", lambda: {})
+
+
+                @mock.patch("app.main.get_current_user")
+                def test_c(fake):
+                    pass
+
+
+                def test_d(mocker):
+                    mocker.patch.object(app.auth, "get_current_user")
+
+
+                def test_not_a_dependency(monkeypatch, mocker):
+                    monkeypatch.setattr("app.auth.load_user", lambda: {})
+                    mocker.patch("app.main.app")
+            """,
+        },
+    )
+    result = findings(tmp_path, "TST102")
+    assert [(f.path, f.line) for f in result] == [
+        ("tests/test_me.py", 8),
+        ("tests/test_me.py", 12),
+        ("tests/test_me.py", 15),
+        ("tests/test_me.py", 21),
+    ]
+    assert result[0].message == (
+        "`monkeypatch.setattr(...)` replaces `app.auth.get_current_user`, which routes use "
+        "through `Depends(get_current_user)`; they keep the original function, so use "
+        "`app.dependency_overrides[get_current_user] = ...`"
+    )
+    assert result[2].message.startswith("`mock.patch(...)` replaces `app.main.get_current_user`")
+
+
+# ------------------------------------------------------------------ TST103
+def found(source: str, path: str = "tests/test_orders.py"):
+    return list(check_source(textwrap.dedent(source), path, ["TST103"]))
+
+
+def test_mocked_session_in_integration_test():
+    findings = found(
+        """
+        from unittest.mock import MagicMock
+
+        from fastapi.testclient import TestClient
+        from sqlalchemy.orm import Session
+
+        from app.database import get_db
+
+
+        def test_list(client):
+            session = MagicMock(spec=Session)
+            db = MagicMock()
+            app.dependency_overrides[get_db] = lambda: MagicMock()
+            gateway = MagicMock()
+        """
+    )
+    assert [(f.line, f.span.column) for f in findings] == [(11, 15), (12, 10), (13, 48)]
+    assert findings[0].message == (
+        "`MagicMock(spec=Session)` stands in for the database session (its spec is "
+        "`Session`) in an integration test (it imports `fastapi.testclient`): its queries "
+        "never run; use a real test database"
+    )
+    assert "(it is assigned to `db`)" in findings[1].message
+    assert "(it overrides `get_db`)" in findings[2].message
+
+
+def test_mocked_session_integration_by_folder():
+    (finding,) = found(
+        """
+        from unittest.mock import AsyncMock
+
+        async def test_it():
+            mock_db_session = AsyncMock()
+        """,
+        "tests/integration/test_orders.py",
+    )
+    assert "(it lives under tests/integration/)" in finding.message
+
+
+def test_mocked_session_in_unit_test_is_fine():
+    assert (
+        found(
+            """
+            from unittest.mock import MagicMock
+
+            def test_total():
+                db = MagicMock()
+                assert total(db) == 0
+            """,
+            "tests/unit/test_service.py",
+        )
+        == []
+    )
+
+
+def test_mocks_outside_test_files_are_ignored():
+    source = """
+        from unittest.mock import MagicMock
+        from fastapi.testclient import TestClient
+
+        session = MagicMock()
+        """
+    assert found(source, "app/dev_tools.py") == []

@@ -1,0 +1,145 @@
+"""TLG101: legacy lint/format tools configured while ruff is absent."""
+
+from __future__ import annotations
+
+import textwrap
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import scan
+from fastaudit.project.discovery import discover
+from fastaudit.rules._support.config_files import read_pre_commit_hooks
+
+
+def write(tmp_path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def findings(tmp_path):
+    return [f for f in scan(tmp_path, Config(select=["TLG101"])).findings if f.rule == "TLG101"]
+
+
+PRE_COMMIT = """
+    repos:
+      - repo: https://github.com/psf/black-pre-commit-mirror
+        rev: 24.8.0
+        hooks:
+          - id: black
+      - repo: https://github.com/PyCQA/flake8
+        rev: 7.1.1
+        hooks:
+          - id: flake8
+            additional_dependencies:
+              - flake8-bugbear==24.8.19
+              - flake8-comprehensions
+"""
+
+
+def test_discovery_lists_tool_configs(tmp_path):
+    write(tmp_path, {".pre-commit-config.yaml": PRE_COMMIT, ".flake8": "[flake8]\n"})
+    assert discover(tmp_path).other_files == [".flake8", ".pre-commit-config.yaml"]
+
+
+def test_pre_commit_hooks_are_read_with_lines():
+    hooks = read_pre_commit_hooks(textwrap.dedent(PRE_COMMIT))
+    assert [(h.hook_id, h.line) for h in hooks] == [("black", 6), ("flake8", 10)]
+    assert hooks[1].additional_dependencies == ("flake8-bugbear==24.8.19", "flake8-comprehensions")
+    assert "PyCQA/flake8" in hooks[1].repo
+
+
+def test_each_legacy_config_is_reported_with_the_ruff_equivalent(tmp_path):
+    write(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": PRE_COMMIT,
+            "setup.cfg": """
+                [metadata]
+                name = shop
+
+                [flake8]
+                max-line-length = 100
+                extend-ignore = E203, W503, E501
+                max-complexity = 12
+            """,
+        },
+    )
+    result = findings(tmp_path)
+    assert [(f.path, f.line) for f in result] == [
+        (".pre-commit-config.yaml", 5),
+        (".pre-commit-config.yaml", 9),
+        ("setup.cfg", 4),
+    ]
+    suggestion = (
+        'Suggested: `[tool.ruff] line-length = 100`; `[tool.ruff.lint] select = ["E", "F", '
+        '"W", "C90", "B", "C4"]`; `ignore = ["E501"]`; run `ruff format` instead of black'
+    )
+    assert result[0].message == (
+        "black is configured here (pre-commit hook `black`) and ruff is not; ruff covers it "
+        "with `ruff format`. " + suggestion
+    )
+    assert result[2].message.startswith(
+        "flake8 is configured here (`[flake8]` in setup.cfg) and ruff is not; ruff covers it "
+        'with the `"E"`, `"F"` and `"W"` rules.'
+    )
+
+
+def test_isort_alone_extends_ruff_defaults(tmp_path):
+    write(
+        tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.isort]\nprofile = "black"\n'}
+    )
+    (finding,) = findings(tmp_path)
+    assert finding.line == 4
+    assert finding.message.endswith('Suggested: `[tool.ruff.lint] extend-select = ["I"]`')
+
+
+def test_ruff_anywhere_above_silences(tmp_path):
+    write(
+        tmp_path,
+        {
+            "ruff.toml": "line-length = 100\n",
+            "services/api/pyproject.toml": "[tool.black]\nline-length = 100\n",
+        },
+    )
+    assert findings(tmp_path) == []
+
+
+def test_ruff_hook_or_dependency_silences(tmp_path):
+    write(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": PRE_COMMIT
+            + "  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+            "    rev: v0.6.9\n    hooks:\n      - id: ruff\n",
+        },
+    )
+    assert findings(tmp_path) == []
+    other = tmp_path / "other"
+    write(
+        other,
+        {
+            "pyproject.toml": """
+                [project]
+                name = "x"
+                optional-dependencies = { dev = ["ruff>=0.6"] }
+
+                [tool.black]
+                line-length = 88
+            """
+        },
+    )
+    assert findings(other) == []
+
+
+def test_monorepo_folders_are_judged_separately(tmp_path):
+    write(
+        tmp_path,
+        {
+            "services/a/pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+            "services/b/.flake8": "[flake8]\nmax-line-length = 120\n",
+        },
+    )
+    (finding,) = findings(tmp_path)
+    assert (finding.path, finding.line) == ("services/b/.flake8", 1)
+    assert "`[tool.ruff] line-length = 120`" in finding.message
