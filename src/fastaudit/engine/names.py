@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import warnings
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
@@ -184,7 +185,9 @@ def annotation_value(annotation: ast.expr | None, resolve) -> str | None:
         break
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
-            node = ast.parse(node.value, mode="eval").body
+            with warnings.catch_warnings():  # the audited code's warnings are not ours
+                warnings.simplefilter("ignore")
+                node = ast.parse(node.value, mode="eval").body
         except SyntaxError:
             return None
     if isinstance(node, (ast.Name, ast.Attribute)):

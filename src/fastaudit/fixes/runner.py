@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 
 from fastaudit.engine.scan import ScanResult, analyze, finalize
@@ -38,7 +39,9 @@ def verify(path: str, text: str) -> None:
     name = path.rsplit("/", 1)[-1]
     try:
         if name.endswith(".py"):
-            ast.parse(text, filename=path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text, filename=path)
         elif name.endswith((".toml", ".lock")) or name == "Pipfile":
             tomllib.loads(text)
     except SyntaxError as exc:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import warnings
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -459,7 +460,9 @@ def module_bound_names(text: str) -> set[str] | None:
     """Names a module binds at top level (imports, definitions, assignments), or None
     when it does not parse."""
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():  # the audited code's warnings are not ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return None
     names: set[str] = set()
