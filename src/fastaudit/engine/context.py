@@ -311,7 +311,8 @@ class FileContext:
         found, _ = self.lookup(name or module)
         if found and name is not None:
             # The plain name is taken by something else: import the module instead.
-            return self.ensure_import(module)
+            owner, edit = self.ensure_import(module)
+            return f"{owner}.{name}", edit
         statement = f"from {module} import {name}" if name else f"import {module}"
         offset, prefix = self._import_position()
         return name or module, Edit(offset, offset, prefix + statement + self.source.newline)
@@ -356,6 +357,8 @@ class FileContext:
         """
         leave_marker = _LEAVE
         enter_marker = _ENTER
+        bind_marker = _BIND
+        deferred_bind = _DEFERRED_BIND
         stack: list[tuple] = [(self.tree, None)]
         pop = stack.pop
         push = stack.append
@@ -374,6 +377,9 @@ class FileContext:
             if parent is enter_marker:
                 self._enter(node)
                 continue
+            if parent is bind_marker:
+                self._track(node)
+                continue
             kind = type(node)
             handlers = get(kind)
             if handlers is not None:
@@ -383,7 +389,12 @@ class FileContext:
                     handler(node, self)
                 self._rule = None
             if kind in tracked:
-                self._track(node)
+                if kind in deferred_bind and len(self._scopes) > 1:
+                    # ``p = p.copy()``: the right-hand side sees the old binding, so
+                    # bind once the statement's children have been walked.
+                    push((node, bind_marker))
+                else:
+                    self._track(node)
             if kind in scoped:
                 # Decorators, defaults, annotations and bases run in the outer scope;
                 # only the body runs in the new one.
@@ -519,6 +530,8 @@ class FileContext:
 
 _ENTER = object()
 _LEAVE = object()
+_BIND = object()
+_DEFERRED_BIND = frozenset({ast.Assign, ast.AnnAssign})
 # Fields that never hold a node worth visiting: expression contexts, operators, and
 # lists of plain strings.
 _SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "kwd_attrs"})

@@ -31,7 +31,6 @@ CANONICAL = {
     "fastapi.param_functions.Depends": "fastapi.Depends",
     "starlette.background.BackgroundTasks": "fastapi.BackgroundTasks",
     "pydantic.main.BaseModel": "pydantic.BaseModel",
-    "pydantic.v1.BaseModel": "pydantic.BaseModel",
     "typing_extensions.Annotated": "typing.Annotated",
     "typing_extensions.Optional": "typing.Optional",
     "os.path.exists": "os.path.exists",

@@ -1,0 +1,253 @@
+"""Reading every dependency file of a project into one :class:`DependencySet`.
+
+Each file is read through the :class:`ProjectView` (so fixes to it can refuse stale
+writes) and parsed once per scan; every project rule asks :func:`collect` and gets the
+same result. A file that cannot be read or parsed becomes a :class:`Problem`, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+from packaging.version import Version
+
+from fastaudit.project.deps.common import FileReader
+from fastaudit.project.deps.locks import REFRESH, read_pipfile_lock, read_toml_lock
+from fastaudit.project.deps.matrix import Matrix, load_matrix
+from fastaudit.project.deps.model import DependencySet, Problem, Source, Where
+from fastaudit.project.deps.pipfile import read_pipfile, read_python_version
+from fastaudit.project.deps.pyproject import read_pyproject
+from fastaudit.project.deps.requirements import RequirementsFile, compiled_header, read_requirements
+from fastaudit.project.deps.setup_cfg import read_setup_cfg
+from fastaudit.project.deps.specs import SpecError, bounds_of
+from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+DEFAULT_PYTHON = Version("3.11")
+_TOML_ERROR = re.compile(r"\(at line (\d+), column (\d+)\)")
+_PYTHON_SOURCES = (
+    Source.REQUIRES_PYTHON,
+    Source.POETRY,
+    Source.SETUP_CFG,
+    Source.PIPFILE,
+    Source.PYTHON_VERSION,
+)
+
+# The last result, kept while its view is alive: every PIN rule of one scan shares it.
+_last: tuple[object, DependencySet, Matrix] | None = None
+
+
+def collect(view: ProjectView) -> tuple[DependencySet, Matrix]:
+    global _last
+    if _last is not None and _last[0] is view:
+        return _last[1], _last[2]
+    matrix = load_matrix(view.config.matrix)
+    view.warnings.extend(matrix.warnings)
+    deps = _collect(view, DEFAULT_PYTHON)
+    python = project_python(deps)
+    if python != deps.python:
+        deps = _collect(view, python)  # markers depend on the project's Python
+    _last = (view, deps, matrix)
+    return deps, matrix
+
+
+def project_python(deps: DependencySet) -> Version:
+    """The lowest Python the root project says it runs on, for evaluating markers."""
+    for source in _PYTHON_SOURCES:
+        for declaration in deps.declarations:
+            if declaration.name != "python" or declaration.source is not source:
+                continue
+            if "/" in declaration.where.file or not declaration.checkable:
+                continue
+            try:
+                lowest = min(
+                    (b.lower for b in bounds_of(declaration.text, declaration.syntax)),
+                    default=None,
+                    key=lambda v: v or Version("0"),
+                )
+            except SpecError:
+                continue
+            if lowest is not None:
+                return lowest
+    return DEFAULT_PYTHON
+
+
+def is_requirements_file(path: str) -> bool:
+    folder, name = posixpath.split(path)
+    if not name.endswith((".txt", ".in")) or name == "MANIFEST.in":
+        return False
+    return (
+        "requirements" in name
+        or "constraints" in name
+        or posixpath.basename(folder) in ("requirements", "reqs")
+    )
+
+
+def _collect(view: ProjectView, python: Version) -> DependencySet:
+    deps = DependencySet(python=python)
+    others = set(view.other_files)
+    requirement_roots: list[str] = []
+    for path in view.other_files:
+        name = posixpath.basename(path)
+        if name == "pyproject.toml":
+            _toml(view, deps, path, python, read_pyproject)
+        elif name == "Pipfile":
+            _toml(view, deps, path, python, read_pipfile)
+        elif name == "setup.cfg":
+            _plain(view, deps, path, python, read_setup_cfg)
+        elif name == ".python-version":
+            _plain(view, deps, path, python, read_python_version)
+        elif name in ("uv.lock", "poetry.lock", "pdm.lock"):
+            _toml(
+                view,
+                deps,
+                path,
+                python,
+                lambda r, d, n=name: deps.locked.extend(read_toml_lock(r, d, n)),
+            )
+        elif name == "Pipfile.lock":
+            _plain(view, deps, path, python, lambda r: deps.locked.extend(read_pipfile_lock(r)))
+        elif is_requirements_file(path) or (
+            name.endswith(".in") and path.removesuffix(".in") + ".txt" in others
+        ):
+            requirement_roots.append(path)
+    _requirements(view, deps, requirement_roots, python)
+    _refresh_commands(deps, others)
+    return deps
+
+
+def _reader(
+    view: ProjectView, deps: DependencySet, path: str, python: Version
+) -> FileReader | None:
+    before = len(view.warnings)
+    source = view.read_text(path)
+    if source is None:
+        # Reported as a PIN109 finding instead of a second, general warning.
+        reason = view.warnings[before].partition(": ")[2] if len(view.warnings) > before else ""
+        del view.warnings[before:]
+        deps.problems.append(Problem(Where(path, 1), reason or "cannot read this file"))
+        return None
+    return FileReader(path, source, python)
+
+
+def _finish(deps: DependencySet, reader: FileReader) -> None:
+    deps.declarations.extend(reader.declarations)
+    deps.problems.extend(reader.problems)
+    if any(d.name != "python" for d in reader.declarations):
+        deps.declaring_files.add(reader.file)
+
+
+def _toml(view: ProjectView, deps: DependencySet, path: str, python: Version, read: Any) -> None:
+    reader = _reader(view, deps, path, python)
+    if reader is None:
+        return
+    try:
+        data = tomllib.loads(reader.source.text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_ERROR.search(str(exc))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = _TOML_ERROR.sub("", str(exc)).strip()
+        deps.problems.append(
+            Problem(
+                Where(path, line, column),
+                f"not valid TOML ({message}); its dependencies were not checked",
+            )
+        )
+        return
+    try:
+        reader.positions = scan_positions(reader.source.text)
+    except ScanLost:
+        # Positions unknown: findings fall back to the first line, and nothing is edited.
+        reader.positions = None
+    read(reader, data)
+    _finish(deps, reader)
+
+
+def _plain(view: ProjectView, deps: DependencySet, path: str, python: Version, read: Any) -> None:
+    reader = _reader(view, deps, path, python)
+    if reader is not None:
+        read(reader)
+        _finish(deps, reader)
+
+
+def _requirements(
+    view: ProjectView, deps: DependencySet, roots: list[str], python: Version
+) -> None:
+    """Read requirements files and, once each, every file they include (``-r``) or
+    constrain with (``-c``); a cycle of includes simply finds the file already read."""
+    parsed: dict[str, tuple[FileReader, RequirementsFile]] = {}
+    constraint_targets: set[str] = set()
+    required_targets: set[str] = set()
+    queue = list(roots)
+    others = set(view.other_files)
+    while queue:
+        path = queue.pop(0)
+        if path in parsed:
+            continue
+        reader = _reader(view, deps, path, python)
+        if reader is None:
+            continue
+        compiled, command = compiled_header(reader.source.text)
+        if path.endswith(".txt") and path.removesuffix(".txt") + ".in" in others:
+            compiled = True
+            command = command or f"pip-compile {path.removesuffix('.txt')}.in"
+        result = read_requirements(reader, compiled=compiled, command=command)
+        parsed[path] = (reader, result)
+        folder = posixpath.dirname(path)
+        for include in result.includes:
+            target = posixpath.normpath(posixpath.join(folder, include.target))
+            where = Where(path, include.line)
+            if target.startswith("../") or target == ".." or posixpath.isabs(target):
+                deps.problems.append(
+                    Problem(where, f"includes {include.target}, outside the project; not followed")
+                )
+                continue
+            if not (view.root / target).is_file():
+                deps.problems.append(
+                    Problem(where, f"includes {include.target}, which does not exist")
+                )
+                continue
+            (constraint_targets if include.kind == "c" else required_targets).add(target)
+            queue.append(target)
+    for path, (reader, result) in parsed.items():
+        if path in constraint_targets and path not in required_targets:
+            for declaration in reader.declarations:
+                declaration.source = Source.CONSTRAINTS
+        deps.locked.extend(result.locked)
+        if result.compiled:
+            deps.lock_commands.setdefault(path, []).append(result.command)
+        _finish(deps, reader)
+        if path in constraint_targets and path not in required_targets:
+            deps.declaring_files.discard(path)
+
+
+def _refresh_commands(deps: DependencySet, others: set[str]) -> None:
+    """For each declaring file, the commands that regenerate the locks made from it
+    (stored under the declaring file's path, replacing the per-lock entries)."""
+    compiled = dict(deps.lock_commands)
+    refresh: dict[str, list[str]] = {}
+    for path in sorted(deps.declaring_files | {d.where.file for d in deps.declarations}):
+        folder, name = posixpath.split(path)
+        commands: list[str] = []
+        if name == "pyproject.toml":
+            for lock in ("uv.lock", "poetry.lock", "pdm.lock"):
+                if posixpath.join(folder, lock) in others:
+                    commands.append(REFRESH[lock])
+        elif name == "Pipfile" and posixpath.join(folder, "Pipfile.lock") in others:
+            commands.append(REFRESH["Pipfile.lock"])
+        for lock_path, lock_commands in compiled.items():
+            lock_folder, lock_name = posixpath.split(lock_path)
+            stem = lock_name.removesuffix(".txt")
+            if lock_folder != folder:
+                continue
+            if name == f"{stem}.in" or any(name in c.split() for c in lock_commands):
+                commands.extend(c for c in lock_commands if c)
+        if commands:
+            refresh[path] = commands
+    deps.lock_commands = refresh

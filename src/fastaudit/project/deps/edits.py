@@ -1,0 +1,208 @@
+"""Fixes for declarations: raise a lower bound, or put another package in its place.
+
+Every fix is computed on the declaration's own text (a requirement string's content, a
+Poetry constraint, a requirements-file line), checked the way its tool will read it
+(``packaging`` for requirements, ``tomllib`` for TOML with the edited value read back),
+and turned into the smallest character edit. Lock files are never edited: the note says
+which command refreshes them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import TYPE_CHECKING
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from fastaudit.engine.project import minimal_edit
+from fastaudit.model import Edit, Fix, Safety
+from fastaudit.project.deps.model import Declaration, Syntax
+from fastaudit.project.deps.pep508 import split
+from fastaudit.project.deps.raising import raise_to
+from fastaudit.project.deps.specs import like
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+_TOML_NAMES = ("pyproject.toml", "Pipfile")
+
+
+def refresh_note(commands: list[str]) -> str:
+    if not commands:
+        return ""
+    shown = " and ".join(f"`{c}`" for c in commands)
+    return f"then run {shown} to refresh the lock"
+
+
+def raise_fix(
+    view: ProjectView, declaration: Declaration, minimum: Version, commands: list[str]
+) -> Fix | None:
+    """Raise the declaration's lower bound to ``minimum``, keeping everything else."""
+    if not (declaration.editable and declaration.checkable):
+        return None
+    text = declaration.text
+    if declaration.syntax is Syntax.PEP508:
+        try:
+            parts = split(text)
+        except InvalidRequirement:
+            return None
+        if parts.requirement.url is not None:
+            return None
+        raised = raise_to(text[parts.spec_start : parts.spec_end], Syntax.PEP440, minimum)
+        if raised is None:
+            return None
+        new_text = text[: parts.spec_start] + raised.text + text[parts.spec_end :]
+        try:
+            new_req = Requirement(new_text)
+        except InvalidRequirement:
+            return None
+        old_req = parts.requirement
+        if (new_req.name, new_req.extras, str(new_req.marker)) != (
+            old_req.name,
+            old_req.extras,
+            str(old_req.marker),
+        ) or new_req.specifier != SpecifierSet(raised.text):
+            return None
+    elif declaration.syntax is Syntax.VERSION:
+        raised = raise_to(text, Syntax.VERSION, minimum)
+        if raised is None:
+            return None
+        new_text = str(minimum)
+        raised = type(raised)(
+            new_text, f"selects Python {minimum} instead of {text}: install it before switching"
+        )
+    else:
+        raised = raise_to(text, declaration.syntax, minimum)
+        if raised is None:
+            return None
+        new_text = raised.text
+    edit = _replace(view, declaration, new_text)
+    if edit is None:
+        return None
+    reason = raised.unsafe_reason
+    note = "; ".join(p for p in (reason, refresh_note(commands)) if p)
+    return Fix(
+        description=f"raise to `{_shown(declaration, new_text)}`",
+        safety=Safety.UNSAFE if reason else Safety.SAFE,
+        edits=(edit,),
+        note=note,
+    )
+
+
+def swap_fix(
+    view: ProjectView,
+    declaration: Declaration,
+    successor: str,
+    minimum: Version | None,
+    note: str,
+) -> Fix | None:
+    """Put ``successor`` (``"sqlalchemy[asyncio]"``) in place of the declared package,
+    at ``minimum`` when there is one, keeping the declaration's marker. Always unsafe:
+    the code that imports the old package needs its own change."""
+    if not declaration.editable or declaration.where.start < 0:
+        return None
+    name, _, extras = successor.partition("[")
+    extras = extras.rstrip("]")
+    if declaration.syntax is Syntax.PEP508:
+        try:
+            parts = split(declaration.text)
+        except InvalidRequirement:
+            return None
+        spec = f">={minimum}" if minimum is not None else ""
+        text = declaration.text
+        end = parts.spec_end if parts.requirement.url is None else parts.marker_start
+        new_text = text[: parts.name_start] + successor + spec + text[end:]
+        try:
+            Requirement(new_text)
+        except InvalidRequirement:
+            return None
+        edit = _replace(view, declaration, new_text)
+        edits = (edit,) if edit is not None else ()
+    else:
+        edits = _swap_entry(view, declaration, name, extras, minimum)
+    if not edits:
+        return None
+    return Fix(
+        description=f"declare {successor} instead of {declaration.written_name}",
+        safety=Safety.UNSAFE,
+        edits=tuple(edits),
+        note=note,
+    )
+
+
+def _swap_entry(
+    view: ProjectView, declaration: Declaration, name: str, extras: str, minimum: Version | None
+) -> tuple[Edit, ...]:
+    """``python-jose = {version = "^3.3", extras = [...]}`` -> ``pyjwt = "^2.9.0"``."""
+    key, value = declaration.key, declaration.value
+    if key is None or value is None or key.start < 0 or value.start < 0:
+        return ()
+    source = view.read_text(declaration.where.file)
+    if source is None:
+        return ()
+    if minimum is None:
+        version = "*"
+    elif declaration.syntax is Syntax.POETRY:
+        version = f"^{like(minimum, '0.0.0')}"
+    else:
+        version = f">={minimum}"
+    new_value = f'"{version}"'
+    if extras:
+        new_value = f'{{ version = "{version}", extras = ["{extras}"] }}'
+    old = source.text
+    new = old[: key.start] + name + old[key.end : value.start] + new_value + old[value.end :]
+    if not _toml_ok(declaration.where.file, new):
+        return ()
+    first = minimal_edit(old[key.start : key.end], name)
+    second = minimal_edit(old[value.start : value.end], new_value)
+    return (
+        Edit(first.start + key.start, first.end + key.start, first.text),
+        Edit(second.start + value.start, second.end + value.start, second.text),
+    )
+
+
+def _replace(view: ProjectView, declaration: Declaration, new_text: str) -> Edit | None:
+    """The smallest edit turning the declaration's text into ``new_text``, after checking
+    that the file still holds that text where the parser found it, and (for TOML) that
+    the edited document parses and holds exactly ``new_text`` at the same key."""
+    where = declaration.where
+    source = view.read_text(where.file)
+    if (
+        source is None
+        or where.start < 0
+        or source.text[where.start : where.end] != declaration.text
+    ):
+        return None
+    new_file = source.text[: where.start] + new_text + source.text[where.end :]
+    if where.file.rsplit("/", 1)[-1] in _TOML_NAMES:
+        if not declaration.toml_path or not _toml_ok(where.file, new_file):
+            return None
+        value: object = tomllib.loads(new_file)
+        for key in declaration.toml_path:
+            try:
+                value = value[key]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if value != new_text:
+            return None
+    edit = minimal_edit(declaration.text, new_text)
+    return Edit(edit.start + where.start, edit.end + where.start, edit.text)
+
+
+def _toml_ok(path: str, text: str) -> bool:
+    if path.rsplit("/", 1)[-1] not in _TOML_NAMES:
+        return True
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
+def _shown(declaration: Declaration, new_text: str) -> str:
+    """The declaration as it reads after the fix."""
+    from dataclasses import replace
+
+    return replace(declaration, text=new_text).display

@@ -1,0 +1,107 @@
+"""The matrix table: one row per declaration of a package the matrix knows, with what
+is locked, the minimum and a status. Shared by the TUI and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastaudit.project.deps.collect import collect
+from fastaudit.project.deps.model import Source
+from fastaudit.project.deps.verdict import Status, judge
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    package: str
+    where: str  # "pyproject.toml:8"; "" when only a lock mentions the package
+    declared: str  # the declaration as written
+    locked: str  # locked version(s), comma-separated; "" when nothing is locked
+    minimum: str
+    status: str  # "ok", "admits older", "pinned below", "excludes minimum", "lock below",
+    # "replaced by X", "not checkable", "marker excludes", "not declared"
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "marker excludes")
+
+
+def matrix_rows(project: ProjectView | Path) -> list[Row]:
+    view = project if not isinstance(project, Path) else _view(project)
+    deps, matrix = collect(view)
+    locked: dict[str, list[str]] = {}
+    lock_below: set[str] = set()
+    for entry in deps.locked:
+        versions = locked.setdefault(entry.name, [])
+        if entry.version_text not in versions:
+            versions.append(entry.version_text)
+        minimum = matrix.minimums.get(entry.name)
+        if minimum and entry.version is not None and entry.version < minimum.version:
+            lock_below.add(entry.name)
+    rows: list[Row] = []
+    declared: set[str] = set()
+    for declaration in deps.declarations:
+        if declaration.source is Source.BUILD:
+            continue
+        minimum = matrix.minimums.get(declaration.name)
+        replacement = matrix.replaced.get(declaration.name)
+        if minimum is None and replacement is None:
+            continue
+        declared.add(declaration.name)
+        if replacement is not None:
+            status = f"replaced by {replacement.successor}"
+        else:
+            assert minimum is not None
+            status = judge(declaration, minimum.version).status.value
+            if status == Status.OK.value and declaration.name in lock_below:
+                status = "lock below"
+        rows.append(
+            Row(
+                package=declaration.name,
+                where=declaration.where.label,
+                declared=declaration.display,
+                locked=", ".join(locked.get(declaration.name, [])),
+                minimum=str(minimum.version) if minimum else "",
+                status=status,
+            )
+        )
+    for name, versions in locked.items():
+        minimum = matrix.minimums.get(name)
+        if minimum is None or name in declared:
+            continue
+        rows.append(
+            Row(
+                package=name,
+                where="",
+                declared="",
+                locked=", ".join(versions),
+                minimum=str(minimum.version),
+                status="lock below" if name in lock_below else "not declared",
+            )
+        )
+    rows.sort(key=lambda r: (r.package != "python", r.package, r.where))
+    return rows
+
+
+def _view(root: Path) -> ProjectView:
+    """A project view without a Python scan: enough for dependency files."""
+    from fastaudit.config import load_config
+    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_index import ProjectIndex
+    from fastaudit.project.discovery import discover
+
+    root = root.resolve()
+    config = load_config(root)
+    found = discover(root, config.exclude)
+    return ProjectView(
+        root=root,
+        config=config,
+        python_files=found.python_files,
+        other_files=found.other_files,
+        outcomes={},
+        index=ProjectIndex(),
+    )
