@@ -1,0 +1,1 @@
+"""Widgets of the interactive auditor, grouped by the area of the main screen they fill."""

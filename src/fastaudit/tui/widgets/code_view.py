@@ -1,0 +1,33 @@
+"""The offending code: the finding's lines highlighted, a few lines of context, numbered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.widgets import Static
+
+from fastaudit.engine.source import SourceError, decode, read_bytes
+from fastaudit.model import Finding
+from fastaudit.tui.render import code_frame, plain
+
+
+def read_text(root: Path, path: str) -> str:
+    try:
+        return decode(read_bytes(root / path)).text
+    except SourceError as exc:
+        raise ValueError(exc.message) from exc
+
+
+class CodeView(Static):
+    def show(self, root: Path, finding: Finding) -> None:
+        self.border_title = plain(f"{finding.path}:{finding.span.line}")
+        try:
+            text = read_text(root, finding.path)
+        except ValueError as exc:
+            self.update(Content.styled(f"cannot show the code: {plain(str(exc))}", "$text 60%"))
+            return
+        span = finding.span
+        self.update(
+            code_frame(text, span.line, span.end_line, span.column, span.end_column, finding.path)
+        )

@@ -1,0 +1,116 @@
+"""The right-hand pane: the selected finding (or group) explained."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from fastaudit.engine.scan import ScanResult
+from fastaudit.model import Finding
+from fastaudit.rules import FAMILIES, all_rules
+from fastaudit.tui.grouping import Group, rule_title
+from fastaudit.tui.render import fix_line, plain, severity_style
+from fastaudit.tui.widgets.code_view import CodeView
+from fastaudit.tui.widgets.examples import DoDont
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph so the pane can wrap them."""
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+
+
+class FindingDetail(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-meta")
+        yield Static(id="detail-message")
+        yield Static(id="detail-fix")
+        yield CodeView(id="code")
+        yield Static("Why it matters", id="why-title", classes="section")
+        yield Static(id="detail-why")
+        yield DoDont(id="examples")
+
+    def _set(self, widget_id: str, content: Content | str) -> None:
+        self.query_one(f"#{widget_id}", Static).update(content)
+
+    def _sections(self, *, code: bool, rule: bool, fix: bool) -> None:
+        self.query_one(CodeView).display = code
+        self.query_one("#detail-fix").display = fix
+        for widget_id in ("#why-title", "#detail-why", "#examples"):
+            self.query_one(widget_id).display = rule
+
+    def _rule(self, rule_id: str) -> bool:
+        rule = all_rules().get(rule_id)
+        if rule is None:
+            return False
+        self._set("detail-why", Content(reflow(rule.rationale)))
+        self.query_one(DoDont).show(rule.do, rule.dont)
+        return True
+
+    def show_message(self, title: str, body: Content | str = "") -> None:
+        self._sections(code=False, rule=False, fix=False)
+        self._set("detail-title", Content.styled(plain(title), "bold"))
+        self._set("detail-meta", "")
+        self._set("detail-message", body)
+
+    def show_finding(self, finding: Finding, result: ScanResult | None) -> None:
+        self.scroll_home(animate=False)
+        title = finding.title or rule_title(finding.rule)
+        self._set(
+            "detail-title",
+            Content.assemble(
+                (
+                    f"{finding.severity.symbol} {finding.rule} ",
+                    f"bold {severity_style(finding.severity)}",
+                ),
+                (plain(title), "bold"),
+            ),
+        )
+        family = finding.family or finding.rule[:3]
+        span = finding.span
+        self._set(
+            "detail-meta",
+            Content.styled(
+                f"{finding.severity.value} · {FAMILIES.get(family, family)} · "
+                f"{plain(finding.path)}:{span.line}:{span.column}",
+                "$text 60%",
+            ),
+        )
+        self._set("detail-message", Content(plain(finding.message)))
+        self._set("detail-fix", fix_line(finding))
+        has_rule = self._rule(finding.rule)
+        self._sections(code=result is not None, rule=has_rule, fix=True)
+        if result is not None:
+            self.query_one(CodeView).show(result.root, finding)
+
+    def show_group(self, group: Group) -> None:
+        self.scroll_home(animate=False)
+        findings = group.findings
+        fixable = sum(1 for f in findings if f.fix is not None)
+        safe = len(group.safe_fixes)
+        counts = f"{len(findings)} finding(s) · {fixable} fixable ({safe} safe: F applies them)"
+        if group.kind == "family":
+            title = f"{FAMILIES.get(group.name, group.name)} ({group.name})"
+            rules = Counter(f.rule for f in findings)
+            body = "\n".join(f"  {r}  {rule_title(r)}  ({n})" for r, n in sorted(rules.items()))
+            self.show_message(title, Content(plain(body)))
+        elif group.kind == "rule":
+            rule = all_rules().get(group.name)
+            self.show_message(
+                f"{group.name} {rule_title(group.name)}",
+                Content(plain("\n".join(sorted({f.path for f in findings})))),
+            )
+            if rule is not None:
+                self._rule(group.name)
+                self._sections(code=False, rule=True, fix=False)
+        else:
+            lines = "\n".join(
+                f"  {f.span.line}:{f.span.column}  {f.rule}  {f.message}" for f in findings
+            )
+            self.show_message(group.name, Content(plain(lines)))
+        self._set("detail-meta", Content.styled(counts, "$text 60%"))

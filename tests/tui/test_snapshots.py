@@ -1,0 +1,136 @@
+"""Snapshot tests, one class per feature, at fixed terminal sizes.
+
+Review the report (``pytest --snapshot-report``) before ``--snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import NARROW, WIDE, make_app, press, select, settle
+
+
+class TestMainScreen:
+    def test_main_screen(self, snap_compare, shop: Path):
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=settle)
+
+    def test_narrow_layout_stacks_panes(self, snap_compare, shop: Path):
+        assert snap_compare(make_app(shop), terminal_size=NARROW, run_before=settle)
+
+    def test_grouped_by_file(self, snap_compare, shop: Path):
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=settle, press=["g"])
+
+    def test_filtered(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            await press(pilot, "slash", *"sleep", "enter")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+
+class TestFindingDetail:
+    def test_async_finding_with_safe_fix(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, "ASY102", "app/orders.py")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_dependencies_finding(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, "DEP101", "app/users.py")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_scan_finding(self, snap_compare, broken_shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, "SCN001", "app/broken.py")
+
+        assert snap_compare(make_app(broken_shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_rule_group(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            pilot.app.screen.tree.select_key(("family", "ASY", "rule", "ASY102"))
+            await press(pilot)
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+
+class TestFixing:
+    @staticmethod
+    async def on_fixable(pilot) -> None:
+        await settle(pilot)
+        await select(pilot, "ASY102", "app/main.py")
+
+    def test_fix_preview(self, snap_compare, shop: Path):
+        assert snap_compare(
+            make_app(shop), terminal_size=WIDE, run_before=self.on_fixable, press=["f"]
+        )
+
+    def test_after_fix(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await self.on_fixable(pilot)
+            await press(pilot, "f", "enter")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_after_undo(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await self.on_fixable(pilot)
+            await press(pilot, "f", "enter", "u")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_fix_all_preview(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            pilot.app.screen.tree.select_key(("family", "ASY"))
+            await press(pilot, "F")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_suppression_preview(self, snap_compare, shop: Path):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, "ASY105", "app/orders.py")
+            await press(pilot, "i")
+
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+    def test_fix_preview_narrow(self, snap_compare, shop: Path):
+        assert snap_compare(
+            make_app(shop), terminal_size=NARROW, run_before=self.on_fixable, press=["f"]
+        )
+
+
+class TestScreens:
+    def test_help(self, snap_compare, shop: Path):
+        assert snap_compare(
+            make_app(shop), terminal_size=WIDE, run_before=settle, press=["question_mark"]
+        )
+
+    def test_dependency_view(self, snap_compare, shop: Path):
+        assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=settle, press=["d"])
+
+    def test_scan_problems(self, snap_compare, broken_shop: Path):
+        assert snap_compare(
+            make_app(broken_shop), terminal_size=WIDE, run_before=settle, press=["w"]
+        )
+
+
+class TestStates:
+    def test_clean_project(self, snap_compare, clean: Path):
+        assert snap_compare(make_app(clean), terminal_size=WIDE, run_before=settle)
+
+    def test_no_python_files(self, snap_compare, no_python: Path):
+        assert snap_compare(make_app(no_python), terminal_size=WIDE, run_before=settle)
+
+    def test_not_a_directory(self, snap_compare):
+        app = make_app(Path("no-such-project"))
+        assert snap_compare(app, terminal_size=WIDE)
+
+    def test_not_a_directory_narrow(self, snap_compare):
+        assert snap_compare(make_app(Path("no-such-project")), terminal_size=NARROW)
