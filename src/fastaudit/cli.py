@@ -24,7 +24,9 @@ from fastaudit import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "markdown")
-COMMANDS = frozenset({"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean"})
+COMMANDS = frozenset(
+    {"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean", "deps"}
+)
 
 
 def _split_ids(values: list[str] | None) -> list[str]:
@@ -111,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("clean", help="remove fastaudit's result cache")
 
+    deps = sub.add_parser(
+        "deps", help="dependency matrix: where declared, spec, locked, minimum, status"
+    )
+    deps.add_argument("path", nargs="?", default=".")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -174,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fastaudit.workflows.learn_cli import run_learn
 
             return run_learn(args)
+        if args.command == "deps":
+            return run_deps(args)
         if args.command == "clean":
             from fastaudit.engine.cache import cache_dir, clean
 
@@ -377,6 +386,19 @@ def run_check(args: argparse.Namespace) -> int:
     if args.exit_zero or not result.findings:
         return EXIT_CLEAN
     return EXIT_FINDINGS
+
+
+def run_deps(args: argparse.Namespace) -> int:
+    """The compatibility matrix as a table; exit 1 when a row is not ok (like check)."""
+    from fastaudit.project.deps.table import matrix_rows
+    from fastaudit.report.matrix import render_matrix
+
+    root = Path(args.path)
+    if problem := _check_root(root):
+        return _error(problem)
+    rows = matrix_rows(root.resolve())
+    render_matrix(rows, _console())
+    return EXIT_CLEAN if all(row.ok for row in rows) else EXIT_FINDINGS
 
 
 def run_rules(args: argparse.Namespace) -> int:

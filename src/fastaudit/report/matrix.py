@@ -3,6 +3,7 @@ version, minimum, status. Everything from the project is printed literally."""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,9 +24,12 @@ _STYLE = {
 
 
 def matrix_table(rows: list[Row]) -> Table:
-    table = Table(title="Dependency matrix", title_justify="left", header_style="bold")
+    table = Table(
+        title="Dependency matrix", title_justify="left", header_style="bold", box=box.SIMPLE
+    )
     for column in ("Package", "Declared in", "Declared", "Locked", "Minimum", "Status"):
-        table.add_column(column, no_wrap=column in ("Package", "Minimum"))
+        # Fold rather than cut: a truncated file name or spec is useless.
+        table.add_column(column, no_wrap=column == "Minimum", overflow="fold")
     for row in rows:
         style = "yellow" if row.status.startswith("replaced") else _STYLE.get(row.status, "")
         table.add_row(
