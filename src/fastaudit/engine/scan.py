@@ -19,7 +19,7 @@ from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
-from fastaudit.model import Finding, Severity, Span, compact_pickle
+from fastaudit.model import Finding, Safety, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.rules import all_rules
 
@@ -56,6 +56,8 @@ class ScanResult:
     # Digests of non-Python files that project rules read (for stale-write checks).
     digests: dict[str, str] = field(default_factory=dict)
     cache_hits: int = 0
+    # Rule-id prefix -> why its fixes are unsafe in this project (see deps.policy).
+    fix_policy: dict[str, str] = field(default_factory=dict)
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -139,7 +141,9 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     ctx = FileContext(path, source, tree, module, is_package)
     try:
         ctx.run(dispatch, rules)  # type: ignore[arg-type]
-    except RecursionError:
+    except (RecursionError, MemoryError):
+        # MemoryError: the parser's answer when a rule parses a string annotation
+        # nested too deep (``x: "----...1"``).
         outcome.findings.append(
             _scan_problem(path, SourceError("syntax", "the file is too deeply nested to analyse"))
         )
@@ -186,6 +190,7 @@ def finalize(
     enabled: set[str],
     index: ProjectIndex | None = None,
     extra: Iterable[Finding] = (),
+    fix_policy: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores and severity overrides."""
     outcomes = list(outcomes)
@@ -208,7 +213,16 @@ def finalize(
         if any(finding.rule.startswith(i) for i in ignored):
             continue
         level = severity_for(config, finding.rule, finding.severity)
-        findings.append(finding if level == finding.severity else replace(finding, severity=level))
+        if level != finding.severity:
+            finding = replace(finding, severity=level)
+        if fix_policy and finding.fix is not None and finding.fix.safety is Safety.SAFE:
+            reason = next((r for p, r in fix_policy.items() if finding.rule.startswith(p)), None)
+            if reason is not None:
+                note = f"{finding.fix.note}; {reason}" if finding.fix.note else reason
+                finding = replace(
+                    finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
+                )
+        findings.append(finding)
     findings.sort(key=Finding.sort_key)
     return findings, warnings
 
@@ -235,6 +249,9 @@ def run_project_rules(result: ScanResult) -> None:
             continue
         found.extend(rule_cls().check_project(view))
     result.project_findings = found
+    from fastaudit.project.deps.policy import fix_policy
+
+    result.fix_policy = fix_policy(view)
     result.digests = view.digests
     result.warnings.extend(view.warnings)
 
@@ -287,7 +304,12 @@ def scan(
     result.index = build_index(result.files.values())
     run_project_rules(result)
     findings, warnings = finalize(
-        result.files.values(), config, enabled, result.index, result.project_findings
+        result.files.values(),
+        config,
+        enabled,
+        result.index,
+        result.project_findings,
+        result.fix_policy,
     )
     result.findings = findings
     result.warnings.extend(warnings)
@@ -321,6 +343,7 @@ def refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         set(result.enabled),
         result.index,
         result.project_findings,
+        result.fix_policy,
     )
     return result
 

@@ -44,6 +44,8 @@ def verify(path: str, text: str) -> None:
                 ast.parse(text, filename=path)
         elif name.endswith((".toml", ".lock")) or name == "Pipfile":
             tomllib.loads(text)
+    except (RecursionError, MemoryError) as exc:
+        raise FixError(f"{path}: too deeply nested to check the fix; nothing was written") from exc
     except SyntaxError as exc:
         raise FixError(
             f"{path}: fixing would leave invalid Python (line {exc.lineno}: {exc.msg}); "
@@ -92,7 +94,9 @@ def fix_file(
             break  # other files get one round; the next scan shows what remains
         else:
             current = analyze(path, source.encode(text), result.enabled)
-            candidates, _ = finalize([current], result.config, enabled, result.index)
+            candidates, _ = finalize(
+                [current], result.config, enabled, result.index, fix_policy=result.fix_policy
+            )
         if only is not None:
             if not first:
                 break
