@@ -7,7 +7,6 @@ Textual) is imported only when it is asked for.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from fastaudit import __version__
+from fastaudit import __version__, settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "markdown")
@@ -147,7 +146,7 @@ def _add_engine_options(command: argparse.ArgumentParser) -> None:
 
 
 def _console(no_color: bool = False, file=None) -> Console:
-    color = not (no_color or os.environ.get("NO_COLOR"))
+    color = not (no_color or settings.no_color())
     return Console(
         file=file,
         no_color=not color,

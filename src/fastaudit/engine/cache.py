@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastaudit import __version__
+from fastaudit import __version__, settings
 from fastaudit.model import compact_pickle
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ _FORMAT = 2
 
 
 def cache_dir() -> Path:
-    override = os.environ.get("FASTAUDIT_CACHE_DIR")
+    override = settings.cache_dir_override()
     if override:
         return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = settings.xdg_cache_home() or str(Path.home() / ".cache")
     return Path(base) / "fastaudit"
 
 

@@ -1,0 +1,19 @@
+"""The environment variables fastaudit reads, in one place (as we ask of audited apps)."""
+
+from __future__ import annotations
+
+import os
+
+
+def no_color() -> bool:
+    """NO_COLOR (https://no-color.org): any non-empty value turns colour off."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def cache_dir_override() -> str | None:
+    """FASTAUDIT_CACHE_DIR: where the result cache, learn progress and undo journal go."""
+    return os.environ.get("FASTAUDIT_CACHE_DIR") or None
+
+
+def xdg_cache_home() -> str | None:
+    return os.environ.get("XDG_CACHE_HOME") or None
