@@ -1,7 +1,9 @@
 """Save SVG screenshots of the auditor's main screens into ``screenshots/``.
 
-Runs the real app headless on a copy of the bundled demo project (or, when the demo is
-not there, the TUI test fixture), so fixes made while shooting never touch the originals:
+Main screen, a finding, the fix preview, help, the dependency matrix, the structure view
+and the learn walkthrough. Runs the real app headless on a copy of the bundled demo
+project (or, when the demo is not there, the TUI test fixture), so fixes made while
+shooting never touch the originals:
 
     .venv/bin/python scripts/screenshots.py
 """
@@ -9,6 +11,7 @@ not there, the TUI test fixture), so fixes made while shooting never touch the o
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -33,6 +36,8 @@ async def settle(pilot, rounds: int = 6) -> None:
 
 
 async def shoot(project: Path) -> list[Path]:
+    # Learn progress and the undo journal go to a throwaway cache, not the user's.
+    os.environ["FASTAUDIT_CACHE_DIR"] = str(project.parent / "cache")
     app = create_app(project, testing=True)
     saved: list[Path] = []
 
@@ -61,6 +66,18 @@ async def shoot(project: Path) -> list[Path]:
         await pilot.press("question_mark")
         await settle(pilot)
         save("help.svg")
+        await pilot.press("escape")
+        await settle(pilot)
+        for key, name in (("d", "dependencies.svg"), ("s", "structure.svg")):
+            await pilot.press(key)
+            await settle(pilot)
+            save(name)
+            await pilot.press("escape")
+            await settle(pilot)
+        # The walkthrough at its second area (async routes), with this project's places.
+        await pilot.press("l", "n")
+        await settle(pilot)
+        save("learn.svg")
     return saved
 
 

@@ -46,7 +46,15 @@ select = ["ASY", "DEP", "SCN"]
 def shop(tmp_path: Path) -> Path:
     """The fixture project with ASY findings (two with safe fixes) and clean files."""
     target = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "shop", target)
+    shutil.copytree(FIXTURES / "shop", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture
+def flatshop(tmp_path: Path) -> Path:
+    """A project laid out by file type (STR101), with pins below the matrix minimums."""
+    target = tmp_path / "flatshop"
+    shutil.copytree(FIXTURES / "flatshop", target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
 

@@ -121,6 +121,38 @@ class TestScreens:
         )
 
 
+class TestDependencyMatrix:
+    def test_matrix(self, snap_compare, flatshop: Path):
+        assert snap_compare(make_app(flatshop), terminal_size=WIDE, run_before=settle, press=["d"])
+
+    def test_matrix_narrow(self, snap_compare, flatshop: Path):
+        assert snap_compare(
+            make_app(flatshop), terminal_size=NARROW, run_before=settle, press=["d"]
+        )
+
+
+class TestStructureView:
+    def test_file_type_layout_side_by_side(self, snap_compare, flatshop: Path):
+        assert snap_compare(make_app(flatshop), terminal_size=WIDE, run_before=settle, press=["s"])
+
+    def test_file_type_layout_stacked(self, snap_compare, flatshop: Path):
+        assert snap_compare(
+            make_app(flatshop), terminal_size=NARROW, run_before=settle, press=["s"]
+        )
+
+
+class TestLearnView:
+    def test_area_with_places(self, snap_compare, shop: Path):
+        assert snap_compare(
+            make_app(shop), terminal_size=WIDE, run_before=settle, press=["l", "n", "m"]
+        )
+
+    def test_area_narrow(self, snap_compare, shop: Path):
+        assert snap_compare(
+            make_app(shop), terminal_size=NARROW, run_before=settle, press=["l", "n"]
+        )
+
+
 class TestStates:
     def test_clean_project(self, snap_compare, clean: Path):
         assert snap_compare(make_app(clean), terminal_size=WIDE, run_before=settle)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
 from pathlib import Path
 
 from textual.app import App
@@ -21,12 +24,28 @@ def root_problem(root: Path) -> tuple[str, str] | None:
     return None
 
 
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while stderr is still the real one.
+
+    A scan of many files starts worker processes, and their queues start the tracker on
+    first use, passing it ``sys.stderr.fileno()``. Inside a running Textual app stderr is
+    a capture whose fileno is -1, and the start fails ("bad value(s) in fds_to_keep"):
+    the scan of any large project would fail. Started here, before the app runs, the
+    tracker is already there when the scan needs it."""
+    if os.name != "posix":
+        return
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
 class AuditApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "fastaudit"
     COMMANDS = App.COMMANDS | {AuditCommands}
 
     def __init__(self, root: Path, *, testing: bool = False) -> None:
+        start_resource_tracker()
         super().__init__()
         self.root = root
         self.testing = testing
@@ -48,3 +67,25 @@ def create_app(root: Path, *, testing: bool = False) -> AuditApp:
 
 def run_app(root: Path) -> int:
     return create_app(root).run() or 0
+
+
+def time_to_first_finding(
+    root: Path, *, size: tuple[int, int] = (120, 36), timeout: float = 120.0
+) -> float:
+    """Seconds from starting the app (headless) until the first finding node is in the
+    findings tree. Raises ``TimeoutError`` when none shows within ``timeout``."""
+
+    async def measure() -> float:
+        start = time.perf_counter()
+        app = create_app(root, testing=True)
+        async with app.run_test(size=size):
+            while True:
+                screen = app.screen
+                if isinstance(screen, MainScreen) and screen.tree.first_finding() is not None:
+                    return time.perf_counter() - start
+                if time.perf_counter() - start > timeout:
+                    raise TimeoutError(f"no finding in the tree after {timeout:.0f} s")
+                await asyncio.sleep(0.002)
+        raise AssertionError("unreachable")
+
+    return asyncio.run(measure())

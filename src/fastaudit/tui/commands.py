@@ -1,4 +1,5 @@
-"""Command palette: every action of the main screen, and "rule: ID" to jump to a rule."""
+"""Command palette: every action of the main screen, "rule: ID" to jump to a rule, and
+"learn: AREA" to open the walkthrough at an area."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fastaudit.tui.grouping import rule_title
 from fastaudit.tui.screens.main import MainScreen
+from fastaudit.workflows.learn import AREAS
 
 # (title, action on the main screen, help). Titles are namespaced: "fix: ...", "view: ...".
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -19,6 +21,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("view: filter findings", "filter", "/ · by rule, file or message"),
     ("view: switch grouping (rule / file)", "toggle_grouping", "g"),
     ("view: dependency matrix", "dependencies", "d"),
+    ("view: project structure (apps, domains, proposed layout)", "structure", "s"),
+    ("learn: guided tour of the practices", "learn", "l · one area per page, progress kept"),
     ("view: scan problems (unreadable files, warnings)", "problems", "w"),
     ("scan: rescan the project", "rescan", "r"),
     ("help: keys and symbols", "help", "?"),
@@ -53,6 +57,16 @@ class AuditCommands(Provider):
                     partial(screen.run_action, action),
                     help=help_text,
                 )
+        if screen.check_action("learn", ()):
+            for index, area in enumerate(AREAS):
+                title = f"learn: {area.title}"
+                if (score := matcher.match(title)) > 0:
+                    yield Hit(
+                        score,
+                        matcher.highlight(title),
+                        partial(screen.show_learn, index),
+                        help=f"step {index + 1}/{len(AREAS)} of the tour",
+                    )
         counts: dict[str, int] = {}
         for finding in screen.findings:
             counts[finding.rule] = counts.get(finding.rule, 0) + 1

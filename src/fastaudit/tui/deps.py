@@ -1,58 +1,90 @@
-"""Rows of the Dependency view.
+"""The project-level facts the auditor shows besides findings: the dependency matrix and
+the project's structure. Built in the scan worker, never on the UI thread.
 
-``dependency_rows`` is the one seam where the dependency matrix plugs in: once
-``fastaudit.report.matrix`` exists, build these rows from it (package, where declared,
-spec, locked, minimum, status). Until then the view shows the PIN-family findings.
+Headless (no Textual): ``project_facts`` turns a finished scan into plain values the
+Dependency and Structure views render.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
+from fastaudit.engine.project import ProjectView
 from fastaudit.engine.scan import ScanResult
-from fastaudit.model import Finding, Severity
+from fastaudit.project.deps.table import Row, matrix_rows
+from fastaudit.tui.structure import Structure, build_structure
 
-_QUOTED = re.compile(r"`([^`]+)`")
+# Matrix statuses that mean "older than the minimum the matrix asks for".
+BELOW = frozenset({"admits older", "pinned below", "excludes minimum", "lock below"})
 
 
 @dataclass(frozen=True, slots=True)
-class DependencyRow:
-    package: str
-    declared: str
-    spec: str
-    locked: str
-    minimum: str
-    status: str
-    severity: Severity | None = None
-    finding: Finding | None = None
+class ProjectFacts:
+    matrix: list[Row] = field(default_factory=list)
+    structure: Structure | None = None
+    # Why a part could not be computed ("" when it was).
+    matrix_error: str = ""
+    structure_error: str = ""
 
 
-def matrix_status(result: ScanResult | None) -> str:
-    """One line for the summary bar."""
-    if result is None:
+def project_view(result: ScanResult) -> ProjectView:
+    """The view project rules saw, rebuilt from a finished scan (as ``run_project_rules``)."""
+    discovery = result.discovery
+    assert discovery is not None and result.index is not None
+    return ProjectView(
+        root=result.root,
+        config=result.config,
+        python_files=discovery.python_files,
+        other_files=discovery.other_files,
+        outcomes=result.files,
+        index=result.index,
+    )
+
+
+def project_facts(result: ScanResult) -> ProjectFacts:
+    """The matrix rows and the structure of a finished scan. Slow-ish (reads the
+    dependency files): call it from a worker thread."""
+    view = project_view(result)
+    matrix: list[Row] = []
+    structure: Structure | None = None
+    matrix_error = structure_error = ""
+    try:
+        matrix = matrix_rows(view)
+    except (OSError, ValueError) as exc:  # unreadable or malformed dependency files
+        matrix_error = f"the matrix could not be computed: {exc}"
+    try:
+        structure = build_structure(view)
+    except (OSError, ValueError) as exc:
+        structure_error = f"the structure could not be computed: {exc}"
+    return ProjectFacts(matrix, structure, matrix_error, structure_error)
+
+
+def is_below(row: Row) -> bool:
+    return row.status in BELOW
+
+
+def matrix_status(rows: list[Row] | None) -> str:
+    """One line for the summary bar: ``deps: 3 below minimum, 2 replaced`` or ``deps: ✓``."""
+    if rows is None:
         return "deps: …"
-    pins = [f for f in result.findings if f.rule.startswith("PIN")]
-    return f"deps: {len(pins)} pin"
-
-
-def dependency_rows(result: ScanResult) -> list[DependencyRow]:
-    """The rows of the Dependency view. THE seam for ``report.matrix`` rows."""
-    rows = []
-    for finding in result.findings:
-        if not finding.rule.startswith("PIN"):
+    if not rows:
+        return "deps: none in the matrix"
+    problems: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if row.status.startswith("replaced by"):
+            kind = "replaced"
+        elif row.status in BELOW:
+            kind = "below minimum"
+        elif row.status == "not checkable":
+            kind = "not checkable"
+        else:
             continue
-        quoted = _QUOTED.search(finding.message)
-        rows.append(
-            DependencyRow(
-                package=quoted.group(1) if quoted else "",
-                declared=f"{finding.path}:{finding.span.line}",
-                spec="",
-                locked="",
-                minimum="",
-                status=f"{finding.rule} {finding.message}",
-                severity=finding.severity,
-                finding=finding,
-            )
-        )
-    return rows
+        if (row.package, kind) not in seen:  # a package declared in two files counts once
+            seen.add((row.package, kind))
+            problems[kind] += 1
+    if not problems:
+        return "deps: ✓"
+    order = ("below minimum", "replaced", "not checkable")
+    return "deps: " + ", ".join(f"{problems[k]} {k}" for k in order if problems[k])

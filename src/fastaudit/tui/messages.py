@@ -8,7 +8,9 @@ from __future__ import annotations
 from textual.message import Message
 
 from fastaudit.engine.scan import ScanResult
+from fastaudit.fixes.journal import Journal
 from fastaudit.model import Finding
+from fastaudit.tui.deps import ProjectFacts
 
 
 class ScanProgress(Message):
@@ -27,10 +29,30 @@ class ScanProgress(Message):
 
 
 class ScanFinished(Message):
-    def __init__(self, generation: int, result: ScanResult):
+    """The scan, the project facts (matrix, structure) and, on the first scan, the undo
+    journal read from disk: everything slow is done in the worker."""
+
+    def __init__(
+        self,
+        generation: int,
+        result: ScanResult,
+        facts: ProjectFacts,
+        journal: Journal | None = None,
+    ):
         super().__init__()
         self.generation = generation
         self.result = result
+        self.facts = facts
+        self.journal = journal
+
+
+class FactsReady(Message):
+    """The matrix and structure again, after a change to the project's files."""
+
+    def __init__(self, generation: int, facts: ProjectFacts):
+        super().__init__()
+        self.generation = generation
+        self.facts = facts
 
 
 class ScanFailed(Message):

@@ -2,17 +2,28 @@
 
 Headless (no Textual): the screens call these and render the results. Nothing here writes
 without a plan the person has seen; every write goes through ``atomic_write`` and can be
-undone byte for byte while the file is untouched since.
+undone byte for byte while the file is untouched since, also after a restart: the undo
+history is the on-disk journal of ``fastaudit.fixes.journal``.
 """
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from fastaudit.engine.scan import ScanResult, analyze, finalize, refresh
 from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
-from fastaudit.fixes.apply import FixError, Written, atomic_write, restore, unified_diff
+from fastaudit.fixes.apply import (
+    FixError,
+    Written,
+    atomic_write,
+    ensure_inside,
+    restore,
+    unified_diff,
+)
+from fastaudit.fixes.journal import Journal, JournalEntry, JournalFile
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
 from fastaudit.tui.noqa import add_noqa
@@ -57,16 +68,11 @@ class Plan:
         return sum(max(len(change.fixed), 1) for change in self.changes)
 
 
-@dataclass(frozen=True, slots=True)
-class Applied:
-    plan: Plan
-    written: tuple[tuple[str, Written], ...]
-
-
 @dataclass(slots=True)
 class AuditSession:
     result: ScanResult
-    history: list[Applied] = field(default_factory=list)
+    # The undo history: on disk, so it survives a restart (``fastaudit.fixes.journal``).
+    journal: Journal
 
     # -- planning ---------------------------------------------------------------
 
@@ -142,52 +148,52 @@ class AuditSession:
 
     # -- applying and undoing ----------------------------------------------------
 
-    def apply(self, plan: Plan) -> Applied:
-        """Write every change of ``plan`` or none of them; then rescan those files."""
+    def apply(self, plan: Plan) -> JournalEntry:
+        """Write every change of ``plan`` or none of them; then rescan those files.
+
+        The journal records the bytes being replaced before anything is written."""
         root = self.result.root
+        files: list[JournalFile] = []
         for change in plan.changes:
             try:
-                current = (root / change.path).read_bytes()
+                target = ensure_inside(root, Path(change.path))
+                current = target.read_bytes()
+                mode = stat.S_IMODE(target.stat().st_mode)
             except OSError as exc:
                 raise FixError(f"{change.path}: cannot read it ({exc.strerror})") from exc
             if current != change.old:
                 raise FixError(f"{change.path}: changed on disk since the preview; nothing written")
-        written: list[tuple[str, Written]] = []
+            files.append(JournalFile(change.path, change.old, digest_bytes(change.new), mode))
+        fixed = [f for change in plan.changes for f in change.fixed]
+        entry = JournalEntry(
+            title=plan.title,
+            files=tuple(files),
+            kind=plan.kind,
+            findings=tuple((f.rule, f.path, f.span.line, f.span.column) for f in fixed),
+        )
+        self.journal.record(entry)
+        written: list[Written] = []
         try:
             for change in plan.changes:
-                written.append(
-                    (change.path, atomic_write(root, change.path, change.new, change.old))
-                )
+                written.append(atomic_write(root, change.path, change.new, change.old))
         except FixError:
-            for _, done in reversed(written):
+            for done in reversed(written):
                 restore(done)
+            self.journal.discard(entry)
             raise
-        applied = Applied(plan, tuple(written))
-        self.history.append(applied)
         refresh(self.result, plan.paths)
-        return applied
+        return entry
 
     @property
     def can_undo(self) -> bool:
-        return bool(self.history)
+        return self.journal.last is not None
 
-    def undo(self) -> Applied:
-        """Restore the exact bytes the last applied plan replaced."""
-        if not self.history:
-            raise FixError("nothing to undo")
-        last = self.history[-1]
-        for path, written in last.written:
-            try:
-                current = written.path.read_bytes()
-            except OSError as exc:
-                raise FixError(f"{path}: cannot read it ({exc.strerror}); not undoing") from exc
-            if digest_bytes(current) != written.new_digest:
-                raise FixError(f"{path}: changed since the fix was applied; not undoing")
-        for _, written in reversed(last.written):
-            restore(written)
-        self.history.pop()
-        refresh(self.result, [path for path, _ in last.written])
-        return last
+    def undo(self) -> JournalEntry:
+        """Restore the exact bytes and modes the last applied change replaced, even when
+        it was applied before a restart; refuses if a file changed since."""
+        entry = self.journal.undo()
+        refresh(self.result, entry.paths)
+        return entry
 
     def replace_result(self, result: ScanResult) -> None:
         """A new scan (rescan): undo history stays valid, it checks file contents."""

@@ -25,6 +25,9 @@ def reflow(text: str) -> str:
 
 
 class FindingDetail(VerticalScroll):
+    # What the pane shows while a scan streams (to skip re-rendering it per update).
+    _streaming: Finding | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
@@ -53,12 +56,16 @@ class FindingDetail(VerticalScroll):
         return True
 
     def show_message(self, title: str, body: Content | str = "") -> None:
+        self._streaming = None
         self._sections(code=False, rule=False, fix=False)
         self._set("detail-title", Content.styled(plain(title), "bold"))
         self._set("detail-meta", "")
         self._set("detail-message", body)
 
     def show_finding(self, finding: Finding, result: ScanResult | None) -> None:
+        if result is None and finding == self._streaming:
+            return  # a scan update that did not move the cursor
+        self._streaming = finding if result is None else None
         self.scroll_home(animate=False)
         title = finding.title or rule_title(finding.rule)
         self._set(
@@ -89,6 +96,7 @@ class FindingDetail(VerticalScroll):
             self.query_one(CodeView).show(result.root, finding)
 
     def show_group(self, group: Group) -> None:
+        self._streaming = None
         self.scroll_home(animate=False)
         findings = group.findings
         fixable = sum(1 for f in findings if f.fix is not None)
