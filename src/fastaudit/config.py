@@ -88,6 +88,12 @@ def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return config
+    if not pyproject.resolve().is_relative_to(root.resolve()):
+        # A link out of the project: its target is not the project's to configure us.
+        config.warnings.append(
+            "pyproject.toml: symlink points outside the project; using default settings"
+        )
+        return config
     try:
         # utf-8-sig: editors on Windows may save the file with a byte-order mark.
         data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
@@ -96,6 +102,11 @@ def load_config(root: Path) -> Config:
         return config
     except tomllib.TOMLDecodeError as exc:
         config.warnings.append(f"pyproject.toml is not valid TOML ({exc}); using default settings")
+        return config
+    except (RecursionError, MemoryError):
+        config.warnings.append(
+            "pyproject.toml is too deeply nested to read; using default settings"
+        )
         return config
     tool = data.get("tool", {})
     table = tool.get("fastaudit") if isinstance(tool, dict) else None

@@ -187,7 +187,8 @@ def annotation_value(annotation: ast.expr | None, resolve) -> str | None:
             with warnings.catch_warnings():  # the audited code's warnings are not ours
                 warnings.simplefilter("ignore")
                 node = ast.parse(node.value, mode="eval").body
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            # MemoryError: how the parser reports a string like "----...1" nested too deep.
             return None
     if isinstance(node, (ast.Name, ast.Attribute)):
         target = resolve(node)

@@ -136,7 +136,11 @@ def decode(data: bytes) -> SourceText:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError("encoding", f"bad encoding declaration: {exc}") from exc
+        if not str(exc).startswith("invalid or missing encoding declaration"):
+            raise SourceError("encoding", f"bad encoding declaration: {exc}") from exc
+        # Not a declaration at all: one of the first two lines is not UTF-8. Decoding
+        # below says so, with the line.
+        encoding = "utf-8"
     bom = encoding == "utf-8-sig"
     if bom:
         encoding = "utf-8"

@@ -121,6 +121,10 @@ def plan_file_fix(
     fixed = [f for f in findings if f.fix in applied]
     try:
         ast.parse(new_text, filename=rel_path)
+    except (RecursionError, MemoryError) as exc:
+        raise FixError(
+            f"{rel_path}: too deeply nested to check the fix; nothing was written"
+        ) from exc
     except SyntaxError as exc:
         raise FixError(
             f"{rel_path}: the fix would leave invalid Python (line {exc.lineno}: {exc.msg}); "

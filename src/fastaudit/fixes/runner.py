@@ -6,6 +6,7 @@ import ast
 import tomllib
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastaudit.engine.scan import ScanResult, analyze, finalize
 from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
@@ -70,7 +71,7 @@ def fix_file(
     without it the file is fixed round after round until nothing fixable remains.
     """
     root = result.root
-    ensure_inside(root, root / path)
+    ensure_inside(root, Path(path))  # relative: its refusals name the file as the others do
     is_python = path.endswith(".py")
     try:
         old = read_bytes(root / path, result.config.max_file_size)

@@ -100,11 +100,14 @@ def summary(result: ScanResult) -> Text:
     counts = result.counts()
     total = len(result.findings)
     text = Text()
+    with_findings = {f.path for f in result.findings}
+    # Findings in dependency files count those files too, or "3 of 1 files" could show.
+    audited = len(set(result.files) | with_findings)
     if total == 0:
-        text.append(f"✓ No problems found in {result.file_count} files.", style="bold green")
+        text.append(f"✓ No problems found in {audited} files.", style="bold green")
         return text
     text.append(f"Found {total} problem{'s' if total != 1 else ''} ", style="bold")
-    text.append(f"in {len({f.path for f in result.findings})} of {result.file_count} files (")
+    text.append(f"in {len(with_findings)} of {audited} files (")
     pieces = [(s, counts[s]) for s in Severity if counts[s]]
     for i, (severity, count) in enumerate(pieces):
         if i:

@@ -83,6 +83,9 @@ def read_pipfile_lock(reader: FileReader) -> list[Locked]:
     except json.JSONDecodeError as exc:
         reader.problem(Where(reader.file, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
         return []
+    except RecursionError:
+        reader.problem(Where(reader.file, 1, 1), "too deeply nested to read as JSON")
+        return []
     expected: dict[str, str] = {}
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
