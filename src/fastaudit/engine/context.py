@@ -125,6 +125,10 @@ class FileContext:
         self._functions: list[FunctionInfo | None] = []
         self._class_stack: list[str] = []
         self._rule: Rule | None = None
+        # What ``resolve`` answered, by node, while the bindings stay as they are: many
+        # rules resolve the same callee of the same call. Off (None) outside ``run``;
+        # emptied whenever a binding changes. Holds the nodes, so ids are never reused.
+        self._resolved: dict[int, tuple[ast.AST, str | None]] | None = None
         collect_module_bindings(tree, self._scopes[0], module, is_package, self.resolve)
 
     # ----------------------------------------------------------------- names
@@ -147,23 +151,36 @@ class FileContext:
         ``rq.get`` -> ``"requests.get"`` after ``import requests as rq``; ``open`` ->
         ``"builtins.open"`` unless something in scope shadows it.
         """
+        memo = self._resolved
+        if memo is None:
+            return self._resolve(node)
+        hit = memo.get(id(node))
+        if hit is not None:
+            return hit[1]
+        value = self._resolve(node)
+        memo[id(node)] = (node, value)  # type: ignore[assignment]
+        return value
+
+    def _resolve(self, node: ast.AST | None) -> str | None:
         if isinstance(node, ast.Name):
             found, value = self.lookup(node.id)
             if found:
                 return value
             return f"builtins.{node.id}" if node.id in BUILTIN_NAMES else None
         if isinstance(node, ast.Attribute):
-            base = self.resolve(node.value)
+            base = self._resolve(node.value)
             return canonical(f"{base}.{node.attr}") if base else None
         if isinstance(node, ast.Call):
-            callee = self.resolve(node.func)
+            callee = self._resolve(node.func)
             return f"{callee}()" if callee else None
         if isinstance(node, ast.Await):
-            return self.resolve(node.value)
+            return self._resolve(node.value)
         return None
 
     def bind(self, name: str, value: str | None) -> None:
         self._scopes[-1].bindings[name] = value
+        if self._resolved:
+            self._resolved.clear()
 
     # --------------------------------------------------------------- context
     @property
@@ -369,6 +386,7 @@ class FileContext:
         child_fields = _CHILD_FIELDS
         ast_type = ast.AST
         nullable = _NULLABLE_LIST_FIELDS
+        self._resolved = {}
         while stack:
             node, parent = pop()
             if parent is leave_marker:
@@ -426,6 +444,7 @@ class FileContext:
             if children:
                 children.reverse()
                 extend([(child, node) for child in children])
+        self._resolved = None
         for rule in rules:
             self._rule = rule
             rule.finish(self)
@@ -438,6 +457,8 @@ class FileContext:
             self._record_import(node)  # type: ignore[arg-type]
             if len(self._scopes) > 1:
                 bind_import(self._scopes[-1], node, self.module, self.is_package)  # type: ignore[arg-type]
+                if self._resolved:
+                    self._resolved.clear()
         elif kind is ast.Assign and len(self._scopes) > 1:
             value = value_of(node.value, self.resolve)  # type: ignore[attr-defined]
             for target in node.targets:  # type: ignore[attr-defined]
@@ -489,6 +510,8 @@ class FileContext:
                 self.classes.append(ClassInfo(node.name, qualname, bases, node.lineno))
             self._class_stack.append(node.name)
             self._scopes.append(Scope("class", node, node.name))
+            if self._resolved:
+                self._resolved.clear()
             return
         scope = Scope("function", node, getattr(node, "name", "<lambda>"))
         args = node.args  # type: ignore[attr-defined]
@@ -513,6 +536,8 @@ class FileContext:
                     scope.bindings[first] = qualname if is_cls else f"{qualname}()"
         self._scopes.append(scope)
         self._functions.append(info)
+        if self._resolved:
+            self._resolved.clear()
 
     def _leave(self, node: ast.AST, dispatch) -> None:
         handlers = dispatch.get(("leave", type(node)))
@@ -522,6 +547,8 @@ class FileContext:
                 handler(node, self)
             self._rule = None
         self._scopes.pop()
+        if self._resolved:
+            self._resolved.clear()
         if isinstance(node, ast.ClassDef):
             self._class_stack.pop()
         else:

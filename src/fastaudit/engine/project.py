@@ -37,14 +37,26 @@ class ProjectView:
             return self._texts[path]
         text: SourceText | None
         try:
+            if not self.inside(path):
+                raise SourceError("outside", "symlink points outside the project: skipped")
             text = decode(read_bytes(self.root / path, self.config.max_file_size))
         except SourceError as exc:
-            self.warnings.append(f"{path}: {exc.message}")
+            outcome = self.outcomes.get(path)
+            if outcome is None or outcome.parsed:  # else its scan finding already says why
+                self.warnings.append(f"{path}: {exc.message}")
             text = None
         if text is not None:
             self.digests[path] = text.digest
         self._texts[path] = text
         return text
+
+    def inside(self, path: str) -> bool:
+        """Whether ``path`` (relative POSIX) really is in the project, symlinks followed:
+        nothing outside the root is ever read."""
+        try:
+            return (self.root / path).resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return False
 
     def finding(
         self,

@@ -8,8 +8,11 @@ project (deferred findings, configuration, suppressions) happens in ``scan``.
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
+import gc
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -116,6 +119,22 @@ def parse(source: SourceText, path: str) -> ast.Module:
         raise SourceError("syntax", f"cannot parse: {exc}") from exc
 
 
+@functools.lru_cache(maxsize=64)
+def _dispatch_plan(
+    rule_ids: tuple[str, ...],
+) -> tuple[list[type], list[tuple[object, list[tuple[int, str]]]]]:
+    """The rule classes with handlers among ``rule_ids``, and per node type the handlers
+    to call, as (index into those classes, method name): worked out once per rule set,
+    not once per file."""
+    registry = all_rules()
+    classes = [registry[r] for r in rule_ids if r in registry and registry[r]._handlers]
+    plan: dict[object, list[tuple[int, str]]] = {}
+    for index, cls in enumerate(classes):
+        for key, attr in cls._handlers.items():
+            plan.setdefault(key, []).append((index, attr))
+    return classes, list(plan.items())
+
+
 def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     """Read, parse and walk one file. Never raises for bad input."""
     outcome = FileOutcome(path=path)
@@ -132,11 +151,12 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
         outcome.findings.append(_scan_problem(path, error))
         return outcome
     registry = all_rules()
-    rules = [registry[r]() for r in rule_ids if r in registry and registry[r]._handlers]
-    dispatch: dict[object, list] = {}
-    for rule in rules:
-        for key, handler in rule.handlers():
-            dispatch.setdefault(key, []).append((rule, handler))
+    classes, plan = _dispatch_plan(tuple(rule_ids))
+    rules = [cls() for cls in classes]
+    dispatch: dict[object, list] = {
+        key: [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
+        for key, entries in plan
+    }
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package)
     try:
@@ -259,6 +279,22 @@ def run_project_rules(result: ScanResult) -> None:
 ProgressCallback = Callable[[int, int, FileOutcome], None]
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a scan. A scan builds many long-lived
+    objects (outcomes, cache entries) and next to no reference cycles, so the collector's
+    full passes over them found nothing and cost as much as the rest of a warm rescan.
+    Worker processes forked meanwhile inherit the pause; they only hold acyclic ASTs."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def scan(
     root: Path,
     config: Config | None = None,
@@ -270,6 +306,18 @@ def scan(
     """Audit the project at ``root``. ``progress(done, total, outcome)`` runs per file,
     in order of completion. ``use_cache=False`` analyses every file afresh; ``jobs``
     caps the worker processes (default: one per available core)."""
+    with _collector_paused():
+        return _scan(root, config, progress=progress, use_cache=use_cache, jobs=jobs)
+
+
+def _scan(
+    root: Path,
+    config: Config | None,
+    *,
+    progress: ProgressCallback | None,
+    use_cache: bool,
+    jobs: int | None,
+) -> ScanResult:
     from fastaudit.engine.cache import ResultCache
     from fastaudit.engine.parallel import analyze_paths
 
@@ -324,6 +372,11 @@ def refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
     Python files are re-analysed; project rules run again over the updated files, so
     findings in dependency files move too. Paths that no longer exist drop out.
     """
+    with _collector_paused():
+        return _refresh(result, paths)
+
+
+def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
     root = result.root
     for path in paths:
         if path.endswith(".py"):

@@ -21,6 +21,7 @@ defines routes") plus the list of files; no audited code is imported or run.
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 import warnings
 from collections import defaultdict
@@ -115,11 +116,21 @@ class LayoutFacts:
     """Mixin for rules that need the layout: notes where ``FastAPI()`` is created and
     which files define routes. Rules overriding these visitors must call ``super()``."""
 
+    def _notes_layout(self, ctx: FileContext) -> bool:
+        """Several rules carry these visitors and the facts are the same: the first of
+        them to see the file notes them, the others need not look again."""
+        owner = getattr(ctx, "_layout_facts_by", None)
+        if owner is None:
+            ctx._layout_facts_by = owner = self  # type: ignore[attr-defined]
+        return owner is self
+
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         if written is None or not (written.endswith("FastAPI") or written.endswith("Router")):
             return  # cheap filter; misses only `from fastapi import FastAPI as Other`
+        if not self._notes_layout(ctx):
+            return
         callee = ctx.resolve(func)
         if callee == "fastapi.FastAPI":
             span = ctx.span(node)
@@ -128,6 +139,8 @@ class LayoutFacts:
             ctx.add_fact(ROUTES_FACT, node.lineno)
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        if not node.decorator_list or not self._notes_layout(ctx):
+            return
         decorator = ctx.route_decorator(node)
         if decorator is not None:
             ctx.add_fact(ROUTES_FACT, decorator.lineno)
@@ -145,6 +158,7 @@ def is_under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder + "/")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_test_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
@@ -209,15 +223,21 @@ class App:
     root_is_package: bool
     domains: dict[str, str] = field(default_factory=dict)  # name -> folder
     type_folders: dict[str, str] = field(default_factory=dict)  # folder -> role
+    _prefixes: list[tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def import_prefixes(self) -> list[tuple[str, ...]]:
         """Dotted prefixes under which modules of the root can be imported, longest
         first: ``src/shop`` gives ``src.shop`` and ``shop``; a root that is not itself a
         package (``src/`` as a path entry) can also be imported from without prefix."""
+        if self._prefixes is not None:
+            return self._prefixes
         parts = tuple(self.root.split("/")) if self.root else ()
         prefixes = [parts[i:] for i in range(len(parts))]
         if not self.root_is_package or not parts:
             prefixes.append(())
+        self._prefixes = prefixes
         return prefixes
 
     def locate(self, module: str) -> tuple[str, ...] | None:
@@ -247,8 +267,22 @@ class App:
         return head if sep and head in self.domains else None
 
 
+# The apps of the last view asked about: every layout rule of one scan shares them.
+_last_apps: tuple[object, list[App]] | None = None
+
+
 def find_apps(view: ProjectView) -> list[App]:
-    """Every application of the project (one per package root), in path order."""
+    """Every application of the project (one per package root), in path order. Worked
+    out once per view; callers must not change the apps."""
+    global _last_apps
+    if _last_apps is not None and _last_apps[0] is view:
+        return list(_last_apps[1])
+    apps = _find_apps(view)
+    _last_apps = (view, apps)
+    return list(apps)
+
+
+def _find_apps(view: ProjectView) -> list[App]:
     packages = package_dirs(view)
     apps: dict[str, App] = {}
     for path, value in facts(view, APP_FACT):
@@ -276,7 +310,17 @@ def find_apps(view: ProjectView) -> list[App]:
 
 
 def _classify(view: ProjectView, app: App, dirs: set[str], route_files: set[str]) -> None:
-    children = sorted(d for d in dirs if parent_dir(d) == app.root and d != app.root)
+    root = app.root
+    children = sorted(d for d in dirs if parent_dir(d) == root and d != root)
+    # Non-test files below each child folder of the root, in one pass over the files.
+    below: dict[str, list[str]] = defaultdict(list)
+    start = len(root) + 1 if root else 0
+    for path in view.python_files:
+        if root and not path.startswith(root + "/"):
+            continue
+        head, sep, _ = path[start:].partition("/")
+        if sep:
+            below[path[: start + len(head)]].append(path)
     for folder in children:
         name = folder.rsplit("/", 1)[-1]
         if not name.isidentifier():
@@ -291,7 +335,7 @@ def _classify(view: ProjectView, app: App, dirs: set[str], route_files: set[str]
                 if TYPE_FOLDERS.get(sub_name) == ROUTER_ROLE:
                     app.type_folders[sub] = ROUTER_ROLE
             continue
-        files = [p for p in view.python_files if is_under(p, folder) and not is_test_path(p)]
+        files = [p for p in below.get(folder, ()) if not is_test_path(p)]
         has_routes = any(p in route_files for p in files)
         has_domain_module = any(
             parent_dir(p) == folder and p.rsplit("/", 1)[-1][:-3] in DOMAIN_MODULES for p in files
@@ -463,7 +507,7 @@ def module_bound_names(text: str) -> set[str] | None:
         with warnings.catch_warnings():  # the audited code's warnings are not ours
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     names: set[str] = set()
     pending = list(tree.body)

@@ -13,12 +13,12 @@ from fastaudit.engine.context import FileContext
 from fastaudit.model import Edit, Finding, Severity, Span
 from fastaudit.rules._support.inflect import plural_table_name, singular
 from fastaudit.rules._support.project_walk import (
-    Collector,
-    collect,
-    contains,
+    AsyncRouteFacts,
+    file_facts,
     first_async_route,
     is_migration_path,
     is_test_path,
+    text_contains,
 )
 from fastaudit.rules.base import ProjectRule, Rule
 
@@ -46,22 +46,11 @@ _ASYNC_SESSION_CLASSES = frozenset(
 )
 
 
-class _SyncDatabaseCalls(Collector):
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple[Span, str, str]] = []  # span, written callee, qualified
-
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        callee = ctx.resolve(node.func)
-        if callee not in _SYNC_FACTORIES:
-            return
-        for keyword in node.keywords:
-            if keyword.arg == "class_" and ctx.resolve(keyword.value) in _ASYNC_SESSION_CLASSES:
-                return  # sessionmaker(class_=AsyncSession): the 1.4-era async factory
-        self.calls.append((ctx.span(node), ctx.text(node.func), callee))
+# (line, column, end_line, end_column, callee as written, qualified callee)
+SYNC_DATABASE_CALL_FACT = "sync-database-call"
 
 
-class SyncEngineInAsyncApp(ProjectRule):
+class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
     id = "DBS101"
     name = "sync-engine-in-async-app"
     title = "Sync SQLAlchemy engine or session in an app with async routes"
@@ -122,14 +111,36 @@ class SyncEngineInAsyncApp(ProjectRule):
         "app/orders/router.py": dont_files["app/orders/router.py"],
     }
 
+    def __init__(self) -> None:
+        self._candidate: bool | None = None  # may this file build a sync engine?
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if self._candidate is None:
+            self._candidate = (
+                not is_test_path(ctx.path)
+                and not is_migration_path(ctx.path)
+                and text_contains(ctx, "sqlalchemy", "sqlmodel")
+                and text_contains(ctx, "engine", "essionmaker", "Session")
+            )
+        if not self._candidate:
+            return
+        callee = ctx.resolve(node.func)
+        if callee not in _SYNC_FACTORIES:
+            return
+        for keyword in node.keywords:
+            if keyword.arg == "class_" and ctx.resolve(keyword.value) in _ASYNC_SESSION_CLASSES:
+                return  # sessionmaker(class_=AsyncSession): the 1.4-era async factory
+        span = ctx.span(node)
+        ctx.add_fact(
+            SYNC_DATABASE_CALL_FACT,
+            (span.line, span.column, span.end_line, span.end_column, ctx.text(node.func), callee),
+        )
+
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         candidates = [
             path
             for path in project.python_files
-            if not is_test_path(path)
-            and not is_migration_path(path)
-            and contains(project, path, "sqlalchemy", "sqlmodel")
-            and contains(project, path, "engine", "essionmaker", "Session")
+            if file_facts(project, path, SYNC_DATABASE_CALL_FACT)
         ]
         if not candidates:
             return []
@@ -139,21 +150,20 @@ class SyncEngineInAsyncApp(ProjectRule):
         route_path, route_line, route_name = route
         findings = []
         for path in candidates:
-            found = collect(project, path, _SyncDatabaseCalls)
-            if found is None:
-                continue
-            for span, written, callee in found.calls:
+            for line, column, end_line, end_column, written, callee in file_facts(
+                project, path, SYNC_DATABASE_CALL_FACT
+            ):
                 findings.append(
                     project.finding(
                         self,
                         path,
-                        span.line,
+                        line,
                         f"`{written}(...)` builds a sync {_what(callee)} but routes are async "
                         f"(`async def {route_name}` in {route_path}:{route_line}); "
                         f"use {_SYNC_FACTORIES[callee]}",
-                        column=span.column,
-                        end_line=span.end_line,
-                        end_column=span.end_column,
+                        column=column,
+                        end_line=end_line,
+                        end_column=end_column,
                     )
                 )
         return findings
@@ -823,27 +833,49 @@ class _ClassFrame:
     pending: list[tuple[str, str, Span]] = field(default_factory=list)
 
 
-class _ForeignKeys(Collector):
+# One per file: a tuple of (owner, column, target, line, column, end_line, end_column).
+FOREIGN_KEY_FACT = "foreign-key-columns"
+
+
+class _ForeignKeys:
+    """Walk state for DBS105: the foreign-key columns of a file's tables, noted as a
+    fact for the project pass. Only files outside tests and migrations that mention
+    ``ForeignKey``/``foreign_key`` are looked at."""
+
     def __init__(self) -> None:
-        super().__init__()
-        self.columns: list[_ForeignKeyColumn] = []
+        self._columns: list[_ForeignKeyColumn] = []
         self._classes: list[_ClassFrame] = []
+        self._wanted: bool | None = None
+
+    def _wants(self, ctx: FileContext) -> bool:
+        wanted = self._wanted
+        if wanted is None:
+            path = ctx.path
+            wanted = self._wanted = (
+                not is_test_path(path)
+                and not is_migration_path(path)
+                and text_contains(ctx, "ForeignKey", "foreign_key")
+            )
+        return wanted
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
-        self._classes.append(_ClassFrame(node.name))
+        if self._wants(ctx):
+            self._classes.append(_ClassFrame(node.name))
 
     def leave_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        if not self._wants(ctx):
+            return
         frame = self._classes.pop()
         owner = frame.table or frame.name.lower()
         for column, target, span in frame.pending:
-            self.columns.append(_ForeignKeyColumn(owner, column, target, span))
+            self._columns.append(_ForeignKeyColumn(owner, column, target, span))
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if self._classes and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self._assignment(node.targets[0], node.value, ctx)
 
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
-        if isinstance(node.target, ast.Name) and node.value is not None:
+        if self._classes and isinstance(node.target, ast.Name) and node.value is not None:
             self._assignment(node.target, node.value, ctx)
 
     def _assignment(self, target: ast.Name, value: ast.expr, ctx: FileContext) -> None:
@@ -863,20 +895,32 @@ class _ForeignKeys(Collector):
             frame.pending.append((target.id, foreign, ctx.span(target)))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        callee = ctx.resolve(node.func)
-        if callee not in _TABLE or not node.args:
+        if not node.args or not self._wants(ctx):
             return
         table = node.args[0]
         if not (isinstance(table, ast.Constant) and isinstance(table.value, str)):
+            return
+        if ctx.resolve(node.func) not in _TABLE:
             return
         for arg in node.args[1:]:
             if isinstance(arg, ast.Call) and ctx.resolve(arg.func) in _COLUMN_FACTORIES:
                 name = arg.args[0] if arg.args else None
                 foreign = _foreign_key_target(arg, ctx)
                 if isinstance(name, ast.Constant) and isinstance(name.value, str) and foreign:
-                    self.columns.append(
+                    self._columns.append(
                         _ForeignKeyColumn(table.value, name.value, foreign, ctx.span(name))
                     )
+
+    def finish(self, ctx: FileContext) -> None:
+        if self._columns:
+            ctx.add_fact(
+                FOREIGN_KEY_FACT,
+                tuple((c.owner, c.column, c.target, *_span_tuple(c.span)) for c in self._columns),
+            )
+
+
+def _span_tuple(span: Span) -> tuple[int, int, int, int]:
+    return span.line, span.column, span.end_line, span.end_column
 
 
 def _foreign_key_target(call: ast.Call, ctx: FileContext) -> str | None:
@@ -902,7 +946,7 @@ def _target_text(node: ast.expr) -> str | None:
     return None
 
 
-class InconsistentForeignKeyName(ProjectRule):
+class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
     id = "DBS105"
     name = "inconsistent-foreign-key-name"
     title = "One referenced table, several foreign-key column names"
@@ -964,15 +1008,10 @@ class InconsistentForeignKeyName(ProjectRule):
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         by_target: dict[str, list[tuple[str, _ForeignKeyColumn]]] = defaultdict(list)
         for path in project.python_files:
-            if is_test_path(path) or is_migration_path(path):
-                continue
-            if not contains(project, path, "ForeignKey", "foreign_key"):
-                continue
-            found = collect(project, path, _ForeignKeys)
-            if found is None:
-                continue
-            for column in found.columns:
-                by_target[column.target].append((path, column))
+            for columns in file_facts(project, path, FOREIGN_KEY_FACT):
+                for owner, name, target, line, column, end_line, end_column in columns:
+                    span = Span(line, column, end_line, end_column)
+                    by_target[target].append((path, _ForeignKeyColumn(owner, name, target, span)))
         findings = []
         for target, columns in sorted(by_target.items()):
             table, _, key = target.rpartition(".")

@@ -15,7 +15,7 @@ from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
 from fastaudit.project.deps.edits import raise_fix, refresh_note, swap_fix
-from fastaudit.project.deps.imports import third_party_imports, unguarded
+from fastaudit.project.deps.imports import GuardedImportFacts, third_party_imports, unguarded
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.specs import show
 from fastaudit.project.deps.verdict import Status, judge
@@ -350,7 +350,7 @@ class ReplacedPackage(PinRule):
             yield self.at(view, declaration.where, message, fix)
 
 
-class UndeclaredImport(PinRule):
+class UndeclaredImport(GuardedImportFacts, PinRule):
     id = "PIN107"
     name = "undeclared-import"
     title = "Code imports a package the project does not declare"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
-from fastaudit.rules._support.project_walk import Collector, collect, contains, is_test_path
+from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
 from fastaudit.rules.base import ProjectRule, Rule
 
 if TYPE_CHECKING:
@@ -725,10 +726,12 @@ def _dependency_message(name: str, used_in: str) -> str:
     )
 
 
-class _DependencyFacts(_SyncFunctionFacts, Collector):
-    def __init__(self) -> None:
-        super().__init__()
-        self._facts()
+# Noted once per file by DOC105: the qualified names ``Depends(...)``/``Security(...)``
+# name outside the file (files that spell ``Depends(``/``Security(`` only), and the pure
+# module-level sync functions no ``Depends`` of the file names: (name, line, column,
+# end_line, end_column).
+DEPENDS_IMPORTED_FACT = "depends-imported"
+PURE_FUNCTIONS_FACT = "pure-sync-functions"
 
 
 class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
@@ -879,6 +882,16 @@ class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
                     _def_header(frame.node),
                     _dependency_message(name, "named in `Depends(...)` in this file"),
                 )
+        # Facts for the project pass (dependencies used across files).
+        if self.imported_refs and text_contains(ctx, "Depends(", "Security("):
+            ctx.add_fact(DEPENDS_IMPORTED_FACT, tuple(sorted(self.imported_refs)))
+        pure = tuple(
+            (name, span.line, span.column, span.end_line, span.end_column)
+            for name, (span, _) in self.pure_functions.items()
+            if name not in self.local_refs
+        )
+        if pure:
+            ctx.add_fact(PURE_FUNCTIONS_FACT, pure)
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         """Dependencies defined in one module and named in `Depends` in another."""
@@ -886,45 +899,68 @@ class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
 
         referenced: dict[str, str] = {}  # qualified name -> first file naming it
         for path in project.python_files:
-            if is_test_path(path) or not contains(project, path, "Depends(", "Security("):
+            if is_test_path(path):
                 continue
-            facts = collect(project, path, _DependencyFacts)
-            if facts is not None:
-                for qualified in sorted(facts.imported_refs):
+            for refs in file_facts(project, path, DEPENDS_IMPORTED_FACT):
+                for qualified in refs:
                     referenced.setdefault(qualified, path)
         if not referenced:
             return []
         modules = {module_name(path)[0]: path for path in project.python_files}
+        suffixes = _module_suffixes(modules)
         findings = []
         for qualified, user in sorted(referenced.items()):
             module, _, name = qualified.rpartition(".")
-            path = _module_path(modules, module)
+            path = _module_path(modules, module, suffixes)
             if path is None:
                 continue
-            facts = collect(project, path, _DependencyFacts)
-            if facts is None or name in facts.local_refs or name not in facts.pure_functions:
+            pure = {
+                item[0]: item
+                for found in file_facts(project, path, PURE_FUNCTIONS_FACT)
+                for item in found
+            }
+            if name not in pure:
                 continue
-            span, _ = facts.pure_functions[name]
+            _, line, column, end_line, end_column = pure[name]
             findings.append(
                 project.finding(
                     self,
                     path,
-                    span.line,
+                    line,
                     _dependency_message(name, f"named in `Depends(...)` in {user}"),
-                    column=span.column,
-                    end_line=span.end_line,
-                    end_column=span.end_column,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
                 )
             )
         return findings
 
 
-def _module_path(modules: dict[str, str], module: str) -> str | None:
+def _module_path(
+    modules: dict[str, str], module: str, suffixes: dict[str, list[str]] | None = None
+) -> str | None:
+    """The file of ``module``; ``suffixes`` (from :func:`_module_suffixes`) makes the
+    src-layout look-up a dict look-up instead of a pass over every module."""
     if module in modules:
         return modules[module]
     # ``app.deps`` imported in a src layout lives in module ``src.app.deps``.
-    matches = [path for name, path in modules.items() if name.endswith("." + module)]
+    if suffixes is not None:
+        matches = suffixes.get(module, [])
+    else:
+        matches = [path for name, path in modules.items() if name.endswith("." + module)]
     return matches[0] if len(matches) == 1 else None
+
+
+def _module_suffixes(modules: dict[str, str]) -> dict[str, list[str]]:
+    """Every proper dotted suffix of every module name -> the files of those modules:
+    ``src.app.deps`` gives ``app.deps`` and ``deps``."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for name, path in modules.items():
+        index = name.find(".")
+        while index >= 0:
+            found[name[index + 1 :]].append(path)
+            index = name.find(".", index + 1)
+    return found
 
 
 class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):

@@ -741,6 +741,7 @@ class DomainImportCycle(LayoutFacts, ProjectRule):
 def domain_edges(project: ProjectView, app: App) -> dict[str, dict[str, tuple[str, int, str, int]]]:
     """domain -> imported domain -> first (path, line, module, column) showing it."""
     edges: dict[str, dict[str, tuple[str, int, str, int]]] = defaultdict(dict)
+    domain_of: dict[str, str | None] = {}  # module -> its domain, worked out once
     for path in sorted(project.outcomes):
         source = app.domain_of_path(path)
         if source is None or is_test_path(path):
@@ -749,7 +750,10 @@ def domain_edges(project: ProjectView, app: App) -> dict[str, dict[str, tuple[st
             modules = [f"{record.module}.{name}" for name in record.names if name != "*"]
             modules.append(record.module)
             for module in modules:
-                target = app.domain_of_module(module)
+                if module in domain_of:
+                    target = domain_of[module]
+                else:
+                    target = domain_of[module] = app.domain_of_module(module)
                 if target is not None and target != source:
                     edges[source].setdefault(target, (path, record.line, module, record.column))
                     break

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.project_walk import (
-    Collector,
-    collect,
-    contains,
+    AsyncRouteFacts,
+    file_facts,
     first_async_route,
     is_test_path,
+    text_contains,
 )
 from fastaudit.rules.base import ProjectRule, Rule
-from fastaudit.rules.route_docs import _DependencyFacts
+from fastaudit.rules.route_docs import _DEPENDS, _keyword
 
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
@@ -28,7 +28,7 @@ _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
 
 
 # ------------------------------------------------------------------ TST101
-class SyncTestClientForAsyncApp(ProjectRule):
+class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
     id = "TST101"
     name = "sync-test-client-for-async-app"
     title = "Sync `TestClient` used for an app with async routes"
@@ -147,42 +147,34 @@ class _Patch:
     target: str  # the qualified name it replaces
 
 
-class _Patches(Collector):
-    def __init__(self) -> None:
-        super().__init__()
-        self.patches: list[_Patch] = []
-
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        func = node.func
-        callee = ctx.resolve(func)
-        receiver = func.value if isinstance(func, ast.Attribute) else None
-        fixture = receiver.id if isinstance(receiver, ast.Name) else ""
-        if callee in _PATCHERS or (
-            fixture == "mocker" and isinstance(func, ast.Attribute) and func.attr == "patch"
-        ):
-            target = _string(node.args[0] if node.args else None)
-        elif (
-            callee in _PATCH_OBJECT
-            or (
-                isinstance(func, ast.Attribute)
-                and func.attr == "object"
-                and isinstance(receiver, ast.Attribute)
-                and receiver.attr == "patch"
-                and isinstance(receiver.value, ast.Name)
-                and receiver.value.id == "mocker"
-            )
-            or (
-                fixture == "monkeypatch"
-                and isinstance(func, ast.Attribute)
-                and func.attr == "setattr"
-            )
-        ):
-            target = _object_target(node, ctx)
-        else:
-            return
-        if target is None:
-            return
-        self.patches.append(_Patch(ctx.span(node), f"{ctx.text(func)}(...)", target))
+def _patch(node: ast.Call, ctx: FileContext) -> _Patch | None:
+    """The patch a ``mock.patch(...)``/``monkeypatch.setattr(...)``-style call makes."""
+    func = node.func
+    callee = ctx.resolve(func)
+    receiver = func.value if isinstance(func, ast.Attribute) else None
+    fixture = receiver.id if isinstance(receiver, ast.Name) else ""
+    if callee in _PATCHERS or (
+        fixture == "mocker" and isinstance(func, ast.Attribute) and func.attr == "patch"
+    ):
+        target = _string(node.args[0] if node.args else None)
+    elif (
+        callee in _PATCH_OBJECT
+        or (
+            isinstance(func, ast.Attribute)
+            and func.attr == "object"
+            and isinstance(receiver, ast.Attribute)
+            and receiver.attr == "patch"
+            and isinstance(receiver.value, ast.Name)
+            and receiver.value.id == "mocker"
+        )
+        or (fixture == "monkeypatch" and isinstance(func, ast.Attribute) and func.attr == "setattr")
+    ):
+        target = _object_target(node, ctx)
+    else:
+        return None
+    if target is None:
+        return None
+    return _Patch(ctx.span(node), f"{ctx.text(func)}(...)", target)
 
 
 def _string(node: ast.expr | None) -> str | None:
@@ -210,25 +202,45 @@ def _object_target(node: ast.Call, ctx: FileContext) -> str | None:
     return f"{owner}.{attribute.value}"
 
 
-class _AppDependencies(_DependencyFacts):
-    """Adds the local names ``Depends(...)`` uses, to match patches "where used"."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        super().visit_Call(node, ctx)
-        if (
-            node.args
-            and isinstance(node.args[0], ast.Name)
-            and ctx.resolve(node.func) in ("fastapi.Depends", "fastapi.Security")
-        ):
-            self.names.add(node.args[0].id)
+# Noted per file for TST102: the patches a test file makes, (line, column, end_line,
+# end_column, call as written, target); and the qualified names the app's
+# ``Depends(...)``/``Security(...)`` refer to (one sorted tuple per file).
+PATCHES_FACT = "dependency-patches"
+APP_DEPENDENCIES_FACT = "app-dependencies"
 
 
 def _same_name(a: str, b: str) -> bool:
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _dotted_suffixes(names: set[str]) -> dict[str, list[str]]:
+    """Every proper dotted suffix of ``names`` -> the names ending with it."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        index = name.find(".")
+        while index >= 0:
+            found.setdefault(name[index + 1 :], []).append(name)
+            index = name.find(".", index + 1)
+    return found
+
+
+def _first_same_name(target: str, names: set[str], by_suffix: dict[str, list[str]]) -> str | None:
+    """The first of ``sorted(names)`` that :func:`_same_name` pairs with ``target``,
+    without a pass over all of them."""
+    candidates = [n for n in by_suffix.get(target, ()) if _same_name(target, n)]
+    if target in names:
+        candidates.append(target)
+    index = target.find(".")
+    while index >= 0:
+        suffix = target[index + 1 :]
+        if suffix in names:
+            candidates.append(suffix)
+        index = target.find(".", index + 1)
+    return min(candidates, default=None)
+
+
+def _span_tuple(span: Span) -> tuple[int, int, int, int]:
+    return span.line, span.column, span.end_line, span.end_column
 
 
 class PatchedAppDependency(ProjectRule):
@@ -313,30 +325,76 @@ class PatchedAppDependency(ProjectRule):
             """,
     }
 
-    def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        from fastaudit.engine.scan import module_name
+    def __init__(self) -> None:
+        self._role: str | None = None  # "test", "app" or "" (nothing to note)
+        self._patches: list[_Patch] = []
+        self._dependencies: set[str] = set()
 
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        role = self._role
+        if role is None:
+            if is_test_path(ctx.path):
+                role = "test" if text_contains(ctx, "patch", "setattr") else ""
+            else:
+                role = "app" if text_contains(ctx, "Depends(", "Security(") else ""
+            self._role = role
+        if not role:
+            return
+        if role == "test":
+            patch = _patch(node, ctx)
+            if patch is not None:
+                self._patches.append(patch)
+            return
+        callee = ctx.resolve(node.func)
+        if callee not in _DEPENDS:
+            return
+        target = node.args[0] if node.args else getattr(_keyword(node, "dependency"), "value", None)
+        if isinstance(target, ast.Name):
+            found, value = ctx.lookup(target.id)
+            if found and value is None:
+                self._dependencies.add(f"{ctx.module}.{target.id}")
+            elif value is not None and not value.endswith("()"):
+                self._dependencies.add(value)
+        if (
+            node.args
+            and isinstance(node.args[0], ast.Name)
+            and callee in ("fastapi.Depends", "fastapi.Security")
+        ):
+            self._dependencies.add(f"{ctx.module}.{node.args[0].id}")
+
+    def finish(self, ctx: FileContext) -> None:
+        if self._patches:
+            ctx.add_fact(
+                PATCHES_FACT,
+                tuple(
+                    (*_span_tuple(patch.span), patch.written, patch.target)
+                    for patch in self._patches
+                ),
+            )
+        if self._dependencies:
+            ctx.add_fact(APP_DEPENDENCIES_FACT, tuple(sorted(self._dependencies)))
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
         patches: list[tuple[str, _Patch]] = []
         for path in project.python_files:
-            if is_test_path(path) and contains(project, path, "patch", "setattr"):
-                found = collect(project, path, _Patches)
-                if found is not None:
-                    patches.extend((path, p) for p in found.patches)
+            if not is_test_path(path):
+                continue
+            for found in file_facts(project, path, PATCHES_FACT):
+                for line, column, end_line, end_column, written, target in found:
+                    span = Span(line, column, end_line, end_column)
+                    patches.append((path, _Patch(span, written, target)))
         if not patches:
             return []
         dependencies: set[str] = set()
         for path in project.python_files:
-            if is_test_path(path) or not contains(project, path, "Depends(", "Security("):
+            if is_test_path(path):
                 continue
-            facts = collect(project, path, _AppDependencies)
-            if facts is None:
-                continue
-            module = module_name(path)[0]
-            dependencies |= facts.imported_refs
-            dependencies |= {f"{module}.{n}" for n in facts.local_refs | facts.names}
+            for names in file_facts(project, path, APP_DEPENDENCIES_FACT):
+                dependencies.update(names)
+        by_suffix = _dotted_suffixes(dependencies)
         findings = []
         for path, patch in patches:
-            match = next((d for d in sorted(dependencies) if _same_name(patch.target, d)), None)
+            match = _first_same_name(patch.target, dependencies, by_suffix)
             if match is None:
                 continue
             name = patch.target.rsplit(".", 1)[-1]

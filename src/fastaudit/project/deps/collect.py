@@ -160,6 +160,14 @@ def _toml(view: ProjectView, deps: DependencySet, path: str, python: Version, re
             )
         )
         return
+    except (RecursionError, MemoryError):
+        deps.problems.append(
+            Problem(
+                Where(path, 1, 1),
+                "too deeply nested to read as TOML; its dependencies were not checked",
+            )
+        )
+        return
     try:
         reader.positions = scan_positions(reader.source.text)
     except ScanLost:
@@ -203,15 +211,19 @@ def _requirements(
         for include in result.includes:
             target = posixpath.normpath(posixpath.join(folder, include.target))
             where = Where(path, include.line)
+            outside = Problem(
+                where, f"includes {include.target}, outside the project; not followed"
+            )
             if target.startswith("../") or target == ".." or posixpath.isabs(target):
-                deps.problems.append(
-                    Problem(where, f"includes {include.target}, outside the project; not followed")
-                )
+                deps.problems.append(outside)
                 continue
             if not (view.root / target).is_file():
                 deps.problems.append(
                     Problem(where, f"includes {include.target}, which does not exist")
                 )
+                continue
+            if not view.inside(target):  # inside by name, outside through a symlink
+                deps.problems.append(outside)
                 continue
             (constraint_targets if include.kind == "c" else required_targets).add(target)
             queue.append(target)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from fastaudit.project.deps.matrix import Matrix
 
 if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
     from fastaudit.engine.project import ProjectView
 
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -38,13 +39,22 @@ def own_modules(view: ProjectView) -> set[str]:
     return names
 
 
+# The last result, kept while its view is alive: PIN106-108 of one scan share it.
+_last: tuple[object, object, dict[tuple[str, ...], list[ImportSite]]] | None = None
+
+
 def third_party_imports(
     view: ProjectView, matrix: Matrix
 ) -> dict[tuple[str, ...], list[ImportSite]]:
-    """Distributions (alternatives) -> where the code imports them, in path/line order."""
+    """Distributions (alternatives) -> where the code imports them, in path/line order.
+    Worked out once per view and matrix; callers must not change the result."""
+    global _last
+    if _last is not None and _last[0] is view and _last[1] is matrix:
+        return _last[2]
     own = own_modules(view)
     stdlib = sys.stdlib_module_names
     found: dict[tuple[str, ...], list[ImportSite]] = {}
+    distributions: dict[str, tuple[str, ...]] = {}
     for path in sorted(view.outcomes):
         for record in view.outcomes[path].imports:
             if record.relative or not record.module:
@@ -53,42 +63,48 @@ def third_party_imports(
             if top in stdlib or top in own or top == "__future__":
                 continue
             site = ImportSite(path, record.line, record.column, record.module)
-            found.setdefault(matrix.distributions_for(record.module), []).append(site)
+            dists = distributions.get(record.module)
+            if dists is None:
+                dists = distributions[record.module] = matrix.distributions_for(record.module)
+            found.setdefault(dists, []).append(site)
+    _last = (view, matrix, found)
     return found
 
 
-def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
-    """The sites not inside ``try:`` blocks that catch ImportError. Only files with a
-    candidate finding are parsed again, which is rare."""
-    kept: list[ImportSite] = []
-    guarded_lines: dict[str, set[int]] = {}
-    for site in sites:
-        if site.path not in guarded_lines:
-            guarded_lines[site.path] = _guarded(view, site.path)
-        if site.line not in guarded_lines[site.path]:
-            kept.append(site)
-    return kept
+# Lines of imports inside ``try:`` blocks that catch ImportError, noted per file.
+GUARDED_IMPORT_FACT = "guarded-import"
 
 
-def _guarded(view: ProjectView, path: str) -> set[int]:
-    source = view.read_text(path)
-    if source is None:
-        return set()
-    try:
-        tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError):
-        return set()
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Try | ast.TryStar):
-            continue
+class GuardedImportFacts:
+    """Mixin for rules that call :func:`unguarded`: notes, while the file is walked,
+    the lines of imports guarded by ``try: ... except ImportError``."""
+
+    def visit_Try(self, node: ast.Try | ast.TryStar, ctx: FileContext) -> None:
         if not any(_catches_import_error(handler) for handler in node.handlers):
-            continue
+            return
         for statement in node.body:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
-                    lines.add(inner.lineno)
-    return lines
+                    ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+
+    def visit_TryStar(self, node: ast.TryStar, ctx: FileContext) -> None:
+        self.visit_Try(node, ctx)
+
+
+def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
+    """The sites not inside ``try:`` blocks that catch ImportError (the lines
+    :class:`GuardedImportFacts` noted)."""
+    kept: list[ImportSite] = []
+    guarded_lines: dict[str, set[int]] = {}
+    for site in sites:
+        lines = guarded_lines.get(site.path)
+        if lines is None:
+            outcome = view.outcomes.get(site.path)
+            facts = getattr(outcome, "facts", None) or {}
+            lines = guarded_lines[site.path] = set(facts.get(GUARDED_IMPORT_FACT, ()))
+        if site.line not in lines:
+            kept.append(site)
+    return kept
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

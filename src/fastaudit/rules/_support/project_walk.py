@@ -1,79 +1,38 @@
-"""Project facts gathered by walking chosen files again, with the engine's own walker.
+"""Per-file facts for project rules, noted during the single walk of each file.
 
 Project rules sometimes need a fact only a file walk gives ("is any route `async def`?",
-"where is `create_engine` called?"). They pick the few files that can hold it (by their
-import records or a cheap text test), and :func:`collect` runs a :class:`Collector` over
-each: the same single-pass walker, scopes and name resolution file rules get. Results
-are cached by file digest, so a re-scan after a fix only walks what changed.
+"where is `create_engine` called?"). Files are never walked again for that: the rule's
+own ``visit_*`` methods note what the project pass needs with ``ctx.add_fact`` while the
+engine walks the file once (the facts are cached with the file's outcome), and
+``check_project`` reads them back with :func:`file_facts`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import TYPE_CHECKING, TypeVar
-
-from fastaudit.engine.context import FileContext
-from fastaudit.engine.source import SourceError
-from fastaudit.model import Span
-from fastaudit.rules.base import Rule
+import ast
+import functools
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
     from fastaudit.engine.project import ProjectView
 
-C = TypeVar("C", bound="Collector")
-
-_CACHE: OrderedDict[tuple[type, str, str], Collector] = OrderedDict()
-_CACHE_SIZE = 4096
+# (line, function name) of the first ``async def`` endpoint of a file.
+ASYNC_ROUTE_FACT = "async-route"
 
 
-class Collector(Rule):
-    """Gathers facts from one file instead of reporting. Has no id, so it is never
-    registered as a rule; subclasses define ``visit_<Node>`` handlers like a rule."""
-
-    def __init__(self) -> None:
-        self.path = ""
-
-
-def collect(view: ProjectView, path: str, collector: type[C]) -> C | None:
-    """Walk ``path`` with a fresh ``collector``; None when the file cannot be parsed."""
-    from fastaudit.engine.scan import module_name, parse
-
+def file_facts(view: ProjectView, path: str, kind: str) -> list:
+    """The facts of ``kind`` noted for ``path`` (empty when none, or not parsed)."""
     outcome = view.outcomes.get(path)
-    if outcome is not None and not outcome.parsed:
-        return None
-    text = view.read_text(path)
-    if text is None:
-        return None
-    key = (collector, path, text.digest)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        _CACHE.move_to_end(key)
-        return cached  # type: ignore[return-value]
-    try:
-        tree = parse(text, path)
-    except SourceError:
-        return None
-    module, is_package = module_name(path)
-    ctx = FileContext(path, text, tree, module, is_package)
-    instance = collector()
-    instance.path = path
-    dispatch: dict[object, list] = {}
-    for handler_key, handler in instance.handlers():
-        dispatch.setdefault(handler_key, []).append((instance, handler))
-    try:
-        ctx.run(dispatch, [instance])  # type: ignore[arg-type]
-    except RecursionError:
-        return None
-    _CACHE[key] = instance
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return instance
+    if outcome is None:
+        return []
+    return getattr(outcome, "facts", {}).get(kind, [])
 
 
-def contains(view: ProjectView, path: str, *needles: str) -> bool:
-    """Cheap pre-filter: does the file's text contain any of ``needles``?"""
-    text = view.read_text(path)
-    return text is not None and any(needle in text.text for needle in needles)
+def text_contains(ctx: FileContext, *needles: str) -> bool:
+    """Cheap text test on the file being walked: does it contain any of ``needles``?"""
+    text = ctx.source.text
+    return any(needle in text for needle in needles)
 
 
 def imports_any(view: ProjectView, path: str, module_prefixes: tuple[str, ...]) -> bool:
@@ -88,6 +47,7 @@ def imports_any(view: ProjectView, path: str, module_prefixes: tuple[str, ...]) 
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_test_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
@@ -106,28 +66,26 @@ def is_migration_path(path: str) -> bool:
 
 
 # --------------------------------------------------------------- shared facts
-class AsyncRoutes(Collector):
-    """``async def`` endpoints of a file: (span, function name)."""
+class AsyncRouteFacts:
+    """Mixin for rules that ask :func:`first_async_route`: notes the first ``async def``
+    endpoint of each file. Rules overriding ``visit_AsyncFunctionDef`` must call
+    ``super()``."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.routes: list[tuple[Span, str]] = []
-
-    def visit_AsyncFunctionDef(self, node, ctx: FileContext) -> None:
-        if ctx.route_decorator(node) is not None:
-            self.routes.append((ctx.span(node), node.name))
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        if not node.decorator_list or ASYNC_ROUTE_FACT in ctx.facts:
+            return
+        if ctx.route_decorator(node) is None:
+            return
+        if "async def" in ctx.source.text:
+            ctx.add_fact(ASYNC_ROUTE_FACT, (node.lineno, node.name))
 
 
 def first_async_route(view: ProjectView) -> tuple[str, int, str] | None:
     """(path, line, name) of one ``async def`` route in the app, or None when every
     route is sync (or there are none). Test and migration files do not count."""
     for path in view.python_files:
-        if is_test_path(path) or is_migration_path(path):
-            continue
-        if not contains(view, path, "async def"):
-            continue
-        found = collect(view, path, AsyncRoutes)
-        if found is not None and found.routes:
-            span, name = found.routes[0]
-            return path, span.line, name
+        found = file_facts(view, path, ASYNC_ROUTE_FACT)
+        if found and not is_test_path(path) and not is_migration_path(path):
+            line, name = found[0]
+            return path, line, name
     return None
