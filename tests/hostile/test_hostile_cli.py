@@ -461,13 +461,6 @@ CASES = [
         [GOOD, ("PIN109", "pyproject.toml", "too deeply nested to read as TOML")],
         warnings=["pyproject.toml is too deeply nested to read; using default settings"],
         fixed=GOOD_FIXED,
-        marks=(
-            pytest.mark.xfail(
-                reason="rules/tooling.py (TLG) parses pyproject.toml catching only "
-                "TOMLDecodeError: RecursionError escapes",
-                strict=True,
-            ),
-        ),
     ),
     Case(
         "symlink-loops",

@@ -1517,7 +1517,7 @@ def allows_none(node: ast.expr | None, ctx: FileContext, depth: int = 0) -> bool
         if isinstance(node.value, str):
             try:
                 parsed = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             return allows_none(parsed, ctx, depth + 1)
         return None

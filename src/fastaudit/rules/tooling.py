@@ -227,7 +227,7 @@ class LegacyLintersWithoutRuff(ProjectRule):
             return
         try:
             data = tomllib.loads(source.text)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError, MemoryError):
             return
         tool = data.get("tool", {})
         if not isinstance(tool, dict):
