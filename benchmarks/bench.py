@@ -101,7 +101,9 @@ def first_finding_in_tui(root: Path) -> float | None:
 
 def fix_and_rescan(root: Path) -> float | None:
     result = scan(root)
-    target = next((f for f in result.findings if f.fix is not None), None)
+    target = next(
+        (f for f in result.findings if f.fix is not None and f.fix.safety.value == "safe"), None
+    )
     if target is None:
         return None
     start = time.perf_counter()

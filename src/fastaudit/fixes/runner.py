@@ -43,6 +43,7 @@ def verify(path: str, text: str) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ast.parse(text, filename=path)
+            _verify_lossless(path, text)
         elif name.endswith((".toml", ".lock")) or name == "Pipfile":
             tomllib.loads(text)
     except (RecursionError, MemoryError) as exc:
@@ -56,6 +57,23 @@ def verify(path: str, text: str) -> None:
         raise FixError(
             f"{path}: fixing would leave invalid TOML ({exc}); nothing was written"
         ) from exc
+
+
+def _verify_lossless(path: str, text: str) -> None:
+    """The fixed file must also load into LibCST's concrete syntax tree and print back
+    byte for byte: a second, stricter parser guarding every write, and the promise that
+    the result stays editable by codemod tools. Only files being fixed pay for it."""
+    import libcst
+
+    try:
+        module = libcst.parse_module(text)
+    except libcst.ParserSyntaxError as exc:
+        raise FixError(
+            f"{path}: fixing would leave code LibCST cannot parse (line {exc.raw_line}: "
+            f"{exc.message}); nothing was written"
+        ) from exc
+    if module.code != text:
+        raise FixError(f"{path}: the fixed code does not round-trip; nothing was written")
 
 
 def allowed(finding: Finding, unsafe: bool) -> bool:
