@@ -1,0 +1,1 @@
+"""Staff-only back-office API, deployed separately on the private network."""
