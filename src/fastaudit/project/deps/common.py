@@ -4,6 +4,7 @@ declaration from a PEP 508 string."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement
@@ -166,4 +167,59 @@ def constraint(
         declaration.why = f"its constraint {text!r} cannot be read ({exc})"
         reader.problem(declaration.where, f"cannot read version constraint {text!r} for {name}")
     reader.declarations.append(declaration)
+    return declaration
+
+
+def table_declaration(
+    reader: FileReader,
+    name: str,
+    table: dict[str, Any],
+    path: tuple,
+    entry_path: tuple,
+    *,
+    group: str,
+    source: Source,
+    syntax: Syntax,
+    not_versioned: tuple[str, ...],
+) -> Declaration:
+    """A declaration written as a TOML table (Poetry's and Pipfile's ``{version = ...}``).
+
+    With a ``version`` key it is an ordinary constraint; without one any release is
+    allowed and there is no text to edit; a VCS/path/URL key makes it uncheckable.
+    Extras are read here; the caller applies its own markers.
+    """
+    version = table.get("version")
+    if isinstance(version, str):
+        declaration = constraint(
+            reader,
+            name,
+            version,
+            (*path, "version"),
+            source,
+            syntax,
+            group=group,
+            entry_path=entry_path,
+        )
+    else:
+        declaration = Declaration(
+            name=normalize(name),
+            written_name=name,
+            where=reader.key_where(entry_path) or reader.where(path, inner=False),
+            source=source,
+            syntax=syntax,
+            text="*",
+            group=group,
+            editable=False,
+            key=reader.key_where(entry_path),
+            value=reader.where(entry_path, inner=False),
+            toml_path=path,
+        )
+        reader.declarations.append(declaration)
+        kind = next((k for k in not_versioned if k in table), None)
+        if kind is not None:
+            declaration.checkable = False
+            declaration.why = f"comes from a {kind} source ({table[kind]})"
+    extras = table.get("extras")
+    if isinstance(extras, list):
+        declaration.extras = frozenset(normalize(e) for e in extras if isinstance(e, str))
     return declaration

@@ -9,8 +9,14 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 
-from fastaudit.project.deps.common import FileReader, constraint, marker_applies, where_of
-from fastaudit.project.deps.model import Declaration, Source, Syntax, normalize
+from fastaudit.project.deps.common import (
+    FileReader,
+    constraint,
+    marker_applies,
+    table_declaration,
+    where_of,
+)
+from fastaudit.project.deps.model import Source, Syntax
 
 _VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
 _NOT_VERSIONED = ("git", "path", "file", "hg", "svn", "bzr")
@@ -37,40 +43,17 @@ def read_pipfile(reader: FileReader, data: dict[str, Any]) -> None:
 
 
 def _table(reader: FileReader, name: str, table: dict[str, Any], path: tuple, group: str) -> None:
-    version = table.get("version")
-    if isinstance(version, str):
-        declaration = constraint(
-            reader,
-            name,
-            version,
-            (*path, "version"),
-            Source.PIPFILE,
-            Syntax.PEP440,
-            group=group,
-            entry_path=path,
-        )
-    else:
-        declaration = Declaration(
-            name=normalize(name),
-            written_name=name,
-            where=reader.key_where(path) or reader.where(path, inner=False),
-            source=Source.PIPFILE,
-            syntax=Syntax.PEP440,
-            text="*",
-            group=group,
-            editable=False,
-            key=reader.key_where(path),
-            value=reader.where(path, inner=False),
-            toml_path=path,
-        )
-        reader.declarations.append(declaration)
-        kind = next((k for k in _NOT_VERSIONED if k in table), None)
-        if kind is not None:
-            declaration.checkable = False
-            declaration.why = f"comes from a {kind} source ({table[kind]})"
-    extras = table.get("extras")
-    if isinstance(extras, list):
-        declaration.extras = frozenset(normalize(e) for e in extras if isinstance(e, str))
+    declaration = table_declaration(
+        reader,
+        name,
+        table,
+        path,
+        path,
+        group=group,
+        source=Source.PIPFILE,
+        syntax=Syntax.PEP440,
+        not_versioned=_NOT_VERSIONED,
+    )
     markers = table.get("markers")
     if isinstance(markers, str):
         with contextlib.suppress(InvalidMarker):  # an unreadable marker: keep it

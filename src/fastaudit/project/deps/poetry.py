@@ -14,8 +14,13 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 
-from fastaudit.project.deps.common import FileReader, constraint, marker_applies
-from fastaudit.project.deps.model import Declaration, Source, Syntax, normalize
+from fastaudit.project.deps.common import (
+    FileReader,
+    constraint,
+    marker_applies,
+    table_declaration,
+)
+from fastaudit.project.deps.model import Source, Syntax
 from fastaudit.project.deps.specs import SpecError, pep440
 
 _NOT_VERSIONED = ("git", "path", "url", "file")
@@ -55,41 +60,17 @@ def _entry(reader: FileReader, name: str, value: object, path: tuple, group: str
 def _table(
     reader: FileReader, name: str, table: dict[str, Any], path: tuple, group: str, entry_path: tuple
 ) -> None:
-    version = table.get("version")
-    if isinstance(version, str):
-        declaration = constraint(
-            reader,
-            name,
-            version,
-            (*path, "version"),
-            Source.POETRY,
-            Syntax.POETRY,
-            group=group,
-            entry_path=entry_path,
-        )
-    else:
-        # No version key: any release is allowed, and there is no text to edit.
-        declaration = Declaration(
-            name=normalize(name),
-            written_name=name,
-            where=reader.key_where(entry_path) or reader.where(path, inner=False),
-            source=Source.POETRY,
-            syntax=Syntax.POETRY,
-            text="*",
-            group=group,
-            editable=False,
-            key=reader.key_where(entry_path),
-            value=reader.where(entry_path, inner=False),
-            toml_path=path,
-        )
-        reader.declarations.append(declaration)
-        kind = next((k for k in _NOT_VERSIONED if k in table), None)
-        if kind is not None:
-            declaration.checkable = False
-            declaration.why = f"comes from a {kind} source ({table[kind]})"
-    extras = table.get("extras")
-    if isinstance(extras, list):
-        declaration.extras = frozenset(normalize(e) for e in extras if isinstance(e, str))
+    declaration = table_declaration(
+        reader,
+        name,
+        table,
+        path,
+        entry_path,
+        group=group,
+        source=Source.POETRY,
+        syntax=Syntax.POETRY,
+        not_versioned=_NOT_VERSIONED,
+    )
     declaration.applies = _applies(reader, table)
 
 
