@@ -93,7 +93,10 @@ def uses_fastapi(result: ScanResult) -> bool:
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
+    # Help and Quit come first so they stay in the footer on an 80-column terminal.
     BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and symbols"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave fastaudit"),
         Binding(
             "slash", "filter", "Filter", id="view.filter", tooltip="Filter by rule, file or message"
         ),
@@ -149,8 +152,6 @@ class MainScreen(Screen[None]):
             show=False,  # a notification points to it when there are any; in help too
         ),
         Binding("r", "rescan", "Rescan", id="scan.rescan", tooltip="Scan the project again"),
-        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and symbols"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave fastaudit"),
         Binding("escape", "close_filter", "Clear filter", show=False, id="view.filter-clear"),
     ]
 

@@ -18,8 +18,18 @@ def _noun(severity: Severity, count: int) -> str:
     return f"{severity.value}s" if plural else severity.value
 
 
+# Below this width the per-family counts are left out (the tree shows them anyway), so
+# the bar stays on one or two lines and the tree keeps its room at 80x24.
+COMPACT_WIDTH = 110
+
+
 def summary_content(
-    findings: list[Finding], files: int, matrix: str, *, scanning: bool = False
+    findings: list[Finding],
+    files: int,
+    matrix: str,
+    *,
+    scanning: bool = False,
+    compact: bool = False,
 ) -> Content:
     counts = Counter(f.severity for f in findings)
     families = Counter(family_of(f) for f in findings)
@@ -38,7 +48,7 @@ def summary_content(
         )
     elif not scanning:
         parts.append(Content.styled("✔ no findings", "$text-success"))
-    if families:
+    if families and not compact:
         order = list(FAMILIES)
         shown = sorted(families, key=lambda p: order.index(p) if p in order else len(order))
         parts.append(Content(" ".join(f"{p} {families[p]}" for p in shown)))
@@ -51,4 +61,5 @@ class SummaryBar(Static):
     def show(
         self, findings: list[Finding], files: int, matrix: str, *, scanning: bool = False
     ) -> None:
-        self.update(summary_content(findings, files, matrix, scanning=scanning))
+        compact = self.app.size.width < COMPACT_WIDTH
+        self.update(summary_content(findings, files, matrix, scanning=scanning, compact=compact))
