@@ -14,7 +14,7 @@ from typing import ClassVar
 from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
-from fastaudit.project.deps.edits import raise_fix, refresh_note, swap_fix
+from fastaudit.project.deps.edits import raise_fix, refresh_note, remove_fix, swap_fix
 from fastaudit.project.deps.imports import GuardedImportFacts, third_party_imports, unguarded
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.specs import show
@@ -345,6 +345,11 @@ class ReplacedPackage(PinRule):
                     swapped.add(key)
             elif successor in declared:
                 message += f"; {successor} is already declared, remove {declaration.name}"
+                note = "the code must move to the successor's API" + (f"; {code}" if code else "")
+                commands = deps.lock_commands.get(declaration.where.file, [])
+                if commands:
+                    note += "; " + refresh_note(commands)
+                fix = remove_fix(view, declaration, note)
             if code:
                 message += f"; {code}, which needs its own change"
             yield self.at(view, declaration.where, message, fix)

@@ -9,6 +9,7 @@ which command refreshes them.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from typing import TYPE_CHECKING
 
@@ -128,6 +129,44 @@ def swap_fix(
         description=f"declare {successor} instead of {declaration.written_name}",
         safety=Safety.UNSAFE,
         edits=tuple(edits),
+        note=note,
+    )
+
+
+# What may stand around a declaration for its whole line to be removable.
+_TOML_BEFORE = re.compile(r"^[ \t]*[\"']$")
+_TOML_AFTER = re.compile(r"^[\"'][ \t]*,?[ \t]*(#[^\n]*)?\r?\n?$")
+_REQ_BEFORE = re.compile(r"^[ \t]*$")
+_REQ_AFTER = re.compile(r"^[ \t]*(#[^\n]*)?\r?\n?$")
+
+
+def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
+    """Delete a declaration whose successor is already declared: the whole line of a
+    requirements file, or the array element on a line of its own in TOML. Unsafe, like
+    the swap: the code that imports the old package needs its own change."""
+    where = declaration.where
+    if declaration.syntax is not Syntax.PEP508 or not declaration.editable or where.start < 0:
+        return None
+    source = view.read_text(where.file)
+    if source is None or source.text[where.start : where.end] != declaration.text:
+        return None
+    text = source.text
+    line_start = text.rfind("\n", 0, where.start) + 1
+    newline = text.find("\n", where.end)
+    line_end = len(text) if newline < 0 else newline + 1
+    before, after = text[line_start : where.start], text[where.end : line_end]
+    is_toml = where.file.rsplit("/", 1)[-1] in _TOML_NAMES
+    if is_toml:
+        if not (_TOML_BEFORE.match(before) and _TOML_AFTER.match(after)):
+            return None  # shares its line with other elements: leave it to a person
+        if not _toml_ok(where.file, text[:line_start] + text[line_end:]):
+            return None
+    elif not (_REQ_BEFORE.match(before) and _REQ_AFTER.match(after)):
+        return None
+    return Fix(
+        description=f"remove {declaration.written_name}",
+        safety=Safety.UNSAFE,
+        edits=(Edit(line_start, line_end, ""),),
         note=note,
     )
 

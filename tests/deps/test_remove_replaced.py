@@ -1,0 +1,65 @@
+"""PIN106 when the successor is already declared: the fix removes the old package."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import scan
+from fastaudit.fixes.runner import fix_project
+from fastaudit.model import Safety
+
+PYPROJECT = """\
+[project]
+name = "shop"
+version = "1.0.0"
+requires-python = ">=3.11"
+dependencies = ["fastapi>=0.115"]
+
+[dependency-groups]
+dev = [
+    "ruff>=0.6",
+    "isort>=5",  # sorting
+    "pytest>=8",
+]
+"""
+
+
+def pin106(root: Path):
+    result = scan(root, Config(select=["PIN106"]), use_cache=False)
+    return result, [f for f in result.findings if f.rule == "PIN106"]
+
+
+def test_requirements_line_is_removed_with_its_comment(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text(
+        "fastapi>=0.115\nblack==24.3.0  # formatter\nruff>=0.6\n", encoding="utf-8"
+    )
+    result, findings = pin106(tmp_path)
+    [finding] = findings
+    assert finding.span.line == 2 and "ruff is already declared, remove black" in finding.message
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert not fix_project(result, unsafe=True).errors
+    assert (tmp_path / "requirements.txt").read_text() == "fastapi>=0.115\nruff>=0.6\n"
+
+
+def test_toml_array_element_on_its_own_line_is_removed(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    result, [finding] = pin106(tmp_path)
+    assert finding.span.line == 10
+    assert not fix_project(result, unsafe=True).errors
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text == PYPROJECT.replace('    "isort>=5",  # sorting\n', "")
+    assert tomllib.loads(text)["dependency-groups"]["dev"] == ["ruff>=0.6", "pytest>=8"]
+
+
+def test_element_sharing_its_line_is_left_to_a_person(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        PYPROJECT.replace(
+            'dependencies = ["fastapi>=0.115"]', 'dependencies = ["fastapi>=0.115", "black>=24"]'
+        ),
+        encoding="utf-8",
+    )
+    _, findings = pin106(tmp_path)
+    black = next(f for f in findings if "black" in f.message)
+    assert black.fix is None
