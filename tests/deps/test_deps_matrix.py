@@ -138,3 +138,27 @@ def test_matrix_rows_and_table(project):
     empty = Console(width=80, record=True)
     render_matrix([], empty)
     assert "No dependency" in empty.export_text()
+
+
+def test_a_lock_speaks_only_for_its_own_folder(project):
+    project.write(
+        {
+            "services/orders/pyproject.toml": """
+            [project]
+            name = "orders"
+            requires-python = ">=3.11"
+            dependencies = ["fastapi>=0.100"]
+            """,
+            "services/orders/uv.lock": """
+            [[package]]
+            name = "fastapi"
+            version = "0.110.0"
+            """,
+            "services/billing/requirements.txt": "fastapi>=0.115\n",
+        }
+    )
+    rows = {r.where: r for r in matrix_rows(Path(project.root)) if r.package == "fastapi"}
+    orders = rows["services/orders/pyproject.toml:4"]
+    billing = rows["services/billing/requirements.txt:1"]
+    assert (orders.locked, orders.status) == ("0.110.0", "admits older")
+    assert (billing.locked, billing.status) == ("", "ok")
