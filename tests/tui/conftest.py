@@ -59,6 +59,14 @@ def flatshop(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A copy of the bundled demo project: a true instance of every rule family."""
+    from fastaudit.cli import copy_demo
+
+    return copy_demo(tmp_path / "shopfront")
+
+
+@pytest.fixture
 def broken_shop(shop: Path) -> Path:
     """The shop plus a file Python cannot parse (an SCN finding)."""
     (shop / "app" / "broken.py").write_text("def create_order(payload:\n    return payload\n")

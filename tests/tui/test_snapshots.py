@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .conftest import NARROW, WIDE, make_app, press, select, settle
 
 
@@ -57,6 +59,36 @@ class TestFindingDetail:
             await press(pilot)
 
         assert snap_compare(make_app(shop), terminal_size=WIDE, run_before=run_before)
+
+
+# One finding of each family, on the demo project (which seeds them all).
+FAMILY_EXAMPLES = [
+    ("ASY103", "src/catalog/images.py"),
+    ("DEP102", "src/catalog/router.py"),
+    ("RTE101", "src/catalog/router.py"),
+    ("LIB101", "src/orders/webhooks.py"),
+    ("PYD101", "src/catalog/cache.py"),
+    ("PIN105", "pyproject.toml"),
+    ("STR101", "backoffice/main.py"),
+    ("SET101", "src/config.py"),
+    ("DBS101", "src/database.py"),
+    ("MIG101", "alembic.ini"),
+    ("DOC101", "src/auth/router.py"),
+    ("TST101", "tests/test_auth.py"),
+    ("TLG101", "pyproject.toml"),
+]
+
+
+class TestEachFamily:
+    @pytest.mark.parametrize(
+        ("rule", "path"), FAMILY_EXAMPLES, ids=[rule for rule, _ in FAMILY_EXAMPLES]
+    )
+    def test_finding_of_family(self, snap_compare, demo: Path, rule: str, path: str):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, rule, path)
+
+        assert snap_compare(make_app(demo), terminal_size=WIDE, run_before=run_before)
 
 
 class TestFixing:
