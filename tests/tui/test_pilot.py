@@ -442,3 +442,18 @@ class TestStates:
             assert any(f"app/{name}" in label for label in labels)
             code = str(screen.query_one("#code").render())
             assert "\\x1b[31m" in code and "\x1b" not in code
+
+
+class TestMouse:
+    async def test_clicking_a_finding_selects_it(self, shop: Path):
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            screen = main_screen(pilot.app)
+            tree = screen.tree
+            target = next(f for f in screen.findings if f.rule == "ASY103")
+            node = next(n for n in tree.nodes() if n.data is not None and n.data.finding == target)
+            assert screen.selected_finding != target
+            row = node.line - tree.scroll_offset.y + 1  # the tree draws a one-cell border
+            await pilot.click(tree, offset=(12, row))
+            await press(pilot)
+            assert screen.selected_finding == target
