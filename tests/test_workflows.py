@@ -153,3 +153,26 @@ def test_learn_progress_is_kept_between_runs(repo: Path, capsys) -> None:
 def test_learn_unknown_area(repo: Path, capsys) -> None:
     assert main(["learn", str(repo), "--step", "astrology"]) == 2
     assert "areas: layout, async" in capsys.readouterr().out
+
+
+async def test_tui_since_shows_only_changed_lines(repo: Path) -> None:
+    from fastaudit.tui.app import create_app
+    from fastaudit.tui.screens.main import MainScreen
+
+    with (repo / "app.py").open("a", encoding="utf-8") as handle:
+        handle.write(NEW_ROUTE)
+    app = create_app(repo, testing=True, since="HEAD")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        for _ in range(6):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert [(f.rule, f.span.line) for f in screen.findings] == [("ASY102", 16)]
+        assert "changes since HEAD" in app.sub_title
+
+
+def test_tui_since_with_a_missing_ref_says_so_before_opening(repo: Path, capsys) -> None:
+    assert main(["tui", str(repo), "--since", "no-such-branch"]) == 2
+    assert "was not found" in capsys.readouterr().err
+    assert main([str(repo), "--since", "no-such-branch"]) == 2

@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tui = sub.add_parser("tui", help="open the interactive auditor (the default command)")
     tui.add_argument("path", nargs="?", default=".")
+    tui.add_argument("--since", metavar="REF", help="only findings on lines changed since git REF")
     return parser
 
 
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return run_demo(args)
         if args.command == "tui":
-            return run_tui(Path(args.path))
+            return run_tui(Path(args.path), since=args.since)
         if args.command == "baseline":
             return run_baseline(args)
         if args.command == "learn":
@@ -505,14 +506,22 @@ def run_demo(args: argparse.Namespace) -> int:
     return run_tui(target)
 
 
-def run_tui(path: Path) -> int:
+def run_tui(path: Path, since: str | None = None) -> int:
     if problem := _check_root(path):
         return _error(problem)
     try:
         from fastaudit.tui.app import run_app
     except ImportError as exc:  # the TUI is optional until it exists
         return _error(f"the interactive auditor is not available ({exc}); use `fastaudit check`")
-    return run_app(path.resolve())
+    if since is not None:
+        # Say so before the screen opens, not in a traceback later.
+        from fastaudit.workflows.since import SinceError, changed_lines
+
+        try:
+            changed_lines(path.resolve(), since)
+        except SinceError as exc:
+            return _error(str(exc))
+    return run_app(path.resolve(), since=since)
 
 
 if __name__ == "__main__":

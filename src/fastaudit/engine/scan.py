@@ -61,6 +61,9 @@ class ScanResult:
     cache_hits: int = 0
     # Rule-id prefix -> why its fixes are unsafe in this project (see deps.policy).
     fix_policy: dict[str, str] = field(default_factory=dict)
+    # Only findings on lines changed since this git ref (``--since``), kept through
+    # every refresh.
+    since: str | None = None
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -302,12 +305,14 @@ def scan(
     progress: ProgressCallback | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    since: str | None = None,
 ) -> ScanResult:
     """Audit the project at ``root``. ``progress(done, total, outcome)`` runs per file,
     in order of completion. ``use_cache=False`` analyses every file afresh; ``jobs``
-    caps the worker processes (default: one per available core)."""
+    caps the worker processes (default: one per available core); ``since`` keeps only
+    findings on lines changed since that git ref."""
     with _collector_paused():
-        return _scan(root, config, progress=progress, use_cache=use_cache, jobs=jobs)
+        return _scan(root, config, progress=progress, use_cache=use_cache, jobs=jobs, since=since)
 
 
 def _scan(
@@ -317,6 +322,7 @@ def _scan(
     progress: ProgressCallback | None,
     use_cache: bool,
     jobs: int | None,
+    since: str | None = None,
 ) -> ScanResult:
     from fastaudit.engine.cache import ResultCache
     from fastaudit.engine.parallel import analyze_paths
@@ -326,7 +332,9 @@ def _scan(
     discovery = discover(root, config.exclude)
     enabled = set(config.enabled_rules())
     rule_ids = tuple(sorted(enabled))
-    result = ScanResult(root=root, config=config, discovery=discovery, enabled=rule_ids)
+    result = ScanResult(
+        root=root, config=config, discovery=discovery, enabled=rule_ids, since=since
+    )
     result.warnings.extend(config.warnings)
     total = len(discovery.python_files)
     cache = ResultCache.open(root, rule_ids, config) if use_cache else None
@@ -359,7 +367,7 @@ def _scan(
         result.project_findings,
         result.fix_policy,
     )
-    result.findings = findings
+    result.findings = _only_since(result, findings)
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
@@ -390,7 +398,7 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
     before = len(result.warnings)
     run_project_rules(result)
     del result.warnings[before:]  # project warnings were already reported once
-    result.findings, _ = finalize(
+    findings, _ = finalize(
         result.files.values(),
         result.config,
         set(result.enabled),
@@ -398,7 +406,18 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.project_findings,
         result.fix_policy,
     )
+    result.findings = _only_since(result, findings)
     return result
+
+
+def _only_since(result: ScanResult, findings: list[Finding]) -> list[Finding]:
+    """With ``since``, keep findings on lines changed since that git ref. Raises
+    ``SinceError`` (with a message for the user) when the comparison cannot be made."""
+    if result.since is None:
+        return findings
+    from fastaudit.workflows.since import changed_lines, only_changed
+
+    return only_changed(findings, changed_lines(result.root, result.since))
 
 
 def check_source(

@@ -44,12 +44,15 @@ class AuditApp(App[int]):
     TITLE = "fastaudit"
     COMMANDS = App.COMMANDS | {AuditCommands}
 
-    def __init__(self, root: Path, *, testing: bool = False) -> None:
+    def __init__(self, root: Path, *, testing: bool = False, since: str | None = None) -> None:
         start_resource_tracker()
         super().__init__()
         self.root = root
         self.testing = testing
-        self.sub_title = plain(root.name or str(root))
+        self.since = since
+        self.sub_title = plain(root.name or str(root)) + (
+            f" · changes since {plain(since)}" if since else ""
+        )
         if testing:
             # Snapshots must not depend on timing.
             self.animation_level = "none"
@@ -58,15 +61,15 @@ class AuditApp(App[int]):
     def get_default_screen(self) -> Screen:
         if problem := root_problem(self.root):
             return ErrorScreen(*problem)
-        return MainScreen(self.root, testing=self.testing)
+        return MainScreen(self.root, testing=self.testing, since=self.since)
 
 
-def create_app(root: Path, *, testing: bool = False) -> AuditApp:
-    return AuditApp(root, testing=testing)
+def create_app(root: Path, *, testing: bool = False, since: str | None = None) -> AuditApp:
+    return AuditApp(root, testing=testing, since=since)
 
 
-def run_app(root: Path) -> int:
-    return create_app(root).run() or 0
+def run_app(root: Path, *, since: str | None = None) -> int:
+    return create_app(root, since=since).run() or 0
 
 
 def time_to_first_finding(

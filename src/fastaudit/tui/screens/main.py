@@ -155,10 +155,11 @@ class MainScreen(Screen[None]):
         Binding("escape", "close_filter", "Clear filter", show=False, id="view.filter-clear"),
     ]
 
-    def __init__(self, root: Path, *, testing: bool = False) -> None:
+    def __init__(self, root: Path, *, testing: bool = False, since: str | None = None) -> None:
         super().__init__()
         self.root = root
         self.testing = testing
+        self.since = since
         self.session: AuditSession | None = None
         self.grouping = Grouping.RULE
         self.filter_text = ""
@@ -257,7 +258,7 @@ class MainScreen(Screen[None]):
 
         try:
             with rare_full_collections():
-                result = scan(self.root, progress=progress)
+                result = scan(self.root, progress=progress, since=self.since)
         except _Cancelled:
             return
         except Exception:  # any failure becomes a message and a screen, never a traceback
