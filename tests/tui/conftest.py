@@ -90,6 +90,16 @@ def no_python(tmp_path: Path) -> Path:
     return target
 
 
+def crlf_private_main(shop: Path) -> tuple[Path, bytes]:
+    """Give the shop's app/main.py CRLF endings and mode 0640 (both must survive a fix
+    and its undo); returns the path and its bytes."""
+    main_py = shop / "app" / "main.py"
+    original = main_py.read_bytes().replace(b"\n", b"\r\n")
+    main_py.write_bytes(original)
+    main_py.chmod(0o640)
+    return main_py, original
+
+
 def make_app(root: Path) -> AuditApp:
     return create_app(root, testing=True)
 

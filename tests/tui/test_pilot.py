@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from fastaudit.tui.screens.main import MainScreen
 from fastaudit.tui.screens.states import ErrorScreen, ProblemsScreen
 from fastaudit.tui.widgets.matrix_table import MatrixTable
 
-from .conftest import WIDE, main_screen, make_app, press, select, settle
+from .conftest import WIDE, crlf_private_main, main_screen, make_app, press, select, settle
 
 MAIN_FIXED = b"""\
 import asyncio
@@ -145,11 +144,7 @@ class TestFixAndUndo:
             assert main_py.read_bytes() == MAIN_FIXED
 
     async def test_u_restores_the_exact_bytes(self, shop: Path):
-        main_py = shop / "app" / "main.py"
-        # CRLF endings and a read-only-for-others mode must survive fix + undo.
-        original = main_py.read_bytes().replace(b"\n", b"\r\n")
-        main_py.write_bytes(original)
-        os.chmod(main_py, 0o640)
+        main_py, original = crlf_private_main(shop)
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
             await select(pilot, "ASY102", "app/main.py")

@@ -20,7 +20,7 @@ from fastaudit.tui.widgets.findings_tree import FindingsTree
 from fastaudit.tui.widgets.matrix_table import MatrixTable
 from fastaudit.workflows.learn import AREAS, Progress
 
-from .conftest import WIDE, main_screen, make_app, press, select, settle
+from .conftest import WIDE, crlf_private_main, main_screen, make_app, press, select, settle
 
 
 def text_of(screen, selector: str) -> str:
@@ -43,10 +43,7 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 class TestUndoAfterRestart:
     async def test_u_undoes_a_fix_made_before_the_restart(self, shop: Path, notices: list[str]):
-        main_py = shop / "app" / "main.py"
-        original = main_py.read_bytes().replace(b"\n", b"\r\n")
-        main_py.write_bytes(original)
-        os.chmod(main_py, 0o640)
+        main_py, original = crlf_private_main(shop)
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
             await select(pilot, "ASY102", "app/main.py")
