@@ -18,11 +18,12 @@ from pathlib import Path
 
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.context import ClassInfo, Deferred, FileContext, ImportRecord
+from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
-from fastaudit.model import Finding, Safety, Severity, Span, compact_pickle
+from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.rules import all_rules
 
@@ -367,7 +368,7 @@ def _scan(
         result.project_findings,
         result.fix_policy,
     )
-    result.findings = _only_since(result, findings)
+    result.findings = _only_since(result, prove_fixes(result, findings))
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
@@ -406,8 +407,50 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.project_findings,
         result.fix_policy,
     )
-    result.findings = _only_since(result, findings)
+    result.findings = _only_since(result, prove_fixes(result, findings))
     return result
+
+
+# (path, digest, safe fixes) -> those that could not be proved safe, with why. A rescan
+# of the TUI or a warm CLI run asks again for the same files; the answer cannot change.
+_PROOFS: dict[tuple[str, str, frozenset[Fix]], dict[Fix, str]] = {}
+
+
+def prove_fixes(result: ScanResult, findings: list[Finding]) -> list[Finding]:
+    """Turn unsafe, with the reason, every safe fix in a Python file that could change
+    what a name refers to (see ``name_safety``). Only files with safe fixes are read
+    again, and each is checked once per content."""
+    by_path: dict[str, list[Fix]] = {}
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and fix.safety is Safety.SAFE and finding.path.endswith(".py"):
+            by_path.setdefault(finding.path, []).append(fix)
+    reasons: dict[tuple[str, Fix], str] = {}
+    for path, fixes in by_path.items():
+        digest = result.digest_of(path)
+        key = (path, digest, frozenset(fixes))
+        found = _PROOFS.get(key)
+        if found is None:
+            try:
+                data = read_bytes(result.root / path, result.config.max_file_size)
+                source = decode(data)
+            except SourceError:
+                continue  # the file went away or changed: the fix itself will refuse
+            if digest and source.digest != digest:
+                continue
+            if len(_PROOFS) > 4096:
+                _PROOFS.clear()
+            found = _PROOFS[key] = unprovable(source.text, list(dict.fromkeys(fixes)))
+        for fix, reason in found.items():
+            reasons[(path, fix)] = reason
+    if not reasons:
+        return findings
+    return [
+        demote(f, reasons[(f.path, f.fix)])
+        if f.fix is not None and (f.path, f.fix) in reasons
+        else f
+        for f in findings
+    ]
 
 
 def _only_since(result: ScanResult, findings: list[Finding]) -> list[Finding]:

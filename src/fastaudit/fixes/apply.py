@@ -8,7 +8,6 @@ together when their edits do not overlap; an overlapping one waits for the next 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import difflib
 import os
@@ -17,48 +16,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastaudit.engine.source import SourceError, decode, digest_bytes
-from fastaudit.model import Edit, Finding, Fix
+from fastaudit.engine.edits import apply_edits
+from fastaudit.engine.source import digest_bytes
+
+__all__ = ["FixError", "Written", "apply_edits", "atomic_write", "ensure_inside", "restore"]
 
 
 class FixError(Exception):
     """A fix that was refused; the message says why, and nothing was written."""
-
-
-def apply_edits(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
-    """Apply every fix whose edits do not overlap an earlier one. Returns the new text
-    and the fixes that were applied."""
-    applied: list[Fix] = []
-    taken: list[tuple[int, int]] = []
-    chosen: list[Edit] = []
-    seen_edits: set[Edit] = set()
-    for fix in fixes:
-        new = [e for e in fix.edits if e not in seen_edits]
-        if any(_overlaps(edit, taken) for edit in new):
-            continue
-        applied.append(fix)
-        for edit in new:
-            seen_edits.add(edit)
-            chosen.append(edit)
-            taken.append((edit.start, edit.end))
-    # Several fixes may add the same import: keep one insertion per text and place.
-    result = text
-    for edit in sorted(chosen, key=lambda e: (e.start, e.end), reverse=True):
-        result = result[: edit.start] + edit.text + result[edit.end :]
-    return result, applied
-
-
-def _overlaps(edit: Edit, taken: list[tuple[int, int]]) -> bool:
-    for start, end in taken:
-        if edit.start == edit.end == start == end:
-            continue  # two insertions at one point are fine (both kept, in order)
-        if edit.start < end and start < edit.end:
-            return True
-        if edit.start == edit.end and start < edit.start < end:
-            return True
-        if start == end and edit.start < start < edit.end:
-            return True
-    return False
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
@@ -95,42 +60,6 @@ def ensure_inside(root: Path, path: Path) -> Path:
         # A folder on the way is a link: the write would land somewhere else.
         raise FixError(f"{path}: is reached through a symbolic link; fastaudit does not write")
     return real
-
-
-def plan_file_fix(
-    root: Path, rel_path: str, findings: list[Finding], expected_digest: str
-) -> tuple[bytes, bytes, list[Finding]]:
-    """Compute the new bytes of one file. Returns (old bytes, new bytes, findings fixed).
-
-    Refuses, with a reason, when the file changed since the scan, cannot be decoded,
-    or when the result would not parse.
-    """
-    path = ensure_inside(root, Path(rel_path))
-    try:
-        old = path.read_bytes()
-    except OSError as exc:
-        raise FixError(f"{rel_path}: cannot read it ({exc.strerror})") from exc
-    if expected_digest and digest_bytes(old) != expected_digest:
-        raise FixError(f"{rel_path}: changed on disk since it was scanned; rescan first")
-    try:
-        source = decode(old)
-    except SourceError as exc:
-        raise FixError(f"{rel_path}: {exc.message}") from exc
-    fixes = [f.fix for f in findings if f.fix is not None]
-    new_text, applied = apply_edits(source.text, fixes)
-    fixed = [f for f in findings if f.fix in applied]
-    try:
-        ast.parse(new_text, filename=rel_path)
-    except (RecursionError, MemoryError) as exc:
-        raise FixError(
-            f"{rel_path}: too deeply nested to check the fix; nothing was written"
-        ) from exc
-    except SyntaxError as exc:
-        raise FixError(
-            f"{rel_path}: the fix would leave invalid Python (line {exc.lineno}: {exc.msg}); "
-            "nothing was written"
-        ) from exc
-    return old, source.encode(new_text), fixed
 
 
 def atomic_write(root: Path, rel_path: str, new: bytes, expected_old: bytes) -> Written:

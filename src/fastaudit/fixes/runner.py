@@ -8,6 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastaudit.engine.name_safety import UNPROVEN, name_problems, unprovable
 from fastaudit.engine.scan import ScanResult, analyze, finalize
 from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.fixes.apply import FixError, Written, apply_edits, atomic_write, ensure_inside
@@ -22,6 +23,8 @@ class FileFix:
     old: bytes
     new: bytes
     fixed: list[Finding] = field(default_factory=list)
+    # Safe fixes left out because they could change what a name means, with why.
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -107,6 +110,7 @@ def fix_file(
     text = source.text
     enabled = set(result.enabled)
     fixed: list[Finding] = []
+    skipped: list[str] = []
     first = True
     for _ in range(MAX_ROUNDS):
         if first:
@@ -124,17 +128,52 @@ def fix_file(
             candidates = [f for f in candidates if f in only]
         first = False
         fixes = [f for f in candidates if allowed(f, unsafe)]
+        if is_python:
+            fixes = _provable(path, text, fixes, skipped)
         if not fixes:
             break
         new_text, applied = apply_edits(text, [f.fix for f in fixes])  # type: ignore[misc]
         if not applied or new_text == text:
             break
+        if is_python and _safe_fixes(fixes) and name_problems(text, new_text):
+            # Each is fine alone but not together: one at a time, each round re-checked.
+            new_text, applied = apply_edits(text, [fixes[0].fix])  # type: ignore[list-item]
         verify(path, new_text)
         fixed.extend(f for f in fixes if f.fix in applied)
         text = new_text
     if not fixed:
+        if skipped:
+            raise FixError("; ".join(dict.fromkeys(skipped)))
         return None
-    return FileFix(path=path, old=old, new=source.encode(text), fixed=fixed)
+    return FileFix(
+        path=path,
+        old=old,
+        new=source.encode(text),
+        fixed=fixed,
+        skipped=list(dict.fromkeys(skipped)),
+    )
+
+
+def _safe_fixes(findings: list[Finding]) -> bool:
+    return any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
+
+
+def _provable(path: str, text: str, fixes: list[Finding], skipped: list[str]) -> list[Finding]:
+    """Leave out the safe fixes that could change what a name means (the last guard
+    before writing: the scan's labels may predate a previous round's changes). Unsafe
+    fixes were chosen knowingly and are not second-guessed."""
+    safe = [f.fix for f in fixes if f.fix is not None and f.fix.safety is Safety.SAFE]
+    reasons = unprovable(text, safe)  # type: ignore[arg-type]
+    kept = []
+    for finding in fixes:
+        reason = reasons.get(finding.fix)  # type: ignore[arg-type]
+        if reason is None:
+            kept.append(finding)
+        else:
+            skipped.append(
+                f"{path}:{finding.line}: {finding.rule} fix not applied, {UNPROVEN}{reason}"
+            )
+    return kept
 
 
 def fix_project(
@@ -154,6 +193,7 @@ def fix_project(
             change = fix_file(result, path, unsafe=unsafe)
             if change is None:
                 continue
+            report.errors.extend(change.skipped)
             if write:
                 report.written.append(atomic_write(result.root, path, change.new, change.old))
             report.changed.append(change)

@@ -1,0 +1,449 @@
+"""Does a fix keep every name meaning what it meant? A check on the fixed source.
+
+A fix can produce valid syntax and still break a program at run time: the STR102 fix
+once added ``from app.user import repository as user_repository`` and rewrote uses to
+``user_repository.UserRepository`` inside functions that have a local variable called
+``user_repository``, which then raised ``UnboundLocalError``. Re-parsing cannot see
+that; comparing the scopes of the file before and after can.
+
+Both versions are read into the same scope model (module, class, function, lambda,
+comprehension), keyed by where each scope sits (``function:get_user#0``), and compared:
+
+* a reference that existed before must resolve to the same scope after;
+* a reference the fix adds must resolve somewhere, and not to a local that shadows a
+  module-level name of the same spelling (the import the fix meant);
+* no scope gains a second binding of a name it already bound (a duplicated import, an
+  import over a function of the same name).
+
+Anything the model cannot follow (deep nesting, a file that no longer parses) is a
+problem too: a fix that cannot be proved safe is not safe.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from fastaudit.engine.edits import apply_edits
+from fastaudit.model import Finding, Fix, Safety
+
+# Names every module has without binding them.
+_MODULE_DUNDERS = frozenset(
+    {
+        "__name__",
+        "__file__",
+        "__doc__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__builtins__",
+        "__path__",
+        "__annotations__",
+        "__dict__",
+        "__debug__",
+    }
+)
+_BUILTINS = frozenset(dir(builtins)) | _MODULE_DUNDERS
+BUILTIN = "builtin"
+UNDEFINED = "undefined"
+
+
+@dataclass(slots=True, eq=False)
+class ScopeFacts:
+    key: str
+    kind: str  # "module" | "class" | "function" | "comprehension"
+    name: str
+    line: int
+    parent: ScopeFacts | None
+    bound: set[str] = field(default_factory=set)
+    declared_global: set[str] = field(default_factory=set)
+    declared_nonlocal: set[str] = field(default_factory=set)
+    # How many statements bind each name here (an import, a def, an assignment...).
+    binding_sites: Counter[str] = field(default_factory=Counter)
+    # (local name, what it imports) -> how many import statements bind it.
+    imports: Counter[tuple[str, str]] = field(default_factory=Counter)
+    loads: Counter[str] = field(default_factory=Counter)
+    has_star_import: bool = False
+    children: Counter[str] = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        if self.kind == "module":
+            return "the module"
+        label = {"function": "function", "class": "class"}.get(self.kind, self.kind)
+        return f"{label} `{self.name}` (line {self.line})"
+
+
+class _ScopeBuilder(ast.NodeVisitor):
+    """One pass that files every binding and every read under the scope it belongs to."""
+
+    def __init__(self) -> None:
+        self.module = ScopeFacts(key="module", kind="module", name="", line=1, parent=None)
+        self.scopes: dict[str, ScopeFacts] = {"module": self.module}
+        self.current = self.module
+
+    # --------------------------------------------------------------- scopes
+    def _open(self, kind: str, name: str, line: int) -> ScopeFacts:
+        parent = self.current
+        tag = f"{kind}:{name}"
+        ordinal = parent.children[tag]
+        parent.children[tag] += 1
+        scope = ScopeFacts(
+            key=f"{parent.key}/{tag}#{ordinal}", kind=kind, name=name, line=line, parent=parent
+        )
+        self.scopes[scope.key] = scope
+        return scope
+
+    def _bind(self, name: str, *, site: bool = True) -> None:
+        scope = self.current
+        if name in scope.declared_global:
+            scope = self.module
+        elif name in scope.declared_nonlocal:
+            scope = _enclosing_binder(scope, name) or scope
+        scope.bound.add(name)
+        if site:
+            scope.binding_sites[name] += 1
+
+    def _walk_in(self, scope: ScopeFacts, nodes: list[ast.AST]) -> None:
+        saved = self.current
+        self.current = scope
+        for node in nodes:
+            self.visit(node)
+        self.current = saved
+
+    def _visit_all(self, nodes: list) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    # ----------------------------------------------------------- definitions
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+        args = node.args
+        # Decorators, defaults and annotations are evaluated where the def stands.
+        self._visit_all([*args.defaults, *args.kw_defaults])
+        if not isinstance(node, ast.Lambda):
+            self._visit_all(node.decorator_list)
+            for arg in _all_args(args):
+                if arg.annotation is not None:
+                    self.visit(arg.annotation)
+            if node.returns is not None:
+                self.visit(node.returns)
+            self._bind(node.name)
+            name = node.name
+        else:
+            name = "lambda"
+        scope = self._open("function", name, node.lineno)
+        for arg in _all_args(args):
+            scope.bound.add(arg.arg)
+            scope.binding_sites[arg.arg] += 1
+        body = node.body if isinstance(node.body, list) else [node.body]
+        saved = self.current
+        self.current = scope
+        for stmt in body:
+            self._declare(stmt)
+        for stmt in body:
+            self.visit(stmt)
+        self.current = saved
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+    visit_Lambda = _function
+
+    def _declare(self, stmt: ast.AST) -> None:
+        """``global``/``nonlocal`` apply to the whole function, wherever they stand."""
+        for node in _own_statements(stmt):
+            if isinstance(node, ast.Global):
+                self.current.declared_global.update(node.names)
+            elif isinstance(node, ast.Nonlocal):
+                self.current.declared_nonlocal.update(node.names)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._visit_all(node.decorator_list)
+        self._visit_all(node.bases)
+        self._visit_all([k.value for k in node.keywords])
+        self._bind(node.name)
+        scope = self._open("class", node.name, node.lineno)
+        saved = self.current
+        self.current = scope
+        for stmt in node.body:
+            self._declare(stmt)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.current = saved
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
+        first, *rest = node.generators
+        self.visit(first.iter)  # evaluated in the enclosing scope
+        scope = self._open("comprehension", "", node.lineno)
+        saved = self.current
+        self.current = scope
+        self.visit(first.target)
+        self._visit_all(first.ifs)
+        for generator in rest:
+            self.visit(generator.iter)
+            self.visit(generator.target)
+            self._visit_all(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.current = saved
+
+    visit_ListComp = _comprehension
+    visit_SetComp = _comprehension
+    visit_GeneratorExp = _comprehension
+    visit_DictComp = _comprehension
+
+    # -------------------------------------------------------------- bindings
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.current.loads[node.id] += 1
+        else:
+            self._bind(node.id)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        # An assignment expression in a comprehension binds in the enclosing function.
+        saved = self.current
+        while self.current.kind == "comprehension" and self.current.parent is not None:
+            self.current = self.current.parent
+        self._bind(node.target.id)
+        self.current = saved
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self.current.loads[node.target.id] += 1
+        self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            target = alias.name if alias.asname else local
+            self._bind(local)
+            self.current.imports[(local, target)] += 1
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.current.has_star_import = True
+                continue
+            local = alias.asname or alias.name
+            self._bind(local)
+            self.current.imports[(local, f"{module}.{alias.name}")] += 1
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self._bind(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self._bind(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self._bind(node.name)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self._bind(node.rest)
+        self.generic_visit(node)
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    found = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg:
+        found.append(args.vararg)
+    if args.kwarg:
+        found.append(args.kwarg)
+    return found
+
+
+def _own_statements(stmt: ast.AST) -> list[ast.AST]:
+    """The statement and those nested in it, not entering nested scopes."""
+    found: list[ast.AST] = []
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.append(child)
+    return found
+
+
+def _enclosing_binder(scope: ScopeFacts, name: str) -> ScopeFacts | None:
+    parent = scope.parent
+    while parent is not None and parent.kind != "module":
+        if parent.kind == "function" and name in parent.bound:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def resolve(scope: ScopeFacts, name: str, module: ScopeFacts) -> str:
+    """The key of the scope whose binding a read of ``name`` in ``scope`` finds,
+    ``"builtin"``, or ``"undefined"``."""
+    if name in scope.declared_global:
+        return _module_or_builtin(module, name)
+    if name in scope.declared_nonlocal:
+        binder = _enclosing_binder(scope, name)
+        return binder.key if binder is not None else UNDEFINED
+    if name in scope.bound:
+        return scope.key
+    parent = scope.parent
+    while parent is not None and parent.kind != "module":
+        # Class bodies are not enclosing scopes for the functions inside them.
+        if parent.kind != "class" and name in parent.bound:
+            if name in parent.declared_global:
+                break
+            return parent.key
+        parent = parent.parent
+    return _module_or_builtin(module, name)
+
+
+def _module_or_builtin(module: ScopeFacts, name: str) -> str:
+    if name in module.bound:
+        return module.key
+    if name in _BUILTINS:
+        return BUILTIN
+    if module.has_star_import:
+        return module.key  # ``from x import *`` may have bound it
+    return UNDEFINED
+
+
+class Unprovable(Exception):
+    """The scopes could not be read (the text does not parse, or nests too deep)."""
+
+
+def scopes_of(source: str | ast.Module) -> dict[str, ScopeFacts]:
+    try:
+        if isinstance(source, str):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source)
+        else:
+            tree = source
+        builder = _ScopeBuilder()
+        for stmt in tree.body:
+            builder.visit(stmt)
+    except SyntaxError as exc:
+        raise Unprovable(f"the result does not parse (line {exc.lineno}: {exc.msg})") from exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise Unprovable("the file nests too deeply to check what names refer to") from exc
+    return builder.scopes
+
+
+def name_problems(before: str | ast.Module, after: str) -> list[str]:
+    """Why ``after`` may not behave like ``before`` as far as names go; empty if none.
+
+    ``before`` may be given as its parsed tree (the scan already has it)."""
+    try:
+        old = scopes_of(before)
+        new = scopes_of(after)
+    except Unprovable as exc:
+        return [str(exc)]
+    old_module = old["module"]
+    new_module = new["module"]
+    problems: list[str] = []
+    for key, scope in new.items():
+        was = old.get(key)
+        for name, count in scope.loads.items():
+            now = resolve(scope, name, new_module)
+            before_count = was.loads.get(name, 0) if was is not None else 0
+            then = resolve(was, name, old_module) if was is not None and before_count else None
+            if then is not None and then != now and then != UNDEFINED:
+                problems.append(_changed(name, scope, then, now, new))
+                continue
+            if count <= before_count:
+                continue
+            if now == UNDEFINED:
+                problems.append(f"`{name}` would be undefined in {scope.describe()}")
+            elif now not in (new_module.key, BUILTIN) and name in new_module.bound:
+                owner = new[now]
+                problems.append(
+                    f"`{name}` is a local name in {owner.describe()}: the new reference there "
+                    f"would read it instead of the module-level `{name}`"
+                )
+        for (name, target), count in scope.imports.items():
+            if count > 1 and (was is None or was.imports.get((name, target), 0) < count):
+                problems.append(f"`{target}` would be imported twice as `{name}`")
+        for name, count in scope.binding_sites.items():
+            before_sites = was.binding_sites.get(name, 0) if was is not None else 0
+            if count > before_sites > 0 and not any(
+                n == name and c > 1 for (n, _), c in scope.imports.items()
+            ):
+                problems.append(
+                    f"`{name}` is already defined in {scope.describe()}; "
+                    "the fix would bind it a second time"
+                )
+    # One message per distinct problem, in a stable order.
+    return list(dict.fromkeys(problems))
+
+
+def _changed(name: str, scope: ScopeFacts, then: str, now: str, scopes: dict) -> str:
+    if now == UNDEFINED:
+        return f"`{name}` would be undefined in {scope.describe()} (the fix removes its binding)"
+
+    def where(key: str) -> str:
+        if key == BUILTIN:
+            return "the builtin"
+        if key == UNDEFINED:
+            return "nothing"
+        found = scopes.get(key)
+        return found.describe() if found is not None else "a scope the fix removes"
+
+    return f"`{name}` in {scope.describe()} would refer to {where(now)} instead of {where(then)}"
+
+
+def unprovable(text: str, fixes: list[Fix], tree: ast.Module | None = None) -> dict[Fix, str]:
+    """The fixes among ``fixes`` whose names could change behaviour, each with a reason.
+
+    All of them are tried together first (one parse in the common case where nothing is
+    wrong); only when that fails, or some could not be applied with the rest, is each
+    tried on its own to find which."""
+    if not fixes:
+        return {}
+    before: str | ast.Module = tree if tree is not None else text
+    together, applied = apply_edits(text, fixes)
+    if len(applied) == len(fixes) and not name_problems(before, together):
+        return {}
+    found: dict[Fix, str] = {}
+    for fix in fixes:
+        alone, _ = apply_edits(text, [fix])
+        problems = name_problems(before, alone)
+        if problems:
+            found[fix] = problems[0]
+    return found
+
+
+UNPROVEN = "not provably safe: "
+
+
+def demote(finding: Finding, reason: str) -> Finding:
+    """The finding with its fix marked unsafe, the reason first in its note."""
+    fix = finding.fix
+    assert fix is not None
+    note = UNPROVEN + reason
+    if fix.note:
+        note = f"{note}; {fix.note}"
+    return replace(finding, fix=replace(fix, safety=Safety.UNSAFE, note=note))
+
+
+def prove_file(text: str, findings: list[Finding], tree: ast.Module | None = None) -> list[Finding]:
+    """``findings`` of one Python file, with each safe fix that cannot be proved to keep
+    what names mean turned unsafe, the reason shown."""
+    safe = [f.fix for f in findings if f.fix is not None and f.fix.safety is Safety.SAFE]
+    reasons = unprovable(text, safe, tree)  # type: ignore[arg-type]
+    if not reasons:
+        return findings
+    return [
+        demote(f, reasons[f.fix]) if f.fix is not None and f.fix in reasons else f for f in findings
+    ]
