@@ -205,11 +205,14 @@ def fix_project(
 def fix_source(
     text: str, rule_ids: list[str] | None = None, *, unsafe: bool = True, path: str = "example.py"
 ) -> str:
-    """Apply fixes to source held in memory, round after round (examples, tests)."""
+    """Apply fixes to source held in memory, round after round (examples, tests).
+    Without ``unsafe`` it does what ``--fix`` would: safe fixes that pass the name check."""
     from fastaudit.engine.scan import check_source
 
     for _ in range(MAX_ROUNDS):
         findings = [f for f in check_source(text, path, rule_ids) if allowed(f, unsafe)]
+        if not unsafe:
+            findings = _provable(path, text, findings, [])
         new_text, applied = apply_edits(text, [f.fix for f in findings])  # type: ignore[misc]
         if not applied or new_text == text:
             break

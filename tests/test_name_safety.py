@@ -1,0 +1,521 @@
+"""A safe fix never changes what a name refers to.
+
+The scope model of ``engine/name_safety.py`` is checked three ways: hand-written
+cases, CPython's own ``symtable`` as an independent oracle on generated programs, and
+the real ``--fix`` on small projects where the names a fix introduces collide on
+purpose with locals, parameters and module-level definitions.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import symtable
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fastaudit.engine.name_safety import name_problems
+from fastaudit.engine.scan import check_source, scan
+from fastaudit.fixes.runner import fix_project, fix_source
+from fastaudit.model import Safety
+from fastaudit.rules import all_rules
+from fastaudit.rules.base import ProjectRule
+
+EXAMPLES = int(os.environ.get("FASTAUDIT_HYPOTHESIS_EXAMPLES", "30"))
+BUDGET = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def code(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# ----------------------------------------------------------------- hand cases
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(
+            """
+            from app.users.repository import UserRepository
+
+            def load(db):
+                user_repository = UserRepository(db)
+                return user_repository
+            """,
+            """
+            from app.users import repository as user_repository
+
+            def load(db):
+                user_repository = user_repository.UserRepository(db)
+                return user_repository
+            """,
+            "`user_repository` is a local name in function `load` (line 3)",
+            id="import-alias-vs-local",
+        ),
+        pytest.param(
+            """
+            import time
+
+            async def wait(asyncio):
+                time.sleep(1)
+            """,
+            """
+            import asyncio
+            import time
+
+            async def wait(asyncio):
+                await asyncio.sleep(1)
+            """,
+            "`asyncio` is a local name in function `wait` (line 4)",
+            id="import-vs-parameter",
+        ),
+        pytest.param(
+            """
+            import asyncio
+            import time
+            """,
+            """
+            import asyncio
+            import asyncio
+            import time
+            """,
+            "`asyncio` would be imported twice as `asyncio`",
+            id="duplicate-import",
+        ),
+        pytest.param(
+            """
+            def settings():
+                return 1
+            """,
+            """
+            from app.config import settings
+
+            def settings():
+                return 1
+            """,
+            "`settings` is already defined in the module",
+            id="rebinds-module-function",
+        ),
+        pytest.param(
+            """
+            import os
+
+            here = os.getcwd()
+            """,
+            """
+            here = os.getcwd()
+            """,
+            "`os` would be undefined in the module",
+            id="removed-import-still-used",
+        ),
+        pytest.param(
+            """
+            def total(items):
+                return sum(items)
+            """,
+            """
+            from app.maths import sum
+
+            def total(items):
+                return sum(items)
+            """,
+            "`sum` in function `total` (line 3) would refer to the module instead of the builtin",
+            id="shadows-builtin",
+        ),
+        pytest.param(
+            """
+            def outer():
+                limit = 3
+
+                def inner():
+                    return limit
+
+                return inner
+            """,
+            """
+            def outer():
+                limit = 3
+
+                def inner():
+                    limit = 4
+                    return limit
+
+                return inner
+            """,
+            "`limit` in function `inner` (line 4) would refer to function `inner` (line 4)",
+            id="closure-captured-by-new-local",
+        ),
+    ],
+)
+def test_name_problems_are_found(before: str, after: str, expected: str) -> None:
+    problems = name_problems(code(before), code(after))
+    assert any(expected in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            """
+            from src.customers.service import find_customer
+
+            async def place(customer_id):
+                return await find_customer(customer_id)
+            """,
+            """
+            from src.customers import service as customers_service
+
+            async def place(customer_id):
+                return await customers_service.find_customer(customer_id)
+            """,
+            id="qualified-import",
+        ),
+        pytest.param(
+            """
+            import time
+
+            async def wait():
+                time.sleep(1)
+            """,
+            """
+            import asyncio
+            import time
+
+            async def wait():
+                await asyncio.sleep(1)
+            """,
+            id="new-import-no-clash",
+        ),
+        pytest.param(
+            """
+            from pydantic import BaseModel
+
+            class User(BaseModel):
+                class Config:
+                    orm_mode = True
+            """,
+            """
+            from pydantic import BaseModel, ConfigDict
+
+            class User(BaseModel):
+                model_config = ConfigDict(from_attributes=True)
+            """,
+            id="class-config-moves-up",
+        ),
+        pytest.param(
+            """
+            def f(rows):
+                total = 0
+                for row in rows:
+                    total += row
+                return [r for r in rows if (n := r)], total
+            """,
+            """
+            def f(rows):
+                total = 0
+                for row in rows:
+                    total += row  # summed
+                return [r for r in rows if (n := r)], total
+            """,
+            id="comment-only",
+        ),
+        pytest.param(
+            """
+            counter = 0
+
+            def bump():
+                global counter
+                counter += 1
+            """,
+            """
+            counter = 0
+
+            def bump():
+                global counter
+                counter = counter + 1
+            """,
+            id="global-declaration",
+        ),
+    ],
+)
+def test_harmless_changes_pass(before: str, after: str) -> None:
+    assert name_problems(code(before), code(after)) == []
+
+
+def test_a_result_that_does_not_parse_is_a_problem() -> None:
+    assert name_problems("x = 1\n", "x = (\n") == [
+        "the result does not parse (line 1: '(' was never closed)"
+    ]
+
+
+# ------------------------------------------------- symtable as an independent oracle
+POOL = ["customers_service", "find_customer", "value", "service"]
+
+
+@st.composite
+def module_with_functions(draw) -> str:
+    """A module importing ``find_customer`` and using it from functions whose locals,
+    parameters and globals are drawn from a pool that holds the fix's new name."""
+    lines = ["from src.customers.service import find_customer", ""]
+    if draw(st.booleans()):
+        lines += [f"{draw(st.sampled_from(POOL[2:]))} = 1", ""]
+    for index in range(draw(st.integers(1, 4))):
+        params = sorted(set(draw(st.lists(st.sampled_from(POOL[2:] + POOL[:1]), max_size=2))))
+        lines.append(f"async def handler_{index}({', '.join(params)}):")
+        for _ in range(draw(st.integers(1, 4))):
+            kind = draw(st.integers(0, 3))
+            name = draw(st.sampled_from(POOL[:1] + POOL[2:]))
+            if kind == 0:
+                lines.append(f"    {name} = 0")
+            elif kind == 1:
+                lines.append("    await find_customer(1)")
+            elif kind == 2:
+                lines.append(f"    print({name} if '{name}' in locals() else None)")
+            else:
+                lines.append(f"    found = [{name} for {name} in range(2)]")
+        lines.append("    return None")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _locals_reading(text: str, name: str) -> set[str]:
+    """Functions (per CPython's compiler) where ``name`` is local and read."""
+    table = symtable.symtable(text, "<fixed>", "exec")
+    found = set()
+    for child in table.get_children():
+        if child.get_type() != "function":
+            continue
+        try:
+            symbol = child.lookup(name)
+        except KeyError:
+            continue
+        if symbol.is_local() and symbol.is_referenced():
+            found.add(child.get_name())
+    return found
+
+
+def _qualified_uses(text: str, function: str) -> int:
+    tree = ast.parse(text)
+    for node in tree.body:
+        if isinstance(node, ast.AsyncFunctionDef) and node.name == function:
+            return sum(
+                isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == "customers_service"
+                for n in ast.walk(node)
+            )
+    return 0
+
+
+ROUTER = 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="{prefix}")\n'
+
+
+def _domain_project(root: Path, service: str) -> None:
+    files = {
+        "src/__init__.py": "",
+        "src/main.py": code(
+            """
+            from fastapi import FastAPI
+
+            from src.customers.router import router as customers_router
+            from src.orders.router import router as orders_router
+
+            app = FastAPI(openapi_url=None)
+            app.include_router(customers_router)
+            app.include_router(orders_router)
+            """
+        ),
+        "src/customers/__init__.py": "",
+        "src/customers/router.py": ROUTER.format(prefix="/c"),
+        "src/customers/service.py": "async def find_customer(customer_id):\n    return 1\n",
+        "src/orders/__init__.py": "",
+        "src/orders/router.py": ROUTER.format(prefix="/o"),
+        "src/orders/service.py": service,
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+@BUDGET
+@given(module_with_functions())
+def test_fix_never_reads_a_colliding_local(tmp_path_factory, service: str) -> None:
+    """The real STR102 ``--fix`` on generated modules: wherever it qualifies a use as
+    ``customers_service.find_customer``, CPython's symbol table must not see a local
+    ``customers_service`` there; and where nothing collides, the fix is made."""
+    root = tmp_path_factory.mktemp("domains")
+    _domain_project(root, service)
+    result = scan(root, use_cache=False, jobs=1)
+    report = fix_project(result, write=False)
+    changed = {c.path: c.new.decode() for c in report.changed}
+    fixed = changed.get("src/orders/service.py", service)
+    for function in _locals_reading(fixed, "customers_service"):
+        assert _qualified_uses(fixed, function) == _qualified_uses(service, function), (
+            f"{function} reads a local `customers_service` the fix meant as the module\n{fixed}"
+        )
+    tree = ast.parse(service)
+    clash = any(
+        isinstance(n, ast.Name | ast.arg)
+        and getattr(n, "id", getattr(n, "arg", None)) == "customers_service"
+        for n in ast.walk(tree)
+    )
+    if not clash and "await find_customer(" in service:
+        assert "customers_service.find_customer" in fixed, "a fix with no clash was withheld"
+
+
+# -------------------------------------------- every safe per-file fix, with collisions
+def _introduced_names(before: str, after: str) -> set[str]:
+    def module_names(text: str) -> set[str]:
+        table = symtable.symtable(text, "<m>", "exec")
+        return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+
+    return module_names(after) - module_names(before)
+
+
+def _with_locals(source: str, names: set[str]) -> str:
+    """``source`` with ``name = None`` as the first statement of every function."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    inserts: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0]
+            indent = " " * first.col_offset
+            text = "".join(f"{indent}{name} = None\n" for name in sorted(names))
+            inserts.append((first.lineno - 1, text))
+    for index, text in sorted(inserts, reverse=True):
+        lines.insert(index, text)
+    return "".join(lines)
+
+
+def _loads_per_function(text: str, name: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            # The body only: decorators, defaults and annotations run outside it.
+            counts[node.name] = sum(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+                for stmt in node.body
+                for n in ast.walk(stmt)
+            )
+    return counts
+
+
+COLLIDING = [
+    rule
+    for rule in all_rules().values()
+    if rule.fixable()
+    and not issubclass(rule, ProjectRule)
+    and rule.dont_fixed
+    and _introduced_names(rule.dont, rule.dont_fixed)
+    and any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        for n in ast.walk(ast.parse(rule.dont))
+    )
+]
+
+
+def test_some_rules_introduce_names() -> None:
+    assert len(COLLIDING) >= 3, [r.id for r in COLLIDING]
+
+
+@pytest.mark.parametrize("rule", COLLIDING, ids=lambda r: r.id)
+def test_safe_fix_with_colliding_local_is_withheld(rule) -> None:
+    """Each name a rule's fix introduces is made a local of every function in its
+    Don't example. What ``--fix`` then writes must not add a read of such a local."""
+    introduced = _introduced_names(rule.dont, rule.dont_fixed)
+    source = _with_locals(rule.dont, introduced)
+    fixed = fix_source(source, [rule.id], unsafe=False)
+    ast.parse(fixed)
+    for name in introduced:
+        before = _loads_per_function(source, name)
+        after = _loads_per_function(fixed, name)
+        for function, count in after.items():
+            if function in before:
+                assert count <= before[function], (
+                    f"{rule.id}: the fix reads the local `{name}` in {function}\n{fixed}"
+                )
+    # The finding still shows, its fix marked unsafe with the reason.
+    findings = [f for f in check_source(source, "example.py", [rule.id]) if f.fix is not None]
+    assert findings
+
+
+def test_the_report_shows_why_and_fix_leaves_the_file(tmp_path: Path) -> None:
+    service = code(
+        """
+        from src.customers.service import find_customer
+
+
+        async def place_order(customer_id: int):
+            return await find_customer(customer_id)
+
+
+        async def audit(customer_id: int):
+            customers_service = "legacy"
+            found = await find_customer(customer_id)
+            return customers_service, found
+        """
+    )
+    _domain_project(tmp_path, service)
+    run = subprocess.run(
+        [sys.executable, "-m", "fastaudit", "check", "--fix", "--no-cache", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "fix (unsafe)" in run.stdout
+    assert (
+        "not provably safe: `customers_service` is a local name in function `audit` (line 8)"
+        in run.stdout
+    )
+    assert (tmp_path / "src/orders/service.py").read_text() == service
+    assert run.returncode == 1
+
+
+def test_scan_labels_the_fix_unsafe(tmp_path: Path) -> None:
+    _domain_project(
+        tmp_path,
+        "from src.customers.service import find_customer\n\n\n"
+        "def check(find_customer_id, customers_service=None):\n"
+        "    return find_customer(find_customer_id), customers_service\n",
+    )
+    result = scan(tmp_path, use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "STR102"]
+    assert finding.fix is not None
+    assert finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note.startswith("not provably safe: `customers_service` is a local name")
+
+
+def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, monkeypatch) -> None:
+    """``--fix`` checks again just before writing: a scan that labelled the fix safe
+    (an older cache, a fix from a later round) cannot get it written."""
+    import fastaudit.engine.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "prove_fixes", lambda result, findings: findings)
+    service = (
+        "from src.customers.service import find_customer\n\n\n"
+        "async def audit(customer_id, customers_service=None):\n"
+        "    return await find_customer(customer_id), customers_service\n"
+    )
+    _domain_project(tmp_path, service)
+    result = scan(tmp_path, use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "STR102"]
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+    report = fix_project(result)
+    assert (tmp_path / "src/orders/service.py").read_text() == service
+    assert report.changed == []
+    assert report.errors == [
+        "src/orders/service.py:1: STR102 fix not applied, not provably safe: "
+        "`customers_service` is a local name in function `audit` (line 4): the new reference "
+        "there would read it instead of the module-level `customers_service`"
+    ]
