@@ -23,7 +23,8 @@ APP = (
     "    time.sleep(1)\n"
     '    return requests.get("https://api.test/items").json()\n'
 )
-FIXED = APP.replace("import time\n", "import asyncio\nimport time\n").replace(
+# The new import takes the place of the one the fix leaves unused.
+FIXED = APP.replace("import time\n", "import asyncio\n").replace(
     "time.sleep(1)", "await asyncio.sleep(1)"
 )
 # Only the families this suite is about: other families' rules may look at the same code.

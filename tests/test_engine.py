@@ -245,8 +245,7 @@ def test_crlf_file_fix_keeps_crlf(tmp_path):
     assert report.errors == []
     data = path.read_bytes()
     assert data == (
-        b"import asyncio\r\nimport time\r\n\r\n\r\nasync def handler():\r\n"
-        b"    await asyncio.sleep(1)\r\n"
+        b"import asyncio\r\n\r\n\r\nasync def handler():\r\n    await asyncio.sleep(1)\r\n"
     )
 
 
@@ -259,7 +258,7 @@ def test_old_mac_line_endings_give_right_lines_and_fix(tmp_path):
     assert (
         path.read_bytes()
         == SLEEPY.replace("\n", "\r")
-        .replace("import time", "import asyncio\rimport time")
+        .replace("import time", "import asyncio")
         .replace("time.sleep(1)", "await asyncio.sleep(1)")
         .encode()
     )

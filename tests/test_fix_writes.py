@@ -14,7 +14,7 @@ from fastaudit.fixes.apply import FixError, atomic_write, restore
 from fastaudit.fixes.runner import fix_project
 
 OLD = b"import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-NEW = b"import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+NEW = b"import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 
 
 def make(root: Path, rel: str = "app.py", data: bytes = OLD) -> Path:

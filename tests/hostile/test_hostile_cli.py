@@ -32,7 +32,8 @@ from .support import (
 )
 
 SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-SLEEPY_FIXED = "import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+# The fix's new import takes the place of the one it leaves unused.
+SLEEPY_FIXED = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 SECRET = "SECRET_TOKEN_4f8a"  # in files outside the root: must never reach the output
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
@@ -312,7 +313,7 @@ CASES = [
         exact=True,
         # Every line keeps its own ending; the added import takes the first line's.
         fixed={
-            "mixed.py": b"import asyncio\r\nimport time\r\n\r\n\nasync def handler():\r\n"
+            "mixed.py": b"import asyncio\r\n\r\n\nasync def handler():\r\n"
             b"    await asyncio.sleep(1)\n"
         },
     ),
@@ -344,7 +345,9 @@ CASES = [
         exact=True,
         fixed={
             "huge.py": (
-                "import asyncio\n" + HUGE.replace("    time.sleep(1)", "    await asyncio.sleep(1)")
+                HUGE.replace("import time", "import asyncio").replace(
+                    "    time.sleep(1)", "    await asyncio.sleep(1)"
+                )
             ).encode()
         },
     ),

@@ -25,7 +25,7 @@ from fastaudit.report import text
 from .support import changed, snapshot, write
 
 SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-SLEEPY_FIXED = "import asyncio\nimport time\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+SLEEPY_FIXED = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 DENIED = "Permission denied"
 
 

@@ -97,5 +97,5 @@ def test_fix_and_diff_of_a_file_with_such_a_name(tmp_path):
     assert "Fixed 1 problem(s)." in fixed.out
     assert ESC not in fixed.out
     data = path.read_bytes()
-    assert data.startswith(b"import asyncio\nimport time\n")
+    assert data.startswith(b"import asyncio\n\n\nasync def handler")
     assert f"    await asyncio.sleep(1)  # {ESC}]0;owned".encode() in data

@@ -581,7 +581,7 @@ def test_validator_used_twice_adds_field_validator_import():
         """
     )
     fixed = fix_source(before, ["PYD105"])
-    assert fixed.startswith("from pydantic import BaseModel, validator, field_validator\n")
+    assert fixed.startswith("from pydantic import BaseModel, field_validator, validator\n")
     assert '@field_validator("a")\n    @classmethod\n    def one' in fixed
     assert '@validator("b", always=True)' in fixed
 
@@ -628,7 +628,6 @@ def test_base_settings_through_the_module():
     assert fix_source(before, ["PYD106"]) == code(
         """
         import pydantic_settings
-        import pydantic
 
 
         class Settings(pydantic_settings.BaseSettings):

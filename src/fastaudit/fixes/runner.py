@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastaudit.engine.name_safety import UNPROVEN, name_problems, unprovable
-from fastaudit.engine.scan import ScanResult, analyze, finalize
+from fastaudit.engine.scan import ScanResult, analyze, finalize, module_name
 from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.fixes.apply import FixError, Written, apply_edits, atomic_write, ensure_inside
+from fastaudit.fixes.project_facts import import_style, mentioned_in_project
+from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Safety
 
 MAX_ROUNDS = 10
@@ -141,6 +143,8 @@ def fix_file(
         verify(path, new_text)
         fixed.extend(f for f in fixes if f.fix in applied)
         text = new_text
+    if fixed and is_python:
+        text = _tidied(result, path, source.text, text)
     if not fixed:
         if skipped:
             raise FixError("; ".join(dict.fromkeys(skipped)))
@@ -152,6 +156,27 @@ def fix_file(
         fixed=fixed,
         skipped=list(dict.fromkeys(skipped)),
     )
+
+
+def _tidied(result: ScanResult, path: str, before: str, after: str) -> str:
+    """The fixed text with its imports as the project's sorter would leave them; the
+    untidied text if tidying would not pass the same checks as any fix."""
+    module, is_package = module_name(path)
+    tidy = tidy_imports(
+        before,
+        after,
+        style=import_style(result),
+        module=module,
+        is_package=is_package,
+        mentioned=lambda dotted: mentioned_in_project(result, dotted),
+    )
+    if tidy == after or name_problems(after, tidy):
+        return after
+    try:
+        verify(path, tidy)
+    except FixError:
+        return after
+    return tidy
 
 
 def _safe_fixes(findings: list[Finding]) -> bool:
@@ -209,6 +234,7 @@ def fix_source(
     Without ``unsafe`` it does what ``--fix`` would: safe fixes that pass the name check."""
     from fastaudit.engine.scan import check_source
 
+    original = text
     for _ in range(MAX_ROUNDS):
         findings = [f for f in check_source(text, path, rule_ids) if allowed(f, unsafe)]
         if not unsafe:
@@ -217,4 +243,8 @@ def fix_source(
         if not applied or new_text == text:
             break
         text = new_text
-    return text
+    module, is_package = module_name(path)
+    # On its own, a file's first-party code is its own top-level package.
+    style = ImportStyle(first_party=frozenset({module.split(".")[0]} - {""}))
+    tidy = tidy_imports(original, text, style=style, module=module, is_package=is_package)
+    return text if name_problems(text, tidy) else tidy

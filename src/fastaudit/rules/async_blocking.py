@@ -208,7 +208,6 @@ class BlockingSleep(BlockingCallRule):
     """
     dont_fixed = """
     import asyncio
-    import time
 
     from fastapi import APIRouter
 

@@ -639,6 +639,7 @@ class ParameterMarkerAsDefault(MarkerDefaultRule):
     """
     dont_fixed = """
     from typing import Annotated
+
     from fastapi import APIRouter, Query
 
     router = APIRouter()

@@ -1,0 +1,79 @@
+"""What fixes need to know about the project beyond one file: its import style, and
+whether any file names a module attribute in a string (``mock.patch("app.svc.time")``).
+
+Both are read once per scan result and kept beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from fastaudit.engine.scan import ScanResult
+from fastaudit.engine.source import SourceError, read_bytes
+from fastaudit.fixes.tidy import DEFAULT_LINE_LENGTH, ImportStyle
+
+# id(result) -> (the result, its facts). One scan at a time is fixed; keeping the result
+# itself in the entry stops a new object from reusing a dead one's id.
+_STYLES: dict[int, tuple[ScanResult, ImportStyle]] = {}
+_TEXTS: dict[int, tuple[ScanResult, str]] = {}
+
+
+def import_style(result: ScanResult) -> ImportStyle:
+    cached = _STYLES.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    _STYLES.clear()
+    style = ImportStyle(first_party=_first_party(result), line_length=_line_length(result.root))
+    _STYLES[id(result)] = (result, style)
+    return style
+
+
+def _first_party(result: ScanResult) -> frozenset[str]:
+    """Top-level names importable from the project root or its ``src`` folder (ruff's
+    default ``src = [".", "src"]``)."""
+    names: set[str] = set()
+    for path in result.files:
+        parts = path.split("/")
+        names.add(parts[0].removesuffix(".py"))
+        if parts[0] == "src" and len(parts) > 1:
+            names.add(parts[1].removesuffix(".py"))
+    return frozenset(n for n in names if n.isidentifier())
+
+
+def _line_length(root: Path) -> int:
+    """ruff's ``line-length`` where the project sets it (ruff.toml, .ruff.toml or
+    pyproject's ``[tool.ruff]``), else ruff's default."""
+    for name, table in (
+        ("ruff.toml", ()),
+        (".ruff.toml", ()),
+        ("pyproject.toml", ("tool", "ruff")),
+    ):
+        try:
+            data = tomllib.loads((root / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
+            continue
+        for key in table:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        value = data.get("line-length") if isinstance(data, dict) else None
+        if isinstance(value, int) and value > 0:
+            return value
+    return DEFAULT_LINE_LENGTH
+
+
+def mentioned_in_project(result: ScanResult, dotted: str) -> bool:
+    """Whether some Python file of the project holds ``dotted`` (a ``mock.patch``
+    target, an import string). Files that cannot be read are out of the audit and are
+    not searched either."""
+    cached = _TEXTS.get(id(result))
+    if cached is None or cached[0] is not result:
+        _TEXTS.clear()
+        chunks: list[str] = []
+        for other in result.files:
+            try:
+                data = read_bytes(result.root / other, result.config.max_file_size)
+            except SourceError:
+                continue
+            chunks.append(data.decode("utf-8", "replace"))
+        cached = _TEXTS[id(result)] = (result, "\n".join(chunks))
+    return dotted in cached[1]
