@@ -246,7 +246,7 @@ def test_an_ignored_unreadable_folder_is_never_touched(tmp_path, lock, ignore):
     run = check(root)
 
     assert run.code == 1
-    assert "app.py:5:5: ASY102 [warning] `time.sleep` blocks the event loop" in run.out
+    assert "app.py:5:5: ASY102 [error] `time.sleep` blocks the event loop" in run.out
     assert lines_naming(run, "pgdata") == []
     assert lines_naming(run, "warning:") == []
 
@@ -320,8 +320,8 @@ def test_unreadable_file_and_folder_are_reported_and_the_scan_goes_on(tmp_path, 
 
     assert run.code == 1
     assert [(rule, path) for rule, path, _ in run.findings()] == [
-        ("ASY102", "ok.py"),
         ("SCN002", "locked.py"),
+        ("ASY102", "ok.py"),
     ]
     assert ("SCN002", "locked.py", "cannot read file: Permission denied") in run.findings()
     assert run.json["warnings"] == ["private: cannot read folder (permission denied); skipped"]
