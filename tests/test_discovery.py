@@ -383,3 +383,31 @@ def test_an_ignored_broken_link_is_not_mentioned(tmp_path):
     run = check(root, unprivileged=False)
     assert run.code == 0
     assert lines_naming(run, "symbolic") == []
+
+
+# ------------------------------------------- dependency files behind a locked door
+def test_dependency_files_that_cannot_be_read_are_findings(tmp_path, lock):
+    root = tree(
+        tmp_path / "project",
+        {
+            "app.py": "x = 1\n",
+            "requirements.txt": "fastapi>=0.110\n-r db/more.txt\n",
+            "db/more.txt": "httpx\n",
+            "requirements-dev.txt": "pytest\n",
+        },
+    )
+    lock(root / "db")
+    lock(root / "requirements-dev.txt")
+
+    run = check(root, "--format", "json", "--select", "PIN109")
+
+    assert run.code == 1
+    assert run.findings() == [
+        ("PIN109", "requirements-dev.txt", "cannot read file: Permission denied"),
+        (
+            "PIN109",
+            "requirements.txt",
+            "includes db/more.txt, which cannot be read (permission denied)",
+        ),
+    ]
+    assert run.json["warnings"] == ["db: cannot read folder (permission denied); skipped"]
