@@ -447,6 +447,24 @@ class TestStates:
             assert isinstance(pilot.app.screen, ErrorScreen)
             assert pilot.app.screen.problem == "Not a folder"
 
+    async def test_a_project_folder_it_may_not_read(
+        self, shop: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        scandir = os.scandir
+
+        def denied(path=None):
+            if path is not None and Path(path) == shop:
+                raise PermissionError(13, "Permission denied", str(path))
+            return scandir(path) if path is not None else scandir()
+
+        monkeypatch.setattr(os, "scandir", denied)
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await press(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, ErrorScreen)
+            assert screen.problem == "Cannot read the folder"
+            assert screen.body == f"Cannot read folder {shop} (permission denied)."
+
     async def test_no_python_files(self, no_python: Path):
         async with make_app(no_python).run_test(size=WIDE) as pilot:
             await settle(pilot)
