@@ -251,6 +251,37 @@ def test_an_ignored_unreadable_folder_is_never_touched(tmp_path, lock, ignore):
     assert lines_naming(run, "warning:") == []
 
 
+def test_ignored_folders_are_never_looked_into(tmp_path, monkeypatch):
+    """Not a stat, a listing or a pyvenv.cfg probe under an ignored folder: its own entry
+    in the parent's listing is all discovery sees (in-process, so also where the suite
+    cannot drop privileges)."""
+    tree(
+        tmp_path,
+        {
+            ".gitignore": "pgdata/\n",
+            "app.py": "",
+            "pgdata/x.py": "",
+            "docker/.gitignore": "volume\n",
+            "docker/volume/y.py": "",
+            "vendor/z.py": "",
+        },
+    )
+    touched: list[str] = []
+
+    def watch(real):
+        def call(path, *args, **kwargs):
+            if any(part in str(path) for part in ("pgdata", "volume", "vendor")):
+                touched.append(f"{real.__name__}({path})")
+            return real(path, *args, **kwargs)
+
+        return call
+
+    for name in ("stat", "lstat", "scandir", "listdir", "open"):
+        monkeypatch.setattr(os, name, watch(getattr(os, name)))
+    assert found(tmp_path, exclude=["/vendor"]) == ["app.py"]
+    assert touched == []
+
+
 def test_an_unreadable_folder_is_one_warning_and_the_scan_goes_on(tmp_path, lock):
     root = tree(tmp_path / "project", {"app.py": SLEEPY, "db/data/base.py": SLEEPY})
     lock(root / "db" / "data")
