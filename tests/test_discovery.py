@@ -7,10 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hostile.support import (
+    Run,
+    assert_no_traceback,
+    isolated_env,
+    require_unprivileged,
+    run_cli,
+)
 
 from fastaudit.config import Config
 from fastaudit.engine.scan import scan
 from fastaudit.project.discovery import discover
+
+SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -176,37 +185,260 @@ def test_ignored_symlinks_are_not_reported(tmp_path):
     assert problems(tmp_path) == {}
 
 
-def _blocks_reading(path: Path) -> bool:
-    try:
-        os.listdir(path) if path.is_dir() else path.read_bytes()
-    except PermissionError:
-        return True
-    return False
+# ------------------------------------------------ unreadable folders, the real CLI
+# These run ``fastaudit check`` in a subprocess as a user whom a 000 mode stops (as root,
+# with every capability dropped), so permission errors really happen, as they do for a
+# developer whose database volume belongs to the container's user.
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
-def test_unreadable_file_and_folder_are_reported_and_the_scan_goes_on(tmp_path):
+@pytest.fixture
+def lock():
+    """``lock(path)``: mode 000 and, when we may, another owner (as a Docker volume's
+    files are); the mode is restored afterwards so the tmp folder can be removed."""
+    locked: list[Path] = []
+
+    def apply(path: Path) -> None:
+        if os.geteuid() == 0:
+            for folder, dirs, files in os.walk(path):
+                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                    os.chown(name, 999, 999)
+        path.chmod(0)
+        locked.append(path)
+
+    yield apply
+    for path in reversed(locked):
+        path.chmod(0o755)
+
+
+def check(root: Path, *args: str, unprivileged: bool = True) -> Run:
+    """``fastaudit check root args`` in a subprocess, without a traceback."""
+    if unprivileged:
+        require_unprivileged()
+    home = root.parent / "home"
+    home.mkdir(exist_ok=True)
+    run = run_cli(
+        "check", str(root), "--no-cache", *args, env=isolated_env(home), unprivileged=unprivileged
+    )
+    assert_no_traceback(run)
+    return run
+
+
+def lines_naming(run: Run, text: str) -> list[str]:
+    return [line for line in (run.out + run.err).splitlines() if text in line]
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    [
+        {".gitignore": "pgdata/\n"},
+        {"docker/.gitignore": "/pgdata\n"},
+        {"pyproject.toml": '[tool.fastaudit]\nexclude = ["pgdata/"]\n'},
+    ],
+    ids=["gitignore", "nested-gitignore", "exclude"],
+)
+def test_an_ignored_unreadable_folder_is_never_touched(tmp_path, lock, ignore):
+    """A Postgres volume owned by the container's user, gitignored: not a word about it."""
+    root = tree(tmp_path / "project", {"app.py": SLEEPY, **ignore})
+    volume = root / ("docker/pgdata" if "docker/.gitignore" in ignore else "pgdata")
+    tree(volume, {"base/1/PG_VERSION": "16\n", "pyvenv.cfg": "", "x.py": ""})
+    lock(volume)
+
+    run = check(root)
+
+    assert run.code == 1
+    assert "app.py:5:5: ASY102 [error] `time.sleep` blocks the event loop" in run.out
+    assert lines_naming(run, "pgdata") == []
+    assert lines_naming(run, "warning:") == []
+
+
+def test_ignored_folders_are_never_looked_into(tmp_path, monkeypatch):
+    """Not a stat, a listing or a pyvenv.cfg probe under an ignored folder: its own entry
+    in the parent's listing is all discovery sees (in-process, so also where the suite
+    cannot drop privileges)."""
     tree(
         tmp_path,
+        {
+            ".gitignore": "pgdata/\n",
+            "app.py": "",
+            "pgdata/x.py": "",
+            "docker/.gitignore": "volume\n",
+            "docker/volume/y.py": "",
+            "vendor/z.py": "",
+        },
+    )
+    touched: list[str] = []
+
+    def watch(real):
+        def call(path, *args, **kwargs):
+            if any(part in str(path) for part in ("pgdata", "volume", "vendor")):
+                touched.append(f"{real.__name__}({path})")
+            return real(path, *args, **kwargs)
+
+        return call
+
+    for name in ("stat", "lstat", "scandir", "listdir", "open"):
+        monkeypatch.setattr(os, name, watch(getattr(os, name)))
+    assert found(tmp_path, exclude=["/vendor"]) == ["app.py"]
+    assert touched == []
+
+
+def test_an_unreadable_folder_is_one_warning_and_the_scan_goes_on(tmp_path, lock):
+    root = tree(tmp_path / "project", {"app.py": SLEEPY, "db/data/base.py": SLEEPY})
+    lock(root / "db" / "data")
+
+    run = check(root)
+
+    assert run.code == 1  # the finding in app.py, not the warning
+    assert lines_naming(run, "db/data") == [
+        "warning: db/data: cannot read folder (permission denied); skipped"
+    ]
+    assert "app.py:5:5: ASY102" in run.out
+    as_json = check(root, "--format", "json")
+    assert as_json.json["warnings"] == ["db/data: cannot read folder (permission denied); skipped"]
+
+
+def test_an_unreadable_folder_alone_does_not_fail_the_check(tmp_path, lock):
+    root = tree(tmp_path / "project", {"app.py": "x = 1\n", "db/data/base.py": SLEEPY})
+    lock(root / "db")
+
+    run = check(root)
+
+    assert run.code == 0  # exit status follows findings; a skipped folder is a warning
+    assert lines_naming(run, "warning:") == [
+        "warning: db: cannot read folder (permission denied); skipped"
+    ]
+    assert "No problems found in 1 files." in run.out
+
+
+def test_a_folder_that_can_be_listed_but_not_entered(tmp_path):
+    """Mode 0444: the names show, nothing in it can be opened. Its Python files are
+    SCN002 findings like any unreadable file; its subfolders are warnings."""
+    root = tree(tmp_path / "project", {"app.py": "", "half/mod.py": "", "half/sub/deep.py": ""})
+    (root / "half").chmod(0o444)
+    try:
+        run = check(root, "--format", "json")
+    finally:
+        (root / "half").chmod(0o755)
+
+    assert run.code == 1
+    assert run.findings() == [("SCN002", "half/mod.py", "cannot read file: Permission denied")]
+    assert run.json["warnings"] == ["half/sub: cannot read folder (permission denied); skipped"]
+
+
+def test_an_unreadable_project_root_is_an_error(tmp_path, lock):
+    root = tree(tmp_path / "project", {"app.py": SLEEPY})
+    lock(root)
+
+    run = check(root)
+
+    assert run.code == 2
+    assert run.err.strip() == f"error: cannot read folder {root} (permission denied)"
+
+
+def test_unreadable_file_and_folder_are_reported_and_the_scan_goes_on(tmp_path, lock):
+    root = tree(
+        tmp_path / "project",
         {
             "ok.py": "import time\nasync def f():\n    time.sleep(1)\n",
             "locked.py": "x = 1\n",
             "private/inner.py": "",
         },
     )
-    (tmp_path / "locked.py").chmod(0)
-    (tmp_path / "private").chmod(0)
-    try:
-        result = scan(tmp_path, Config(), use_cache=False)
-        assert ("ok.py", "ASY102") in {(f.path, f.rule) for f in result.findings}
-        if not _blocks_reading(tmp_path / "locked.py"):
-            pytest.skip("running as root: chmod 000 does not stop reading")
-        assert [(f.path, f.rule) for f in result.findings if f.path == "locked.py"] == [
-            ("locked.py", "SCN002")
-        ]
-        [locked] = [f for f in result.findings if f.path == "locked.py"]
-        assert "Permission denied" in locked.message
-        assert "private: cannot list folder: Permission denied" in result.warnings
-    finally:
-        (tmp_path / "private").chmod(0o755)
-        (tmp_path / "locked.py").chmod(0o644)
+    lock(root / "locked.py")
+    lock(root / "private")
+
+    run = check(root, "--format", "json")
+
+    assert run.code == 1
+    assert [(rule, path) for rule, path, _ in run.findings()] == [
+        ("SCN002", "locked.py"),
+        ("ASY102", "ok.py"),
+    ]
+    assert ("SCN002", "locked.py", "cannot read file: Permission denied") in run.findings()
+    assert run.json["warnings"] == ["private: cannot read folder (permission denied); skipped"]
+
+
+# ------------------------------------------------------------------ broken symlinks
+@needs_symlinks
+def test_broken_symlinks_are_one_quiet_line(tmp_path):
+    root = tree(tmp_path / "project", {"app.py": "x = 1\n", "settings/base.py": ""})
+    (root / "current").symlink_to("releases/v2")  # a deploy link, target not built yet
+    (root / "docker.sock").symlink_to("/nonexistent/run/docker.sock")  # absolute, missing
+    (root / "settings" / "local.py").symlink_to("local.example.py")
+
+    run = check(root, unprivileged=False)
+
+    assert run.code == 0
+    assert lines_naming(run, "warning") == []
+    assert lines_naming(run, "symbolic link") == [
+        "3 broken symbolic links skipped: current, docker.sock, settings/local.py"
+    ]
+    as_json = check(root, "--format", "json", unprivileged=False)
+    assert as_json.json["warnings"] == []
+    assert as_json.json["notes"] == [
+        "3 broken symbolic links skipped: current, docker.sock, settings/local.py"
+    ]
+
+
+@needs_symlinks
+def test_a_link_to_a_missing_target_is_not_outside_the_project(tmp_path):
+    tree(tmp_path, {"app.py": ""})
+    (tmp_path / "gone.py").symlink_to("/nonexistent/gone.py")
+    (tmp_path / "later").symlink_to("build_output/later")
+    result = discover(tmp_path)
+    assert result.problems == []
+    assert result.broken_links == [
+        ("gone.py", "/nonexistent/gone.py"),
+        ("later", "build_output/later"),
+    ]
+
+
+@needs_symlinks
+def test_one_broken_link_and_many(tmp_path):
+    root = tree(tmp_path / "project", {"app.py": ""})
+    (root / "a").symlink_to("missing")
+    assert lines_naming(check(root, unprivileged=False), "symbolic") == [
+        "1 broken symbolic link skipped: a"
+    ]
+    for name in "bcdef":
+        (root / name).symlink_to("missing")
+    assert lines_naming(check(root, unprivileged=False), "symbolic") == [
+        "6 broken symbolic links skipped: a, b, c and 3 more"
+    ]
+
+
+@needs_symlinks
+def test_an_ignored_broken_link_is_not_mentioned(tmp_path):
+    root = tree(tmp_path / "project", {"app.py": "", ".gitignore": "current\n"})
+    (root / "current").symlink_to("releases/v2")
+    run = check(root, unprivileged=False)
+    assert run.code == 0
+    assert lines_naming(run, "symbolic") == []
+
+
+# ------------------------------------------- dependency files behind a locked door
+def test_dependency_files_that_cannot_be_read_are_findings(tmp_path, lock):
+    root = tree(
+        tmp_path / "project",
+        {
+            "app.py": "x = 1\n",
+            "requirements.txt": "fastapi>=0.110\n-r db/more.txt\n",
+            "db/more.txt": "httpx\n",
+            "requirements-dev.txt": "pytest\n",
+        },
+    )
+    lock(root / "db")
+    lock(root / "requirements-dev.txt")
+
+    run = check(root, "--format", "json", "--select", "PIN109")
+
+    assert run.code == 1
+    assert run.findings() == [
+        ("PIN109", "requirements-dev.txt", "cannot read file: Permission denied"),
+        (
+            "PIN109",
+            "requirements.txt",
+            "includes db/more.txt, which cannot be read (permission denied)",
+        ),
+    ]
+    assert run.json["warnings"] == ["db: cannot read folder (permission denied); skipped"]

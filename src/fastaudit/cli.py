@@ -208,6 +208,10 @@ def _error(message: str) -> int:
 
 
 def _check_root(path: Path) -> str | None:
+    from fastaudit.project.discovery import unreadable_root
+
+    if problem := unreadable_root(path):
+        return problem
     if not path.exists():
         return f"{path} does not exist"
     if not path.is_dir():

@@ -86,9 +86,14 @@ def is_known_selector(selector: str) -> bool:
 def load_config(root: Path) -> Config:
     config = Config()
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    try:
+        if not pyproject.is_file():
+            return config
+        outside = not pyproject.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as exc:  # a root we may not search; a symlink loop
+        config.warnings.append(f"pyproject.toml: cannot read it ({exc}); using default settings")
         return config
-    if not pyproject.resolve().is_relative_to(root.resolve()):
+    if outside:
         # A link out of the project: its target is not the project's to configure us.
         config.warnings.append(
             "pyproject.toml: symlink points outside the project; using default settings"

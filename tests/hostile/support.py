@@ -3,12 +3,16 @@ every file's bytes and mode so a run that changes anything it should not is caug
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import json
 import os
 import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,8 +110,16 @@ def isolated_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 60) -> Run:
-    [run] = run_together([list(args)], env=[env], cwd=cwd, timeout=timeout)
+def run_cli(
+    *args: str,
+    env: dict[str, str],
+    cwd: Path | None = None,
+    timeout: float = 60,
+    unprivileged: bool = False,
+) -> Run:
+    [run] = run_together(
+        [list(args)], env=[env], cwd=cwd, timeout=timeout, unprivileged=unprivileged
+    )
     return run
 
 
@@ -117,8 +129,12 @@ def run_together(
     env: list[dict[str, str]],
     cwd: Path | None = None,
     timeout: float = 60,
+    unprivileged: bool = False,
 ) -> list[Run]:
-    """``fastaudit`` with each argument list, the processes running side by side."""
+    """``fastaudit`` with each argument list, the processes running side by side.
+    ``unprivileged``: as a user that file permissions apply to (see ``drop_privileges``);
+    call ``require_unprivileged`` first."""
+    preexec = drop_privileges() if unprivileged else None
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "fastaudit", *args],
@@ -127,6 +143,7 @@ def run_together(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=preexec,
         )
         for args, environment in zip(commands, env, strict=True)
     ]
@@ -176,3 +193,72 @@ def blocks_reading(path: Path) -> bool:
     except PermissionError:
         return True
     return False
+
+
+# ------------------------------------------------------------ dropping privileges
+# Root ignores a 000 mode, so a suite run as root (as in CI containers) would never see a
+# permission error. A real other uid cannot be used there either: the interpreter often
+# lives under /root (mode 0700) and pytest's tmp_path under /tmp/pytest-of-root (0700),
+# so uid 65534 could not even start Python. Instead the child keeps uid 0 but loses every
+# capability: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH the kernel checks mode
+# bits for it exactly as for any user, while root's own files stay reachable as their
+# owner's (so the interpreter starts).
+_PR_CAPBSET_DROP = 24  # <linux/prctl.h>
+
+
+def _drop_every_capability(last_cap: int) -> None:
+    """In the forked child, before exec: empty the capability bounding set. uid 0 then
+    execs with no permitted capabilities (the inheritable and ambient sets are empty
+    for a root shell; ``require_unprivileged`` checks the result anyway)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in range(last_cap + 1):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), f"prctl(PR_CAPBSET_DROP, {cap}) failed")
+
+
+def drop_privileges() -> Callable[[], None] | None:
+    """The ``preexec_fn`` that makes a subprocess subject to file permissions: none when
+    not root (permissions already apply), else one that drops every capability."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    last_cap = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    return functools.partial(_drop_every_capability, last_cap)
+
+
+@functools.cache
+def _unprivileged_problem() -> str | None:
+    """Why permission errors cannot be produced in a subprocess here, or None."""
+    if os.name != "posix":
+        return "POSIX permissions"
+    try:
+        preexec = drop_privileges()
+    except (OSError, ValueError) as exc:
+        return f"cannot drop root's capabilities here: {exc}"
+    with tempfile.TemporaryDirectory() as folder:
+        locked = Path(folder) / "locked"
+        locked.write_text("secret")
+        locked.chmod(0)
+        probe = f"open({str(locked)!r}).read()"
+        try:
+            run = subprocess.run(
+                [sys.executable, "-c", probe],
+                preexec_fn=preexec,
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"cannot drop privileges here: {exc}"
+    if b"PermissionError" not in run.stderr:
+        return "cannot drop privileges here: a mode 000 file stays readable"
+    return None
+
+
+def require_unprivileged() -> None:
+    """Skip the calling test unless ``run_cli(..., unprivileged=True)`` really runs the
+    CLI as a user whom a 000 mode stops (as root: only when capabilities can be dropped)."""
+    import pytest
+
+    problem = _unprivileged_problem()
+    if problem is not None:
+        pytest.skip(problem)

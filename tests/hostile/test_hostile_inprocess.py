@@ -76,7 +76,7 @@ def test_unreadable_files_and_folders(tmp_path, monkeypatch):
     assert ("SCN002", "locked.py", f"cannot read file: {DENIED}") in found
     assert ("ASY102", "good.py") in [(r, p) for r, p, _ in found]
     assert "private/inner.py" not in {p for _, p, _ in found}
-    assert f"private: cannot list folder: {DENIED}" in result.warnings
+    assert "private: cannot read folder (permission denied); skipped" in result.warnings
     # A dependency file that cannot be read is a PIN109 finding, not a warning.
     assert ("PIN109", "requirements.txt", f"cannot read file: {DENIED}") in found
     assert any(
@@ -85,7 +85,7 @@ def test_unreadable_files_and_folders(tmp_path, monkeypatch):
     )
     shown = render(result)
     assert f"locked.py:1:1: SCN002 [warning] cannot read file: {DENIED}" in shown
-    assert f"warning: private: cannot list folder: {DENIED}" in shown
+    assert "warning: private: cannot read folder (permission denied); skipped" in shown
 
     report = fix_project(result)
     assert report.errors == []
@@ -110,7 +110,7 @@ def test_unreadable_files_through_the_cli(tmp_path, monkeypatch, capsys):
         ("ASY102", "good.py"),
         ("SCN002", "locked.py"),
     ]
-    assert f"private: cannot list folder: {DENIED}" in payload["warnings"]
+    assert "private: cannot read folder (permission denied); skipped" in payload["warnings"]
 
     code = main(["check", str(tmp_path), "--no-cache", "--jobs", "1"])
     out, err = capsys.readouterr()

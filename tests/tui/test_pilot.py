@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from fastaudit.tui.app import AuditApp
 from fastaudit.tui.grouping import Grouping
@@ -334,6 +335,42 @@ class TestViews:
             assert isinstance(screen, ProblemsScreen)
             assert [path for path, _ in screen.files] == ["app/broken.py"]
 
+    async def test_w_lists_unreadable_folders_and_broken_links(
+        self, shop: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """The scan survives a folder it may not read (denied here as it would be for
+        a user without permission: the suite may run as root) and says so once."""
+        (shop / "pgdata").mkdir()
+        (shop / "pgdata" / "stale.py").write_text("import time\n")
+        (shop / "current").symlink_to("releases/v2")
+        scandir = os.scandir
+
+        def denied(path=None):
+            if path is not None and os.path.basename(path) == "pgdata":
+                raise PermissionError(13, "Permission denied", str(path))
+            return scandir(path) if path is not None else scandir()
+
+        monkeypatch.setattr(os, "scandir", denied)
+        told: list[str] = []
+        notify = MainScreen.notify
+
+        def record(self, message, **kwargs):
+            told.append(message)
+            return notify(self, message, **kwargs)
+
+        monkeypatch.setattr(MainScreen, "notify", record)
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            assert main_screen(pilot.app).findings  # the rest of the shop was audited
+            assert told == ["1 folder(s) could not be read and were skipped: w lists them."]
+            await press(pilot, "w")
+            screen = pilot.app.screen
+            assert isinstance(screen, ProblemsScreen)
+            assert screen.warnings == ["pgdata: cannot read folder (permission denied); skipped"]
+            assert screen.broken_links == [("current", "releases/v2")]
+            shown = str(screen.query_one("#problem-links", Static).render())
+            assert shown == "current → releases/v2 (missing)"
+
     async def test_r_rescans(self, shop: Path):
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
@@ -409,6 +446,24 @@ class TestStates:
             await press(pilot)
             assert isinstance(pilot.app.screen, ErrorScreen)
             assert pilot.app.screen.problem == "Not a folder"
+
+    async def test_a_project_folder_it_may_not_read(
+        self, shop: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        scandir = os.scandir
+
+        def denied(path=None):
+            if path is not None and Path(path) == shop:
+                raise PermissionError(13, "Permission denied", str(path))
+            return scandir(path) if path is not None else scandir()
+
+        monkeypatch.setattr(os, "scandir", denied)
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await press(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, ErrorScreen)
+            assert screen.problem == "Cannot read the folder"
+            assert screen.body == f"Cannot read folder {shop} (permission denied)."
 
     async def test_no_python_files(self, no_python: Path):
         async with make_app(no_python).run_test(size=WIDE) as pilot:

@@ -52,6 +52,8 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     files: dict[str, FileOutcome] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Quiet lines for the user, not problems (broken symlinks skipped).
+    notes: list[str] = field(default_factory=list)
     discovery: Discovery | None = None
     enabled: tuple[str, ...] = ()
     index: ProjectIndex | None = None
@@ -372,7 +374,19 @@ def _scan(
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
+    if discovery.broken_links:
+        result.notes.append(broken_links_note([path for path, _ in discovery.broken_links]))
     return result
+
+
+def broken_links_note(paths: list[str], shown: int = 3) -> str:
+    """One line for every broken symlink of a scan: ``2 broken symbolic links skipped:
+    current, docker.sock``, the first few named (the TUI's ``w`` view lists them all)."""
+    count = len(paths)
+    names = ", ".join(paths[:shown])
+    more = f" and {count - shown} more" if count > shown else ""
+    noun = "link" if count == 1 else "links"
+    return f"{count} broken symbolic {noun} skipped: {names}{more}"
 
 
 def refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
@@ -389,7 +403,7 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
     root = result.root
     for path in paths:
         if path.endswith(".py"):
-            if (root / path).is_file():
+            if _is_file(root / path):
                 result.files[path] = analyze_file(
                     root, path, result.enabled, result.config.max_file_size
                 )
@@ -451,6 +465,17 @@ def prove_fixes(result: ScanResult, findings: list[Finding]) -> list[Finding]:
         else f
         for f in findings
     ]
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file to re-read; a path we may no longer even look at still
+    is (reading it then gives the SCN002 finding that says why)."""
+    try:
+        return path.is_file()
+    except PermissionError:
+        return True
+    except OSError:
+        return False
 
 
 def _only_since(result: ScanResult, findings: list[Finding]) -> list[Finding]:

@@ -5,14 +5,18 @@
 * ``[tool.fastaudit] exclude`` patterns (gitignore syntax, relative to the root) apply;
 * version-control folders, virtualenvs (any folder holding ``pyvenv.cfg``), node_modules,
   build output and tool caches are skipped;
-* symlinks are followed only when they stay inside the root, and never around a loop.
+* symlinks are followed only when they stay inside the root, and never around a loop;
+  a link whose target is missing is a quiet note, not a warning;
+* an ignored path is never looked into, so a folder we may not read (a database volume
+  owned by a container's user) costs nothing when ignored, and one warning when not.
+Nothing here raises for the files it meets: every problem is a line in the result.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +74,38 @@ class Discovery:
     root: Path
     python_files: list[str] = field(default_factory=list)  # relative POSIX paths
     other_files: list[str] = field(default_factory=list)
-    # Paths that could not be read or were refused, with the reason.
+    # Paths that could not be read or were refused, with the reason: one warning each.
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # Folders that could not be listed (also in ``problems``), so the TUI can count them.
+    unreadable_folders: list[str] = field(default_factory=list)
+    # Symbolic links whose target does not exist, with the target as written. Normal in
+    # a working tree (a deploy's ``current``, a socket path for Docker), so they are one
+    # quiet note per scan, never a warning each.
+    broken_links: list[tuple[str, str]] = field(default_factory=list)
     # (size, mtime_ns) of each Python file, seen while walking: the cache uses it
     # without a second stat per file.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def reason(exc: OSError) -> str:
+    """An OS error as the few words a person expects: ``permission denied``."""
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def unreadable_root(path: Path) -> str | None:
+    """Why the folder at ``path`` cannot be listed, as one line
+    (``cannot read folder /srv/app (permission denied)``), or None: when it can be, and
+    when it is missing or not a folder (each front end says that in its own words)."""
+    try:
+        if not stat.S_ISDIR(path.stat().st_mode):
+            return None
+        with os.scandir(path):
+            pass
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return f"cannot read folder {path} ({reason(exc)})"
+    return None
 
 
 def _is_interesting(name: str) -> bool:
@@ -106,12 +137,28 @@ class _Ignore:
         return bool(verdict)
 
 
-def _read_gitignore(path: Path) -> GitIgnoreSpec | None:
+def _read_gitignore(path: str) -> GitIgnoreSpec | None:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     return GitIgnoreSpec.from_lines(lines)
+
+
+def _is_virtualenv(folder: str) -> bool:
+    # os.path.exists answers False for a folder we may not search: it is then listed,
+    # and the listing's failure is what gets reported.
+    return os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+
+
+def _kind(name: str, rel_dir: str) -> str | None:
+    """ "python", "other" (a file rules read) or None (not ours to look at)."""
+    if name.endswith(".py"):
+        return "python"
+    if _is_interesting(name) or (rel_dir.endswith("requirements") and name.endswith(".txt")):
+        return "other"
+    return None
 
 
 def discover(root: Path, exclude: list[str] | None = None) -> Discovery:
@@ -120,117 +167,154 @@ def discover(root: Path, exclude: list[str] | None = None) -> Discovery:
     base_specs: list[tuple[str, GitIgnoreSpec]] = []
     if exclude:
         base_specs.append(("", GitIgnoreSpec.from_lines(exclude)))
-    seen_dirs: set[tuple[int, int]] = set()
-    for rel_dir, specs in _walk(root, "", _Ignore(base_specs), seen_dirs, result):
-        del rel_dir, specs
+    _Walk(root, result).run(_Ignore(base_specs))
     result.python_files.sort()
     result.other_files.sort()
     return result
 
 
-def _walk(
-    root: Path,
-    rel_dir: str,
-    ignore: _Ignore,
-    seen: set[tuple[int, int]],
-    result: Discovery,
-) -> Iterator[tuple[str, _Ignore]]:
-    # Iterative depth-first walk: deep trees never hit the recursion limit. Folders and
-    # files reached through a symlink come last, so what they point at is found (and
-    # reported) under its own path, and a link to it is skipped as a duplicate.
-    stack: list[tuple[str, _Ignore]] = [(rel_dir, ignore)]
-    linked_dirs: list[tuple[str, _Ignore]] = []
-    linked_files: list[tuple[str, tuple[int, int], os.stat_result]] = []
-    seen_files: set[tuple[int, int]] = set()
-    while stack or linked_dirs:
-        if not stack:
-            stack.append(linked_dirs.pop(0))
-        rel_dir, ignore = stack.pop()
-        folder = root / rel_dir if rel_dir else root
+class _Walk:
+    """One iterative depth-first walk (deep trees never hit the recursion limit).
+
+    Ignore rules are checked on a name before anything else touches the path, so an
+    ignored folder (a database volume owned by another user, say) is never stat'ed,
+    probed or listed: only its directory entry in the parent is seen. Folders and files
+    reached through a symlink come last, so what they point at is found (and reported)
+    under its own path, and a link to it is skipped as a duplicate.
+    """
+
+    def __init__(self, root: Path, result: Discovery) -> None:
+        self.root = root
+        self.result = result
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.seen_files: set[tuple[int, int]] = set()
+        self.linked_dirs: list[tuple[str, _Ignore]] = []
+        self.linked_files: list[tuple[str, tuple[int, int], os.stat_result]] = []
+
+    def run(self, ignore: _Ignore) -> None:
+        stack: list[tuple[str, _Ignore]] = [("", ignore)]
+        while stack or self.linked_dirs:
+            if not stack:
+                stack.append(self.linked_dirs.pop(0))
+            rel_dir, ignore = stack.pop()
+            subdirs = self.folder(rel_dir, ignore)
+            stack.extend(reversed(subdirs))
+        for rel, file_key, info in self.linked_files:
+            if file_key in self.seen_files:
+                self.result.problems.append((rel, _revisit(self.root, rel)))
+                continue
+            self.seen_files.add(file_key)
+            self.add_file(rel, info)
+
+    def folder(self, rel_dir: str, ignore: _Ignore) -> list[tuple[str, _Ignore]]:
+        """Note the files of one folder; return its subfolders to walk, in order."""
+        result = self.result
+        folder = os.path.join(self.root, rel_dir) if rel_dir else str(self.root)
         try:
-            info = folder.stat()
-        except OSError as exc:
-            result.problems.append((rel_dir or ".", f"cannot read folder: {exc.strerror}"))
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in seen:
-            result.problems.append((rel_dir, _revisit(root, rel_dir)))
-            continue
-        seen.add(key)
-        gitignore = folder / ".gitignore"
-        if gitignore.is_file() and not gitignore.is_symlink():
-            spec = _read_gitignore(gitignore)
-            if spec is not None:
-                ignore = _Ignore([*ignore.specs, (rel_dir, spec)])
-        try:
+            info = os.stat(folder)
+            key = (info.st_dev, info.st_ino)
+            if key in self.seen_dirs:
+                result.problems.append((rel_dir, _revisit(self.root, rel_dir)))
+                return []
+            self.seen_dirs.add(key)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            result.problems.append((rel_dir or ".", f"cannot list folder: {exc.strerror}"))
-            continue
-        subdirs: list[str] = []
+            shown = rel_dir or "."
+            result.problems.append((shown, f"cannot read folder ({reason(exc)}); skipped"))
+            result.unreadable_folders.append(shown)
+            return []
+        for entry in entries:
+            if entry.name == ".gitignore" and _plain_file(entry):
+                spec = _read_gitignore(entry.path)
+                if spec is not None:
+                    ignore = _Ignore([*ignore.specs, (rel_dir, spec)])
+        subdirs: list[tuple[str, _Ignore]] = []
         for entry in entries:
             name = entry.name
             rel = f"{rel_dir}/{name}" if rel_dir else name
             try:
+                # From the directory entry's type: no system call on the path itself.
                 is_link = entry.is_symlink()
-                if is_link:
-                    if name in SKIP_DIRS or any(ignore.ignored(rel, d) for d in (True, False)):
-                        continue  # skipped by name, so never followed nor reported
-                    target = Path(entry.path).resolve()
-                    if not target.is_relative_to(root):
-                        result.problems.append((rel, "symlink points outside the project: skipped"))
-                        continue
-                    info = target.stat()
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                mode = info.st_mode
-            except (OSError, RuntimeError) as exc:
-                # RuntimeError: resolve() on a symlink loop in older Pythons.
-                reason = getattr(exc, "strerror", None) or str(exc)
-                result.problems.append((rel, f"cannot follow: {reason}"))
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                is_file = not is_link and not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError as exc:
+                result.problems.append((rel, f"cannot read ({reason(exc)}); skipped"))
                 continue
-            if stat.S_ISDIR(mode):
-                if name in SKIP_DIRS or name.endswith(".egg-info"):
-                    continue
-                if (Path(entry.path) / "pyvenv.cfg").exists():
-                    continue  # a virtualenv under any name
-                if ignore.ignored(rel, is_dir=True):
-                    continue
-                if is_link:
-                    linked_dirs.append((rel, ignore))
-                else:
-                    subdirs.append(rel)
-            elif stat.S_ISREG(mode):
-                if ignore.ignored(rel, is_dir=False):
-                    continue
-                file_key = (info.st_dev, info.st_ino)
-                if is_link:
-                    linked_files.append((rel, file_key, info))
-                    continue
-                seen_files.add(file_key)
-                if name.endswith(".py"):
-                    result.python_files.append(rel)
-                    result.stats[rel] = (info.st_size, info.st_mtime_ns)
-                elif _is_interesting(name) or (
-                    rel_dir.endswith("requirements") and name.endswith(".txt")
-                ):
-                    result.other_files.append(rel)
-        for sub in reversed(subdirs):
-            stack.append((sub, ignore))
-        yield rel_dir, ignore
-    for rel, file_key, info in linked_files:
-        if file_key in seen_files:
-            result.problems.append((rel, _revisit(root, rel)))
-            continue
-        seen_files.add(file_key)
-        name = rel.rpartition("/")[2]
-        if name.endswith(".py"):
-            result.python_files.append(rel)
-            result.stats[rel] = (info.st_size, info.st_mtime_ns)
-        elif _is_interesting(name) or (
-            rel.rpartition("/")[0].endswith("requirements") and name.endswith(".txt")
-        ):
-            result.other_files.append(rel)
+            if is_link:
+                self.link(entry, rel, ignore)
+            elif is_dir:
+                if self.wanted_folder(name, rel, ignore) and not _is_virtualenv(entry.path):
+                    subdirs.append((rel, ignore))
+            elif (
+                is_file
+                and _kind(name, rel_dir) is not None
+                and not ignore.ignored(rel, is_dir=False)
+            ):
+                try:
+                    file_info: os.stat_result | None = entry.stat(follow_symlinks=False)
+                except OSError:
+                    file_info = None  # reading it says why: an SCN002 or PIN109 finding
+                if file_info is not None:
+                    self.seen_files.add((file_info.st_dev, file_info.st_ino))
+                self.add_file(rel, file_info)
+        return subdirs
+
+    @staticmethod
+    def wanted_folder(name: str, rel: str, ignore: _Ignore) -> bool:
+        if name in SKIP_DIRS or name.endswith(".egg-info"):
+            return False
+        return not ignore.ignored(rel, is_dir=True)
+
+    def link(self, entry: os.DirEntry[str], rel: str, ignore: _Ignore) -> None:
+        """Follow a symlink if it stays in the project, or say why not."""
+        result = self.result
+        if entry.name in SKIP_DIRS or any(ignore.ignored(rel, d) for d in (True, False)):
+            return  # skipped by name, so never followed nor reported
+        try:
+            info = os.stat(entry.path)
+        except (FileNotFoundError, NotADirectoryError):
+            # The target does not exist: not "outside the project", just broken.
+            try:
+                target = os.readlink(entry.path)
+            except OSError:
+                target = "?"
+            result.broken_links.append((rel, target))
+            return
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                result.problems.append((rel, "symlink loop: skipped"))
+            else:
+                result.problems.append((rel, f"cannot follow symlink ({reason(exc)}); skipped"))
+            return
+        try:
+            inside = Path(entry.path).resolve().is_relative_to(self.root)
+        except (OSError, RuntimeError):  # RuntimeError: a loop, in older Pythons
+            inside = False
+        if not inside:
+            result.problems.append((rel, "symlink points outside the project: skipped"))
+            return
+        if stat.S_ISDIR(info.st_mode):
+            if self.wanted_folder(entry.name, rel, ignore) and not _is_virtualenv(entry.path):
+                self.linked_dirs.append((rel, ignore))
+        elif stat.S_ISREG(info.st_mode):
+            self.linked_files.append((rel, (info.st_dev, info.st_ino), info))
+
+    def add_file(self, rel: str, info: os.stat_result | None) -> None:
+        rel_dir, _, name = rel.rpartition("/")
+        kind = _kind(name, rel_dir)
+        if kind == "python":
+            self.result.python_files.append(rel)
+            if info is not None:
+                self.result.stats[rel] = (info.st_size, info.st_mtime_ns)
+        elif kind == "other":
+            self.result.other_files.append(rel)
+
+
+def _plain_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _revisit(root: Path, rel: str) -> str:

@@ -50,5 +50,6 @@ def render(result: ScanResult) -> str:
         },
         "findings": [finding_dict(f) for f in result.findings],
         "warnings": list(result.warnings),
+        "notes": list(result.notes),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)

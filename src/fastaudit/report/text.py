@@ -156,3 +156,5 @@ def render(result: ScanResult, console: Console, *, show_statistics: bool = Fals
             for finding in group:
                 console.print(render_finding(finding, lines))
     console.print(summary(result))
+    for note in result.notes:
+        console.print(Text(literal(note), style="dim"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import Screen
 
+from fastaudit.project.discovery import unreadable_root
 from fastaudit.tui.commands import AuditCommands
 from fastaudit.tui.render import plain
 from fastaudit.tui.screens.main import MainScreen
@@ -17,6 +18,8 @@ from fastaudit.tui.screens.states import ErrorScreen
 
 
 def root_problem(root: Path) -> tuple[str, str] | None:
+    if problem := unreadable_root(root):
+        return "Cannot read the folder", f"{problem[0].upper()}{problem[1:]}."
     if not root.exists():
         return "Not found", f"{root} does not exist. Give the root folder of a project."
     if not root.is_dir():

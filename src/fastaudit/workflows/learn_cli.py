@@ -14,6 +14,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from fastaudit.engine.scan import ScanResult, scan
+from fastaudit.project.discovery import unreadable_root
 from fastaudit.report.safe import literal
 from fastaudit.workflows.learn import AREAS, Area, Progress, example_rule, findings_for
 
@@ -67,6 +68,9 @@ def _area(key: str) -> Area | None:
 def run_learn(args: argparse.Namespace) -> int:
     root = Path(args.path)
     console = Console(highlight=False)
+    if problem := unreadable_root(root):
+        console.print(Text(f"error: {problem}", style="red"))
+        return 2
     if not root.is_dir():
         console.print(Text(f"error: {root} is not a folder", style="red"))
         return 2

@@ -25,6 +25,7 @@ from fastaudit.project.deps.requirements import RequirementsFile, compiled_heade
 from fastaudit.project.deps.setup_cfg import read_setup_cfg
 from fastaudit.project.deps.specs import SpecError, bounds_of
 from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
+from fastaudit.project.discovery import reason
 
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
@@ -217,7 +218,16 @@ def _requirements(
             if target.startswith("../") or target == ".." or posixpath.isabs(target):
                 deps.problems.append(outside)
                 continue
-            if not (view.root / target).is_file():
+            try:
+                exists = (view.root / target).is_file()
+            except OSError as exc:  # in a folder we may not enter
+                deps.problems.append(
+                    Problem(
+                        where, f"includes {include.target}, which cannot be read ({reason(exc)})"
+                    )
+                )
+                continue
+            if not exists:
                 deps.problems.append(
                     Problem(where, f"includes {include.target}, which does not exist")
                 )

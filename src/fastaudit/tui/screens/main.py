@@ -320,6 +320,14 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        folders = result.discovery.unreadable_folders if result.discovery is not None else []
+        if folders:
+            self.notify(
+                f"{len(folders)} folder(s) could not be read and were skipped: w lists them.",
+                title="Scan problems",
+                severity="warning",
+                markup=False,
+            )
         if result.file_count and not uses_fastapi(result):
             self.notify(
                 "No FastAPI import found: the audit ran anyway.",
@@ -614,7 +622,8 @@ class MainScreen(Screen[None]):
         warnings = list(result.warnings)
         if result.file_count and not uses_fastapi(result):
             warnings.append("No FastAPI import found in the project; the audit ran anyway.")
-        self.app.push_screen(ProblemsScreen(files, warnings))
+        links = list(result.discovery.broken_links) if result.discovery is not None else []
+        self.app.push_screen(ProblemsScreen(files, warnings, links))
 
     def action_help(self) -> None:
         keys = [

@@ -35,10 +35,17 @@ class ProblemsScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,w", "close", "Close", id="problems.close")]
 
-    def __init__(self, files: list[tuple[str, str]], warnings: list[str]) -> None:
+    def __init__(
+        self,
+        files: list[tuple[str, str]],
+        warnings: list[str],
+        broken_links: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__()
         self.files = files
         self.warnings = warnings
+        # (link, target as written): skipped quietly, listed here once.
+        self.broken_links = broken_links or []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problems", classes="dialog"):
@@ -56,6 +63,13 @@ class ProblemsScreen(ModalScreen[None]):
                 yield Static("Warnings", classes="section")
                 text = "\n".join(plain(w) for w in self.warnings) or "None."
                 yield Static(Content(text), id="problem-warnings")
+                if self.broken_links:
+                    yield Static("Broken symbolic links (skipped)", classes="section")
+                    rows = [
+                        Content.assemble((plain(link), "bold"), f" → {plain(target)} (missing)")
+                        for link, target in self.broken_links
+                    ]
+                    yield Static(Content("\n").join(rows), id="problem-links")
         yield Footer()
 
     def action_close(self) -> None:
