@@ -75,11 +75,19 @@ def test_missing_path_exits_2(tmp_path, capsys):
     assert f"error: {tmp_path / 'nope'} does not exist" in err
 
 
-def test_file_instead_of_folder_exits_2(tmp_path, capsys):
-    project(tmp_path)
-    code, _, err = run(capsys, "check", str(tmp_path / "app" / "main.py"))
-    assert code == 2
-    assert "is not a folder; give the root of a project" in err
+def test_a_file_given_is_audited_and_reported_on_its_own(tmp_path, capsys):
+    # Like ruff (and pre-commit's pass_filenames): a file names what to report on.
+    files = {
+        "pyproject.toml": "[project]\nname = 'shop'\n",
+        "app/main.py": APP,
+        "app/other.py": APP,
+    }
+    project(tmp_path, files)
+    code, out, _ = run(capsys, "check", str(tmp_path / "app" / "main.py"), *OURS)
+    assert code == 1
+    assert "app/main.py:7:5: ASY102 [error]" in out
+    assert "app/other.py" not in out
+    assert "Found 2 problems in 1 of 1 files (2 errors)." in out
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])
