@@ -403,9 +403,11 @@ def run_check(args: argparse.Namespace) -> int:
         result = _scan(root, args)
         _apply_scope(result, target)
         if _nothing_to_audit(result, target):
-            # Like ruff: a path with nothing to audit is a mistake, not a clean bill.
+            # Like ruff: a folder with nothing to audit is a mistake, not a clean bill
+            # (exit 2). Files only (pre-commit's list) may all be excluded: a warning.
             warn(f"No Python files found under {target.shown}")
-            return EXIT_ERROR
+            only_files = len(target.files) == len(target.scope) > 0
+            return EXIT_CLEAN if only_files else EXIT_ERROR
         notes = _narrow(result, args)
         fix_paths = _fix_paths(result, args, warn) if args.fix or args.diff else None
     except UsageError as exc:
