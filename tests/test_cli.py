@@ -300,3 +300,48 @@ def test_explain_unknown_rule_exits_2(capsys):
     assert code == 2
     assert out == ""
     assert "no rule 'XYZ999'; `fastaudit rules` lists them" in err
+
+
+@pytest.mark.parametrize("name", ["blocking-sleep-in-async", "Blocking-Sleep-In-Async"])
+def test_explain_by_rule_name(capsys, name):
+    code, out, _ = run(capsys, "explain", name)
+    assert code == 0
+    assert out.startswith("ASY102 `time.sleep` in async code  (blocking-sleep-in-async)")
+
+
+def test_explain_suggests_close_names_on_a_typo(capsys):
+    code, out, err = run(capsys, "explain", "blocking-sleep-in-asnyc")
+    assert code == 2
+    assert out == ""
+    assert "no rule 'blocking-sleep-in-asnyc'; did you mean ASY102 (blocking-sleep-in-async)" in err
+
+
+# --------------------------------------------------------------------------- demo
+def test_demo_keep_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("my work\n")
+    code, _, err = run(capsys, "demo", "--check", "--keep", str(keep))
+    assert code == 2
+    assert "already exists and is not empty; give a new or empty folder, or add --force" in err
+    assert sorted(p.name for p in keep.iterdir()) == ["notes.txt"]
+
+
+def test_demo_keep_into_an_empty_folder_or_with_force(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(capsys, "demo", "--check", "--keep", str(empty))[0] == 1
+    assert (empty / "src" / "main.py").is_file()
+    # --force copies over it again: a reset of a demo that was fixed before.
+    (empty / "src" / "main.py").write_text("# edited\n")
+    (empty / "notes.txt").write_text("my work\n")
+    assert run(capsys, "demo", "--check", "--keep", str(empty), "--force")[0] == 1
+    assert (empty / "src" / "main.py").read_text() != "# edited\n"
+    assert (empty / "notes.txt").read_text() == "my work\n"
+
+
+def test_demo_check_exits_like_check(tmp_path):
+    command = [sys.executable, "-m", "fastaudit", "demo", "--check", "--keep", str(tmp_path / "d")]
+    run_ = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert run_.returncode == 1
+    assert "Found " in run_.stdout
