@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml  # installed with libcst
+import yaml
 
 from fastaudit.cli import main
 from fastaudit.project.discovery import INTERESTING_NAMES
