@@ -243,3 +243,14 @@ def test_skip_unstaged_needs_fix_or_diff(repo: Path) -> None:
     run = cli(repo, "check", "--skip-unstaged")
     assert run.returncode == 2
     assert "--skip-unstaged only applies with --fix or --diff" in run.stderr
+
+
+def test_the_auditor_from_a_subfolder_opens_the_project(shop: Path, monkeypatch, capsys):
+    import fastaudit.tui.app as tui
+
+    opened: list[Path] = []
+    monkeypatch.setattr(tui, "run_app", lambda root, since=None: opened.append(root) or 0)
+    monkeypatch.chdir(shop / "src" / "orders")
+    assert main([]) == 0
+    assert opened == [shop.resolve()]
+    assert f"Opening the project at {shop.resolve()}" in capsys.readouterr().err

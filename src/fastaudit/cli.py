@@ -647,6 +647,16 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_tui(path: Path, since: str | None = None) -> int:
     if problem := _check_root(path):
         return _error(problem)
+    from fastaudit.project.locate import find_root
+
+    # From a subfolder, the auditor opens the project it belongs to, with its settings
+    # (the auditor shows a whole project; `check PATH` reports on a part of one).
+    root = find_root(path.resolve())
+    if root is not None and root != path.resolve():
+        _console(file=sys.stderr).print(
+            Text(f"Opening the project at {root} (settings from its pyproject.toml).", "dim")
+        )
+        path = root
     try:
         from fastaudit.tui.app import run_app
     except ImportError as exc:  # the TUI is optional until it exists
