@@ -76,11 +76,19 @@ def test_missing_path_exits_2(tmp_path, capsys):
     assert f"error: {tmp_path / 'nope'} does not exist" in err
 
 
-def test_file_instead_of_folder_exits_2(tmp_path, capsys):
-    project(tmp_path)
-    code, _, err = run(capsys, "check", str(tmp_path / "app" / "main.py"))
-    assert code == 2
-    assert "is not a folder; give the root of a project" in err
+def test_a_file_given_is_audited_and_reported_on_its_own(tmp_path, capsys):
+    # Like ruff (and pre-commit's pass_filenames): a file names what to report on.
+    files = {
+        "pyproject.toml": "[project]\nname = 'shop'\n",
+        "app/main.py": APP,
+        "app/other.py": APP,
+    }
+    project(tmp_path, files)
+    code, out, _ = run(capsys, "check", str(tmp_path / "app" / "main.py"), *OURS)
+    assert code == 1
+    assert "app/main.py:7:5: ASY102 [error]" in out
+    assert "app/other.py" not in out
+    assert "Found 2 problems in 1 of 1 files (2 errors)." in out
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])
@@ -293,3 +301,48 @@ def test_explain_unknown_rule_exits_2(capsys):
     assert code == 2
     assert out == ""
     assert "no rule 'XYZ999'; `fastaudit rules` lists them" in err
+
+
+@pytest.mark.parametrize("name", ["blocking-sleep-in-async", "Blocking-Sleep-In-Async"])
+def test_explain_by_rule_name(capsys, name):
+    code, out, _ = run(capsys, "explain", name)
+    assert code == 0
+    assert out.startswith("ASY102 `time.sleep` in async code  (blocking-sleep-in-async)")
+
+
+def test_explain_suggests_close_names_on_a_typo(capsys):
+    code, out, err = run(capsys, "explain", "blocking-sleep-in-asnyc")
+    assert code == 2
+    assert out == ""
+    assert "no rule 'blocking-sleep-in-asnyc'; did you mean ASY102 (blocking-sleep-in-async)" in err
+
+
+# --------------------------------------------------------------------------- demo
+def test_demo_keep_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("my work\n")
+    code, _, err = run(capsys, "demo", "--check", "--keep", str(keep))
+    assert code == 2
+    assert "already exists and is not empty; give a new or empty folder, or add --force" in err
+    assert sorted(p.name for p in keep.iterdir()) == ["notes.txt"]
+
+
+def test_demo_keep_into_an_empty_folder_or_with_force(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(capsys, "demo", "--check", "--keep", str(empty))[0] == 1
+    assert (empty / "src" / "main.py").is_file()
+    # --force copies over it again: a reset of a demo that was fixed before.
+    (empty / "src" / "main.py").write_text("# edited\n")
+    (empty / "notes.txt").write_text("my work\n")
+    assert run(capsys, "demo", "--check", "--keep", str(empty), "--force")[0] == 1
+    assert (empty / "src" / "main.py").read_text() != "# edited\n"
+    assert (empty / "notes.txt").read_text() == "my work\n"
+
+
+def test_demo_check_exits_like_check(tmp_path):
+    command = [sys.executable, "-m", "fastaudit", "demo", "--check", "--keep", str(tmp_path / "d")]
+    run_ = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert run_.returncode == 1
+    assert "Found " in run_.stdout

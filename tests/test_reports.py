@@ -308,3 +308,49 @@ def test_output_to_a_pipe_has_no_escape_codes(tmp_path):
     assert process.returncode == 1
     assert ESC not in process.stdout
     assert "app/main.py:7:5: ASY102" in process.stdout
+
+
+# ---------------------------------------------------------------- concise / large
+def run_check(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fastaudit", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_concise_is_one_line_per_finding_then_the_summary(tmp_path: Path) -> None:
+    project(tmp_path)
+    run = run_check(tmp_path, "--select", "ASY", "--output-format", "concise")
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        "app/main.py:7:5: ASY102 [*] `time.sleep` blocks the event loop inside "
+        "`async def list_items`",
+        "app/main.py:8:12: ASY101 `requests.get` waits for the network on the event loop inside "
+        "`async def list_items`",
+        "Found 2 problems in 1 of 1 files (2 errors).",
+        "1 fixable with `fastaudit check --fix`.",
+    ]
+
+
+def test_many_findings_start_with_the_counts_per_rule(tmp_path: Path) -> None:
+    project(tmp_path, {f"app/m{i:02}.py": APP for i in range(15)})
+    run = run_check(tmp_path, "--select", "ASY")
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("30 problems in 15 files, from 2 rules")
+    assert "`--output-format concise` one line per finding" in lines[0]
+    counts = [line.split() for line in lines[2:4]]
+    assert [c[:2] for c in counts] == [["15", "ASY102"], ["15", "ASY101"]]
+    first_detail = next(i for i, line in enumerate(lines) if line.startswith("app/m00.py:7:5"))
+    assert first_detail > 4
+    assert lines[-2] == "Found 30 problems in 15 of 15 files (30 errors)."
+
+
+def test_few_findings_go_straight_to_the_details(tmp_path: Path) -> None:
+    project(tmp_path)
+    run = run_check(tmp_path, "--select", "ASY")
+    assert run.stdout.startswith("app/main.py:7:5: ASY102 [error]")

@@ -176,3 +176,49 @@ def test_tui_since_with_a_missing_ref_says_so_before_opening(repo: Path, capsys)
     assert main(["tui", str(repo), "--since", "no-such-branch"]) == 2
     assert "was not found" in capsys.readouterr().err
     assert main([str(repo), "--since", "no-such-branch"]) == 2
+
+
+def test_baseline_is_picked_up_without_being_named(repo: Path, capsys) -> None:
+    # Adopting on an old code base is one command: `fastaudit baseline`.
+    assert main(["baseline", str(repo)]) == 0
+    assert "`fastaudit check` now reports only new ones." in capsys.readouterr().out
+    assert main(["check", str(repo), "--no-color"]) == 0
+    out = capsys.readouterr().out
+    assert "No problems found" in out
+    assert "0 new finding(s), 1 baselined finding(s) hidden (--no-baseline shows them)" in out
+    with (repo / "app.py").open("a", encoding="utf-8") as handle:
+        handle.write(NEW_ROUTE)
+    code, report = check_json(capsys, str(repo))
+    assert code == 1 and [f["line"] for f in report["findings"]] == [16]
+    code, report = check_json(capsys, str(repo), "--no-baseline")
+    assert code == 1 and [f["line"] for f in report["findings"]] == [10, 16]
+
+
+def test_baseline_named_in_pyproject(repo: Path, capsys) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.fastaudit]\nbaseline = "audit/known.json"\n', encoding="utf-8"
+    )
+    assert main(["check", str(repo), "--no-color"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "warning: [tool.fastaudit] baseline `audit/known.json` does not exist; "
+        "`fastaudit baseline` writes it" in out
+    )
+    (repo / "audit").mkdir()
+    assert main(["baseline", str(repo)]) == 0
+    capsys.readouterr()
+    assert (repo / "audit" / "known.json").is_file()
+    assert not (repo / ".fastaudit-baseline.json").exists()
+    code, report = check_json(capsys, str(repo))
+    assert code == 0 and report["findings"] == []
+
+
+def test_baseline_from_a_subfolder_lands_at_the_project_root(repo: Path, capsys) -> None:
+    (repo / "pyproject.toml").write_text('[project]\nname = "svc"\n', encoding="utf-8")
+    (repo / "pkg").mkdir()
+    (repo / "pkg" / "mod.py").write_text(APP, encoding="utf-8")
+    assert main(["baseline", str(repo / "pkg")]) == 0
+    capsys.readouterr()
+    assert (repo / ".fastaudit-baseline.json").is_file()
+    code, report = check_json(capsys, str(repo / "pkg"))
+    assert code == 0 and report["findings"] == []

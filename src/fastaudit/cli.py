@@ -22,7 +22,8 @@ from rich.text import Text
 from fastaudit import __version__, settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "markdown")
+# "full" and "text" are the same report: "full" is ruff's name for it.
+FORMATS = ("full", "text", "concise", "json", "sarif", "github", "markdown")
 COMMANDS = frozenset(
     {"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean", "deps"}
 )
@@ -47,9 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="audit a project and print a report (for CI and pre-commit)"
     )
     check.add_argument(
-        "path", nargs="?", default=".", help="project root (default: current folder)"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="folders or files to report on (default: current folder); the project and "
+        "its settings are the closest pyproject.toml with [tool.fastaudit] above them",
     )
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument(
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=FORMATS,
+        default="full",
+        help="full (default): each finding with its code; concise: one line per finding",
+    )
     check.add_argument(
         "--select",
         action="append",
@@ -84,10 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="only findings on lines changed since git REF (uncommitted changes included)",
     )
-    check.add_argument(
+    baseline_choice = check.add_mutually_exclusive_group()
+    baseline_choice.add_argument(
         "--baseline",
         metavar="FILE",
-        help="only findings not recorded in FILE (written by `fastaudit baseline`)",
+        help="only findings not recorded in FILE (default: [tool.fastaudit] baseline, "
+        "else .fastaudit-baseline.json at the project root when it exists)",
+    )
+    baseline_choice.add_argument(
+        "--no-baseline", action="store_true", help="report baselined findings too"
+    )
+    check.add_argument(
+        "--skip-unstaged",
+        action="store_true",
+        help="with --fix or --diff, leave files with unstaged changes alone (pre-commit)",
     )
     _add_engine_options(check)
 
@@ -99,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="FILE",
-        help="baseline file (default: PATH/.fastaudit-baseline.json)",
+        help="baseline file (default: [tool.fastaudit] baseline, else "
+        ".fastaudit-baseline.json at the project root)",
     )
     _add_engine_options(baseline)
 
@@ -121,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
     explain = sub.add_parser("explain", help="why a rule matters, with Do and Don't")
-    explain.add_argument("rule", help="rule id, e.g. ASY102")
+    explain.add_argument("rule", help="rule id or name: ASY102, blocking-sleep-in-async")
 
     demo = sub.add_parser("demo", help="audit a copy of the bundled demo project")
     demo.add_argument(
@@ -129,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--keep", metavar="DIR", help="copy the demo project to DIR (kept afterwards)"
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="with --keep, copy over a folder that is not empty (same-named files replaced)",
     )
 
     tui = sub.add_parser("tui", help="open the interactive auditor (the default command)")
@@ -160,8 +188,8 @@ def _console(no_color: bool = False, file=None) -> Console:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # ``fastaudit PATH`` is short for ``fastaudit tui PATH``.
-    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+    # ``fastaudit PATH`` and ``fastaudit --since REF`` are short for ``fastaudit tui ...``.
+    if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "tui")
     args = parser.parse_args(args_list)
     try:
@@ -251,8 +279,41 @@ def _scan(root: Path, args: argparse.Namespace):
     return scan(root, config, use_cache=not getattr(args, "no_cache", False), jobs=args.jobs)
 
 
+def _locate(paths: list[str]):
+    from fastaudit.project.locate import TargetError, locate
+
+    try:
+        return locate(paths)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _apply_scope(result, target) -> None:
+    """Keep what lies under the paths given. The whole project was scanned, so facts
+    that span files (is this class a Pydantic model?) are the same as in a full run."""
+    if not target.scope:
+        return
+    result.findings = [f for f in result.findings if target.covers(f.path)]
+    result.files = {p: o for p, o in result.files.items() if target.covers(p)}
+
+
+def _nothing_to_audit(result, target) -> bool:
+    discovery = result.discovery
+    audited = [*discovery.python_files, *discovery.other_files] if discovery else []
+    return not any(target.covers(path) for path in audited)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _narrow(result, args: argparse.Namespace) -> list[str]:
-    """Apply --since and --baseline to a finished scan; returns notes for the user."""
+    """Apply --since and the baseline to a finished scan; returns notes for the user."""
+    from fastaudit.workflows.baseline import BaselineError, apply_baseline, find_baseline
+
     notes: list[str] = []
     if getattr(args, "since", None):
         from fastaudit.workflows.since import SinceError, changed_lines, only_changed
@@ -267,52 +328,92 @@ def _narrow(result, args: argparse.Namespace) -> list[str]:
             f"--since {args.since}: {len(result.findings)} finding(s) on changed lines "
             f"({before - len(result.findings)} elsewhere not shown)"
         )
+    if getattr(args, "no_baseline", False):
+        return notes
     if getattr(args, "baseline", None):
-        from fastaudit.workflows.baseline import BaselineError, apply_baseline
-
+        baseline: Path | None = Path(args.baseline)
+    else:
+        baseline, warning = find_baseline(result.root, result.config.baseline)
+        if warning and warning not in result.warnings:
+            result.warnings.append(warning)
+    if baseline is not None:
         try:
-            outcome = apply_baseline(result.root, result.findings, Path(args.baseline))
+            outcome = apply_baseline(result.root, result.findings, baseline)
         except BaselineError as exc:
             raise UsageError(str(exc)) from exc
         result.findings = outcome.new
         notes.append(
-            f"baseline: {len(outcome.new)} new finding(s), {outcome.known} known, "
+            f"baseline {_shown(baseline)}: {len(outcome.new)} new finding(s), "
+            f"{outcome.known} baselined finding(s) hidden (--no-baseline shows them), "
             f"{outcome.fixed} baselined finding(s) fixed since"
         )
     return notes
 
 
 def run_baseline(args: argparse.Namespace) -> int:
-    from fastaudit.workflows.baseline import DEFAULT_NAME, write_baseline
+    from fastaudit.workflows.baseline import default_target, write_baseline
 
-    root = Path(args.path)
-    if problem := _check_root(root):
-        return _error(problem)
     try:
-        result = _scan(root, args)
+        target = _locate([args.path])
+        result = _scan(target.root, args)
     except UsageError as exc:
         return _error(str(exc))
-    target = Path(args.output) if args.output else root / DEFAULT_NAME
-    count = write_baseline(result.root, result.findings, target)
-    _console().print(
-        f"Recorded {count} finding(s) in {target}. "
-        f"`fastaudit check --baseline {target}` now reports only new ones."
+    _apply_scope(result, target)
+    automatic = default_target(result.root, result.config.baseline)
+    destination = Path(args.output) if args.output else automatic
+    count = write_baseline(result.root, result.findings, destination)
+    then = (
+        "`fastaudit check` now reports only new ones."
+        if destination.resolve() == automatic.resolve()
+        else f"`fastaudit check --baseline {_shown(destination)}` reports only new ones."
     )
+    _console().print(f"Recorded {count} finding(s) in {_shown(destination)}. {then}")
     return EXIT_CLEAN
+
+
+def _fix_paths(result, args: argparse.Namespace, warn) -> set[str] | None:
+    """With --skip-unstaged, the files --fix may edit: none with unstaged changes."""
+    if not args.skip_unstaged:
+        return None
+    from fastaudit.fixes.runner import allowed
+    from fastaudit.workflows.staged import StagedError, unstaged_paths
+
+    try:
+        dirty = unstaged_paths(result.root)
+    except StagedError as exc:
+        raise UsageError(str(exc)) from exc
+    wanted = {f.path for f in result.findings if allowed(f, args.unsafe_fixes)}
+    for path in sorted(wanted & dirty):
+        warn(f"{path}: has unstaged changes, not fixed (stage or stash them, then run again)")
+    return wanted - dirty
 
 
 def run_check(args: argparse.Namespace) -> int:
     from fastaudit.fixes.apply import unified_diff
     from fastaudit.fixes.runner import fix_project
-    from fastaudit.report import github, json_report, markdown, sarif, text
+    from fastaudit.report import concise, github, json_report, markdown, sarif, text
     from fastaudit.report.safe import literal
 
-    root = Path(args.path)
-    if problem := _check_root(root):
-        return _error(problem)
+    def warn(message: str) -> None:
+        _console(args.no_color, file=sys.stderr).print(
+            Text("warning: ", style="yellow").append(literal(message))
+        )
+
+    if args.skip_unstaged and not (args.fix or args.diff):
+        return _error("--skip-unstaged only applies with --fix or --diff")
     try:
+        target = _locate(args.paths)
+        root = target.root
         result = _scan(root, args)
+        _apply_scope(result, target)
+        if _nothing_to_audit(result, target):
+            # Like ruff: a folder with nothing to audit is a mistake, not a clean bill
+            # (exit 2). Files only (pre-commit's list) may all be excluded: a warning.
+            warn(f"No Python files found under {target.shown}")
+            only_files = len(target.files) == len(target.scope) > 0
+            return EXIT_CLEAN if only_files else EXIT_ERROR
         notes = _narrow(result, args)
+        fix_paths = _fix_paths(result, args, warn) if args.fix or args.diff else None
     except UsageError as exc:
         return _error(str(exc))
     try:
@@ -322,7 +423,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         console = _console(args.no_color or out_file is not None, file=out_file)
         if args.diff:
-            report = fix_project(result, unsafe=args.unsafe_fixes, write=False)
+            report = fix_project(result, unsafe=args.unsafe_fixes, write=False, paths=fix_paths)
             for change in report.changed:
                 diff = unified_diff(
                     change.path,
@@ -351,17 +452,16 @@ def run_check(args: argparse.Namespace) -> int:
         fix_errors: list[str] = []
         fixed_count = 0
         if args.fix:
-            report = fix_project(result, unsafe=args.unsafe_fixes, write=True)
+            report = fix_project(result, unsafe=args.unsafe_fixes, write=True, paths=fix_paths)
             fix_errors = report.errors
             fixed_count = report.fixed_count
             if report.changed:
                 result = _scan(root, args)
+                _apply_scope(result, target)
                 notes = _narrow(result, args)
         if args.format in ("sarif", "github"):  # these formats have no place for them
             for warning in result.warnings:
-                _console(args.no_color, file=sys.stderr).print(
-                    Text("warning: ", style="yellow").append(literal(warning))
-                )
+                warn(warning)
         if args.format == "json":
             console.file.write(json_report.render(result) + "\n")
         elif args.format == "sarif":
@@ -373,7 +473,10 @@ def run_check(args: argparse.Namespace) -> int:
             if rendered:
                 console.file.write(rendered + "\n")
         else:
-            text.render(result, console, show_statistics=args.statistics)
+            if args.format == "concise" and not args.statistics:
+                concise.render(result, console)
+            else:
+                text.render(result, console, show_statistics=args.statistics)
             for note in notes:
                 console.print(Text(note, style="dim"))
             if args.fix:
@@ -445,11 +548,15 @@ def run_explain(args: argparse.Namespace) -> int:
     from rich.columns import Columns
     from rich.panel import Panel
 
-    from fastaudit.rules import get_rule
+    from fastaudit.rules import get_rule, similar_rules
 
     rule = get_rule(args.rule)
     if rule is None:
-        return _error(f"no rule {args.rule!r}; `fastaudit rules` lists them")
+        close = similar_rules(args.rule)
+        hint = (
+            "did you mean " + ", ".join(f"{r.id} ({r.name})" for r in close) + "? " if close else ""
+        )
+        return _error(f"no rule {args.rule!r}; {hint}`fastaudit rules` lists them")
     console = _console()
     console.print(
         Text(f"{rule.id} ", style="bold").append(rule.title).append(f"  ({rule.name})", style="dim")
@@ -494,25 +601,66 @@ def copy_demo(target: Path | None = None) -> Path:
     source = demo_source()
     if target is None:
         target = Path(tempfile.mkdtemp(prefix="fastaudit-demo-")) / "shopfront"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    # dirs_exist_ok: an empty folder, or one the user agreed to copy over (run_demo).
+    shutil.copytree(
+        source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+    )
     return target
 
 
+def _may_copy_into(folder: Path, force: bool) -> str | None:
+    """Why the demo must not be copied into ``folder``, or None. A folder that is not
+    empty may hold someone's work: copy over it only when told (--force, or a yes at a
+    terminal), never on a guess."""
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return f"{folder} is a file; --keep needs a new or empty folder"
+    if force or not any(folder.iterdir()):
+        return None
+    refusal = (
+        f"{folder} already exists and is not empty; give a new or empty folder, "
+        "or add --force to copy the demo over it (files of the same name are replaced)"
+    )
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return refusal
+    sys.stderr.write(f"{folder} is not empty. Copy the demo project over it? [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = input()
+    except EOFError:
+        answer = ""
+    return None if answer.strip().lower() in ("y", "yes") else refusal
+
+
 def run_demo(args: argparse.Namespace) -> int:
-    target = copy_demo(Path(args.keep) if args.keep else None)
+    keep = Path(args.keep) if args.keep else None
+    if keep is not None and (problem := _may_copy_into(keep, args.force)):
+        return _error(problem)
+    target = copy_demo(keep)
     console = _console(file=sys.stderr)
     console.print(
         Text(f"Demo project copied to {target} (fixes change only this copy).", style="dim")
     )
     if args.check:
-        ns = build_parser().parse_args(["check", str(target), "--exit-zero"])
-        return run_check(ns)
+        # The same exit status as `check` (1: findings), so scripts can rely on it.
+        return run_check(build_parser().parse_args(["check", str(target)]))
     return run_tui(target)
 
 
 def run_tui(path: Path, since: str | None = None) -> int:
     if problem := _check_root(path):
         return _error(problem)
+    from fastaudit.project.locate import find_root
+
+    # From a subfolder, the auditor opens the project it belongs to, with its settings
+    # (the auditor shows a whole project; `check PATH` reports on a part of one).
+    root = find_root(path.resolve())
+    if root is not None and root != path.resolve():
+        _console(file=sys.stderr).print(
+            Text(f"Opening the project at {root} (settings from its pyproject.toml).", "dim")
+        )
+        path = root
     try:
         from fastaudit.tui.app import run_app
     except ImportError as exc:  # the TUI is optional until it exists

@@ -26,6 +26,7 @@ KNOWN_KEYS = {
     "severity",
     "max-file-size",
     "matrix",
+    "baseline",
 }
 
 
@@ -39,6 +40,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_BYTES
     matrix: dict[str, Any] = field(default_factory=dict)
+    # Baseline file relative to the project root (``fastaudit baseline`` writes it).
+    baseline: str | None = None
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # where the settings came from, for messages
 
@@ -205,6 +208,12 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
     matrix = table.get("matrix")
     if isinstance(matrix, dict):
         config.matrix = matrix
+    baseline = table.get("baseline")
+    if baseline is not None:
+        if isinstance(baseline, str) and baseline.strip():
+            config.baseline = baseline
+        else:
+            config.warnings.append(f"{where}: `baseline` must be a file path; ignoring it")
 
 
 def severity_for(config: Config, rule_id: str, default: Severity) -> Severity:

@@ -1,5 +1,7 @@
 """The human report: findings grouped by file, each with a code frame, then a summary.
 
+Many findings get an overview first: the counts per rule, most frequent first.
+
 Everything from the audited project goes through :func:`literal` and into Rich ``Text``
 objects, so escape sequences and ``[markup]`` in file names or code print as written.
 """
@@ -24,6 +26,9 @@ SEVERITY_STYLE = {
     Severity.INFO: "cyan",
 }
 CONTEXT_LINES = 1
+# From this many findings on, the counts per rule come first: on a legacy code base the
+# details run to thousands of lines, and what to tackle first is the first question.
+OVERVIEW_FROM = 20
 
 
 def _load_lines(result: ScanResult, path: str) -> list[str] | None:
@@ -145,12 +150,27 @@ def statistics(result: ScanResult) -> RenderableType:
     return table
 
 
+def overview(result: ScanResult) -> Text:
+    files = len({f.path for f in result.findings})
+    rules = len({f.rule for f in result.findings})
+    return Text(
+        f"{len(result.findings)} problems in {files} files, from {rules} rules "
+        "(details below; `--statistics` shows only these counts, "
+        "`--output-format concise` one line per finding):",
+        style="bold",
+    )
+
+
 def render(result: ScanResult, console: Console, *, show_statistics: bool = False) -> None:
     for warning in result.warnings:
         console.print(Text("warning: ", style="yellow").append(literal(warning)))
     if show_statistics:
         console.print(statistics(result))
     else:
+        if len(result.findings) >= OVERVIEW_FROM:
+            console.print(overview(result))
+            console.print(statistics(result))
+            console.print()
         for path, group in groupby(result.findings, key=lambda f: f.path):
             lines = _load_lines(result, path)
             for finding in group:

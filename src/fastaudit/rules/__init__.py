@@ -41,7 +41,29 @@ def all_rules() -> dict[str, type[Rule]]:
 
 
 def get_rule(rule_id: str) -> type[Rule] | None:
-    return all_rules().get(rule_id.upper())
+    """A rule by its id or its name (``ASY102``, ``blocking-sleep-in-async``), in any
+    case, as ruff's ``rule`` command accepts both."""
+    rules = all_rules()
+    key = rule_id.strip()
+    if found := rules.get(key.upper()):
+        return found
+    by_name = {rule.name: rule for rule in rules.values()}
+    return by_name.get(key.lower().replace("_", "-"))
 
 
-__all__ = ["FAMILIES", "Rule", "all_rules", "get_rule"]
+def similar_rules(query: str, limit: int = 3) -> list[type[Rule]]:
+    """Rules whose id or name is close to a mistyped ``query``, closest first."""
+    import difflib
+
+    rules = all_rules()
+    keys = {r.id.lower(): r for r in rules.values()} | {r.name: r for r in rules.values()}
+    key = query.strip().lower().replace("_", "-")
+    matches = difflib.get_close_matches(key, list(keys), n=limit * 2, cutoff=0.6)
+    chosen: list[type[Rule]] = []
+    for match in matches:
+        if keys[match] not in chosen:
+            chosen.append(keys[match])
+    return chosen[:limit]
+
+
+__all__ = ["FAMILIES", "Rule", "all_rules", "get_rule", "similar_rules"]

@@ -1,9 +1,10 @@
 """Baselines: adopt fastaudit on a legacy codebase without drowning in old findings.
 
-``fastaudit baseline`` records the current findings; later runs with the baseline report
-only new ones. Entries are keyed by rule, file and the text of the flagged code (not its
-line number), so code moving up or down keeps its entry; the same text flagged twice in
-one file is told apart by its occurrence order.
+``fastaudit baseline`` records the current findings; later runs report only new ones.
+``check`` applies the baseline by itself when it is at the project root under its default
+name, or where ``[tool.fastaudit] baseline`` says. Entries are keyed by rule, file and
+the text of the flagged code (not its line number), so code moving up or down keeps its
+entry; the same text flagged twice in one file is told apart by its occurrence order.
 """
 
 from __future__ import annotations
@@ -89,3 +90,23 @@ def apply_baseline(root: Path, findings: list[Finding], baseline: Path) -> Basel
     new = [f for key, f in zip(current, findings, strict=True) if key not in keys]
     still = keys & set(current)
     return BaselineResult(new=new, known=len(still), fixed=len(keys - still))
+
+
+def default_target(root: Path, configured: str | None) -> Path:
+    """Where ``fastaudit baseline`` writes, and where ``check`` looks for it."""
+    return root / (configured or DEFAULT_NAME)
+
+
+def find_baseline(root: Path, configured: str | None) -> tuple[Path | None, str | None]:
+    """The baseline ``check`` applies without being told, and a warning if the one
+    ``[tool.fastaudit] baseline`` names is missing (a typo must not silently show
+    every old finding, nor silently hide them)."""
+    path = default_target(root, configured)
+    if path.is_file():
+        return path, None
+    if configured:
+        return None, (
+            f"[tool.fastaudit] baseline `{configured}` does not exist; "
+            "`fastaudit baseline` writes it"
+        )
+    return None, None
