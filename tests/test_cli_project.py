@@ -16,7 +16,7 @@ from fastaudit.cli import main
 from fastaudit.project.discovery import INTERESTING_NAMES
 
 SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n    return open('x').read()\n"
-FIXED = SLEEPY.replace("import time\n", "import asyncio\nimport time\n").replace(
+FIXED = SLEEPY.replace("import time\n", "import asyncio\n").replace(
     "time.sleep(1)", "await asyncio.sleep(1)"
 )
 CONFIG = """\

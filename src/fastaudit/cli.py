@@ -404,6 +404,8 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         target = _locate(args.paths)
         root = target.root
+        if problem := _check_root(root):
+            return _error(problem)
         result = _scan(root, args)
         _apply_scope(result, target)
         if _nothing_to_audit(result, target):

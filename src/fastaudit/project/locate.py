@@ -43,8 +43,12 @@ class Target:
 
 def _marks_root(folder: Path) -> bool:
     pyproject = folder / "pyproject.toml"
-    if not pyproject.is_file():
-        return False
+    try:
+        if not pyproject.is_file():
+            return False
+    except PermissionError:
+        # A folder we may not look into: if it is the project, the audit says so.
+        return True
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
