@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--unsafe-fixes", action="store_true", help="with --fix or --diff, include unsafe fixes"
     )
+    for safety in ("safe", "unsafe"):
+        check.add_argument(
+            f"--extend-{safety}-fixes",
+            action="append",
+            metavar="IDS",
+            help=f"treat these rules' fixes as {safety} (comma-separated ids or prefixes)",
+        )
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
@@ -237,7 +244,22 @@ def _config_from_args(root: Path, args: argparse.Namespace):
                 config.extend_select = [*config.extend_select, *ids]
             else:
                 config.ignore = [*config.ignore, *ids]
+    _fix_overrides_from_args(config, args)
     return config
+
+
+def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
+    from fastaudit.config import FixOverride, is_known_selector
+    from fastaudit.model import Safety
+
+    for safety in Safety:
+        option = f"extend_{safety.value}_fixes"
+        ids = _split_ids(getattr(args, option, None))
+        flag = f"--{option.replace('_', '-')}"
+        unknown = [i for i in ids if not is_known_selector(i)]
+        if unknown:
+            raise UsageError(f"{flag}: unknown rule or family {', '.join(unknown)}")
+        config.fix_overrides.extend(FixOverride(i, safety, flag) for i in ids)
 
 
 def _scan(root: Path, args: argparse.Namespace):
