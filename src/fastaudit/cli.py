@@ -22,6 +22,7 @@ from rich.text import Text
 from fastaudit import __version__, settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FIX_PASSES = 3
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 COMMANDS = frozenset(
     {"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean", "deps"}
@@ -369,12 +370,18 @@ def run_check(args: argparse.Namespace) -> int:
         fix_errors: list[str] = []
         fixed_count = 0
         if args.fix:
-            report = fix_project(result, unsafe=args.unsafe_fixes, write=True)
-            fix_errors = report.errors
-            fixed_count = report.fixed_count
-            if report.changed:
-                result = _scan(root, args)
-                notes = _narrow(result, args)
+            # A fix in one file can open the way for one in another (once the code no
+            # longer imports python-jose, its declaration can go): fix again after each
+            # rescan, as long as something changes.
+            for _ in range(FIX_PASSES):
+                report = fix_project(result, unsafe=args.unsafe_fixes, write=True)
+                fix_errors.extend(report.errors)
+                fixed_count += report.fixed_count
+                if report.changed:
+                    result = _scan(root, args)
+                    notes = _narrow(result, args)
+                if report.errors or not report.changed:
+                    break
         if args.format in ("sarif", "github"):  # these formats have no place for them
             for warning in result.warnings:
                 _console(args.no_color, file=sys.stderr).print(

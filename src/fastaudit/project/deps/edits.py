@@ -171,6 +171,76 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
     )
 
 
+def add_fix(
+    view: ProjectView,
+    declaration: Declaration,
+    successor: str,
+    minimum: Version | None,
+    note: str,
+) -> Fix | None:
+    """Declare ``successor`` just before ``declaration``, which stays: the code still
+    imports the old package, so removing it now would break that code. Only requirement
+    strings (requirements files, PEP 621 / dependency-group arrays); never in a file that
+    pins with ``--hash`` (an unhashed line there fails the whole install)."""
+    where = declaration.where
+    if declaration.syntax is not Syntax.PEP508 or not declaration.editable or where.start < 0:
+        return None
+    source = view.read_text(where.file)
+    if source is None or source.text[where.start : where.end] != declaration.text:
+        return None
+    try:
+        parts = split(declaration.text)
+    except InvalidRequirement:
+        return None
+    spec = f">={minimum}" if minimum is not None else ""
+    old = declaration.text
+    end = parts.spec_end if parts.requirement.url is None else parts.marker_start
+    new_req = old[: parts.name_start] + successor + spec + old[end:]
+    try:
+        Requirement(new_req)
+    except InvalidRequirement:
+        return None
+    text = source.text
+    eol = "\r\n" if "\r\n" in text else "\n"
+    line_start = text.rfind("\n", 0, where.start) + 1
+    before = text[line_start : where.start]
+    if where.file.rsplit("/", 1)[-1] in _TOML_NAMES:
+        quote = text[where.start - 1] if where.start > 0 else ""
+        if quote not in ("'", '"') or not declaration.toml_path:
+            return None
+        if _TOML_BEFORE.match(before):  # an element on a line of its own: a line before it
+            edit = Edit(line_start, line_start, f"{before}{new_req}{quote},{eol}")
+        else:  # among others on one line: an element before it
+            edit = Edit(where.start - 1, where.start - 1, f"{quote}{new_req}{quote}, ")
+        new_text = text[: edit.start] + edit.text + text[edit.end :]
+        if not _toml_ok(where.file, new_text):
+            return None
+        array: object = tomllib.loads(new_text)
+        *parent, index = declaration.toml_path
+        for key in parent:
+            try:
+                array = array[key]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(index, int) or not isinstance(array, list):
+            return None
+        if array[index : index + 2] != [new_req, old]:
+            return None
+    else:
+        if "--hash" in text:
+            return None
+        previous = text[: max(line_start - 1, 0)].rstrip("\r")
+        if not _REQ_BEFORE.match(before) or previous.endswith("\\"):
+            return None
+        edit = Edit(line_start, line_start, f"{before}{new_req}{eol}")
+    return Fix(
+        description=f"declare {successor} next to {declaration.written_name}",
+        safety=Safety.UNSAFE,
+        edits=(edit,),
+        note=note,
+    )
+
+
 def _swap_entry(
     view: ProjectView, declaration: Declaration, name: str, extras: str, minimum: Version | None
 ) -> tuple[Edit, ...]:
