@@ -15,7 +15,10 @@ from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
 from fastaudit.project.deps.edits import (
+    HASH_NOTE,
     add_fix,
+    hash_pinned,
+    pins_exactly,
     raise_fix,
     refresh_note,
     remove_fix,
@@ -102,9 +105,10 @@ class _StatusRule(PinRule):
             if verdict.status is self.status:
                 commands = deps.lock_commands.get(declaration.where.file, [])
                 fix = raise_fix(view, declaration, minimum.version, commands)  # type: ignore[attr-defined]
-                yield self.at(
-                    view, declaration.where, self.message(declaration, verdict, minimum), fix
-                )
+                message = self.message(declaration, verdict, minimum)
+                if hash_pinned(view, declaration):
+                    message += f"; {HASH_NOTE}"
+                yield self.at(view, declaration.where, message, fix)
 
     def message(self, declaration: Declaration, verdict, minimum) -> str:
         raise NotImplementedError
@@ -373,6 +377,7 @@ class ReplacedPackage(PinRule):
                         replacement.successor,
                         minimum.version if minimum else None,
                         note,
+                        exact=pins_exactly(deps.declarations, declaration.where.file),
                     )
                     if fix is not None:
                         swapped.add(key)
@@ -393,12 +398,15 @@ class ReplacedPackage(PinRule):
                         replacement.successor,
                         minimum.version if minimum else None,
                         note,
+                        exact=pins_exactly(deps.declarations, declaration.where.file),
                     )
                     if fix is not None:
                         swapped.add(key)
                 elif successor in declared:
                     message += f"; {successor} is already declared, remove {declaration.name}"
                     fix = remove_fix(view, declaration, note)
+            if fix is None and hash_pinned(view, declaration):
+                message += f"; {HASH_NOTE}"
             if code:
                 message += f"; {code}, which needs its own change"
             yield self.at(view, declaration.where, message, fix)
@@ -508,14 +516,15 @@ class WrongDistribution(PinRule):
                     dists[0],
                     minimum.version if minimum else None,
                     "installs a different package; check the code against its API",
+                    exact=pins_exactly(deps.declarations, declaration.where.file),
                 )
-                yield self.at(
-                    view,
-                    declaration.where,
+                message = (
                     f"`{declaration.display}` installs the `{wrong}` distribution, but "
-                    f"`import {top}` ({site.path}:{site.line}) needs {' or '.join(dists)}",
-                    fix,
+                    f"`import {top}` ({site.path}:{site.line}) needs {' or '.join(dists)}"
                 )
+                if fix is None and hash_pinned(view, declaration):
+                    message += f"; {HASH_NOTE}"
+                yield self.at(view, declaration.where, message, fix)
 
 
 class DependencyFileProblem(PinRule):
