@@ -56,8 +56,11 @@ def test_only_the_comment_that_goes_with_the_line_is_quoted(project) -> None:
     project.write({"requirements.txt": "# web services\n\nfastapi>=0.100,<0.110\n"})
     note = fixes(project)[("PIN104", 3)].fix.note
     assert "its comment says" not in note  # a blank line apart: a heading, not the cap's
-    project.write({"requirements.txt": "# keep below 0.110\nfastapi>=0.100,<0.110\n"})
-    assert fixes(project)[("PIN104", 2)].fix.note.endswith('its comment says "keep below 0.110"')
+    project.write({"requirements.txt": "# Our services.\n# Kept by hand.\nfastapi>=0.100,<0.110\n"})
+    note = fixes(project)[("PIN104", 3)].fix.note
+    assert "its comment says" not in note  # the end of the file's opening paragraph
+    project.write({"requirements.txt": "httpx>=0.27\n# keep below 0.110\nfastapi>=0.100,<0.110\n"})
+    assert fixes(project)[("PIN104", 3)].fix.note.endswith('its comment says "keep below 0.110"')
 
 
 def test_successor_pinned_exactly_among_exact_pins(project) -> None:

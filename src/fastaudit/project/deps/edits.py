@@ -99,8 +99,8 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#[ \t]*(?P<text>[^\r\n]*?)[ \t]*\r?$")
 
 
 def line_comment(view: ProjectView, declaration: Declaration) -> str:
-    """The comment that goes with a declaration: at the end of its line, or else on a
-    comment line of its own just above it ("" when there is none)."""
+    """The comment that goes with a declaration: at the end of its line, or else a
+    single comment line just above it ("" when there is none)."""
     where = declaration.where
     source = view.read_text(where.file)
     if source is None or where.start < 0:
@@ -112,12 +112,19 @@ def line_comment(view: ProjectView, declaration: Declaration) -> str:
     found = pattern.search(rest) if pattern is _REQ_COMMENT else pattern.match(rest)
     if found is not None and found.group("text").strip():
         return found.group("text").strip()
+    # A comment line of its own right above counts when it stands alone: not the
+    # file's opening lines, not the end of a longer comment block (a heading).
     line_start = text.rfind("\n", 0, where.start) + 1
     if line_start == 0:
         return ""
     above_start = text.rfind("\n", 0, line_start - 1) + 1
     above = _COMMENT_LINE.match(text[above_start : line_start - 1])
-    return above.group("text").strip() if above is not None else ""
+    if above is None or above_start == 0:
+        return ""
+    before_start = text.rfind("\n", 0, above_start - 1) + 1
+    if _COMMENT_LINE.match(text[before_start : above_start - 1]):
+        return ""
+    return above.group("text").strip()
 
 
 def raise_fix(
