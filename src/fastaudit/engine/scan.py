@@ -240,10 +240,11 @@ def finalize(
         level = severity_for(config, finding.rule, finding.severity)
         if level != finding.severity:
             finding = replace(finding, severity=level)
-        if fix_policy and finding.fix is not None and finding.fix.safety is Safety.SAFE:
-            reason = next((r for p, r in fix_policy.items() if finding.rule.startswith(p)), None)
-            if reason is not None:
-                note = f"{finding.fix.note}; {reason}" if finding.fix.note else reason
+        if fix_policy and finding.fix is not None:
+            # Every reason the project gives, on unsafe fixes too: they say what to check.
+            reasons = [r for p, r in fix_policy.items() if finding.rule.startswith(p)]
+            if reasons:
+                note = "; ".join([finding.fix.note, *reasons] if finding.fix.note else reasons)
                 finding = replace(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
                 )
