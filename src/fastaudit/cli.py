@@ -22,6 +22,7 @@ from rich.text import Text
 from fastaudit import __version__, settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FIX_PASSES = 3
 # "full" and "text" are the same report: "full" is ruff's name for it.
 FORMATS = ("full", "text", "concise", "json", "sarif", "github", "markdown")
 COMMANDS = frozenset(
@@ -81,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--unsafe-fixes", action="store_true", help="with --fix or --diff, include unsafe fixes"
     )
+    for safety in ("safe", "unsafe"):
+        check.add_argument(
+            f"--extend-{safety}-fixes",
+            action="append",
+            metavar="IDS",
+            help=f"treat these rules' fixes as {safety} (comma-separated ids or prefixes)",
+        )
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
@@ -269,7 +277,22 @@ def _config_from_args(root: Path, args: argparse.Namespace):
                 config.extend_select = [*config.extend_select, *ids]
             else:
                 config.ignore = [*config.ignore, *ids]
+    _fix_overrides_from_args(config, args)
     return config
+
+
+def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
+    from fastaudit.config import FixOverride, is_known_selector
+    from fastaudit.model import Safety
+
+    for safety in Safety:
+        option = f"extend_{safety.value}_fixes"
+        ids = _split_ids(getattr(args, option, None))
+        flag = f"--{option.replace('_', '-')}"
+        unknown = [i for i in ids if not is_known_selector(i)]
+        if unknown:
+            raise UsageError(f"{flag}: unknown rule or family {', '.join(unknown)}")
+        config.fix_overrides.extend(FixOverride(i, safety, flag) for i in ids)
 
 
 def _scan(root: Path, args: argparse.Namespace):
@@ -454,13 +477,19 @@ def run_check(args: argparse.Namespace) -> int:
         fix_errors: list[str] = []
         fixed_count = 0
         if args.fix:
-            report = fix_project(result, unsafe=args.unsafe_fixes, write=True, paths=fix_paths)
-            fix_errors = report.errors
-            fixed_count = report.fixed_count
-            if report.changed:
-                result = _scan(root, args)
-                _apply_scope(result, target)
-                notes = _narrow(result, args)
+            # A fix in one file can open the way for one in another (once the code no
+            # longer imports python-jose, its declaration can go): fix again after each
+            # rescan, as long as something changes.
+            for _ in range(FIX_PASSES):
+                report = fix_project(result, unsafe=args.unsafe_fixes, write=True, paths=fix_paths)
+                fix_errors.extend(e for e in report.errors if e not in fix_errors)
+                fixed_count += report.fixed_count
+                if report.changed:
+                    result = _scan(root, args)
+                    _apply_scope(result, target)
+                    notes = _narrow(result, args)
+                if report.errors or not report.changed:
+                    break
         if args.format in ("sarif", "github"):  # these formats have no place for them
             for warning in result.warnings:
                 warn(warning)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fastaudit.engine.source import DEFAULT_MAX_BYTES
-from fastaudit.model import Severity
+from fastaudit.model import Safety, Severity
 from fastaudit.rules import FAMILIES, all_rules
 
 KNOWN_KEYS = {
@@ -27,7 +27,23 @@ KNOWN_KEYS = {
     "max-file-size",
     "matrix",
     "baseline",
+    "extend-safe-fixes",
+    "extend-unsafe-fixes",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FixOverride:
+    """A user's word on how far a rule's fixes can be trusted (ruff's
+    ``extend-safe-fixes`` / ``extend-unsafe-fixes``)."""
+
+    selector: str  # a rule id, a prefix or ALL
+    safety: Safety
+    origin: str  # "extend-unsafe-fixes in pyproject.toml", "--extend-safe-fixes"
+
+    @property
+    def reason(self) -> str:
+        return f"marked {self.safety.value} by {self.origin}"
 
 
 @dataclass(slots=True)
@@ -42,6 +58,7 @@ class Config:
     matrix: dict[str, Any] = field(default_factory=dict)
     # Baseline file relative to the project root (``fastaudit baseline`` writes it).
     baseline: str | None = None
+    fix_overrides: list[FixOverride] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # where the settings came from, for messages
 
@@ -68,6 +85,21 @@ class Config:
             if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, pattern.rstrip("/") + "/*"):
                 ignored.update(ids)
         return ignored
+
+    def fix_override(self, rule_id: str) -> FixOverride | None:
+        """The override for a rule's fixes: the most specific selector wins (``PIN101``
+        over ``PIN`` over ``ALL``); between equally specific ones, unsafe wins (as in
+        ruff)."""
+        matching = [o for o in self.fix_overrides if _matches(o.selector, rule_id)]
+        if not matching:
+            return None
+        return max(
+            matching,
+            key=lambda o: (
+                0 if o.selector == "ALL" else len(o.selector),
+                o.safety is Safety.UNSAFE,
+            ),
+        )
 
 
 def _ignored(rule_id: str, ignore: list[str]) -> bool:
@@ -128,7 +160,9 @@ def load_config(root: Path) -> Config:
     return config
 
 
-def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
+def apply_table(
+    config: Config, table: dict[str, Any], where: str, file: str = "pyproject.toml"
+) -> None:
     for key in table:
         if key not in KNOWN_KEYS:
             config.warnings.append(f"{where}: unknown setting `{key}` (ignored)")
@@ -157,6 +191,9 @@ def apply_table(config: Config, table: dict[str, Any], where: str) -> None:
         config.extend_select = extend
     if (ignore := id_list("ignore")) is not None:
         config.ignore = ignore
+    for key, safety in (("extend-safe-fixes", Safety.SAFE), ("extend-unsafe-fixes", Safety.UNSAFE)):
+        for selector in id_list(key) or []:
+            config.fix_overrides.append(FixOverride(selector, safety, f"{key} in {file}"))
     for key in ("exclude", "extend-exclude"):
         value = table.get(key)
         if value is None:

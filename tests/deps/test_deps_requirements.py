@@ -56,13 +56,10 @@ def test_requirements_tree_findings(project):
 def test_requirements_fixes_touch_only_the_specifier(project):
     project.write(FILES)
     changed = project.fix()
-    assert set(changed) == {"requirements.txt", "requirements/base.txt"}
-    assert project.changed_lines("requirements.txt") == [
-        (
-            'fastapi[standard]>=0.100 ; python_version >= "3.8" \\',
-            'fastapi[standard]>=0.115 ; python_version >= "3.8" \\',
-        )
-    ]
+    # fastapi carries --hash lines: editing its version would leave them describing other
+    # files, so requirements.txt is not touched (see the hashed tests below).
+    assert set(changed) == {"requirements/base.txt"}
+    assert project.read("requirements.txt") == project.written["requirements.txt"]
     # The alembic entry spans two lines: it is reported but not edited.
     assert project.changed_lines("requirements/base.txt") == [
         ("pydantic-settings  # no version at all", "pydantic-settings>=2.4  # no version at all")
@@ -75,11 +72,31 @@ def test_requirements_fixes_touch_only_the_specifier(project):
                 Requirement(text)
 
 
-def test_unsafe_fix_moves_the_exact_pin_and_keeps_the_hash_line(project):
+def test_hashed_requirements_are_not_half_edited(project):
     project.write(FILES)
+    messages = project.messages()
+    for key in (("PIN101", "requirements.txt", 6), ("PIN102", "requirements/base.txt", 5)):
+        assert "re-lock it instead (e.g. `pip-compile --generate-hashes`)" in messages[key]
+    fixes = {(f.rule, f.path, f.line): f.fix for f in project.scan().findings}
+    assert fixes[("PIN101", "requirements.txt", 6)] is None
+    assert fixes[("PIN102", "requirements/base.txt", 5)] is None
     project.fix(unsafe=True)
-    assert ("PyJWT==2.8.0 \\", "PyJWT==2.9.0 \\") in project.changed_lines("requirements/base.txt")
+    # Neither the version nor its hashes move; the unhashed constraint still does.
+    assert project.read("requirements.txt") == project.written["requirements.txt"]
+    assert "PyJWT==2.8.0 \\\n" in project.read("requirements/base.txt")
     assert ("sqlalchemy<2.0", "sqlalchemy>=2.0") in project.changed_lines("constraints.txt")
+
+
+def test_a_requirement_without_hashes_next_to_hashed_ones_is_still_raised(project):
+    project.write(
+        {
+            "requirements.txt": "fastapi==0.100.0 \\\n    --hash=sha256:" + "a" * 64 + "\n"
+            "pydantic>=2.0\n"
+        }
+    )
+    changed = project.fix()
+    assert project.changed_lines("requirements.txt") == [("pydantic>=2.0", "pydantic>=2.7")]
+    assert set(changed) == {"requirements.txt"}
 
 
 def test_crlf_requirements_keep_their_line_endings(project):

@@ -137,6 +137,28 @@ def test_metadata_finding_and_unsafe_fix():
     )
 
 
+def test_no_naming_convention_fix_inside_a_migration_revision():
+    source = (
+        "import sqlalchemy as sa\n"
+        "from alembic import op\n\n"
+        "def upgrade() -> None:\n"
+        "    meta = sa.MetaData()\n"
+        '    sa.Table("order", meta, sa.Column("id", sa.Integer, primary_key=True))\n'
+    )
+    (finding,) = found(source, "DBS102", "migrations/versions/3f2a9c1b7d4e_add_order.py")
+    assert finding.line == 5
+    assert finding.fix is None
+    assert finding.message.endswith(
+        "this is a migration revision, not fixed: history is not rewritten, give the "
+        "models' `MetaData` the convention instead"
+    )
+    assert fix_source(source, ["DBS102"], path="migrations/versions/3f2a9c1b7d4e_add_order.py") == (
+        source
+    )
+    # The same code elsewhere (the models, env.py) is still fixed.
+    assert found(source, "DBS102", "migrations/env.py")[0].fix is not None
+
+
 def test_declarative_base_fix_adds_metadata_and_import():
     source = textwrap.dedent(
         '''\

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from fastaudit.config import Config
 from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project
@@ -39,6 +41,12 @@ GENERATED_INI = """
 """
 
 
+# Date and time, then the revision id: two migrations of one day never share a name.
+DATED = (
+    "file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+)
+
+
 def test_missing_file_template_is_added_after_the_header_block(tmp_path):
     write(tmp_path, {"alembic.ini": GENERATED_INI})
     (finding,) = findings(tmp_path, "MIG101")
@@ -51,7 +59,7 @@ def test_missing_file_template_is_added_after_the_header_block(tmp_path):
     assert not report.errors
     text = (tmp_path / "alembic.ini").read_text()
     lines = text.splitlines()
-    assert lines[3] == "file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+    assert lines[3] == DATED
     assert lines[2] == "[alembic]"
     assert findings(tmp_path, "MIG101") == []
 
@@ -71,12 +79,10 @@ def test_undated_template_value_is_replaced(tmp_path):
     assert (finding.path, finding.line) == ("db/alembic.ini", 3)
     assert finding.message == (
         "`file_template = %%(rev)s_%%(slug)s  ; the default` lacks %%(year), %%(month), "
-        "%%(day): revision files should start with the date and end with the slug"
+        "%%(day): revision files should start with the date"
     )
     fix_project(scan(tmp_path, Config(select=["MIG101"])), write=True)
-    assert (tmp_path / "db/alembic.ini").read_text().splitlines()[2] == (
-        "file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
-    )
+    assert (tmp_path / "db/alembic.ini").read_text().splitlines()[2] == DATED
 
 
 def test_dated_template_with_time_is_fine(tmp_path):
@@ -90,6 +96,37 @@ def test_dated_template_with_time_is_fine(tmp_path):
         },
     )
     assert findings(tmp_path, "MIG101") == []
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s",  # dated, without time or id
+        "%%(year)d%%(month).2d%%(day).2d_%%(rev)s",  # dated, without a slug
+        "%%(epoch)s_%%(slug)s",  # seconds since 1970
+    ],
+)
+def test_a_dated_template_of_the_authors_own_is_left_alone(tmp_path, template):
+    write(tmp_path, {"alembic.ini": f"[alembic]\nfile_template = {template}\n"})
+    assert findings(tmp_path, "MIG101") == []
+
+
+def test_the_fixed_template_names_two_migrations_of_one_day_apart():
+    """What alembic does with the template (``%`` interpolation of the ini value, then
+    ``%`` formatting with the revision's tokens) for two revisions minutes apart with
+    the same message."""
+    from configparser import ConfigParser
+
+    from fastaudit.rules.migrations import DATED_TEMPLATE
+
+    parser = ConfigParser()
+    parser.read_string(f"[alembic]\nfile_template = {DATED_TEMPLATE}\n")
+    template = parser.get("alembic", "file_template")
+    day = {"year": 2025, "month": 3, "day": 2, "slug": "add_index", "epoch": 0, "second": 0}
+    first = template % {**day, "hour": 14, "minute": 30, "rev": "3f2a9c1b7d4e"}
+    second = template % {**day, "hour": 14, "minute": 30, "rev": "9a8b7c6d5e4f"}
+    assert first == "2025-03-02_1430_3f2a9c1b7d4e_add_index"
+    assert first != second
 
 
 # ------------------------------------------------------------------ MIG102

@@ -337,3 +337,51 @@ def test_shadowed_exception_name_is_not_the_builtin():
                 return None
         """
     assert found(text, "RTE102") == []
+
+
+# ----------------------------------------------- RTE101 with a decorator underneath
+DECORATED_ROUTE = """\
+import functools
+
+from fastapi import APIRouter
+
+from app.schemas import Item
+
+router = APIRouter()
+
+
+def logged(func):
+{inner_decorator}    async def wrapper(*args, **kwargs):
+        return await func(*args, **kwargs)
+
+    return wrapper
+
+
+@router.get("/items/{{item_id}}", response_model=Item)
+@logged
+async def read_item(item_id: int) -> Item:
+    return Item(id=item_id)
+"""
+
+
+def test_response_model_removal_is_unsafe_over_a_decorator_without_wraps():
+    from fastaudit.engine.scan import check_source
+    from fastaudit.model import Safety
+
+    source = DECORATED_ROUTE.format(inner_decorator="")
+    [finding] = check_source(source, "app/routes.py", ["RTE101"])
+    assert finding.line == 17
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note.startswith(
+        "`@logged` sits between the route decorator and the function without visibly using "
+        "`functools.wraps`"
+    )
+
+
+def test_response_model_removal_stays_safe_over_a_wraps_decorator():
+    from fastaudit.engine.scan import check_source
+    from fastaudit.model import Safety
+
+    source = DECORATED_ROUTE.format(inner_decorator="    @functools.wraps(func)\n")
+    [finding] = check_source(source, "app/routes.py", ["RTE101"])
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE

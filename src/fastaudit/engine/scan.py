@@ -218,7 +218,9 @@ def finalize(
     extra: Iterable[Finding] = (),
     fix_policy: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
-    """Settle deferred findings and apply per-file ignores and severity overrides."""
+    """Settle deferred findings and apply per-file ignores, severity overrides and the
+    fixes' safety: the project's policy demotes first, then the user's
+    ``extend-safe-fixes`` / ``extend-unsafe-fixes`` have the last word."""
     outcomes = list(outcomes)
     if index is None:
         index = build_index(outcomes)
@@ -241,12 +243,20 @@ def finalize(
         level = severity_for(config, finding.rule, finding.severity)
         if level != finding.severity:
             finding = replace(finding, severity=level)
-        if fix_policy and finding.fix is not None and finding.fix.safety is Safety.SAFE:
-            reason = next((r for p, r in fix_policy.items() if finding.rule.startswith(p)), None)
-            if reason is not None:
-                note = f"{finding.fix.note}; {reason}" if finding.fix.note else reason
+        if fix_policy and finding.fix is not None:
+            # Every reason the project gives, on unsafe fixes too: they say what to check.
+            reasons = [r for p, r in fix_policy.items() if finding.rule.startswith(p)]
+            if reasons:
+                note = "; ".join([finding.fix.note, *reasons] if finding.fix.note else reasons)
                 finding = replace(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
+                )
+        if finding.fix is not None and config.fix_overrides:
+            override = config.fix_override(finding.rule)
+            if override is not None and override.safety is not finding.fix.safety:
+                note = "; ".join(p for p in (finding.fix.note, override.reason) if p)
+                finding = replace(
+                    finding, fix=replace(finding.fix, safety=override.safety, note=note)
                 )
         findings.append(finding)
     findings.sort(key=Finding.sort_key)

@@ -17,12 +17,17 @@ from fastaudit.rules.base import ProjectRule, Rule
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
 
-DATED_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s"
+# The time and the revision id keep two migrations written on one day (with the same
+# message, even) from being given the same file name.
+DATED_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+_DATE_PARTS = ("year", "month", "day")
 
 
 # ------------------------------------------------------------------ MIG101
 def _is_dated(template: str) -> bool:
-    return all(f"({part})" in template for part in ("year", "month", "day", "slug"))
+    """Whether revision files from ``template`` start from a date: the author's own
+    dated template (with or without a slug, in any order) is left alone."""
+    return "(epoch)" in template or all(f"({part})" in template for part in _DATE_PARTS)
 
 
 class UndatedMigrationFileTemplate(ProjectRule):
@@ -34,9 +39,11 @@ class UndatedMigrationFileTemplate(ProjectRule):
     rationale = """
     Alembic's default revision file name is `<random id>_<slug>.py`: listing the
     `versions/` folder shows the migrations in no useful order. A `file_template` that
-    starts with the date and ends with the message's slug
-    (`2025-03-02_add_order_status.py`) sorts chronologically and says what each file does.
-    The `%%` doubling is needed because alembic.ini is read with interpolation.
+    starts with the date and time, keeps the revision id and ends with the message's slug
+    (`2025-03-02_1430_3f2a9c1b7d4e_add_order_status.py`) sorts chronologically, says what
+    each file does, and cannot give two migrations of one day the same name. A template
+    you already date is left as it is. The `%%` doubling is needed because alembic.ini
+    is read with interpolation.
     """
     dont = """
     [alembic]
@@ -45,7 +52,7 @@ class UndatedMigrationFileTemplate(ProjectRule):
     do = """
     [alembic]
     script_location = migrations
-    file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(slug)s
+    file_template = %%(year)d-%%(month).2d-%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s
     """
     dont_fixed = do
     dont_files = {"alembic.ini": dont}
@@ -93,11 +100,7 @@ class UndatedMigrationFileTemplate(ProjectRule):
                 raw = source.line_text(entry.line)
                 start = source.line_start(entry.line) + raw.index(entry.value)
                 edit = Edit(start, start + len(entry.value), DATED_TEMPLATE)
-                missing = [
-                    part
-                    for part in ("year", "month", "day", "slug")
-                    if f"({part})" not in entry.value
-                ]
+                missing = [part for part in _DATE_PARTS if f"({part})" not in entry.value]
                 findings.append(
                     project.finding(
                         self,
@@ -105,7 +108,7 @@ class UndatedMigrationFileTemplate(ProjectRule):
                         entry.line,
                         f"`file_template = {entry.value}` lacks "
                         f"{', '.join(f'%%({p})' for p in missing)}: revision files should "
-                        "start with the date and end with the slug",
+                        "start with the date",
                         fix=Fix(f"Use `file_template = {DATED_TEMPLATE}`", Safety.SAFE, (edit,)),
                     )
                 )

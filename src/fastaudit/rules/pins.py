@@ -14,7 +14,16 @@ from typing import ClassVar
 from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
-from fastaudit.project.deps.edits import raise_fix, refresh_note, remove_fix, swap_fix
+from fastaudit.project.deps.edits import (
+    HASH_NOTE,
+    add_fix,
+    hash_pinned,
+    pins_exactly,
+    raise_fix,
+    refresh_note,
+    remove_fix,
+    swap_fix,
+)
 from fastaudit.project.deps.imports import GuardedImportFacts, third_party_imports, unguarded
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.specs import show
@@ -46,6 +55,10 @@ import jwt
 def read(token: str, key: str) -> dict:
     return jwt.decode(token, key, algorithms=["HS256"])
 """
+
+
+# Replaced distribution -> the rule whose code fix moves its imports to the successor.
+_CODE_FIXES = {"python-jose": "LIB101", "async-asgi-testclient": "LIB102", "databases": "LIB103"}
 
 
 class PinRule(ProjectRule):
@@ -92,9 +105,10 @@ class _StatusRule(PinRule):
             if verdict.status is self.status:
                 commands = deps.lock_commands.get(declaration.where.file, [])
                 fix = raise_fix(view, declaration, minimum.version, commands)  # type: ignore[attr-defined]
-                yield self.at(
-                    view, declaration.where, self.message(declaration, verdict, minimum), fix
-                )
+                message = self.message(declaration, verdict, minimum)
+                if hash_pinned(view, declaration):
+                    message += f"; {HASH_NOTE}"
+                yield self.at(view, declaration.where, message, fix)
 
     def message(self, declaration: Declaration, verdict, minimum) -> str:
         raise NotImplementedError
@@ -282,13 +296,19 @@ class ReplacedPackage(PinRule):
     name = "replaced-package-declared"
     title = "Declared package has a maintained successor"
     severity = Severity.WARNING
-    fix_safety = "unsafe: the code that imports the old package must change too"
+    fix_safety = (
+        "unsafe: a different package gets installed; while the code imports the old one it "
+        "stays declared and the successor is added next to it"
+    )
     rationale = """
     Some packages common in older FastAPI tutorials are unmaintained or superseded
     (python-jose, encode/databases, async-asgi-testclient) or folded into one faster
     tool (black, isort and autoflake into ruff). Declaring them keeps known bugs and
-    CVEs installed. The fix swaps the declaration for the successor at its minimum;
-    the imports in the code need their own change, which the finding points to.
+    CVEs installed. When no Python file imports the old package, the fix swaps the
+    declaration for the successor at its minimum (or removes it when the successor is
+    already declared). While the code still imports it, the fix only adds the
+    successor: the old declaration goes once the code has moved, which the finding
+    points to.
     """
     dont = '[project]\ndependencies = ["python-jose[cryptography]>=3.3"]\n'
     do = '[project]\ndependencies = ["pyjwt>=2.9"]\n'
@@ -326,30 +346,67 @@ class ReplacedPackage(PinRule):
                 f"`{declaration.display}` declares {declaration.name}, replaced by "
                 f"{replacement.successor}{reason}"
             )
+            commands = deps.lock_commands.get(declaration.where.file, [])
+            refresh = refresh_note(commands)
             fix = None
             key = (declaration.where.file, successor)
-            if successor not in declared and key not in swapped:
-                minimum = matrix.minimums.get(successor)
-                note = "the code must move to the successor's API" + (f"; {code}" if code else "")
-                commands = deps.lock_commands.get(declaration.where.file, [])
-                if commands:
-                    note += "; " + refresh_note(commands)
-                fix = swap_fix(
-                    view,
-                    declaration,
-                    replacement.successor,
-                    minimum.version if minimum else None,
-                    note,
+            minimum = matrix.minimums.get(successor)
+            if sites:
+                # Removing the declaration now would break the code that imports it:
+                # the successor goes in next to it, the removal waits for the code.
+                code_rule = _CODE_FIXES.get(declaration.name)
+                by = f" ({code_rule}'s fix moves it)" if code_rule else ""
+                note = "; ".join(
+                    p
+                    for p in (
+                        f"keeps {declaration.written_name}: {code}; remove it once that code "
+                        f"has moved to {successor}{by}",
+                        refresh,
+                    )
+                    if p
                 )
-                if fix is not None:
-                    swapped.add(key)
-            elif successor in declared:
-                message += f"; {successor} is already declared, remove {declaration.name}"
-                note = "the code must move to the successor's API" + (f"; {code}" if code else "")
-                commands = deps.lock_commands.get(declaration.where.file, [])
-                if commands:
-                    note += "; " + refresh_note(commands)
-                fix = remove_fix(view, declaration, note)
+                if successor in declared:
+                    message += (
+                        f"; {successor} is already declared, remove {declaration.name} once "
+                        "the code no longer imports it"
+                    )
+                elif key not in swapped:
+                    fix = add_fix(
+                        view,
+                        declaration,
+                        replacement.successor,
+                        minimum.version if minimum else None,
+                        note,
+                        exact=pins_exactly(deps.declarations, declaration.where.file),
+                    )
+                    if fix is not None:
+                        swapped.add(key)
+            else:
+                note = "; ".join(
+                    p
+                    for p in (
+                        f"no Python file imports {declaration.name}; scripts, CI and hooks "
+                        f"that run it must switch to {successor}",
+                        refresh,
+                    )
+                    if p
+                )
+                if successor not in declared and key not in swapped:
+                    fix = swap_fix(
+                        view,
+                        declaration,
+                        replacement.successor,
+                        minimum.version if minimum else None,
+                        note,
+                        exact=pins_exactly(deps.declarations, declaration.where.file),
+                    )
+                    if fix is not None:
+                        swapped.add(key)
+                elif successor in declared:
+                    message += f"; {successor} is already declared, remove {declaration.name}"
+                    fix = remove_fix(view, declaration, note)
+            if fix is None and hash_pinned(view, declaration):
+                message += f"; {HASH_NOTE}"
             if code:
                 message += f"; {code}, which needs its own change"
             yield self.at(view, declaration.where, message, fix)
@@ -459,14 +516,15 @@ class WrongDistribution(PinRule):
                     dists[0],
                     minimum.version if minimum else None,
                     "installs a different package; check the code against its API",
+                    exact=pins_exactly(deps.declarations, declaration.where.file),
                 )
-                yield self.at(
-                    view,
-                    declaration.where,
+                message = (
                     f"`{declaration.display}` installs the `{wrong}` distribution, but "
-                    f"`import {top}` ({site.path}:{site.line}) needs {' or '.join(dists)}",
-                    fix,
+                    f"`import {top}` ({site.path}:{site.line}) needs {' or '.join(dists)}"
                 )
+                if fix is None and hash_pinned(view, declaration):
+                    message += f"; {HASH_NOTE}"
+                yield self.at(view, declaration.where, message, fix)
 
 
 class DependencyFileProblem(PinRule):

@@ -268,13 +268,60 @@ class RedundantResponseModel(Rule):
             if not same_type(value, returns, ctx):
                 continue
             edit = remove_call_argument(ctx, decorator, keyword)
-            fix = ctx.fix("Remove `response_model=`", edit) if edit is not None else None
+            fix = None
+            if edit is not None:
+                between = _unwrapped_decorators_below(node, decorator, ctx)
+                fix = ctx.fix(
+                    "Remove `response_model=`",
+                    edit,
+                    safe=not between,
+                    note=(
+                        f"`@{one_line(ctx.text(between[0]), 40)}` sits between the route "
+                        "decorator and the function without visibly using `functools.wraps`: "
+                        "FastAPI may then not see the return annotation, and the response "
+                        "model would be lost"
+                    )
+                    if between
+                    else "",
+                )
             ctx.report(
                 keyword,
                 f"`response_model={one_line(ctx.text(value), 60)}` on route `{node.name}` "
                 f"repeats its return annotation `-> {one_line(ctx.text(returns), 60)}`",
                 fix=fix,
             )
+
+
+def _unwrapped_decorators_below(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, route: ast.Call, ctx: FileContext
+) -> list[ast.expr]:
+    """Decorators applied before the route decorator (listed below it) whose wrapper is
+    not seen to copy the function's metadata with ``functools.wraps``: FastAPI reads the
+    return annotation from what the route decorator receives."""
+    below = node.decorator_list[node.decorator_list.index(route) + 1 :]
+    local = {
+        stmt.name: stmt
+        for stmt in ctx.tree.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    unknown: list[ast.expr] = []
+    for decorator in below:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        definition = local.get(target.id) if isinstance(target, ast.Name) else None
+        if definition is None or not _uses_wraps(definition, ctx):
+            unknown.append(decorator)
+    return unknown
+
+
+def _uses_wraps(definition: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    for inner in ast.walk(definition):
+        if inner is definition or not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in inner.decorator_list:
+            call = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if ctx.resolve(call) == "functools.wraps":
+                return True
+    return False
 
 
 class BroadExceptInRoute(Rule):

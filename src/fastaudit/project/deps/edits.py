@@ -37,11 +37,101 @@ def refresh_note(commands: list[str]) -> str:
     return f"then run {shown} to refresh the lock"
 
 
+def new_spec(minimum: Version | None, exact: bool) -> str:
+    """The version part of a requirement fastaudit writes: ``>=2.9``, or ``==2.9.0``
+    in a file that pins exactly."""
+    if minimum is None:
+        return ""
+    return f"=={like(minimum, '0.0.0')}" if exact else f">={minimum}"
+
+
+def pins_exactly(declarations: list[Declaration], file: str) -> bool:
+    """Whether most requirement strings of ``file`` pin one version with ``==``."""
+    written = [
+        d
+        for d in declarations
+        if d.where.file == file and d.syntax is Syntax.PEP508 and d.checkable
+    ]
+    exact = sum(1 for d in written if re.match(r"\s*===?\s*[^,*]+$", d.spec_text))
+    return exact * 2 > len(written)
+
+
+_HASH = re.compile(r"(?:^|\s)--hash[=\s]", re.MULTILINE)
+
+
+def hash_pinned(view: ProjectView, declaration: Declaration) -> bool:
+    """A requirement with ``--hash`` options (on its line or the continuation lines
+    after it): an edit would leave the hashes describing other files, so pip refuses
+    the install. Such a file is re-locked (``pip-compile --generate-hashes``), not
+    edited by hand."""
+    where = declaration.where
+    if where.file.rsplit("/", 1)[-1] in _TOML_NAMES or where.start < 0:
+        return False
+    source = view.read_text(where.file)
+    if source is None:
+        return False
+    text, position = source.text, where.end
+    while True:
+        newline = text.find("\n", position)
+        line = text[position : len(text) if newline < 0 else newline].rstrip("\r")
+        if _HASH.search(line):
+            return True
+        if newline < 0 or not line.endswith("\\"):
+            return False
+        position = newline + 1
+
+
+def _hashes_anywhere(view: ProjectView, file: str) -> bool:
+    """pip checks every requirement of a file against hashes once one has them: a new,
+    unhashed line there fails the whole install."""
+    source = view.read_text(file)
+    return source is not None and _HASH.search(source.text) is not None
+
+
+HASH_NOTE = (
+    "not fixed in place: the file pins with `--hash`, which an edit would leave out of "
+    "step; re-lock it instead (e.g. `pip-compile --generate-hashes`)"
+)
+
+_TOML_COMMENT = re.compile(r"^[\"']?[ \t]*,?[ \t]*#[ \t]*(?P<text>[^\r\n]*)")
+_REQ_COMMENT = re.compile(r"(?:^|[ \t])#[ \t]*(?P<text>[^\r\n]*)")
+_COMMENT_LINE = re.compile(r"^[ \t]*#[ \t]*(?P<text>[^\r\n]*?)[ \t]*\r?$")
+
+
+def line_comment(view: ProjectView, declaration: Declaration) -> str:
+    """The comment that goes with a declaration: at the end of its line, or else a
+    single comment line just above it ("" when there is none)."""
+    where = declaration.where
+    source = view.read_text(where.file)
+    if source is None or where.start < 0:
+        return ""
+    text = source.text
+    newline = text.find("\n", where.end)
+    rest = text[where.end : len(text) if newline < 0 else newline]
+    pattern = _TOML_COMMENT if where.file.rsplit("/", 1)[-1] in _TOML_NAMES else _REQ_COMMENT
+    found = pattern.search(rest) if pattern is _REQ_COMMENT else pattern.match(rest)
+    if found is not None and found.group("text").strip():
+        return found.group("text").strip()
+    # A comment line of its own right above counts when it stands alone: not the
+    # file's opening lines, not the end of a longer comment block (a heading).
+    line_start = text.rfind("\n", 0, where.start) + 1
+    if line_start == 0:
+        return ""
+    above_start = text.rfind("\n", 0, line_start - 1) + 1
+    above = _COMMENT_LINE.match(text[above_start : line_start - 1])
+    if above is None or above_start == 0:
+        return ""
+    before_start = text.rfind("\n", 0, above_start - 1) + 1
+    if _COMMENT_LINE.match(text[before_start : above_start - 1]):
+        return ""
+    return above.group("text").strip()
+
+
 def raise_fix(
     view: ProjectView, declaration: Declaration, minimum: Version, commands: list[str]
 ) -> Fix | None:
     """Raise the declaration's lower bound to ``minimum``, keeping everything else."""
-    if not (declaration.editable and declaration.checkable):
+    if not (declaration.editable and declaration.checkable) or hash_pinned(view, declaration):
         return None
     text = declaration.text
     if declaration.syntax is Syntax.PEP508:
@@ -83,6 +173,11 @@ def raise_fix(
     if edit is None:
         return None
     reason = raised.unsafe_reason
+    if raised.upper_moved and (comment := line_comment(view, declaration)):
+        # A cap with a comment is deliberate: the fix must not pass over it in silence.
+        reason = "; ".join(
+            p for p in (reason or "moves the upper bound", f'its comment says "{comment}"') if p
+        )
     note = "; ".join(p for p in (reason, refresh_note(commands)) if p)
     return Fix(
         description=f"raise to `{_shown(declaration, new_text)}`",
@@ -98,11 +193,15 @@ def swap_fix(
     successor: str,
     minimum: Version | None,
     note: str,
+    exact: bool = False,
 ) -> Fix | None:
     """Put ``successor`` (``"sqlalchemy[asyncio]"``) in place of the declared package,
     at ``minimum`` when there is one, keeping the declaration's marker. Always unsafe:
-    the code that imports the old package needs its own change."""
+    the code that imports the old package needs its own change. ``exact``: write
+    ``==X.Y.Z`` like the file's other requirements (see :func:`pins_exactly`)."""
     if not declaration.editable or declaration.where.start < 0:
+        return None
+    if hash_pinned(view, declaration):
         return None
     name, _, extras = successor.partition("[")
     extras = extras.rstrip("]")
@@ -111,7 +210,7 @@ def swap_fix(
             parts = split(declaration.text)
         except InvalidRequirement:
             return None
-        spec = f">={minimum}" if minimum is not None else ""
+        spec = new_spec(minimum, exact)
         text = declaration.text
         end = parts.spec_end if parts.requirement.url is None else parts.marker_start
         new_text = text[: parts.name_start] + successor + spec + text[end:]
@@ -167,6 +266,77 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
         description=f"remove {declaration.written_name}",
         safety=Safety.UNSAFE,
         edits=(Edit(line_start, line_end, ""),),
+        note=note,
+    )
+
+
+def add_fix(
+    view: ProjectView,
+    declaration: Declaration,
+    successor: str,
+    minimum: Version | None,
+    note: str,
+    exact: bool = False,
+) -> Fix | None:
+    """Declare ``successor`` just before ``declaration``, which stays: the code still
+    imports the old package, so removing it now would break that code. Only requirement
+    strings (requirements files, PEP 621 / dependency-group arrays); never in a file that
+    pins with ``--hash`` (an unhashed line there fails the whole install)."""
+    where = declaration.where
+    if declaration.syntax is not Syntax.PEP508 or not declaration.editable or where.start < 0:
+        return None
+    source = view.read_text(where.file)
+    if source is None or source.text[where.start : where.end] != declaration.text:
+        return None
+    try:
+        parts = split(declaration.text)
+    except InvalidRequirement:
+        return None
+    spec = new_spec(minimum, exact)
+    old = declaration.text
+    end = parts.spec_end if parts.requirement.url is None else parts.marker_start
+    new_req = old[: parts.name_start] + successor + spec + old[end:]
+    try:
+        Requirement(new_req)
+    except InvalidRequirement:
+        return None
+    text = source.text
+    eol = "\r\n" if "\r\n" in text else "\n"
+    line_start = text.rfind("\n", 0, where.start) + 1
+    before = text[line_start : where.start]
+    if where.file.rsplit("/", 1)[-1] in _TOML_NAMES:
+        quote = text[where.start - 1] if where.start > 0 else ""
+        if quote not in ("'", '"') or not declaration.toml_path:
+            return None
+        if _TOML_BEFORE.match(before):  # an element on a line of its own: a line before it
+            edit = Edit(line_start, line_start, f"{before}{new_req}{quote},{eol}")
+        else:  # among others on one line: an element before it
+            edit = Edit(where.start - 1, where.start - 1, f"{quote}{new_req}{quote}, ")
+        new_text = text[: edit.start] + edit.text + text[edit.end :]
+        if not _toml_ok(where.file, new_text):
+            return None
+        array: object = tomllib.loads(new_text)
+        *parent, index = declaration.toml_path
+        for key in parent:
+            try:
+                array = array[key]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not isinstance(index, int) or not isinstance(array, list):
+            return None
+        if array[index : index + 2] != [new_req, old]:
+            return None
+    else:
+        if _hashes_anywhere(view, where.file):
+            return None
+        previous = text[: max(line_start - 1, 0)].rstrip("\r")
+        if not _REQ_BEFORE.match(before) or previous.endswith("\\"):
+            return None
+        edit = Edit(line_start, line_start, f"{before}{new_req}{eol}")
+    return Fix(
+        description=f"declare {successor} next to {declaration.written_name}",
+        safety=Safety.UNSAFE,
+        edits=(edit,),
         note=note,
     )
 

@@ -2,6 +2,8 @@
 
 A Pydantic v2 spelling (``model_dump()``, ``ConfigDict``) breaks a project that still
 declares ``pydantic<2``: there the PYD fixes are not safe, whatever they do on their own.
+Importing ``pydantic_settings`` needs that package declared; writing ``int | None`` in a
+model needs Python 3.10 at least.
 """
 
 from __future__ import annotations
@@ -10,16 +12,23 @@ from packaging.version import Version
 
 from fastaudit.engine.project import ProjectView
 from fastaudit.project.deps.collect import collect
+from fastaudit.project.deps.matrix import Matrix
+from fastaudit.project.deps.model import DependencySet, Source
 from fastaudit.project.deps.specs import SpecError
 from fastaudit.project.deps.verdict import version_bounds
 
 PYDANTIC_V2 = Version("2")
+PEP604 = Version("3.10")  # ``X | None`` evaluated at runtime (Pydantic reads annotations)
+# Fixes that add ``from pydantic_settings import ...``.
+IMPORTS_PYDANTIC_SETTINGS = ("PYD106",)
+# Fixes that write ``T | None``.
+WRITES_UNION_NONE = ("PYD107",)
 
 
 def fix_policy(view: ProjectView) -> dict[str, str]:
     """Rule-id prefix -> why that family's fixes must be treated as unsafe here."""
     policy: dict[str, str] = {}
-    deps, _ = collect(view)
+    deps, matrix = collect(view)
     for declaration in deps.declarations:
         if declaration.name != "pydantic" or not declaration.applies:
             continue
@@ -35,4 +44,55 @@ def fix_policy(view: ProjectView) -> dict[str, str]:
                 "which excludes Pydantic 2: this v2 spelling breaks until that pin is raised"
             )
             break
+    _pydantic_settings(policy, deps, matrix)
+    _python_floor(policy, deps)
     return policy
+
+
+def _pydantic_settings(policy: dict[str, str], deps: DependencySet, matrix: Matrix) -> None:
+    """PYD106 moves the import to ``pydantic_settings``: safe only when the project
+    installs that package (declared, or brought by ``fastapi[all]``)."""
+    installed: set[str] = set()
+    files: list[str] = []
+    for declaration in deps.declarations:
+        if declaration.name == "python" or declaration.source is Source.CONSTRAINTS:
+            continue
+        if declaration.name in ("pydantic", "fastapi") and declaration.where.file not in files:
+            files.append(declaration.where.file)
+        installed.add(declaration.name)
+        installed |= matrix.provides.get(declaration.name, frozenset())
+        for extra in declaration.extras:
+            installed |= matrix.provides.get(f"{declaration.name}[{extra}]", frozenset())
+    if "pydantic-settings" in installed:
+        return
+    where = files[0] if files else next(iter(sorted(deps.declaring_files)), "")
+    reason = (
+        f"pydantic-settings is not declared in {where}"
+        if where
+        else "pydantic-settings is not declared in any dependency file"
+    )
+    for rule in IMPORTS_PYDANTIC_SETTINGS:
+        policy.setdefault(rule, f"{reason}: declare it, or the new import fails")
+
+
+def _python_floor(policy: dict[str, str], deps: DependencySet) -> None:
+    """A fix writing ``int | None`` breaks at import on Python 3.9 and older, which
+    Pydantic evaluates even under ``from __future__ import annotations``."""
+    for declaration in deps.declarations:
+        if declaration.name != "python" or not declaration.checkable:
+            continue
+        if declaration.source not in (Source.REQUIRES_PYTHON, Source.POETRY, Source.SETUP_CFG):
+            continue
+        try:
+            alternatives = version_bounds(declaration)
+        except SpecError:
+            continue
+        if any(b.below(PEP604) for b in alternatives):
+            for rule in WRITES_UNION_NONE:
+                policy.setdefault(
+                    rule,
+                    f"`T | None` needs Python 3.10, and the project supports older ones "
+                    f"(`{declaration.display}`, {declaration.where.label}): write "
+                    "`Optional[T]` instead",
+                )
+            return

@@ -21,6 +21,8 @@ from fastaudit.project.deps.specs import Bounds, SpecError, bounds_of, clause_bo
 class Raised:
     text: str
     unsafe_reason: str = ""  # empty when the change only lifts the lower bound
+    # The upper bound moves or goes (a deliberate cap the author may have explained).
+    upper_moved: bool = False
 
 
 def raise_to(text: str, syntax: Syntax, minimum: Version) -> Raised | None:
@@ -83,7 +85,11 @@ def raise_to(text: str, syntax: Syntax, minimum: Version) -> Raised | None:
         return None
     if new.below(minimum) or new.excludes(minimum):
         return None
-    return Raised(new_text, _reason(old, new, minimum, pinned, dropped))
+    upper_moved = bool(dropped) or (old.upper, old.upper_inclusive) != (
+        new.upper,
+        new.upper_inclusive,
+    )
+    return Raised(new_text, _reason(old, new, minimum, pinned, dropped), upper_moved)
 
 
 def _join(seps: list[str], items: list[str | None]) -> str:
