@@ -69,3 +69,79 @@ def test_sigkill_during_fix_never_leaves_a_mix(tmp_path: Path, fixed_bytes) -> N
         shutil.rmtree(root)
     # Not required, but the spread of delays should have caught both sides.
     assert outcomes
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    """Live processes whose command line holds ``marker`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().split(") ", 1)[1][:1]
+        except OSError:
+            continue
+        if marker.encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_killed_fix_leaves_no_worker_processes(tmp_path: Path) -> None:
+    """Enough files for the worker pool; the parent is killed while they analyse."""
+    root = tmp_path / "many"
+    (root / "app").mkdir(parents=True)
+    body = big_module().replace("import time\n\n", "import time\n\n", 1)[:60_000]
+    for index in range(400):
+        (root / "app" / f"m{index}.py").write_text(body, encoding="utf-8")
+    env = {**os.environ, "FASTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [*fix_command(root), "--no-cache"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Wait until the workers exist (forked, so their command line is the parent's).
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(_processes_mentioning(str(root))) < 2:
+        time.sleep(0.05)
+    assert len(_processes_mentioning(str(root))) >= 2, "the worker pool never started"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _processes_mentioning(str(root)):
+        time.sleep(0.05)
+    assert _processes_mentioning(str(root)) == []
+
+
+def test_a_leftover_temporary_file_is_reported_then_removed_by_fix(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "app.py").write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    leftover = root / ".app.py.k3j9x2.fastaudit-tmp"
+    leftover.write_text("half a file")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    env = {**os.environ, "FASTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    check = subprocess.run(
+        [sys.executable, "-m", "fastaudit", "check", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (
+        "warning: .app.py.k3j9x2.fastaudit-tmp: temporary file left by an interrupted fix; "
+        "`fastaudit check --fix` removes it"
+    ) in check.stdout
+    assert leftover.exists(), "a plain check writes nothing"
+    fixed = subprocess.run(
+        [*fix_command(root)], env=env, capture_output=True, text=True, check=False
+    )
+    assert (
+        "note: .app.py.k3j9x2.fastaudit-tmp: removed a temporary file left by an interrupted fix"
+        in fixed.stderr
+    )
+    assert not leftover.exists()
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr

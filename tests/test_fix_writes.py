@@ -144,3 +144,18 @@ def test_two_fixes_in_one_file_add_the_import_once(tmp_path):
     text = path.read_text()
     assert text.count("import asyncio") == 1
     assert "await asyncio.sleep(1)" in text and "await asyncio.sleep(2)" in text
+
+
+def test_a_file_over_the_fix_size_limit_is_left_with_a_note(tmp_path, monkeypatch):
+    """Checking fixes costs several parses of the file; past the limit the fix is not
+    attempted, the file stays as it was and the report says why."""
+    import fastaudit.fixes.runner as runner
+
+    path = make(tmp_path)
+    monkeypatch.setattr(runner, "MAX_FIX_BYTES", len(OLD) - 1)
+    report = fix_project(scan(tmp_path, Config(), use_cache=False))
+    assert path.read_bytes() == OLD
+    assert report.changed == [] and report.errors == []
+    assert report.notes == [
+        "app.py: not fixed automatically: 0.0 MB is over the 1 MB limit for fixes"
+    ]

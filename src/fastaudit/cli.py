@@ -464,6 +464,8 @@ def run_check(args: argparse.Namespace) -> int:
                     console.file.write(diff)
             # The summary and errors go to stderr: stdout holds only the patch.
             errors = _console(args.no_color, file=sys.stderr)
+            for diff_note in report.notes:
+                errors.print(Text("note: ", style="yellow").append(literal(diff_note)))
             for error in report.errors:
                 errors.print(Text("error: ", style="red").append(literal(error)))
             errors.print(
@@ -475,6 +477,7 @@ def run_check(args: argparse.Namespace) -> int:
             )
             return EXIT_CLEAN if args.exit_zero or report.fixed_count == 0 else EXIT_FINDINGS
         fix_errors: list[str] = []
+        fix_notes: list[str] = []
         fixed_count = 0
         if args.fix:
             # A fix in one file can open the way for one in another (once the code no
@@ -483,6 +486,7 @@ def run_check(args: argparse.Namespace) -> int:
             for _ in range(FIX_PASSES):
                 report = fix_project(result, unsafe=args.unsafe_fixes, write=True, paths=fix_paths)
                 fix_errors.extend(e for e in report.errors if e not in fix_errors)
+                fix_notes.extend(n for n in report.notes if n not in fix_notes)
                 fixed_count += report.fixed_count
                 if report.changed:
                     result = _scan(root, args)
@@ -512,6 +516,10 @@ def run_check(args: argparse.Namespace) -> int:
                 console.print(Text(note, style="dim"))
             if args.fix:
                 console.print(Text(f"Fixed {fixed_count} problem(s).", style="green"))
+        for fix_note in fix_notes:
+            _console(file=sys.stderr).print(
+                Text("note: ", style="yellow").append(literal(fix_note))
+            )
         for error in fix_errors:
             _console(file=sys.stderr).print(
                 Text("fix failed: ", style="red").append(literal(error))

@@ -7,8 +7,11 @@ its own files so only paths go out and compact outcomes come back.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -65,7 +68,30 @@ def _analyze_chunk(
     rule_ids: tuple[str, ...],
     max_bytes: int,
 ) -> list[tuple[str, int, int, FileOutcome | None]]:
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)  # orphaned: nobody will read the answer
     return [_analyze_one(root, rel, rule_ids, max_bytes, known) for rel, known in chunk]
+
+
+def _bind_to_parent(parent: int) -> None:
+    """Worker start-up: die with the parent. A ``check --fix`` killed with SIGKILL
+    cannot shut its pool down, and its workers would otherwise go on analysing under
+    PID 1. Linux's parent-death signal covers that; elsewhere (and as a backstop) each
+    chunk checks that the parent is still there."""
+    global _PARENT
+    _PARENT = parent
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+_PARENT: int | None = None
+PR_SET_PDEATHSIG = 1
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -111,7 +137,12 @@ def analyze_paths(
     # Many small chunks keep both workers busy to the end and stream results early.
     size = max(4, min(64, len(pending) // (jobs * 8) or 1))
     chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_context(),
+        initializer=_bind_to_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         futures: set[Future] = {
             pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes) for chunk in chunks
         }

@@ -384,6 +384,10 @@ def _scan(
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
+    for path in discovery.leftovers:
+        result.warnings.append(
+            f"{path}: temporary file left by an interrupted fix; `fastaudit check --fix` removes it"
+        )
     if discovery.broken_links:
         result.notes.append(broken_links_note([path for path, _ in discovery.broken_links]))
     return result

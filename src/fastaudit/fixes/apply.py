@@ -18,6 +18,7 @@ from pathlib import Path
 
 from fastaudit.engine.edits import apply_edits
 from fastaudit.engine.source import digest_bytes
+from fastaudit.project.discovery import TEMP_SUFFIX
 
 __all__ = ["FixError", "Written", "apply_edits", "atomic_write", "ensure_inside", "restore"]
 
@@ -84,7 +85,7 @@ def atomic_write(root: Path, rel_path: str, new: bytes, expected_old: bytes) -> 
         raise FixError(f"{rel_path}: is read-only; nothing was written")
     try:
         handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".fastaudit-tmp", dir=path.parent
+            prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
         )
     except OSError as exc:
         raise FixError(f"{rel_path}: cannot write next to it ({exc.strerror})") from exc
@@ -134,3 +135,29 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# A temporary file younger than this may belong to a fix running right now.
+LEFTOVER_AGE = 60.0
+
+
+def remove_leftovers(root: Path, paths: list[str]) -> list[str]:
+    """Delete the temporary files interrupted fixes left (found by discovery); one line
+    each saying what was done."""
+    import time
+
+    done: list[str] = []
+    now = time.time()
+    for rel in paths:
+        path = root / rel
+        try:
+            if now - path.lstat().st_mtime < LEFTOVER_AGE:
+                continue
+            path.unlink()
+        except OSError as exc:
+            done.append(
+                f"{rel}: cannot remove a temporary file left by an interrupted fix ({exc.strerror})"
+            )
+            continue
+        done.append(f"{rel}: removed a temporary file left by an interrupted fix")
+    return done

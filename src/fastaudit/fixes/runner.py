@@ -11,12 +11,21 @@ from pathlib import Path
 from fastaudit.engine.name_safety import UNPROVEN, name_problems, unprovable
 from fastaudit.engine.scan import ScanResult, analyze, finalize, module_name
 from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
-from fastaudit.fixes.apply import FixError, Written, apply_edits, atomic_write, ensure_inside
+from fastaudit.fixes.apply import (
+    FixError,
+    Written,
+    apply_edits,
+    atomic_write,
+    ensure_inside,
+    remove_leftovers,
+)
 from fastaudit.fixes.project_facts import import_style, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Safety
 
 MAX_ROUNDS = 10
+MAX_FIX_MB = 1
+MAX_FIX_BYTES = MAX_FIX_MB * 1_000_000
 
 
 @dataclass(slots=True)
@@ -34,21 +43,26 @@ class FixReport:
     changed: list[FileFix] = field(default_factory=list)
     written: list[Written] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # What was done or held back besides fixing (not failures): a safe fix withheld
+    # because it could change what a name means, a leftover temporary file removed.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def fixed_count(self) -> int:
         return sum(len(c.fixed) for c in self.changed)
 
 
-def verify(path: str, text: str) -> None:
-    """Refuse a result that no longer parses as what the file is."""
+def verify(path: str, text: str, *, lossless: bool = True) -> None:
+    """Refuse a result that no longer parses as what the file is. ``lossless=False``
+    skips the LibCST round trip (between rounds; the final text always gets it)."""
     name = path.rsplit("/", 1)[-1]
     try:
         if name.endswith(".py"):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ast.parse(text, filename=path)
-            _verify_lossless(path, text)
+            if lossless:
+                _verify_lossless(path, text)
         elif name.endswith((".toml", ".lock")) or name == "Pipfile":
             tomllib.loads(text)
     except (RecursionError, MemoryError) as exc:
@@ -105,6 +119,14 @@ def fix_file(
     expected = result.digest_of(path)
     if expected and digest_bytes(old) != expected:
         raise FixError(f"{path}: changed on disk since it was scanned; rescan first")
+    if is_python and len(old) > MAX_FIX_BYTES:
+        # Checking a fix costs several parses of the file (ast, LibCST, scopes): past
+        # this size that is minutes and gigabytes. Such files are generated, not edited.
+        size = f"{len(old) / 1_000_000:.1f} MB"
+        note = (
+            f"{path}: not fixed automatically: {size} is over the {MAX_FIX_MB} MB limit for fixes"
+        )
+        return FileFix(path=path, old=old, new=old, skipped=[note])
     try:
         source = decode(old)
     except SourceError as exc:
@@ -140,14 +162,18 @@ def fix_file(
         if is_python and _safe_fixes(fixes) and name_problems(text, new_text):
             # Each is fine alone but not together: one at a time, each round re-checked.
             new_text, applied = apply_edits(text, [fixes[0].fix])  # type: ignore[list-item]
-        verify(path, new_text)
-        fixed.extend(f for f in fixes if f.fix in applied)
+        verify(path, new_text, lossless=False)
+        taken = {id(fix) for fix in applied}
+        fixed.extend(f for f in fixes if id(f.fix) in taken)
         text = new_text
     if fixed and is_python:
         text = _tidied(result, path, source.text, text)
+        verify(path, text)
+    if not is_python and fixed:
+        verify(path, text)
     if not fixed:
         if skipped:
-            raise FixError("; ".join(dict.fromkeys(skipped)))
+            return FileFix(path=path, old=old, new=old, skipped=list(dict.fromkeys(skipped)))
         return None
     return FileFix(
         path=path,
@@ -173,7 +199,7 @@ def _tidied(result: ScanResult, path: str, before: str, after: str) -> str:
     if tidy == after or name_problems(after, tidy):
         return after
     try:
-        verify(path, tidy)
+        verify(path, tidy, lossless=False)
     except FixError:
         return after
     return tidy
@@ -206,6 +232,9 @@ def fix_project(
 ) -> FixReport:
     """Fix every file with fixable findings. One file failing never stops the others."""
     report = FixReport()
+    if write and result.discovery is not None and result.discovery.leftovers:
+        report.notes.extend(remove_leftovers(result.root, result.discovery.leftovers))
+        result.discovery.leftovers.clear()
     targets = sorted(
         {
             f.path
@@ -218,7 +247,9 @@ def fix_project(
             change = fix_file(result, path, unsafe=unsafe)
             if change is None:
                 continue
-            report.errors.extend(change.skipped)
+            report.notes.extend(change.skipped)
+            if not change.fixed:
+                continue  # every fix it had was held back
             if write:
                 report.written.append(atomic_write(result.root, path, change.new, change.old))
             report.changed.append(change)

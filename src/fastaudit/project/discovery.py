@@ -22,6 +22,9 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+# What ``fixes.apply.atomic_write`` names its temporary files.
+TEMP_SUFFIX = ".fastaudit-tmp"
+
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -85,6 +88,9 @@ class Discovery:
     # (size, mtime_ns) of each Python file, seen while walking: the cache uses it
     # without a second stat per file.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Temporary files a fix killed mid-write left behind (``.app.py.x1y2.fastaudit-tmp``):
+    # the next ``--fix`` removes them.
+    leftovers: list[str] = field(default_factory=list)
 
 
 def reason(exc: OSError) -> str:
@@ -245,6 +251,8 @@ class _Walk:
             elif is_dir:
                 if self.wanted_folder(name, rel, ignore) and not _is_virtualenv(entry.path):
                     subdirs.append((rel, ignore))
+            elif is_file and name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                result.leftovers.append(rel)
             elif (
                 is_file
                 and _kind(name, rel_dir) is not None

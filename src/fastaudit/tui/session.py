@@ -84,6 +84,8 @@ class AuditSession:
         change = fix_file(self.result, finding.path, unsafe=unsafe, only={finding})
         if change is None:
             raise FixError(f"{finding.path}: the fix no longer applies; rescan (r)")
+        if not change.fixed:
+            raise FixError("; ".join(change.skipped))
         return Plan(
             title=f"Fix {finding.rule} at {finding.path}:{finding.span.line}",
             changes=(FileChange(change.path, change.old, change.new, tuple(change.fixed)),),
@@ -108,7 +110,10 @@ class AuditSession:
             except FixError as exc:
                 problems.append(str(exc))
                 continue
-            if change is not None:
+            if change is None:
+                continue
+            problems.extend(change.skipped)  # held back: could change what a name means
+            if change.fixed:
                 changes.append(FileChange(path, change.old, change.new, tuple(change.fixed)))
         if not changes:
             raise FixError("; ".join(problems) or f"the fixes under {scope} no longer apply")
