@@ -10,9 +10,10 @@ import textwrap
 
 import pytest
 
-from fastaudit.engine.scan import check_source
+from fastaudit.config import Config
+from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.apply import apply_edits
-from fastaudit.fixes.runner import fix_source
+from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 
 DEP = ["DEP101", "DEP102"]
@@ -527,3 +528,127 @@ def test_class_dependency_constructor_and_methods_are_covered():
     assert "def __init__(self, page: Annotated[int, Query(ge=1)] = 1, size: Annotated[" in (
         fixed(before)
     )
+
+
+# ------------------------------------------------------- markers that are not FastAPI's
+def test_dependency_injector_provider_keeps_its_default_form_unless_unsafe():
+    before = """
+        from dependency_injector.wiring import Provide, inject
+        from fastapi import APIRouter, Depends
+
+        from shop.containers import Container
+
+        router = APIRouter()
+
+
+        @router.get("/stock")
+        @inject
+        async def stock(service: StockService = Depends(Provide[Container.stock])):
+            return await service.levels()
+        """
+    (finding,) = found(before)
+    assert finding.fix.safety is Safety.UNSAFE
+    assert "dependency-injector provider" in finding.fix.note
+    assert fixed(before, unsafe=False) == src(before)
+
+
+def test_inject_decorator_alone_makes_the_rewrite_unsafe():
+    before = """
+        from dependency_injector.wiring import inject
+        from fastapi import Depends
+
+
+        @inject
+        def handler(repo: Repo = Depends(get_repo)):
+            return repo
+        """
+    (finding,) = found(before)
+    assert finding.fix.safety is Safety.UNSAFE
+    assert "`@inject`" in finding.fix.note
+
+
+def test_plain_fastapi_dependency_stays_safe():
+    (finding,) = found(
+        """
+        from fastapi import Depends
+
+
+        def handler(repo: Repo = Depends(get_repo)):
+            return repo
+        """
+    )
+    assert finding.fix.safety is Safety.SAFE
+
+
+# ------------------------------------------------------ routes also called directly
+def _project(root, files):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(src(text))
+
+
+ROUTES = """
+    from fastapi import APIRouter, Depends
+
+    from shop.db import get_session
+
+    router = APIRouter()
+
+
+    @router.get("/orders")
+    def list_orders(session: Session = Depends(get_session)):
+        return session.query()
+    """
+
+
+def test_route_called_directly_from_another_file_gets_an_unsafe_fix(tmp_path):
+    _project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/db.py": "def get_session():\n    return None\n",
+            "shop/routes.py": ROUTES,
+            "shop/report.py": """
+                from shop.routes import list_orders
+
+
+                def nightly(session):
+                    return list_orders(session)
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "DEP101"]
+    assert finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note == (
+        "`list_orders` is also called directly (shop/report.py:5): the parameter loses "
+        "its default, so such a call must now pass it"
+    )
+    before = (tmp_path / "shop/routes.py").read_text()
+    fix_project(result)
+    assert (tmp_path / "shop/routes.py").read_text() == before
+
+
+def test_route_never_called_directly_keeps_a_safe_fix(tmp_path):
+    _project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/db.py": "def get_session():\n    return None\n",
+            "shop/routes.py": ROUTES,
+            # The same name on a library object is not our route.
+            "shop/report.py": """
+                import reports
+
+
+                def nightly():
+                    return reports.list_orders()
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "DEP101"]
+    assert finding.fix.safety is Safety.SAFE
+    fix_project(result)
+    assert "Annotated[Session, Depends(get_session)]" in (tmp_path / "shop/routes.py").read_text()

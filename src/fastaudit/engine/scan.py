@@ -26,6 +26,10 @@ from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.rules import all_rules
+from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
+
+# Rules whose fixes the cross-file vetoes apply to.
+VETOED_RULES = frozenset({"DEP101", "DEP102"})
 
 
 @compact_pickle
@@ -64,6 +68,10 @@ class ScanResult:
     cache_hits: int = 0
     # Rule-id prefix -> why its fixes are unsafe in this project (see deps.policy).
     fix_policy: dict[str, str] = field(default_factory=dict)
+    # (path, line) of a finding -> why its fix is unsafe, settled across files
+    # (a route's markers moved into Annotated while code calls the route directly).
+    fix_vetoes: dict[tuple[str, int], str] = field(default_factory=dict)
+    direct_calls: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
@@ -217,6 +225,7 @@ def finalize(
     index: ProjectIndex | None = None,
     extra: Iterable[Finding] = (),
     fix_policy: dict[str, str] | None = None,
+    fix_vetoes: dict[tuple[str, int], str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores, severity overrides and the
     fixes' safety: the project's policy demotes first, then the user's
@@ -258,6 +267,13 @@ def finalize(
                 finding = replace(
                     finding, fix=replace(finding.fix, safety=override.safety, note=note)
                 )
+        if fix_vetoes and finding.fix is not None and finding.fix.safety is Safety.SAFE:
+            veto = fix_vetoes.get((finding.path, finding.span.line))
+            if veto is not None and finding.rule in VETOED_RULES:
+                note = f"{finding.fix.note}; {veto}" if finding.fix.note else veto
+                finding = replace(
+                    finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
+                )
         findings.append(finding)
     findings.sort(key=Finding.sort_key)
     return findings, warnings
@@ -288,6 +304,8 @@ def run_project_rules(result: ScanResult) -> None:
     from fastaudit.project.deps.policy import fix_policy
 
     result.fix_policy = fix_policy(view)
+    result.direct_calls = direct_calls(result.files.values())
+    result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
     result.warnings.extend(view.warnings)
 
@@ -379,6 +397,7 @@ def _scan(
         result.index,
         result.project_findings,
         result.fix_policy,
+        result.fix_vetoes,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     result.warnings.extend(warnings)
@@ -434,6 +453,7 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.index,
         result.project_findings,
         result.fix_policy,
+        result.fix_vetoes,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     return result

@@ -22,6 +22,7 @@ from fastaudit.fixes.apply import (
 from fastaudit.fixes.project_facts import import_style, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Safety
+from fastaudit.rules.dependencies import direct_call_vetoes
 
 MAX_ROUNDS = 10
 MAX_FIX_MB = 1
@@ -144,7 +145,13 @@ def fix_file(
         else:
             current = analyze(path, source.encode(text), result.enabled)
             candidates, _ = finalize(
-                [current], result.config, enabled, result.index, fix_policy=result.fix_policy
+                [current],
+                result.config,
+                enabled,
+                result.index,
+                fix_policy=result.fix_policy,
+                # Lines moved since the scan: settle this file's vetoes afresh.
+                fix_vetoes=direct_call_vetoes([current], result.direct_calls),
             )
         if only is not None:
             if not first:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.model import Edit, Severity
+from fastaudit.model import Edit, Fix, Safety, Severity
 from fastaudit.rules.base import Rule
 
 _DEPENDENCY_MARKERS = frozenset(
@@ -377,8 +378,29 @@ class MarkerDefaultRule(Rule):
 
     kind: ClassVar[str] = ""
 
+    def __init__(self) -> None:
+        self._calls: set[str] = set()
+
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         self.check(node, ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        """Note direct calls of the project's own functions: a route whose markers move
+        into ``Annotated`` loses its parameter defaults, which a direct call may rely on
+        (settled across files by ``direct_call_vetoes``)."""
+        func = node.func
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            return
+        target = ctx.resolve(func)
+        if target is None:
+            if not isinstance(func, ast.Name):
+                return
+            target = f"{ctx.module}.{func.id}"  # a function of this module, most likely
+        elif target.split(".")[0] != ctx.module.split(".")[0]:
+            return  # a library's function: it cannot be one of ours
+        if target not in self._calls:
+            self._calls.add(target)
+            ctx.add_fact(DIRECT_CALL, (target, node.lineno))
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         self.check(node, ctx)
@@ -424,12 +446,89 @@ class MarkerDefaultRule(Rule):
         if conversion.default is not None:
             after += f" = {one_line(conversion.default, _SHORT)}"
         what = f"`{_short_name(call)}(...)`"
-        ctx.report(
-            arg,
-            f"`{before}` in `{node.name}`: use `{after}`",
-            end=call,
-            fix=signature.fix(conversion, f"Move {what} of `{name}` into `Annotated[...]`", ctx),
+        fix = signature.fix(conversion, f"Move {what} of `{name}` into `Annotated[...]`", ctx)
+        if fix is not None:
+            injector = _injector_marker(node, call, ctx)
+            if injector:
+                fix = _unsafe(fix, injector)
+            elif fix.safety is Safety.SAFE and not conversion.has_default_after:
+                owner = f"{ctx.class_name}." if ctx.class_name else ""
+                ctx.add_fact(MARKER_FIX, (arg.lineno, f"{ctx.module}.{owner}{node.name}"))
+        ctx.report(arg, f"`{before}` in `{node.name}`: use `{after}`", end=call, fix=fix)
+
+
+DIRECT_CALL = "direct-call"
+MARKER_FIX = "marker-fix"
+_INJECTOR = "dependency_injector."
+
+
+def _injector_marker(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, ctx: FileContext
+) -> str:
+    """Why the rewrite may break dependency-injector's wiring, or ""."""
+    provided = call.args[0] if call.args else None
+    if isinstance(provided, ast.Subscript):
+        provided = provided.value
+    if provided is not None and (ctx.resolve(provided) or "").startswith(_INJECTOR):
+        return (
+            "the marker wraps a dependency-injector provider: releases of "
+            "dependency-injector before 4.42 look for `Provide[...]` in parameter defaults "
+            "only, so check the version you use before moving it into `Annotated`"
         )
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (ctx.resolve(target) or "").startswith(_INJECTOR):
+            return (
+                "the function is wired by dependency-injector's `@inject`, which in "
+                "releases before 4.42 reads its markers from parameter defaults only"
+            )
+    return ""
+
+
+def _unsafe(fix: Fix, reason: str) -> Fix:
+    note = f"{fix.note}; {reason}" if fix.note else reason
+    return replace(fix, safety=Safety.UNSAFE, note=note)
+
+
+CallIndex = dict[str, dict[str, tuple[str, int]]]
+
+
+def direct_calls(outcomes: Iterable) -> CallIndex:
+    """Every direct call of a project function: last name -> {target: first call site}."""
+    calls: CallIndex = {}
+    for outcome in outcomes:
+        for target, line in outcome.facts.get(DIRECT_CALL, ()):
+            by_target = calls.setdefault(target.rsplit(".", 1)[-1], {})
+            by_target.setdefault(target, (outcome.path, line))
+    return calls
+
+
+def direct_call_vetoes(outcomes: Iterable, calls: CallIndex) -> dict[tuple[str, int], str]:
+    """(path, line) of a DEP fix -> why it is unsafe: the function it changes is called
+    directly somewhere in the project, and the moved markers leave parameters without
+    the defaults such a call may lean on."""
+    vetoes: dict[tuple[str, int], str] = {}
+    for outcome in outcomes:
+        for line, qualname in outcome.facts.get(MARKER_FIX, ()):
+            # ``src.app.routes.f`` and ``app.routes.f`` name one function in a src layout.
+            candidates = calls.get(qualname.rsplit(".", 1)[-1], {})
+            where = next(
+                (
+                    site
+                    for target, site in candidates.items()
+                    if target == qualname
+                    or target.endswith("." + qualname)
+                    or qualname.endswith("." + target)
+                ),
+                None,
+            )
+            if where is not None:
+                name = qualname.rsplit(".", 1)[-1]
+                vetoes[(outcome.path, line)] = (
+                    f"`{name}` is also called directly ({where[0]}:{where[1]}): the "
+                    "parameter loses its default, so such a call must now pass it"
+                )
+    return vetoes
 
 
 def _short_name(call: ast.Call) -> str:
