@@ -206,17 +206,8 @@ def swap_fix(
     name, _, extras = successor.partition("[")
     extras = extras.rstrip("]")
     if declaration.syntax is Syntax.PEP508:
-        try:
-            parts = split(declaration.text)
-        except InvalidRequirement:
-            return None
-        spec = new_spec(minimum, exact)
-        text = declaration.text
-        end = parts.spec_end if parts.requirement.url is None else parts.marker_start
-        new_text = text[: parts.name_start] + successor + spec + text[end:]
-        try:
-            Requirement(new_text)
-        except InvalidRequirement:
+        new_text = _renamed(declaration.text, successor, minimum, exact)
+        if new_text is None:
             return None
         edit = _replace(view, declaration, new_text)
         edits = (edit,) if edit is not None else ()
@@ -288,17 +279,8 @@ def add_fix(
     source = view.read_text(where.file)
     if source is None or source.text[where.start : where.end] != declaration.text:
         return None
-    try:
-        parts = split(declaration.text)
-    except InvalidRequirement:
-        return None
-    spec = new_spec(minimum, exact)
-    old = declaration.text
-    end = parts.spec_end if parts.requirement.url is None else parts.marker_start
-    new_req = old[: parts.name_start] + successor + spec + old[end:]
-    try:
-        Requirement(new_req)
-    except InvalidRequirement:
+    new_req = _renamed(declaration.text, successor, minimum, exact)
+    if new_req is None:
         return None
     text = source.text
     eol = "\r\n" if "\r\n" in text else "\n"
@@ -324,7 +306,7 @@ def add_fix(
                 return None
         if not isinstance(index, int) or not isinstance(array, list):
             return None
-        if array[index : index + 2] != [new_req, old]:
+        if array[index : index + 2] != [new_req, declaration.text]:
             return None
     else:
         if _hashes_anywhere(view, where.file):
@@ -339,6 +321,24 @@ def add_fix(
         edits=(edit,),
         note=note,
     )
+
+
+def _renamed(requirement: str, successor: str, minimum: Version | None, exact: bool) -> str | None:
+    """``requirement`` naming ``successor`` instead, with the new version spec and the
+    rest (extras position, markers, comments) kept; None when it cannot be built."""
+    try:
+        parts = split(requirement)
+    except InvalidRequirement:
+        return None
+    end = parts.spec_end if parts.requirement.url is None else parts.marker_start
+    renamed = (
+        requirement[: parts.name_start] + successor + new_spec(minimum, exact) + requirement[end:]
+    )
+    try:
+        Requirement(renamed)
+    except InvalidRequirement:
+        return None
+    return renamed
 
 
 def _swap_entry(
