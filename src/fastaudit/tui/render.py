@@ -143,23 +143,6 @@ def example(code: str) -> Content:
     return highlight(code.rstrip("\n"), language="python")
 
 
-def diff_content(diff: str) -> Content:
-    rows = []
-    for line in literal(diff).split("\n"):
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("+"):
-            style = "$text-success"
-        elif line.startswith("-"):
-            style = "$text-error"
-        elif line.startswith("@@"):
-            style = "$text-accent"
-        else:
-            style = ""
-        rows.append(Content.styled(line, style) if style else Content(line))
-    return Content("\n").join(rows)
-
-
 def fix_line(finding: Finding) -> Content:
     if finding.fix is None:
         return Content.styled("No automatic fix: see Do and Don't below.", "$text 60%")

@@ -54,6 +54,18 @@ class _Cancelled(Exception):
     """Raised inside the scan's progress callback when a newer scan replaced this one."""
 
 
+def freeze_heap() -> None:
+    """Move what the scan left on the heap out of the garbage collector's sight.
+
+    A finished scan is hundreds of thousands of long-lived objects; every full collection
+    walked them all, and one landing on a key press made a cursor move take 60-100 ms
+    with 2,500 findings. Frozen, they are skipped. The previous scan's objects are
+    unfrozen and collected first, so a rescan does not keep them alive."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 @contextmanager
 def rare_full_collections() -> Iterator[None]:
     """Make full garbage collections rare while a scan runs in the worker thread.
@@ -340,6 +352,7 @@ class MainScreen(Screen[None]):
             self.session.replace_result(result)
         self.query_one(ProgressBar).display = False
         self.rebuild()
+        freeze_heap()
         problems = [f for f in result.findings if f.rule.startswith("SCN")]
         if problems:
             self.notify(

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from fastaudit.engine.scan import ScanResult
 from fastaudit.model import Finding
+from fastaudit.report.counts import tally
 from fastaudit.rules import FAMILIES, all_rules
 from fastaudit.tui.grouping import Group, Key, finding_key, rule_title
 from fastaudit.tui.render import fix_line, plain, severity_style
@@ -114,9 +115,12 @@ class FindingDetail(VerticalScroll):
         self._streaming = None
         self.scroll_home(animate=False)
         findings = group.findings
-        fixable = sum(1 for f in findings if f.fix is not None)
-        safe = len(group.safe_fixes)
-        counts = f"{len(findings)} finding(s) · {fixable} fixable ({safe} safe: F applies them)"
+        fixes = tally(findings)
+        # The words and numbers of the summary bar and the reports.
+        counts = (
+            f"{fixes.findings} finding(s) · ◆ {fixes.safe} safe fix(es): F applies them"
+            f" · ◇ {fixes.unsafe} unsafe: f, one at a time"
+        )
         if group.kind == "family":
             title = f"{FAMILIES.get(group.name, group.name)} ({group.name})"
             rules = Counter(f.rule for f in findings)
