@@ -117,10 +117,9 @@ class FindingDetail(VerticalScroll):
         findings = group.findings
         fixes = tally(findings)
         # The words and numbers of the summary bar and the reports.
-        counts = (
-            f"{fixes.findings} finding(s) · ◆ {fixes.safe} safe fix(es): F applies them"
-            f" · ◇ {fixes.unsafe} unsafe: f, one at a time"
-        )
+        counts = f"{fixes.findings} finding(s) · ◆ {fixes.safe} safe fix(es), F applies them"
+        if fixes.unsafe:
+            counts += f" · ◇ {fixes.unsafe} unsafe, f one at a time"
         if group.kind == "family":
             title = f"{FAMILIES.get(group.name, group.name)} ({group.name})"
             rules = Counter(f.rule for f in findings)

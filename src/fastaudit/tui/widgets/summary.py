@@ -65,7 +65,7 @@ def summary_content(
     fixed = Content.styled(f"◆ {fixes.safe}", "$text-success")
     if fixes.unsafe:
         fixed += Content.styled(f" ◇ {fixes.unsafe}", "$text-warning")
-    fixed += " fixable" if compact else Content.styled(" fixable (◆ safe, ◇ unsafe)", "$text 60%")
+    fixed += " fixable"
     parts.append(fixed)
     parts.append(Content.styled(matrix, "$text 60%"))
     line = Content(" · ").join(parts)
