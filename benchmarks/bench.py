@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
 import contextlib
 import datetime
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, generate_findings  # noqa: E402
 
 from fastaudit.engine.scan import refresh, scan  # noqa: E402
 from fastaudit.fixes.apply import atomic_write  # noqa: E402
@@ -97,6 +99,112 @@ def first_finding_in_tui(root: Path) -> float | None:
     except ImportError:
         return None
     return time_to_first_finding(root)
+
+
+# -- the auditor on a long findings list ------------------------------------------------
+
+CURSOR_MOVES = 40
+TUI_SIZE = (160, 48)
+
+
+async def _tui_key(app, key: str, done: Callable[[], bool]) -> float:
+    """Seconds from a key press until ``done()`` holds and the screen was repainted."""
+    from textual import events
+
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter()
+    app.post_message(events.Key(key, None))
+    while not done():
+        await asyncio.sleep(0)
+    painted = loop.create_future()
+    app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+    await painted
+    return time.perf_counter() - start
+
+
+async def _tui_ready(app, pilot) -> None:
+    from fastaudit.tui.screens.main import MainScreen
+
+    while not (isinstance(app.screen, MainScreen) and app.screen.result is not None):
+        await asyncio.sleep(0.01)
+    for _ in range(5):
+        await pilot.pause()
+
+
+def cursor_moves(root: Path) -> list[float]:
+    """Seconds per cursor move (down, some up) in the findings tree, every group open,
+    each until the detail pane shows the new selection on screen."""
+    from fastaudit.tui.app import create_app
+    from fastaudit.tui.grouping import finding_key
+    from fastaudit.tui.widgets.detail import FindingDetail
+
+    async def run() -> list[float]:
+        app = create_app(root, testing=True)
+        async with app.run_test(size=TUI_SIZE) as pilot:
+            await _tui_ready(app, pilot)
+            screen = app.screen
+            screen.tree.root.expand_all()
+            start = sorted(screen.findings, key=lambda f: (f.rule, f.path, f.span.line))[300]
+            screen.tree.select_key(finding_key(start))
+            for _ in range(5):
+                await pilot.pause()
+            detail = screen.query_one(FindingDetail)
+            times = []
+            for index in range(CURSOR_MOVES):
+                before = screen.selected_group
+
+                def moved(before=before) -> bool:
+                    group = screen.selected_group
+                    return group is not before and group is not None and detail.shown == group.key
+
+                key = "down" if index % 10 < 7 else "up"
+                times.append(await _tui_key(app, key, moved))
+                await pilot.pause()
+            return times
+
+    return asyncio.run(run())
+
+
+def fix_all_preview(root: Path, rule: str) -> tuple[float, int]:
+    """Seconds from F on a rule's group until its preview is on screen, and how many
+    fixes the preview holds."""
+    from fastaudit.tui.app import create_app
+    from fastaudit.tui.screens.fix_preview import FixPreviewScreen
+
+    async def run() -> tuple[float, int]:
+        app = create_app(root, testing=True)
+        async with app.run_test(size=TUI_SIZE) as pilot:
+            await _tui_ready(app, pilot)
+            app.screen.tree.select_key(("family", rule[:3], "rule", rule))
+            for _ in range(5):
+                await pilot.pause()
+            seconds = await _tui_key(app, "F", lambda: isinstance(app.screen, FixPreviewScreen))
+            screen = app.screen
+            assert isinstance(screen, FixPreviewScreen)
+            return seconds, screen.plan.count
+
+    return asyncio.run(run())
+
+
+def measure_tui(temp: Path) -> list[tuple[str, str]]:
+    """The auditor with 2,500 findings (cursor moves) and 400 safe fixes (preview)."""
+    rows: list[tuple[str, str]] = []
+    many = temp / "findings-2500"
+    generate_findings(many, 2500)
+    moves = cursor_moves(many)
+    median = statistics.median(moves) * 1000
+    worst = max(moves) * 1000
+    rows.append(
+        (
+            f"cursor move, 2,500 findings ({CURSOR_MOVES} moves)",
+            f"median {median:.0f} ms, worst {worst:.0f} ms",
+        )
+    )
+    fixes = temp / "fixes-400"
+    generate_findings(fixes, 800)  # 400 of them time.sleep (ASY102), safely fixable
+    seconds, count = min(fix_all_preview(fixes, "ASY102") for _ in range(REPEAT))
+    rows.append((f"preview {count} safe fixes (F)", f"{seconds:.3f} s"))
+    return rows
 
 
 def fix_and_rescan(root: Path) -> float | None:
@@ -169,14 +277,27 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path, help="extra projects to measure")
     parser.add_argument("--domains", type=int, default=1000, help="size of the generated project")
     parser.add_argument("--write", action="store_true", help="append the run to RESULTS.md")
+    parser.add_argument(
+        "--tui-only", action="store_true", help="only the auditor's figures (cursor, preview)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("FASTAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="fastaudit-bench-"))
     report = [f"## {datetime.date.today().isoformat()} — {machine()}", ""]
-    report.append(f"Command: `python benchmarks/bench.py --domains {args.domains}`")
+    command = "--tui-only" if args.tui_only else f"--domains {args.domains}"
+    report.append(f"Command: `python benchmarks/bench.py {command}`")
     with tempfile.TemporaryDirectory(prefix="fastaudit-bench-") as temp:
-        generated = Path(temp) / "bigshop"
-        _files, _lines = generate(generated, args.domains)
-        targets = [("generated project", generated), *((str(p), p) for p in args.paths)]
+        targets = [(str(p), p) for p in args.paths]
+        if not args.tui_only:
+            generated = Path(temp) / "bigshop"
+            _files, _lines = generate(generated, args.domains)
+            targets.insert(0, ("generated project", generated))
+        print("\nthe auditor (TUI, headless, 160x48)")
+        tui_rows = measure_tui(Path(temp))
+        report += ["", "### the auditor (TUI, headless, 160x48)", "", "| figure | value |"]
+        report.append("|---|---|")
+        for name, value in tui_rows:
+            print(f"  {name:<44} {value}")
+            report.append(f"| {name} | {value} |")
         for label, root in targets:
             print(f"\n{label}: {root}")
             rows = measure(root.resolve())

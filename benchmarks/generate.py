@@ -363,6 +363,53 @@ def generate(out: Path, domains: int, seed: int = 20261125) -> tuple[int, int]:
     return files, lines
 
 
+DENSE_HEADER = """\
+import time
+
+import requests
+from fastapi import APIRouter
+
+router = APIRouter()
+"""
+
+DENSE_ROUTE = """
+
+@router.get("/{name}/{n}")
+async def {name}_{n}():
+    time.sleep(0.1)
+    reply = requests.get("https://api.example.test/{name}/{n}", timeout=3)
+    return reply.json()
+"""
+
+
+def generate_findings(out: Path, findings: int = 2500, per_file: int = 20) -> int:
+    """A small project with many findings: ``findings`` in all, half of them with a safe
+    fix (``time.sleep`` in async code), ``per_file`` per module. Returns the file count.
+
+    For the auditor's own figures (cursor moves, previews) on a long findings list."""
+    if out.exists():
+        shutil.rmtree(out)
+    package = out / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (out / "pyproject.toml").write_text(
+        '[project]\nname = "dense"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["fastapi>=0.115", "requests>=2.32"]\n'
+        '\n[tool.fastaudit]\nselect = ["ASY"]\n'
+    )
+    routes = max(findings // 2, 1)
+    per_module = max(per_file // 2, 1)
+    files = 1
+    for start in range(0, routes, per_module):
+        name = f"area{start // per_module}"
+        body = "".join(
+            DENSE_ROUTE.format(name=name, n=n) for n in range(min(per_module, routes - start))
+        )
+        (package / f"{name}.py").write_text(DENSE_HEADER + body)
+        files += 1
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)

@@ -320,10 +320,8 @@ class TestViews:
             await press(pilot, "d")
             assert isinstance(pilot.app.screen, DependencyScreen)
             table = pilot.app.screen.query_one(MatrixTable)
-            assert [str(c.label) for c in table.columns.values()][:2] == [
-                "package",
-                "where declared",
-            ]
+            assert [str(c.label) for c in table.columns.values()][:2] == ["package", "status"]
+            assert table.fixed_columns == 1
             await press(pilot, "escape")
             assert isinstance(pilot.app.screen, MainScreen)
 

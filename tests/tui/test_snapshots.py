@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.tui.screens import main as main_module
+
 from .conftest import NARROW, WIDE, make_app, press, select, settle
+
+pytestmark = pytest.mark.slow
+
+BIG = (160, 48)
+SIZES = pytest.mark.parametrize("size", [NARROW, BIG], ids=["80x24", "160x48"])
 
 
 class TestMainScreen:
@@ -198,3 +205,100 @@ class TestStates:
 
     def test_not_a_directory_narrow(self, snap_compare):
         assert snap_compare(make_app(Path("no-such-project")), terminal_size=NARROW)
+
+
+class TestEveryScreenAtTwoSizes:
+    """Each screen at 80x24 and at 160x48 (issue 11, section 4)."""
+
+    @SIZES
+    def test_main(self, snap_compare, demo: Path, size):
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=settle)
+
+    @SIZES
+    def test_filter_open(self, snap_compare, demo: Path, size):
+        async def run_before(pilot):
+            await settle(pilot)
+            await press(pilot, "slash", *"orm")
+
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_detail_zoomed(self, snap_compare, demo: Path, size):
+        async def run_before(pilot):
+            await settle(pilot)
+            await select(pilot, "ASY104", "src/orders/router.py")
+            await press(pilot, "z")
+
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_rule_group(self, snap_compare, demo: Path, size):
+        async def run_before(pilot):
+            await settle(pilot)
+            pilot.app.screen.tree.select_key(("family", "PIN", "rule", "PIN101"))
+            await press(pilot)
+
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_fix_all_preview(self, snap_compare, demo: Path, size):
+        async def run_before(pilot):
+            await settle(pilot)
+            pilot.app.screen.tree.select_key(("family", "PYD"))
+            await press(pilot, "F")
+
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_help(self, snap_compare, shop: Path, size):
+        assert snap_compare(
+            make_app(shop), terminal_size=size, run_before=settle, press=["question_mark"]
+        )
+
+    @SIZES
+    def test_dependency_matrix(self, snap_compare, demo: Path, size):
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=settle, press=["d"])
+
+    @SIZES
+    def test_structure(self, snap_compare, demo: Path, size):
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=settle, press=["s"])
+
+    @SIZES
+    def test_learn(self, snap_compare, demo: Path, size):
+        assert snap_compare(make_app(demo), terminal_size=size, run_before=settle, press=["l"])
+
+    @SIZES
+    def test_scan_problems(self, snap_compare, broken_shop: Path, size):
+        assert snap_compare(
+            make_app(broken_shop), terminal_size=size, run_before=settle, press=["w"]
+        )
+
+    @SIZES
+    def test_broken_pyproject(self, snap_compare, shop: Path, size):
+        (shop / "pyproject.toml").write_text("[project\nname = 'shop'\n")
+        assert snap_compare(make_app(shop), terminal_size=size, run_before=settle)
+
+    @SIZES
+    def test_not_a_folder(self, snap_compare, size):
+        assert snap_compare(make_app(Path("no-such-project")), terminal_size=size)
+
+    @SIZES
+    def test_scan_failed(self, snap_compare, shop: Path, size, monkeypatch: pytest.MonkeyPatch):
+        def broken_scan(*args, **kwargs):
+            raise RuntimeError("the engine broke")
+
+        monkeypatch.setattr(main_module, "scan", broken_scan)
+        # The real traceback names this machine's paths and line numbers.
+        trace = (
+            "Traceback (most recent call last):\n"
+            '  File "fastaudit/tui/screens/main.py", line 1, in run_scan\n'
+            "    result = scan(self.root, progress=progress, since=self.since)\n"
+            "RuntimeError: the engine broke\n"
+        )
+        monkeypatch.setattr(main_module.traceback, "format_exc", lambda limit=None: trace)
+
+        async def run_before(pilot):
+            await pilot.app.workers.wait_for_complete()
+            await press(pilot)
+
+        assert snap_compare(make_app(shop), terminal_size=size, run_before=run_before)

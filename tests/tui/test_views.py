@@ -116,25 +116,26 @@ class TestDependencyMatrix:
             assert isinstance(screen, DependencyScreen)
             table = screen.query_one(MatrixTable)
             rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+            # Status second (on screen at 80 columns), where declared last.
             assert rows == [
-                ["python", "pyproject.toml:4", 'requires-python = ">=3.11"', "—", "3.11", "ok"],
-                ["fastapi", "pyproject.toml:6", "fastapi>=0.90", "—", "0.115", "admits older"],
-                ["pydantic", "pyproject.toml:7", "pydantic>=2.7", "—", "2.7", "ok"],
+                ["python", "ok", 'requires-python = ">=3.11"', "—", "3.11", "pyproject.toml:4"],
+                ["fastapi", "admits older", "fastapi>=0.90", "—", "0.115", "pyproject.toml:6"],
+                ["pydantic", "ok", "pydantic>=2.7", "—", "2.7", "pyproject.toml:7"],
                 [
                     "python-jose",
-                    "pyproject.toml:8",
+                    "replaced by pyjwt",
                     "python-jose[cryptography]>=3.3",
                     "—",
                     "—",
-                    "replaced by pyjwt",
+                    "pyproject.toml:8",
                 ],
                 [
                     "sqlalchemy",
-                    "pyproject.toml:9",
+                    "pinned below",
                     "sqlalchemy==1.4.52",
                     "—",
                     "2.0",
-                    "pinned below",
+                    "pyproject.toml:9",
                 ],
             ]
 

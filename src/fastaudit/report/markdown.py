@@ -9,6 +9,7 @@ from itertools import groupby
 from fastaudit.engine.scan import ScanResult
 from fastaudit.engine.source import SourceError, decode, read_bytes
 from fastaudit.model import Finding, Severity
+from fastaudit.report.counts import audited_files, fix_sentence, tally
 from fastaudit.report.safe import literal
 from fastaudit.rules import all_rules
 
@@ -43,14 +44,15 @@ def render(result: ScanResult, *, title: str = "fastaudit report") -> str:
     findings = result.findings
     out = [f"## {title}", ""]
     if not findings:
-        out.append(f"✅ No problems found in {result.file_count} files.")
+        out.append(f"✅ No problems found in {audited_files(result.files, findings)} files.")
         return "\n".join(out) + "\n"
     counts = result.counts()
-    fixable = sum(1 for f in findings if f.fix is not None)
+    fixes = tally(findings)
     out.append(
-        f"**{len(findings)} problem(s)** in {len({f.path for f in findings})} file(s): "
+        f"**{len(findings)} problem(s)** in {len({f.path for f in findings})} of "
+        f"{audited_files(result.files, findings)} file(s): "
         + ", ".join(f"{_ICON[s]} {counts[s]} {s.value}" for s in Severity if counts[s])
-        + (f" — {fixable} fixable with `fastaudit check --fix`" if fixable else "")
+        + (f" — {fix_sentence(fixes)}" if fixes.fixable else "")
     )
     out += ["", "| rule | title | count | fixable |", "|---|---|---:|:---:|"]
     per_rule = Counter(f.rule for f in findings)

@@ -18,6 +18,7 @@ from rich.text import Text
 from fastaudit.engine.scan import ScanResult
 from fastaudit.engine.source import SourceError, decode, read_bytes
 from fastaudit.model import Finding, Severity
+from fastaudit.report.counts import audited_files, tally
 from fastaudit.report.safe import literal
 
 SEVERITY_STYLE = {
@@ -107,7 +108,7 @@ def summary(result: ScanResult) -> Text:
     text = Text()
     with_findings = {f.path for f in result.findings}
     # Findings in dependency files count those files too, or "3 of 1 files" could show.
-    audited = len(set(result.files) | with_findings)
+    audited = audited_files(result.files, result.findings)
     if total == 0:
         text.append(f"✓ No problems found in {audited} files.", style="bold green")
         return text
@@ -121,12 +122,11 @@ def summary(result: ScanResult) -> Text:
             f"{count} {severity.value}{'s' if count != 1 else ''}", style=SEVERITY_STYLE[severity]
         )
     text.append(").")
-    fixable = [f for f in result.findings if f.fix is not None]
-    safe = sum(1 for f in fixable if f.fix is not None and f.fix.safety.value == "safe")
-    if fixable:
-        text.append(f"\n{safe} fixable with `fastaudit check --fix`", style="green")
-        if len(fixable) > safe:
-            text.append(f" ({len(fixable) - safe} more with `--unsafe-fixes`)", style="dim")
+    fixes = tally(result.findings)
+    if fixes.fixable:
+        text.append(f"\n{fixes.safe} fixable with `fastaudit check --fix`", style="green")
+        if fixes.unsafe:
+            text.append(f" ({fixes.unsafe} more with `--unsafe-fixes`)", style="dim")
         text.append(".")
     return text
 

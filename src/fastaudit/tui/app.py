@@ -46,6 +46,10 @@ class AuditApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "fastaudit"
     COMMANDS = App.COMMANDS | {AuditCommands}
+    # Every screen gets -narrow/-wide and -short/-tall classes: at 80x24 the panes stack,
+    # the header gives its line to the findings, the filter and summary take one line each.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, root: Path, *, testing: bool = False, since: str | None = None) -> None:
         start_resource_tracker()

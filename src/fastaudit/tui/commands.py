@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from fastaudit.tui.grouping import rule_title
 from fastaudit.tui.screens.main import MainScreen
@@ -29,34 +31,51 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# How an entry that cannot act now looks (with "unavailable: why" as its help).
+DISABLED = "$text-disabled"
+
+
 class AuditCommands(Provider):
     def _main(self) -> MainScreen | None:
         screen = self.screen
         return screen if isinstance(screen, MainScreen) else None
 
-    def _available(self, screen: MainScreen) -> list[tuple[str, str, str]]:
-        return [a for a in ACTIONS if screen.check_action(a[1], ())]
+    def _entries(self, screen: MainScreen) -> list[tuple[str, Callable[[], object], str, str]]:
+        """(title, command, help, why not): every action, those that cannot act now with
+        the reason, shown dimmed; choosing one says the reason again and does nothing."""
+        entries = []
+        for title, action, help_text in ACTIONS:
+            reason = screen.why_not(action)
+            if reason:
+                command: Callable[[], object] = partial(screen.action_why_not, action)
+                help_text = f"unavailable: {reason}"
+            else:
+                command = partial(screen.run_action, action)
+            entries.append((title, command, help_text, reason))
+        return entries
 
     async def discover(self) -> Hits:
         screen = self._main()
         if screen is None:
             return
-        for title, action, help_text in self._available(screen):
-            yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
+        entries = self._entries(screen)
+        # Available entries first, the dimmed ones after them.
+        for title, command, help_text, reason in sorted(entries, key=lambda e: bool(e[3])):
+            display = Content.styled(title, DISABLED) if reason else Content(title)
+            yield DiscoveryHit(display, command, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         screen = self._main()
         if screen is None:
             return
         matcher = self.matcher(query)
-        for title, action, help_text in self._available(screen):
+        for title, command, help_text, reason in self._entries(screen):
             if (score := matcher.match(title)) > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(screen.run_action, action),
-                    help=help_text,
-                )
+                display = matcher.highlight(title)
+                if reason:
+                    display = display.stylize_before(DISABLED)
+                    score /= 2  # below the entries that can act
+                yield Hit(score, display, command, text=title, help=help_text)
         if screen.check_action("learn", ()):
             for index, area in enumerate(AREAS):
                 title = f"learn: {area.title}"

@@ -64,12 +64,13 @@ def is_below(row: Row) -> bool:
     return row.status in BELOW
 
 
-def matrix_status(rows: list[Row] | None) -> str:
-    """One line for the summary bar: ``deps: 3 below minimum, 2 replaced`` or ``deps: ✓``."""
+def matrix_status(rows: list[Row] | None, *, compact: bool = False) -> str:
+    """One line for the summary bar: ``deps: 3 below minimum, 2 replaced`` or ``deps: ✓``;
+    ``compact``: ``deps: ⚠ 5`` (packages to look at, d shows them)."""
     if rows is None:
         return "deps: …"
     if not rows:
-        return "deps: none in the matrix"
+        return "deps: —" if compact else "deps: none in the matrix"
     problems: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     for row in rows:
@@ -86,5 +87,7 @@ def matrix_status(rows: list[Row] | None) -> str:
             problems[kind] += 1
     if not problems:
         return "deps: ✓"
+    if compact:
+        return f"deps: ⚠ {sum(problems.values())}"
     order = ("below minimum", "replaced", "not checkable")
     return "deps: " + ", ".join(f"{problems[k]} {k}" for k in order if problems[k])

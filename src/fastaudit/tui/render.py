@@ -7,10 +7,13 @@ escape sequences and ``[markup]`` in them are shown as written.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import PurePosixPath
+
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
-from textual.highlight import highlight
+from textual.highlight import guess_language, highlight
 
 from fastaudit.model import Finding, Safety, Severity
 from fastaudit.report.safe import literal
@@ -23,6 +26,23 @@ SEVERITY_VARIABLE = {
     Severity.INFO: "text-primary",
 }
 CONTEXT_LINES = 3
+# Languages by file name or suffix. Guessing (Pygments reads the code) took most of the
+# time of a cursor move on a long findings list; these are the files findings are in.
+LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".toml": "toml",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".txt": "text",
+    ".in": "text",
+    ".lock": "toml",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".env": "bash",
+    "pipfile": "toml",
+}
 
 
 def plain(text: str) -> str:
@@ -78,6 +98,13 @@ def tree_label(group: Group, grouping: Grouping, colors: dict[str, str]) -> Text
 # -- detail pane -----------------------------------------------------------------------
 
 
+def language_of(path: str, code: str) -> str:
+    """The highlighting language of ``path``: by its suffix, else guessed from the code."""
+    name = PurePosixPath(path).name.lower()
+    suffix = PurePosixPath(name).suffix
+    return LANGUAGES.get(suffix) or LANGUAGES.get(name) or guess_language(code, path)
+
+
 def code_frame(
     text: str, first: int, last: int, span_column: int, span_end: int, path: str = "x.py"
 ) -> Content:
@@ -90,7 +117,8 @@ def code_frame(
     window = [literal(line.rstrip("\r"), keep_newlines=False) for line in lines[start - 1 : stop]]
     if not window:
         return Content("(no code to show)")
-    highlighted = highlight("\n".join(window), path=path).split("\n")
+    code = "\n".join(window)
+    highlighted = highlight(code, language=language_of(path, code)).split("\n")
     width = len(str(stop))
     rows = []
     for number, line in zip(range(start, stop + 1), highlighted, strict=False):
@@ -109,25 +137,10 @@ def code_frame(
     return Content("\n").join(rows)
 
 
+@lru_cache(maxsize=256)
 def example(code: str) -> Content:
+    """A Do or Don't example, highlighted (once: rules' examples do not change)."""
     return highlight(code.rstrip("\n"), language="python")
-
-
-def diff_content(diff: str) -> Content:
-    rows = []
-    for line in literal(diff).split("\n"):
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("+"):
-            style = "$text-success"
-        elif line.startswith("-"):
-            style = "$text-error"
-        elif line.startswith("@@"):
-            style = "$text-accent"
-        else:
-            style = ""
-        rows.append(Content.styled(line, style) if style else Content(line))
-    return Content("\n").join(rows)
 
 
 def fix_line(finding: Finding) -> Content:

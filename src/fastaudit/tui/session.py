@@ -9,6 +9,7 @@ history is the on-disk journal of ``fastaudit.fixes.journal``.
 from __future__ import annotations
 
 import stat
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +115,8 @@ class AuditSession:
                 continue
             problems.extend(change.skipped)  # held back: could change what a name means
             if change.fixed:
-                changes.append(FileChange(path, change.old, change.new, tuple(change.fixed)))
+                fixed = self._resolved(path, change.new, by_path[path], change.fixed)
+                changes.append(FileChange(path, change.old, change.new, fixed))
         if not changes:
             raise FixError("; ".join(problems) or f"the fixes under {scope} no longer apply")
         count = sum(len(c.fixed) for c in changes)
@@ -124,6 +126,26 @@ class AuditSession:
             safety=Safety.SAFE,
             problems=tuple(problems),
         )
+
+    def _resolved(
+        self, path: str, new: bytes, selected: set[Finding], applied: list[Finding]
+    ) -> tuple[Finding, ...]:
+        """The selected findings the change resolves: those whose fix applied, and those a
+        larger fix took in (a ``class Config`` rewrite also renames its ``orm_mode``), so
+        the preview counts what the group detail and ``--fix`` count."""
+        rest = [f for f in selected if f not in applied]
+        if not rest or not path.endswith(".py"):
+            return tuple(applied)
+        outcome = analyze(path, new, self.result.enabled)
+        after, _ = finalize([outcome], self.result.config, set(self.result.enabled))
+        left = Counter(f.rule for f in after)
+        taken_in = []
+        for finding in sorted(rest, key=lambda f: (f.span.line, f.span.column)):
+            if left[finding.rule] > 0:
+                left[finding.rule] -= 1
+            else:
+                taken_in.append(finding)
+        return (*applied, *taken_in)
 
     def plan_suppression(self, finding: Finding) -> Plan:
         """A ``# noqa: ID`` comment for ``finding``, refused where it could change code."""

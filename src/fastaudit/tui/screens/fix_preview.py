@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fastaudit.model import Safety
-from fastaudit.tui.render import diff_content, plain
+from fastaudit.tui.render import plain
 from fastaudit.tui.session import Plan
+from fastaudit.tui.widgets.diff_view import DiffView
 
 
 def plan_summary(plan: Plan) -> Content:
@@ -47,8 +48,7 @@ class FixPreviewScreen(ModalScreen[bool]):
         with Vertical(id="preview", classes="dialog"):
             yield Static(Content.styled(plain(self.plan.title), "bold"), id="preview-title")
             yield Static(plan_summary(self.plan), id="preview-meta")
-            with VerticalScroll(id="preview-diff"):
-                yield Static(diff_content(self.plan.diff), id="preview-diff-text")
+            yield DiffView(self.plan.diff, id="preview-diff")
             yield Static(
                 Content.styled(
                     "enter/y applies · esc/n cancels · u undoes afterwards", "$text 60%"

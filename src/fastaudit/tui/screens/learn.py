@@ -108,8 +108,9 @@ class LearnScreen(Screen[Finding | None]):
         else:
             places_title.update(Content.styled("Nothing to change here in your code ✔", "bold"))
             option_list.display = False
+        # The page opens at its top: focusing the places list must not scroll to it.
+        option_list.focus(scroll_visible=False)
         self.query_one("#learn", VerticalScroll).scroll_home(animate=False)
-        option_list.focus()
 
     @on(OptionList.OptionSelected, "#learn-places")
     def go_to_place(self, event: OptionList.OptionSelected) -> None:

@@ -23,10 +23,11 @@ from textual.worker import get_current_worker
 from fastaudit.engine.scan import FileOutcome, ScanResult, refresh, scan
 from fastaudit.fixes.apply import FixError
 from fastaudit.fixes.journal import Journal, JournalEntry
-from fastaudit.model import Finding
+from fastaudit.model import Finding, Safety
+from fastaudit.report.counts import audited_files
 from fastaudit.rules import FAMILIES
 from fastaudit.tui.deps import ProjectFacts, matrix_status, project_facts
-from fastaudit.tui.editor import editor_command
+from fastaudit.tui.editor import editor_command, editor_problem
 from fastaudit.tui.grouping import Group, Grouping, Key, build_groups, finding_key, matches
 from fastaudit.tui.messages import FactsReady, ScanFailed, ScanFinished, ScanProgress
 from fastaudit.tui.render import plain
@@ -39,7 +40,7 @@ from fastaudit.tui.screens.structure import StructureScreen
 from fastaudit.tui.session import AuditSession, Plan
 from fastaudit.tui.widgets.detail import FindingDetail
 from fastaudit.tui.widgets.findings_tree import FindingsTree
-from fastaudit.tui.widgets.summary import SummaryBar
+from fastaudit.tui.widgets.summary import COMPACT_WIDTH, SummaryBar
 from fastaudit.workflows.learn import Progress
 
 # During a scan, a full collection runs after this many middle-generation ones (default 10).
@@ -51,6 +52,18 @@ PROGRESS_INTERVAL = 0.1
 
 class _Cancelled(Exception):
     """Raised inside the scan's progress callback when a newer scan replaced this one."""
+
+
+def freeze_heap() -> None:
+    """Move what the scan left on the heap out of the garbage collector's sight.
+
+    A finished scan is hundreds of thousands of long-lived objects; every full collection
+    walked them all, and one landing on a key press made a cursor move take 60-100 ms
+    with 2,500 findings. Frozen, they are skipped. The previous scan's objects are
+    unfrozen and collected first, so a rescan does not keep them alive."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 @contextmanager
@@ -82,6 +95,12 @@ def safe_project_facts(result: ScanResult) -> ProjectFacts:
         )
 
 
+def config_problems(result: ScanResult) -> tuple[str, ...]:
+    """Problems reading the project's configuration (a broken ``pyproject.toml``): shown
+    in the summary bar, not only in the Problems view, since they change what is checked."""
+    return tuple(w for w in result.config.warnings if w.startswith("pyproject.toml"))
+
+
 def uses_fastapi(result: ScanResult) -> bool:
     return any(
         record.module == "fastapi" or record.module.startswith("fastapi.")
@@ -93,15 +112,14 @@ def uses_fastapi(result: ScanResult) -> bool:
 class MainScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    # Help and Quit come first so they stay in the footer on an 80-column terminal.
+    # The footer shows keys in this order and cuts what does not fit: at 80 columns the
+    # keys that matter most (help, quit, filter, fixing, zoom, edit) come first. Every key
+    # is in help (?) and in the command palette.
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys and symbols"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave fastaudit"),
         Binding(
             "slash", "filter", "Filter", id="view.filter", tooltip="Filter by rule, file or message"
-        ),
-        Binding(
-            "g", "toggle_grouping", "Group", id="view.grouping", tooltip="Group by rule or by file"
         ),
         Binding("f", "fix", "Fix", id="fix.preview", tooltip="Preview the fix of this finding"),
         Binding(
@@ -115,11 +133,11 @@ class MainScreen(Screen[None]):
             "u", "undo", "Undo", id="fix.undo", tooltip="Restore the bytes the last change replaced"
         ),
         Binding(
-            "i",
-            "suppress",
-            "Ignore",
-            id="finding.suppress",
-            tooltip="Add a # noqa comment (previewed)",
+            "z",
+            "zoom",
+            "Zoom",
+            id="view.zoom",
+            tooltip="Maximise the detail pane; z again restores the layout",
         ),
         Binding(
             "o",
@@ -127,6 +145,16 @@ class MainScreen(Screen[None]):
             "Edit",
             id="finding.open",
             tooltip="Open the file at the line in $EDITOR",
+        ),
+        Binding(
+            "i",
+            "suppress",
+            "Ignore",
+            id="finding.suppress",
+            tooltip="Add a # noqa comment (previewed)",
+        ),
+        Binding(
+            "g", "toggle_grouping", "Group", id="view.grouping", tooltip="Group by rule or by file"
         ),
         Binding("d", "dependencies", "Deps", id="view.dependencies", tooltip="Dependency matrix"),
         Binding(
@@ -153,6 +181,18 @@ class MainScreen(Screen[None]):
         ),
         Binding("r", "rescan", "Rescan", id="scan.rescan", tooltip="Scan the project again"),
         Binding("escape", "close_filter", "Clear filter", show=False, id="view.filter-clear"),
+        # A dimmed key still answers: when the action above cannot act now, these run
+        # instead and say why (Textual tries a key's bindings in order).
+        *(
+            Binding(key, f"why_not('{action}')", "", show=False, id=f"{action}.why-not")
+            for key, action in (
+                ("f", "fix"),
+                ("F", "fix_all"),
+                ("u", "undo"),
+                ("o", "open_editor"),
+                ("i", "suppress"),
+            )
+        ),
     ]
 
     def __init__(self, root: Path, *, testing: bool = False, since: str | None = None) -> None:
@@ -230,7 +270,7 @@ class MainScreen(Screen[None]):
         progress = self.query_one(ProgressBar)
         progress.update(total=None, progress=0)
         progress.display = True
-        self.query_one(SummaryBar).show([], 0, matrix_status(None), scanning=True)
+        self.show_summary([], 0, scanning=True)
         self.query_one(FindingDetail).show_message("Scanning…", "Findings appear as files finish.")
         self.refresh_bindings()
         self.run_scan(self.generation)
@@ -288,7 +328,7 @@ class MainScreen(Screen[None]):
         if len(message.findings) != len(self.live):
             self.live = list(message.findings)
             self.rebuild()
-        self.query_one(SummaryBar).show(self.live, message.done, matrix_status(None), scanning=True)
+        self.show_summary(self.live, message.done, scanning=True)
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         if message.generation != self.generation:
@@ -312,6 +352,7 @@ class MainScreen(Screen[None]):
             self.session.replace_result(result)
         self.query_one(ProgressBar).display = False
         self.rebuild()
+        freeze_heap()
         problems = [f for f in result.findings if f.rule.startswith("SCN")]
         if problems:
             self.notify(
@@ -343,6 +384,26 @@ class MainScreen(Screen[None]):
 
     # -- showing ----------------------------------------------------------------
 
+    def show_summary(self, findings: list[Finding], files: int, *, scanning: bool) -> None:
+        """The counts, the matrix in a word, and what is wrong with the configuration."""
+        compact = self.app.size.width < COMPACT_WIDTH
+        rows = self.facts.matrix if self.facts is not None and not scanning else None
+        result = self.result
+        self.query_one(SummaryBar).show(
+            findings,
+            files,
+            matrix_status(rows, compact=compact),
+            scanning=scanning,
+            name=self.root.name,
+            config_problems=config_problems(result) if result is not None else (),
+        )
+
+    def on_resize(self) -> None:
+        if self.result is not None:
+            self.show_summary(
+                self.findings, audited_files(self.result.files, self.findings), scanning=False
+            )
+
     def rebuild(self, prefer: Key | None = None) -> None:
         """Rebuild the tree and summary from the current findings, keeping the selection."""
         findings = self.findings
@@ -350,9 +411,8 @@ class MainScreen(Screen[None]):
         colors = self.app.get_css_variables()
         self.tree.show(groups, self.grouping, colors, prefer, streaming=self.scanning)
         result = self.result
-        files = result.file_count if result is not None else self.files_done
-        matrix = matrix_status(self.facts.matrix if self.facts is not None else None)
-        self.query_one(SummaryBar).show(findings, files, matrix, scanning=self.scanning)
+        files = audited_files(result.files, findings) if result is not None else self.files_done
+        self.show_summary(findings, files, scanning=self.scanning)
         empty = self.query_one("#empty", Static)
         if result is not None and result.file_count == 0:
             empty.update(
@@ -397,7 +457,16 @@ class MainScreen(Screen[None]):
         self.update_bindings()
 
     # Actions whose availability depends on the selection or the session.
-    _DYNAMIC = ("fix", "fix_all", "undo", "suppress", "open_editor", "dependencies", "learn")
+    _DYNAMIC = (
+        "fix",
+        "fix_all",
+        "undo",
+        "suppress",
+        "open_editor",
+        "dependencies",
+        "learn",
+        "zoom",
+    )
 
     def update_bindings(self) -> None:
         """Refresh the footer only when an action became available or unavailable: a
@@ -423,7 +492,42 @@ class MainScreen(Screen[None]):
             return True if ready and self.facts is not None else None
         if action == "close_filter":
             return self.has_class("-filtering")
+        if action == "zoom":
+            return True if self.selected_group is not None else None
         return True
+
+    def why_not(self, action: str) -> str:
+        """Why ``action`` cannot act now ("" when it can): said when its key is pressed
+        anyway, and shown in the command palette next to the dimmed entry."""
+        if self.check_action(action, ()):
+            return ""
+        if self.result is None:
+            return "Wait for the scan to finish."
+        group = self.selected_group
+        finding = self.selected_finding
+        if action == "undo":
+            return "Nothing to undo."
+        if action in ("dependencies", "structure", "learn", "problems"):
+            return "The project facts are still being computed."
+        if group is None:
+            return "Nothing is selected."
+        if action == "fix":
+            if finding is None:
+                return "Select a finding: F fixes every safe fix under a group."
+            return f"{finding.rule} has no automatic fix here: Do and Don't show the change."
+        if action == "fix_all":
+            unsafe = sum(
+                1 for f in group.findings if f.fix is not None and f.fix.safety is Safety.UNSAFE
+            )
+            more = f" {unsafe} unsafe fix(es): review each with f." if unsafe else ""
+            return f"No safe fix under this {group.kind}.{more}"
+        if action in ("suppress", "open_editor"):
+            return "Select a finding (not a group) first."
+        return "Not available here."
+
+    def action_why_not(self, action: str) -> None:
+        if reason := self.why_not(action):
+            self.notify(reason, title="Not available", severity="warning", markup=False, timeout=4)
 
     # -- actions ----------------------------------------------------------------
 
@@ -560,6 +664,9 @@ class MainScreen(Screen[None]):
         command = editor_command(
             result.root / finding.path, finding.span.line, finding.span.column, os.environ
         )
+        if problem := editor_problem(command, os.environ):
+            self.notify(plain(problem), title="Editor", severity="error", markup=False, timeout=8)
+            return
         try:
             with self.app.suspend():
                 subprocess.run(command, check=False)
@@ -576,6 +683,16 @@ class MainScreen(Screen[None]):
             return
         refresh(result, [finding.path])
         self.rebuild()
+
+    def action_zoom(self) -> None:
+        """The detail pane alone on screen, or back to the tree and the pane."""
+        if self.maximized is not None:
+            self.minimize()
+            self.tree.focus()
+            return
+        detail = self.query_one(FindingDetail)
+        self.maximize(detail, container=False)
+        detail.focus()
 
     def action_rescan(self) -> None:
         self.start_scan()

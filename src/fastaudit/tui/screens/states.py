@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
+from fastaudit.report.safe import literal
 from fastaudit.tui.render import plain
 
 
@@ -26,7 +27,8 @@ class ErrorScreen(Screen[None]):
         yield Header()
         with Vertical(id="error", classes="state"):
             yield Static(Content.styled(f"✖ {plain(self.problem)}", "bold $text-error"))
-            yield Static(Content(plain(self.body)))
+            # Several lines (a traceback): each made literal, the line breaks kept.
+            yield Static(Content(literal(self.body)), id="error-body")
         yield Footer()
 
 

@@ -12,8 +12,9 @@ from textual.widgets import Static
 
 from fastaudit.engine.scan import ScanResult
 from fastaudit.model import Finding
+from fastaudit.report.counts import tally
 from fastaudit.rules import FAMILIES, all_rules
-from fastaudit.tui.grouping import Group, rule_title
+from fastaudit.tui.grouping import Group, Key, finding_key, rule_title
 from fastaudit.tui.render import fix_line, plain, severity_style
 from fastaudit.tui.widgets.code_view import CodeView
 from fastaudit.tui.widgets.examples import DoDont
@@ -24,9 +25,19 @@ def reflow(text: str) -> str:
     return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
 
 
+def lines(rows: list[str]) -> Content:
+    """Untrusted rows, each made literal, on lines of their own."""
+    return Content("\n").join(Content(plain(row)) for row in rows)
+
+
 class FindingDetail(VerticalScroll):
+    ALLOW_MAXIMIZE = True
     # What the pane shows while a scan streams (to skip re-rendering it per update).
     _streaming: Finding | None = None
+    # The rule whose "Why" and Do/Don't are shown (they are kept while it stays the same).
+    _rule_shown: str | None = None
+    # The key of the group or finding shown, None for a message.
+    shown: Key | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -51,12 +62,16 @@ class FindingDetail(VerticalScroll):
         rule = all_rules().get(rule_id)
         if rule is None:
             return False
+        if rule_id == self._rule_shown:
+            return True
+        self._rule_shown = rule_id
         self._set("detail-why", Content(reflow(rule.rationale)))
         self.query_one(DoDont).show(rule.do, rule.dont)
         return True
 
     def show_message(self, title: str, body: Content | str = "") -> None:
         self._streaming = None
+        self.shown = None
         self._sections(code=False, rule=False, fix=False)
         self._set("detail-title", Content.styled(plain(title), "bold"))
         self._set("detail-meta", "")
@@ -66,6 +81,7 @@ class FindingDetail(VerticalScroll):
         if result is None and finding == self._streaming:
             return  # a scan update that did not move the cursor
         self._streaming = finding if result is None else None
+        self.shown = finding_key(finding)
         self.scroll_home(animate=False)
         title = finding.title or rule_title(finding.rule)
         self._set(
@@ -99,26 +115,27 @@ class FindingDetail(VerticalScroll):
         self._streaming = None
         self.scroll_home(animate=False)
         findings = group.findings
-        fixable = sum(1 for f in findings if f.fix is not None)
-        safe = len(group.safe_fixes)
-        counts = f"{len(findings)} finding(s) · {fixable} fixable ({safe} safe: F applies them)"
+        fixes = tally(findings)
+        # The words and numbers of the summary bar and the reports.
+        counts = f"{fixes.findings} finding(s) · ◆ {fixes.safe} safe fix(es), F applies them"
+        if fixes.unsafe:
+            counts += f" · ◇ {fixes.unsafe} unsafe, f one at a time"
         if group.kind == "family":
             title = f"{FAMILIES.get(group.name, group.name)} ({group.name})"
             rules = Counter(f.rule for f in findings)
-            body = "\n".join(f"  {r}  {rule_title(r)}  ({n})" for r, n in sorted(rules.items()))
-            self.show_message(title, Content(plain(body)))
+            rows = [f"  {r}  {rule_title(r)}  ({n})" for r, n in sorted(rules.items())]
+            self.show_message(title, lines(rows))
         elif group.kind == "rule":
             rule = all_rules().get(group.name)
             self.show_message(
                 f"{group.name} {rule_title(group.name)}",
-                Content(plain("\n".join(sorted({f.path for f in findings})))),
+                lines(sorted({f.path for f in findings})),
             )
             if rule is not None:
                 self._rule(group.name)
                 self._sections(code=False, rule=True, fix=False)
         else:
-            lines = "\n".join(
-                f"  {f.span.line}:{f.span.column}  {f.rule}  {f.message}" for f in findings
-            )
-            self.show_message(group.name, Content(plain(lines)))
+            rows = [f"  {f.span.line}:{f.span.column}  {f.rule}  {f.message}" for f in findings]
+            self.show_message(group.name, lines(rows))
         self._set("detail-meta", Content.styled(counts, "$text 60%"))
+        self.shown = group.key

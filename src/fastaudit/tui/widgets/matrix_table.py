@@ -10,7 +10,9 @@ from fastaudit.project.deps.table import Row
 from fastaudit.tui.deps import BELOW
 from fastaudit.tui.render import plain
 
-COLUMNS = ("package", "where declared", "spec", "locked", "minimum", "status")
+# Status second, so it is on screen at 80 columns; the package column stays put when the
+# table scrolls sideways.
+COLUMNS = ("package", "status", "spec", "locked", "minimum", "where declared")
 
 
 def status_variable(status: str) -> str:
@@ -28,15 +30,15 @@ class MatrixTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
+        self.fixed_columns = 1
 
     def show(self, rows: list[Row], colors: dict[str, str]) -> None:
         if not self.columns:
             self.add_columns(*COLUMNS)
         self.clear()
         for row in rows:
-            cells = (row.package, row.where, row.declared, row.locked, row.minimum)
-            # Text cells: DataTable would parse plain strings as markup.
-            texts = [Text(plain(cell) or "—") for cell in cells]
             color = colors.get(status_variable(row.status))
-            texts.append(Text(plain(row.status), style=Style(color=color, bold=not row.ok)))
-            self.add_row(*texts)
+            status = Text(plain(row.status), style=Style(color=color, bold=not row.ok))
+            cells = (row.declared, row.locked, row.minimum, row.where)
+            # Text cells: DataTable would parse plain strings as markup.
+            self.add_row(Text(plain(row.package)), status, *(Text(plain(c) or "—") for c in cells))

@@ -1,4 +1,5 @@
-"""The summary bar under the header: counts by severity and family, fixable, matrix."""
+"""The summary bar under the header: counts by severity and family, fixes, the matrix,
+and problems with the project's configuration (a broken ``pyproject.toml``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from fastaudit.model import Finding, Severity
+from fastaudit.report.counts import tally
 from fastaudit.rules import FAMILIES
 from fastaudit.tui.grouping import family_of
-from fastaudit.tui.render import severity_style
+from fastaudit.tui.render import plain, severity_style
 
 
 def _noun(severity: Severity, count: int) -> str:
@@ -18,8 +20,9 @@ def _noun(severity: Severity, count: int) -> str:
     return f"{severity.value}s" if plural else severity.value
 
 
-# Below this width the per-family counts are left out (the tree shows them anyway), so
-# the bar stays on one or two lines and the tree keeps its room at 80x24.
+# Below this width the bar is compact: one line at 80 columns (the project's name, which
+# the hidden header no longer shows, severity symbols without nouns, no family counts),
+# so the findings tree keeps its room at 80x24.
 COMPACT_WIDTH = 110
 
 
@@ -30,18 +33,24 @@ def summary_content(
     *,
     scanning: bool = False,
     compact: bool = False,
+    name: str = "",
+    config_problems: tuple[str, ...] = (),
 ) -> Content:
     counts = Counter(f.severity for f in findings)
     families = Counter(family_of(f) for f in findings)
-    fixable = sum(1 for f in findings if f.fix is not None)
+    fixes = tally(findings)
     noun = "file" if files == 1 else "files"
-    parts: list[Content] = [
-        Content.styled(f"{'scanning · ' if scanning else ''}{files} {noun}", "bold"),
-    ]
+    parts: list[Content] = []
+    if compact and name:
+        parts.append(Content.styled(plain(name), "bold $text-accent"))
+    parts.append(Content.styled(f"{'scanning · ' if scanning else ''}{files} {noun}", "bold"))
     if findings:
         parts.append(
             Content(" ").join(
-                Content.styled(f"{s.symbol} {counts[s]} {_noun(s, counts[s])}", severity_style(s))
+                Content.styled(
+                    f"{s.symbol} {counts[s]}" + ("" if compact else f" {_noun(s, counts[s])}"),
+                    severity_style(s),
+                )
                 for s in Severity
                 if counts[s]
             )
@@ -52,14 +61,39 @@ def summary_content(
         order = list(FAMILIES)
         shown = sorted(families, key=lambda p: order.index(p) if p in order else len(order))
         parts.append(Content(" ".join(f"{p} {families[p]}" for p in shown)))
-    parts.append(Content.styled(f"◆ {fixable} fixable", "$text-success"))
+    # The same numbers as the reports: safe ones (`--fix`, F here), then unsafe ones.
+    fixed = Content.styled(f"◆ {fixes.safe}", "$text-success")
+    if fixes.unsafe:
+        fixed += Content.styled(f" ◇ {fixes.unsafe}", "$text-warning")
+    fixed += " fixable"
+    parts.append(fixed)
     parts.append(Content.styled(matrix, "$text 60%"))
-    return Content(" · ").join(parts)
+    line = Content(" · ").join(parts)
+    for problem in config_problems:
+        line += Content("\n") + Content.styled(f"⚠ {plain(problem)} (w lists it)", "$text-warning")
+    return line
 
 
 class SummaryBar(Static):
     def show(
-        self, findings: list[Finding], files: int, matrix: str, *, scanning: bool = False
+        self,
+        findings: list[Finding],
+        files: int,
+        matrix: str,
+        *,
+        scanning: bool = False,
+        name: str = "",
+        config_problems: tuple[str, ...] = (),
     ) -> None:
         compact = self.app.size.width < COMPACT_WIDTH
-        self.update(summary_content(findings, files, matrix, scanning=scanning, compact=compact))
+        self.update(
+            summary_content(
+                findings,
+                files,
+                matrix,
+                scanning=scanning,
+                compact=compact,
+                name=name,
+                config_problems=config_problems,
+            )
+        )
