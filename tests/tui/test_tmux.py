@@ -99,3 +99,52 @@ def test_a_misspelled_editor_shows_an_error_and_the_app_keeps_answering(
     term.wait_for(lambda s: "fastaudit — keys" in s)
     term.keys("Escape", "q")
     term.wait_for(lambda s: "ASY101" not in s, timeout=10)
+
+
+# Run by the tmux server, not by this process: a preexec hook cannot drop root's
+# capabilities there, so this launcher does it before exec (see hostile/support.py).
+DROP_AND_EXEC = (
+    "import ctypes, os, sys\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "last = int(open('/proc/sys/kernel/cap_last_cap').read())\n"
+    "for cap in range(last + 1):\n"
+    "    libc.prctl(24, cap, 0, 0, 0)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+def test_an_unreadable_folder_is_one_warning_and_the_audit_goes_on(
+    terminal, shop: Path, tmp_path: Path
+):
+    from hostile.support import require_unprivileged
+
+    require_unprivileged()
+    locked = shop / "pgdata"
+    locked.mkdir()
+    (locked / "base.py").write_text("x = 1\n")
+    locked.chmod(0)
+    try:
+        env = base_env(tmp_path)
+        term = terminal(shop, env)
+        if os.geteuid() == 0:
+            # Replace the session's command by one that runs without capabilities.
+            subprocess.run(["tmux", "kill-session", "-t", term.name], check=True)
+            command = (
+                f"cd {shlex.quote(str(shop))} && env "
+                + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+                + f" {shlex.quote(sys.executable)} -c {shlex.quote(DROP_AND_EXEC)}"
+                + f" {shlex.quote(str(FASTAUDIT))} ."
+            )
+            subprocess.run(
+                ["tmux", "new-session", "-d", "-s", term.name, "-x", "80", "-y", "24", command],
+                check=True,
+                env={**os.environ, "TERM": "xterm-256color"},
+            )
+        screen = term.wait_for(lambda s: "ASY101" in s and "files ·" in s)
+        assert "The scan failed" not in screen
+        term.keys("w")
+        screen = term.wait_for(lambda s: "pgdata" in s)
+        assert "cannot read folder (permission denied); skipped" in screen
+        term.keys("Escape", "q")
+    finally:
+        locked.chmod(0o755)
