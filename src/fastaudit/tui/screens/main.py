@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
@@ -48,6 +49,9 @@ FULL_COLLECTION_THRESHOLD = 10_000
 # A scan posts progress at most this often (and the UI keeps only the newest message);
 # the first finding is posted at once.
 PROGRESS_INTERVAL = 0.1
+
+# Seconds the cursor must rest before the footer shows which keys can act there.
+FOOTER_DELAY = 0.12
 
 
 class _Cancelled(Exception):
@@ -210,6 +214,7 @@ class MainScreen(Screen[None]):
         self.facts: ProjectFacts | None = None
         self.learn_index = 0
         self._bindings_state: tuple[bool | None, ...] = ()
+        self._footer_timer: Timer | None = None
 
     # -- layout -----------------------------------------------------------------
 
@@ -474,7 +479,16 @@ class MainScreen(Screen[None]):
         state = tuple(self.check_action(action, ()) for action in self._DYNAMIC)
         if state != self._bindings_state:
             self._bindings_state = state
-            self.refresh_bindings()
+            # Rebuilding the footer costs tens of milliseconds: do it once the cursor
+            # rests, not inside the key press that moved it (held-down arrows
+            # coalesce into one rebuild). Keys pressed meanwhile still check and say why.
+            if self._footer_timer is not None:
+                self._footer_timer.stop()
+            self._footer_timer = self.set_timer(FOOTER_DELAY, self._refresh_footer)
+
+    def _refresh_footer(self) -> None:
+        self._footer_timer = None
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         finding = self.selected_finding
