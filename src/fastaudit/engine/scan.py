@@ -102,7 +102,7 @@ def module_name(path: str) -> tuple[str, bool]:
 
 
 def _scan_problem(path: str, error: SourceError) -> Finding:
-    rule_id = "SCN001" if error.kind == "syntax" else "SCN002"
+    rule_id = {"syntax": "SCN001", "template": "SCN003"}.get(error.kind, "SCN002")
     rule = all_rules()[rule_id]
     return Finding(
         rule=rule_id,
@@ -152,10 +152,17 @@ def _dispatch_plan(
 def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     """Read, parse and walk one file. Never raises for bad input."""
     outcome = FileOutcome(path=path)
+    lowered = False
     try:
         source = decode(data)
         outcome.digest = source.digest
-        tree = parse(source, path)
+        try:
+            tree = parse(source, path)
+        except SourceError as error:
+            if error.kind != "syntax" or not error.message.startswith("syntax error"):
+                raise  # unreadable, or nested too deep for any parser
+            source, tree = _parse_newer(source, path, error)
+            lowered = True
     except SourceError as error:
         outcome.parsed = False
         if not outcome.digest:
@@ -198,7 +205,40 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     outcome.classes = ctx.classes
     outcome.imports = ctx.imports
     outcome.facts = ctx.facts
+    if lowered:
+        _without_fixes(outcome)
     return outcome
+
+
+def _parse_newer(
+    source: SourceText, path: str, error: SourceError
+) -> tuple[SourceText, ast.Module]:
+    """A file this interpreter's parser rejects: newer syntax lowered for it (same
+    lines), or the error kept; a template named ``.py`` gets its own kind."""
+    from fastaudit.engine.lowering import lower
+
+    text = lower(source.text)
+    if text is None:
+        if "{{" in source.text or "{%" in source.text:
+            raise SourceError("template", TEMPLATE_MESSAGE, error.line, error.column) from None
+        raise error
+    lowered = SourceText(text, source.encoding, source.bom, source.digest)
+    try:
+        return lowered, parse(lowered, path)
+    except SourceError:
+        raise error from None
+
+
+TEMPLATE_MESSAGE = "not Python source: looks like a template (`{{ }}` / `{% %}`)"
+
+
+def _without_fixes(outcome: FileOutcome) -> None:
+    """A lowered file's positions are the lowered text's: no fix may edit by them."""
+    outcome.findings = [replace(f, fix=None) if f.fix else f for f in outcome.findings]
+    outcome.deferred = [
+        replace(d, finding=replace(d.finding, fix=None)) if d.finding.fix else d
+        for d in outcome.deferred
+    ]
 
 
 def analyze_file(root: Path, path: str, rule_ids: Iterable[str], max_bytes: int) -> FileOutcome:
@@ -275,8 +315,35 @@ def finalize(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
                 )
         findings.append(finding)
+    findings = _templates_by_folder(findings)
     findings.sort(key=Finding.sort_key)
     return findings, warnings
+
+
+def _templates_by_folder(findings: list[Finding]) -> list[Finding]:
+    """One SCN003 per folder: a generator's template folder holds many such files, and
+    one decision (rename or exclude them) covers them all."""
+    by_folder: dict[str, list[Finding]] = {}
+    rest: list[Finding] = []
+    for finding in findings:
+        if finding.rule == "SCN003":
+            by_folder.setdefault(finding.path.rpartition("/")[0], []).append(finding)
+        else:
+            rest.append(finding)
+    for folder, group in by_folder.items():
+        group.sort(key=Finding.sort_key)
+        first = group[0]
+        if len(group) > 1:
+            names = [f.path.rpartition("/")[2] for f in group]
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            where = f"`{folder}/`" if folder else "the project root"
+            first = replace(
+                first,
+                message=f"{len(group)} files in {where} are not Python source but templates "
+                f"(`{{{{ }}}}` / `{{% %}}`): {shown}",
+            )
+        rest.append(first)
+    return rest
 
 
 def run_project_rules(result: ScanResult) -> None:

@@ -1,0 +1,100 @@
+"""Python 3.12-3.14 syntax is audited like any other file on every supported Python.
+
+On an interpreter whose parser rejects it, the file is lowered to older syntax on the
+same lines; its findings keep their lines and carry no fix. A real syntax error stays
+SCN001, and a template named ``.py`` is one SCN003 per folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fastaudit.config import Config
+from fastaudit.engine.lowering import lower
+from fastaudit.engine.scan import check_source, scan
+
+BLOCKING = "import time\n\n\nasync def wait():\n    time.sleep(1)\n"
+
+NEWER = {
+    "type-alias": "type UserId = int\ntype Pair[T] = tuple[T, T]\n",
+    "generic-function": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
+    "generic-class": "class Box[T: (int, str)](object):\n    value: T\n",
+    "pep701-fstring": 'label = f"{", ".join(["a", "b"])} and {f"{1}"}"\n',
+    "pep701-comment": 'label = f"""{\n    1 + 1  # two\n}"""\n',
+    "pep758-except": "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("newer", NEWER.values(), ids=NEWER.keys())
+def test_newer_syntax_is_audited_with_the_right_lines(newer: str) -> None:
+    source = newer + "\n\n" + BLOCKING
+    line = source.splitlines().index("    time.sleep(1)") + 1
+    findings = check_source(source, "app.py", ["ASY102", "SCN001", "SCN003"])
+    assert [(f.rule, f.line) for f in findings] == [("ASY102", line)]
+    assert findings[0].fix is None, "positions come from the lowered text: no fix"
+
+
+@pytest.mark.parametrize("newer", NEWER.values(), ids=NEWER.keys())
+def test_lowering_keeps_every_line(newer: str) -> None:
+    lowered = lower(newer)
+    assert lowered is not None
+    ast.parse(lowered)
+    assert len(lowered.splitlines()) == len(newer.splitlines())
+
+
+def test_a_real_syntax_error_stays_an_error() -> None:
+    (finding,) = check_source("def broken(:\n    pass\n", "bad.py")
+    assert (finding.rule, finding.severity.value, finding.line) == ("SCN001", "error", 1)
+
+
+def test_a_construct_that_cannot_be_lowered_in_place_keeps_the_syntax_finding() -> None:
+    # Type parameters over several lines: removing them would move every line below.
+    source = "def f[\n    T,\n](x: T) -> T:\n    return x\n"
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        pass
+    else:
+        pytest.skip("this Python parses PEP 695 itself")
+    assert lower(source) is None
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+TEMPLATE = '{% if sentry %}\nSENTRY_DSN = "{{ dsn }}"\n{% endif %}\n'
+
+
+def test_templates_named_py_are_one_info_finding_per_folder(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app.py": BLOCKING,
+            "template/{{cookiecutter.slug}}/settings.py": TEMPLATE,
+            "template/{{cookiecutter.slug}}/main.py": TEMPLATE,
+            "template/{{cookiecutter.slug}}/db.py": TEMPLATE,
+            "other/conf.py": TEMPLATE,
+            "broken.py": "def f(:\n",
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    shown = sorted((f.rule, f.severity.value, f.path) for f in result.findings)
+    assert shown == [
+        ("ASY102", "error", "app.py"),
+        ("SCN001", "error", "broken.py"),
+        ("SCN003", "info", "other/conf.py"),
+        ("SCN003", "info", "template/{{cookiecutter.slug}}/db.py"),
+    ]
+    (grouped,) = [f for f in result.findings if f.path.startswith("template/")]
+    assert grouped.message == (
+        "3 files in `template/{{cookiecutter.slug}}/` are not Python source but templates "
+        "(`{{ }}` / `{% %}`): db.py, main.py, settings.py"
+    )
