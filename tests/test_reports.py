@@ -354,3 +354,22 @@ def test_few_findings_go_straight_to_the_details(tmp_path: Path) -> None:
     project(tmp_path)
     run = run_check(tmp_path, "--select", "ASY")
     assert run.stdout.startswith("app/main.py:7:5: ASY102 [error]")
+
+
+def test_a_long_message_is_cut_and_kept_whole_in_detail(tmp_path):
+    """One line of a report stays readable; the full list is in JSON and the detail."""
+    import json
+
+    from fastaudit.engine.scan import MESSAGE_LIMIT, shorten
+    from fastaudit.model import Finding, Severity, Span
+
+    files = "; ".join(f"domain_{i} (src/domain_{i}/service.py)" for i in range(200))
+    long = Finding("SET101", Severity.INFO, "src/config.py", Span(1, 1, 1, 1), f"read by: {files}")
+    short = shorten(long)
+    assert len(short.message) <= MESSAGE_LIMIT
+    assert short.message.endswith("… (full text in the detail view and JSON)")
+    assert short.detail == long.message
+    from fastaudit.report.json_report import finding_dict
+
+    as_json = json.loads(json.dumps(finding_dict(short)))
+    assert as_json["message"] == short.message and as_json["detail"] == long.message

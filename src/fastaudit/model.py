@@ -73,6 +73,9 @@ class Finding:
     # worth framing; they still carry a line so every output format can point at them.
     family: str = ""
     title: str = ""
+    # The whole message when ``message`` had to be shortened (a list of every file or
+    # table involved): shown in the detail view and in JSON/SARIF, never in one line.
+    detail: str = ""
 
     @property
     def line(self) -> int:

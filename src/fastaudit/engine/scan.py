@@ -315,9 +315,26 @@ def finalize(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
                 )
         findings.append(finding)
-    findings = _templates_by_folder(findings)
+    findings = [shorten(f) for f in _templates_by_folder(findings)]
     findings.sort(key=Finding.sort_key)
     return findings, warnings
+
+
+# A message is one line of a report: past this many characters it is cut at a clause
+# boundary and the whole text moves to ``Finding.detail``.
+MESSAGE_LIMIT = 300
+
+
+def shorten(finding: Finding) -> Finding:
+    message = finding.message
+    if len(message) <= MESSAGE_LIMIT:
+        return finding
+    head = message[: MESSAGE_LIMIT - 40]
+    cut = max(head.rfind("; "), head.rfind(", "), head.rfind(" ("), head.rfind(": "))
+    if cut < MESSAGE_LIMIT // 2:
+        cut = head.rfind(" ")
+    short = message[:cut].rstrip(" ;,:(") + " … (full text in the detail view and JSON)"
+    return replace(finding, message=short, detail=finding.detail or message)
 
 
 def _templates_by_folder(findings: list[Finding]) -> list[Finding]:

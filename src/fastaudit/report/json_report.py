@@ -28,6 +28,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_line": finding.span.end_line,
         "end_column": finding.span.end_column,
         "message": finding.message,
+        "detail": finding.detail or finding.message,
         "fixable": fix is not None,
         "fix": None
         if fix is None

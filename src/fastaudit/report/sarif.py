@@ -44,7 +44,7 @@ def render(result: ScanResult) -> str:
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.detail or f.message},
             "locations": [
                 {
                     "physicalLocation": {

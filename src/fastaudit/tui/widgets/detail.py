@@ -104,7 +104,7 @@ class FindingDetail(VerticalScroll):
                 "$text 60%",
             ),
         )
-        self._set("detail-message", Content(plain(finding.message)))
+        self._set("detail-message", Content(plain(finding.detail or finding.message)))
         self._set("detail-fix", fix_line(finding))
         has_rule = self._rule(finding.rule)
         self._sections(code=result is not None, rule=has_rule, fix=True)
