@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fastaudit.config import Config
 from fastaudit.engine.name_safety import name_problems
 from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project, fix_source
@@ -350,12 +351,12 @@ def _domain_project(root: Path, service: str) -> None:
 @BUDGET
 @given(module_with_functions())
 def test_fix_never_reads_a_colliding_local(tmp_path_factory, service: str) -> None:
-    """The real STR102 ``--fix`` on generated modules: wherever it qualifies a use as
+    """The real STR104 ``--fix`` on generated modules: wherever it qualifies a use as
     ``customers_service.find_customer``, CPython's symbol table must not see a local
     ``customers_service`` there; and where nothing collides, the fix is made."""
     root = tmp_path_factory.mktemp("domains")
     _domain_project(root, service)
-    result = scan(root, use_cache=False, jobs=1)
+    result = scan(root, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
     report = fix_project(result, write=False)
     changed = {c.path: c.new.decode() for c in report.changed}
     fixed = changed.get("src/orders/service.py", service)
@@ -468,7 +469,11 @@ def test_the_report_shows_why_and_fix_leaves_the_file(tmp_path: Path) -> None:
     )
     _domain_project(tmp_path, service)
     run = subprocess.run(
-        [sys.executable, "-m", "fastaudit", "check", "--fix", "--no-cache", str(tmp_path)],
+        [
+            sys.executable,
+            *("-m", "fastaudit", "check", "--fix", "--no-cache", "--extend-select", "STR104"),
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -489,8 +494,8 @@ def test_scan_labels_the_fix_unsafe(tmp_path: Path) -> None:
         "def check(find_customer_id, customers_service=None):\n"
         "    return find_customer(find_customer_id), customers_service\n",
     )
-    result = scan(tmp_path, use_cache=False, jobs=1)
-    (finding,) = [f for f in result.findings if f.rule == "STR102"]
+    result = scan(tmp_path, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "STR104"]
     assert finding.fix is not None
     assert finding.fix.safety is Safety.UNSAFE
     assert finding.fix.note.startswith("not provably safe: `customers_service` is a local name")
@@ -508,15 +513,15 @@ def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, mo
         "    return await find_customer(customer_id), customers_service\n"
     )
     _domain_project(tmp_path, service)
-    result = scan(tmp_path, use_cache=False, jobs=1)
-    (finding,) = [f for f in result.findings if f.rule == "STR102"]
+    result = scan(tmp_path, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "STR104"]
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
     report = fix_project(result)
     assert (tmp_path / "src/orders/service.py").read_text() == service
     assert report.changed == []
     assert report.errors == []
     assert report.notes == [
-        "src/orders/service.py:1: STR102 fix not applied, not provably safe: "
+        "src/orders/service.py:1: STR104 fix not applied, not provably safe: "
         "`customers_service` is a local name in function `audit` (line 4): the new reference "
         "there would read it instead of the module-level `customers_service`"
     ]
