@@ -444,9 +444,27 @@ def cmd_precision(args: argparse.Namespace) -> None:
         f"{sum(default_only.values())} | {default_only['true']} | {default_only['false']} | "
         f"{default_only['debatable']} | **{precision(default_only)}** |"
     )
+    for label, rules in (
+        ("all rules", list(verdicts)),
+        ("default rules", [r for r in verdicts if r not in off]),
+    ):
+        print(f"\nFinding-weighted precision, {label}: {weighted(rules, verdicts, totals)}")
     unjudged = sorted(set(totals) - set(verdicts))
     if unjudged:
         print(f"\nRules with findings but no judgement: {', '.join(unjudged)}")
+
+
+def weighted(rules: list[str], verdicts: dict[str, Counter[str]], totals: Counter[str]) -> str:
+    """Each rule's sample precision weighted by its number of findings: an estimate of the
+    share of all reported findings that are true."""
+    num = den = 0.0
+    for rule in rules:
+        v = verdicts[rule]
+        decided = v["true"] + v["false"]
+        if decided:
+            num += totals[rule] * v["true"] / decided
+            den += totals[rule]
+    return f"{100 * num / den:.0f}%" if den else "-"
 
 
 def precision(v: Counter[str]) -> str:
