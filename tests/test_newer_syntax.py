@@ -51,16 +51,28 @@ def test_a_real_syntax_error_stays_an_error() -> None:
     assert (finding.rule, finding.severity.value, finding.line) == ("SCN001", "error", 1)
 
 
-def test_a_construct_that_cannot_be_lowered_in_place_keeps_the_syntax_finding() -> None:
-    # Type parameters over several lines: removing them would move every line below.
-    source = "def f[\n    T,\n](x: T) -> T:\n    return x\n"
-    try:
-        ast.parse(source)
-    except SyntaxError:
-        pass
-    else:
-        pytest.skip("this Python parses PEP 695 itself")
-    assert lower(source) is None
+MULTI_LINE = {
+    "alias-value-on-next-lines": "type Handler = (\n    Callable[[int], None]\n    | None\n)\n",
+    "type-params-over-lines": "class Registry[\n    K: str,\n    V,\n](dict[K, V]):\n    pass\n",
+    "function-params-over-lines": (
+        "def pick[\n    T,\n](items: list[T]) -> T:\n    return items[0]\n"
+    ),
+    "fstring-field-over-lines": 'text = f"total: {\n    sum([1, 2])\n}!"\n',
+}
+
+
+@pytest.mark.parametrize("newer", MULTI_LINE.values(), ids=MULTI_LINE.keys())
+def test_constructs_over_several_lines_keep_the_lines_below(newer: str) -> None:
+    """Seen on real code: what a removed construct spanned stays as continuation
+    lines, so a finding after it is still on its own line."""
+    lowered = lower(newer)
+    assert lowered is not None
+    ast.parse(lowered)
+    assert len(lowered.splitlines()) == len(newer.splitlines())
+    source = newer + "\n\n" + BLOCKING
+    line = source.splitlines().index("    time.sleep(1)") + 1
+    findings = check_source(source, "app.py", ["ASY102", "SCN001"])
+    assert [(f.rule, f.line) for f in findings] == [("ASY102", line)]
 
 
 def write(root: Path, files: dict[str, str]) -> None:

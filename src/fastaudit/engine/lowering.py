@@ -11,9 +11,9 @@ older spelling, on the same lines:
 * ``except A, B:``            -> ``except (A, B):``
 * an f-string field using the string's own quotes, a backslash or a comment -> ``{_}``
 
-Only rules see the lowered text: the file's findings keep their lines (a construct
-spanning lines is never lowered), and fixes are not offered on it, since their
-character positions would point into text that is not the file's.
+Only rules see the lowered text: the file's findings keep their lines (what a removed
+construct spanned becomes backslash continuations), and fixes are not offered on it,
+since their character positions would point into text that is not the file's.
 """
 
 from __future__ import annotations
@@ -40,43 +40,45 @@ class _Lowering(cst.CSTVisitor):
     def _range(self, node: cst.CSTNode) -> CodeRange:
         return self.get_metadata(PositionProvider, node)
 
-    def _replace(self, start: cst.CSTNode, end: cst.CSTNode | None, text: str) -> None:
-        first = self._range(start)
-        last = self._range(end) if end is not None else first
-        if first.start.line != last.end.line:
-            self.failed = True  # would move the lines after it
-            return
+    def _replace(self, node: cst.CSTNode, text: str) -> None:
+        """Replace ``node``'s text; the lines it spanned stay, as backslash
+        continuations (valid between any two tokens, and inside a string literal)."""
+        where = self._range(node)
+        lines = where.end.line - where.start.line
         self.edits.append(
-            (first.start.line, first.start.column, last.end.line, last.end.column, text)
+            (
+                where.start.line,
+                where.start.column,
+                where.end.line,
+                where.end.column,
+                text + " \\\n" * lines,
+            )
         )
 
     def _insert(self, line: int, column: int, text: str) -> None:
         self.edits.append((line, column, line, column, text))
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
-        # ``type X[T] = v``: from the keyword up to the value becomes ``X = ``.
+        # ``type X[T] = v`` -> ``X = v``: the keyword and the parameters go, the value
+        # (wherever its lines are) stays as written.
         whole = self._range(node)
-        value = self._range(node.value)
-        if whole.start.line != value.start.line:
+        name = self._range(node.name)
+        if whole.start.line != name.start.line:
             self.failed = True
             return
         self.edits.append(
-            (
-                whole.start.line,
-                whole.start.column,
-                value.start.line,
-                value.start.column,
-                f"{node.name.value} = ",
-            )
+            (whole.start.line, whole.start.column, name.start.line, name.start.column, "")
         )
+        if node.type_parameters is not None:
+            self._replace(node.type_parameters, "")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.type_parameters is not None:
-            self._replace(node.type_parameters, None, "")
+            self._replace(node.type_parameters, "")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if node.type_parameters is not None:
-            self._replace(node.type_parameters, None, "")
+            self._replace(node.type_parameters, "")
 
     def _except(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         kind = node.type
@@ -98,20 +100,20 @@ class _Lowering(cst.CSTVisitor):
             field = code.code_for_node(part)  # the whole ``{...}``, comments included
             inner = field[1:-1]
             if quote[0] in inner or "\\" in inner or "#" in inner or (not triple and "\n" in inner):
-                where = self._range(part)
-                if where.start.line != where.end.line and not triple:
-                    self.failed = True
-                    continue
-                newlines = "\n" * (where.end.line - where.start.line)
-                self.edits.append(
-                    (
-                        where.start.line,
-                        where.start.column,
-                        where.end.line,
-                        where.end.column,
-                        "{_" + newlines + "}",
+                if triple:
+                    where = self._range(part)
+                    newlines = "\n" * (where.end.line - where.start.line)
+                    self.edits.append(
+                        (
+                            where.start.line,
+                            where.start.column,
+                            where.end.line,
+                            where.end.column,
+                            "{_" + newlines + "}",
+                        )
                     )
-                )
+                else:
+                    self._replace(part, "{_}")
         return False  # nested f-strings are inside the fields just replaced
 
 
