@@ -347,6 +347,77 @@ def test_temporal_column_in_migration_is_history():
     assert found(source, "DBS104", "migrations/versions/0002_add_placed.py") == []
 
 
+def test_temporal_names_that_already_say_date_or_time_are_left_alone():
+    # Names that already carry a date/time word: nothing natural to suggest, and the
+    # reader already knows what the column holds.
+    findings = found(
+        """
+        from datetime import date, datetime
+
+        from sqlalchemy import Date, DateTime
+        from sqlalchemy.orm import Mapped, mapped_column
+
+
+        class Person(Base):
+            __tablename__ = "person"
+
+            date_of_birth: Mapped[date]
+            birth_date: Mapped[date]
+            joined_on: Mapped[date]
+            birthday: Mapped[date]
+            timestamp: Mapped[datetime]
+            due_by: Mapped[datetime]
+            valid_until: Mapped[datetime]
+            deadline: Mapped[datetime]
+            time_of_arrival: Mapped[datetime] = mapped_column(DateTime)
+        """,
+        "DBS104",
+    )
+    assert [(f.line, f.message) for f in findings] == []
+
+
+def test_temporal_suggestions_are_natural_names():
+    findings = found(
+        """
+        from datetime import date, datetime
+
+        from sqlalchemy.orm import Mapped
+
+
+        class Account(Base):
+            __tablename__ = "account"
+
+            last_login: Mapped[datetime]
+            login_time: Mapped[datetime]
+            expiry: Mapped[datetime]
+            expires: Mapped[date]
+            birth_date: Mapped[datetime]
+            date_of_birth: Mapped[datetime]
+            due_by: Mapped[date]
+        """,
+        "DBS104",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (10, 'date-time column "last_login" should end in "_at" (e.g. "last_login_at")'),
+        (11, 'date-time column "login_time" should end in "_at" (e.g. "login_at")'),
+        (12, 'date-time column "expiry" should end in "_at" (e.g. "expires_at")'),
+        (13, 'date column "expires" should end in "_date" (e.g. "expiry_date")'),
+        (
+            14,
+            'date-time column "birth_date" is named as a date but holds a date and time: '
+            'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
+        ),
+        (
+            15,
+            'date-time column "date_of_birth" is named as a date but holds a date and time: '
+            'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
+        ),
+        (16, 'date column "due_by" should end in "_date" (e.g. "due_by_date")'),
+    ]
+    suggested = " ".join(f.message for f in findings)
+    assert "timestamp_at" not in suggested and "_by_at" not in suggested
+
+
 # ------------------------------------------------------------------ DBS105
 MODEL = """
     from sqlalchemy import ForeignKey

@@ -582,7 +582,18 @@ _COLUMN_FACTORIES = frozenset(
 )
 _SQLMODEL_FIELD = "sqlmodel.Field"
 _MAPPED = frozenset({"sqlalchemy.orm.Mapped"})
+# Suffixes that say "date/time" in other words: replaced, not appended to.
 _STALE_SUFFIXES = ("_datetime", "_timestamp", "_time", "_ts", "_dt", "_on", "_date", "_at")
+# Words that already say a column holds a date or a time. A name made of them alone
+# (`timestamp`, `deadline`) or holding one inside (`time_of_arrival`) is left alone.
+_TIME_WORDS = frozenset(
+    {"time", "timestamp", "datetime", "ts", "dt", "deadline", "when", "moment", "instant"}
+)
+_DATE_WORDS = frozenset({"date", "day", "birthday", "dob"})
+_EXPIRY_WORDS = frozenset({"expiry", "expires", "expiration", "expire"})
+# A name ending in one of these is a point in time already (`due_by`, `valid_until`):
+# `_at` after it reads wrong, `_date` after it reads fine (`available_from_date`).
+_PREPOSITIONS = frozenset({"by", "until", "till", "since", "before", "after", "from", "to"})
 
 
 def _column_kind(type_name: str | None) -> str | None:
@@ -600,13 +611,41 @@ def _python_kind(type_name: str | None) -> str | None:
     return {"datetime.datetime": "datetime", "datetime.date": "date"}.get(type_name or "")
 
 
-def _suggest(name: str, suffix: str) -> str:
-    stem = name
+def _stem(name: str) -> str:
     for stale in _STALE_SUFFIXES:
-        if stem.endswith(stale) and len(stem) > len(stale):
-            stem = stem[: -len(stale)]
-            break
-    return stem + suffix
+        if name.endswith(stale) and len(name) > len(stale):
+            return name[: -len(stale)]
+    return name
+
+
+def _temporal_advice(name: str, kind: str) -> tuple[bool, str | None]:
+    """Whether a ``kind`` ("datetime"/"date") column called ``name`` is reported, and
+    the natural name to suggest (None: reported without a name, or not reported)."""
+    suffix = "_at" if kind == "datetime" else "_date"
+    if name.endswith(suffix):
+        return False, None
+    words = name.lower().split("_")
+    if any(w in _EXPIRY_WORDS for w in words):
+        return True, "expires_at" if kind == "datetime" else "expiry_date"
+    if kind == "date":
+        # `date_of_birth`, `birthday`, `joined_on` already say "a day".
+        if name.endswith("_on") or any(w in _DATE_WORDS or w.endswith("day") for w in words):
+            return False, None
+        stem = _stem(name)
+        if any(w in _TIME_WORDS for w in stem.split("_")):
+            return False, None  # `timestamp`, `time_of_arrival`, `deadline`
+        return True, stem + suffix
+    # A date-time column with a date's name: the name or the type is wrong, and which
+    # one is for the author to say.
+    if name.endswith("_date") or any(w in _DATE_WORDS for w in words):
+        return True, None
+    if words[-1] in _PREPOSITIONS:
+        return False, None
+    stem = _stem(name)
+    stem_words = stem.split("_")
+    if stem_words[-1] in _PREPOSITIONS or any(w in _TIME_WORDS for w in stem_words):
+        return False, None  # `time_of_arrival`, `deadline`, `due_by_time`
+    return True, stem + suffix
 
 
 class TemporalColumnSuffix(Rule):
@@ -619,8 +658,14 @@ class TemporalColumnSuffix(Rule):
     `created_at`, `paid_at` are instants (DateTime / TIMESTAMP), `birth_date`,
     `due_date` are calendar days (Date). Names like `created`, `updated_on` or
     `expiry` leave the type to guessing, and a `_date` column that really holds a
-    timestamp invites timezone bugs. Renaming a column needs a migration, so there is
-    no automatic fix.
+    timestamp invites timezone bugs. Names that already say what they hold are left
+    alone: a date named `date_of_birth`, `birthday` or `joined_on`, and a date-time
+    named `timestamp`, `deadline`, `time_of_arrival` or after a preposition (`due_by`,
+    `valid_until`). Suggestions replace a date/time suffix rather than stack on it
+    (`login_time` -> `login_at`, `expiry` -> `expires_at`); a date-time named as a date
+    (`birth_date`) gets no suggested name, as only the author knows whether the name or
+    the type is wrong. Renaming a column needs a migration, so there is no automatic
+    fix.
     """
     dont = """
     from datetime import date, datetime
@@ -685,6 +730,18 @@ class TemporalColumnSuffix(Rule):
         class Event(Base):
             __tablename__ = "event"
             created_by: Mapped[str] = mapped_column(String(40))
+        """,
+        """
+        from datetime import date, datetime
+        from sqlalchemy.orm import Mapped
+
+        # The name already says what the column holds.
+        class Person(Base):
+            __tablename__ = "person"
+            date_of_birth: Mapped[date]
+            joined_on: Mapped[date]
+            timestamp: Mapped[datetime]
+            due_by: Mapped[datetime]
         """,
     )
     extra_invalid = (
@@ -777,16 +834,21 @@ class TemporalColumnSuffix(Rule):
     def _check(self, name: str, kind: str | None, node: ast.AST, ctx: FileContext) -> None:
         if is_migration_path(ctx.path):
             return  # history: the model is where the name is chosen
-        if kind == "datetime" and not name.endswith("_at"):
+        if kind is None:
+            return
+        reported, suggestion = _temporal_advice(name, kind)
+        if not reported:
+            return
+        if suggestion is None:
             ctx.report(
                 node,
-                f'date-time column "{name}" should end in "_at" (e.g. "{_suggest(name, "_at")}")',
+                f'date-time column "{name}" is named as a date but holds a date and time: '
+                'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
             )
-        elif kind == "date" and not name.endswith("_date"):
-            ctx.report(
-                node,
-                f'date column "{name}" should end in "_date" (e.g. "{_suggest(name, "_date")}")',
-            )
+        elif kind == "datetime":
+            ctx.report(node, f'date-time column "{name}" should end in "_at" (e.g. "{suggestion}")')
+        else:
+            ctx.report(node, f'date column "{name}" should end in "_date" (e.g. "{suggestion}")')
 
 
 def _named(call: ast.Call) -> bool:
