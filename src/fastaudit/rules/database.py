@@ -1019,25 +1019,66 @@ def _target_text(node: ast.expr) -> str | None:
     return None
 
 
+# Words that name one thing: a key called by any of them names the target itself, not
+# a role it plays (`owner_id`, `assignee_id`, `created_by_id` are roles).
+_SYNONYMS = (
+    frozenset({"user", "account", "profile", "customer", "person"}),
+    frozenset({"org", "organization", "organisation"}),
+)
+_KEY_SUFFIXES = ("_id", "_ref", "_fk", "_key", "_uuid", "_pk")
+
+
+def _target_names(table: str) -> set[str]:
+    """The names a key to ``table`` may carry while meaning just "the ``table``":
+    the table's name, singular, without its group prefix (`payment_account` ->
+    `account`), and the synonyms of any of these."""
+    parts = table.rsplit(".", 1)[-1].lower().split("_")
+    names: set[str] = set()
+    for start in range(len(parts)):
+        tail = "_".join(parts[start:])
+        names.update((tail, singular(tail)))
+    for group in _SYNONYMS:
+        if names & group:
+            names |= group
+    return names
+
+
+def _names_target(column: str, table: str, key: str) -> bool:
+    """Whether ``column`` is the plain key to ``table`` (`user_id`, `users_id`,
+    `profile_id` for `user.id`), not a role name (`owner_id`, `oncall_service_id`)."""
+    stem = column.lower()
+    for suffix in (f"_{key.lower()}", *_KEY_SUFFIXES):
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    names = _target_names(table)
+    return stem in names or singular(stem) in names
+
+
 class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
     id = "DBS105"
     name = "inconsistent-foreign-key-name"
     title = "One referenced table, several foreign-key column names"
     severity = Severity.INFO
     rationale = """
-    When `post.author_id`, `comment.owner_id` and `like.user_id` all point at `user.id`,
-    every join needs a look at the model to find the right column, and generic code
-    (filters, dependencies, serializers) cannot rely on one name. Use one name for a key
-    wherever it appears. Tables holding several keys to the same table (`sender_id`,
-    `recipient_id`) and self-references (`parent_id`) are roles, not divergence, and are
-    left out. The most common name wins; on a tie, `<table>_<column>`. Only string
-    targets (`ForeignKey("user.id")`) are compared.
+    When `post.profile_id`, `comment.user_id` and `post_like.user_id` all point at
+    `user.id` and mean the same thing, the post's author, every join needs a look at
+    the model to find the right column, and generic code (filters, dependencies,
+    serializers) cannot rely on one name. Use one name for a key wherever it appears.
+    Only keys that name the referenced table itself are compared: its name, singular
+    or plural, with or without its group prefix (`payment_account_id`, `account_id`),
+    or a synonym (`user`, `account`, `profile`, `customer`, `person`). Role names such
+    as `owner_id`, `author_id`, `assignee_id`, `created_by_id` or `oncall_service_id`
+    say what part the row plays and are left out, as are tables holding two such keys
+    to the same table and self-references (`parent_id`). The most common name wins; on
+    a tie, `<table>_<column>`. The message cites only the columns compared. Only
+    string targets (`ForeignKey("user.id")`) are compared.
     """
     dont = """
     # app/posts/models.py
     class Post(Base):
         __tablename__ = "post"
-        author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+        profile_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
 
     # app/comments/models.py
     class Comment(Base):
@@ -1054,6 +1095,11 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
     class Post(Base):
         __tablename__ = "post"
         user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    # app/tickets/models.py: a role, not the same key under another name
+    class Ticket(Base):
+        __tablename__ = "ticket"
+        assignee_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     """
     _MODEL = """
         from sqlalchemy import ForeignKey
@@ -1069,13 +1115,14 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
             {column}: Mapped[int] = mapped_column(ForeignKey("user.id"))
         """
     dont_files = {
-        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="author_id"),
+        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="profile_id"),
         "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
         "app/likes/models.py": _MODEL.format(cls="PostLike", table="post_like", column="user_id"),
     }
     do_files = {
         "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="user_id"),
         "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
+        "app/tickets/models.py": _MODEL.format(cls="Ticket", table="ticket", column="assignee_id"),
     }
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
@@ -1088,12 +1135,15 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
         findings = []
         for target, columns in sorted(by_target.items()):
             table, _, key = target.rpartition(".")
-            per_owner = Counter(column.owner for _, column in columns)
-            usable = [
+            # Role names (`owner_id`, `assignee_id`) are not compared, nor cited; a table
+            # holding two plain keys to one table (`user_id`, `profile_id`) is ambiguous.
+            plain = [
                 (path, column)
                 for path, column in columns
-                if per_owner[column.owner] == 1 and column.owner != table
+                if column.owner != table and _names_target(column.column, table, key)
             ]
+            per_owner = Counter(column.owner for _, column in plain)
+            usable = [(path, column) for path, column in plain if per_owner[column.owner] == 1]
             names = Counter(column.column for _, column in usable)
             if len(names) < 2:
                 continue
