@@ -347,6 +347,77 @@ def test_temporal_column_in_migration_is_history():
     assert found(source, "DBS104", "migrations/versions/0002_add_placed.py") == []
 
 
+def test_temporal_names_that_already_say_date_or_time_are_left_alone():
+    # Names that already carry a date/time word: nothing natural to suggest, and the
+    # reader already knows what the column holds.
+    findings = found(
+        """
+        from datetime import date, datetime
+
+        from sqlalchemy import Date, DateTime
+        from sqlalchemy.orm import Mapped, mapped_column
+
+
+        class Person(Base):
+            __tablename__ = "person"
+
+            date_of_birth: Mapped[date]
+            birth_date: Mapped[date]
+            joined_on: Mapped[date]
+            birthday: Mapped[date]
+            timestamp: Mapped[datetime]
+            due_by: Mapped[datetime]
+            valid_until: Mapped[datetime]
+            deadline: Mapped[datetime]
+            time_of_arrival: Mapped[datetime] = mapped_column(DateTime)
+        """,
+        "DBS104",
+    )
+    assert [(f.line, f.message) for f in findings] == []
+
+
+def test_temporal_suggestions_are_natural_names():
+    findings = found(
+        """
+        from datetime import date, datetime
+
+        from sqlalchemy.orm import Mapped
+
+
+        class Account(Base):
+            __tablename__ = "account"
+
+            last_login: Mapped[datetime]
+            login_time: Mapped[datetime]
+            expiry: Mapped[datetime]
+            expires: Mapped[date]
+            birth_date: Mapped[datetime]
+            date_of_birth: Mapped[datetime]
+            due_by: Mapped[date]
+        """,
+        "DBS104",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (10, 'date-time column "last_login" should end in "_at" (e.g. "last_login_at")'),
+        (11, 'date-time column "login_time" should end in "_at" (e.g. "login_at")'),
+        (12, 'date-time column "expiry" should end in "_at" (e.g. "expires_at")'),
+        (13, 'date column "expires" should end in "_date" (e.g. "expiry_date")'),
+        (
+            14,
+            'date-time column "birth_date" is named as a date but holds a date and time: '
+            'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
+        ),
+        (
+            15,
+            'date-time column "date_of_birth" is named as a date but holds a date and time: '
+            'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
+        ),
+        (16, 'date column "due_by" should end in "_date" (e.g. "due_by_date")'),
+    ]
+    suggested = " ".join(f.message for f in findings)
+    assert "timestamp_at" not in suggested and "_by_at" not in suggested
+
+
 # ------------------------------------------------------------------ DBS105
 MODEL = """
     from sqlalchemy import ForeignKey
@@ -373,9 +444,11 @@ def test_divergent_foreign_key_is_reported_alone(tmp_path):
     findings = project(
         tmp_path,
         {
-            "app/posts/models.py": model("Post", "post", "author_id:user.id"),
+            "app/posts/models.py": model("Post", "post", "profile_id:user.id"),
             "app/comments/models.py": model("Comment", "comment", "user_id:user.id"),
             "app/likes/models.py": model("PostLike", "post_like", "user_id:user.id"),
+            # A role name is not the same key under another name, and is not cited.
+            "app/tasks/models.py": model("Task", "task", "assignee_id:user.id"),
             # Several keys to one table are roles; a self-reference is a role too.
             "app/messages/models.py": model(
                 "Message", "message", "sender_id:user.id", "recipient_id:user.id"
@@ -386,7 +459,7 @@ def test_divergent_foreign_key_is_reported_alone(tmp_path):
     )
     assert [(f.path, f.line, f.span.column) for f in findings] == [("app/posts/models.py", 10, 5)]
     assert findings[0].message == (
-        "`post.author_id` references `user.id`; elsewhere it is `user_id` "
+        "`post.profile_id` references `user.id`; elsewhere it is `user_id` "
         "(comment.user_id, post_like.user_id); use one name"
     )
 
@@ -395,7 +468,7 @@ def test_tie_prefers_the_natural_name(tmp_path):
     findings = project(
         tmp_path,
         {
-            "app/a.py": model("Post", "post", "owner_id:user.id"),
+            "app/a.py": model("Post", "post", "account_id:user.id"),
             "app/b.py": model("Comment", "comment", "user_id:user.id"),
         },
         "DBS105",
@@ -407,13 +480,13 @@ def test_tie_without_natural_name_reports_each(tmp_path):
     findings = project(
         tmp_path,
         {
-            "app/a.py": model("Post", "post", "owner_id:account.id"),
-            "app/b.py": model("Comment", "comment", "author_id:account.id"),
+            "app/a.py": model("Post", "post", "profile_id:user.id"),
+            "app/b.py": model("Comment", "comment", "account_id:user.id"),
         },
         "DBS105",
     )
     assert [f.path for f in findings] == ["app/a.py", "app/b.py"]
-    assert "named differently (comment.author_id); pick one" in findings[0].message
+    assert "named differently (comment.account_id); pick one" in findings[0].message
 
 
 def test_table_and_sqlmodel_forms(tmp_path):
@@ -444,3 +517,54 @@ def test_table_and_sqlmodel_forms(tmp_path):
     )
     assert [(f.path, f.line) for f in findings] == [("app/tables.py", 8)]
     assert findings[0].message.startswith("`post_tag.post_ref` references `post.id`")
+
+
+def test_role_named_foreign_keys_are_not_divergence(tmp_path):
+    # Each column names the part a user plays in its table, not the user table itself.
+    findings = project(
+        tmp_path,
+        {
+            "app/projects/models.py": model("Project", "project", "owner_id:user.id"),
+            "app/reports/models.py": model("Report", "report", "created_by_id:user.id"),
+            "app/tickets/models.py": model("Ticket", "ticket", "assignee_id:user.id"),
+            "app/posts/models.py": model("Post", "post", "author_id:user.id"),
+            "app/comments/models.py": model("Comment", "comment", "user_id:user.id"),
+            "app/alerts/models.py": model("Alert", "alert", "oncall_service_id:service.id"),
+            "app/deploys/models.py": model("Deploy", "deploy", "service_id:service.id"),
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.message) for f in findings] == []
+
+
+def test_target_name_with_and_without_its_group_prefix(tmp_path):
+    findings = project(
+        tmp_path,
+        {
+            "app/a.py": model("Bill", "payment_bill", "payment_account_id:payment_account.id"),
+            "app/b.py": model("Refund", "refund", "account_id:payment_account.id"),
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.line) for f in findings] == [("app/b.py", 10)]
+    assert findings[0].message == (
+        "`refund.account_id` references `payment_account.id`; elsewhere it is "
+        "`payment_account_id` (payment_bill.payment_account_id); use one name"
+    )
+
+
+def test_role_beside_the_plain_key_keeps_the_plain_key_compared(tmp_path):
+    # `invoice` holds `user_id` and `created_by_id`: the role does not hide `user_id`.
+    findings = project(
+        tmp_path,
+        {
+            "app/a.py": model("Invoice", "invoice", "user_id:user.id", "created_by_id:user.id"),
+            "app/b.py": model("Payment", "payment", "user_id:user.id"),
+            "app/c.py": model("Refund", "refund", "profile_id:user.id"),
+        },
+        "DBS105",
+    )
+    assert [(f.path, f.line) for f in findings] == [("app/c.py", 10)]
+    assert findings[0].message.endswith(
+        "elsewhere it is `user_id` (invoice.user_id, payment.user_id); use one name"
+    )

@@ -10,6 +10,7 @@ import pytest
 from fastaudit.config import Config
 from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project
+from fastaudit.model import Severity
 
 
 def write(tmp_path, files: dict[str, str]) -> None:
@@ -197,10 +198,96 @@ def test_empty_downgrade_exact_position():
     (finding,) = check_source(source, "migrations/versions/x.py", ["MIG103"])
     assert (finding.rule, finding.line, finding.span.end_line) == ("MIG103", 8, 10)
     assert finding.message == (
-        "`downgrade()` does nothing while `upgrade()` changes the schema: this revision "
-        "cannot be rolled back"
+        "`downgrade()` does nothing while `upgrade()` changes the schema (op.drop_column): "
+        "this revision cannot be rolled back"
     )
+    assert finding.severity is Severity.WARNING
     assert finding.fix is None
+
+
+def mig103(body: str):
+    source = textwrap.dedent(body)
+    return check_source(source, "migrations/versions/0007_backfill.py", ["MIG103"])
+
+
+def test_data_only_migration_is_info_and_says_what_it_does():
+    (finding,) = mig103(
+        """\
+        import sqlalchemy as sa
+        from alembic import op
+
+        status = sa.table("order", sa.column("status", sa.String))
+
+
+        def upgrade():
+            op.execute("UPDATE \\"order\\" SET status = 'pending' WHERE status IS NULL")
+            op.bulk_insert(status, [{"status": "archived"}])
+            op.execute(sa.text("delete from audit_log where created_at < now()"))
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert (finding.line, finding.severity) == (13, Severity.INFO)
+    assert finding.message == (
+        "`downgrade()` does nothing and `upgrade()` only changes data (UPDATE, "
+        "op.bulk_insert, DELETE), not the schema: rolling back leaves the schema right "
+        "and the data as upgraded"
+    )
+
+
+def test_session_backfill_is_data_only():
+    (finding,) = mig103(
+        """\
+        from alembic import op
+        from sqlalchemy.orm import Session
+
+        from app.models import Customer
+
+
+        def _backfill(session):
+            for customer in session.query(Customer).filter_by(country=None):
+                customer.country = "NL"
+            session.add_all([])
+
+
+        def upgrade():
+            session = Session(bind=op.get_bind())
+            _backfill(session)
+            session.commit()
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert finding.severity is Severity.INFO
+    assert "only changes data (session writes)" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "what"),
+    [
+        ('op.execute("ALTER TABLE invoice ADD COLUMN note text")', "(ALTER TABLE)"),
+        (
+            'op.add_column("invoice", sa.Column("note", sa.Text()))\n'
+            "    op.execute(\"UPDATE invoice SET note = ''\")",
+            "(op.add_column)",
+        ),
+        ('op.get_bind().execute(sa.text("CREATE INDEX ix ON invoice (note)"))', "(CREATE INDEX)"),
+        ("op.execute(statement)", "may change the schema (op.execute(statement))"),
+    ],
+)
+def test_schema_changes_stay_warnings(upgrade, what):
+    source = (
+        "import sqlalchemy as sa\nfrom alembic import op\n\nstatement = build()\n\n"
+        f"def upgrade():\n    {upgrade}\n\ndef downgrade():\n    pass\n"
+    )
+    (finding,) = check_source(source, "migrations/versions/0008_note.py", ["MIG103"])
+    assert finding.severity is Severity.WARNING
+    assert what in finding.message
+    assert finding.message.endswith("this revision cannot be rolled back")
 
 
 # ------------------------------------------------------------------ MIG104

@@ -25,7 +25,7 @@ from fastaudit.engine.names import (
     value_of,
 )
 from fastaudit.engine.source import SourceText
-from fastaudit.model import Edit, Finding, Fix, Safety, Span, compact_pickle
+from fastaudit.model import Edit, Finding, Fix, Safety, Severity, Span, compact_pickle
 
 if TYPE_CHECKING:
     from fastaudit.rules.base import Rule
@@ -245,12 +245,15 @@ class FileContext:
         fix: Fix | None = None,
         end: ast.AST | None = None,
         when: tuple[str, str] | None = None,
+        severity: Severity | None = None,
     ) -> None:
+        """``severity``, when given, replaces the rule's own for this one finding (a
+        milder case of what the rule looks for); project configuration still wins."""
         rule = self._rule
         assert rule is not None, "report() is only valid while a rule is running"
         finding = Finding(
             rule=rule.id,
-            severity=rule.severity,
+            severity=severity or rule.severity,
             path=self.path,
             span=self.span(node, end),
             message=message,

@@ -582,7 +582,18 @@ _COLUMN_FACTORIES = frozenset(
 )
 _SQLMODEL_FIELD = "sqlmodel.Field"
 _MAPPED = frozenset({"sqlalchemy.orm.Mapped"})
+# Suffixes that say "date/time" in other words: replaced, not appended to.
 _STALE_SUFFIXES = ("_datetime", "_timestamp", "_time", "_ts", "_dt", "_on", "_date", "_at")
+# Words that already say a column holds a date or a time. A name made of them alone
+# (`timestamp`, `deadline`) or holding one inside (`time_of_arrival`) is left alone.
+_TIME_WORDS = frozenset(
+    {"time", "timestamp", "datetime", "ts", "dt", "deadline", "when", "moment", "instant"}
+)
+_DATE_WORDS = frozenset({"date", "day", "birthday", "dob"})
+_EXPIRY_WORDS = frozenset({"expiry", "expires", "expiration", "expire"})
+# A name ending in one of these is a point in time already (`due_by`, `valid_until`):
+# `_at` after it reads wrong, `_date` after it reads fine (`available_from_date`).
+_PREPOSITIONS = frozenset({"by", "until", "till", "since", "before", "after", "from", "to"})
 
 
 def _column_kind(type_name: str | None) -> str | None:
@@ -600,13 +611,41 @@ def _python_kind(type_name: str | None) -> str | None:
     return {"datetime.datetime": "datetime", "datetime.date": "date"}.get(type_name or "")
 
 
-def _suggest(name: str, suffix: str) -> str:
-    stem = name
+def _stem(name: str) -> str:
     for stale in _STALE_SUFFIXES:
-        if stem.endswith(stale) and len(stem) > len(stale):
-            stem = stem[: -len(stale)]
-            break
-    return stem + suffix
+        if name.endswith(stale) and len(name) > len(stale):
+            return name[: -len(stale)]
+    return name
+
+
+def _temporal_advice(name: str, kind: str) -> tuple[bool, str | None]:
+    """Whether a ``kind`` ("datetime"/"date") column called ``name`` is reported, and
+    the natural name to suggest (None: reported without a name, or not reported)."""
+    suffix = "_at" if kind == "datetime" else "_date"
+    if name.endswith(suffix):
+        return False, None
+    words = name.lower().split("_")
+    if any(w in _EXPIRY_WORDS for w in words):
+        return True, "expires_at" if kind == "datetime" else "expiry_date"
+    if kind == "date":
+        # `date_of_birth`, `birthday`, `joined_on` already say "a day".
+        if name.endswith("_on") or any(w in _DATE_WORDS or w.endswith("day") for w in words):
+            return False, None
+        stem = _stem(name)
+        if any(w in _TIME_WORDS for w in stem.split("_")):
+            return False, None  # `timestamp`, `time_of_arrival`, `deadline`
+        return True, stem + suffix
+    # A date-time column with a date's name: the name or the type is wrong, and which
+    # one is for the author to say.
+    if name.endswith("_date") or any(w in _DATE_WORDS for w in words):
+        return True, None
+    if words[-1] in _PREPOSITIONS:
+        return False, None
+    stem = _stem(name)
+    stem_words = stem.split("_")
+    if stem_words[-1] in _PREPOSITIONS or any(w in _TIME_WORDS for w in stem_words):
+        return False, None  # `time_of_arrival`, `deadline`, `due_by_time`
+    return True, stem + suffix
 
 
 class TemporalColumnSuffix(Rule):
@@ -619,8 +658,14 @@ class TemporalColumnSuffix(Rule):
     `created_at`, `paid_at` are instants (DateTime / TIMESTAMP), `birth_date`,
     `due_date` are calendar days (Date). Names like `created`, `updated_on` or
     `expiry` leave the type to guessing, and a `_date` column that really holds a
-    timestamp invites timezone bugs. Renaming a column needs a migration, so there is
-    no automatic fix.
+    timestamp invites timezone bugs. Names that already say what they hold are left
+    alone: a date named `date_of_birth`, `birthday` or `joined_on`, and a date-time
+    named `timestamp`, `deadline`, `time_of_arrival` or after a preposition (`due_by`,
+    `valid_until`). Suggestions replace a date/time suffix rather than stack on it
+    (`login_time` -> `login_at`, `expiry` -> `expires_at`); a date-time named as a date
+    (`birth_date`) gets no suggested name, as only the author knows whether the name or
+    the type is wrong. Renaming a column needs a migration, so there is no automatic
+    fix.
     """
     dont = """
     from datetime import date, datetime
@@ -685,6 +730,18 @@ class TemporalColumnSuffix(Rule):
         class Event(Base):
             __tablename__ = "event"
             created_by: Mapped[str] = mapped_column(String(40))
+        """,
+        """
+        from datetime import date, datetime
+        from sqlalchemy.orm import Mapped
+
+        # The name already says what the column holds.
+        class Person(Base):
+            __tablename__ = "person"
+            date_of_birth: Mapped[date]
+            joined_on: Mapped[date]
+            timestamp: Mapped[datetime]
+            due_by: Mapped[datetime]
         """,
     )
     extra_invalid = (
@@ -777,16 +834,21 @@ class TemporalColumnSuffix(Rule):
     def _check(self, name: str, kind: str | None, node: ast.AST, ctx: FileContext) -> None:
         if is_migration_path(ctx.path):
             return  # history: the model is where the name is chosen
-        if kind == "datetime" and not name.endswith("_at"):
+        if kind is None:
+            return
+        reported, suggestion = _temporal_advice(name, kind)
+        if not reported:
+            return
+        if suggestion is None:
             ctx.report(
                 node,
-                f'date-time column "{name}" should end in "_at" (e.g. "{_suggest(name, "_at")}")',
+                f'date-time column "{name}" is named as a date but holds a date and time: '
+                'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
             )
-        elif kind == "date" and not name.endswith("_date"):
-            ctx.report(
-                node,
-                f'date column "{name}" should end in "_date" (e.g. "{_suggest(name, "_date")}")',
-            )
+        elif kind == "datetime":
+            ctx.report(node, f'date-time column "{name}" should end in "_at" (e.g. "{suggestion}")')
+        else:
+            ctx.report(node, f'date column "{name}" should end in "_date" (e.g. "{suggestion}")')
 
 
 def _named(call: ast.Call) -> bool:
@@ -957,25 +1019,66 @@ def _target_text(node: ast.expr) -> str | None:
     return None
 
 
+# Words that name one thing: a key called by any of them names the target itself, not
+# a role it plays (`owner_id`, `assignee_id`, `created_by_id` are roles).
+_SYNONYMS = (
+    frozenset({"user", "account", "profile", "customer", "person"}),
+    frozenset({"org", "organization", "organisation"}),
+)
+_KEY_SUFFIXES = ("_id", "_ref", "_fk", "_key", "_uuid", "_pk")
+
+
+def _target_names(table: str) -> set[str]:
+    """The names a key to ``table`` may carry while meaning just "the ``table``":
+    the table's name, singular, without its group prefix (`payment_account` ->
+    `account`), and the synonyms of any of these."""
+    parts = table.rsplit(".", 1)[-1].lower().split("_")
+    names: set[str] = set()
+    for start in range(len(parts)):
+        tail = "_".join(parts[start:])
+        names.update((tail, singular(tail)))
+    for group in _SYNONYMS:
+        if names & group:
+            names |= group
+    return names
+
+
+def _names_target(column: str, table: str, key: str) -> bool:
+    """Whether ``column`` is the plain key to ``table`` (`user_id`, `users_id`,
+    `profile_id` for `user.id`), not a role name (`owner_id`, `oncall_service_id`)."""
+    stem = column.lower()
+    for suffix in (f"_{key.lower()}", *_KEY_SUFFIXES):
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    names = _target_names(table)
+    return stem in names or singular(stem) in names
+
+
 class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
     id = "DBS105"
     name = "inconsistent-foreign-key-name"
     title = "One referenced table, several foreign-key column names"
     severity = Severity.INFO
     rationale = """
-    When `post.author_id`, `comment.owner_id` and `like.user_id` all point at `user.id`,
-    every join needs a look at the model to find the right column, and generic code
-    (filters, dependencies, serializers) cannot rely on one name. Use one name for a key
-    wherever it appears. Tables holding several keys to the same table (`sender_id`,
-    `recipient_id`) and self-references (`parent_id`) are roles, not divergence, and are
-    left out. The most common name wins; on a tie, `<table>_<column>`. Only string
-    targets (`ForeignKey("user.id")`) are compared.
+    When `post.profile_id`, `comment.user_id` and `post_like.user_id` all point at
+    `user.id` and mean the same thing, the post's author, every join needs a look at
+    the model to find the right column, and generic code (filters, dependencies,
+    serializers) cannot rely on one name. Use one name for a key wherever it appears.
+    Only keys that name the referenced table itself are compared: its name, singular
+    or plural, with or without its group prefix (`payment_account_id`, `account_id`),
+    or a synonym (`user`, `account`, `profile`, `customer`, `person`). Role names such
+    as `owner_id`, `author_id`, `assignee_id`, `created_by_id` or `oncall_service_id`
+    say what part the row plays and are left out, as are tables holding two such keys
+    to the same table and self-references (`parent_id`). The most common name wins; on
+    a tie, `<table>_<column>`. The message cites only the columns compared. Only
+    string targets (`ForeignKey("user.id")`) are compared.
     """
     dont = """
     # app/posts/models.py
     class Post(Base):
         __tablename__ = "post"
-        author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+        profile_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
 
     # app/comments/models.py
     class Comment(Base):
@@ -992,6 +1095,11 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
     class Post(Base):
         __tablename__ = "post"
         user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    # app/tickets/models.py: a role, not the same key under another name
+    class Ticket(Base):
+        __tablename__ = "ticket"
+        assignee_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     """
     _MODEL = """
         from sqlalchemy import ForeignKey
@@ -1007,13 +1115,14 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
             {column}: Mapped[int] = mapped_column(ForeignKey("user.id"))
         """
     dont_files = {
-        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="author_id"),
+        "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="profile_id"),
         "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
         "app/likes/models.py": _MODEL.format(cls="PostLike", table="post_like", column="user_id"),
     }
     do_files = {
         "app/posts/models.py": _MODEL.format(cls="Post", table="post", column="user_id"),
         "app/comments/models.py": _MODEL.format(cls="Comment", table="comment", column="user_id"),
+        "app/tickets/models.py": _MODEL.format(cls="Ticket", table="ticket", column="assignee_id"),
     }
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
@@ -1026,12 +1135,15 @@ class InconsistentForeignKeyName(_ForeignKeys, ProjectRule):
         findings = []
         for target, columns in sorted(by_target.items()):
             table, _, key = target.rpartition(".")
-            per_owner = Counter(column.owner for _, column in columns)
-            usable = [
+            # Role names (`owner_id`, `assignee_id`) are not compared, nor cited; a table
+            # holding two plain keys to one table (`user_id`, `profile_id`) is ambiguous.
+            plain = [
                 (path, column)
                 for path, column in columns
-                if per_owner[column.owner] == 1 and column.owner != table
+                if column.owner != table and _names_target(column.column, table, key)
             ]
+            per_owner = Counter(column.owner for _, column in plain)
+            usable = [(path, column) for path, column in plain if per_owner[column.owner] == 1]
             names = Counter(column.column for _, column in usable)
             if len(names) < 2:
                 continue

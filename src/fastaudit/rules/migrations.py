@@ -6,12 +6,17 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Edit, Finding, Fix, Safety, Severity
 from fastaudit.rules._support.config_files import read_ini
-from fastaudit.rules._support.project_walk import is_migration_path, is_test_path
+from fastaudit.rules._support.project_walk import (
+    is_migration_path,
+    is_test_path,
+    text_contains,
+)
 from fastaudit.rules.base import ProjectRule, Rule
 
 if TYPE_CHECKING:
@@ -288,6 +293,99 @@ def _trivial(function: ast.FunctionDef) -> bool:
     )
 
 
+# `alembic.op` functions that touch neither the schema nor the data by themselves.
+_OP_NEUTRAL = frozenset(
+    {"get_bind", "get_context", "inline_literal", "f", "invoke", "implementation_for", "run_async"}
+)
+_SQL_DATA = frozenset({"UPDATE", "INSERT", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "COPY"})
+_SESSION_WRITES = frozenset(
+    {
+        "add",
+        "add_all",
+        "merge",
+        "commit",
+        "flush",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+    }
+)
+_SCHEMA_METHODS = frozenset({"create", "drop", "create_all", "drop_all"})
+_STATEMENT_METHODS = {"update": "UPDATE", "insert": "INSERT", "delete": "DELETE"}
+
+
+@dataclass(slots=True)
+class _Effects:
+    """What an ``upgrade()`` does, as short labels in the order first seen."""
+
+    schema: list[str] = field(default_factory=list)
+    data: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    def note(self, kind: str, label: str) -> None:
+        labels = getattr(self, kind)
+        if label not in labels:
+            labels.append(label)
+
+
+def _sql_text(node: ast.expr) -> str | None:
+    """The SQL of ``"UPDATE ..."`` or ``sa.text("UPDATE ...")`` (an f-string's start)."""
+    if isinstance(node, ast.Call) and node.args and _method(node) == "text":
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
+
+
+def _sql_words(sql: str) -> list[str]:
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    return " ".join(lines).replace("(", " ").upper().split()
+
+
+def _method(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _statement_kind(node: ast.expr) -> str | None:
+    """``UPDATE`` for ``table.update().where(...)`` or ``sa.update(table)...``."""
+    while isinstance(node, ast.Call):
+        kind = _STATEMENT_METHODS.get(_method(node) or "")
+        if kind is not None:
+            return kind
+        func = node.func
+        node = func.value if isinstance(func, ast.Attribute) else func
+    return None
+
+
+def _execute_effect(call: ast.Call, label: str, effects: _Effects) -> None:
+    if not call.args:
+        return
+    argument = call.args[0]
+    sql = _sql_text(argument)
+    if sql is not None:
+        words = _sql_words(sql)
+        if words and words[0] in _SQL_DATA:
+            effects.note("data", words[0])
+        elif words:
+            effects.note("schema", " ".join(words[:2]))
+        return
+    kind = _statement_kind(argument)
+    if kind is not None:
+        effects.note("data", kind)
+        return
+    text = ast.unparse(call)
+    effects.note("unknown", text if len(text) <= 40 else f"{label}(...)")
+
+
 class EmptyDowngrade(Rule):
     id = "MIG103"
     name = "empty-migration-downgrade"
@@ -299,7 +397,13 @@ class EmptyDowngrade(Rule):
     where it was, so the next upgrade fails or, worse, the code and the schema silently
     disagree. Write the reverse operations (autogenerate drafts them), or, when a change
     truly cannot be undone, raise an error that says so. Merge revisions and empty
-    revisions, whose `upgrade()` does nothing either, are not reported.
+    revisions, whose `upgrade()` does nothing either, are not reported. A data-only
+    revision (`op.execute("UPDATE ...")`, `op.bulk_insert`, a session backfill, and no
+    schema operation, including raw DDL, in `upgrade()` or the module functions it
+    calls) rolls back without breaking the schema: it is reported at info level only,
+    saying what it changes, as its data is not restored. The message names what
+    `upgrade()` does; SQL the rule cannot read (`op.execute(statement)`) is treated as
+    a possible schema change.
     """
     dont = """
     import sqlalchemy as sa
@@ -383,18 +487,38 @@ class EmptyDowngrade(Rule):
         def downgrade():
             ...
         """,
+        # Data only: reported at info level ("only changes data (UPDATE)").
+        """
+        from alembic import op
+
+        def upgrade():
+            op.execute("UPDATE invoice SET currency = 'EUR' WHERE currency IS NULL")
+
+        def downgrade():
+            pass
+        """,
     )
 
     def __init__(self) -> None:
         self._functions: dict[str, ast.FunctionDef] = {}
+        self._helpers: dict[str, ast.FunctionDef] = {}  # the module's other functions
+        self._callees: dict[int, str] = {}  # id(call) -> qualified callee, in functions
+        self._alembic: bool | None = None  # does the file mention alembic at all?
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        if (
-            ctx.function is None
-            and ctx.class_name is None
-            and node.name in ("upgrade", "downgrade")
-        ):
-            self._functions[node.name] = node
+        if ctx.function is None and ctx.class_name is None:
+            if node.name in ("upgrade", "downgrade"):
+                self._functions[node.name] = node
+            else:
+                self._helpers[node.name] = node
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if self._alembic is None:
+            self._alembic = text_contains(ctx, "alembic")
+        if self._alembic and ctx.function is not None:
+            callee = ctx.resolve(node.func)
+            if callee is not None:
+                self._callees[id(node)] = callee
 
     def finish(self, ctx: FileContext) -> None:
         upgrade = self._functions.get("upgrade")
@@ -403,13 +527,66 @@ class EmptyDowngrade(Rule):
             return
         if not any(r.module == "alembic" or r.module.startswith("alembic.") for r in ctx.imports):
             return
-        if _trivial(downgrade) and not _trivial(upgrade):
+        if not _trivial(downgrade) or _trivial(upgrade):
+            return
+        end = downgrade.body[0] if downgrade.body[0].lineno == downgrade.lineno else None
+        effects = self._effects(upgrade)
+        if effects.data and not effects.schema and not effects.unknown:
             ctx.report(
                 downgrade,
-                "`downgrade()` does nothing while `upgrade()` changes the schema: this "
-                "revision cannot be rolled back",
-                end=downgrade.body[0] if downgrade.body[0].lineno == downgrade.lineno else None,
+                "`downgrade()` does nothing and `upgrade()` only changes data "
+                f"({', '.join(effects.data[:3])}), not the schema: rolling back leaves the "
+                "schema right and the data as upgraded",
+                end=end,
+                severity=Severity.INFO,
             )
+            return
+        if effects.schema:
+            what = f"changes the schema ({', '.join(effects.schema[:3])})"
+        elif effects.unknown:
+            what = f"may change the schema ({', '.join(effects.unknown[:3])})"
+        else:
+            what = "may change the schema"
+        ctx.report(
+            downgrade,
+            f"`downgrade()` does nothing while `upgrade()` {what}: this revision cannot be "
+            "rolled back",
+            end=end,
+        )
+
+    def _effects(self, upgrade: ast.FunctionDef) -> _Effects:
+        """What ``upgrade()`` and the module's functions it calls do to the database."""
+        effects = _Effects()
+        pending: list[ast.FunctionDef] = [upgrade]
+        seen: set[str] = {upgrade.name}
+        while pending:
+            function = pending.pop(0)
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call):
+                    continue
+                callee = self._callees.get(id(node))
+                method = _method(node)
+                if callee is not None and callee.startswith("alembic.op."):
+                    name = callee.rsplit(".", 1)[-1]
+                    if name == "execute":
+                        _execute_effect(node, "op.execute", effects)
+                    elif name == "bulk_insert":
+                        effects.note("data", "op.bulk_insert")
+                    elif name not in _OP_NEUTRAL:
+                        effects.note("schema", f"op.{name}")
+                elif isinstance(node.func, ast.Name) and node.func.id in self._helpers:
+                    if node.func.id not in seen:
+                        seen.add(node.func.id)
+                        pending.append(self._helpers[node.func.id])
+                elif not isinstance(node.func, ast.Attribute):
+                    continue
+                elif method in ("execute", "exec_driver_sql"):
+                    _execute_effect(node, method, effects)
+                elif method in _SESSION_WRITES:
+                    effects.note("data", "session writes")
+                elif method in _SCHEMA_METHODS:
+                    effects.note("schema", f".{method}()")
+        return effects
 
 
 # ------------------------------------------------------------------ MIG104
