@@ -110,7 +110,6 @@ EXPECTED: list[tuple[str, int, str, str]] = [
     ("src/database.py", 26, "DBS101", "SessionLocal = sessionmaker("),
     ("src/database.py", 32, "DBS102", "metadata = MetaData()"),
     ("src/catalog/models.py", 11, "DBS103", '__tablename__ = "categories"'),
-    ("src/orders/models.py", 10, "DBS103", '__tablename__ = "orders"'),
     ("src/auth/models.py", 19, "DBS104", "last_login: Mapped[datetime | None]"),
     ("src/catalog/models.py", 33, "DBS104", "available_from: Mapped[date | None]"),
     ("src/orders/models.py", 19, "DBS104", "placed = Column(DateTime"),
@@ -390,3 +389,10 @@ def test_opt_in_rules_have_instances(tmp_path: Path, capsys) -> None:
     for rule in opt_in:
         assert main(["check", str(demo), "--select", rule.id, "--format", "json"]) == 1
         assert f'"rule": "{rule.id}"' in capsys.readouterr().out
+
+
+def test_one_naming_decision_is_one_finding(demo_result):
+    """Plural table names are one convention: one DBS103, the other tables listed."""
+    (finding,) = [f for f in demo_result.findings if f.rule == "DBS103"]
+    assert (finding.path, finding.line) == ("src/catalog/models.py", 11)
+    assert "(and 1 more like it: src/orders/models.py:10)" in finding.message

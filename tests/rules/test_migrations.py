@@ -317,13 +317,14 @@ def test_undescriptive_names(tmp_path):
             "app/migration.py": REVISION,
         },
     )
-    result = findings(tmp_path, "MIG104")
-    assert [(f.path, f.line) for f in result] == [
-        ("migrations/versions/0042_update.py", 1),
-        ("migrations/versions/3f2a9c1b7d4e_.py", 1),
-        ("migrations/versions/migration.py", 1),
-    ]
-    assert result[0].message == (
+    # One naming convention, one decision: a single finding that lists every file.
+    (result,) = findings(tmp_path, "MIG104")
+    assert (result.path, result.line) == ("migrations/versions/0042_update.py", 1)
+    assert result.message == (
         "migration file name `0042_update.py` does not describe the change; name it after "
-        "what it does, e.g. `<date>_add_order_shipped_at.py`"
+        "what it does, e.g. `<date>_add_order_shipped_at.py` (and 2 more like it: "
+        "migrations/versions/3f2a9c1b7d4e_.py:1, migrations/versions/migration.py:1)"
+    )
+    assert "migrations/versions/migration.py:1: migration file name `migration.py`" in (
+        result.detail
     )

@@ -315,7 +315,7 @@ def finalize(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
                 )
         findings.append(finding)
-    findings = [shorten(f) for f in _templates_by_folder(findings)]
+    findings = [shorten(f) for f in _one_per_decision(_templates_by_folder(findings))]
     findings.sort(key=Finding.sort_key)
     return findings, warnings
 
@@ -335,6 +335,43 @@ def shorten(finding: Finding) -> Finding:
         cut = head.rfind(" ")
     short = message[:cut].rstrip(" ;,:(") + " … (full text in the detail view and JSON)"
     return replace(finding, message=short, detail=finding.detail or message)
+
+
+# Rules whose findings are one project-wide convention: a plural table name in every
+# model, an old migration naming scheme across the history, TestClient in every test
+# file. A reviewer makes that decision once, so it is one finding listing where.
+ONE_DECISION = frozenset({"DBS103", "MIG104", "TST101"})
+
+
+def _one_per_decision(findings: list[Finding]) -> list[Finding]:
+    grouped: dict[str, list[Finding]] = {}
+    rest: list[Finding] = []
+    for finding in findings:
+        if finding.rule in ONE_DECISION and finding.fix is None:
+            grouped.setdefault(finding.rule, []).append(finding)
+        else:
+            rest.append(finding)
+    for group in grouped.values():
+        group.sort(key=Finding.sort_key)
+        first = group[0]
+        if len(group) > 1:
+            places = [f"{f.path}:{f.span.line}" for f in group]
+            others = len(group) - 1
+            detail = (
+                first.message
+                + "\n\nThe same holds at:\n"
+                + "\n".join(
+                    f"  {p}: {f.message}" for p, f in zip(places[1:], group[1:], strict=True)
+                )
+            )
+            first = replace(
+                first,
+                message=f"{first.message} (and {others} more like it: "
+                f"{', '.join(places[1:4])}{', …' if others > 3 else ''})",
+                detail=detail,
+            )
+        rest.append(first)
+    return rest
 
 
 def _templates_by_folder(findings: list[Finding]) -> list[Finding]:

@@ -70,6 +70,11 @@ SHARED_FOLDERS = frozenset(
         "lib",
         "libs",
         "helpers",
+        # Toolkits every domain leans on (polar's ``kit``): shared code, not a feature.
+        "kit",
+        "toolkit",
+        "infra",
+        "infrastructure",
         "db",
         "database",
         "config",
