@@ -25,6 +25,7 @@ from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
+from fastaudit.project.serving import serves
 from fastaudit.rules import all_rules
 from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
 
@@ -72,6 +73,9 @@ class ScanResult:
     # (a route's markers moved into Annotated while code calls the route directly).
     fix_vetoes: dict[tuple[str, int], str] = field(default_factory=dict)
     direct_calls: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+    # Files that never run on the server's event loop (scripts, tests, migrations), with
+    # the evidence: the serving rules (ASY*, DBS101, ...) say nothing there.
+    off_loop: dict[str, str] = field(default_factory=dict)
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
@@ -266,6 +270,7 @@ def finalize(
     extra: Iterable[Finding] = (),
     fix_policy: dict[str, str] | None = None,
     fix_vetoes: dict[tuple[str, int], str] | None = None,
+    off_loop: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores, severity overrides and the
     fixes' safety: the project's policy demotes first, then the user's
@@ -283,6 +288,8 @@ def finalize(
     ignores: dict[str, set[str]] = {}
     for finding in candidates:
         if finding.rule not in enabled:
+            continue
+        if off_loop and finding.path in off_loop and serves(finding.rule):
             continue
         ignored = ignores.get(finding.path)
         if ignored is None:
@@ -425,6 +432,13 @@ def run_project_rules(result: ScanResult) -> None:
     from fastaudit.project.deps.policy import fix_policy
 
     result.fix_policy = fix_policy(view)
+    from fastaudit.project.serving import off_loop
+
+    serving_paths = {f.path for f in found if serves(f.rule)}
+    for outcome in result.files.values():
+        serving_paths.update(f.path for f in outcome.findings if serves(f.rule))
+        serving_paths.update(d.finding.path for d in outcome.deferred if serves(d.finding.rule))
+    result.off_loop = off_loop(view, serving_paths)
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
@@ -519,6 +533,7 @@ def _scan(
         result.project_findings,
         result.fix_policy,
         result.fix_vetoes,
+        result.off_loop,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     result.warnings.extend(warnings)
@@ -575,6 +590,7 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.project_findings,
         result.fix_policy,
         result.fix_vetoes,
+        result.off_loop,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     return result

@@ -152,6 +152,7 @@ def fix_file(
                 fix_policy=result.fix_policy,
                 # Lines moved since the scan: settle this file's vetoes afresh.
                 fix_vetoes=direct_call_vetoes([current], result.direct_calls),
+                off_loop=result.off_loop,
             )
         if only is not None:
             if not first:

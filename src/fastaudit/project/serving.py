@@ -1,0 +1,116 @@
+"""Which files run on the server's event loop, and which never do.
+
+A blocking call matters on the loop that serves requests. A one-off script that
+``asyncio.run``s its own loop, a test, an Alembic revision or a deploy helper beside the
+app never runs there, so the serving rules (ASY*, DBS101, DOC105/106, SET102, RTE*)
+are not for them. The decision needs two pieces of evidence, never a folder name alone:
+
+1. the file cannot be reached from any module that creates the FastAPI app, following
+   the project's own imports; and
+2. it says what it is: a test or migration file, a ``__main__`` guard, a top-level
+   ``asyncio.run``, a typer/click command, or a home such as ``scripts/`` or ``bin/``.
+
+When no app is found, nothing is set aside but tests and migrations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+
+from fastaudit.engine.project import ProjectView
+from fastaudit.project.layout import APP_FACT, facts, is_test_path
+
+SERVING_RULES = ("ASY", "DBS101", "DOC105", "DOC106", "SET102", "RTE")
+SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})
+_SCRIPT_MARKERS = (
+    (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),
+    (re.compile(r"^asyncio\.run\(", re.M), "runs its own event loop (`asyncio.run`)"),
+    (
+        re.compile(r"^(import typer|from typer import|import click|from click import)", re.M),
+        "is a typer/click command",
+    ),
+)
+
+
+def serves(rule: str) -> bool:
+    return rule.startswith(SERVING_RULES)
+
+
+def _module_index(paths: Iterable[str]) -> dict[str, str]:
+    """Dotted name -> path, for every way a file may be imported: the full path and
+    each tail below a folder (``server/polar/auth/service.py`` is ``polar.auth.service``
+    with ``server/`` on the path)."""
+    index: dict[str, str] = {}
+    for path in paths:
+        stem = path.removesuffix(".py").removesuffix("/__init__")
+        parts = stem.split("/")
+        for start in range(len(parts)):
+            index.setdefault(".".join(parts[start:]), path)
+    return index
+
+
+def reachable(view: ProjectView) -> set[str] | None:
+    """Files the app modules import, directly or through others; None without an app."""
+    starts = sorted({path for path, _ in facts(view, APP_FACT)})
+    if not starts:
+        return None
+    index = _module_index(view.outcomes)
+    seen = set(starts)
+    queue = deque(starts)
+    while queue:
+        outcome = view.outcomes.get(queue.popleft())
+        if outcome is None:
+            continue
+        for record in outcome.imports:
+            candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
+            for module in candidates:
+                found = index.get(module)
+                if found is not None and found not in seen:
+                    seen.add(found)
+                    queue.append(found)
+    return seen
+
+
+def off_loop(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
+    """Of ``paths`` (files with serving findings), those that never run on the server's
+    loop, each with the evidence."""
+    wanted = sorted(set(paths))
+    if not wanted:
+        return {}
+    served = reachable(view)
+    found: dict[str, str] = {}
+    for path in wanted:
+        if is_test_path(path):
+            found[path] = "a test file"
+            continue
+        if _is_migration(path):
+            found[path] = "an Alembic migration"
+            continue
+        if served is None or path in served:
+            continue
+        reason = _script_evidence(view, path)
+        if reason:
+            found[path] = f"not imported by the app, and {reason}"
+    return found
+
+
+def _is_migration(path: str) -> bool:
+    """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
+    parts = path.split("/")
+    return "versions" in parts[:-1] or (parts[-1] == "env.py" and len(parts) > 1)
+
+
+def _script_evidence(view: ProjectView, path: str) -> str:
+    folders = path.split("/")[:-1]
+    home = next((f for f in folders if f in SCRIPT_FOLDERS), None)
+    if home is not None:
+        return f"lives under `{home}/`"
+    text = view.read_text(path)
+    if text is None:
+        return ""
+    for pattern, reason in _SCRIPT_MARKERS:
+        if pattern.search(text.text):
+            return reason
+    return ""

@@ -1,0 +1,121 @@
+"""The serving rules stay quiet where the code never runs on the server's event loop.
+
+Two pieces of evidence are needed: the app never imports the file, and the file says
+what it is (a script, a test, a migration). A module the app imports keeps its
+findings, whatever its folder is called.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from fastaudit.config import Config
+from fastaudit.engine.scan import scan
+
+APP = {
+    "app/__init__.py": "",
+    "app/main.py": """
+        from fastapi import FastAPI
+
+        from app.jobs import nightly
+
+        app = FastAPI(openapi_url=None)
+
+
+        @app.get("/health")
+        async def health():
+            return {"ok": await nightly()}
+        """,
+    "app/jobs.py": """
+        import time
+
+
+        async def nightly():
+            time.sleep(1)
+            return True
+        """,
+    # A one-off script with its own loop; the app never imports it.
+    "scripts/backfill.py": """
+        import asyncio
+        import time
+
+
+        async def main():
+            time.sleep(1)
+
+
+        asyncio.run(main())
+        """,
+    # Not imported either, but nothing says it is a script: it keeps its findings.
+    "app/orphan.py": """
+        import time
+
+
+        async def later():
+            time.sleep(1)
+        """,
+    # Under a script-like folder name, but the app imports it: it serves.
+    "tools/__init__.py": "",
+}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+def asy(root: Path) -> list[tuple[str, int]]:
+    result = scan(root, Config(), use_cache=False, jobs=1)
+    return sorted((f.path, f.line) for f in result.findings if f.rule == "ASY102")
+
+
+def test_a_script_the_app_never_imports_gets_no_serving_findings(tmp_path: Path) -> None:
+    write(tmp_path, APP)
+    assert asy(tmp_path) == [("app/jobs.py", 5), ("app/orphan.py", 5)]
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    assert result.off_loop == {
+        "scripts/backfill.py": "not imported by the app, and lives under `scripts/`"
+    }
+
+
+def test_a_script_folder_module_the_app_imports_still_serves(tmp_path: Path) -> None:
+    files = {
+        **APP,
+        "app/main.py": APP["app/main.py"].replace(
+            "from app.jobs import nightly", "from app.jobs import nightly\nfrom tools import clock"
+        ),
+        "tools/clock.py": """
+            import time
+
+
+            async def tick():
+                time.sleep(1)
+            """,
+    }
+    write(tmp_path, files)
+    assert ("tools/clock.py", 5) in asy(tmp_path)
+
+
+def test_a_main_guard_outside_the_app_is_a_script(tmp_path: Path) -> None:
+    files = {
+        **APP,
+        "app/seed.py": """
+            import asyncio
+            import time
+
+
+            async def seed():
+                time.sleep(1)
+
+
+            if __name__ == "__main__":
+                asyncio.run(seed())
+            """,
+    }
+    write(tmp_path, files)
+    assert ("app/seed.py", 5) not in asy(tmp_path)
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    assert result.off_loop["app/seed.py"] == "not imported by the app, and has a `__main__` guard"
