@@ -421,7 +421,7 @@ def put_in_cart(sku: str) -> dict:
 """,
         "DOC101",
     )
-    assert [(f.line, f.span.column) for f in findings] == [(10, 2)]
+    assert [(f.line, f.span.column) for f in findings] == [(11, 2)]
     assert findings[0].message == (
         "`POST /orders` (`place_order`) creates a resource (`db.add(order)`, then returns "
         "it) but answers 200 OK; add `status_code=status.HTTP_201_CREATED`"
