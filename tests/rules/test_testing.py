@@ -294,5 +294,5 @@ def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():
             app.dependency_overrides[get_db] = lambda: db
         """
     )
-    assert [(f.line, f.span.column) for f in result] == [(22, 10)]
+    assert [(f.line, f.span.column) for f in result] == [(23, 10)]
     assert "(it is assigned to `db`) in an integration test (it imports" in result[0].message
