@@ -261,9 +261,7 @@ def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
             """,
         },
     )
-    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [
-        ("tests/test_router.py", 2)
-    ]
+    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [("tests/test_router.py", 2)]
 
 
 def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():
