@@ -426,3 +426,60 @@ def put_in_cart(sku: str) -> dict:
         "`POST /orders` (`place_order`) creates a resource (`db.add(order)`, then returns "
         "it) but answers 200 OK; add `status_code=status.HTTP_201_CREATED`"
     )
+
+
+# ------------------------------------------------------------------ DOC106: look-alikes
+PURE_SYNC_ROUTE = (
+    HEAD
+    + """
+@app.get("/version")
+def version() -> dict:
+    return {"version": "1.2.3"}
+"""
+)
+
+
+def test_sync_route_in_tests_is_left_alone():
+    for path in ("tests/test_app.py", "test_app.py", "app/app_test.py", "conftest.py"):
+        assert found(PURE_SYNC_ROUTE, "DOC106", path) == [], path
+    assert len(found(PURE_SYNC_ROUTE, "DOC106", "app/testing_tools.py")) == 1
+
+
+def test_sync_route_returning_what_a_dependency_loaded_is_left_alone():
+    findings = found(
+        """
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.deps import current_user, valid_order
+from app.models import Order, User
+
+router = APIRouter()
+
+
+@router.get("/orders/{order_id}")
+def read_order(order: Order = Depends(valid_order)) -> dict:
+    return order
+
+
+@router.get("/me/orders")
+def my_orders(user: Annotated[User, Depends(current_user)]) -> list:
+    return user.orders
+
+
+@router.get("/me/summary")
+def my_summary(user: User = Depends(current_user)) -> dict:
+    return {"name": user.name, "orders": user.orders}
+
+
+@router.get("/ping")
+def ping(user: User = Depends(current_user)) -> dict:
+    return {"ok": True}
+""",
+        "DOC106",
+    )
+    # Only the route that returns nothing loaded: made async, the others would run
+    # their lazy loads (``user.orders``) on the event loop.
+    assert [(f.line, f.span.column) for f in findings] == [(26, 1)]
+    assert findings[0].message.startswith("`def ping` is a sync route")
