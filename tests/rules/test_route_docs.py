@@ -481,5 +481,5 @@ def ping(user: User = Depends(current_user)) -> dict:
     )
     # Only the route that returns nothing loaded: made async, the others would run
     # their lazy loads (``user.orders``) on the event loop.
-    assert [(f.line, f.span.column) for f in findings] == [(26, 1)]
+    assert [(f.line, f.span.column) for f in findings] == [(28, 1)]
     assert findings[0].message.startswith("`def ping` is a sync route")

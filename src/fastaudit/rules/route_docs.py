@@ -1162,7 +1162,10 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
     raises `HTTPException`) gains nothing there and pays a thread hop per request, while
     holding one of the pool's 40 threads. Declare it `async def`. The body must call only
     builtins, pure standard-library modules, classes of its own module, string methods
-    or `HTTPException`; any other call keeps the route unreported.
+    or `HTTPException`; any other call keeps the route unreported. So does returning
+    something a dependency handed in (`user: CurrentUser`, `order = Depends(...)`): it
+    may be an ORM row whose serialisation lazy-loads relationships, and those queries
+    belong in the threadpool, not on the event loop. Routes in test files are left alone.
     """
     dont = """
     from fastapi import APIRouter
@@ -1210,6 +1213,16 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
         def health() -> dict:
             return {"status": "ok"}
         """,
+        # Returns a row a dependency loaded: serialising it may lazy-load, keep it sync.
+        """
+        from fastapi import APIRouter
+        from app.deps import CurrentUser
+        router = APIRouter()
+
+        @router.get("/me")
+        def read_me(user: CurrentUser) -> dict:
+            return user
+        """,
     )
     extra_invalid = (
         """
@@ -1227,11 +1240,65 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
 
     def __init__(self) -> None:
         self._facts()
+        # id() of each sync route -> its parameters that may hold loaded rows.
+        self._loaded_params: dict[int, set[str]] = {}
+        self._returns_loaded: set[int] = set()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        super().visit_FunctionDef(node, ctx)
+        if ctx.route_decorator(node) is not None:
+            self._loaded_params[id(node)] = _loaded_params(node, ctx)
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is None or node.value is None:
+            return
+        names = self._loaded_params.get(id(function.node))
+        if names and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):
+            self._returns_loaded.add(id(function.node))
 
     def finish(self, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # a route of a throwaway app in a test
         for _, frame in self.pure_routes:
+            if id(frame.node) in self._returns_loaded:
+                continue  # async, its lazy loads would run on the event loop
             ctx.report(
                 _def_header(frame.node),
                 f"`def {frame.node.name}` is a sync route whose body makes no call that "
                 "could block: FastAPI still runs it in the threadpool; make it `async def`",
             )
+
+
+# Annotations of parameters that hold plain request data, never loaded rows.
+_PLAIN_ANNOTATIONS = ("builtins.", "typing.", "datetime.", "uuid.", "decimal.", "fastapi.")
+
+
+def _loaded_params(node: ast.FunctionDef, ctx: FileContext) -> set[str]:
+    """Parameters of a route that may hold objects loaded by a dependency (ORM rows
+    whose serialisation can lazy-load): ``= Depends(...)``, ``Annotated[..., Depends()]``
+    and annotations naming a project type or alias (``CurrentUser``)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    pairs = [
+        *zip(positional, defaults, strict=True),
+        *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+    ]
+    found: set[str] = set()
+    for arg, default in pairs:
+        if isinstance(default, ast.Call) and ctx.resolve(default.func) in _DEPENDS:
+            found.add(arg.arg)
+            continue
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Subscript):
+            inner = annotation.slice
+            extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
+            if any(isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras):
+                found.add(arg.arg)
+        elif isinstance(annotation, (ast.Name, ast.Attribute)):
+            resolved = ctx.resolve(annotation)
+            if resolved is not None and not resolved.startswith(_PLAIN_ANNOTATIONS):
+                found.add(arg.arg)
+    return found
