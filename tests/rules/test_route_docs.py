@@ -269,3 +269,217 @@ def slow() -> dict:
         "`def version` is a sync route whose body makes no call that could block: FastAPI "
         "still runs it in the threadpool; make it `async def`"
     )
+
+
+# ------------------------------------------------------------------ DOC101: look-alikes
+QUEUES = """
+from fastapi import APIRouter, BackgroundTasks, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import User
+from app.worker import celery_app, render_export
+
+router = APIRouter()
+
+
+@router.post("/exports")
+def create_export(kind: str) -> dict:
+    job = render_export.delay(kind)
+    return {"job": job.id}
+
+
+@router.post("/thumbnails")
+async def add_thumbnail(key: str, redis=Depends(get_redis)) -> dict:
+    await redis.enqueue_job("make_thumbnail", key)
+    return {}
+
+
+@router.post("/reports")
+def create_report(tasks: BackgroundTasks) -> dict:
+    tasks.add_task(build_report)
+    return {}
+
+
+@router.post("/mailings")
+def new_mailing() -> dict:
+    celery_app.send_task("mail.send_all")
+    return {}
+
+
+@router.post("/users")
+def register_user(name: str, tasks: BackgroundTasks, db: Session = Depends(get_db)) -> dict:
+    user = User(name=name)
+    db.add(user)
+    db.commit()
+    tasks.add_task(send_welcome_email, user.id)
+    return {"id": user.id}
+"""
+
+
+def test_create_route_that_queues_work_is_told_202():
+    findings = found(QUEUES, "DOC101")
+    assert [f.line for f in findings] == [12, 18, 24, 30, 36]
+    assert findings[0].message == (
+        "`POST /exports` (`create_export`) queues work (`render_export.delay(...)`) but "
+        "answers 200 OK; add `status_code=status.HTTP_202_ACCEPTED`"
+    )
+    assert "queues work (`redis.enqueue_job(...)`)" in findings[1].message
+    assert "queues work (`tasks.add_task(...)`)" in findings[2].message
+    assert "queues work (`celery_app.send_task(...)`)" in findings[3].message
+    # The user exists once the route answers; the e-mail is a side job: 201 is right.
+    assert findings[4].message == (
+        "`POST /users` (`register_user`) creates a resource but answers 200 OK; add "
+        "`status_code=status.HTTP_201_CREATED`"
+    )
+
+
+def test_multi_method_and_html_form_routes_are_left_alone():
+    source = """
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+router = APIRouter()
+templates = Jinja2Templates(directory="templates")
+
+
+@router.api_route("/signup", methods=["GET", "POST"])
+async def register(request: Request):
+    return {}
+
+
+@router.get("/notes/new")
+@router.post("/notes/new")
+async def new_note(request: Request):
+    return {}
+
+
+@router.post("/items/new", response_class=HTMLResponse)
+async def create_item_page(request: Request):
+    return "<p>ok</p>"
+
+
+@router.post("/accounts")
+async def create_account(username: str = Form(...)):
+    return RedirectResponse("/accounts", status_code=303)
+
+
+@router.post("/posts")
+async def add_post(request: Request, title: str = Form(...)):
+    return templates.TemplateResponse(request, "post.html", {"title": title})
+
+
+@router.post("/pages")
+async def create_page(request: Request) -> HTMLResponse:
+    return HTMLResponse("<p>made</p>")
+"""
+    assert found(source, "DOC101") == []
+
+
+def test_route_that_builds_adds_and_returns_a_row_creates():
+    findings = found(
+        """
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.db import get_db
+from app.models import AuditEntry, Order
+
+router = APIRouter()
+
+
+@router.post("/orders")
+def place_order(sku: str, db: Session = Depends(get_db)) -> dict:
+    order = Order(sku=sku)
+    db.add(order)
+    db.commit()
+    db.refresh(order)
+    return order
+
+
+@router.post("/orders/{order_id}/pay")
+def pay_order(order_id: int, db: Session = Depends(get_db)) -> dict:
+    entry = AuditEntry(order_id=order_id)
+    db.add(entry)
+    db.commit()
+    return {"paid": True}
+
+
+@router.post("/orders/{order_id}/touch")
+def touch_order(order_id: int, db: Session = Depends(get_db)) -> dict:
+    order = db.get(Order, order_id)
+    db.add(order)
+    return order
+
+
+@router.post("/cart")
+def put_in_cart(sku: str) -> dict:
+    item = Item(sku=sku)
+    cart.add(item)
+    return item
+""",
+        "DOC101",
+    )
+    assert [(f.line, f.span.column) for f in findings] == [(11, 2)]
+    assert findings[0].message == (
+        "`POST /orders` (`place_order`) creates a resource (`db.add(order)`, then returns "
+        "it) but answers 200 OK; add `status_code=status.HTTP_201_CREATED`"
+    )
+
+
+# ------------------------------------------------------------------ DOC106: look-alikes
+PURE_SYNC_ROUTE = (
+    HEAD
+    + """
+@app.get("/version")
+def version() -> dict:
+    return {"version": "1.2.3"}
+"""
+)
+
+
+def test_sync_route_in_tests_is_left_alone():
+    for path in ("tests/test_app.py", "test_app.py", "app/app_test.py", "conftest.py"):
+        assert found(PURE_SYNC_ROUTE, "DOC106", path) == [], path
+    assert len(found(PURE_SYNC_ROUTE, "DOC106", "app/testing_tools.py")) == 1
+
+
+def test_sync_route_returning_what_a_dependency_loaded_is_left_alone():
+    findings = found(
+        """
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.deps import current_user, valid_order
+from app.models import Order, User
+
+router = APIRouter()
+
+
+@router.get("/orders/{order_id}")
+def read_order(order: Order = Depends(valid_order)) -> dict:
+    return order
+
+
+@router.get("/me/orders")
+def my_orders(user: Annotated[User, Depends(current_user)]) -> list:
+    return user.orders
+
+
+@router.get("/me/summary")
+def my_summary(user: User = Depends(current_user)) -> dict:
+    return {"name": user.name, "orders": user.orders}
+
+
+@router.get("/ping")
+def ping(user: User = Depends(current_user)) -> dict:
+    return {"ok": True}
+""",
+        "DOC106",
+    )
+    # Only the route that returns nothing loaded: made async, the others would run
+    # their lazy loads (``user.orders``) on the event loop.
+    assert [(f.line, f.span.column) for f in findings] == [(28, 1)]
+    assert findings[0].message.startswith("`def ping` is a sync route")

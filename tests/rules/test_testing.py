@@ -202,3 +202,95 @@ def test_mocks_outside_test_files_are_ignored():
         session = MagicMock()
         """
     assert found(source, "app/dev_tools.py") == []
+
+
+def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            # Middleware tested on an app made for the test, in the function...
+            "tests/test_middleware.py": """
+                from fastapi import FastAPI
+                from fastapi.testclient import TestClient
+
+                from app.middleware import TimingMiddleware
+
+
+                def test_timing_header():
+                    app = FastAPI()
+                    app.add_middleware(TimingMiddleware)
+
+                    @app.get("/ping")
+                    async def ping() -> dict:
+                        return {}
+
+                    client = TestClient(app)
+                    assert "x-time" in client.get("/ping").headers
+            """,
+            # ...or in the module.
+            "tests/test_errors.py": """
+                from fastapi import FastAPI
+                from fastapi.testclient import TestClient
+
+                from app.errors import install_handlers
+
+                tiny = FastAPI()
+                install_handlers(tiny)
+
+
+                @tiny.get("/boom")
+                async def boom() -> dict:
+                    raise ValueError
+
+
+                def test_boom():
+                    assert TestClient(tiny).get("/boom").status_code == 500
+            """,
+            # A test app that mounts the real routers is the real app: still reported.
+            "tests/test_router.py": """
+                from fastapi import FastAPI
+                from fastapi.testclient import TestClient
+
+                from app.main import router
+
+                app = FastAPI()
+                app.include_router(router)
+                client = TestClient(app)
+            """,
+        },
+    )
+    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [("tests/test_router.py", 2)]
+
+
+def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():
+    result = found(
+        """
+        from unittest.mock import AsyncMock, MagicMock
+
+        from fastapi.testclient import TestClient
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.database import get_db
+        from app.orders.service import place_order
+
+
+        async def test_place_order_adds_a_row():
+            session = AsyncMock()
+            await place_order(session, sku="A-1")
+            session.add.assert_called_once()
+
+
+        async def test_place_order_commits():
+            db = MagicMock(spec=AsyncSession)
+            await place_order(db, sku="A-1")
+
+
+        def test_list(client):
+            db = MagicMock()
+            app.dependency_overrides[get_db] = lambda: db
+        """
+    )
+    assert [(f.line, f.span.column) for f in result] == [(23, 10)]
+    assert "(it is assigned to `db`) in an integration test (it imports" in result[0].message

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
@@ -96,6 +96,43 @@ _RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.Resp
 
 # ------------------------------------------------------------------ DOC101
 _CREATE_VERBS = frozenset({"create", "add", "new", "register", "insert", "upload", "signup"})
+# Calls that hand work to a task queue: Celery, RQ, Arq, Dramatiq, TaskIQ...
+_QUEUE_METHODS = frozenset(
+    {"delay", "apply_async", "send_task", "enqueue", "enqueue_job", "enqueue_call", "kiq"}
+)
+_HTML_RESPONSES = frozenset(
+    f"{module}.{name}"
+    for module in ("fastapi.responses", "starlette.responses")
+    for name in ("HTMLResponse", "RedirectResponse")
+)
+_SESSION_WORDS = frozenset({"db", "session", "database"})
+
+
+def _session_like(node: ast.expr, ctx: FileContext) -> bool:
+    """``db``, ``session``, ``self.db_session``, or a name typed as a session class."""
+    resolved = ctx.resolve(node) or ""
+    if resolved.startswith(("sqlalchemy.", "sqlmodel.")) and "Session" in resolved:
+        return True
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return bool(_SESSION_WORDS.intersection(_words(name)))
+
+
+def _is_html_response(node: ast.expr | None, ctx: FileContext) -> bool:
+    return node is not None and ctx.resolve(node) in _HTML_RESPONSES
+
+
+@dataclass(slots=True)
+class _CreateCandidate:
+    route: ast.Call
+    node: _FunctionNode
+    named: bool  # the function name starts with a create verb
+    queued: str = ""  # the first queueing call, as written: ``task.delay(...)``
+    background: str = ""  # the first ``BackgroundTasks.add_task(...)``
+    persists: bool = False  # ``session.add(...)`` somewhere in the body
+    html: bool = False  # answers with a page or a redirect
+    built: set[str] = field(default_factory=set)  # names bound to ``Class(...)``
+    added: dict[str, str] = field(default_factory=dict)  # name -> ``db.add(name)``
+    returned: str = ""  # ``db.add(x)`` of an ``x`` built here and returned
 
 
 class CreateRouteWithoutStatusCode(Rule):
@@ -106,10 +143,17 @@ class CreateRouteWithoutStatusCode(Rule):
     rationale = """
     A route that creates something should say so with `201 Created`: clients, generated
     SDKs and the OpenAPI document rely on the status code, and FastAPI answers `200 OK`
-    unless told otherwise. Set `status_code=status.HTTP_201_CREATED` (or 202 when the
-    work is only accepted) on the decorator. A POST route counts as creating when its
-    function name starts with create/add/new/register/insert/upload/signup; routes that
-    take a `Response` parameter set their status themselves and are left alone.
+    unless told otherwise. Set `status_code=status.HTTP_201_CREATED` on the decorator. A
+    POST route counts as creating when its function name starts with
+    create/add/new/register/insert/upload/signup, or when its body builds an object,
+    adds it to a database session (`db.add(order)`) and returns it. When the route only
+    queues the work (`task.delay(...)`, `.apply_async(...)`, `send_task(...)`,
+    `.enqueue(...)`, Arq's `enqueue_job(...)`, or `BackgroundTasks` without writing
+    anything itself) the advice is `202 Accepted` instead. Left alone: routes that take
+    a `Response` parameter (they set their status themselves), routes serving several
+    methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators), and HTML
+    form routes (`response_class=HTMLResponse`, or returning `HTMLResponse`,
+    `RedirectResponse` or a template's `TemplateResponse`).
     """
     dont = """
     from fastapi import APIRouter
@@ -165,6 +209,28 @@ class CreateRouteWithoutStatusCode(Rule):
         @mailer.post("/x")
         def create_draft(): ...
         """,
+        # A form page: shown with GET, posted back, answered with a redirect.
+        """
+        from fastapi import APIRouter, Form
+        from fastapi.responses import RedirectResponse
+        router = APIRouter()
+
+        @router.api_route("/signup", methods=["GET", "POST"])
+        async def signup(): ...
+
+        @router.post("/notes")
+        async def add_note(text: str = Form(...)):
+            return RedirectResponse("/notes", status_code=303)
+        """,
+        # Queues the work and says so.
+        """
+        from fastapi import APIRouter, status
+        router = APIRouter()
+
+        @router.post("/exports", status_code=status.HTTP_202_ACCEPTED)
+        def create_export(kind: str) -> dict:
+            return {"job": render_export.delay(kind).id}
+        """,
     )
     extra_invalid = (
         """
@@ -181,28 +247,150 @@ class CreateRouteWithoutStatusCode(Rule):
         @router.post("/documents")
         async def upload_document(): ...
         """,
+        # Created by its body: built, added to the session, returned.
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.post("/orders")
+        async def place_order(sku: str, session: AsyncSession):
+            order = Order(sku=sku)
+            session.add(order)
+            await session.commit()
+            return order
+        """,
     )
+
+    def __init__(self) -> None:
+        self._routes: dict[int, _CreateCandidate] = {}
 
     def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         route = ctx.route_decorator(node)
-        if route is None or "POST" not in _methods(route) or _has_splat(route):
+        if route is None or _methods(route) != ["POST"] or _has_splat(route):
             return
         if _keyword(route, "status_code") is not None:
             return
-        words = _words(node.name)
-        if not words or words[0] not in _CREATE_VERBS:
+        if any(_is_route_call(d, ctx) for d in node.decorator_list if d is not route):
+            return  # ``@router.get`` and ``@router.post`` on one function
+        response_class = _keyword(route, "response_class")
+        if response_class is not None and _is_html_response(response_class.value, ctx):
+            return
+        if _is_html_response(node.returns, ctx):
             return
         args = node.args
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
                 return
+        words = _words(node.name)
+        candidate = _CreateCandidate(route, node, bool(words) and words[0] in _CREATE_VERBS)
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.annotation is not None and _annotation_is(arg.annotation, ctx, _BACKGROUND):
+                candidate.background = f"{arg.arg}: {ctx.text(arg.annotation)}"
+        self._routes[id(node)] = candidate
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _candidate(self, ctx: FileContext) -> _CreateCandidate | None:
+        function = ctx.function
+        return self._routes.get(id(function.node)) if function is not None else None
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not self._routes:
+            return
+        candidate = self._candidate(ctx)
+        if candidate is None:
+            return
+        if func.attr in _QUEUE_METHODS and not candidate.queued:
+            candidate.queued = f"{ctx.text(func)}(...)"
+        elif func.attr == "add_task" and ctx.resolve(func.value) in _BACKGROUND_TASKS:
+            candidate.background = f"{ctx.text(func)}(...)"
+        elif func.attr == "TemplateResponse":
+            candidate.html = True
+        elif func.attr in ("add", "add_all") and node.args and _session_like(func.value, ctx):
+            candidate.persists = True
+            added = node.args[0]
+            if func.attr == "add" and isinstance(added, ast.Name):
+                candidate.added.setdefault(added.id, f"{ctx.text(func)}({added.id})")
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not self._routes:
+            return
+        candidate = self._candidate(ctx)
+        value = node.value
+        if candidate is None or not isinstance(value, ast.Call):
+            return
+        callee = value.func
+        name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+        if name[:1].isupper():  # ``order = Order(...)``: a new object
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    candidate.built.add(target.id)
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        if not self._routes:
+            return
+        candidate = self._candidate(ctx)
+        value = node.value
+        if candidate is None or value is None:
+            return
+        if isinstance(value, ast.Call) and (
+            _is_html_response(value.func, ctx)
+            or (isinstance(value.func, ast.Attribute) and value.func.attr == "TemplateResponse")
+        ):
+            candidate.html = True
+        elif (
+            isinstance(value, ast.Name)
+            and value.id in candidate.built
+            and value.id in candidate.added
+            and not candidate.returned
+        ):
+            candidate.returned = candidate.added[value.id]
+
+    def leave_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
+        candidate = self._routes.pop(id(node), None)
+        if candidate is None or candidate.html:
+            return
+        if not (candidate.named or candidate.returned):
+            return
+        label = _route_label(candidate.route, node)
+        queued = candidate.queued or (not candidate.persists and candidate.background)
+        if queued:
+            ctx.report(
+                candidate.route,
+                f"{label} queues work (`{queued}`) but answers 200 OK; add "
+                "`status_code=status.HTTP_202_ACCEPTED`",
+            )
+            return
+        how = f" (`{candidate.returned}`, then returns it)" if not candidate.named else ""
         ctx.report(
-            route,
-            f"{_route_label(route, node)} creates a resource but answers 200 OK; add "
+            candidate.route,
+            f"{label} creates a resource{how} but answers 200 OK; add "
             "`status_code=status.HTTP_201_CREATED`",
         )
 
-    visit_AsyncFunctionDef = visit_FunctionDef
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+
+def _is_route_call(decorator: ast.expr, ctx: FileContext) -> bool:
+    return (
+        isinstance(decorator, ast.Call)
+        and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in ROUTE_METHODS
+        and ctx.is_app_or_router(decorator.func.value)
+    )
+
+
+def _annotation_is(annotation: ast.expr, ctx: FileContext, names: frozenset[str]) -> bool:
+    """``BackgroundTasks`` and ``Annotated[BackgroundTasks, ...]``."""
+    if isinstance(annotation, ast.Subscript):
+        inner = annotation.slice
+        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return ctx.resolve(first) in names
+    return ctx.resolve(annotation) in names
+
+
+_BACKGROUND = frozenset({"fastapi.BackgroundTasks", "starlette.background.BackgroundTasks"})
 
 
 def _resolves_to_response(annotation: ast.expr, ctx: FileContext) -> bool:
@@ -974,7 +1162,10 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
     raises `HTTPException`) gains nothing there and pays a thread hop per request, while
     holding one of the pool's 40 threads. Declare it `async def`. The body must call only
     builtins, pure standard-library modules, classes of its own module, string methods
-    or `HTTPException`; any other call keeps the route unreported.
+    or `HTTPException`; any other call keeps the route unreported. So does returning
+    something a dependency handed in (`user: CurrentUser`, `order = Depends(...)`): it
+    may be an ORM row whose serialisation lazy-loads relationships, and those queries
+    belong in the threadpool, not on the event loop. Routes in test files are left alone.
     """
     dont = """
     from fastapi import APIRouter
@@ -1022,6 +1213,16 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
         def health() -> dict:
             return {"status": "ok"}
         """,
+        # Returns a row a dependency loaded: serialising it may lazy-load, keep it sync.
+        """
+        from fastapi import APIRouter
+        from app.deps import CurrentUser
+        router = APIRouter()
+
+        @router.get("/me")
+        def read_me(user: CurrentUser) -> dict:
+            return user
+        """,
     )
     extra_invalid = (
         """
@@ -1039,11 +1240,65 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
 
     def __init__(self) -> None:
         self._facts()
+        # id() of each sync route -> its parameters that may hold loaded rows.
+        self._loaded_params: dict[int, set[str]] = {}
+        self._returns_loaded: set[int] = set()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        super().visit_FunctionDef(node, ctx)
+        if ctx.route_decorator(node) is not None:
+            self._loaded_params[id(node)] = _loaded_params(node, ctx)
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is None or node.value is None:
+            return
+        names = self._loaded_params.get(id(function.node))
+        if names and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):
+            self._returns_loaded.add(id(function.node))
 
     def finish(self, ctx: FileContext) -> None:
+        if is_test_path(ctx.path):
+            return  # a route of a throwaway app in a test
         for _, frame in self.pure_routes:
+            if id(frame.node) in self._returns_loaded:
+                continue  # async, its lazy loads would run on the event loop
             ctx.report(
                 _def_header(frame.node),
                 f"`def {frame.node.name}` is a sync route whose body makes no call that "
                 "could block: FastAPI still runs it in the threadpool; make it `async def`",
             )
+
+
+# Annotations of parameters that hold plain request data, never loaded rows.
+_PLAIN_ANNOTATIONS = ("builtins.", "typing.", "datetime.", "uuid.", "decimal.", "fastapi.")
+
+
+def _loaded_params(node: ast.FunctionDef, ctx: FileContext) -> set[str]:
+    """Parameters of a route that may hold objects loaded by a dependency (ORM rows
+    whose serialisation can lazy-load): ``= Depends(...)``, ``Annotated[..., Depends()]``
+    and annotations naming a project type or alias (``CurrentUser``)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    pairs = [
+        *zip(positional, defaults, strict=True),
+        *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+    ]
+    found: set[str] = set()
+    for arg, default in pairs:
+        if isinstance(default, ast.Call) and ctx.resolve(default.func) in _DEPENDS:
+            found.add(arg.arg)
+            continue
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Subscript):
+            inner = annotation.slice
+            extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
+            if any(isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras):
+                found.add(arg.arg)
+        elif isinstance(annotation, (ast.Name, ast.Attribute)):
+            resolved = ctx.resolve(annotation)
+            if resolved is not None and not resolved.startswith(_PLAIN_ANNOTATIONS):
+                found.add(arg.arg)
+    return found

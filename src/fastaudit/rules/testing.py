@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
 
 _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
+_TEST_CLIENTS = frozenset(f"{module}.TestClient" for module in _TEST_CLIENT_MODULES)
+# An app object made in the file itself (an imported app resolves to its module path).
+_APPS_BUILT_HERE = frozenset({"fastapi.FastAPI()", "starlette.applications.Starlette()"})
+# Noted by TST101 for a test file whose every ``TestClient(...)`` drives an app built in
+# that file (``app = FastAPI()`` in the test or the module), which mounts no router.
+TINY_APP_CLIENTS_FACT = "tiny-app-clients"
 
 
 # ------------------------------------------------------------------ TST101
@@ -39,7 +45,10 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
     Redis client) that loop is not the test's loop: async fixtures cannot be shared with
     the app, and objects bound to one loop fail in the other. Write async tests
     (pytest-asyncio or anyio) with `httpx.AsyncClient(transport=ASGITransport(app=app))`:
-    one loop, and fixtures that can `await`.
+    one loop, and fixtures that can `await`. A test file whose every `TestClient(...)`
+    drives a small app built in that file (`app = FastAPI()` in the test or the module,
+    with a route or two, no `include_router`/`mount`) is left alone: that app shares
+    nothing with the real one.
     """
     dont = """
     # tests/test_orders.py
@@ -101,12 +110,33 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
             """,
     }
 
+    def __init__(self) -> None:
+        self._clients = [0, 0]  # TestClient(...) calls on an app built here / on others
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.resolve(node.func) not in _TEST_CLIENTS or not is_test_path(ctx.path):
+            return
+        app = node.args[0] if node.args else getattr(_keyword(node, "app"), "value", None)
+        local = (
+            app is not None
+            and ctx.resolve(app) in _APPS_BUILT_HERE
+            and not text_contains(ctx, "include_router(", ".mount(")
+        )
+        self._clients[0 if local else 1] += 1
+
+    def finish(self, ctx: FileContext) -> None:
+        built_here, others = self._clients
+        if built_here and not others:
+            ctx.add_fact(TINY_APP_CLIENTS_FACT, True)
+
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         users = []
         for path in project.python_files:
             outcome = project.outcomes.get(path)
             if outcome is None or not is_test_path(path):
                 continue
+            if file_facts(project, path, TINY_APP_CLIENTS_FACT):
+                continue  # every TestClient there drives an app the test builds itself
             for record in outcome.imports:
                 if record.module in _TEST_CLIENT_MODULES and "TestClient" in record.names:
                     users.append((path, record))
@@ -447,6 +477,7 @@ class _Mocked:
     node: ast.AST
     written: str
     why: str
+    test: int | None = None  # id() of the test function it is made in, if any
 
 
 class MockedDatabaseInIntegrationTest(Rule):
@@ -465,7 +496,10 @@ class MockedDatabaseInIntegrationTest(Rule):
     `client` fixture, or it lives under `integration/`/`e2e/`; a mock counts as the
     session when its `spec` is a session class, or it is assigned to a name like
     `db`/`session`/`db_session`, or installed as the override of a `get_db`-like
-    dependency.
+    dependency. Outside `integration/`/`e2e/`, a mock made inside a test function is
+    only reported when that test drives the app (takes or uses a `client`, builds a
+    test client, or sets `dependency_overrides`): a unit test that hands an
+    `AsyncMock()` session to a service is a unit test, whatever else its file holds.
     """
     dont = """
     from unittest.mock import AsyncMock
@@ -502,6 +536,19 @@ class MockedDatabaseInIntegrationTest(Rule):
             db = MagicMock(spec=Session)
             assert compute_total(db, []) == 0
         """,
+        # A unit test of a service next to integration tests in the same file.
+        """
+        from unittest.mock import AsyncMock
+        from fastapi.testclient import TestClient
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async def test_place_order():
+            session = AsyncMock(spec=AsyncSession)
+            await place_order(session, sku="A-1")
+
+        def test_health(client):
+            assert client.get("/health").status_code == 200
+        """,
         # An integration test mocking an outside service, not the database.
         """
         from unittest.mock import MagicMock
@@ -532,6 +579,22 @@ class MockedDatabaseInIntegrationTest(Rule):
         self._mocked: list[_Mocked] = []
         self._client_fixture = False
         self._has_tests = False
+        # id() of each test function -> does it drive the app (a client, overrides)?
+        self._drives_app: dict[int, bool] = {}
+
+    def _test_function(self, ctx: FileContext) -> int | None:
+        function = ctx.function
+        if function is None or id(function.node) not in self._drives_app:
+            return None
+        return id(function.node)
+
+    def _add(self, node: ast.AST, written: str, why: str, ctx: FileContext) -> None:
+        self._mocked.append(_Mocked(node, written, why, self._test_function(ctx)))
+
+    def _drives(self, ctx: FileContext) -> None:
+        test = self._test_function(ctx)
+        if test is not None:
+            self._drives_app[test] = True
 
     def _mock_call(self, node: ast.expr | None, ctx: FileContext) -> ast.Call | None:
         if not isinstance(node, ast.Call):
@@ -552,19 +615,32 @@ class MockedDatabaseInIntegrationTest(Rule):
         if node.name.startswith("test"):
             self._has_tests = True
             args = node.args
-            if any(a.arg in _CLIENT_PARAMS for a in (*args.args, *args.kwonlyargs)):
+            takes_client = any(a.arg in _CLIENT_PARAMS for a in (*args.args, *args.kwonlyargs))
+            if takes_client:
                 self._client_fixture = True
+            if ctx.function is None:  # a test, not a helper nested in one
+                self._drives_app[id(node)] = takes_client
+
+    def visit_Name(self, node: ast.Name, ctx: FileContext) -> None:
+        if node.id in _CLIENT_PARAMS:
+            self._drives(ctx)  # a module-level or conftest client used in the test
+
+    def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
+        if node.attr == "dependency_overrides":
+            self._drives(ctx)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if self._mock_call(node, ctx) is None:
+            if (ctx.resolve(node.func) or "").startswith(_CLIENT_MODULES):
+                self._drives(ctx)  # ``TestClient(app)``, ``AsyncClient(...)`` in the test
             return
         spec = next((k.value for k in node.keywords if k.arg in ("spec", "spec_set")), None)
         if spec is None and node.args:
             spec = node.args[0]
         if spec is not None and ctx.resolve(spec) in _SESSION_TYPES:
-            self._mocked.append(_Mocked(node, ctx.text(node), f"its spec is `{ctx.text(spec)}`"))
+            self._add(node, ctx.text(node), f"its spec is `{ctx.text(spec)}`", ctx)
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         value = node.value
@@ -573,9 +649,7 @@ class MockedDatabaseInIntegrationTest(Rule):
             for target in node.targets:
                 name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
                 if name and _session_name(name):
-                    self._mocked.append(
-                        _Mocked(mock, ctx.text(mock), f"it is assigned to `{name}`")
-                    )
+                    self._add(mock, ctx.text(mock), f"it is assigned to `{name}`", ctx)
                     return
         for target in node.targets:
             if not (
@@ -591,7 +665,7 @@ class MockedDatabaseInIntegrationTest(Rule):
             body = value.body if isinstance(value, ast.Lambda) else value
             inner = self._mock_call(body, ctx)
             if inner is not None and not self._has_session_spec(inner, ctx):
-                self._mocked.append(_Mocked(inner, ctx.text(inner), f"it overrides `{key_name}`"))
+                self._add(inner, ctx.text(inner), f"it overrides `{key_name}`", ctx)
 
     def _has_session_spec(self, call: ast.Call, ctx: FileContext) -> bool:
         spec = next((k.value for k in call.keywords if k.arg in ("spec", "spec_set")), None)
@@ -605,7 +679,14 @@ class MockedDatabaseInIntegrationTest(Rule):
         why = self._integration(ctx)
         if why is None:
             return
+        under_folder = why.startswith("it lives under")
         for mocked in self._mocked:
+            if (
+                mocked.test is not None
+                and not under_folder
+                and not self._drives_app.get(mocked.test, False)
+            ):
+                continue  # a unit test: it calls the code with the mock, no client
             ctx.report(
                 mocked.node,
                 f"`{mocked.written}` stands in for the database session ({mocked.why}) in an "
