@@ -568,3 +568,43 @@ def test_role_beside_the_plain_key_keeps_the_plain_key_compared(tmp_path):
     assert findings[0].message.endswith(
         "elsewhere it is `user_id` (invoice.user_id, payment.user_id); use one name"
     )
+
+
+# ------------------------------------------------------- DBS101 on real-code shapes
+def _dbs101(tmp_path, database: str) -> list[tuple[str, int]]:
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": (
+            "from fastapi import FastAPI\n\nfrom app import db\n\napp = FastAPI()\n\n\n"
+            '@app.get("/")\nasync def home():\n    return {"db": str(db)}\n'
+        ),
+        "app/db.py": database,
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    result = scan(tmp_path, Config(select=["DBS101"]), use_cache=False, jobs=1)
+    return [(f.path, f.line) for f in result.findings]
+
+
+def test_sessionmaker_bound_to_an_async_engine_is_async(tmp_path):
+    database = (
+        "from sqlalchemy.ext.asyncio import create_async_engine\n"
+        "from sqlalchemy.ext.asyncio.session import AsyncSession\n"
+        "from sqlalchemy.orm import sessionmaker\n\n"
+        'engine = create_async_engine("postgresql+asyncpg://x")\n'
+        "factory = sessionmaker(bind=engine, class_=AsyncSession, expire_on_commit=False)\n"
+        "plain = sessionmaker(bind=engine)\n"
+    )
+    assert _dbs101(tmp_path, database) == []
+
+
+def test_a_nested_session_factory_is_one_finding(tmp_path):
+    database = (
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+        'engine = create_engine("sqlite://")\n'
+        "session = scoped_session(sessionmaker(bind=engine))\n"
+    )
+    assert _dbs101(tmp_path, database) == [("app/db.py", 4), ("app/db.py", 5)]

@@ -42,7 +42,17 @@ _SYNC_FACTORIES = {
     "sqlmodel.Session": "`AsyncSession` from `sqlmodel.ext.asyncio.session`",
 }
 _ASYNC_SESSION_CLASSES = frozenset(
-    {"sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession"}
+    {
+        "sqlalchemy.ext.asyncio.AsyncSession",
+        "sqlalchemy.ext.asyncio.session.AsyncSession",
+        "sqlmodel.ext.asyncio.session.AsyncSession",
+    }
+)
+_ASYNC_ENGINES = frozenset(
+    {
+        "sqlalchemy.ext.asyncio.create_async_engine()",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine()",
+    }
 )
 
 
@@ -130,6 +140,11 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
         for keyword in node.keywords:
             if keyword.arg == "class_" and ctx.resolve(keyword.value) in _ASYNC_SESSION_CLASSES:
                 return  # sessionmaker(class_=AsyncSession): the 1.4-era async factory
+            if keyword.arg == "bind" and ctx.resolve(keyword.value) in _ASYNC_ENGINES:
+                return  # bound to an async engine: a sync Session could not use it
+        parent = ctx.parent
+        if isinstance(parent, ast.Call) and ctx.resolve(parent.func) in _SYNC_FACTORIES:
+            return  # ``scoped_session(sessionmaker(...))``: one finding, on the outer call
         span = ctx.span(node)
         ctx.add_fact(
             SYNC_DATABASE_CALL_FACT,
