@@ -31,6 +31,9 @@ class ProjectIndex:
         # class name -> [(module, bases)]
         self._classes: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         self._memo: dict[str, bool] = {}
+        # Functions that hand out a sync database session (``get_db`` yielding
+        # ``SessionLocal()``), for parameters filled by ``Depends(get_db)``.
+        self._session_providers: set[str] = set()
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -70,8 +73,23 @@ class ProjectIndex:
         self._memo[qualname] = answer
         return answer
 
+    def add_session_providers(self, qualnames: Iterable[str]) -> None:
+        self._session_providers.update(qualnames)
+
+    def is_session_provider(self, qualname: str) -> bool:
+        """``src.db.get_db`` and ``db.get_db`` name one function in a src layout."""
+        if qualname in self._session_providers:
+            return True
+        return any(
+            p.endswith("." + qualname) or qualname.endswith("." + p)
+            for p in self._session_providers
+        )
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
-        return {"pydantic-model": self.is_pydantic_model}
+        return {
+            "pydantic-model": self.is_pydantic_model,
+            "sync-session-provider": self.is_session_provider,
+        }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:
         predicates = self.predicates()

@@ -259,6 +259,7 @@ def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
     index = ProjectIndex()
     for outcome in outcomes:
         index.add_classes(outcome.classes)
+        index.add_session_providers(outcome.facts.get("sync-session-provider", ()))
     return index
 
 

@@ -12,6 +12,7 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.names import annotation_value
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 
@@ -536,6 +537,59 @@ class BlockingDatabaseCall(BlockingCallRule):
     )
     what = "waits for the database on the event loop"
 
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        super().visit_Call(node, ctx)
+        func = node.func
+        if (
+            ctx.in_async_body
+            and isinstance(func, ast.Attribute)
+            and func.attr in self.methods
+            and isinstance(func.value, ast.Name)
+            and ctx.resolve(func.value) in _UNTYPED
+        ):
+            # ``session.commit()`` on a parameter with no usable annotation, filled by
+            # ``Depends(get_session)``: blocking when ``get_session`` hands out a sync
+            # session, which the project index settles once every file is seen.
+            provider = _dependency_of(ctx, func.value.id)
+            if provider is not None:
+                function = ctx.function
+                assert function is not None
+                ctx.report(
+                    node,
+                    f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
+                    f"`{func.value.id}` comes from `Depends({provider.rsplit('.', 1)[-1]})`, "
+                    "which hands out a sync SQLAlchemy session",
+                    when=(SYNC_SESSION_PROVIDER, provider),
+                )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._note_provider(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._note_provider(node, ctx)
+
+    def _note_provider(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
+        """A module-level function that returns or yields a sync session (by its return
+        annotation, or by what it yields) is a provider other files may depend on."""
+        if ctx.function is not None or ctx.class_name is not None:
+            return
+        qualname = f"{ctx.module}.{node.name}" if ctx.module else node.name
+        returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
+        if returns is not None and returns.startswith(self.receivers[:3]):
+            ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+            return
+        for inner in ast.walk(node):
+            if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
+                value = inner.value
+                if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+                    ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                    return
+                if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
+                    ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                    return
+
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:
             return True
@@ -552,6 +606,90 @@ class BlockingDatabaseCall(BlockingCallRule):
                     rest = rest.replace(hand_out, "")
                 return "()" not in rest
         return False
+
+
+SYNC_SESSION_PROVIDER = "sync-session-provider"
+# What a parameter resolves to when its annotation says nothing about the value.
+_UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
+# Calls that make a sync session: ``Session(engine)``, ``SessionLocal()`` where
+# ``SessionLocal = sessionmaker(...)``.
+_SESSION_FACTORIES = frozenset(
+    {"sqlalchemy.orm.Session", "sqlalchemy.orm.sessionmaker()", "sqlmodel.Session"}
+)
+
+
+def _generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
+    """``Generator[Session, None, None]`` / ``Iterator[Session]`` -> ``Session``."""
+    if isinstance(annotation, ast.Subscript):
+        outer = ctx.resolve(annotation.value) or ""
+        if outer.rsplit(".", 1)[-1] in ("Generator", "Iterator", "Iterable"):
+            inner = annotation.slice
+            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    return annotation
+
+
+def _bound_to_session(function: ast.AST, name: str, ctx: FileContext) -> bool:
+    """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``."""
+    for node in ast.walk(function):
+        value = None
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            value = node.value
+        elif (
+            isinstance(node, ast.withitem)
+            and isinstance(node.optional_vars, ast.Name)
+            and node.optional_vars.id == name
+        ):
+            value = node.context_expr
+        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+            return True
+    return False
+
+
+def _dependency_of(ctx: FileContext, name: str) -> str | None:
+    """The qualified provider ``name`` is filled by, when it is a parameter of the
+    enclosing function written ``name=Depends(fn)`` or ``Annotated[..., Depends(fn)]``."""
+    function = ctx.function
+    if function is None or isinstance(function.node, ast.Lambda):
+        return None
+    args = function.node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(
+        zip(
+            [a.arg for a in positional[len(positional) - len(args.defaults) :]],
+            args.defaults,
+            strict=True,
+        )
+    )
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    arg = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
+    if arg is None:
+        return None
+    markers: list[ast.expr] = []
+    if name in defaults:
+        markers.append(defaults[name])
+    annotation = arg.annotation
+    if (
+        isinstance(annotation, ast.Subscript)
+        and ctx.resolve(annotation.value) == "typing.Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        markers.extend(annotation.slice.elts[1:])
+    for marker in markers:
+        if (
+            isinstance(marker, ast.Call)
+            and ctx.resolve(marker.func) == "fastapi.Depends"
+            and marker.args
+            and isinstance(marker.args[0], (ast.Name, ast.Attribute))
+        ):
+            target = ctx.resolve(marker.args[0])
+            if target is None and isinstance(marker.args[0], ast.Name):
+                target = f"{ctx.module}.{marker.args[0].id}" if ctx.module else marker.args[0].id
+            return target
+    return None
 
 
 class BlockingSubprocess(BlockingCallRule):
