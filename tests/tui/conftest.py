@@ -136,3 +136,24 @@ async def select(pilot, rule: str, path: str) -> None:
     assert screen.tree.select_key(finding_key(finding))
     await press(pilot)
     assert screen.selected_finding == finding
+
+
+def text_of(screen, selector: str) -> str:
+    """What a widget of ``screen`` renders, as text."""
+    return str(screen.query_one(selector).render())
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notification the main screen shows."""
+    from fastaudit.tui.screens.main import MainScreen
+
+    seen: list[str] = []
+    original = MainScreen.notify
+
+    def notify(self, message, *args, **kwargs):
+        seen.append(f"{kwargs.get('title', '')}: {message}")
+        return original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(MainScreen, "notify", notify)
+    return seen

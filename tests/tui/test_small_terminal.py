@@ -21,30 +21,13 @@ from fastaudit.tui.screens.main import MainScreen
 from fastaudit.tui.screens.states import ErrorScreen
 from fastaudit.tui.widgets.detail import FindingDetail
 
-from .conftest import NARROW, WIDE, main_screen, make_app, press, select, settle
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector).render())
+from .conftest import NARROW, WIDE, main_screen, make_app, press, select, settle, text_of
 
 
 def visible_tree_rows(screen: MainScreen) -> int:
     """Rows of findings the tree shows on screen (its height inside the border)."""
     tree = screen.tree
     return min(tree.content_region.height, tree.last_line + 1)
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = MainScreen.notify
-
-    def notify(self, message, *args, **kwargs):
-        seen.append(f"{kwargs.get('title', '')}: {message}")
-        return original(self, message, *args, **kwargs)
-
-    monkeypatch.setattr(MainScreen, "notify", notify)
-    return seen
 
 
 class TestAt80x24:

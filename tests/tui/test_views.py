@@ -7,8 +7,6 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
 from fastaudit.fixes.journal import journal_path
 from fastaudit.tui.app import time_to_first_finding
 from fastaudit.tui.grouping import Grouping, build_groups, finding_key, walk
@@ -20,25 +18,16 @@ from fastaudit.tui.widgets.findings_tree import FindingsTree
 from fastaudit.tui.widgets.matrix_table import MatrixTable
 from fastaudit.workflows.learn import AREAS, Progress
 
-from .conftest import WIDE, crlf_private_main, main_screen, make_app, press, select, settle
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector).render())
-
-
-@pytest.fixture
-def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every notification the main screen shows."""
-    seen: list[str] = []
-    original = MainScreen.notify
-
-    def notify(self, message, *args, **kwargs):
-        seen.append(f"{kwargs.get('title', '')}: {message}")
-        return original(self, message, *args, **kwargs)
-
-    monkeypatch.setattr(MainScreen, "notify", notify)
-    return seen
+from .conftest import (
+    WIDE,
+    crlf_private_main,
+    main_screen,
+    make_app,
+    press,
+    select,
+    settle,
+    text_of,
+)
 
 
 class TestUndoAfterRestart:
