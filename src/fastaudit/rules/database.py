@@ -193,6 +193,38 @@ def _what(callee: str) -> str:
 
 
 # ------------------------------------------------------------------ DBS102
+def _reflected_names(tree: ast.Module) -> set[str]:
+    """Names ``x`` whose ``x.reflect(...)`` is called and that declare no ``Table`` in
+    this file: a MetaData kept to read an existing database, which never names a
+    constraint."""
+    reflected: set[str] = set()
+    declaring: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "reflect"
+            and isinstance(func.value, ast.Name)
+        ):
+            reflected.add(func.value.id)
+        elif isinstance(func, (ast.Name, ast.Attribute)) and (
+            getattr(func, "id", None) == "Table" or getattr(func, "attr", None) == "Table"
+        ):
+            declaring.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
+    return reflected - declaring
+
+
+def _assigned_name(tree: ast.Module, call: ast.AST) -> str | None:
+    """``x`` in ``x = MetaData()`` (anywhere in the module), else None."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and node.value is call:
+            targets = [t for t in node.targets if isinstance(t, ast.Name)]
+            return targets[0].id if targets else None
+    return None
+
+
 NAMING_CONSTANT = "NAMING_CONVENTION"
 NAMING_CONVENTION_SOURCE = """\
 NAMING_CONVENTION = {
@@ -366,15 +398,15 @@ class MetadataWithoutNamingConvention(Rule):
         if not self._found:
             return
         if "versions" in ctx.path.split("/")[:-1]:
-            # A revision that already ran: editing it rewrites history (databases that
-            # applied it keep the old names), so there is nothing to fix here.
-            for item in self._found:
-                ctx.report(
-                    item.node,
-                    f"{item.message}; this is a migration revision, not fixed: history is "
-                    "not rewritten, give the models' `MetaData` the convention instead",
-                    end=_header_end(item.node),
-                )
+            # A revision's MetaData or Base is a throwaway for that step (a data
+            # migration, a reflected table): the app's tables are declared on the
+            # models' metadata, and history is not rewritten. Nothing to say here.
+            return
+        reflected = _reflected_names(ctx.tree)
+        self._found = [
+            item for item in self._found if _assigned_name(ctx.tree, item.node) not in reflected
+        ]
+        if not self._found:
             return
         constant, constant_edit = self._constant(ctx, self._found[0].node)
         for item in self._found:
