@@ -701,3 +701,44 @@ def test_whole_v1_model_file_fixes_to_valid_v2():
     assert "from pydantic_settings import BaseSettings" in fixed
     assert "age: int | None = Field(default=None, ge=18)" in fixed
     assert "return self.model_dump()" in fixed
+
+
+# ------------------------------------------------ PYD107 on real-code shapes (issue 12)
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        "SkipJsonSchema[int | None]",
+        "SkipJsonSchema[Optional[UUID]]",
+        "EmptyStrToNone",  # an alias of Annotated[str | None, ...] in the project
+    ],
+)
+def test_none_default_on_types_that_may_allow_none_is_quiet(annotation):
+    source = f"""
+        from typing import Optional
+        from uuid import UUID
+
+        from pydantic import BaseModel, Field
+        from pydantic.json_schema import SkipJsonSchema
+
+        from app.kit.types import EmptyStrToNone
+
+
+        class Patch(BaseModel):
+            value: {annotation} = Field(default=None)
+        """
+    findings = [
+        f for f in check_source(code(source), "app/schemas.py", ["PYD107"]) if f.rule == "PYD107"
+    ]
+    assert findings == []
+
+
+def test_none_default_on_a_plain_type_is_still_reported():
+    source = """
+        from pydantic import BaseModel, Field
+
+
+        class Patch(BaseModel):
+            value: list[int] = Field(default=None)
+        """
+    findings = check_source(code(source), "app/schemas.py", ["PYD107"])
+    assert [f.rule for f in findings] == ["PYD107"]

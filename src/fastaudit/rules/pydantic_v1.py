@@ -1529,6 +1529,10 @@ def allows_none(node: ast.expr | None, ctx: FileContext, depth: int = 0) -> bool
             return True
         if value.startswith("typing.") and value not in _CONCRETE_TYPING:
             return None
+        if ctx.module and value.split(".")[0] == ctx.module.split(".")[0]:
+            # The project's own name, from another module: a class, or an alias such
+            # as ``EmptyStrToNone = Annotated[str | None, ...]``. One file cannot tell.
+            return None
         return False
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _any_of([node.left, node.right], ctx, depth)
@@ -1548,8 +1552,27 @@ def allows_none(node: ast.expr | None, ctx: FileContext, depth: int = 0) -> bool
             return None
         if head.startswith("typing.") and head not in _CONCRETE_TYPING:
             return None
+        if head not in _CONTAINERS and not head.startswith(("typing.", "collections.abc.")):
+            # A wrapper such as pydantic's ``SkipJsonSchema[int | None]``: it admits
+            # None when what it wraps does, and may not say otherwise.
+            return True if _any_of(elements, ctx, depth) is True else None
         return False
     return None
+
+
+_CONTAINERS = frozenset(
+    {
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+        "builtins.frozenset",
+        "builtins.tuple",
+        "builtins.type",
+        "collections.deque",
+        "collections.OrderedDict",
+        "collections.defaultdict",
+    }
+)
 
 
 _CONCRETE_TYPING = frozenset(
