@@ -90,3 +90,40 @@ def test_matrix_imports_table_maps_names(project):
     )
     assert project.findings() == [("PIN107", "app.py", 3)]
     assert "pyyaml is not declared" in project.messages()[("PIN107", "app.py", 3)]
+
+
+def test_import_names_of_differently_named_distributions(project) -> None:
+    """Seen on real code: ``fpdf`` comes from fpdf2, ``snappy`` from python-snappy,
+    namespace packages from their dashed names, stub extras from their bundle."""
+    project.write(
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                requires-python = ">=3.11"
+                dependencies = [
+                    "fastapi>=0.115",
+                    "fpdf2>=2.7",
+                    "python-snappy>=0.7",
+                    "newspaper3k>=0.2",
+                    "opentelemetry-instrumentation-fastapi>=0.45b0",
+                    "google-cloud-storage>=2.10",
+                    "boto3-stubs[sqs]>=1.34",
+                ]
+                """,
+            "src/shop/__init__.py": "",
+            "src/shop/reports.py": """
+                import snappy
+                from fpdf import FPDF
+                from google.cloud import storage
+                from mypy_boto3_sqs import SQSClient
+                from newspaper import Article
+                from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+                import sortedcontainers  # declared nowhere: still reported
+                """,
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "src/shop/reports.py", 8)
+    ]

@@ -591,4 +591,16 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
         names |= matrix.provides.get(declaration.name, frozenset())
         for extra in declaration.extras:
             names |= matrix.provides.get(f"{declaration.name}[{extra}]", frozenset())
+            if declaration.name in _STUBS_BY_EXTRA:
+                # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs).
+                names.add(f"{_STUBS_BY_EXTRA[declaration.name]}-{_normalized(extra)}")
     return names
+
+
+# Stub bundles whose extras each install a package named after the extra.
+_STUBS_BY_EXTRA = {
+    "boto3-stubs": "mypy-boto3",
+    "types-boto3": "types-boto3",
+    "types-aiobotocore": "types-aiobotocore",
+    "aiobotocore-stubs": "types-aiobotocore",
+}

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastaudit.project.deps.matrix import Matrix
+from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -63,9 +63,14 @@ def third_party_imports(
             if top in stdlib or top in own or top == "__future__":
                 continue
             site = ImportSite(path, record.line, record.column, record.module)
-            dists = distributions.get(record.module)
+            module = record.module
+            if top in NAMESPACE_ROOTS and record.is_from and len(record.names) == 1:
+                # ``from google.cloud import storage``: the distribution is named after
+                # the whole path, google-cloud-storage.
+                module = f"{module}.{record.names[0]}"
+            dists = distributions.get(module)
             if dists is None:
-                dists = distributions[record.module] = matrix.distributions_for(record.module)
+                dists = distributions[module] = matrix.distributions_for(module)
             found.setdefault(dists, []).append(site)
     _last = (view, matrix, found)
     return found
