@@ -24,7 +24,13 @@ from fastaudit.project.deps.edits import (
     remove_fix,
     swap_fix,
 )
-from fastaudit.project.deps.imports import GuardedImportFacts, third_party_imports, unguarded
+from fastaudit.project.deps.imports import (
+    GuardedImportFacts,
+    ImportSite,
+    third_party_imports,
+    unguarded,
+)
+from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.specs import show
 from fastaudit.project.deps.verdict import Status, judge
@@ -450,7 +456,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
             top = sites[0].module.split(".", 1)[0]
             if _normalized(top) in declared and _normalized(top) not in dists:
                 continue  # a different distribution of that name: PIN108
-            sites = unguarded(view, sites)
+            sites = [s for s in unguarded(view, sites) if not _namespace_declared(s, declared)]
             if not sites:
                 continue
             first = sites[0]
@@ -595,6 +601,18 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
                 # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs).
                 names.add(f"{_STUBS_BY_EXTRA[declaration.name]}-{_normalized(extra)}")
     return names
+
+
+def _namespace_declared(site: ImportSite, declared: set[str]) -> bool:
+    """``opentelemetry.instrumentation.fastapi`` from opentelemetry-instrumentation-
+    fastapi, ``from google.cloud import storage`` from google-cloud-storage: in a
+    namespace package, a declared distribution named after the import's path (or a
+    longer one below it) provides it."""
+    parts = site.module.split(".")
+    if parts[0] not in NAMESPACE_ROOTS or len(parts) < 2:
+        return False
+    dashed = _normalized("-".join(parts))
+    return any(name == dashed or name.startswith(dashed + "-") for name in declared)
 
 
 # Stub bundles whose extras each install a package named after the extra.

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
+from fastaudit.project.deps.matrix import Matrix
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -64,10 +64,6 @@ def third_party_imports(
                 continue
             site = ImportSite(path, record.line, record.column, record.module)
             module = record.module
-            if top in NAMESPACE_ROOTS and record.is_from and len(record.names) == 1:
-                # ``from google.cloud import storage``: the distribution is named after
-                # the whole path, google-cloud-storage.
-                module = f"{module}.{record.names[0]}"
             dists = distributions.get(module)
             if dists is None:
                 dists = distributions[module] = matrix.distributions_for(module)

@@ -73,11 +73,6 @@ class Matrix:
             found = self.imports.get(".".join(parts[:end]))
             if found:
                 return found
-        if parts[0] in NAMESPACE_ROOTS and len(parts) > 1:
-            # ``opentelemetry.instrumentation.fastapi`` comes from
-            # opentelemetry-instrumentation-fastapi, ``google.cloud.storage`` from
-            # google-cloud-storage: every dotted prefix joined by dashes may be it.
-            return tuple(normalize("-".join(parts[:end])) for end in range(len(parts), 0, -1))
         return (normalize(parts[0]),)
 
 
