@@ -357,6 +357,14 @@ class ReplacedPackage(PinRule):
             fix = None
             key = (declaration.where.file, successor)
             minimum = matrix.minimums.get(successor)
+            # What the add-beside and the swap fixes both build from.
+            target = (
+                view,
+                declaration,
+                replacement.successor,
+                minimum.version if minimum else None,
+            )
+            exact = pins_exactly(deps.declarations, declaration.where.file)
             if sites:
                 # Removing the declaration now would break the code that imports it:
                 # the successor goes in next to it, the removal waits for the code.
@@ -377,14 +385,7 @@ class ReplacedPackage(PinRule):
                         "the code no longer imports it"
                     )
                 elif key not in swapped:
-                    fix = add_fix(
-                        view,
-                        declaration,
-                        replacement.successor,
-                        minimum.version if minimum else None,
-                        note,
-                        exact=pins_exactly(deps.declarations, declaration.where.file),
-                    )
+                    fix = add_fix(*target, note, exact=exact)
                     if fix is not None:
                         swapped.add(key)
             else:
@@ -398,14 +399,7 @@ class ReplacedPackage(PinRule):
                     if p
                 )
                 if successor not in declared and key not in swapped:
-                    fix = swap_fix(
-                        view,
-                        declaration,
-                        replacement.successor,
-                        minimum.version if minimum else None,
-                        note,
-                        exact=pins_exactly(deps.declarations, declaration.where.file),
-                    )
+                    fix = swap_fix(*target, note, exact=exact)
                     if fix is not None:
                         swapped.add(key)
                 elif successor in declared:
