@@ -175,6 +175,12 @@ def is_test_path(path: str) -> bool:
     )
 
 
+def is_migration_path(path: str) -> bool:
+    """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
+    parts = path.split("/")
+    return "versions" in parts[:-1] or (parts[-1] == "env.py" and len(parts) > 1)
+
+
 def is_settings_path(path: str) -> bool:
     """A module meant to hold settings: ``config.py``, ``settings.py``, or any module of a
     ``config``/``settings`` package."""

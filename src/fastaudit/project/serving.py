@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from fastaudit.engine.project import ProjectView
-from fastaudit.project.layout import APP_FACT, facts, is_test_path
+from fastaudit.project.layout import APP_FACT, facts, is_migration_path, is_test_path
 
 SERVING_RULES = ("ASY", "DBS101", "DOC105", "DOC106", "SET102", "RTE")
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})
@@ -85,7 +85,7 @@ def off_loop(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
         if is_test_path(path):
             found[path] = "a test file"
             continue
-        if _is_migration(path):
+        if is_migration_path(path):
             found[path] = "an Alembic migration"
             continue
         if served is None or path in served:
@@ -94,12 +94,6 @@ def off_loop(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
         if reason:
             found[path] = f"not imported by the app, and {reason}"
     return found
-
-
-def _is_migration(path: str) -> bool:
-    """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
-    parts = path.split("/")
-    return "versions" in parts[:-1] or (parts[-1] == "env.py" and len(parts) > 1)
 
 
 def _script_evidence(view: ProjectView, path: str) -> str:

@@ -10,8 +10,11 @@ engine walks the file once (the facts are cached with the file's outcome), and
 from __future__ import annotations
 
 import ast
-import functools
 from typing import TYPE_CHECKING
+
+# Where a file stands (test, migration) is the project layout's to say; rules import it
+# from here with the other helpers.
+from fastaudit.project.layout import is_migration_path, is_test_path
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -45,24 +48,6 @@ def imports_any(view: ProjectView, path: str, module_prefixes: tuple[str, ...]) 
         for record in outcome.imports
         for prefix in module_prefixes
     )
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(part in ("tests", "test") for part in parts[:-1])
-    )
-
-
-def is_migration_path(path: str) -> bool:
-    """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
-    parts = path.split("/")
-    return "versions" in parts[:-1] or (parts[-1] == "env.py" and len(parts) > 1)
 
 
 # --------------------------------------------------------------- shared facts
