@@ -95,3 +95,66 @@ def test_union_none_fix_on_a_modern_floor_has_no_such_note(project) -> None:
         }
     )
     assert "Python 3.10" not in only(project, "PYD107").fix.note
+
+
+ROUTES = """\
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+
+def get_db():
+    yield None
+
+
+@router.get("/items")
+def list_items(db: object = Depends(get_db)):
+    return []
+"""
+
+
+def test_annotated_dependency_fix_needs_fastapi_095(project) -> None:
+    project.write({"requirements.txt": "fastapi==0.79.0\n", "app/routes.py": ROUTES})
+    finding = only(project, "DEP101")
+    assert finding.line == 11
+    assert finding.fix.safety is Safety.UNSAFE
+    assert "need FastAPI 0.95" in finding.fix.note
+    assert "`fastapi==0.79.0`, requirements.txt:1" in finding.fix.note
+    assert project.fix(select="DEP101") == {}
+
+
+def test_annotated_dependency_fix_is_safe_on_a_new_floor(project) -> None:
+    project.write({"requirements.txt": "fastapi>=0.100\n", "app/routes.py": ROUTES})
+    assert only(project, "DEP101").fix.safety is Safety.SAFE
+
+
+def test_unbounded_fastapi_installs_the_newest(project) -> None:
+    project.write({"requirements.txt": "fastapi\n", "app/routes.py": ROUTES})
+    assert only(project, "DEP101").fix.safety is Safety.SAFE
+
+
+def test_the_lock_decides_over_an_old_floor(project) -> None:
+    lock = (
+        'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "fastapi"\n'
+        'version = "0.88.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+    )
+    project.write(
+        {"pyproject.toml": pyproject("fastapi>=0.60"), "uv.lock": lock, "app/routes.py": ROUTES}
+    )
+    note = only(project, "DEP101").fix.note
+    assert "the lock installs FastAPI 0.88.0 (uv.lock:" in note
+
+
+def test_return_annotation_fix_needs_fastapi_089(project) -> None:
+    routes = (
+        "from fastapi import APIRouter\nfrom pydantic import BaseModel\n\n"
+        "router = APIRouter()\n\n\nclass Item(BaseModel):\n    name: str\n\n\n"
+        '@router.get("/items/{item_id}", response_model=Item)\n'
+        "def read_item(item_id: int) -> Item:\n    return Item(name='x')\n"
+    )
+    project.write({"requirements.txt": "fastapi>=0.85,<1\n", "app/routes.py": routes})
+    finding = only(project, "RTE101")
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+    assert "need FastAPI 0.89" in finding.fix.note
+    project.write({"requirements.txt": "fastapi>=0.89,<1\n"})
+    assert only(project, "RTE101").fix.safety is Safety.SAFE

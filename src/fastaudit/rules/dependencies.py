@@ -550,7 +550,8 @@ _FIX_SAFETY = (
     "must be inserted because a parameter before it keeps a default (the parameters from "
     "there on become keyword-only). No fix when the default is wrapped in parentheses or "
     "comments, when `*args` or a bare `*` already stands where the new `*` would go, or "
-    "for a bare `Depends()` without annotation."
+    "for a bare `Depends()` without annotation. Unsafe while the project's lock or "
+    "declared floor admits a FastAPI older than 0.95."
 )
 
 

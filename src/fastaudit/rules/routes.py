@@ -97,7 +97,8 @@ class RedundantResponseModel(Rule):
     fix_safety = (
         "Safe: since FastAPI 0.89 a route without `response_model=` takes its response "
         "model from the return annotation, which here is the same type, so validation, "
-        "filtering and the OpenAPI schema are unchanged."
+        "filtering and the OpenAPI schema are unchanged. Unsafe while the project's lock "
+        "or declared floor admits an older FastAPI."
     )
     rationale = """
     FastAPI reads the response model from the return annotation, so `response_model=X`

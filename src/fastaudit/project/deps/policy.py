@@ -3,7 +3,8 @@
 A Pydantic v2 spelling (``model_dump()``, ``ConfigDict``) breaks a project that still
 declares ``pydantic<2``: there the PYD fixes are not safe, whatever they do on their own.
 Importing ``pydantic_settings`` needs that package declared; writing ``int | None`` in a
-model needs Python 3.10 at least.
+model needs Python 3.10 at least; ``Annotated[..., Depends()]`` needs FastAPI 0.95 and a
+route whose return annotation stands in for ``response_model=`` needs FastAPI 0.89.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ PEP604 = Version("3.10")  # ``X | None`` evaluated at runtime (Pydantic reads an
 IMPORTS_PYDANTIC_SETTINGS = ("PYD106",)
 # Fixes that write ``T | None``.
 WRITES_UNION_NONE = ("PYD107",)
+# Fixes that need a FastAPI release: rule -> (first release, what it brought).
+NEEDS_FASTAPI = {
+    "DEP101": (Version("0.95"), "`Annotated` dependencies"),
+    "DEP102": (Version("0.95"), "`Annotated` parameters"),
+    "RTE101": (Version("0.89"), "return annotations as the response model"),
+}
 
 
 def fix_policy(view: ProjectView) -> dict[str, str]:
@@ -46,7 +53,48 @@ def fix_policy(view: ProjectView) -> dict[str, str]:
             break
     _pydantic_settings(policy, deps, matrix)
     _python_floor(policy, deps)
+    _fastapi_releases(policy, deps)
     return policy
+
+
+def _fastapi_releases(policy: dict[str, str], deps: DependencySet) -> None:
+    """A fix that needs a newer FastAPI than the project installs is not safe. A lock
+    says what is installed; without one, the declared floor is what the project says it
+    supports (an unbounded ``fastapi`` installs the newest release and is fine)."""
+    locked = [
+        (lock.version, lock) for lock in deps.locked if lock.name == "fastapi" and lock.version
+    ]
+    for rule, (needed, feature) in NEEDS_FASTAPI.items():
+        reason = ""
+        if locked:
+            old = next((lock for version, lock in locked if version < needed), None)
+            if old is not None:
+                reason = f"the lock installs FastAPI {old.version_text} ({old.where.label})"
+        else:
+            reason = _fastapi_floor_below(deps, needed)
+        if reason:
+            policy.setdefault(
+                rule,
+                f"{feature} need FastAPI {needed} and {reason}: raise FastAPI first",
+            )
+
+
+def _fastapi_floor_below(deps: DependencySet, needed: Version) -> str:
+    for declaration in deps.declarations:
+        if declaration.name != "fastapi" or not declaration.applies:
+            continue
+        if not declaration.checkable or declaration.source is Source.CONSTRAINTS:
+            continue
+        try:
+            alternatives = version_bounds(declaration)
+        except SpecError:
+            continue
+        if any(b.lower is not None and b.lower < needed for b in alternatives) or (
+            alternatives and all(b.excludes(needed) for b in alternatives)
+        ):
+            where = declaration.where.label
+            return f"the project allows older ones (`{declaration.display}`, {where})"
+    return ""
 
 
 def _pydantic_settings(policy: dict[str, str], deps: DependencySet, matrix: Matrix) -> None:
