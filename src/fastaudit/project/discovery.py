@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,11 +159,36 @@ def _is_virtualenv(folder: str) -> bool:
     return os.path.exists(os.path.join(folder, "pyvenv.cfg"))
 
 
+def python_mention_kind(path: str) -> str | None:
+    """How a file that may name the project's Python is read (see
+    ``deps.python_mentions``): "docker", "ci", "tox"..., or None for other files."""
+    folder, name = posixpath.split(path)
+    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile."):
+        return "docker"
+    if name.endswith(".Dockerfile") or name.endswith(".dockerfile"):
+        return "docker"
+    if name.endswith((".yml", ".yaml")) and (
+        folder.endswith(".github/workflows") or name == ".gitlab-ci.yml"
+    ):
+        return "ci"
+    if name == "config.yml" and folder.endswith(".circleci"):
+        return "ci"
+    if name == "tox.ini":
+        return "tox"
+    if name == "runtime.txt":
+        return "runtime"
+    if name == ".tool-versions":
+        return "tool-versions"
+    return None
+
+
 def _kind(name: str, rel_dir: str) -> str | None:
     """ "python", "other" (a file rules read) or None (not ours to look at)."""
     if name.endswith(".py"):
         return "python"
     if _is_interesting(name) or (rel_dir.endswith("requirements") and name.endswith(".txt")):
+        return "other"
+    if python_mention_kind(f"{rel_dir}/{name}" if rel_dir else name):
         return "other"
     return None
 

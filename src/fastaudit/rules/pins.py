@@ -9,10 +9,13 @@ are never edited, the fix note names the command that refreshes them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import ClassVar
 
+from packaging.version import Version
+
 from fastaudit.engine.project import ProjectView
-from fastaudit.model import Finding, Fix, Severity
+from fastaudit.model import Finding, Fix, Safety, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
 from fastaudit.project.deps.edits import (
     HASH_NOTE,
@@ -32,6 +35,7 @@ from fastaudit.project.deps.imports import (
 )
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Syntax, Where
+from fastaudit.project.deps.python_mentions import python_mentions
 from fastaudit.project.deps.specs import show
 from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules.base import ProjectRule
@@ -256,7 +260,10 @@ class PythonBelowMinimum(PinRule):
     name = "python-below-minimum"
     title = "Supported Python range reaches below the minimum"
     severity = Severity.WARNING
-    fix_safety = "safe for requires-python style ranges; unsafe for .python-version / Pipfile"
+    fix_safety = (
+        "safe for requires-python style ranges; unsafe for .python-version / Pipfile, and "
+        "while a Dockerfile, CI matrix, tox env or other declaration names an older Python"
+    )
     rationale = """
     `requires-python` (or Poetry's `python = ...`, `python_requires`, `.python-version`,
     Pipfile's `python_version`) decides which interpreters installers accept and which
@@ -294,7 +301,36 @@ class PythonBelowMinimum(PinRule):
                 message = f"`{declaration.display}` shuts out Python {minimum} and later"
             commands = deps.lock_commands.get(declaration.where.file, [])
             fix = raise_fix(view, declaration, minimum, commands)
-            yield self.at(view, declaration.where, message, fix)
+            elsewhere = _older_pythons_elsewhere(view, deps, declaration, minimum)
+            if elsewhere:
+                places = ", ".join(elsewhere[:3]) + (
+                    f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
+                )
+                message += f"; also named in {places}"
+                if fix is not None:
+                    fix = replace(
+                        fix,
+                        safety=Safety.UNSAFE,
+                        note=f"{places} still name an older Python: raise them together",
+                    )
+            finding = self.at(view, declaration.where, message, fix)
+            if len(elsewhere) > 3:
+                finding = replace(finding, detail="\n".join(elsewhere))
+            yield finding
+
+
+def _older_pythons_elsewhere(
+    view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Version
+) -> list[str]:
+    """Other places naming a Python below ``minimum``: a Dockerfile's base image, a CI
+    matrix, tox envs, and the project's other Python declarations (``.python-version``)."""
+    places = [mention.label for mention in python_mentions(view) if mention.version < minimum]
+    for other in deps.declarations:
+        if other.name != "python" or other.where.file == declaration.where.file:
+            continue
+        if judge(other, minimum).status in (Status.BELOW, Status.PINNED, Status.EXCLUDED):
+            places.append(f"{other.where.label} (`{other.display}`)")
+    return places
 
 
 class ReplacedPackage(PinRule):

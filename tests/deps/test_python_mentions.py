@@ -1,0 +1,89 @@
+"""PIN105 names the other places that pin an old Python (a Dockerfile's base image, a
+CI matrix, tox envs, ``.python-version``), and its fix is not safe while they disagree."""
+
+from __future__ import annotations
+
+from fastaudit.model import Safety
+
+PYPROJECT = '[project]\nname = "shop"\nversion = "1"\nrequires-python = ">=3.9"\n'
+WORKFLOW = """\
+name: tests
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python-version: ["3.9", "3.12"]
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python-version }}
+"""
+
+
+def pin105(project):
+    [finding] = [f for f in project.scan("PIN105").findings if f.rule == "PIN105"]
+    return finding
+
+
+def test_dockerfile_and_ci_matrix_are_named_and_make_the_fix_unsafe(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "Dockerfile": "FROM python:3.9-slim AS base\nRUN pip install .\n",
+            ".github/workflows/tests.yml": WORKFLOW,
+        }
+    )
+    finding = pin105(project)
+    assert finding.path == "pyproject.toml" and finding.line == 4
+    assert "also named in" in finding.message
+    assert "Dockerfile:1 (Docker image 3.9)" in finding.message
+    assert ".github/workflows/tests.yml:8 (CI matrix 3.9)" in finding.message
+    assert "3.12" not in finding.message  # a newer entry of the matrix is not a conflict
+    assert finding.fix.safety is Safety.UNSAFE
+    assert "still name an older Python" in finding.fix.note
+    assert project.fix(select="PIN105") == {}
+
+
+def test_ci_list_under_the_key_tox_and_runtime(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            ".gitlab-ci.yml": "test:\n  image: python:3.10\n  script: [pytest]\n",
+            ".circleci/config.yml": (
+                "jobs:\n  t:\n    python-version:\n      - '3.8'\n      - '3.13'\n"
+            ),
+            "tox.ini": "[tox]\nenvlist = py39, py311, lint\n",
+            "runtime.txt": "python-3.9.18\n",
+        }
+    )
+    message = pin105(project).message
+    assert ".gitlab-ci.yml:2 (CI image 3.10)" in message
+    assert ".circleci/config.yml:4 (CI matrix 3.8)" in message
+    assert "3.13" not in message
+    assert "runtime.txt:1 (runtime 3.9) and 1 more" in message  # the rest in the detail
+    detail = pin105(project).detail
+    assert "tox.ini:2 (tox env 3.9)" in detail and "tox env 3.11" not in detail
+
+
+def test_python_version_file_is_named_from_requires_python(project) -> None:
+    project.write({"pyproject.toml": PYPROJECT, ".python-version": "3.9\n"})
+    findings = [f for f in project.scan("PIN105").findings if f.path == "pyproject.toml"]
+    assert "also named in .python-version:1" in findings[0].message
+    assert findings[0].fix.safety is Safety.UNSAFE
+
+
+def test_places_that_already_agree_leave_the_fix_safe(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "Dockerfile": "FROM --platform=linux/amd64 docker.io/library/python:3.12\n",
+            "deploy/api.Dockerfile": "FROM python:3.11.9-slim\n",
+            ".github/workflows/tests.yml": WORKFLOW.replace('"3.9", ', ""),
+        }
+    )
+    finding = pin105(project)
+    assert "also named" not in finding.message
+    assert finding.fix.safety is Safety.SAFE
+    assert project.fix(select="PIN105") == {"pyproject.toml": PYPROJECT.replace(">=3.9", ">=3.11")}
