@@ -652,3 +652,89 @@ def test_route_never_called_directly_keeps_a_safe_fix(tmp_path):
     assert finding.fix.safety is Safety.SAFE
     fix_project(result)
     assert "Annotated[Session, Depends(get_session)]" in (tmp_path / "shop/routes.py").read_text()
+
+
+def test_method_called_on_an_object_gets_an_unsafe_fix(tmp_path):
+    _project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/db.py": "def get_session():\n    return None\n",
+            "shop/views.py": """
+                from fastapi import Depends
+
+                from shop.db import get_session
+
+
+                class OrderViews:
+                    def list_orders(self, session: Session = Depends(get_session)):
+                        return session.query()
+
+                    def export(self, session):
+                        return self.list_orders(session)
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "DEP101"]
+    assert finding.line == 7
+    assert finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note.startswith("`list_orders` is also called directly (shop/views.py:11)")
+
+
+def test_class_dependency_built_directly_gets_an_unsafe_fix(tmp_path):
+    _project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/db.py": "def get_session():\n    return None\n",
+            "shop/paging.py": """
+                from fastapi import Depends
+
+                from shop.db import get_session
+
+
+                class Pager:
+                    def __init__(self, session: Session = Depends(get_session)):
+                        self.session = session
+                """,
+            "shop/jobs.py": """
+                from shop.paging import Pager
+
+
+                def first_page():
+                    return Pager()
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "DEP101"]
+    assert finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note.startswith("`Pager` is also called directly (shop/jobs.py:5)")
+
+
+def test_method_called_on_an_untyped_object_elsewhere_gets_an_unsafe_fix(tmp_path):
+    _project(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/db.py": "def get_session():\n    return None\n",
+            "shop/views.py": """
+                from fastapi import Depends
+
+                from shop.db import get_session
+
+
+                class OrderViews:
+                    def list_orders(self, session: Session = Depends(get_session)):
+                        return session.query()
+                """,
+            "shop/cli.py": """
+                def dump(views, session):
+                    return views.list_orders(session)
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "DEP101"]
+    assert finding.fix.note.startswith("`list_orders` is also called directly (shop/cli.py:2)")

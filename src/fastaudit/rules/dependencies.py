@@ -393,11 +393,16 @@ class MarkerDefaultRule(Rule):
             return
         target = ctx.resolve(func)
         if target is None:
-            if not isinstance(func, ast.Name):
-                return
-            target = f"{ctx.module}.{func.id}"  # a function of this module, most likely
+            if isinstance(func, ast.Attribute):
+                # ``self.list_items()``, ``view.list_items()``: a method of some object,
+                # known by its name only.
+                target = f".{func.attr}"
+            else:
+                target = f"{ctx.module}.{func.id}"  # a function of this module, most likely
         elif target.split(".")[0] != ctx.module.split(".")[0]:
             return  # a library's function: it cannot be one of ours
+        else:
+            target = target.replace("().", ".")  # ``self.f()`` resolves as ``mod.C().f``
         if target not in self._calls:
             self._calls.add(target)
             ctx.add_fact(DIRECT_CALL, (target, node.lineno))
@@ -453,7 +458,8 @@ class MarkerDefaultRule(Rule):
                 fix = _unsafe(fix, injector)
             elif fix.safety is Safety.SAFE and not conversion.has_default_after:
                 owner = f"{ctx.class_name}." if ctx.class_name else ""
-                ctx.add_fact(MARKER_FIX, (arg.lineno, f"{ctx.module}.{owner}{node.name}"))
+                qualname = f"{ctx.module}.{owner}{node.name}"
+                ctx.add_fact(MARKER_FIX, (arg.lineno, qualname, bool(ctx.class_name)))
         ctx.report(arg, f"`{before}` in `{node.name}`: use `{after}`", end=call, fix=fix)
 
 
@@ -509,21 +515,27 @@ def direct_call_vetoes(outcomes: Iterable, calls: CallIndex) -> dict[tuple[str, 
     the defaults such a call may lean on."""
     vetoes: dict[tuple[str, int], str] = {}
     for outcome in outcomes:
-        for line, qualname in outcome.facts.get(MARKER_FIX, ()):
-            # ``src.app.routes.f`` and ``app.routes.f`` name one function in a src layout.
-            candidates = calls.get(qualname.rsplit(".", 1)[-1], {})
+        for line, qualname, method in outcome.facts.get(MARKER_FIX, ()):
+            name = qualname.rsplit(".", 1)[-1]
+            # A class dependency's ``__init__`` is called as the class: ``Pager(page=2)``.
+            called = qualname.rsplit(".", 1)[0] if name == "__init__" else qualname
+            candidates = calls.get(called.rsplit(".", 1)[-1], {})
             where = next(
                 (
                     site
                     for target, site in candidates.items()
-                    if target == qualname
-                    or target.endswith("." + qualname)
-                    or qualname.endswith("." + target)
+                    # ``src.app.routes.f`` and ``app.routes.f`` name one function in a
+                    # src layout; ``.f`` is a method call on an object we cannot type,
+                    # so any method of that name may be the one called.
+                    if target == called
+                    or target.endswith("." + called)
+                    or called.endswith("." + target)
+                    or (method and target == "." + name)
                 ),
                 None,
             )
             if where is not None:
-                name = qualname.rsplit(".", 1)[-1]
+                name = called.rsplit(".", 1)[-1]
                 vetoes[(outcome.path, line)] = (
                     f"`{name}` is also called directly ({where[0]}:{where[1]}): the "
                     "parameter loses its default, so such a call must now pass it"
