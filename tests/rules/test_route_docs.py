@@ -483,3 +483,74 @@ def ping(user: User = Depends(current_user)) -> dict:
     # their lazy loads (``user.orders``) on the event loop.
     assert [(f.line, f.span.column) for f in findings] == [(28, 1)]
     assert findings[0].message.startswith("`def ping` is a sync route")
+
+
+# ------------------------------------------------------------------ DOC103
+def test_routes_of_a_mounted_app_without_openapi_are_not_asked_for_docs(tmp_path):
+    """A back office mounted into the API, built with ``openapi_url=None``: its HTML
+    routes appear in no OpenAPI document, so summaries would be read by nobody."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/admin/__init__.py": """
+            from fastapi import FastAPI
+
+            from shop.admin.orders import router as orders_router
+
+            admin = FastAPI(openapi_url=None, docs_url=None)
+            admin.include_router(orders_router, prefix="/orders")
+            """,
+        "shop/admin/orders.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+
+
+            @router.get("/{order_id}")
+            async def order_page(order_id: int) -> str:
+                return "<html></html>"
+            """,
+        "shop/api.py": """
+            from fastapi import APIRouter
+
+            router = APIRouter()
+            hidden = APIRouter(include_in_schema=False)
+
+
+            @router.get("/orders")
+            async def list_orders() -> list:
+                return []
+
+
+            @router.get("/ping", include_in_schema=False)
+            async def ping() -> str:
+                return "pong"
+
+
+            @hidden.get("/debug")
+            async def debug() -> str:
+                return "ok"
+            """,
+        "shop/main.py": """
+            from fastapi import FastAPI
+
+            from shop import api
+            from shop.admin import admin
+
+            app = FastAPI()
+            app.include_router(api.router)
+            app.mount("/admin", admin)
+            """,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    findings = scan(tmp_path, Config(select=["DOC103"])).findings
+    assert [(f.path, f.line) for f in findings] == [("shop/api.py", 7)]
+    # Not mounted anywhere, the same app is the one serving its docs: asked again.
+    main = (tmp_path / "shop/main.py").read_text().replace('app.mount("/admin", admin)\n', "")
+    (tmp_path / "shop/main.py").write_text(main)
+    findings = scan(tmp_path, Config(select=["DOC103"]), use_cache=False).findings
+    assert [(f.path, f.line) for f in findings] == [
+        ("shop/admin/orders.py", 6),
+        ("shop/api.py", 7),
+    ]

@@ -26,6 +26,16 @@ PYDANTIC_ROOTS = frozenset(
 )
 
 
+UNPUBLISHED_APP = "unpublished-app"  # qualname of ``X = FastAPI(openapi_url=None)``
+MOUNTED = "mounted"  # qualname of an object passed to ``.mount()`` / ``.host()``
+INCLUDED = "included"  # (into, router) of ``into.include_router(router)``
+
+
+def _same(a: str, b: str) -> bool:
+    """``src.app.routes.router`` and ``app.routes.router`` name one object (src layout)."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
 class ProjectIndex:
     def __init__(self) -> None:
         # class name -> [(module, bases)]
@@ -34,6 +44,12 @@ class ProjectIndex:
         # Functions that hand out a sync database session (``get_db`` yielding
         # ``SessionLocal()``), for parameters filled by ``Depends(get_db)``.
         self._session_providers: set[str] = set()
+        # Where routers go: apps built with ``openapi_url=None``, objects mounted into
+        # another app, and (into, router) pairs of ``include_router``.
+        self._unpublished_apps: set[str] = set()
+        self._mounted: set[str] = set()
+        self._included: dict[str, set[str]] = defaultdict(set)
+        self._hidden: set[str] | None = None
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -85,10 +101,38 @@ class ProjectIndex:
             for p in self._session_providers
         )
 
+    def add_router_facts(self, facts: dict[str, list]) -> None:
+        self._unpublished_apps.update(facts.get(UNPUBLISHED_APP, ()))
+        self._mounted.update(facts.get(MOUNTED, ()))
+        for into, router in facts.get(INCLUDED, ()):
+            self._included[router].add(into)
+        self._hidden = None
+
+    def in_published_schema(self, router: str) -> bool:
+        """False for a router that only reaches apps with no OpenAPI document: a
+        sub-app built with ``openapi_url=None`` and mounted into another (a back office
+        serving HTML), directly or through routers included into routers."""
+        if self._hidden is None:
+            hidden = {
+                app for app in self._unpublished_apps if any(_same(app, m) for m in self._mounted)
+            }
+            changed = True
+            while changed:
+                changed = False
+                for included, targets in self._included.items():
+                    if included in hidden:
+                        continue
+                    if all(any(_same(t, h) for h in hidden) for t in targets):
+                        hidden.add(included)
+                        changed = True
+            self._hidden = hidden
+        return not any(_same(router, h) for h in self._hidden)
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
             "sync-session-provider": self.is_session_provider,
+            "published-router": self.in_published_schema,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:

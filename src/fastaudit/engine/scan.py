@@ -260,6 +260,7 @@ def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
     for outcome in outcomes:
         index.add_classes(outcome.classes)
         index.add_session_providers(outcome.facts.get("sync-session-provider", ()))
+        index.add_router_facts(outcome.facts)
     return index
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
+from fastaudit.engine.project_index import INCLUDED, MOUNTED, UNPUBLISHED_APP
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
@@ -625,11 +626,48 @@ class UndocumentedRoute(Rule):
 
     def __init__(self) -> None:
         self._routes: dict[int, _Documented] = {}
+        self._hidden_routers: set[str] = set()
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        """Note apps without an OpenAPI document and routers kept out of it: their
+        routes are documented nowhere (a back office serving HTML)."""
+        value = node.value
+        if not isinstance(value, ast.Call) or len(node.targets) != 1:
+            return
+        target = node.targets[0]
+        if not isinstance(target, ast.Name) or ctx.function is not None or ctx.class_name:
+            return
+        made = ctx.resolve(value.func)
+        if made == "fastapi.FastAPI" and _is_none(_keyword(value, "openapi_url")):
+            ctx.add_fact(UNPUBLISHED_APP, f"{ctx.module}.{target.id}")
+        elif made == "fastapi.APIRouter" and _is_false(_keyword(value, "include_in_schema")):
+            self._hidden_routers.add(target.id)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not node.args:
+            return
+        if func.attr == "include_router":
+            into, router = _qualified(func.value, ctx), _qualified(node.args[0], ctx)
+            if into and router:
+                ctx.add_fact(INCLUDED, (into, router))
+        elif func.attr in ("mount", "host"):
+            mounted = node.args[1] if len(node.args) > 1 else _keyword(node, "app")
+            value = mounted.value if isinstance(mounted, ast.keyword) else mounted
+            qualified = _qualified(value, ctx) if value is not None else None
+            if qualified:
+                ctx.add_fact(MOUNTED, qualified)
 
     def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         route = ctx.route_decorator(node)
-        if route is not None and not _has_splat(route):
-            self._routes[id(node)] = _Documented(route, node)
+        if route is None or _has_splat(route):
+            return
+        if _is_false(_keyword(route, "include_in_schema")):
+            return  # not in the docs, by choice
+        owner = route.func.value if isinstance(route.func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and owner.id in self._hidden_routers:
+            return
+        self._routes[id(node)] = _Documented(route, node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -665,7 +703,11 @@ class UndocumentedRoute(Rule):
             codes = ", ".join(str(c) for c in undocumented)
             missing.append(f"raises {codes} without listing it in `responses=`")
         if missing:
-            ctx.report(route, f"{_route_label(route, node)} has {'; '.join(missing)}")
+            message = f"{_route_label(route, node)} has {'; '.join(missing)}"
+            owner = _qualified(route.func.value, ctx)  # type: ignore[attr-defined]
+            # Settled once every file is seen: the router may end up in an app that
+            # publishes no OpenAPI document.
+            ctx.report(route, message, when=("published-router", owner) if owner else None)
 
     leave_AsyncFunctionDef = leave_FunctionDef
 
@@ -679,6 +721,33 @@ class UndocumentedRoute(Rule):
         if any(k is None for k in responses.value.keys):
             return []  # ``{**COMMON, ...}``
         return [code for code in raised if code not in listed]
+
+
+def _is_none(keyword: ast.keyword | None) -> bool:
+    return (
+        keyword is not None
+        and isinstance(keyword.value, ast.Constant)
+        and (keyword.value.value is None)
+    )
+
+
+def _is_false(keyword: ast.keyword | None) -> bool:
+    return (
+        keyword is not None
+        and isinstance(keyword.value, ast.Constant)
+        and (keyword.value.value is False)
+    )
+
+
+def _qualified(node: ast.expr, ctx: FileContext) -> str | None:
+    """The project-wide name of an app or router: ``pkg.admin.router`` for a name
+    imported from there, ``<this module>.router`` for one assigned here."""
+    if not isinstance(node, ast.Name):
+        return None
+    resolved = ctx.resolve(node)
+    if resolved is None or resolved.endswith(")"):
+        return f"{ctx.module}.{node.id}"  # bound in this module (to a call's result)
+    return resolved
 
 
 # ------------------------------------------------------------------ DOC104
