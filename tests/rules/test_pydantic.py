@@ -742,3 +742,33 @@ def test_none_default_on_a_plain_type_is_still_reported():
         """
     findings = check_source(code(source), "app/schemas.py", ["PYD107"])
     assert [f.rule for f in findings] == ["PYD107"]
+
+
+def test_none_default_through_a_project_alias_below_the_scan_root(tmp_path):
+    """A monorepo scanned from its top: ``server/shop/...`` imports ``shop.types``. The
+    alias may admit None (``Annotated[str | None, ...]``), so it is not judged."""
+    write_tree(
+        tmp_path,
+        {
+            "server/shop/__init__.py": "",
+            "server/shop/types.py": """
+                from typing import Annotated
+
+                from pydantic import AfterValidator
+
+                BlankToNone = Annotated[str | None, AfterValidator(lambda v: v or None)]
+                """,
+            "server/shop/schemas.py": """
+                from pydantic import BaseModel, Field
+
+                from shop.types import BlankToNone
+
+
+                class Signup(BaseModel):
+                    nickname: BlankToNone = Field(default=None)
+                    age: int = Field(default=None)
+                """,
+        },
+    )
+    findings = scan(tmp_path, Config(select=["PYD107"])).findings
+    assert [(f.path, f.line) for f in findings] == [("server/shop/schemas.py", 8)]

@@ -145,6 +145,14 @@ class FileContext:
                 return True, scope.bindings[name]
         return False, None
 
+    def is_own(self, qualname: str) -> bool:
+        """Whether a resolved name is the project's own rather than a library's. The
+        module path is counted from the scan root, which may sit above the import root
+        (``server/polar/app.py`` imports ``polar.kit``): any package on this file's
+        path counts."""
+        top = qualname.split(".", 1)[0]
+        return bool(self.module) and top in self.module.split(".")
+
     def resolve(self, node: ast.AST | None) -> str | None:
         """The qualified name an expression refers to, or None when unknown.
 

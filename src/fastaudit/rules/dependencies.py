@@ -399,7 +399,7 @@ class MarkerDefaultRule(Rule):
                 target = f".{func.attr}"
             else:
                 target = f"{ctx.module}.{func.id}"  # a function of this module, most likely
-        elif target.split(".")[0] != ctx.module.split(".")[0]:
+        elif not ctx.is_own(target):
             return  # a library's function: it cannot be one of ours
         else:
             target = target.replace("().", ".")  # ``self.f()`` resolves as ``mod.C().f``

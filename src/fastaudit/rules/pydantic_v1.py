@@ -1529,7 +1529,7 @@ def allows_none(node: ast.expr | None, ctx: FileContext, depth: int = 0) -> bool
             return True
         if value.startswith("typing.") and value not in _CONCRETE_TYPING:
             return None
-        if ctx.module and value.split(".")[0] == ctx.module.split(".")[0]:
+        if ctx.is_own(value):
             # The project's own name, from another module: a class, or an alias such
             # as ``EmptyStrToNone = Annotated[str | None, ...]``. One file cannot tell.
             return None
