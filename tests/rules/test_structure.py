@@ -573,3 +573,28 @@ def test_a_name_from_a_domain_module_is_opt_in_and_a_deep_import_is_not(tmp_path
     )
     default = scan(root, Config(), use_cache=False).findings
     assert [(f.rule, f.span.line) for f in default if f.rule.startswith("STR")] == [("STR102", 2)]
+
+
+def test_folder_grouping_whole_domains_is_not_a_domain(tmp_path):
+    """``src/feedback/`` holds no module of its own, only two complete domains: an
+    import of ``src.feedback.orders.enums`` names that domain's top-level module."""
+    domain = {
+        "__init__.py": "",
+        "router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        "enums.py": "import enum\n\n\nclass Rating(enum.Enum):\n    GOOD = 1\n",
+        "service.py": "def rate():\n    return 1\n",
+    }
+    files = {
+        f"src/feedback/{name}/{rel}": text
+        for name in ("orders", "staff")
+        for rel, text in domain.items()
+    }
+    files["src/posts/router.py"] = (
+        "from fastapi import APIRouter\n\n"
+        "from src.feedback.orders.enums import Rating\n"
+        "from src.auth.service import get_user\n\nrouter = APIRouter()\n"
+    )
+    root = project(tmp_path, files)
+    assert {(f.rule, f.path, f.span.line) for f in findings(root, "STR102")} == {
+        ("STR104", "src/posts/router.py", 4)
+    }

@@ -347,6 +347,10 @@ def _classify(view: ProjectView, app: App, dirs: set[str], route_files: set[str]
                     app.type_folders[sub] = ROUTER_ROLE
             continue
         files = [p for p in below.get(folder, ()) if not is_test_path(p)]
+        if not any(parent_dir(p) == folder for p in below.get(folder, ())):
+            # No module of its own, not even ``__init__.py``: a folder grouping whole
+            # sub-domains (``feedback/incident``, ``feedback/service``), not a domain.
+            continue
         has_routes = any(p in route_files for p in files)
         has_domain_module = any(
             parent_dir(p) == folder and p.rsplit("/", 1)[-1][:-3] in DOMAIN_MODULES for p in files
