@@ -75,6 +75,23 @@ class TestAt80x24:
             }
             assert {"?", "q", "/", "f", "F", "u", "z", "o"} <= shown
 
+    @pytest.mark.parametrize("width", [80, 100, 120])
+    async def test_the_footer_never_cuts_a_key(self, demo: Path, width: int):
+        """A key that does not fit whole is left out ("r Res" at 120 columns was not)."""
+        async with make_app(demo).run_test(size=(width, 30)) as pilot:
+            await settle(pilot)
+            await pilot.pause()
+            footer = pilot.app.screen.query_one(Footer)
+            keys = [k for k in footer.query(FooterKey) if k.display]
+            palette = [k for k in keys if k.has_class("-command-palette")]
+            others = [k for k in keys if k not in palette]
+            assert palette and others[0].key_display == "?"
+            for key in others:
+                assert key.region.width == len(key.key_display) + 1 + len(key.description)
+                assert key.region.right <= palette[0].region.x
+            if width == 120:
+                assert [k.description for k in others][-2:] == ["Structure", "Learn"]
+
     async def test_learn_opens_at_the_top_of_the_lesson(self, demo: Path):
         async with make_app(demo).run_test(size=NARROW) as pilot:
             await settle(pilot)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, ProgressBar, Static, Tree
+from textual.widgets import Header, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
 from fastaudit.engine.scan import FileOutcome, ScanResult, refresh, scan
@@ -41,6 +41,7 @@ from fastaudit.tui.screens.structure import StructureScreen
 from fastaudit.tui.session import AuditSession, Plan
 from fastaudit.tui.widgets.detail import FindingDetail
 from fastaudit.tui.widgets.findings_tree import FindingsTree
+from fastaudit.tui.widgets.fitting_footer import FittingFooter
 from fastaudit.tui.widgets.summary import COMPACT_WIDTH, SummaryBar
 from fastaudit.workflows.learn import Progress
 
@@ -232,8 +233,8 @@ class MainScreen(Screen[None]):
             yield FindingsTree(id="tree")
             yield FindingDetail(id="detail")
         yield Static(id="empty", classes="state")
-        # Compact: every key of the main screen fits on a 120-column footer.
-        yield Footer(compact=True)
+        # Compact, and whole keys only: the ones that do not fit are left out, last first.
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.rebuild())
