@@ -216,6 +216,7 @@ class MainScreen(Screen[None]):
         self.learn_index = 0
         self._bindings_state: tuple[bool | None, ...] = ()
         self._footer_timer: Timer | None = None
+        self._footer_states: tuple[bool | None, ...] = ()
 
     # -- layout -----------------------------------------------------------------
 
@@ -488,8 +489,22 @@ class MainScreen(Screen[None]):
             self._footer_timer = self.set_timer(FOOTER_DELAY, self._refresh_footer)
 
     def _refresh_footer(self) -> None:
+        """Refresh the footer only when a key's state changed: Textual rebuilds the
+        whole footer on every refresh, which costs a layout pass mid-browse."""
         self._footer_timer = None
-        self.refresh_bindings()
+        if self._key_states() != self._footer_states:
+            self.refresh_bindings()
+
+    def _key_states(self) -> tuple[bool | None, ...]:
+        return tuple(
+            self.check_action(b.action, ()) for b in self.BINDINGS if isinstance(b, Binding)
+        )
+
+    def refresh_bindings(self) -> None:
+        # Every refresh, Textual's own included, goes through here: remember what the
+        # footer now shows.
+        self._footer_states = self._key_states()
+        super().refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         finding = self.selected_finding

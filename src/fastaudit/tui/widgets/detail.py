@@ -39,6 +39,11 @@ class FindingDetail(VerticalScroll):
     # The key of the group or finding shown, None for a message.
     shown: Key | None = None
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # What each Static shows now, so an unchanged one is not updated again.
+        self._texts: dict[str, Content | str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
@@ -50,6 +55,11 @@ class FindingDetail(VerticalScroll):
         yield DoDont(id="examples")
 
     def _set(self, widget_id: str, content: Content | str) -> None:
+        # An update costs a layout pass of the pane: moving between findings of one
+        # rule often leaves the title or the fix line as they were.
+        if self._texts.get(widget_id) == content:
+            return
+        self._texts[widget_id] = content
         self.query_one(f"#{widget_id}", Static).update(content)
 
     def _sections(self, *, code: bool, rule: bool, fix: bool) -> None:
