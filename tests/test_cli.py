@@ -270,8 +270,12 @@ def test_rules_table(capsys):
     code, out, _ = run(capsys, "rules")
     assert code == 0
     row = next(line for line in out.splitlines() if "ASY102" in line)
-    assert "Async" in row and "error" in row and "✓" in row
+    assert "Async" in row and "error" in row and "✓" in row and " on " in row
     assert "SCN001" in out
+    opt_in = next(line for line in out.splitlines() if "STR104" in line)
+    assert "opt-in" in opt_in
+    assert "on by default)" in out.splitlines()[0]
+    assert "--extend-select" in out
 
 
 def test_rules_json(capsys):
@@ -283,6 +287,8 @@ def test_rules_json(capsys):
     assert rules["ASY102"]["family"] == "Async"
     assert rules["ASY102"]["severity"] == "error"
     assert rules["ASY102"]["title"] == "`time.sleep` in async code"
+    assert rules["ASY102"]["default_enabled"] is True
+    assert rules["STR104"]["default_enabled"] is False
 
 
 def test_explain_shows_rationale_and_do_and_dont(capsys):

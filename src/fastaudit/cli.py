@@ -568,14 +568,25 @@ def run_rules(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(payload, indent=2))
         return EXIT_CLEAN
-    table = Table(title=f"fastaudit rules ({len(rules)})", header_style="bold")
-    for column in ("id", "family", "severity", "fixable", "title"):
+    opt_in = [r.id for r in rules.values() if not r.default_enabled]
+    table = Table(
+        title=f"fastaudit rules ({len(rules)}, {len(rules) - len(opt_in)} on by default)",
+        header_style="bold",
+        caption=(
+            f"opt-in rules run only when selected: `--extend-select {opt_in[0]}` or "
+            f'`select = ["{opt_in[0]}"]` in [tool.fastaudit]'
+            if opt_in
+            else None
+        ),
+    )
+    for column in ("id", "family", "severity", "default", "fixable", "title"):
         table.add_column(column)
     for rule in rules.values():
         table.add_row(  # Text, not markup: a title may hold `Annotated[...]`
             Text(rule.id),
             Text(rule.family_name()),
             Text(rule.severity.value),
+            "on" if rule.default_enabled else Text("opt-in", style="dim"),
             "✓" if rule.fixable() else "",
             Text(rule.title),
         )
