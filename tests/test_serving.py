@@ -119,3 +119,26 @@ def test_a_main_guard_outside_the_app_is_a_script(tmp_path: Path) -> None:
     assert ("app/seed.py", 5) not in asy(tmp_path)
     result = scan(tmp_path, Config(), use_cache=False, jobs=1)
     assert result.off_loop["app/seed.py"] == "not imported by the app, and has a `__main__` guard"
+
+
+def test_the_decision_does_not_depend_on_the_rules_selected(tmp_path: Path) -> None:
+    """``--select ASY102`` alone still finds the app, so the script stays quiet."""
+    write(tmp_path, APP)
+    result = scan(tmp_path, Config(select=["ASY102"]), use_cache=False, jobs=1)
+    assert sorted((f.path, f.line) for f in result.findings) == [
+        ("app/jobs.py", 5),
+        ("app/orphan.py", 5),
+    ]
+
+
+def test_served_findings_say_why_in_their_detail(tmp_path: Path) -> None:
+    write(tmp_path, APP)
+    result = scan(tmp_path, Config(select=["ASY102"]), use_cache=False, jobs=1)
+    details = {f.path: f.detail for f in result.findings}
+    assert details["app/jobs.py"].startswith(f"{result.findings[0].message}\n\n")
+    assert details["app/jobs.py"].endswith(
+        "Served code, as the app imports it: app/main.py → app/jobs.py."
+    )
+    assert "no import from the app reaches it" in details["app/orphan.py"]
+    # The one-line report stays one line.
+    assert all("\n" not in f.message for f in result.findings)

@@ -25,6 +25,7 @@ from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
 from fastaudit.project.discovery import Discovery, discover
+from fastaudit.project.layout import LayoutFacts
 from fastaudit.project.serving import serves
 from fastaudit.rules import all_rules
 from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
@@ -76,6 +77,8 @@ class ScanResult:
     # Files that never run on the server's event loop (scripts, tests, migrations), with
     # the evidence: the serving rules (ASY*, DBS101, ...) say nothing there.
     off_loop: dict[str, str] = field(default_factory=dict)
+    # Files kept for the serving rules -> why they count as served (shown in the detail).
+    on_loop: dict[str, str] = field(default_factory=dict)
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
@@ -146,6 +149,11 @@ def _dispatch_plan(
     not once per file."""
     registry = all_rules()
     classes = [registry[r] for r in rule_ids if r in registry and registry[r]._handlers]
+    if any(serves(r) for r in rule_ids) and not any(issubclass(c, LayoutFacts) for c in classes):
+        # Where code runs needs to know which files create the app, whatever is
+        # selected: walk with a layout rule too (its findings are not enabled, so
+        # ``finalize`` drops them).
+        classes.append(next(c for c in registry.values() if issubclass(c, LayoutFacts)))
     plan: dict[object, list[tuple[int, str]]] = {}
     for index, cls in enumerate(classes):
         for key, attr in cls._handlers.items():
@@ -273,6 +281,7 @@ def finalize(
     fix_policy: dict[str, str] | None = None,
     fix_vetoes: dict[tuple[str, int], str] | None = None,
     off_loop: dict[str, str] | None = None,
+    on_loop: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores, severity overrides and the
     fixes' safety: the project's policy demotes first, then the user's
@@ -291,8 +300,11 @@ def finalize(
     for finding in candidates:
         if finding.rule not in enabled:
             continue
-        if off_loop and finding.path in off_loop and serves(finding.rule):
-            continue
+        if serves(finding.rule):
+            if off_loop and finding.path in off_loop:
+                continue
+            if on_loop and finding.path in on_loop:
+                finding = with_evidence(finding, on_loop[finding.path])
         ignored = ignores.get(finding.path)
         if ignored is None:
             ignored = ignores[finding.path] = config.ignored_for(finding.path)
@@ -327,6 +339,13 @@ def finalize(
     findings = [shorten(f) for f in _one_per_decision(_templates_by_folder(findings))]
     findings.sort(key=Finding.sort_key)
     return findings, warnings
+
+
+def with_evidence(finding: Finding, evidence: str) -> Finding:
+    """A serving rule's finding with why its file counts as served, for the detail view
+    and JSON (a report line stays short)."""
+    text = finding.detail or finding.message
+    return replace(finding, detail=f"{text}\n\nServed code, as {evidence}.")
 
 
 # A message is one line of a report: past this many characters it is cut at a clause
@@ -434,13 +453,15 @@ def run_project_rules(result: ScanResult) -> None:
     from fastaudit.project.deps.policy import fix_policy
 
     result.fix_policy = fix_policy(view)
-    from fastaudit.project.serving import off_loop
+    from fastaudit.project.serving import off_loop, on_loop, reachable
 
     serving_paths = {f.path for f in found if serves(f.rule)}
     for outcome in result.files.values():
         serving_paths.update(f.path for f in outcome.findings if serves(f.rule))
         serving_paths.update(d.finding.path for d in outcome.deferred if serves(d.finding.rule))
-    result.off_loop = off_loop(view, serving_paths)
+    served = reachable(view) if serving_paths else None
+    result.off_loop = off_loop(view, serving_paths, served)
+    result.on_loop = on_loop(serving_paths, result.off_loop, served)
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
@@ -536,6 +557,7 @@ def _scan(
         result.fix_policy,
         result.fix_vetoes,
         result.off_loop,
+        result.on_loop,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     result.warnings.extend(warnings)
@@ -593,6 +615,7 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.fix_policy,
         result.fix_vetoes,
         result.off_loop,
+        result.on_loop,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
     return result

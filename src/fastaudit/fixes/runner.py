@@ -153,6 +153,7 @@ def fix_file(
                 # Lines moved since the scan: settle this file's vetoes afresh.
                 fix_vetoes=direct_call_vetoes([current], result.direct_calls),
                 off_loop=result.off_loop,
+                on_loop=result.on_loop,
             )
         if only is not None:
             if not first:

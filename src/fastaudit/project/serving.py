@@ -51,16 +51,18 @@ def _module_index(paths: Iterable[str]) -> dict[str, str]:
     return index
 
 
-def reachable(view: ProjectView) -> set[str] | None:
-    """Files the app modules import, directly or through others; None without an app."""
+def reachable(view: ProjectView) -> dict[str, str | None] | None:
+    """Files the app modules import, directly or through others, each with the file
+    that first imports it (None for an app module); None without an app."""
     starts = sorted({path for path, _ in facts(view, APP_FACT)})
     if not starts:
         return None
     index = _module_index(view.outcomes)
-    seen = set(starts)
+    seen: dict[str, str | None] = dict.fromkeys(starts)
     queue = deque(starts)
     while queue:
-        outcome = view.outcomes.get(queue.popleft())
+        current = queue.popleft()
+        outcome = view.outcomes.get(current)
         if outcome is None:
             continue
         for record in outcome.imports:
@@ -68,18 +70,51 @@ def reachable(view: ProjectView) -> set[str] | None:
             for module in candidates:
                 found = index.get(module)
                 if found is not None and found not in seen:
-                    seen.add(found)
+                    seen[found] = current
                     queue.append(found)
     return seen
 
 
-def off_loop(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
+def import_chain(served: dict[str, str | None], path: str) -> list[str]:
+    """The app module first, then each file importing the next, down to ``path``."""
+    chain = [path]
+    while (parent := served.get(chain[-1])) is not None and len(chain) < 50:
+        chain.append(parent)
+    return chain[::-1]
+
+
+def on_loop(
+    paths: Iterable[str], off: dict[str, str], served: dict[str, str | None] | None
+) -> dict[str, str]:
+    """Of ``paths``, the files kept for the serving rules, each with why: the chain of
+    imports from the app, or that no app import reaches it but nothing says it runs
+    elsewhere either. ``served`` is what :func:`reachable` found."""
+    found: dict[str, str] = {}
+    for path in sorted(set(paths) - set(off)):
+        if served is None:
+            found[path] = "no FastAPI app was found, so every module counts as served"
+        elif path in served:
+            chain = import_chain(served, path)
+            if len(chain) == 1:
+                found[path] = "it creates the FastAPI app"
+            else:
+                found[path] = "the app imports it: " + " → ".join(chain)
+        else:
+            found[path] = (
+                "no import from the app reaches it (a dynamic import or a plugin, maybe), "
+                "and nothing marks it as a script, test or migration"
+            )
+    return found
+
+
+def off_loop(
+    view: ProjectView, paths: Iterable[str], served: dict[str, str | None] | None
+) -> dict[str, str]:
     """Of ``paths`` (files with serving findings), those that never run on the server's
-    loop, each with the evidence."""
+    loop, each with the evidence. ``served`` is what :func:`reachable` found."""
     wanted = sorted(set(paths))
     if not wanted:
         return {}
-    served = reachable(view)
     found: dict[str, str] = {}
     for path in wanted:
         if is_test_path(path):
