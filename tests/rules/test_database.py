@@ -26,16 +26,16 @@ def project(tmp_path, files: dict[str, str], rule: str):
 
 
 ASYNC_ROUTER = """
-    from fastapi import APIRouter
+    from fastapi import APIRouter, Request
 
     router = APIRouter()
 
 
     @router.get("/orders")
-    async def list_orders():
-        return []
+    async def list_orders(request: Request):
+        return await request.json()
 """
-SYNC_ROUTER = ASYNC_ROUTER.replace("async def", "def")
+SYNC_ROUTER = ASYNC_ROUTER.replace("async def", "def").replace("await ", "")
 
 
 # ------------------------------------------------------------------ DBS101
@@ -579,7 +579,7 @@ def _dbs101(tmp_path, database: str) -> list[tuple[str, int]]:
         "app/__init__.py": "",
         "app/main.py": (
             "from fastapi import FastAPI\n\nfrom app import db\n\napp = FastAPI()\n\n\n"
-            '@app.get("/")\nasync def home():\n    return {"db": str(db)}\n'
+            '@app.get("/")\nasync def home():\n    return {"db": await db.ping()}\n'
         ),
         "app/db.py": database,
     }
@@ -796,4 +796,159 @@ def test_columns_of_a_query_only_table_mirror_are_not_named(tmp_path):
     assert [(f.path, f.line, f.message.split('"')[1]) for f in findings] == [
         ("app/tables.py", 7, "logged"),
         ("app/tables.py", 8, "happened"),
+    ]
+
+
+# ------------------------------------------------------- DBS101: what counts as evidence
+SYNC_DATABASE = """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    engine = create_engine("postgresql://db/shop")
+    SessionLocal = sessionmaker(bind=engine)
+
+
+    def get_db():
+        with Session(engine) as session:
+            yield session
+"""
+
+
+def test_trivial_async_route_is_no_evidence(tmp_path):
+    """A health check that awaits nothing and takes no dependency says nothing about
+    how the app talks to its database, when every route that does is ``def``."""
+    files = {
+        "app/database.py": SYNC_DATABASE,
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends
+            from sqlalchemy.orm import Session
+
+            from app.database import get_db
+
+            SessionDep = Annotated[Session, Depends(get_db)]
+        """,
+        "app/router.py": """
+            from fastapi import APIRouter
+
+            from app.deps import SessionDep
+
+            router = APIRouter()
+
+
+            @router.get("/health")
+            async def health() -> bool:
+                return True
+
+
+            @router.get("/orders")
+            def list_orders(session: SessionDep):
+                return session.execute("select 1").all()
+        """,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+@pytest.mark.parametrize(
+    ("route", "cited"),
+    [
+        # Awaits something.
+        (
+            "async def list_orders(request: Request):\n    return await request.json()\n",
+            "list_orders",
+        ),
+        # Takes a dependency: a shared Annotated alias from another module...
+        ("async def list_orders(session: SessionDep):\n    return []\n", "list_orders"),
+        # ...an inline Annotated one, or a Depends() default.
+        (
+            "async def list_orders(session: Annotated[Session, Depends(get_db)]):\n    return []\n",
+            "list_orders",
+        ),
+        ("async def list_orders(session=Depends(get_db)):\n    return []\n", "list_orders"),
+    ],
+)
+def test_async_route_doing_work_is_evidence(tmp_path, route, cited):
+    files = {
+        "app/database.py": SYNC_DATABASE,
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends
+            from sqlalchemy.orm import Session
+
+            from app.database import get_db
+
+            SessionDep = Annotated[Session, Depends(get_db)]
+        """,
+        "app/router.py": (
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends, Request\n"
+            "from sqlalchemy.orm import Session\n\n"
+            "from app.database import get_db\n"
+            "from app.deps import SessionDep\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/health")\nasync def health() -> bool:\n    return True\n\n\n'
+            f'@router.get("/orders")\n{route}'
+        ),
+    }
+    findings = project(tmp_path, files, "DBS101")
+    assert [f.line for f in findings] == [5, 6, 10]
+    assert all(f"(`async def {cited}` in app/router.py:18)" in f.message for f in findings)
+
+
+ASYNC_DATABASE = """
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    engine = create_async_engine("postgresql+asyncpg://db/shop")
+    SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+"""
+WORKING_ROUTER = """
+    from fastapi import APIRouter, Request
+
+    router = APIRouter()
+
+
+    @router.post("/orders")
+    async def create_order(request: Request):
+        return await request.json()
+"""
+
+
+def test_sync_engine_beside_an_async_one_for_a_sync_library(tmp_path):
+    """The app's own engine is async; a second, sync engine feeds a library with a
+    sync interface (a scheduler's job store) and serves no request."""
+    files = {
+        "app/database.py": ASYNC_DATABASE,
+        "app/jobs/store.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import Session, sessionmaker
+
+            sync_engine = create_engine("postgresql+psycopg://db/shop")
+            SyncSession = sessionmaker(sync_engine)
+
+
+            class JobStore:
+                def jobs(self):
+                    with Session(sync_engine) as session:
+                        return session.execute("select 1").all()
+        """,
+        "app/router.py": WORKING_ROUTER,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+def test_sync_sessions_still_handed_to_endpoints_beside_an_async_engine(tmp_path):
+    """Half-way through a port: the async engine exists, but a dependency still hands
+    sync sessions to endpoints. That second engine is not a library's: reported."""
+    files = {
+        "app/database.py": ASYNC_DATABASE,
+        "app/legacy.py": SYNC_DATABASE,
+        "app/router.py": WORKING_ROUTER,
+    }
+    findings = project(tmp_path, files, "DBS101")
+    assert [(f.path, f.line) for f in findings] == [
+        ("app/legacy.py", 5),
+        ("app/legacy.py", 6),
+        ("app/legacy.py", 10),
     ]
