@@ -290,6 +290,32 @@ def test_schema_changes_stay_warnings(upgrade, what):
     assert finding.message.endswith("this revision cannot be rolled back")
 
 
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        (
+            "CREATE OR REPLACE FUNCTION order_search() RETURNS trigger AS $$ ... $$",
+            "CREATE OR REPLACE FUNCTION",
+        ),
+        ("create unique index concurrently ix_note on invoice (note)", "CREATE UNIQUE INDEX"),
+        ("DROP INDEX IF EXISTS ix_note", "DROP INDEX"),
+        ("CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION"),
+        ("CREATE MATERIALIZED VIEW invoice_total AS SELECT 1", "CREATE MATERIALIZED VIEW"),
+        ("COMMENT ON COLUMN invoice.note IS 'free text'", "COMMENT ON COLUMN"),
+        ("CREATE TEMP TABLE scratch (id int)", "CREATE TEMP TABLE"),
+        ("-- set up\nALTER TYPE invoice_status ADD VALUE 'void'", "ALTER TYPE"),
+        ("GRANT SELECT ON invoice TO reporting", "GRANT"),
+    ],
+)
+def test_raw_sql_is_named_by_its_whole_statement_kind(sql, kind):
+    source = (
+        "from alembic import op\n\n"
+        f"def upgrade():\n    op.execute({sql!r})\n\ndef downgrade():\n    pass\n"
+    )
+    (finding,) = check_source(source, "migrations/versions/0009_raw.py", ["MIG103"])
+    assert f"changes the schema ({kind})" in finding.message
+
+
 # ------------------------------------------------------------------ MIG104
 REVISION = """
     from alembic import op

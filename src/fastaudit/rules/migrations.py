@@ -346,6 +346,47 @@ def _sql_words(sql: str) -> list[str]:
     return " ".join(lines).replace("(", " ").upper().split()
 
 
+# DDL verbs whose statement kind goes on to the kind of object acted on.
+_DDL_VERBS = frozenset({"CREATE", "ALTER", "DROP", "COMMENT", "REFRESH", "SECURITY"})
+# Words between such a verb and the object kind (`CREATE OR REPLACE FUNCTION`,
+# `CREATE UNIQUE INDEX`, `COMMENT ON COLUMN`, `CREATE TEXT SEARCH CONFIGURATION`).
+_DDL_MODIFIERS = frozenset(
+    {
+        "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "MATERIALIZED", "UNLOGGED",
+        "GLOBAL", "LOCAL", "RECURSIVE", "FOREIGN", "EVENT", "TRUSTED", "PROCEDURAL",
+        "DEFAULT", "CONSTRAINT", "ON", "TEXT", "SEARCH", "LABEL", "ACCESS", "DATA",
+    }
+)  # fmt: skip
+_DDL_OBJECTS = frozenset(
+    {
+        "TABLE", "INDEX", "VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE",
+        "SCHEMA", "EXTENSION", "DOMAIN", "AGGREGATE", "ROLE", "USER", "GROUP", "DATABASE",
+        "POLICY", "RULE", "COLLATION", "OPERATOR", "COLUMN", "PUBLICATION", "SUBSCRIPTION",
+        "SERVER", "STATISTICS", "TABLESPACE", "CAST", "CONVERSION", "LANGUAGE",
+        "TRANSFORM", "CONFIGURATION", "DICTIONARY", "PARSER", "TEMPLATE", "METHOD",
+        "ROUTINE", "WRAPPER",
+    }
+)  # fmt: skip
+
+
+def _sql_kind(words: list[str]) -> str:
+    """The kind of statement ``words`` start: `CREATE OR REPLACE FUNCTION`, `ALTER
+    TABLE`, `DROP INDEX` (not `IF EXISTS` or the name after it); other statements
+    by their first word (`GRANT`, `DO`)."""
+    verb = words[0]
+    if verb not in _DDL_VERBS:
+        return verb
+    kind = [verb]
+    for word in words[1:]:
+        if word in _DDL_MODIFIERS:
+            kind.append(word)
+            continue
+        if word in _DDL_OBJECTS:
+            kind.append(word)
+        break
+    return " ".join(kind)
+
+
 def _method(call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Attribute):
@@ -376,7 +417,7 @@ def _execute_effect(call: ast.Call, label: str, effects: _Effects) -> None:
         if words and words[0] in _SQL_DATA:
             effects.note("data", words[0])
         elif words:
-            effects.note("schema", " ".join(words[:2]))
+            effects.note("schema", _sql_kind(words))
         return
     kind = _statement_kind(argument)
     if kind is not None:
