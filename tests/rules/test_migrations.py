@@ -354,3 +354,40 @@ def test_undescriptive_names(tmp_path):
     assert "migrations/versions/migration.py:1: migration file name `migration.py`" in (
         result.detail
     )
+
+
+ROOT_REVISION = """
+    from alembic import op
+
+    revision = "x"
+    down_revision = None
+
+
+    def upgrade():
+        op.create_table("account")
+"""
+CHILD_REVISION = ROOT_REVISION.replace("down_revision = None", 'down_revision = "w"')
+
+
+def test_a_root_revision_named_as_the_start_of_history_is_descriptive(tmp_path):
+    """The first revision creates the schema from nothing: `first_revision`,
+    `initial`, `init` or `baseline` says just that. The same words on a revision that
+    follows another say nothing, and a root with no words at all is still unnamed."""
+    write(
+        tmp_path,
+        {
+            "migrations/versions/d4867f3a4c0a_first_revision.py": ROOT_REVISION,
+            "other/versions/0001_init.py": ROOT_REVISION,
+            "third/versions/baseline.py": ROOT_REVISION.replace(
+                "down_revision = None", "down_revision: str | None = None"
+            ),
+            "fourth/versions/3f2a9c1b7d4e_.py": ROOT_REVISION,
+            "migrations/versions/a1b2c3d4e5f6_first_revision.py": CHILD_REVISION,
+        },
+    )
+    # One finding for the naming convention, listing the other files like it.
+    (result,) = findings(tmp_path, "MIG104")
+    assert result.path == "fourth/versions/3f2a9c1b7d4e_.py"
+    assert result.message.endswith(
+        "(and 1 more like it: migrations/versions/a1b2c3d4e5f6_first_revision.py:1)"
+    )
