@@ -26,16 +26,16 @@ def project(tmp_path, files: dict[str, str], rule: str):
 
 
 ASYNC_ROUTER = """
-    from fastapi import APIRouter
+    from fastapi import APIRouter, Request
 
     router = APIRouter()
 
 
     @router.get("/orders")
-    async def list_orders():
-        return []
+    async def list_orders(request: Request):
+        return await request.json()
 """
-SYNC_ROUTER = ASYNC_ROUTER.replace("async def", "def")
+SYNC_ROUTER = ASYNC_ROUTER.replace("async def", "def").replace("await ", "")
 
 
 # ------------------------------------------------------------------ DBS101
@@ -123,7 +123,10 @@ NAMING_CONVENTION = {
 
 
 def test_metadata_finding_and_unsafe_fix():
-    source = 'import sqlalchemy as sa\n\nmetadata = sa.MetaData(schema="billing")\n'
+    source = (
+        'import sqlalchemy as sa\n\nmetadata = sa.MetaData(schema="billing")\n'
+        "target_metadata = metadata\n"
+    )
     (finding,) = found(source, "DBS102")
     assert (finding.line, finding.span.column) == (3, 12)
     assert finding.message == (
@@ -134,6 +137,7 @@ def test_metadata_finding_and_unsafe_fix():
         "import sqlalchemy as sa\n\n"
         + CONVENTION
         + '\nmetadata = sa.MetaData(schema="billing", naming_convention=NAMING_CONVENTION)\n'
+        + "target_metadata = metadata\n"
     )
 
 
@@ -146,6 +150,7 @@ def test_no_finding_inside_a_migration_revision():
         "def upgrade() -> None:\n"
         "    meta = sa.MetaData()\n"
         '    sa.Table("order", meta, sa.Column("id", sa.Integer, primary_key=True))\n'
+        "    meta.create_all(op.get_bind())\n"
     )
     assert found(source, "DBS102", "migrations/versions/3f2a9c1b7d4e_add_order.py") == []
     assert fix_source(source, ["DBS102"], path="migrations/versions/3f2a9c1b7d4e_add_order.py") == (
@@ -197,6 +202,7 @@ def test_declarative_base_with_only_pass_is_replaced():
 def test_two_metadata_calls_share_one_constant():
     source = (
         'from sqlalchemy import MetaData\n\nmain = MetaData()\naudit = MetaData(schema="audit")\n'
+        "target_metadata = [main, audit]\n"
     )
     assert len(found(source, "DBS102")) == 2
     fixed = fix_source(source, ["DBS102"])
@@ -210,6 +216,7 @@ def test_existing_constant_is_reused():
         "from sqlalchemy import MetaData\n\n"
         'NAMING_CONVENTION = {"pk": "%(table_name)s_pkey"}\n'
         "metadata = MetaData()\n"
+        "metadata.create_all(engine)\n"
     )
     fixed = fix_source(source, ["DBS102"])
     assert fixed == source.replace("MetaData()", "MetaData(naming_convention=NAMING_CONVENTION)")
@@ -572,7 +579,7 @@ def _dbs101(tmp_path, database: str) -> list[tuple[str, int]]:
         "app/__init__.py": "",
         "app/main.py": (
             "from fastapi import FastAPI\n\nfrom app import db\n\napp = FastAPI()\n\n\n"
-            '@app.get("/")\nasync def home():\n    return {"db": str(db)}\n'
+            '@app.get("/")\nasync def home():\n    return {"db": await db.ping()}\n'
         ),
         "app/db.py": database,
     }
@@ -615,8 +622,333 @@ def test_metadata_used_only_to_reflect_is_left_alone():
         "users = existing.tables['user']\n"
     )
     assert found(source, "DBS102", "app/report.py") == []
-    # The same MetaData declaring a table is the app's: reported.
+    # Declaring a table on it creates nothing either; creating its tables does.
     declaring = source.replace(
         "existing.reflect(bind=engine)\n", 'audit = sa.Table("audit", existing)\n'
     )
-    assert [f.line for f in found(declaring, "DBS102", "app/report.py")] == [4]
+    assert found(declaring, "DBS102", "app/report.py") == []
+    creating = declaring + "existing.create_all(engine)\n"
+    assert [f.line for f in found(creating, "DBS102", "app/report.py")] == [4]
+
+
+# ------------------------------------------- DBS102/DBS104: which MetaData holds the models
+def test_metadata_that_never_holds_the_models_is_left_alone(tmp_path):
+    """A MetaData that only reflects a table, a fallback never used, an ad-hoc table in
+    a seed script and query-only mirrors of another datastore create nothing: their
+    constraints are never named by SQLAlchemy (precision review, DBS102)."""
+    files = {
+        "app/db.py": """
+            from sqlalchemy import MetaData
+            from sqlalchemy.orm import DeclarativeBase
+
+            NAMING = {"pk": "%(table_name)s_pkey"}
+
+
+            class Base(DeclarativeBase):
+                metadata = MetaData(naming_convention=NAMING)
+        """,
+        "app/search.py": """
+            from sqlalchemy import MetaData, Table
+
+
+            def install_trigger(conn, table, metadata=None):
+                if metadata is None:
+                    metadata = MetaData()
+                conn.execute(table.update())
+
+
+            def drop_trigger(conn, name):
+                meta = MetaData()
+                reflected = Table(name, meta, autoload_with=conn)
+                conn.execute(reflected.delete())
+        """,
+        "scripts/seed.py": """
+            from sqlalchemy import Column, Integer, MetaData, String, Table, insert
+
+
+            def seed(conn):
+                scratch = MetaData()
+                account = Table(
+                    "account", scratch, Column("id", Integer), Column("name", String)
+                )
+                conn.execute(insert(account).values(name="admin"))
+        """,
+        "app/analytics.py": """
+            from sqlalchemy import Column, DateTime, MetaData, String, Table, select
+
+            warehouse = MetaData()
+            page_view = Table(
+                "page_view", warehouse, Column("path", String), Column("seen", DateTime)
+            )
+
+
+            def recent():
+                return select(page_view).order_by(page_view.c.seen)
+        """,
+    }
+    assert project(tmp_path, files, "DBS102") == []
+
+
+def test_metadata_given_to_models_alembic_or_create_all_is_reported(tmp_path):
+    files = {
+        "app/db.py": """
+            from sqlalchemy import MetaData
+
+            metadata = MetaData()
+        """,
+        "app/models.py": """
+            from sqlalchemy.orm import declarative_base
+
+            from app.db import metadata
+
+            Base = declarative_base(metadata=metadata)
+        """,
+        "app/reports.py": """
+            import sqlalchemy as sa
+
+            report_metadata = sa.MetaData(schema="reports")
+        """,
+        "migrations/env.py": """
+            from alembic import context
+
+            from app.models import Base
+            from app.reports import report_metadata
+
+            target_metadata = [Base.metadata, report_metadata]
+        """,
+        "app/audit.py": """
+            from sqlalchemy import MetaData
+
+            audit = MetaData()
+        """,
+        "app/main.py": """
+            from app import audit
+
+
+            def create_tables(engine):
+                audit.audit.create_all(engine)
+        """,
+        "app/legacy.py": """
+            from sqlalchemy import MetaData
+            from sqlalchemy.orm import registry
+
+
+            def build(engine):
+                local = MetaData()
+                local.create_all(engine)
+                return registry(metadata=MetaData())
+        """,
+        "app/sqlmodel_db.py": """
+            from sqlalchemy import MetaData
+            from sqlmodel import SQLModel
+
+            SQLModel.metadata = MetaData()
+        """,
+    }
+    findings = project(tmp_path, files, "DBS102")
+    assert sorted((f.path, f.line) for f in findings) == [
+        ("app/audit.py", 4),
+        ("app/db.py", 4),
+        ("app/legacy.py", 7),
+        ("app/legacy.py", 9),
+        ("app/reports.py", 4),
+        ("app/sqlmodel_db.py", 5),
+    ]
+    assert all(f.fix is not None for f in findings)
+
+
+def test_columns_of_a_query_only_table_mirror_are_not_named(tmp_path):
+    """A ``Table`` on a MetaData that holds none of the app's models mirrors another
+    datastore for building queries: its column names are not the app's to choose
+    (precision review, DBS104)."""
+    files = {
+        "app/analytics.py": """
+            from sqlalchemy import Column, DateTime, MetaData, String, Table
+
+            warehouse = MetaData()
+            event_type = Table(
+                "event_type", warehouse, Column("name", String), Column("first_seen", DateTime)
+            )
+        """,
+        "scripts/seed.py": """
+            from sqlalchemy import Column, DateTime, MetaData, Table
+
+
+            def seed(conn):
+                scratch = MetaData()
+                Table("job", scratch, Column("started", DateTime))
+        """,
+        "app/tables.py": """
+            from sqlalchemy import Column, DateTime, MetaData, Table
+
+            from app.models import Base
+
+            metadata = MetaData()
+            audit = Table("audit", metadata, Column("logged", DateTime))
+            login = Table("login", Base.metadata, Column("happened", DateTime))
+
+
+            def create(engine):
+                metadata.create_all(engine)
+        """,
+    }
+    findings = project(tmp_path, files, "DBS104")
+    assert [(f.path, f.line, f.message.split('"')[1]) for f in findings] == [
+        ("app/tables.py", 7, "logged"),
+        ("app/tables.py", 8, "happened"),
+    ]
+
+
+# ------------------------------------------------------- DBS101: what counts as evidence
+SYNC_DATABASE = """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    engine = create_engine("postgresql://db/shop")
+    SessionLocal = sessionmaker(bind=engine)
+
+
+    def get_db():
+        with Session(engine) as session:
+            yield session
+"""
+
+
+def test_trivial_async_route_is_no_evidence(tmp_path):
+    """A health check that awaits nothing and takes no dependency says nothing about
+    how the app talks to its database, when every route that does is ``def``."""
+    files = {
+        "app/database.py": SYNC_DATABASE,
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends
+            from sqlalchemy.orm import Session
+
+            from app.database import get_db
+
+            SessionDep = Annotated[Session, Depends(get_db)]
+        """,
+        "app/router.py": """
+            from fastapi import APIRouter
+
+            from app.deps import SessionDep
+
+            router = APIRouter()
+
+
+            @router.get("/health")
+            async def health() -> bool:
+                return True
+
+
+            @router.get("/orders")
+            def list_orders(session: SessionDep):
+                return session.execute("select 1").all()
+        """,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+@pytest.mark.parametrize(
+    ("route", "cited"),
+    [
+        # Awaits something.
+        (
+            "async def list_orders(request: Request):\n    return await request.json()\n",
+            "list_orders",
+        ),
+        # Takes a dependency: a shared Annotated alias from another module...
+        ("async def list_orders(session: SessionDep):\n    return []\n", "list_orders"),
+        # ...an inline Annotated one, or a Depends() default.
+        (
+            "async def list_orders(session: Annotated[Session, Depends(get_db)]):\n    return []\n",
+            "list_orders",
+        ),
+        ("async def list_orders(session=Depends(get_db)):\n    return []\n", "list_orders"),
+    ],
+)
+def test_async_route_doing_work_is_evidence(tmp_path, route, cited):
+    files = {
+        "app/database.py": SYNC_DATABASE,
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends
+            from sqlalchemy.orm import Session
+
+            from app.database import get_db
+
+            SessionDep = Annotated[Session, Depends(get_db)]
+        """,
+        "app/router.py": (
+            "from typing import Annotated\n\n"
+            "from fastapi import APIRouter, Depends, Request\n"
+            "from sqlalchemy.orm import Session\n\n"
+            "from app.database import get_db\n"
+            "from app.deps import SessionDep\n\n"
+            "router = APIRouter()\n\n\n"
+            '@router.get("/health")\nasync def health() -> bool:\n    return True\n\n\n'
+            f'@router.get("/orders")\n{route}'
+        ),
+    }
+    findings = project(tmp_path, files, "DBS101")
+    assert [f.line for f in findings] == [5, 6, 10]
+    assert all(f"(`async def {cited}` in app/router.py:18)" in f.message for f in findings)
+
+
+ASYNC_DATABASE = """
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    engine = create_async_engine("postgresql+asyncpg://db/shop")
+    SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+"""
+WORKING_ROUTER = """
+    from fastapi import APIRouter, Request
+
+    router = APIRouter()
+
+
+    @router.post("/orders")
+    async def create_order(request: Request):
+        return await request.json()
+"""
+
+
+def test_sync_engine_beside_an_async_one_for_a_sync_library(tmp_path):
+    """The app's own engine is async; a second, sync engine feeds a library with a
+    sync interface (a scheduler's job store) and serves no request."""
+    files = {
+        "app/database.py": ASYNC_DATABASE,
+        "app/jobs/store.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import Session, sessionmaker
+
+            sync_engine = create_engine("postgresql+psycopg://db/shop")
+            SyncSession = sessionmaker(sync_engine)
+
+
+            class JobStore:
+                def jobs(self):
+                    with Session(sync_engine) as session:
+                        return session.execute("select 1").all()
+        """,
+        "app/router.py": WORKING_ROUTER,
+    }
+    assert project(tmp_path, files, "DBS101") == []
+
+
+def test_sync_sessions_still_handed_to_endpoints_beside_an_async_engine(tmp_path):
+    """Half-way through a port: the async engine exists, but a dependency still hands
+    sync sessions to endpoints. That second engine is not a library's: reported."""
+    files = {
+        "app/database.py": ASYNC_DATABASE,
+        "app/legacy.py": SYNC_DATABASE,
+        "app/router.py": WORKING_ROUTER,
+    }
+    findings = project(tmp_path, files, "DBS101")
+    assert [(f.path, f.line) for f in findings] == [
+        ("app/legacy.py", 5),
+        ("app/legacy.py", 6),
+        ("app/legacy.py", 10),
+    ]

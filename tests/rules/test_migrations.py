@@ -290,6 +290,32 @@ def test_schema_changes_stay_warnings(upgrade, what):
     assert finding.message.endswith("this revision cannot be rolled back")
 
 
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        (
+            "CREATE OR REPLACE FUNCTION order_search() RETURNS trigger AS $$ ... $$",
+            "CREATE OR REPLACE FUNCTION",
+        ),
+        ("create unique index concurrently ix_note on invoice (note)", "CREATE UNIQUE INDEX"),
+        ("DROP INDEX IF EXISTS ix_note", "DROP INDEX"),
+        ("CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION"),
+        ("CREATE MATERIALIZED VIEW invoice_total AS SELECT 1", "CREATE MATERIALIZED VIEW"),
+        ("COMMENT ON COLUMN invoice.note IS 'free text'", "COMMENT ON COLUMN"),
+        ("CREATE TEMP TABLE scratch (id int)", "CREATE TEMP TABLE"),
+        ("-- set up\nALTER TYPE invoice_status ADD VALUE 'void'", "ALTER TYPE"),
+        ("GRANT SELECT ON invoice TO reporting", "GRANT"),
+    ],
+)
+def test_raw_sql_is_named_by_its_whole_statement_kind(sql, kind):
+    source = (
+        "from alembic import op\n\n"
+        f"def upgrade():\n    op.execute({sql!r})\n\ndef downgrade():\n    pass\n"
+    )
+    (finding,) = check_source(source, "migrations/versions/0009_raw.py", ["MIG103"])
+    assert f"changes the schema ({kind})" in finding.message
+
+
 # ------------------------------------------------------------------ MIG104
 REVISION = """
     from alembic import op
@@ -327,4 +353,41 @@ def test_undescriptive_names(tmp_path):
     )
     assert "migrations/versions/migration.py:1: migration file name `migration.py`" in (
         result.detail
+    )
+
+
+ROOT_REVISION = """
+    from alembic import op
+
+    revision = "x"
+    down_revision = None
+
+
+    def upgrade():
+        op.create_table("account")
+"""
+CHILD_REVISION = ROOT_REVISION.replace("down_revision = None", 'down_revision = "w"')
+
+
+def test_a_root_revision_named_as_the_start_of_history_is_descriptive(tmp_path):
+    """The first revision creates the schema from nothing: `first_revision`,
+    `initial`, `init` or `baseline` says just that. The same words on a revision that
+    follows another say nothing, and a root with no words at all is still unnamed."""
+    write(
+        tmp_path,
+        {
+            "migrations/versions/d4867f3a4c0a_first_revision.py": ROOT_REVISION,
+            "other/versions/0001_init.py": ROOT_REVISION,
+            "third/versions/baseline.py": ROOT_REVISION.replace(
+                "down_revision = None", "down_revision: str | None = None"
+            ),
+            "fourth/versions/3f2a9c1b7d4e_.py": ROOT_REVISION,
+            "migrations/versions/a1b2c3d4e5f6_first_revision.py": CHILD_REVISION,
+        },
+    )
+    # One finding for the naming convention, listing the other files like it.
+    (result,) = findings(tmp_path, "MIG104")
+    assert result.path == "fourth/versions/3f2a9c1b7d4e_.py"
+    assert result.message.endswith(
+        "(and 1 more like it: migrations/versions/a1b2c3d4e5f6_first_revision.py:1)"
     )

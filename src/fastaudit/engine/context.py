@@ -145,6 +145,20 @@ class FileContext:
                 return True, scope.bindings[name]
         return False, None
 
+    def is_module_binding(self, name: str) -> bool:
+        """Whether ``name``, looked up from here, is bound at module level: not a
+        parameter or local of an enclosing function, nor a class attribute. Only a
+        module-level name can be imported, so only it is known to other files."""
+        scopes = self._scopes
+        innermost = len(scopes) - 1
+        for index in range(innermost, -1, -1):
+            scope = scopes[index]
+            if scope.kind == "class" and index != innermost:
+                continue
+            if name in scope.bindings:
+                return index == 0
+        return False
+
     def is_own(self, qualname: str) -> bool:
         """Whether a resolved name is the project's own rather than a library's. The
         module path is counted from the scan root, which may sit above the import root

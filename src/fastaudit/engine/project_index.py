@@ -29,9 +29,13 @@ PYDANTIC_ROOTS = frozenset(
 UNPUBLISHED_APP = "unpublished-app"  # qualname of ``X = FastAPI(openapi_url=None)``
 MOUNTED = "mounted"  # qualname of an object passed to ``.mount()`` / ``.host()``
 INCLUDED = "included"  # (into, router) of ``into.include_router(router)``
+# Qualname of a ``MetaData`` the app's models are declared on: given to a declarative
+# base (``declarative_base(metadata=m)``, ``class Base: metadata = m``, ``registry``),
+# to Alembic as ``target_metadata``, or used for ``m.create_all(...)``.
+MODEL_METADATA = "model-metadata"
 
 
-def _same(a: str, b: str) -> bool:
+def same_qualname(a: str, b: str) -> bool:
     """``src.app.routes.router`` and ``app.routes.router`` name one object (src layout)."""
     return a == b or a.endswith("." + b) or b.endswith("." + a)
 
@@ -50,6 +54,7 @@ class ProjectIndex:
         self._mounted: set[str] = set()
         self._included: dict[str, set[str]] = defaultdict(set)
         self._hidden: set[str] | None = None
+        self._model_metadata: set[str] = set()
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -114,7 +119,9 @@ class ProjectIndex:
         serving HTML), directly or through routers included into routers."""
         if self._hidden is None:
             hidden = {
-                app for app in self._unpublished_apps if any(_same(app, m) for m in self._mounted)
+                app
+                for app in self._unpublished_apps
+                if any(same_qualname(app, m) for m in self._mounted)
             }
             changed = True
             while changed:
@@ -122,17 +129,26 @@ class ProjectIndex:
                 for included, targets in self._included.items():
                     if included in hidden:
                         continue
-                    if all(any(_same(t, h) for h in hidden) for t in targets):
+                    if all(any(same_qualname(t, h) for h in hidden) for t in targets):
                         hidden.add(included)
                         changed = True
             self._hidden = hidden
-        return not any(_same(router, h) for h in self._hidden)
+        return not any(same_qualname(router, h) for h in self._hidden)
+
+    def add_model_metadata(self, qualnames: Iterable[str]) -> None:
+        self._model_metadata.update(qualnames)
+
+    def is_model_metadata(self, qualname: str) -> bool:
+        """Whether the ``MetaData`` named ``qualname`` is one the app's models (or its
+        Alembic environment, or a ``create_all``) are built on, anywhere in the project."""
+        return any(same_qualname(qualname, used) for used in self._model_metadata)
 
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
+            MODEL_METADATA: self.is_model_metadata,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:

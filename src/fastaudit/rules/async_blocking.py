@@ -571,24 +571,7 @@ class BlockingDatabaseCall(BlockingCallRule):
     def _note_provider(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
     ) -> None:
-        """A module-level function that returns or yields a sync session (by its return
-        annotation, or by what it yields) is a provider other files may depend on."""
-        if ctx.function is not None or ctx.class_name is not None:
-            return
-        qualname = f"{ctx.module}.{node.name}" if ctx.module else node.name
-        returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
-        if returns is not None and returns.startswith(self.receivers[:3]):
-            ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-            return
-        for inner in ast.walk(node):
-            if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
-                value = inner.value
-                if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
-                    ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                    return
-                if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
-                    ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                    return
+        note_sync_session_provider(node, ctx)
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:
@@ -609,6 +592,8 @@ class BlockingDatabaseCall(BlockingCallRule):
 
 
 SYNC_SESSION_PROVIDER = "sync-session-provider"
+# What a provider's return annotation names when it hands out a sync session.
+_SYNC_SESSIONS = _SYNC_DB_HANDLES[:3]
 # What a parameter resolves to when its annotation says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
 # Calls that make a sync session: ``Session(engine)``, ``SessionLocal()`` where
@@ -616,6 +601,30 @@ _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
 _SESSION_FACTORIES = frozenset(
     {"sqlalchemy.orm.Session", "sqlalchemy.orm.sessionmaker()", "sqlmodel.Session"}
 )
+
+
+def note_sync_session_provider(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> None:
+    """A module-level function that returns or yields a sync session (by its return
+    annotation, or by what it yields) is a provider other files may depend on: noted
+    as a ``SYNC_SESSION_PROVIDER`` fact (ASY104 and DBS101 read it)."""
+    if ctx.function is not None or ctx.class_name is not None:
+        return
+    qualname = f"{ctx.module}.{node.name}" if ctx.module else node.name
+    returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
+    if returns is not None and returns.startswith(_SYNC_SESSIONS):
+        ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+        return
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
+            value = inner.value
+            if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                return
+            if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
+                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                return
 
 
 def _generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:

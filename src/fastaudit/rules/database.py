@@ -10,16 +10,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Edit, Finding, Severity, Span
 from fastaudit.rules._support.inflect import plural_table_name, singular
 from fastaudit.rules._support.project_walk import (
-    AsyncRouteFacts,
+    WorkingAsyncRouteFacts,
     file_facts,
-    first_async_route,
+    first_working_async_route,
     is_migration_path,
     is_test_path,
     text_contains,
 )
+from fastaudit.rules.async_blocking import SYNC_SESSION_PROVIDER, note_sync_session_provider
 from fastaudit.rules.base import ProjectRule, Rule
 
 if TYPE_CHECKING:
@@ -56,11 +58,26 @@ _ASYNC_ENGINES = frozenset(
 )
 
 
+# Factories of the async API: a project building one has an async engine of its own.
+_ASYNC_FACTORIES = frozenset(
+    {
+        "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.ext.asyncio.engine.create_async_engine",
+        "sqlalchemy.ext.asyncio.async_engine_from_config",
+        "sqlalchemy.ext.asyncio.engine.async_engine_from_config",
+        "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+    }
+)
+
+
 # (line, column, end_line, end_column, callee as written, qualified callee)
 SYNC_DATABASE_CALL_FACT = "sync-database-call"
+# (line, qualified callee) of an async engine or session factory the app builds.
+ASYNC_DATABASE_CALL_FACT = "async-database-call"
 
 
-class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
+class SyncEngineInAsyncApp(WorkingAsyncRouteFacts, ProjectRule):
     id = "DBS101"
     name = "sync-engine-in-async-app"
     title = "Sync SQLAlchemy engine or session in an app with async routes"
@@ -71,7 +88,15 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
     ships the async API for this: `create_async_engine`, `async_sessionmaker` and
     `AsyncSession`, awaited in the routes with an async driver (asyncpg, aiosqlite,
     asyncmy). The finding points at each sync factory the application builds; test
-    files and Alembic migrations are not looked at.
+    files and Alembic migrations are not looked at. Only an async route that does work
+    on the event loop counts as evidence, and the message cites one: its body awaits
+    something, or it takes a dependency (`Depends(...)`, `Annotated[..., Depends(...)]`
+    or a project alias of one such as `SessionDep`); a health check returning a
+    constant says nothing about the database. When the project also builds an async
+    engine or session factory, a sync one beside it is taken for a deliberate second
+    engine (for a library with a sync interface, such as a scheduler's job store) and
+    is not reported, unless a dependency still hands sync sessions to endpoints
+    (`def get_db(): yield SessionLocal()`), as in an app half-way through its port.
     """
     dont = """
     # app/database.py
@@ -83,7 +108,7 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
 
     # app/orders/router.py
     @router.get("/orders")
-    async def list_orders(): ...
+    async def list_orders(db: Session = Depends(get_db)): ...
     """
     do = """
     # app/database.py
@@ -91,6 +116,10 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
 
     engine = create_async_engine("postgresql+asyncpg://shop@db/shop")
     SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+    # app/orders/router.py
+    @router.get("/orders")
+    async def list_orders(db: AsyncSession = Depends(get_db)): ...
     """
     dont_files = {
         "app/database.py": """
@@ -99,15 +128,22 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
 
             engine = create_engine("postgresql://shop@db/shop")
             SessionLocal = sessionmaker(bind=engine)
+
+
+            def get_db():
+                with SessionLocal() as session:
+                    yield session
             """,
         "app/orders/router.py": """
-            from fastapi import APIRouter
+            from fastapi import APIRouter, Depends
+
+            from app.database import get_db
 
             router = APIRouter()
 
 
             @router.get("/orders")
-            async def list_orders():
+            async def list_orders(db=Depends(get_db)):
                 return []
             """,
     }
@@ -117,29 +153,53 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
 
             engine = create_async_engine("postgresql+asyncpg://shop@db/shop")
             SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+            async def get_db():
+                async with SessionLocal() as session:
+                    yield session
             """,
         "app/orders/router.py": dont_files["app/orders/router.py"],
     }
 
     def __init__(self) -> None:
+        super().__init__()
         self._candidate: bool | None = None  # may this file build a sync engine?
 
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if self._candidate is None:
-            self._candidate = (
+    def _wants(self, ctx: FileContext) -> bool:
+        candidate = self._candidate
+        if candidate is None:
+            candidate = self._candidate = (
                 not is_test_path(ctx.path)
                 and not is_migration_path(ctx.path)
                 and text_contains(ctx, "sqlalchemy", "sqlmodel")
                 and text_contains(ctx, "engine", "essionmaker", "Session")
             )
-        if not self._candidate:
+        return candidate
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        if self._wants(ctx):
+            note_sync_session_provider(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        super().visit_AsyncFunctionDef(node, ctx)
+        if self._wants(ctx):
+            note_sync_session_provider(node, ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not self._wants(ctx):
             return
         callee = ctx.resolve(node.func)
+        if callee in _ASYNC_FACTORIES:
+            ctx.add_fact(ASYNC_DATABASE_CALL_FACT, (node.lineno, callee))
+            return
         if callee not in _SYNC_FACTORIES:
             return
         for keyword in node.keywords:
             if keyword.arg == "class_" and ctx.resolve(keyword.value) in _ASYNC_SESSION_CLASSES:
-                return  # sessionmaker(class_=AsyncSession): the 1.4-era async factory
+                # ``sessionmaker(class_=AsyncSession)``: the 1.4-era async factory
+                ctx.add_fact(ASYNC_DATABASE_CALL_FACT, (node.lineno, callee))
+                return
             if keyword.arg == "bind" and ctx.resolve(keyword.value) in _ASYNC_ENGINES:
                 return  # bound to an async engine: a sync Session could not use it
         parent = ctx.parent
@@ -159,8 +219,10 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
         ]
         if not candidates:
             return []
-        route = first_async_route(project)
+        route = first_working_async_route(project)
         if route is None:
+            return []
+        if self._deliberate_second_engine(project):
             return []
         route_path, route_line, route_name = route
         findings = []
@@ -183,6 +245,20 @@ class SyncEngineInAsyncApp(AsyncRouteFacts, ProjectRule):
                 )
         return findings
 
+    @staticmethod
+    def _deliberate_second_engine(project: ProjectView) -> bool:
+        """The app builds an async engine (or session factory) too, and no dependency
+        hands sync sessions to endpoints: the sync one serves something else, such as
+        a library whose interface is sync."""
+        files = project.python_files
+        if not any(file_facts(project, path, ASYNC_DATABASE_CALL_FACT) for path in files):
+            return False
+        return not any(
+            file_facts(project, path, SYNC_SESSION_PROVIDER)
+            for path in files
+            if not is_test_path(path) and not is_migration_path(path)
+        )
+
 
 def _what(callee: str) -> str:
     if "engine" in callee:
@@ -193,38 +269,6 @@ def _what(callee: str) -> str:
 
 
 # ------------------------------------------------------------------ DBS102
-def _reflected_names(tree: ast.Module) -> set[str]:
-    """Names ``x`` whose ``x.reflect(...)`` is called and that declare no ``Table`` in
-    this file: a MetaData kept to read an existing database, which never names a
-    constraint."""
-    reflected: set[str] = set()
-    declaring: set[str] = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr == "reflect"
-            and isinstance(func.value, ast.Name)
-        ):
-            reflected.add(func.value.id)
-        elif isinstance(func, (ast.Name, ast.Attribute)) and (
-            getattr(func, "id", None) == "Table" or getattr(func, "attr", None) == "Table"
-        ):
-            declaring.update(a.id for a in node.args[1:2] if isinstance(a, ast.Name))
-    return reflected - declaring
-
-
-def _assigned_name(tree: ast.Module, call: ast.AST) -> str | None:
-    """``x`` in ``x = MetaData()`` (anywhere in the module), else None."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and node.value is call:
-            targets = [t for t in node.targets if isinstance(t, ast.Name)]
-            return targets[0].id if targets else None
-    return None
-
-
 NAMING_CONSTANT = "NAMING_CONVENTION"
 NAMING_CONVENTION_SOURCE = """\
 NAMING_CONVENTION = {
@@ -242,6 +286,141 @@ _DECLARATIVE_BASES = frozenset(
 _DECLARATIVE_FACTORIES = frozenset(
     {"sqlalchemy.orm.declarative_base", "sqlalchemy.ext.declarative.declarative_base"}
 )
+# What a ``metadata=`` argument hands the models to: a declarative base or a registry.
+_METADATA_TAKERS = _DECLARATIVE_FACTORIES | {
+    "sqlalchemy.orm.registry",
+    "sqlalchemy.orm.decl_api.registry",
+    "sqlalchemy.orm.as_declarative",
+    "sqlalchemy.ext.declarative.as_declarative",
+}
+_MADE_METADATA = frozenset(f"{name}()" for name in _METADATA)
+
+
+class _ModelMetadata:
+    """Walk state shared by DBS102 and DBS104: which ``MetaData`` objects the app's
+    models are declared on.
+
+    A ``MetaData`` only creates anything in the database when the models are declared
+    on it (a declarative base's ``metadata``, ``declarative_base(metadata=m)``,
+    ``registry(metadata=m)``, ``SQLModel.metadata = m``), when Alembic compares against
+    it (``target_metadata``) or when ``m.create_all(...)`` runs. One made to reflect a
+    table, to build an ad-hoc ``Table`` for one insert, or to mirror another datastore
+    for queries names no constraint and declares no model. Uses seen in a file are
+    noted as ``MODEL_METADATA`` facts (the name, project-wide), so a module-level
+    ``metadata = MetaData()`` is judged once every file has been walked; a function's
+    own ``MetaData()`` can only be used in that function, and is judged in the file.
+    """
+
+    def __init__(self) -> None:
+        self._metadata_wanted: bool | None = None
+        self._made: dict[int, tuple[int | None, str]] = {}  # id(call) -> (function, name)
+        self._local_made: set[tuple[int, str]] = set()  # (id(function), name)
+        self._local_uses: set[tuple[int, str]] = set()
+        self._used_calls: set[int] = set()  # MetaData() calls used in place
+
+    def _wants_metadata(self, ctx: FileContext) -> bool:
+        wanted = self._metadata_wanted
+        if wanted is None:
+            # A revision's own MetaData is history, and its uses are steps of that
+            # revision, not the app's models.
+            in_revision = "versions" in ctx.path.split("/")[:-1]
+            wanted = not in_revision and text_contains(ctx, "metadata", "MetaData", "create_all")
+            self._metadata_wanted = wanted
+        return wanted
+
+    def _note_metadata_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not self._wants_metadata(ctx):
+            return
+        for keyword in node.keywords:
+            # ``context.configure(target_metadata=m)``, ``declarative_base(metadata=m)``
+            takes = keyword.arg == "target_metadata" or (
+                keyword.arg == "metadata" and ctx.resolve(node.func) in _METADATA_TAKERS
+            )
+            if takes:
+                self._note_use(keyword.value, ctx)
+
+    def _note_metadata_assign(
+        self, targets: list[ast.expr], value: ast.expr, ctx: FileContext
+    ) -> None:
+        if not self._wants_metadata(ctx):
+            return
+        function = ctx.function
+        in_class_body = ctx.class_name is not None and function is None
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if target.id == "target_metadata" or (
+                    in_class_body and target.id == "metadata"
+                ):  # Alembic's env.py; ``class Base(DeclarativeBase): metadata = m``
+                    self._note_use(value, ctx)
+                elif isinstance(value, ast.Call) and ctx.resolve(value.func) in _METADATA:
+                    if function is not None:
+                        self._made[id(value)] = (id(function.node), target.id)
+                        self._local_made.add((id(function.node), target.id))
+                    elif ctx.class_name is None:
+                        self._made[id(value)] = (None, target.id)
+            elif isinstance(target, ast.Attribute) and target.attr == "metadata":
+                self._note_use(value, ctx)  # ``SQLModel.metadata = MetaData(...)``
+
+    def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
+        # ``m.create_all(engine)``, or ``conn.run_sync(m.create_all)``.
+        if node.attr == "create_all" and self._wants_metadata(ctx):
+            self._note_use(node.value, ctx)
+
+    def _note_use(self, value: ast.expr, ctx: FileContext) -> None:
+        if isinstance(value, (ast.List, ast.Tuple)):  # ``target_metadata = [a, b]``
+            for element in value.elts:
+                self._note_use(element, ctx)
+        elif isinstance(value, ast.Call):
+            if ctx.resolve(value.func) in _METADATA:
+                self._used_calls.add(id(value))
+        elif isinstance(value, ast.Name) and (local := self._local_key(value, ctx)):
+            self._local_uses.add(local)
+        else:
+            name = _project_name(value, ctx)
+            if name is not None:
+                ctx.add_fact(MODEL_METADATA, name)
+
+    def _local_key(self, node: ast.Name, ctx: FileContext) -> tuple[int, str] | None:
+        """(function, name) when ``node`` is a ``MetaData()`` made in this function."""
+        function = ctx.function
+        if function is None:
+            return None
+        key = (id(function.node), node.id)
+        return key if key in self._local_made else None
+
+    def _holds_models(self, call: ast.Call, ctx: FileContext) -> tuple[bool, str | None]:
+        """For a ``MetaData()`` call: (known to hold the models, or else the project-wide
+        name to settle that by once every file is seen)."""
+        if id(call) in self._used_calls:
+            return True, None
+        made = self._made.get(id(call))
+        if made is None:
+            return False, None  # not kept under a name (or kept on an object): unused
+        function, name = made
+        if function is None:
+            return False, _module_name(name, ctx)
+        return (function, name) in self._local_uses, None
+
+
+def _module_name(name: str, ctx: FileContext) -> str:
+    return f"{ctx.module}.{name}" if ctx.module else name
+
+
+def _project_name(node: ast.expr, ctx: FileContext) -> str | None:
+    """The project-wide name of what ``node`` refers to: ``app.db.metadata`` for a name
+    imported from there or written ``db.metadata``, ``<this module>.metadata`` for one
+    assigned here; None for a parameter or a local."""
+    if isinstance(node, ast.Name):
+        if not ctx.is_module_binding(node.id):
+            return None
+        resolved = ctx.resolve(node)
+        if resolved is None or resolved.endswith(")"):
+            return _module_name(node.id, ctx)  # bound in this module (to a call's result)
+        return resolved
+    if isinstance(node, ast.Attribute):
+        resolved = ctx.resolve(node)
+        return resolved if resolved and not resolved.endswith(")") else None
+    return None
 
 
 @dataclass(slots=True)
@@ -252,7 +431,7 @@ class _Unnamed:
     keyword: str = ""
 
 
-class MetadataWithoutNamingConvention(Rule):
+class MetadataWithoutNamingConvention(_ModelMetadata, Rule):
     id = "DBS102"
     name = "metadata-without-naming-convention"
     title = "`MetaData` without a constraint naming convention"
@@ -267,15 +446,25 @@ class MetadataWithoutNamingConvention(Rule):
     cannot drop or alter an unnamed constraint portably. Give the `MetaData` a naming
     convention (the keys `ix`, `uq`, `ck`, `fk`, `pk`) so every constraint has a name
     known in advance, the same in every environment. A `DeclarativeBase` subclass without
-    its own `metadata` uses a convention-less `MetaData()`.
+    its own `metadata` uses a convention-less `MetaData()`. Only the metadata the app's
+    tables are created from is looked at: the one its models are declared on (a
+    `DeclarativeBase`'s `metadata`, `declarative_base(metadata=...)`,
+    `registry(metadata=...)`, `SQLModel.metadata`), the one given to Alembic as
+    `target_metadata`, or one passed to `create_all`, wherever in the project that
+    happens. A `MetaData()` kept only to reflect existing tables, to build a throwaway
+    `Table` for one insert, or to mirror another datastore for queries creates nothing
+    and is left alone, as is any `MetaData` inside an Alembic revision.
     """
     dont = """
     from sqlalchemy import MetaData
+    from sqlalchemy.orm import declarative_base
 
     metadata = MetaData()
+    Base = declarative_base(metadata=metadata)
     """
     dont_fixed = """
     from sqlalchemy import MetaData
+    from sqlalchemy.orm import declarative_base
 
     NAMING_CONVENTION = {
         "ix": "%(column_0_label)s_idx",
@@ -286,6 +475,7 @@ class MetadataWithoutNamingConvention(Rule):
     }
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    Base = declarative_base(metadata=metadata)
     """
     do = """
     from sqlalchemy import MetaData
@@ -302,12 +492,14 @@ class MetadataWithoutNamingConvention(Rule):
         from sqlalchemy import MetaData
 
         metadata = MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+        metadata.create_all(engine)
         """,
         # Options passed through **kwargs cannot be seen: not reported.
         """
         import sqlalchemy as sa
 
         metadata = sa.MetaData(**options)
+        target_metadata = metadata
         """,
         # The project's own MetaData class is not SQLAlchemy's.
         """
@@ -315,6 +507,7 @@ class MetadataWithoutNamingConvention(Rule):
             pass
 
         meta = MetaData()
+        meta.create_all()
         """,
         """
         from sqlalchemy import MetaData
@@ -329,12 +522,26 @@ class MetadataWithoutNamingConvention(Rule):
         class Order(Base):
             __tablename__ = "order"
         """,
+        # Only reflects existing tables, and only builds a throwaway table to query:
+        # neither declares the app's models nor creates anything.
+        """
+        import sqlalchemy as sa
+
+        existing = sa.MetaData()
+        existing.reflect(bind=engine)
+
+        def count_rows(conn):
+            scratch = sa.MetaData()
+            report = sa.Table("report", scratch, autoload_with=conn)
+            return conn.execute(sa.select(sa.func.count()).select_from(report))
+        """,
     )
     extra_invalid = (
         """
         import sqlalchemy as sa
 
         metadata = sa.MetaData(schema="billing")
+        target_metadata = metadata
         """,
         """
         from sqlalchemy.orm import DeclarativeBase
@@ -347,12 +554,29 @@ class MetadataWithoutNamingConvention(Rule):
 
         Base = declarative_base()
         """,
+        """
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import DeclarativeBase
+
+        class Base(DeclarativeBase):
+            metadata = MetaData(schema="shop")
+        """,
+        """
+        import sqlalchemy as sa
+
+        def create_tables(engine):
+            meta = sa.MetaData()
+            sa.Table("audit", meta, sa.Column("id", sa.Integer, primary_key=True))
+            meta.create_all(engine)
+        """,
     )
 
     def __init__(self) -> None:
+        super().__init__()
         self._found: list[_Unnamed] = []
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        self._note_metadata_call(node, ctx)
         callee = ctx.resolve(node.func)
         if callee in _METADATA:
             keyword = "naming_convention"
@@ -371,6 +595,13 @@ class MetadataWithoutNamingConvention(Rule):
             return  # given positionally (rare, but then it is there)
         written = f"{ctx.text(node.func)}({'...' if node.args or node.keywords else ''})"
         self._found.append(_Unnamed(node, message.format(written), "call-kwarg", keyword))
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        self._note_metadata_assign(node.targets, node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if node.value is not None:
+            self._note_metadata_assign([node.target], node.value, ctx)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         if not any(ctx.resolve(base) in _DECLARATIVE_BASES for base in node.bases):
@@ -402,16 +633,30 @@ class MetadataWithoutNamingConvention(Rule):
             # migration, a reflected table): the app's tables are declared on the
             # models' metadata, and history is not rewritten. Nothing to say here.
             return
-        reflected = _reflected_names(ctx.tree)
-        self._found = [
-            item for item in self._found if _assigned_name(ctx.tree, item.node) not in reflected
-        ]
-        if not self._found:
-            return
-        constant, constant_edit = self._constant(ctx, self._found[0].node)
+        # A declarative base always holds models. A bare ``MetaData()`` only matters
+        # when the models, Alembic or ``create_all`` use it; a module-level one may be
+        # used from another file, so its finding waits for the whole project.
+        kept: list[tuple[_Unnamed, str | None]] = []
         for item in self._found:
+            if item.kind == "call-kwarg" and item.keyword == "naming_convention":
+                assert isinstance(item.node, ast.Call)
+                holds, settle_by = self._holds_models(item.node, ctx)
+                if holds or settle_by is not None:
+                    kept.append((item, settle_by))
+            else:
+                kept.append((item, None))
+        if not kept:
+            return
+        constant, constant_edit = self._constant(ctx, kept[0][0].node)
+        for item, settle_by in kept:
             fix = self._fix(ctx, item, constant, constant_edit)
-            ctx.report(item.node, item.message, fix=fix, end=_header_end(item.node))
+            ctx.report(
+                item.node,
+                item.message,
+                fix=fix,
+                end=_header_end(item.node),
+                when=(MODEL_METADATA, settle_by) if settle_by is not None else None,
+            )
 
     # ------------------------------------------------------------ the fix
     def _constant(self, ctx: FileContext, first: ast.AST) -> tuple[str, Edit | None]:
@@ -695,7 +940,7 @@ def _temporal_advice(name: str, kind: str) -> tuple[bool, str | None]:
     return True, stem + suffix
 
 
-class TemporalColumnSuffix(Rule):
+class TemporalColumnSuffix(_ModelMetadata, Rule):
     id = "DBS104"
     name = "temporal-column-suffix"
     title = "Date/time column not named `*_at` / `*_date`"
@@ -711,8 +956,11 @@ class TemporalColumnSuffix(Rule):
     `valid_until`). Suggestions replace a date/time suffix rather than stack on it
     (`login_time` -> `login_at`, `expiry` -> `expires_at`); a date-time named as a date
     (`birth_date`) gets no suggested name, as only the author knows whether the name or
-    the type is wrong. Renaming a column needs a migration, so there is no automatic
-    fix.
+    the type is wrong. The columns of a `Table` declared on a `MetaData()` of its own
+    file that nothing uses for the app's models (no declarative base, Alembic
+    `target_metadata` or `create_all`, as for DBS102) only mirror a table for queries,
+    of another datastore say, and are left alone. Renaming a column needs a migration,
+    so there is no automatic fix.
     """
     dont = """
     from datetime import date, datetime
@@ -823,7 +1071,11 @@ class TemporalColumnSuffix(Rule):
     )
 
     def __init__(self) -> None:
+        super().__init__()
         self._tables: list[bool] = []  # per enclosing class: is it a SQLModel table?
+        # Findings on the columns of a ``Table`` whose ``MetaData()`` was made in a
+        # function: kept if that function gives it to the models or ``create_all``.
+        self._pending: list[tuple[tuple[int, str], ast.AST, str]] = []
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         table = any(
@@ -836,14 +1088,46 @@ class TemporalColumnSuffix(Rule):
         self._tables.pop()
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        self._note_metadata_call(node, ctx)
         # ``Column("name", DateTime)``: the string is the column's name.
         if not node.args or ctx.resolve(node.func) not in _COLUMN_FACTORIES:
             return
         first = node.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            self._check(first.value, _call_kind(node, ctx), first, ctx)
+            holder = self._table_metadata(node, ctx)
+            if holder is not _NOT_MODELS:
+                self._check(first.value, _call_kind(node, ctx), first, ctx, holder)
+
+    def _table_metadata(self, column: ast.Call, ctx: FileContext) -> object:
+        """For a column of ``Table(name, metadata, ...)`` made on a ``MetaData()`` of
+        this file: whether that metadata holds the app's models. None when it does or
+        cannot be told (report now), ``_NOT_MODELS``, a (function, name) key to judge at
+        the end of the file, or the project-wide name to settle once all files are seen.
+        A table on metadata that holds no model only mirrors a table for queries (of
+        another datastore, say): its column names are not the app's to choose."""
+        table = ctx.parent
+        if not (
+            isinstance(table, ast.Call)
+            and len(table.args) > 1
+            and column is not table.args[1]
+            and ctx.resolve(table.func) in _TABLE
+        ):
+            return None
+        metadata = table.args[1]
+        if isinstance(metadata, ast.Call):
+            # ``Table("t", MetaData(), ...)``: nothing else can reach that metadata.
+            return _NOT_MODELS if ctx.resolve(metadata.func) in _METADATA else None
+        if not isinstance(metadata, ast.Name):
+            return None  # ``Base.metadata``: the models' own
+        local = self._local_key(metadata, ctx)
+        if local is not None:
+            return local
+        if ctx.is_module_binding(metadata.id) and ctx.resolve(metadata) in _MADE_METADATA:
+            return _module_name(metadata.id, ctx)
+        return None  # imported, or a parameter: not known here
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        self._note_metadata_assign(node.targets, node.value, ctx)
         if not self._in_class_body(ctx) or len(node.targets) != 1:
             return
         target = node.targets[0]
@@ -856,6 +1140,8 @@ class TemporalColumnSuffix(Rule):
             self._check(target.id, _call_kind(node.value, ctx), target, ctx)
 
     def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if node.value is not None:
+            self._note_metadata_assign([node.target], node.value, ctx)
         if not self._in_class_body(ctx) or not isinstance(node.target, ast.Name):
             return
         value = node.value
@@ -878,7 +1164,9 @@ class TemporalColumnSuffix(Rule):
     def _in_class_body(self, ctx: FileContext) -> bool:
         return ctx.class_name is not None and ctx.function is None
 
-    def _check(self, name: str, kind: str | None, node: ast.AST, ctx: FileContext) -> None:
+    def _check(
+        self, name: str, kind: str | None, node: ast.AST, ctx: FileContext, holder: object = None
+    ) -> None:
         if is_migration_path(ctx.path):
             return  # history: the model is where the name is chosen
         if kind is None:
@@ -887,15 +1175,29 @@ class TemporalColumnSuffix(Rule):
         if not reported:
             return
         if suggestion is None:
-            ctx.report(
-                node,
+            message = (
                 f'date-time column "{name}" is named as a date but holds a date and time: '
-                'make it a `Date` if it holds a calendar day, or name the instant with "_at"',
+                'make it a `Date` if it holds a calendar day, or name the instant with "_at"'
             )
         elif kind == "datetime":
-            ctx.report(node, f'date-time column "{name}" should end in "_at" (e.g. "{suggestion}")')
+            message = f'date-time column "{name}" should end in "_at" (e.g. "{suggestion}")'
         else:
-            ctx.report(node, f'date column "{name}" should end in "_date" (e.g. "{suggestion}")')
+            message = f'date column "{name}" should end in "_date" (e.g. "{suggestion}")'
+        if isinstance(holder, tuple):
+            self._pending.append((holder, node, message))
+        elif isinstance(holder, str):
+            ctx.report(node, message, when=(MODEL_METADATA, holder))
+        else:
+            ctx.report(node, message)
+
+    def finish(self, ctx: FileContext) -> None:
+        for key, node, message in self._pending:
+            if key in self._local_uses:
+                ctx.report(node, message)
+
+
+# A ``Table``'s metadata known to hold none of the app's models.
+_NOT_MODELS = object()
 
 
 def _named(call: ast.Call) -> bool:

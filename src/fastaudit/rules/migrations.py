@@ -13,6 +13,7 @@ from fastaudit.engine.context import FileContext
 from fastaudit.model import Edit, Finding, Fix, Safety, Severity
 from fastaudit.rules._support.config_files import read_ini
 from fastaudit.rules._support.project_walk import (
+    file_facts,
     is_migration_path,
     is_test_path,
     text_contains,
@@ -346,6 +347,47 @@ def _sql_words(sql: str) -> list[str]:
     return " ".join(lines).replace("(", " ").upper().split()
 
 
+# DDL verbs whose statement kind goes on to the kind of object acted on.
+_DDL_VERBS = frozenset({"CREATE", "ALTER", "DROP", "COMMENT", "REFRESH", "SECURITY"})
+# Words between such a verb and the object kind (`CREATE OR REPLACE FUNCTION`,
+# `CREATE UNIQUE INDEX`, `COMMENT ON COLUMN`, `CREATE TEXT SEARCH CONFIGURATION`).
+_DDL_MODIFIERS = frozenset(
+    {
+        "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "MATERIALIZED", "UNLOGGED",
+        "GLOBAL", "LOCAL", "RECURSIVE", "FOREIGN", "EVENT", "TRUSTED", "PROCEDURAL",
+        "DEFAULT", "CONSTRAINT", "ON", "TEXT", "SEARCH", "LABEL", "ACCESS", "DATA",
+    }
+)  # fmt: skip
+_DDL_OBJECTS = frozenset(
+    {
+        "TABLE", "INDEX", "VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE",
+        "SCHEMA", "EXTENSION", "DOMAIN", "AGGREGATE", "ROLE", "USER", "GROUP", "DATABASE",
+        "POLICY", "RULE", "COLLATION", "OPERATOR", "COLUMN", "PUBLICATION", "SUBSCRIPTION",
+        "SERVER", "STATISTICS", "TABLESPACE", "CAST", "CONVERSION", "LANGUAGE",
+        "TRANSFORM", "CONFIGURATION", "DICTIONARY", "PARSER", "TEMPLATE", "METHOD",
+        "ROUTINE", "WRAPPER",
+    }
+)  # fmt: skip
+
+
+def _sql_kind(words: list[str]) -> str:
+    """The kind of statement ``words`` start: `CREATE OR REPLACE FUNCTION`, `ALTER
+    TABLE`, `DROP INDEX` (not `IF EXISTS` or the name after it); other statements
+    by their first word (`GRANT`, `DO`)."""
+    verb = words[0]
+    if verb not in _DDL_VERBS:
+        return verb
+    kind = [verb]
+    for word in words[1:]:
+        if word in _DDL_MODIFIERS:
+            kind.append(word)
+            continue
+        if word in _DDL_OBJECTS:
+            kind.append(word)
+        break
+    return " ".join(kind)
+
+
 def _method(call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Attribute):
@@ -376,7 +418,7 @@ def _execute_effect(call: ast.Call, label: str, effects: _Effects) -> None:
         if words and words[0] in _SQL_DATA:
             effects.note("data", words[0])
         elif words:
-            effects.note("schema", " ".join(words[:2]))
+            effects.note("schema", _sql_kind(words))
         return
     kind = _statement_kind(argument)
     if kind is not None:
@@ -600,9 +642,23 @@ _GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 _REVISION_TOKEN = re.compile(r"^(?:(?=[0-9a-f]*\d)[0-9a-f]{4,}|\d+|v\d+)$", re.IGNORECASE)
 
 
+# Words that say a revision is where the history starts. On a root revision
+# (``down_revision = None``) they say what it does, create the schema from nothing;
+# on any other they say nothing (``first`` is then as empty as ``update``).
+_ORIGIN_WORDS = frozenset(
+    {"first", "initial", "init", "baseline", "base", "start", "bootstrap", "genesis", "root"}
+)
+# A revision file whose ``down_revision`` is None: the root of a migration history.
+ROOT_REVISION_FACT = "root-revision"
+
+
+def _tokens(stem: str) -> list[str]:
+    return re.split(r"[_\-\s.]+", stem)
+
+
 def _descriptive_words(stem: str) -> list[str]:
     words = []
-    for token in re.split(r"[_\-\s.]+", stem):
+    for token in _tokens(stem):
         if not token or _REVISION_TOKEN.match(token) or token.lower() in _GENERIC_WORDS:
             continue
         if any(ch.isdigit() for ch in token) and not any(ch.isalpha() for ch in token):
@@ -622,7 +678,9 @@ class UndescriptiveMigrationName(ProjectRule):
     (`2025-03-02_add_order_shipped_at.py`). Pass a message to
     `alembic revision -m "add order shipped_at"` and set a dated `file_template`
     (MIG101). Renaming an existing revision file is safe for Alembic (it reads the
-    `revision` variable, not the name), so this can be fixed by hand.
+    `revision` variable, not the name), so this can be fixed by hand. A root revision
+    (`down_revision = None`) named as the start of the history (`first_revision`,
+    `initial`, `init`, `baseline`) says what it does, and is left alone.
     """
     dont = """
     migrations/versions/3f2a9c1b7d4e_.py
@@ -648,6 +706,26 @@ class UndescriptiveMigrationName(ProjectRule):
     dont_files = {"migrations/versions/3f2a9c1b7d4e_.py": _REVISION}
     do_files = {"migrations/versions/2025-03-02_drop_legacy_table.py": _REVISION}
 
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if len(node.targets) == 1:
+            self._note_root(node.targets[0], node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        self._note_root(node.target, node.value, ctx)
+
+    @staticmethod
+    def _note_root(target: ast.expr, value: ast.expr | None, ctx: FileContext) -> None:
+        if (
+            isinstance(target, ast.Name)
+            and target.id == "down_revision"
+            and isinstance(value, ast.Constant)
+            and value.value is None
+            and ctx.function is None
+            and ctx.class_name is None
+            and "versions" in ctx.path.split("/")[:-1]
+        ):
+            ctx.add_fact(ROOT_REVISION_FACT, True)
+
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         findings = []
         for path in project.python_files:
@@ -662,6 +740,10 @@ class UndescriptiveMigrationName(ProjectRule):
             stem = parts[-1].removesuffix(".py")
             if _descriptive_words(stem):
                 continue
+            if file_facts(project, path, ROOT_REVISION_FACT) and _ORIGIN_WORDS & {
+                token.lower() for token in _tokens(stem)
+            }:
+                continue  # the root, named as such: it creates the schema from nothing
             project.read_text(path)
             findings.append(
                 project.finding(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.project_index import same_qualname
+
 # Where a file stands (test, migration) is the project layout's to say; rules import it
 # from here with the other helpers.
 from fastaudit.project.layout import is_migration_path, is_test_path
@@ -73,4 +75,145 @@ def first_async_route(view: ProjectView) -> tuple[str, int, str] | None:
         if found and not is_test_path(path) and not is_migration_path(path):
             line, name = found[0]
             return path, line, name
+    return None
+
+
+# (line, name, working, dependency annotations) of an ``async def`` endpoint: ``working``
+# when its body awaits or a parameter is a ``Depends``/``Security`` one; else the
+# qualified names of its parameters' annotations, which may be dependency aliases.
+WORKING_ASYNC_ROUTE_FACT = "working-async-route"
+# Qualname of a module-level ``SessionDep = Annotated[Session, Depends(get_db)]``.
+DEPENDENCY_ALIAS_FACT = "dependency-alias"
+_DEPENDENCY_MARKERS = frozenset(
+    {
+        "fastapi.Depends",
+        "fastapi.Security",
+        "fastapi.param_functions.Security",
+        "fastapi.params.Depends",
+        "fastapi.params.Security",
+    }
+)
+# Annotations that are never a project's dependency alias (``Request``, ``int``).
+_LIBRARY_TYPES = ("builtins.", "typing.", "fastapi.", "starlette.", "pydantic.", "datetime.")
+
+
+class WorkingAsyncRouteFacts:
+    """Mixin for rules that ask :func:`first_working_async_route`: notes the ``async
+    def`` endpoints that do work on the event loop, and the project's ``Annotated``
+    dependency aliases. Rules overriding the ``visit_``/``leave_`` methods used here
+    must call ``super()``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # id(route) -> (takes a dependency, annotations that may be aliases)
+        self._async_routes: dict[int, tuple[bool, tuple[str, ...]]] = {}
+        self._awaiting: set[int] = set()
+        self._working_noted = False
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        # One working route per file is all the project pass needs.
+        if self._working_noted or not node.decorator_list or ctx.route_decorator(node) is None:
+            return
+        self._async_routes[id(node)] = _dependency_parameters(node, ctx)
+
+    def leave_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        found = self._async_routes.pop(id(node), None)
+        if found is None or self._working_noted:
+            return
+        takes_dependency, annotations = found
+        if takes_dependency or id(node) in self._awaiting:
+            ctx.add_fact(WORKING_ASYNC_ROUTE_FACT, (node.lineno, node.name, True, ()))
+            self._working_noted = True
+        elif annotations:
+            ctx.add_fact(WORKING_ASYNC_ROUTE_FACT, (node.lineno, node.name, False, annotations))
+
+    def _awaits(self, ctx: FileContext) -> None:
+        function = ctx.function
+        if function is not None and id(function.node) in self._async_routes:
+            self._awaiting.add(id(function.node))
+
+    def visit_Await(self, node: ast.Await, ctx: FileContext) -> None:
+        self._awaits(ctx)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor, ctx: FileContext) -> None:
+        self._awaits(ctx)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith, ctx: FileContext) -> None:
+        self._awaits(ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if len(node.targets) == 1:
+            _note_dependency_alias(node.targets[0], node.value, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if node.value is not None:  # ``SessionDep: TypeAlias = Annotated[...]``
+            _note_dependency_alias(node.target, node.value, ctx)
+
+
+def _is_dependency_marker(node: ast.expr, ctx: FileContext) -> bool:
+    return isinstance(node, ast.Call) and ctx.resolve(node.func) in _DEPENDENCY_MARKERS
+
+
+def _annotated_dependency(annotation: ast.expr | None, ctx: FileContext) -> bool:
+    """``Annotated[Session, Depends(get_db)]``."""
+    return (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.slice, ast.Tuple)
+        and ctx.resolve(annotation.value) == "typing.Annotated"
+        and any(_is_dependency_marker(e, ctx) for e in annotation.slice.elts[1:])
+    )
+
+
+def _note_dependency_alias(target: ast.expr, value: ast.expr, ctx: FileContext) -> None:
+    if (
+        isinstance(target, ast.Name)
+        and ctx.function is None
+        and ctx.class_name is None
+        and _annotated_dependency(value, ctx)
+    ):
+        qualname = f"{ctx.module}.{target.id}" if ctx.module else target.id
+        ctx.add_fact(DEPENDENCY_ALIAS_FACT, qualname)
+
+
+def _dependency_parameters(
+    node: ast.AsyncFunctionDef, ctx: FileContext
+) -> tuple[bool, tuple[str, ...]]:
+    """(whether a parameter is visibly a dependency, the qualified names of the other
+    parameters' annotations, which may be aliases such as ``SessionDep``)."""
+    args = node.args
+    if any(_is_dependency_marker(d, ctx) for d in (*args.defaults, *args.kw_defaults) if d):
+        return True, ()
+    annotations: list[str] = []
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        annotation = arg.annotation
+        if _annotated_dependency(annotation, ctx):
+            return True, ()
+        if not isinstance(annotation, (ast.Name, ast.Attribute)):
+            continue
+        resolved = ctx.resolve(annotation)
+        if resolved is None and isinstance(annotation, ast.Name):
+            # An alias assigned in this module (``Annotated[...]`` binds no value).
+            resolved = f"{ctx.module}.{annotation.id}" if ctx.module else annotation.id
+        if resolved and not resolved.startswith(_LIBRARY_TYPES):
+            annotations.append(resolved)
+    return False, tuple(annotations)
+
+
+def first_working_async_route(view: ProjectView) -> tuple[str, int, str] | None:
+    """(path, line, name) of an ``async def`` route that does work on the event loop:
+    its body awaits something, or it takes a dependency (``Depends``/``Security``
+    default, ``Annotated[..., Depends(...)]``, or a project alias of one). A health
+    check returning a constant says nothing about how the app reaches its database.
+    None when there is no such route. Test and migration files do not count."""
+    aliases = [
+        alias
+        for path in view.python_files
+        for alias in file_facts(view, path, DEPENDENCY_ALIAS_FACT)
+    ]
+    for path in view.python_files:
+        if is_test_path(path) or is_migration_path(path):
+            continue
+        for line, name, working, types in file_facts(view, path, WORKING_ASYNC_ROUTE_FACT):
+            if working or any(same_qualname(t, alias) for t in types for alias in aliases):
+                return path, line, name
     return None
