@@ -142,3 +142,31 @@ def test_served_findings_say_why_in_their_detail(tmp_path: Path) -> None:
     assert "no import from the app reaches it" in details["app/orphan.py"]
     # The one-line report stays one line.
     assert all("\n" not in f.message for f in result.findings)
+
+
+def test_a_library_import_never_reaches_a_project_file_of_the_same_name(tmp_path: Path) -> None:
+    """``import stripe`` in the app is the library, not ``tools/cmd/stripe.py`` (a
+    folder of dev commands with no ``__init__``), so the dev command stays a script."""
+    files = {
+        **APP,
+        "app/main.py": APP["app/main.py"].replace(
+            "from app.jobs import nightly", "from app.jobs import nightly\n        import stripe"
+        ),
+        "devtools/cmd/stripe.py": """
+            import asyncio
+            import time
+
+
+            async def sync_prices():
+                time.sleep(1)
+
+
+            asyncio.run(sync_prices())
+            """,
+    }
+    write(tmp_path, files)
+    result = scan(tmp_path, Config(select=["ASY102"]), use_cache=False, jobs=1)
+    assert "devtools/cmd/stripe.py" not in {f.path for f in result.findings}
+    assert result.off_loop["devtools/cmd/stripe.py"] == (
+        "not imported by the app, and runs its own event loop (`asyncio.run`)"
+    )

@@ -206,6 +206,22 @@ def test_message_names_the_variable():
     assert "`SMTP_URL`" in finding.message and '`os.getenv("SMTP_URL")`' in finding.message
 
 
+def test_platform_variables_read_for_labels_are_info():
+    source = (
+        "import os\n\n"
+        'INSTANCE = os.environ.get("HOSTNAME", "local")\n'
+        'SERVICE = os.getenv("OTEL_SERVICE_NAME")\n'
+        'URL = os.getenv("SMTP_URL")\n'
+    )
+    findings = check_source(source, "src/telemetry.py", ["SET102"])
+    assert [(f.line, f.severity.value) for f in findings] == [
+        (3, "info"),
+        (4, "info"),
+        (5, "warning"),
+    ]
+    assert "which the platform sets" in findings[0].message
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -38,17 +38,34 @@ def serves(rule: str) -> bool:
     return rule.startswith(SERVING_RULES)
 
 
-def _module_index(paths: Iterable[str]) -> dict[str, str]:
-    """Dotted name -> path, for every way a file may be imported: the full path and
-    each tail below a folder (``server/polar/auth/service.py`` is ``polar.auth.service``
-    with ``server/`` on the path)."""
-    index: dict[str, str] = {}
+def _module_index(paths: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Dotted name -> (import root, path) for every way a file may be imported: the full
+    path from the scan root and each tail below a folder that is not a package
+    (``server/polar/auth/service.py`` is ``polar.auth.service`` with ``server/`` on the
+    path)."""
+    paths = list(paths)
+    packages = {path.rsplit("/", 1)[0] for path in paths if path.endswith("/__init__.py")}
+    index: dict[str, list[tuple[str, str]]] = {}
     for path in paths:
         stem = path.removesuffix(".py").removesuffix("/__init__")
         parts = stem.split("/")
         for start in range(len(parts)):
-            index.setdefault(".".join(parts[start:]), path)
+            root = "/".join(parts[:start])
+            if start and root in packages:
+                continue  # inside a package: only importable through it
+            index.setdefault(".".join(parts[start:]), []).append((root, path))
     return index
+
+
+def _resolve(index: dict[str, list[tuple[str, str]]], module: str, importer: str) -> str | None:
+    """The file ``module`` names when ``importer`` imports it: Python looks on the path,
+    which for the importer's own code is one of its ancestor folders. A module of the
+    same name elsewhere (``dev/cli/commands/stripe.py`` for the ``stripe`` library
+    imported by ``server/polar/...``) is not it."""
+    for root, path in index.get(module, ()):
+        if not root or importer.startswith(root + "/"):
+            return path
+    return None
 
 
 def reachable(view: ProjectView) -> dict[str, str | None] | None:
@@ -68,7 +85,7 @@ def reachable(view: ProjectView) -> dict[str, str | None] | None:
         for record in outcome.imports:
             candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
             for module in candidates:
-                found = index.get(module)
+                found = _resolve(index, module, current)
                 if found is not None and found not in seen:
                     seen[found] = current
                     queue.append(found)

@@ -426,12 +426,40 @@ class EnvironReadOutsideSettings(Rule):
             written = ctx.text(node)
             if len(written) > 60:
                 written = written[:57] + "..."
+            if is_platform_variable(key):
+                ctx.report(
+                    node,
+                    f"`{written}` reads `{key}`, which the platform sets (not the app's "
+                    "configuration): fine for telemetry labels; if it changes behaviour, "
+                    "declare it on a BaseSettings class",
+                    severity=Severity.INFO,
+                )
+                continue
             name = f"`{key}`" if key else "the variable"
             ctx.report(
                 node,
                 f"`{written}` reads the environment outside the settings modules; declare "
                 f"{name} on a BaseSettings class in a config.py and read it from there",
             )
+
+
+# Variables the runtime or platform sets for every process (container, Kubernetes,
+# serverless, PaaS) or that telemetry SDKs define: read for labels, not configuration.
+_PLATFORM_NAMES = frozenset(
+    {"HOSTNAME", "HOST", "POD_NAME", "POD_NAMESPACE", "NODE_NAME", "DYNO", "RENDER",
+     "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "KUBERNETES_SERVICE_HOST",
+     "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_EXECUTION_ENV",
+     "ECS_CONTAINER_METADATA_URI", "ECS_CONTAINER_METADATA_URI_V4", "WEBSITE_SITE_NAME",
+     "PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"}
+)  # fmt: skip
+_PLATFORM_PREFIXES = (
+    "OTEL_", "FLY_", "RAILWAY_", "RENDER_", "VERCEL_", "HEROKU_", "CF_INSTANCE_",
+    "dramatiq_prom_",  # prometheus middleware of dramatiq reads these itself
+)  # fmt: skip
+
+
+def is_platform_variable(key: str) -> bool:
+    return key in _PLATFORM_NAMES or key.startswith(_PLATFORM_PREFIXES)
 
 
 def _key(node: ast.expr) -> str | None:
