@@ -73,7 +73,7 @@ def _route_label(route: ast.Call, node: _FunctionNode) -> str:
     return f"`{'/'.join(_methods(route))} {path}` (`{node.name}`)"
 
 
-def _status_number(node: ast.expr | None) -> int | None:
+def status_number(node: ast.expr | None) -> int | None:
     """200 for ``200``, ``"200"`` and ``status.HTTP_200_OK``."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, int):
@@ -87,7 +87,7 @@ def _status_number(node: ast.expr | None) -> int | None:
     return None
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
     return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]
 
@@ -115,7 +115,7 @@ def _session_like(node: ast.expr, ctx: FileContext) -> bool:
     if resolved.startswith(("sqlalchemy.", "sqlmodel.")) and "Session" in resolved:
         return True
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
-    return bool(_SESSION_WORDS.intersection(_words(name)))
+    return bool(_SESSION_WORDS.intersection(name_words(name)))
 
 
 def _is_html_response(node: ast.expr | None, ctx: FileContext) -> bool:
@@ -282,7 +282,7 @@ class CreateRouteWithoutStatusCode(Rule):
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
                 return
-        words = _words(node.name)
+        words = name_words(node.name)
         candidate = _CreateCandidate(route, node, bool(words) and words[0] in _CREATE_VERBS)
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _annotation_is(arg.annotation, ctx, _BACKGROUND):
@@ -500,7 +500,7 @@ class RouteWithoutResponseModel(Rule):
         if hidden is not None and isinstance(hidden.value, ast.Constant) and not hidden.value.value:
             return
         code = _keyword(route, "status_code")
-        number = _status_number(code.value) if code is not None else None
+        number = status_number(code.value) if code is not None else None
         if number is not None and (number == 204 or 300 <= number < 400):
             return
         self._routes[id(node)] = (route, node)
@@ -680,7 +680,7 @@ class UndocumentedRoute(Rule):
         if ctx.resolve(exc.func) not in _HTTP_EXCEPTIONS:
             return
         code = _keyword(exc, "status_code")
-        number = _status_number(code.value if code else exc.args[0] if exc.args else None)
+        number = status_number(code.value if code else exc.args[0] if exc.args else None)
         if number is not None and number not in found.raised:
             found.raised.append(number)
 
@@ -717,7 +717,7 @@ class UndocumentedRoute(Rule):
             return raised
         if not isinstance(responses.value, ast.Dict):
             return []  # built elsewhere: trust it
-        listed = {_status_number(k) for k in responses.value.keys if k is not None}
+        listed = {status_number(k) for k in responses.value.keys if k is not None}
         if any(k is None for k in responses.value.keys):
             return []  # ``{**COMMON, ...}``
         return [code for code in raised if code not in listed]
@@ -844,7 +844,7 @@ class CriticalWorkInBackgroundTasks(Rule):
             name = task.attr
         else:
             return
-        words = [singular(w) for w in _words(name)]
+        words = [singular(w) for w in name_words(name)]
         money = next((w for w in words if w in _MONEY_WORDS), None)
         if money is None or any(w in _NOTICE_WORDS for w in words):
             return
