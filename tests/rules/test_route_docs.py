@@ -485,6 +485,114 @@ def ping(user: User = Depends(current_user)) -> dict:
     assert findings[0].message.startswith("`def ping` is a sync route")
 
 
+def test_sync_route_returning_a_dependency_through_an_annotated_alias_is_left_alone():
+    findings = found(
+        """
+from typing import Annotated, TypeAlias
+
+from fastapi import APIRouter, Depends, Query, Security
+
+from app.deps import load_ticket, load_viewer
+from app.models import Ticket, Viewer
+
+router = APIRouter()
+
+CurrentTicket = Annotated[Ticket, Depends(load_ticket)]
+CurrentViewer: TypeAlias = Annotated[Viewer, Security(load_viewer, scopes=["read"])]
+PageSize = Annotated[int, Query(le=100)]
+
+
+@router.get("/tickets/{ticket_id}")
+def read_ticket(ticket_id: int, ticket: CurrentTicket):
+    return ticket
+
+
+@router.get("/me")
+def read_me(viewer: CurrentViewer) -> dict:
+    return {"viewer": viewer}
+
+
+@router.get("/page")
+def page(size: PageSize) -> dict:
+    return {"size": size}
+""",
+        "DOC106",
+    )
+    # An alias of a query parameter holds a plain value: nothing to lazy-load.
+    assert [f.message.split("`")[1] for f in findings] == ["def page"]
+
+
+def test_annotated_aliases_imported_from_another_module_are_resolved(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends, Query
+
+            from app.models import Ticket
+
+
+            def load_ticket(ticket_id: int) -> Ticket:
+                return fetch(ticket_id)
+
+
+            CurrentTicket = Annotated[Ticket, Depends(load_ticket)]
+            PageSize = Annotated[int, Query(le=100)]
+            """,
+        "app/router.py": """
+            from fastapi import APIRouter
+
+            from app import deps
+            from app.deps import CurrentTicket, PageSize
+            from app.models import Ticket
+
+            router = APIRouter()
+
+
+            @router.get("/tickets/{ticket_id}")
+            def read_ticket(ticket: CurrentTicket):
+                return ticket
+
+
+            @router.get("/tickets/{ticket_id}/again")
+            def read_again(ticket: deps.CurrentTicket):
+                return ticket
+
+
+            @router.get("/page")
+            def page(size: PageSize) -> dict:
+                return {"size": size}
+
+
+            @router.get("/page/again")
+            def page_again(size: deps.PageSize, ticket: CurrentTicket) -> dict:
+                return {"size": size}
+
+
+            @router.get("/both")
+            def both(size: deps.PageSize, ticket: CurrentTicket) -> dict:
+                return {"size": size, "ticket": ticket}
+
+
+            @router.get("/typed")
+            def typed(ticket: Ticket) -> dict:
+                return {"ticket": ticket}
+            """,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    findings = [f for f in scan(tmp_path, Config(select=["DOC106"])).findings if f.rule == "DOC106"]
+    # ``PageSize`` is a query parameter wherever it is spelled; ``CurrentTicket`` a row
+    # loaded by a dependency; ``Ticket``, a project class that is no known alias, stays
+    # possibly loaded.
+    assert [(f.path, f.message.split("`")[1]) for f in findings] == [
+        ("app/router.py", "def page"),
+        ("app/router.py", "def page_again"),
+    ]
+
+
 # ------------------------------------------------------------------ DOC103
 def test_routes_of_a_mounted_app_without_openapi_are_not_asked_for_docs(tmp_path):
     """A back office mounted into the API, built with ``openapi_url=None``: its HTML

@@ -29,6 +29,8 @@ PYDANTIC_ROOTS = frozenset(
 UNPUBLISHED_APP = "unpublished-app"  # qualname of ``X = FastAPI(openapi_url=None)``
 MOUNTED = "mounted"  # qualname of an object passed to ``.mount()`` / ``.host()``
 INCLUDED = "included"  # (into, router) of ``into.include_router(router)``
+# (qualname, carries a dependency) of a module-level ``X = Annotated[T, ...]``.
+ANNOTATED_ALIAS = "annotated-alias"
 
 
 def _same(a: str, b: str) -> bool:
@@ -50,6 +52,8 @@ class ProjectIndex:
         self._mounted: set[str] = set()
         self._included: dict[str, set[str]] = defaultdict(set)
         self._hidden: set[str] | None = None
+        # ``Annotated`` aliases by their last name -> [(qualname, carries Depends)].
+        self._aliases: dict[str, list[tuple[str, bool]]] = defaultdict(list)
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -128,11 +132,31 @@ class ProjectIndex:
             self._hidden = hidden
         return not any(_same(router, h) for h in self._hidden)
 
+    def add_annotated_aliases(self, aliases: Iterable[tuple[str, bool]]) -> None:
+        for qualname, carries in aliases:
+            self._aliases[qualname.rpartition(".")[2]].append((qualname, carries))
+
+    def are_plain_aliases(self, qualnames: str) -> bool:
+        """Whether every name of ``qualnames`` (space-separated) is an ``Annotated``
+        alias with no ``Depends``/``Security`` in it (``Annotated[int, Query()]``): a
+        parameter typed with it holds request data, never a row a dependency loaded.
+        A name that is no known alias (a class, a re-export) is not plain."""
+        for qualname in qualnames.split():
+            found = [
+                carries
+                for known, carries in self._aliases.get(qualname.rpartition(".")[2], ())
+                if _same(known, qualname)
+            ]
+            if not found or any(found):
+                return False
+        return True
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
+            "plain-annotated-aliases": self.are_plain_aliases,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:
