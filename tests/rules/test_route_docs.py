@@ -92,6 +92,73 @@ async def moved():
     ]
 
 
+def test_route_that_returns_nothing_is_told_to_annotate_none():
+    findings = found(
+        HEAD
+        + """
+from app.worker import refresh_feed
+
+
+@router.patch("/{ticket_id}/notes")
+def update_note(ticket_id: int, background_tasks: BackgroundTasks):
+    background_tasks.add_task(store_note, ticket_id)
+
+
+@router.post("/{ticket_id}/refresh")
+def refresh(ticket_id: int):
+    if ticket_id < 0:
+        return None
+    refresh_feed.delay(ticket_id)
+
+
+@router.post("/{ticket_id}/watch")
+def watch(ticket_id: int):
+    def later():
+        return ticket_id
+
+    watchers.add(later)
+    return
+
+
+@router.post("/{ticket_id}/seen", status_code=status.HTTP_202_ACCEPTED)
+def seen(ticket_id: int, background_tasks: BackgroundTasks):
+    background_tasks.add_task(mark_seen, ticket_id)
+
+
+@router.post("/{ticket_id}/close")
+def close(ticket_id: int):
+    if ticket_id:
+        return {"closed": ticket_id}
+    tickets.close(ticket_id)
+""",
+        "DOC102",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (
+            10,
+            "`PATCH /{ticket_id}/notes` (`update_note`) returns nothing: annotate it "
+            "`-> None` and set `status_code=202` (it queues work)",
+        ),
+        (
+            15,
+            "`POST /{ticket_id}/refresh` (`refresh`) returns nothing: annotate it "
+            "`-> None` and set `status_code=202` (it queues work)",
+        ),
+        (
+            22,
+            "`POST /{ticket_id}/watch` (`watch`) returns nothing: annotate it `-> None` "
+            "and set `status_code=204`",
+        ),
+        (31, "`POST /{ticket_id}/seen` (`seen`) returns nothing: annotate it `-> None`"),
+        (
+            36,
+            "`POST /{ticket_id}/close` (`close`) declares neither `response_model=` nor a "
+            "return annotation: the schema shows no response body and nothing filters what "
+            "it returns",
+        ),
+    ]
+
+
 def test_returning_a_response_object_only_in_a_nested_function_still_counts():
     source = (
         HEAD

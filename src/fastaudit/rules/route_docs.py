@@ -410,9 +410,11 @@ class RouteWithoutResponseModel(Rule):
     Without `response_model=` or a return annotation, the OpenAPI schema shows an empty
     response body, generated clients get `Any`, and FastAPI returns whatever the function
     returns: an ORM object serialises every column, including the ones nobody meant to
-    expose. Annotate the return type (`-> OrderOut`) or pass `response_model=`. Routes
-    that answer 204/3xx, set `response_class=`, return a `Response` object, or are
-    hidden from the schema are left alone.
+    expose. Annotate the return type (`-> OrderOut`) or pass `response_model=`. A route
+    that never returns a value should say so: `-> None`, and `status_code=204`, or `202`
+    when it only queues work (`BackgroundTasks`, `.delay(...)`), so clients expect no
+    body. Routes that answer 204/3xx, set `response_class=`, return a `Response` object,
+    or are hidden from the schema are left alone.
     """
     dont = """
     from fastapi import APIRouter
@@ -484,10 +486,22 @@ class RouteWithoutResponseModel(Rule):
         def login():
             return {"token": "t"}
         """,
+        # Returns nothing, and the schema does not say so.
+        """
+        from fastapi import APIRouter, BackgroundTasks
+        router = APIRouter()
+
+        @router.post("/reports/{report_id}/rebuild")
+        def rebuild(report_id: int, tasks: BackgroundTasks):
+            tasks.add_task(rebuild_report, report_id)
+        """,
     )
 
     def __init__(self) -> None:
         self._routes: dict[int, tuple[ast.Call, _FunctionNode]] = {}
+        # Routes (by id) that answer with a value somewhere, and those that queue work.
+        self._valued: set[int] = set()
+        self._queues: set[int] = set()
 
     def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         route = ctx.route_decorator(node)
@@ -507,26 +521,64 @@ class RouteWithoutResponseModel(Rule):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+    def _route_id(self, ctx: FileContext) -> int | None:
         function = ctx.function
         if function is None or id(function.node) not in self._routes:
+            return None
+        return id(function.node)
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        route = self._route_id(ctx)
+        if route is None:
             return
         value = node.value
+        if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+            self._valued.add(route)
         if isinstance(value, ast.Call):
             callee = ctx.resolve(value.func) or ""
             if callee.startswith(_RESPONSE_MODULES):
-                del self._routes[id(function.node)]
+                del self._routes[route]
+
+    def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
+        route = self._route_id(ctx)
+        if route is not None:
+            self._valued.add(route)
+
+    visit_YieldFrom = visit_Yield
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not self._routes:
+            return
+        route = self._route_id(ctx)
+        if route is not None and (
+            func.attr in _QUEUE_METHODS
+            or (func.attr == "add_task" and ctx.resolve(func.value) in _BACKGROUND_TASKS)
+        ):
+            self._queues.add(route)
 
     def leave_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         found = self._routes.pop(id(node), None)
         if found is None:
             return
         route, _ = found
-        ctx.report(
-            route,
-            f"{_route_label(route, node)} declares neither `response_model=` nor a return "
-            "annotation: the schema shows no response body and nothing filters what it returns",
-        )
+        label = _route_label(route, node)
+        if id(node) in self._valued:
+            ctx.report(
+                route,
+                f"{label} declares neither `response_model=` nor a return annotation: the "
+                "schema shows no response body and nothing filters what it returns",
+            )
+            return
+        # Nothing to describe: the fix is saying so, and answering without a body.
+        advice = ""
+        if _keyword(route, "status_code") is None:
+            advice = (
+                " and set `status_code=202` (it queues work)"
+                if id(node) in self._queues
+                else " and set `status_code=204`"
+            )
+        ctx.report(route, f"{label} returns nothing: annotate it `-> None`{advice}")
 
     leave_AsyncFunctionDef = leave_FunctionDef
 
