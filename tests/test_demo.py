@@ -131,7 +131,7 @@ EXPECTED: list[tuple[str, int, str, str]] = [
     ("src/auth/dependencies.py", 36, "DOC105", "def require_staff("),
     ("src/catalog/router.py", 37, "DOC106", "def sort_options("),
     # TST: tests
-    ("tests/test_auth.py", 1, "TST101", "from fastapi.testclient import TestClient"),
+    ("tests/test_auth.py", 6, "TST101", "client = TestClient(app)"),
     ("tests/test_auth.py", 28, "TST102", 'monkeypatch.setattr("src.auth.dependencies.get_c'),
     ("tests/test_orders.py", 13, "TST103", "session = MagicMock()"),
     # TLG: black and isort configured, ruff absent

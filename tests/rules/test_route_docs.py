@@ -92,6 +92,73 @@ async def moved():
     ]
 
 
+def test_route_that_returns_nothing_is_told_to_annotate_none():
+    findings = found(
+        HEAD
+        + """
+from app.worker import refresh_feed
+
+
+@router.patch("/{ticket_id}/notes")
+def update_note(ticket_id: int, background_tasks: BackgroundTasks):
+    background_tasks.add_task(store_note, ticket_id)
+
+
+@router.post("/{ticket_id}/refresh")
+def refresh(ticket_id: int):
+    if ticket_id < 0:
+        return None
+    refresh_feed.delay(ticket_id)
+
+
+@router.post("/{ticket_id}/watch")
+def watch(ticket_id: int):
+    def later():
+        return ticket_id
+
+    watchers.add(later)
+    return
+
+
+@router.post("/{ticket_id}/seen", status_code=status.HTTP_202_ACCEPTED)
+def seen(ticket_id: int, background_tasks: BackgroundTasks):
+    background_tasks.add_task(mark_seen, ticket_id)
+
+
+@router.post("/{ticket_id}/close")
+def close(ticket_id: int):
+    if ticket_id:
+        return {"closed": ticket_id}
+    tickets.close(ticket_id)
+""",
+        "DOC102",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (
+            10,
+            "`PATCH /{ticket_id}/notes` (`update_note`) returns nothing: annotate it "
+            "`-> None` and set `status_code=202` (it queues work)",
+        ),
+        (
+            15,
+            "`POST /{ticket_id}/refresh` (`refresh`) returns nothing: annotate it "
+            "`-> None` and set `status_code=202` (it queues work)",
+        ),
+        (
+            22,
+            "`POST /{ticket_id}/watch` (`watch`) returns nothing: annotate it `-> None` "
+            "and set `status_code=204`",
+        ),
+        (31, "`POST /{ticket_id}/seen` (`seen`) returns nothing: annotate it `-> None`"),
+        (
+            36,
+            "`POST /{ticket_id}/close` (`close`) declares neither `response_model=` nor a "
+            "return annotation: the schema shows no response body and nothing filters what "
+            "it returns",
+        ),
+    ]
+
+
 def test_returning_a_response_object_only_in_a_nested_function_still_counts():
     source = (
         HEAD
@@ -483,6 +550,114 @@ def ping(user: User = Depends(current_user)) -> dict:
     # their lazy loads (``user.orders``) on the event loop.
     assert [(f.line, f.span.column) for f in findings] == [(28, 1)]
     assert findings[0].message.startswith("`def ping` is a sync route")
+
+
+def test_sync_route_returning_a_dependency_through_an_annotated_alias_is_left_alone():
+    findings = found(
+        """
+from typing import Annotated, TypeAlias
+
+from fastapi import APIRouter, Depends, Query, Security
+
+from app.deps import load_ticket, load_viewer
+from app.models import Ticket, Viewer
+
+router = APIRouter()
+
+CurrentTicket = Annotated[Ticket, Depends(load_ticket)]
+CurrentViewer: TypeAlias = Annotated[Viewer, Security(load_viewer, scopes=["read"])]
+PageSize = Annotated[int, Query(le=100)]
+
+
+@router.get("/tickets/{ticket_id}")
+def read_ticket(ticket_id: int, ticket: CurrentTicket):
+    return ticket
+
+
+@router.get("/me")
+def read_me(viewer: CurrentViewer) -> dict:
+    return {"viewer": viewer}
+
+
+@router.get("/page")
+def page(size: PageSize) -> dict:
+    return {"size": size}
+""",
+        "DOC106",
+    )
+    # An alias of a query parameter holds a plain value: nothing to lazy-load.
+    assert [f.message.split("`")[1] for f in findings] == ["def page"]
+
+
+def test_annotated_aliases_imported_from_another_module_are_resolved(tmp_path):
+    files = {
+        "app/__init__.py": "",
+        "app/deps.py": """
+            from typing import Annotated
+
+            from fastapi import Depends, Query
+
+            from app.models import Ticket
+
+
+            def load_ticket(ticket_id: int) -> Ticket:
+                return fetch(ticket_id)
+
+
+            CurrentTicket = Annotated[Ticket, Depends(load_ticket)]
+            PageSize = Annotated[int, Query(le=100)]
+            """,
+        "app/router.py": """
+            from fastapi import APIRouter
+
+            from app import deps
+            from app.deps import CurrentTicket, PageSize
+            from app.models import Ticket
+
+            router = APIRouter()
+
+
+            @router.get("/tickets/{ticket_id}")
+            def read_ticket(ticket: CurrentTicket):
+                return ticket
+
+
+            @router.get("/tickets/{ticket_id}/again")
+            def read_again(ticket: deps.CurrentTicket):
+                return ticket
+
+
+            @router.get("/page")
+            def page(size: PageSize) -> dict:
+                return {"size": size}
+
+
+            @router.get("/page/again")
+            def page_again(size: deps.PageSize, ticket: CurrentTicket) -> dict:
+                return {"size": size}
+
+
+            @router.get("/both")
+            def both(size: deps.PageSize, ticket: CurrentTicket) -> dict:
+                return {"size": size, "ticket": ticket}
+
+
+            @router.get("/typed")
+            def typed(ticket: Ticket) -> dict:
+                return {"ticket": ticket}
+            """,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    findings = [f for f in scan(tmp_path, Config(select=["DOC106"])).findings if f.rule == "DOC106"]
+    # ``PageSize`` is a query parameter wherever it is spelled; ``CurrentTicket`` a row
+    # loaded by a dependency; ``Ticket``, a project class that is no known alias, stays
+    # possibly loaded.
+    assert [(f.path, f.message.split("`")[1]) for f in findings] == [
+        ("app/router.py", "def page"),
+        ("app/router.py", "def page_again"),
+    ]
 
 
 # ------------------------------------------------------------------ DOC103

@@ -339,6 +339,227 @@ def test_shadowed_exception_name_is_not_the_builtin():
     assert found(text, "RTE102") == []
 
 
+# A route that renders a report; the preview is a best-effort extra shown when it loads.
+LOOKUP_ROUTE = """
+import logging
+
+from fastapi import APIRouter
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+@router.get("/reports/{{rid}}")
+async def read_report(rid: int):
+    report = await load_report(rid)
+    preview_url: str | None = None
+    try:
+{body}
+    except Exception:
+{handler}
+    return {{"report": report, "preview": preview_url}}
+"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "        preview_url = await previews.url_for(report)",
+        # A tuple target, part of it thrown away.
+        "        preview_url, _ = await previews.url_and_size(report)",
+        # A temporary the rest of the route never reads, then the display variable.
+        "        preview = await previews.find(report)\n"
+        "        if preview is not None:\n"
+        "            preview_url = preview.url",
+    ],
+)
+@pytest.mark.parametrize(
+    "handler",
+    [
+        '        logger.exception("preview lookup failed", rid)',
+        '        logger.warning("preview lookup failed")',
+        '        log.error("preview lookup failed")',
+        "        sentry_sdk.capture_exception()",
+    ],
+)
+def test_logged_best_effort_lookup_with_a_fallback_is_fine(body, handler):
+    text = LOOKUP_ROUTE.format(body=body, handler=handler)
+    assert found(text, "RTE102") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "handler"),
+    [
+        # Not logged: the failure leaves no trace at all.
+        ("        preview_url = await previews.url_for(report)", "        pass"),
+        ("        preview_url = await previews.url_for(report)", '        logger.debug("no")'),
+        # ``shown`` has no value before the try: the lookup is not optional.
+        (
+            "        shown = await previews.url_for(report)\n        preview_url = shown",
+            '        logger.exception("preview lookup failed")\n    preview_url = shown',
+        ),
+        # The handler answers instead of the route: a success made up from a failure.
+        (
+            "        preview_url = await previews.url_for(report)",
+            '        logger.exception("preview lookup failed")\n        return {{"report": None}}',
+        ),
+    ],
+)
+def test_silent_or_mandatory_lookups_are_still_reported(body, handler):
+    text = LOOKUP_ROUTE.format(body=body, handler=handler)
+    assert len(found(text, "RTE102")) == 1
+
+
+def test_logged_side_effect_after_the_routes_own_work_is_fine():
+    text = """
+        import logging
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+        log = logging.getLogger(__name__)
+
+        @router.put("/tags/{tag_id}")
+        def retag(tag_id: int, db: Session):
+            updated = []
+            for item in items_of(db, tag_id):
+                updated.append(recompute(db, item))
+            try:
+                notify_watchers(db, tag_id)
+            except Exception as exc:
+                log.warning(f"could not notify watchers: {exc}")
+            return updated
+        """
+    assert found(text, "RTE102") == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"captured": True}',
+        # A parameter echoed back is not work done outside the try.
+        "charge",
+        "None",
+    ],
+)
+def test_logged_failure_of_the_routes_main_work_is_still_reported(answer):
+    text = f"""
+        import logging
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+        logger = logging.getLogger(__name__)
+
+        @router.post("/charges")
+        async def create_charge(charge: dict):
+            try:
+                await service.capture(charge)
+            except Exception:
+                logger.exception("charge failed")
+            return {answer}
+        """
+    assert len(found(text, "RTE102")) == 1
+
+
+TOAST_ROUTE = """
+import logging
+
+from fastapi import APIRouter, Request
+
+router = APIRouter()
+logger = logging.getLogger(__name__)
+
+
+@router.api_route("/tickets", methods=["GET", "POST"])
+async def open_ticket(request: Request):
+    if request.method == "POST":
+        try:
+            await tickets.open(request)
+        except Exception as e:
+{handler}
+    return render_form(request)
+"""
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        # Logged and shown to the user as an error.
+        '            logger.exception("ticket failed")\n'
+        '            await add_toast(request, f"Failed to open ticket: {{e}}", "error")\n'
+        "            return",
+        '            logger.error("ticket failed")\n'
+        "            flash(request, str(e), level=Level.ERROR)",
+        "            error = repr(e)\n"
+        '            logger.exception("ticket failed", error=error)\n'
+        '            return {{"error": error}}',
+        # An error status is not a success answer, logged or not.
+        '            return JSONResponse({{"detail": "ticket service down"}}, status_code=503)',
+        "            return Response(status_code=status.HTTP_502_BAD_GATEWAY)",
+        "            return PlainTextResponse('down', 500)",
+    ],
+)
+def test_handler_that_reports_the_failure_to_the_caller_is_fine(handler):
+    assert found(TOAST_ROUTE.format(handler=handler), "RTE102") == []
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        # An error toast on a page answered with 200, and nothing logged: the bug never
+        # reaches error tracking.
+        '            await add_toast(request, f"Failed to open ticket: {{e}}", "error")',
+        '            return {{"error": str(e)}}',
+        # Logged, but the caller is told it worked.
+        '            logger.exception("ticket failed")\n'
+        '            await add_toast(request, "Ticket opened.", "success")',
+        '            logger.exception("ticket failed")\n'
+        "            return JSONResponse({{'ok': True}}, status_code=200)",
+    ],
+)
+def test_unlogged_error_message_or_logged_success_is_still_reported(handler):
+    assert len(found(TOAST_ROUTE.format(handler=handler), "RTE102")) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/health", "check"), ("/", "healthcheck"), ("/readyz", "ready"), ("/ping", "ping")],
+)
+def test_health_check_that_reports_the_failure_is_fine(path, name):
+    text = f"""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.get("{path}")
+        def {name}():
+            try:
+                ping_database()
+            except Exception as exc:
+                return {{"db": "down", "error": str(exc)}}
+            return {{"db": "up"}}
+        """
+    assert found(text, "RTE102") == []
+
+
+def test_health_check_that_hides_the_failure_is_still_reported():
+    text = """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.get("/health")
+        def health():
+            try:
+                ping_database()
+            except Exception:
+                pass
+            return {"db": "up"}
+        """
+    assert len(found(text, "RTE102")) == 1
+
+
 # ----------------------------------------------- RTE101 with a decorator underneath
 DECORATED_ROUTE = """\
 import functools

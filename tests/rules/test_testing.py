@@ -29,7 +29,7 @@ APP = """
 
     @app.get("/me")
     async def me(user: dict = Depends(get_current_user)) -> dict:
-        return user
+        return await load_profile(user)
 """
 AUTH = """
     def get_current_user() -> dict:
@@ -60,12 +60,125 @@ def test_test_client_for_async_app(tmp_path):
         },
     )
     (finding,) = findings(tmp_path, "TST101")
-    assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 2, 1)
+    # At the call that builds the client, not the import.
+    assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 9, 12)
     assert finding.message == (
         "`TestClient` (starlette.testclient) runs the app on another thread's event loop, "
-        "but routes are async (`async def me` in app/main.py:9); use `httpx.AsyncClient` "
-        "with `ASGITransport(app=app)` in async tests"
+        "but its routes await on that loop (`async def me` in app/main.py:9); use "
+        "`httpx.AsyncClient` with `ASGITransport(app=app)` in async tests"
     )
+
+
+def test_test_client_is_reported_where_it_is_built_not_where_it_is_annotated(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            # Test files that name the class only to annotate the fixture they receive.
+            "tests/api/test_items.py": """
+                from fastapi.testclient import TestClient
+
+
+                def test_items(client: TestClient) -> None:
+                    assert client.get("/items").status_code == 200
+            """,
+            "tests/api/test_users.py": """
+                from fastapi.testclient import TestClient
+
+
+                def test_me(client: TestClient) -> None:
+                    assert client.get("/me").status_code == 200
+            """,
+            "tests/conftest.py": """
+                from collections.abc import Iterator
+
+                import pytest
+                from fastapi.testclient import TestClient
+
+                from app.main import app
+
+
+                @pytest.fixture
+                def client() -> Iterator[TestClient]:
+                    with TestClient(app) as c:
+                        yield c
+            """,
+        },
+    )
+    (finding,) = findings(tmp_path, "TST101")
+    assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 11, 10)
+    assert "more like it" not in finding.message
+
+
+def test_test_client_for_a_sync_app_with_a_trivial_async_route_is_fine(tmp_path):
+    write(
+        tmp_path,
+        {
+            # Every route doing work is sync; the health check awaits nothing.
+            "app/main.py": """
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                @app.get("/health")
+                async def health() -> bool:
+                    return True
+
+
+                @app.get("/items")
+                def list_items(db: Session) -> list:
+                    return db.exec(select(Item)).all()
+            """,
+            "tests/conftest.py": """
+                from fastapi.testclient import TestClient
+
+                from app.main import app
+
+                client = TestClient(app)
+            """,
+        },
+    )
+    assert findings(tmp_path, "TST101") == []
+
+
+def test_test_client_message_cites_a_route_that_awaits(tmp_path):
+    write(
+        tmp_path,
+        {
+            "app/a_health.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.get("/health")
+                async def health() -> bool:
+                    return True
+            """,
+            "app/b_items.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+
+                @router.get("/items")
+                async def list_items() -> list:
+                    async with pool.connection() as conn:
+                        return await conn.fetch("select 1")
+            """,
+            "tests/conftest.py": """
+                from fastapi.testclient import TestClient
+
+                from app.main import app
+
+                client = TestClient(app)
+            """,
+        },
+    )
+    (finding,) = findings(tmp_path, "TST101")
+    assert "(`async def list_items` in app/b_items.py:7)" in finding.message
 
 
 def test_test_client_for_sync_app_is_fine(tmp_path):
@@ -261,7 +374,7 @@ def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
             """,
         },
     )
-    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [("tests/test_router.py", 2)]
+    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [("tests/test_router.py", 8)]
 
 
 def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():

@@ -33,6 +33,8 @@ INCLUDED = "included"  # (into, router) of ``into.include_router(router)``
 # base (``declarative_base(metadata=m)``, ``class Base: metadata = m``, ``registry``),
 # to Alembic as ``target_metadata``, or used for ``m.create_all(...)``.
 MODEL_METADATA = "model-metadata"
+# (qualname, carries a dependency) of a module-level ``X = Annotated[T, ...]``.
+ANNOTATED_ALIAS = "annotated-alias"
 
 
 def same_qualname(a: str, b: str) -> bool:
@@ -55,6 +57,8 @@ class ProjectIndex:
         self._included: dict[str, set[str]] = defaultdict(set)
         self._hidden: set[str] | None = None
         self._model_metadata: set[str] = set()
+        # ``Annotated`` aliases by their last name -> [(qualname, carries Depends)].
+        self._aliases: dict[str, list[tuple[str, bool]]] = defaultdict(list)
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -143,12 +147,32 @@ class ProjectIndex:
         Alembic environment, or a ``create_all``) are built on, anywhere in the project."""
         return any(same_qualname(qualname, used) for used in self._model_metadata)
 
+    def add_annotated_aliases(self, aliases: Iterable[tuple[str, bool]]) -> None:
+        for qualname, carries in aliases:
+            self._aliases[qualname.rpartition(".")[2]].append((qualname, carries))
+
+    def are_plain_aliases(self, qualnames: str) -> bool:
+        """Whether every name of ``qualnames`` (space-separated) is an ``Annotated``
+        alias with no ``Depends``/``Security`` in it (``Annotated[int, Query()]``): a
+        parameter typed with it holds request data, never a row a dependency loaded.
+        A name that is no known alias (a class, a re-export) is not plain."""
+        for qualname in qualnames.split():
+            found = [
+                carries
+                for known, carries in self._aliases.get(qualname.rpartition(".")[2], ())
+                if same_qualname(known, qualname)
+            ]
+            if not found or any(found):
+                return False
+        return True
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
             MODEL_METADATA: self.is_model_metadata,
+            "plain-annotated-aliases": self.are_plain_aliases,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:

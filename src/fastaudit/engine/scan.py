@@ -20,7 +20,7 @@ from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.context import ClassInfo, Deferred, FileContext, ImportRecord
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.project import ProjectView
-from fastaudit.engine.project_index import MODEL_METADATA, ProjectIndex
+from fastaudit.engine.project_index import ANNOTATED_ALIAS, MODEL_METADATA, ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
@@ -270,6 +270,7 @@ def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
         index.add_session_providers(outcome.facts.get("sync-session-provider", ()))
         index.add_router_facts(outcome.facts)
         index.add_model_metadata(outcome.facts.get(MODEL_METADATA, ()))
+        index.add_annotated_aliases(outcome.facts.get(ANNOTATED_ALIAS, ()))
     return index
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
-from fastaudit.engine.project_index import INCLUDED, MOUNTED, UNPUBLISHED_APP
+from fastaudit.engine.project_index import ANNOTATED_ALIAS, INCLUDED, MOUNTED, UNPUBLISHED_APP
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
@@ -73,7 +73,7 @@ def _route_label(route: ast.Call, node: _FunctionNode) -> str:
     return f"`{'/'.join(_methods(route))} {path}` (`{node.name}`)"
 
 
-def _status_number(node: ast.expr | None) -> int | None:
+def status_number(node: ast.expr | None) -> int | None:
     """200 for ``200``, ``"200"`` and ``status.HTTP_200_OK``."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, int):
@@ -87,7 +87,7 @@ def _status_number(node: ast.expr | None) -> int | None:
     return None
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
     return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]
 
@@ -115,7 +115,7 @@ def _session_like(node: ast.expr, ctx: FileContext) -> bool:
     if resolved.startswith(("sqlalchemy.", "sqlmodel.")) and "Session" in resolved:
         return True
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
-    return bool(_SESSION_WORDS.intersection(_words(name)))
+    return bool(_SESSION_WORDS.intersection(name_words(name)))
 
 
 def _is_html_response(node: ast.expr | None, ctx: FileContext) -> bool:
@@ -282,7 +282,7 @@ class CreateRouteWithoutStatusCode(Rule):
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
                 return
-        words = _words(node.name)
+        words = name_words(node.name)
         candidate = _CreateCandidate(route, node, bool(words) and words[0] in _CREATE_VERBS)
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _annotation_is(arg.annotation, ctx, _BACKGROUND):
@@ -410,9 +410,11 @@ class RouteWithoutResponseModel(Rule):
     Without `response_model=` or a return annotation, the OpenAPI schema shows an empty
     response body, generated clients get `Any`, and FastAPI returns whatever the function
     returns: an ORM object serialises every column, including the ones nobody meant to
-    expose. Annotate the return type (`-> OrderOut`) or pass `response_model=`. Routes
-    that answer 204/3xx, set `response_class=`, return a `Response` object, or are
-    hidden from the schema are left alone.
+    expose. Annotate the return type (`-> OrderOut`) or pass `response_model=`. A route
+    that never returns a value should say so: `-> None`, and `status_code=204`, or `202`
+    when it only queues work (`BackgroundTasks`, `.delay(...)`), so clients expect no
+    body. Routes that answer 204/3xx, set `response_class=`, return a `Response` object,
+    or are hidden from the schema are left alone.
     """
     dont = """
     from fastapi import APIRouter
@@ -484,10 +486,22 @@ class RouteWithoutResponseModel(Rule):
         def login():
             return {"token": "t"}
         """,
+        # Returns nothing, and the schema does not say so.
+        """
+        from fastapi import APIRouter, BackgroundTasks
+        router = APIRouter()
+
+        @router.post("/reports/{report_id}/rebuild")
+        def rebuild(report_id: int, tasks: BackgroundTasks):
+            tasks.add_task(rebuild_report, report_id)
+        """,
     )
 
     def __init__(self) -> None:
         self._routes: dict[int, tuple[ast.Call, _FunctionNode]] = {}
+        # Routes (by id) that answer with a value somewhere, and those that queue work.
+        self._valued: set[int] = set()
+        self._queues: set[int] = set()
 
     def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         route = ctx.route_decorator(node)
@@ -500,33 +514,71 @@ class RouteWithoutResponseModel(Rule):
         if hidden is not None and isinstance(hidden.value, ast.Constant) and not hidden.value.value:
             return
         code = _keyword(route, "status_code")
-        number = _status_number(code.value) if code is not None else None
+        number = status_number(code.value) if code is not None else None
         if number is not None and (number == 204 or 300 <= number < 400):
             return
         self._routes[id(node)] = (route, node)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+    def _route_id(self, ctx: FileContext) -> int | None:
         function = ctx.function
         if function is None or id(function.node) not in self._routes:
+            return None
+        return id(function.node)
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        route = self._route_id(ctx)
+        if route is None:
             return
         value = node.value
+        if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+            self._valued.add(route)
         if isinstance(value, ast.Call):
             callee = ctx.resolve(value.func) or ""
             if callee.startswith(_RESPONSE_MODULES):
-                del self._routes[id(function.node)]
+                del self._routes[route]
+
+    def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
+        route = self._route_id(ctx)
+        if route is not None:
+            self._valued.add(route)
+
+    visit_YieldFrom = visit_Yield
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not self._routes:
+            return
+        route = self._route_id(ctx)
+        if route is not None and (
+            func.attr in _QUEUE_METHODS
+            or (func.attr == "add_task" and ctx.resolve(func.value) in _BACKGROUND_TASKS)
+        ):
+            self._queues.add(route)
 
     def leave_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         found = self._routes.pop(id(node), None)
         if found is None:
             return
         route, _ = found
-        ctx.report(
-            route,
-            f"{_route_label(route, node)} declares neither `response_model=` nor a return "
-            "annotation: the schema shows no response body and nothing filters what it returns",
-        )
+        label = _route_label(route, node)
+        if id(node) in self._valued:
+            ctx.report(
+                route,
+                f"{label} declares neither `response_model=` nor a return annotation: the "
+                "schema shows no response body and nothing filters what it returns",
+            )
+            return
+        # Nothing to describe: the fix is saying so, and answering without a body.
+        advice = ""
+        if _keyword(route, "status_code") is None:
+            advice = (
+                " and set `status_code=202` (it queues work)"
+                if id(node) in self._queues
+                else " and set `status_code=204`"
+            )
+        ctx.report(route, f"{label} returns nothing: annotate it `-> None`{advice}")
 
     leave_AsyncFunctionDef = leave_FunctionDef
 
@@ -680,7 +732,7 @@ class UndocumentedRoute(Rule):
         if ctx.resolve(exc.func) not in _HTTP_EXCEPTIONS:
             return
         code = _keyword(exc, "status_code")
-        number = _status_number(code.value if code else exc.args[0] if exc.args else None)
+        number = status_number(code.value if code else exc.args[0] if exc.args else None)
         if number is not None and number not in found.raised:
             found.raised.append(number)
 
@@ -717,7 +769,7 @@ class UndocumentedRoute(Rule):
             return raised
         if not isinstance(responses.value, ast.Dict):
             return []  # built elsewhere: trust it
-        listed = {_status_number(k) for k in responses.value.keys if k is not None}
+        listed = {status_number(k) for k in responses.value.keys if k is not None}
         if any(k is None for k in responses.value.keys):
             return []  # ``{**COMMON, ...}``
         return [code for code in raised if code not in listed]
@@ -844,7 +896,7 @@ class CriticalWorkInBackgroundTasks(Rule):
             name = task.attr
         else:
             return
-        words = [singular(w) for w in _words(name)]
+        words = [singular(w) for w in name_words(name)]
         money = next((w for w in words if w in _MONEY_WORDS), None)
         if money is None or any(w in _NOTICE_WORDS for w in words):
             return
@@ -1232,9 +1284,11 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
     holding one of the pool's 40 threads. Declare it `async def`. The body must call only
     builtins, pure standard-library modules, classes of its own module, string methods
     or `HTTPException`; any other call keeps the route unreported. So does returning
-    something a dependency handed in (`user: CurrentUser`, `order = Depends(...)`): it
-    may be an ORM row whose serialisation lazy-loads relationships, and those queries
-    belong in the threadpool, not on the event loop. Routes in test files are left alone.
+    something a dependency handed in (`order = Depends(...)`, or a parameter typed with
+    an `Annotated[..., Depends(...)]` alias such as `user: CurrentUser`, defined in the
+    same file or in another module of the project): it may be an ORM row whose
+    serialisation lazy-loads relationships, and those queries belong in the threadpool,
+    not on the event loop. Routes in test files are left alone.
     """
     dont = """
     from fastapi import APIRouter
@@ -1292,8 +1346,32 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
         def read_me(user: CurrentUser) -> dict:
             return user
         """,
+        # The same through an alias of this file.
+        """
+        from typing import Annotated
+        from fastapi import APIRouter, Depends
+        from app.deps import load_case
+        from app.models import Case
+        router = APIRouter()
+        CurrentCase = Annotated[Case, Depends(load_case)]
+
+        @router.get("/cases/{case_id}")
+        def read_case(case: CurrentCase):
+            return case
+        """,
     )
     extra_invalid = (
+        # An alias for a query parameter hands in plain data, nothing to lazy-load.
+        """
+        from typing import Annotated
+        from fastapi import APIRouter, Query
+        router = APIRouter()
+        PageSize = Annotated[int, Query(le=100)]
+
+        @router.get("/page")
+        def page(size: PageSize) -> dict:
+            return {"size": size}
+        """,
         """
         from datetime import datetime, timezone
         from fastapi import FastAPI, HTTPException
@@ -1309,44 +1387,98 @@ class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
 
     def __init__(self) -> None:
         self._facts()
-        # id() of each sync route -> its parameters that may hold loaded rows.
-        self._loaded_params: dict[int, set[str]] = {}
-        self._returns_loaded: set[int] = set()
+        # id() of each sync route -> its parameters that may hold loaded rows: None when
+        # they may for sure, else the imported alias whose definition the project settles.
+        self._loaded_params: dict[int, dict[str, str | None]] = {}
+        # id() of each sync route -> what its returned parameters were (as above).
+        self._returns_loaded: dict[int, set[str | None]] = {}
+        self._aliases: dict[str, bool] | None = None
+
+    def aliases(self, ctx: FileContext) -> dict[str, bool]:
+        if self._aliases is None:
+            self._aliases = _annotated_aliases(ctx)
+        return self._aliases
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         super().visit_FunctionDef(node, ctx)
         if ctx.route_decorator(node) is not None:
-            self._loaded_params[id(node)] = _loaded_params(node, ctx)
+            self._loaded_params[id(node)] = _loaded_params(node, ctx, self.aliases(ctx))
 
     def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
         function = ctx.function
         if function is None or node.value is None:
             return
-        names = self._loaded_params.get(id(function.node))
-        if names and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):
-            self._returns_loaded.add(id(function.node))
+        params = self._loaded_params.get(id(function.node))
+        if not params:
+            return
+        for inner in ast.walk(node.value):
+            if isinstance(inner, ast.Name) and inner.id in params:
+                self._returns_loaded.setdefault(id(function.node), set()).add(params[inner.id])
 
     def finish(self, ctx: FileContext) -> None:
+        # Other files' routes may be typed with this file's aliases.
+        module = f"{ctx.module}." if ctx.module else ""
+        for name, carries in self.aliases(ctx).items():
+            ctx.add_fact(ANNOTATED_ALIAS, (module + name, carries))
         if is_test_path(ctx.path):
             return  # a route of a throwaway app in a test
         for _, frame in self.pure_routes:
-            if id(frame.node) in self._returns_loaded:
+            returned = self._returns_loaded.get(id(frame.node), set())
+            if None in returned:
                 continue  # async, its lazy loads would run on the event loop
+            # What it returns was typed with aliases imported from the project: reported
+            # only if they all turn out to hold plain request data.
+            when = ("plain-annotated-aliases", " ".join(sorted(returned))) if returned else None
             ctx.report(
                 _def_header(frame.node),
                 f"`def {frame.node.name}` is a sync route whose body makes no call that "
                 "could block: FastAPI still runs it in the threadpool; make it `async def`",
+                when=when,
             )
+
+
+def _annotated_aliases(ctx: FileContext) -> dict[str, bool]:
+    """The file's module-level ``Name = Annotated[T, ...]`` aliases (also spelled
+    ``Name: TypeAlias = ...`` or ``type Name = ...``) -> whether their metadata holds
+    ``Depends(...)``/``Security(...)``: ``CurrentCase = Annotated[Case, Depends(get)]``
+    hands a route what a dependency loaded, ``PageSize = Annotated[int, Query()]`` plain
+    request data."""
+    found: dict[str, bool] = {}
+    type_alias = getattr(ast, "TypeAlias", None)  # Python 3.12+
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            name, value = stmt.target.id, stmt.value
+        elif type_alias is not None and isinstance(stmt, type_alias):
+            name, value = stmt.name.id, stmt.value  # type: ignore[attr-defined]
+        else:
+            continue
+        if isinstance(value, ast.Subscript) and ctx.resolve(value.value) == "typing.Annotated":
+            inner = value.slice
+            extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
+            found[name] = any(
+                isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras
+            )
+    return found
 
 
 # Annotations of parameters that hold plain request data, never loaded rows.
 _PLAIN_ANNOTATIONS = ("builtins.", "typing.", "datetime.", "uuid.", "decimal.", "fastapi.")
 
 
-def _loaded_params(node: ast.FunctionDef, ctx: FileContext) -> set[str]:
+def _loaded_params(
+    node: ast.FunctionDef, ctx: FileContext, aliases: dict[str, bool]
+) -> dict[str, str | None]:
     """Parameters of a route that may hold objects loaded by a dependency (ORM rows
-    whose serialisation can lazy-load): ``= Depends(...)``, ``Annotated[..., Depends()]``
-    and annotations naming a project type or alias (``CurrentUser``)."""
+    whose serialisation can lazy-load): ``= Depends(...)``, ``Annotated[..., Depends()]``,
+    an alias of the file for either (``CurrentCase``), and annotations naming a project
+    type. Those map to None; a project name that may be an ``Annotated`` alias defined
+    in another file maps to its qualified name, for the project index to settle."""
     args = node.args
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
@@ -1355,19 +1487,25 @@ def _loaded_params(node: ast.FunctionDef, ctx: FileContext) -> set[str]:
         *zip(positional, defaults, strict=True),
         *zip(args.kwonlyargs, args.kw_defaults, strict=True),
     ]
-    found: set[str] = set()
+    found: dict[str, str | None] = {}
     for arg, default in pairs:
         if isinstance(default, ast.Call) and ctx.resolve(default.func) in _DEPENDS:
-            found.add(arg.arg)
+            found[arg.arg] = None
             continue
         annotation = arg.annotation
         if isinstance(annotation, ast.Subscript):
             inner = annotation.slice
             extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
             if any(isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras):
-                found.add(arg.arg)
+                found[arg.arg] = None
+        elif isinstance(annotation, ast.Name) and annotation.id in aliases:
+            if aliases[annotation.id]:
+                found[arg.arg] = None
         elif isinstance(annotation, (ast.Name, ast.Attribute)):
             resolved = ctx.resolve(annotation)
-            if resolved is not None and not resolved.startswith(_PLAIN_ANNOTATIONS):
-                found.add(arg.arg)
+            if resolved is None or resolved.startswith(_PLAIN_ANNOTATIONS):
+                continue
+            own = resolved.startswith(f"{ctx.module}.") if ctx.module else "." not in resolved
+            # A class of this file is no alias; an imported name may be either.
+            found[arg.arg] = None if own else resolved
     return found

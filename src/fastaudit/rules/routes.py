@@ -8,11 +8,13 @@ not routes themselves.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Iterator, Sequence
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 from fastaudit.rules.dependencies import one_line, remove_call_argument
+from fastaudit.rules.route_docs import name_words, status_number
 
 # ``typing`` spellings of the builtin generics: ``List[Item]`` is ``list[Item]``.
 _TYPING_ALIASES = {
@@ -339,6 +341,13 @@ class BroadExceptInRoute(Rule):
     turn them into `HTTPException` with a meaningful status; let everything else
     propagate (re-raise after logging if you must). Cross-cutting error responses belong
     in `app.exception_handler(...)`, not in every route.
+
+    Not reported, because the failure is not passed off as success: a handler that
+    answers with an error status; one that logs the error (warning or above, or an
+    error tracker) and tells the caller (an error toast, the error in the answer); a
+    logged, best-effort extra the route does without (a preview looked up into a
+    variable that already holds a fallback, a notification after the route's work);
+    and a health check, whose job is to report the failure.
     """
     dont = """
     import logging
@@ -460,8 +469,7 @@ class BroadExceptInRoute(Rule):
             except Exception:
                 return None
         ''',
-    )
-    extra_invalid = (
+        # A health check exists to report the failure.
         """
         from fastapi import FastAPI
 
@@ -474,6 +482,75 @@ class BroadExceptInRoute(Rule):
             except:
                 return {"db": "down"}
             return {"db": "up"}
+        """,
+        # A best-effort extra: logged, and the page renders without it.
+        """
+        import logging
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+        logger = logging.getLogger(__name__)
+
+        @router.get("/invoices/{iid}")
+        async def invoice(iid: int):
+            invoice = await invoices.get(iid)
+            pdf_url: str | None = None
+            try:
+                pdf_url = await storage.signed_url(invoice.pdf_path)
+            except Exception:
+                logger.exception("no signed URL for invoice %s", iid)
+            return {"invoice": invoice, "pdf_url": pdf_url}
+        """,
+        # Logged with its traceback and shown to the user as an error.
+        """
+        import logging
+
+        from fastapi import APIRouter, Request
+
+        router = APIRouter()
+        logger = logging.getLogger(__name__)
+
+        @router.post("/tickets")
+        async def open_ticket(request: Request):
+            try:
+                await tickets.open(request)
+            except Exception as e:
+                logger.exception("ticket failed")
+                await add_toast(request, f"Failed to open ticket: {e}", "error")
+                return
+            await add_toast(request, "Ticket opened.", "success")
+        """,
+    )
+    extra_invalid = (
+        # A failed count answered as "none in stock".
+        """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.get("/stock/{sku}")
+        def stock(sku: str):
+            try:
+                count = warehouse.count(sku)
+            except:
+                return {"sku": sku, "count": 0}
+            return {"sku": sku, "count": count}
+        """,
+        # An error toast on a page answered with 200, and nothing logged: the user sees
+        # it once, error tracking never does.
+        """
+        from fastapi import APIRouter, Request
+
+        router = APIRouter()
+
+        @router.post("/orders/{oid}/void")
+        async def void(oid: int, request: Request):
+            try:
+                await orders.void(oid)
+            except Exception as e:
+                await add_toast(request, f"Failed to void order: {e}", "error")
+            return render_order(request, oid)
         """,
         """
         import builtins
@@ -495,8 +572,8 @@ class BroadExceptInRoute(Rule):
     )
 
     def __init__(self) -> None:
-        # Per route being walked: [handler, re-raises?, "except"/"except*"] for each
-        # broad handler directly in its body.
+        # Per route being walked: [handler, re-raises?, "except"/"except*", try, route
+        # decorator] for each broad handler directly in its body.
         self._open: dict[int, list[list]] = {}
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
@@ -504,7 +581,9 @@ class BroadExceptInRoute(Rule):
         if function is None or not function.is_route or not self.is_broad(node.type, ctx):
             return
         keyword = "except*" if isinstance(ctx.parent, ast.TryStar) else "except"
-        self._open.setdefault(id(function.node), []).append([node, False, keyword])
+        self._open.setdefault(id(function.node), []).append(
+            [node, False, keyword, ctx.parent, function.route]
+        )
 
     def visit_Raise(self, node: ast.Raise, ctx: FileContext) -> None:
         function = ctx.function
@@ -536,8 +615,8 @@ class BroadExceptInRoute(Rule):
         self.settle(node, ctx)
 
     def settle(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        for handler, reraises, keyword in self._open.pop(id(node), ()):
-            if reraises:
+        for handler, reraises, keyword, try_node, route in self._open.pop(id(node), ()):
+            if reraises or _failure_accounted_for(handler, try_node, node, route):
                 continue
             if handler.type is None:
                 shown = f"bare `{keyword}:`"
@@ -563,3 +642,244 @@ class BroadExceptInRoute(Rule):
         if isinstance(caught, ast.Tuple):
             return any(ctx.resolve(element) in _BROAD for element in caught.elts)
         return ctx.resolve(caught) in _BROAD
+
+
+# ------------------------------------------------------------------ RTE102 helpers
+# What RTE102 is about is a failure of the route's work turned into a success answer
+# that nobody hears of. A broad handler is accounted for when the caller is told (an
+# error status; an error message, if the failure is also logged), when the failing step
+# was a logged best-effort extra the route does without, or when reporting the failure
+# is the route's whole job (a health check).
+
+# Logging calls that leave a trace someone reads: warning and up (debug and info are
+# usually off in production), on anything named like a logger.
+_LOG_LEVELS = frozenset({"exception", "error", "warning", "warn", "critical", "fatal"})
+# Error trackers called directly (Sentry, Rollbar, New Relic, Bugsnag).
+_TRACKER_CALLS = frozenset({"capture_exception", "report_exc_info", "notice_error"})
+_LOGGER_WORDS = frozenset({"log", "logs", "logger", "logging", "structlog"})
+# Routes whose job is to say whether something works (not plain "live" or "ready",
+# which name live scores and ready orders as often as probes).
+_HEALTH_WORDS = frozenset(
+    {
+        "health",
+        "healthz",
+        "healthcheck",
+        "ping",
+        "readyz",
+        "readiness",
+        "livez",
+        "liveness",
+        "heartbeat",
+    }
+)
+# Message levels for a toast / flash shown to the user (``add_toast(req, msg, "error")``)
+# and dict keys that carry an error back in the payload.
+_ERROR_LEVELS = frozenset({"error", "danger", "critical"})
+_ERROR_KEYS = ("error", "detail")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Every node under ``nodes`` outside nested functions, lambdas and classes (their
+    code runs elsewhere, if at all)."""
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(
+            child for child in ast.iter_child_nodes(current) if not isinstance(child, _SCOPES)
+        )
+
+
+def _after(node: ast.AST, anchor: ast.AST) -> bool:
+    # Contexts and operators (``Load``, ``Add``) carry no position.
+    where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return where >= (anchor.end_lineno, anchor.end_col_offset)  # type: ignore[attr-defined]
+
+
+def _before(node: ast.AST, anchor: ast.AST) -> bool:
+    if not hasattr(node, "lineno"):
+        return False
+    return (node.lineno, node.col_offset) < (anchor.lineno, anchor.col_offset)  # type: ignore[attr-defined]
+
+
+def _stored(nodes: Iterable[ast.AST]) -> set[str]:
+    """Names given a value among ``nodes`` (``x: int`` alone gives none)."""
+    nodes = list(nodes)
+    names: set[str] = set()
+    bare = {id(n.target) for n in nodes if isinstance(n, ast.AnnAssign) and n.value is None}
+    for n in nodes:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and id(n) not in bare:
+            names.add(n.id)
+    return names
+
+
+def _read(nodes: Iterable[ast.AST]) -> set[str]:
+    return {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    """``logger.error(...)``, ``self.log.warning(...)``, ``structlog.get_logger().info(...)``:
+    a method called on something named like a logger (by whole words: not ``catalog``)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value.func if isinstance(func.value, ast.Call) else func.value
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    return bool(_LOGGER_WORDS.intersection(name_words(name)))
+
+
+def _logs(handler: ast.ExceptHandler) -> bool:
+    """The handler leaves a trace of the failure: a log record at warning or above, or a
+    report to an error tracker."""
+    for inner in _own(handler.body):
+        if not isinstance(inner, ast.Call):
+            continue
+        func = inner.func
+        if _is_log_call(inner) and func.attr in _LOG_LEVELS:  # type: ignore[attr-defined]
+            return True
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in _TRACKER_CALLS:
+            return True
+    return False
+
+
+def _error_status(node: ast.expr | None) -> bool:
+    """``JSONResponse(..., status_code=503)``, ``Response(status_code=status.HTTP_502_...)``
+    or ``PlainTextResponse("down", 500)``: the caller is answered with a failure."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return False
+    code = next((k.value for k in node.keywords if k.arg == "status_code"), None)
+    callee = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    callee = node.func.id if isinstance(node.func, ast.Name) else callee
+    if code is None and callee.endswith("Response") and len(node.args) >= 2:
+        code = node.args[1]
+    number = status_number(code)
+    return number is not None and number >= 400
+
+
+def _answers_with_error_status(handler: ast.ExceptHandler) -> bool:
+    for inner in _own(handler.body):
+        if isinstance(inner, ast.Return) and _error_status(inner.value):
+            return True
+        # ``response.status_code = 503`` on the injected Response.
+        if isinstance(inner, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr == "status_code" for t in inner.targets
+        ):
+            number = status_number(inner.value)
+            if number is not None and number >= 400:
+                return True
+    return False
+
+
+def _tells_caller(
+    handler: ast.ExceptHandler,
+    try_node: ast.Try | ast.TryStar,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> bool:
+    """The handler passes the failure on to whoever called: an error-level toast or
+    flash message, or an answer carrying the exception or an ``error``/``detail``."""
+    own = list(_own(handler.body))
+    # The exception and what the handler derives from it (``error = repr(e)``).
+    derived = {handler.name} if handler.name else set()
+    for inner in own:
+        if isinstance(inner, ast.Assign) and _read(_own([inner.value])) & derived:
+            derived |= _stored(_own(inner.targets))
+    for inner in own:
+        if isinstance(inner, ast.Call) and not _is_log_call(inner):
+            arguments = [*inner.args, *(k.value for k in inner.keywords)]
+            if any(
+                (isinstance(a, ast.Constant) and str(a.value).lower() in _ERROR_LEVELS)
+                or (isinstance(a, ast.Attribute) and a.attr.lower() in _ERROR_LEVELS)
+                for a in arguments
+            ):
+                return True
+    answers = [n.value for n in own if isinstance(n, ast.Return) and n.value is not None]
+    for answer in answers:
+        parts = list(_own([answer]))
+        if _read(parts) & derived:
+            return True
+        for part in parts:
+            if isinstance(part, ast.Dict) and any(
+                isinstance(k, ast.Constant)
+                and isinstance(k.value, str)
+                and k.value.lower().startswith(_ERROR_KEYS)
+                for k in part.keys
+            ):
+                return True
+    # A handler that falls through may leave what it derived for the answer after the
+    # ``try`` (``error = str(e)`` ... ``return render(form, error=error)``).
+    later = derived - {handler.name}
+    return bool(later) and any(
+        isinstance(n, ast.Return)
+        and n.value is not None
+        and _after(n, try_node)
+        and _read(_own([n.value])) & later
+        for n in _own(node.body)
+    )
+
+
+def _is_health_check(route: ast.Call | None, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    words = name_words(node.name)
+    if route is not None:
+        path = route.args[0] if route.args else None
+        path = next((k.value for k in route.keywords if k.arg == "path"), path)
+        if isinstance(path, ast.Constant) and isinstance(path.value, str):
+            words += name_words(path.value)
+    return bool(_HEALTH_WORDS.intersection(words))
+
+
+def _side_step(
+    try_node: ast.Try | ast.TryStar, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> bool:
+    """The ``try`` is a best-effort extra, not the route's work: it answers nothing
+    itself, whatever it fills in and the route reads later has a value from before the
+    ``try`` (``preview_url = None``), and either it only looks something up or the route
+    answers with what it built before the ``try`` (a notification after the update)."""
+    body = list(_own(try_node.body))
+    if any(isinstance(n, ast.Return) for n in body):
+        return False
+    route_nodes = list(_own(node.body))
+    parameters = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+    earlier = _stored(n for n in route_nodes if _before(n, try_node)) | parameters
+    later = _read(n for n in route_nodes if _after(n, try_node))
+    # ``_`` is thrown away by convention (``url, _ = ...``), whatever reads it later.
+    if (_stored(body) & later) - earlier - {"_"}:
+        return False
+    effects = any(
+        isinstance(n, ast.Expr) and isinstance(n.value, (ast.Call, ast.Await)) for n in body
+    )
+    if not effects:
+        return True
+    built_before = earlier - parameters
+    return any(
+        isinstance(n, ast.Return)
+        and n.value is not None
+        and _after(n, try_node)
+        and _read(_own([n.value])) & built_before
+        for n in route_nodes
+    )
+
+
+def _failure_accounted_for(
+    handler: ast.ExceptHandler,
+    try_node: ast.Try | ast.TryStar,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    route: ast.Call | None,
+) -> bool:
+    if _answers_with_error_status(handler):
+        return True
+    if _is_health_check(route, node) and not all(
+        isinstance(s, (ast.Pass, ast.Continue))
+        or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        for s in handler.body
+    ):
+        return True
+    if not _logs(handler):
+        return False
+    if _tells_caller(handler, try_node, node):
+        return True
+    answers = any(isinstance(n, ast.Return) for n in _own(handler.body))
+    return not answers and _side_step(try_node, node)

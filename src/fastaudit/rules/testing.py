@@ -14,7 +14,7 @@ from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.project_walk import (
     AsyncRouteFacts,
     file_facts,
-    first_async_route,
+    first_awaiting_route,
     is_test_path,
     text_contains,
 )
@@ -28,9 +28,10 @@ _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
 _TEST_CLIENTS = frozenset(f"{module}.TestClient" for module in _TEST_CLIENT_MODULES)
 # An app object made in the file itself (an imported app resolves to its module path).
 _APPS_BUILT_HERE = frozenset({"fastapi.FastAPI()", "starlette.applications.Starlette()"})
-# Noted by TST101 for a test file whose every ``TestClient(...)`` drives an app built in
-# that file (``app = FastAPI()`` in the test or the module), which mounts no router.
-TINY_APP_CLIENTS_FACT = "tiny-app-clients"
+# Noted by TST101 for a test file: (line, column, end line, end column) of its first
+# ``TestClient(...)`` that drives the real app, not one built in that file
+# (``app = FastAPI()`` in the test or the module) which mounts no router.
+TEST_CLIENT_CALL_FACT = "test-client-call"
 
 
 # ------------------------------------------------------------------ TST101
@@ -45,10 +46,14 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
     Redis client) that loop is not the test's loop: async fixtures cannot be shared with
     the app, and objects bound to one loop fail in the other. Write async tests
     (pytest-asyncio or anyio) with `httpx.AsyncClient(transport=ASGITransport(app=app))`:
-    one loop, and fixtures that can `await`. A test file whose every `TestClient(...)`
-    drives a small app built in that file (`app = FastAPI()` in the test or the module,
-    with a route or two, no `include_router`/`mount`) is left alone: that app shares
-    nothing with the real one.
+    one loop, and fixtures that can `await`. The app counts as async when one of its
+    routes awaits something (`await`, `async with`, `async for`); an `async def` health
+    check returning a constant in an otherwise sync app does not make it so. The finding
+    points at the `TestClient(...)` call (usually a conftest fixture), not at files
+    that import the class only to annotate the fixture. A test file whose every
+    `TestClient(...)` drives a small app built in that file (`app = FastAPI()` in the
+    test or the module, with a route or two, no `include_router`/`mount`) is left
+    alone: that app shares nothing with the real one.
     """
     dont = """
     # tests/test_orders.py
@@ -79,7 +84,7 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
 
         @app.get("/orders")
         async def list_orders() -> list[dict]:
-            return []
+            return await load_orders()
         """
     dont_files = {
         "app/main.py": _APP,
@@ -111,55 +116,64 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
     }
 
     def __init__(self) -> None:
-        self._clients = [0, 0]  # TestClient(...) calls on an app built here / on others
+        self._noted = False
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.resolve(node.func) not in _TEST_CLIENTS or not is_test_path(ctx.path):
+        if self._noted or ctx.resolve(node.func) not in _TEST_CLIENTS:
+            return
+        if not is_test_path(ctx.path):
             return
         app = node.args[0] if node.args else getattr(_keyword(node, "app"), "value", None)
-        local = (
+        if (
             app is not None
             and ctx.resolve(app) in _APPS_BUILT_HERE
             and not text_contains(ctx, "include_router(", ".mount(")
+        ):
+            return  # a tiny app the test builds for itself
+        span = ctx.span(node)
+        ctx.add_fact(
+            TEST_CLIENT_CALL_FACT, (span.line, span.column, span.end_line, span.end_column)
         )
-        self._clients[0 if local else 1] += 1
-
-    def finish(self, ctx: FileContext) -> None:
-        built_here, others = self._clients
-        if built_here and not others:
-            ctx.add_fact(TINY_APP_CLIENTS_FACT, True)
+        self._noted = True
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        users = []
+        calls = []
         for path in project.python_files:
-            outcome = project.outcomes.get(path)
-            if outcome is None or not is_test_path(path):
+            if not is_test_path(path):
                 continue
-            if file_facts(project, path, TINY_APP_CLIENTS_FACT):
-                continue  # every TestClient there drives an app the test builds itself
-            for record in outcome.imports:
-                if record.module in _TEST_CLIENT_MODULES and "TestClient" in record.names:
-                    users.append((path, record))
-                    break
-        if not users:
+            found = file_facts(project, path, TEST_CLIENT_CALL_FACT)
+            if not found:
+                continue  # no client built here, or only on a tiny app of its own
+            module = next(
+                (
+                    record.module
+                    for record in project.outcomes[path].imports
+                    if record.module in _TEST_CLIENT_MODULES
+                ),
+                "fastapi.testclient",
+            )
+            calls.append((path, module, found[0]))
+        if not calls:
             return []
-        route = first_async_route(project)
+        route = first_awaiting_route(project)
         if route is None:
             return []
         route_path, route_line, route_name = route
         findings = []
-        for path, record in users:
+        for path, module, (line, column, end_line, end_column) in calls:
             project.read_text(path)
             findings.append(
                 project.finding(
                     self,
                     path,
-                    record.line,
-                    f"`TestClient` ({record.module}) runs the app on another thread's event "
-                    f"loop, but routes are async (`async def {route_name}` in "
+                    line,
+                    f"`TestClient` ({module}) runs the app on another thread's event loop, "
+                    f"but its routes await on that loop (`async def {route_name}` in "
                     f"{route_path}:{route_line}); use `httpx.AsyncClient` with "
                     "`ASGITransport(app=app)` in async tests",
-                    column=record.column,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
                 )
             )
         return findings
