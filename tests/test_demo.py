@@ -107,7 +107,6 @@ EXPECTED: list[tuple[str, int, str, str]] = [
     ("src/main.py", 27, "SET103", "app = FastAPI("),
     # DBS: database conventions
     ("src/database.py", 23, "DBS101", "legacy_engine = create_engine("),
-    ("src/database.py", 26, "DBS101", "SessionLocal = sessionmaker("),
     ("src/database.py", 32, "DBS102", "metadata = MetaData()"),
     ("src/catalog/models.py", 11, "DBS103", '__tablename__ = "categories"'),
     ("src/auth/models.py", 19, "DBS104", "last_login: Mapped[datetime | None]"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -23,6 +24,17 @@ def project(tmp_path, files: dict[str, str], rule: str):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text), encoding="utf-8")
     return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
+
+
+def sites(findings) -> list[tuple[str, int]]:
+    """Every place of DBS101's one finding (one decision: the sync database stack),
+    the first where it is reported and the others as its detail lists them."""
+    places = []
+    for finding in findings:
+        places.append((finding.path, finding.line))
+        for path, line in re.findall(r"^  (\S+?):(\d+): ", finding.detail, re.M):
+            places.append((path, int(line)))
+    return places
 
 
 ASYNC_ROUTER = """
@@ -58,20 +70,27 @@ def test_sync_engine_and_sessionmaker_in_async_app(tmp_path):
         },
         "DBS101",
     )
-    assert [(f.path, f.line, f.span.column) for f in findings] == [
-        ("app/database.py", 5, 10),
-        ("app/database.py", 6, 16),
-        ("app/database.py", 10, 12),
+    assert [(f.path, f.line, f.span.column) for f in findings] == [("app/database.py", 5, 10)]
+    assert sites(findings) == [
+        ("app/database.py", 5),
+        ("app/database.py", 6),
+        ("app/database.py", 10),
     ]
-    assert findings[0].message == (
+    assert findings[0].message.endswith(
+        " (and 2 more like it: app/database.py:6, app/database.py:10)"
+    )
+    assert len(findings[0].message) <= 300
+    first, others = findings[0].detail.split("\n\nThe same holds at:\n")
+    assert first == (
         "`create_engine(...)` builds a sync engine but routes are async "
         "(`async def list_orders` in app/orders/router.py:8); use `create_async_engine(...)` "
         "from `sqlalchemy.ext.asyncio` with an async driver URL (`postgresql+asyncpg://`, "
         "`sqlite+aiosqlite://`)"
     )
-    assert "`async_sessionmaker(engine, expire_on_commit=False)`" in findings[1].message
-    assert "sync session factory" in findings[1].message
-    assert "`AsyncSession` from `sqlalchemy.ext.asyncio`" in findings[2].message
+    second, third = others.splitlines()
+    assert "`async_sessionmaker(engine, expire_on_commit=False)`" in second
+    assert "sync session factory" in second
+    assert "`AsyncSession` from `sqlalchemy.ext.asyncio`" in third
 
 
 def test_sync_engine_lookalikes(tmp_path):
@@ -588,7 +607,7 @@ def _dbs101(tmp_path, database: str) -> list[tuple[str, int]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     result = scan(tmp_path, Config(select=["DBS101"]), use_cache=False, jobs=1)
-    return [(f.path, f.line) for f in result.findings]
+    return sites(result.findings)
 
 
 def test_sessionmaker_bound_to_an_async_engine_is_async(tmp_path):
@@ -893,8 +912,8 @@ def test_async_route_doing_work_is_evidence(tmp_path, route, cited):
         ),
     }
     findings = project(tmp_path, files, "DBS101")
-    assert [f.line for f in findings] == [5, 6, 10]
-    assert all(f"(`async def {cited}` in app/router.py:18)" in f.message for f in findings)
+    assert [line for _, line in sites(findings)] == [5, 6, 10]
+    assert f"(`async def {cited}` in app/router.py:18)" in findings[0].message
 
 
 ASYNC_DATABASE = """
@@ -947,7 +966,7 @@ def test_sync_sessions_still_handed_to_endpoints_beside_an_async_engine(tmp_path
         "app/router.py": WORKING_ROUTER,
     }
     findings = project(tmp_path, files, "DBS101")
-    assert [(f.path, f.line) for f in findings] == [
+    assert sites(findings) == [
         ("app/legacy.py", 5),
         ("app/legacy.py", 6),
         ("app/legacy.py", 10),

@@ -132,6 +132,17 @@ class TestMessagesKeepLineBreaks:
             assert "\\n" not in text
             assert len(text.split("\n")) > 1
 
+    async def test_a_finding_detail_shows_why_its_file_is_served_on_lines(self, demo: Path):
+        async with make_app(demo).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            screen = main_screen(pilot.app)
+            await select(pilot, "ASY104", "src/orders/router.py")
+            text = text_of(screen, "#detail-message")
+            assert "\\n" not in text
+            assert text.split("\n")[-1] == (
+                "Served code, as the app imports it: src/main.py → src/orders/router.py."
+            )
+
     async def test_the_scan_failed_screen_shows_the_traceback_on_lines(
         self, shop: Path, monkeypatch: pytest.MonkeyPatch
     ):

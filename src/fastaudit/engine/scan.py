@@ -359,18 +359,23 @@ def shorten(finding: Finding) -> Finding:
     message = finding.message
     if len(message) <= MESSAGE_LIMIT:
         return finding
-    head = message[: MESSAGE_LIMIT - 40]
-    cut = max(head.rfind("; "), head.rfind(", "), head.rfind(" ("), head.rfind(": "))
-    if cut < MESSAGE_LIMIT // 2:
-        cut = head.rfind(" ")
-    short = message[:cut].rstrip(" ;,:(") + " … (full text in the detail view and JSON)"
+    short = _clip(message, MESSAGE_LIMIT) + " … (full text in the detail view and JSON)"
     return replace(finding, message=short, detail=finding.detail or message)
+
+
+def _clip(message: str, limit: int) -> str:
+    """``message`` cut at a clause boundary to leave 40 characters of ``limit`` free."""
+    head = message[: limit - 40]
+    cut = max(head.rfind("; "), head.rfind(", "), head.rfind(" ("), head.rfind(": "))
+    if cut < limit // 2:
+        cut = head.rfind(" ")
+    return message[:cut].rstrip(" ;,:(")
 
 
 # Rules whose findings are one project-wide convention: a plural table name in every
 # model, an old migration naming scheme across the history, TestClient in every test
 # file. A reviewer makes that decision once, so it is one finding listing where.
-ONE_DECISION = frozenset({"DBS103", "MIG104", "TST101"})
+ONE_DECISION = frozenset({"DBS101", "DBS103", "MIG104", "TST101"})
 
 
 def _one_per_decision(findings: list[Finding]) -> list[Finding]:
@@ -394,12 +399,15 @@ def _one_per_decision(findings: list[Finding]) -> list[Finding]:
                     f"  {p}: {f.message}" for p, f in zip(places[1:], group[1:], strict=True)
                 )
             )
-            first = replace(
-                first,
-                message=f"{first.message} (and {others} more like it: "
-                f"{', '.join(places[1:4])}{', …' if others > 3 else ''})",
-                detail=detail,
+            more = (
+                f" (and {others} more like it: "
+                f"{', '.join(places[1:4])}{', …' if others > 3 else ''})"
             )
+            base = first.message
+            if len(base) + len(more) > MESSAGE_LIMIT:
+                # Keep the count of places: the base message gives way, whole in detail.
+                base = _clip(base, MESSAGE_LIMIT - len(more) + 40) + " …"
+            first = replace(first, message=base + more, detail=detail)
         rest.append(first)
     return rest
 

@@ -114,7 +114,9 @@ class FindingDetail(VerticalScroll):
                 "$text 60%",
             ),
         )
-        self._set("detail-message", Content(plain(finding.detail or finding.message)))
+        # The detail has lines of its own (the places of a one-decision finding, why a
+        # file counts as served); each is made literal.
+        self._set("detail-message", lines((finding.detail or finding.message).split("\n")))
         self._set("detail-fix", fix_line(finding))
         has_rule = self._rule(finding.rule)
         self._sections(code=result is not None, rule=has_rule, fix=True)
