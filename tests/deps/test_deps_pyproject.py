@@ -92,7 +92,8 @@ def test_pep621_safe_fixes_change_only_the_lower_bounds(project):
 
 
 def test_unsafe_fixes_move_pins_and_upper_bounds_and_swap_packages(project):
-    project.write({"pyproject.toml": PEP621})
+    # The code already imports PyJWT's ``jwt``: pyjwt goes in python-jose's place.
+    project.write({"pyproject.toml": PEP621, "app/auth.py": "import jwt\n"})
     project.fix(unsafe=True)
     text = project.read("pyproject.toml")
     tomllib.loads(text)
