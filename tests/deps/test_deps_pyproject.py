@@ -186,6 +186,10 @@ def test_poetry_fixes_keep_poetry_syntax(project):
     assert "`poetry lock`" in notes[7]
     project.fix(unsafe=True)
     tomllib.loads(project.read("pyproject.toml"))
+    # ruff is declared, so black's entry goes, line and all; every other line stays.
+    assert 'black = "^24.3"' not in project.read("pyproject.toml")
+    written = project.written["pyproject.toml"]
+    project.written["pyproject.toml"] = written.replace('black = "^24.3"\n', "")
     assert project.changed_lines("pyproject.toml") == [
         ('python = "^3.9"', 'python = "^3.11"'),
         ('fastapi = "^0.100.0"', 'fastapi = "^0.115.0"'),

@@ -1,4 +1,5 @@
-"""PIN106 when the successor is already declared: the fix removes the old package."""
+"""PIN106 fixes that remove the old package: its successor is already declared, or it
+is a library nothing uses."""
 
 from __future__ import annotations
 
@@ -107,3 +108,21 @@ def test_a_successor_another_package_installs_does_not_keep_the_swap(tmp_path: P
     assert "remove it rather than install its successor" in finding.message
     assert not fix_project(result, unsafe=True).errors
     assert (tmp_path / "requirements.txt").read_text() == "fastapi>=0.115\nalembic>=1.13\n"
+
+
+def test_a_poetry_table_entry_on_its_own_line_is_removed(tmp_path: Path) -> None:
+    """Seen on real code: ``databases = "^0.6.1"`` in ``[tool.poetry.dependencies]``."""
+    pyproject = (
+        '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.11"\nfastapi = "^0.115"\ndatabases = { version = "^0.6.1", '
+        'extras = ["postgresql"] }  # old\nasyncpg = "^0.29"\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    result, [finding] = pin106(tmp_path)
+    assert finding.fix is not None and finding.fix.description == "remove databases"
+    assert not fix_project(result, unsafe=True).errors
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text == pyproject.replace(
+        'databases = { version = "^0.6.1", extras = ["postgresql"] }  # old\n', ""
+    )
+    assert "databases" not in tomllib.loads(text)["tool"]["poetry"]["dependencies"]
