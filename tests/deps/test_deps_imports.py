@@ -127,3 +127,218 @@ def test_import_names_of_differently_named_distributions(project) -> None:
     assert [f for f in project.findings() if f[0] == "PIN107"] == [
         ("PIN107", "src/shop/reports.py", 8)
     ]
+
+
+def test_more_import_names_of_differently_named_distributions(project) -> None:
+    """Seen on real code: each of these imports is provided by the declared distribution
+    (checked against the distribution's own package layout)."""
+    project.write(
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                requires-python = ">=3.11"
+                dependencies = [
+                    "fastapi>=0.115",
+                    "asgi-ratelimit>=0.10",
+                    "python-stdnum>=1.20",
+                    "atlassian-python-api>=3.41",
+                    "google-auth>=2.30",
+                    "google-genai>=1.0",
+                    "pydantic-ai-slim[openai]>=1.0",
+                    "opentelemetry-api>=1.28",
+                    "opentelemetry-sdk>=1.28",
+                ]
+                """,
+            "src/shop/__init__.py": "",
+            "src/shop/limits.py": """
+                from ratelimit import RateLimitMiddleware
+                from stdnum.ca import bn
+                from atlassian import Confluence
+                from google.oauth2 import service_account
+                import google.auth
+                from google import genai
+                from pydantic_ai import Agent
+                from opentelemetry import trace
+                from opentelemetry.context import Context
+                from opentelemetry.util.types import Attributes
+                from opentelemetry.sdk.trace import TracerProvider
+                """,
+        }
+    )
+    assert project.findings() == []
+
+
+def test_namespace_import_of_an_undeclared_distribution_names_it(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT.replace('"jwt>=1.3",', '"opentelemetry-api>=1.28",'),
+            "app.py": "from opentelemetry.sdk.trace import TracerProvider\n",
+        }
+    )
+    [message] = project.messages("PIN107").values()
+    assert "opentelemetry-sdk is not declared" in message
+
+
+def test_newest_python_standard_library_is_not_third_party(project) -> None:
+    """Modules added to the standard library up to Python 3.14, whatever Python runs
+    fastaudit: ``annotationlib`` and ``compression`` (3.14), ``_pyrepl`` (3.13)."""
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT.replace('"jwt>=1.3",', ""),
+            "app.py": """
+                import annotationlib
+                from compression import zstd
+                from _pyrepl.main import CAN_USE_PYREPL
+                import distutils  # removed in 3.12, still the standard library before
+                """,
+        }
+    )
+    assert project.findings() == []
+
+
+def test_pydantic_core_comes_with_pydantic(project) -> None:
+    """Pydantic pins pydantic-core exactly and documents ``pydantic_core.core_schema``
+    for custom types: declaring pydantic declares it."""
+    files = {
+        "pyproject.toml": PYPROJECT.replace('"jwt>=1.3",', '"pydantic>=2.7",'),
+        "app.py": "from pydantic_core import core_schema\n",
+    }
+    project.write(files)
+    assert project.findings() == []
+    project.write({"pyproject.toml": PYPROJECT.replace('"jwt>=1.3",', '"attrs>=23",')})
+    assert project.findings() == [("PIN107", "app.py", 1)]
+
+
+UV_LOCK = """
+version = 1
+requires-python = ">=3.11"
+
+[[package]]
+name = "shop"
+version = "1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "sqlmodel" },
+]
+
+[[package]]
+name = "sqlmodel"
+version = "0.0.22"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "pydantic" },
+    { name = "sqlalchemy", extra = ["asyncio"] },
+]
+
+[[package]]
+name = "sqlalchemy"
+version = "2.0.36"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "typing-extensions" },
+]
+
+[package.optional-dependencies]
+asyncio = [
+    { name = "greenlet" },
+]
+"""
+
+
+def test_a_dependency_of_a_declared_package_is_a_milder_finding(project) -> None:
+    """Issue 12: importing what a declared package brings along works today, but the
+    project does not choose its version; reported at info severity, with the package it
+    comes through. The lock says what depends on what."""
+    project.write(
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                requires-python = ">=3.11"
+                dependencies = ["sqlmodel>=0.0.22"]
+                """,
+            "uv.lock": UV_LOCK,
+            "app/models.py": """
+                import greenlet
+                from sqlalchemy import select
+                from typing_extensions import Self
+                import orjson
+                """,
+        }
+    )
+    found = {(f.path, f.line): f for f in project.scan("PIN107").findings}
+    assert {key: f.severity.value for key, f in found.items()} == {
+        ("app/models.py", 1): "info",
+        ("app/models.py", 2): "info",
+        ("app/models.py", 3): "info",
+        ("app/models.py", 4): "warning",
+    }
+    assert found[("app/models.py", 2)].message == (
+        "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed only as a "
+        "dependency of sqlmodel, so its minimum 2.0 is never checked; declare it to choose "
+        "its version"
+    )
+    assert "only as a dependency of sqlmodel (through sqlalchemy[asyncio])" in (
+        found[("app/models.py", 1)].message
+    )
+    assert found[("app/models.py", 4)].message == (
+        "`orjson` is imported but orjson is not declared in any dependency file"
+    )
+
+
+def test_poetry_lock_dependencies_and_extras(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": """
+                [tool.poetry]
+                name = "shop"
+
+                [tool.poetry.dependencies]
+                python = "^3.11"
+                alembic = "^1.13"
+                """,
+            "poetry.lock": """
+                [[package]]
+                name = "alembic"
+                version = "1.13.2"
+                optional = false
+                python-versions = ">=3.8"
+
+                [package.dependencies]
+                Mako = "*"
+                SQLAlchemy = ">=1.3.0"
+                "backports.zoneinfo" = {version = "*", optional = true}
+
+                [package.extras]
+                tz = ["backports.zoneinfo"]
+                """,
+            "migrations/env.py": """
+                from sqlalchemy import pool
+                from mako.template import Template
+                from backports import zoneinfo
+                """,
+        }
+    )
+    found = {f.line: f.severity.value for f in project.scan("PIN107").findings}
+    # backports.zoneinfo is an optional dependency of an extra nobody asked for.
+    assert found == {1: "info", 2: "info", 3: "warning"}
+
+
+def test_well_known_dependencies_without_a_lock(project) -> None:
+    """No lock: the matrix's ``requires`` table knows what popular packages have always
+    depended on (Jinja2 on MarkupSafe, FastAPI on Starlette, Starlette on AnyIO)."""
+    project.write(
+        {
+            "requirements.txt": "fastapi>=0.115\njinja2>=3.1\n",
+            "app.py": "import anyio\nfrom markupsafe import Markup\nimport sortedcontainers\n",
+        }
+    )
+    found = {f.line: f for f in project.scan("PIN107").findings}
+    assert {line: f.severity.value for line, f in found.items()} == {
+        1: "info",
+        2: "info",
+        3: "warning",
+    }
+    assert "only as a dependency of fastapi (through starlette)" in found[1].message
+    assert "only as a dependency of jinja2;" in found[2].message

@@ -92,7 +92,8 @@ def test_pep621_safe_fixes_change_only_the_lower_bounds(project):
 
 
 def test_unsafe_fixes_move_pins_and_upper_bounds_and_swap_packages(project):
-    project.write({"pyproject.toml": PEP621})
+    # The code already imports PyJWT's ``jwt``: pyjwt goes in python-jose's place.
+    project.write({"pyproject.toml": PEP621, "app/auth.py": "import jwt\n"})
     project.fix(unsafe=True)
     text = project.read("pyproject.toml")
     tomllib.loads(text)
@@ -185,6 +186,10 @@ def test_poetry_fixes_keep_poetry_syntax(project):
     assert "`poetry lock`" in notes[7]
     project.fix(unsafe=True)
     tomllib.loads(project.read("pyproject.toml"))
+    # ruff is declared, so black's entry goes, line and all; every other line stays.
+    assert 'black = "^24.3"' not in project.read("pyproject.toml")
+    written = project.written["pyproject.toml"]
+    project.written["pyproject.toml"] = written.replace('black = "^24.3"\n', "")
     assert project.changed_lines("pyproject.toml") == [
         ('python = "^3.9"', 'python = "^3.11"'),
         ('fastapi = "^0.100.0"', 'fastapi = "^0.115.0"'),

@@ -87,3 +87,28 @@ def test_places_that_already_agree_leave_the_fix_safe(project) -> None:
     assert "also named" not in finding.message
     assert finding.fix.safety is Safety.SAFE
     assert project.fix(select="PIN105") == {"pyproject.toml": PYPROJECT.replace(">=3.9", ">=3.11")}
+
+
+def test_python_version_in_the_tag_of_another_image(project) -> None:
+    """Seen on real code: ``FROM tiangolo/uvicorn-gunicorn-fastapi:python3.8``. A tag
+    that spells ``pythonX.Y`` as one of its dash-separated parts names that Python,
+    whatever the image; a bare number in another image's tag does not."""
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "backend.dockerfile": "FROM tiangolo/uvicorn-gunicorn-fastapi:python3.8\n",
+            "worker.Dockerfile": (
+                "FROM ghcr.io/astral-sh/uv:0.4.0-python3.10-bookworm-slim AS build\n"
+                "FROM node:3.9-alpine\n"  # not Python's version
+                "FROM acme/python3.8-tools:latest\n"  # in the name, not the tag
+                "FROM acme/base:mypython3.9\n"  # not a part of its own
+            ),
+            ".gitlab-ci.yml": "test:\n  image: tiangolo/uvicorn-gunicorn:python3.9-slim\n",
+        }
+    )
+    message = pin105(project).message
+    assert "backend.dockerfile:1 (Docker image 3.8)" in message
+    assert "worker.Dockerfile:1 (Docker image 3.10)" in message
+    assert ".gitlab-ci.yml:2 (CI image 3.9)" in message
+    assert "worker.Dockerfile:2" not in message and "worker.Dockerfile:3" not in message
+    assert "worker.Dockerfile:4" not in message

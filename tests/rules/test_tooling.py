@@ -143,3 +143,75 @@ def test_monorepo_folders_are_judged_separately(tmp_path):
     (finding,) = findings(tmp_path)
     assert (finding.path, finding.line) == ("services/b/.flake8", 1)
     assert "`[tool.ruff] line-length = 120`" in finding.message
+
+
+WEMAKE_SETUP_CFG = """
+    [flake8]
+    format = wemake
+    max-line-length = 88
+    per-file-ignores =
+        # a table mapper shadows builtins on purpose
+        app/tables.py: WPS125,
+    ignore =
+        # calls as default arguments are how FastAPI injects dependencies
+        B008,
+        D, RST
+        WPS306,
+"""
+
+
+def test_flake8_running_wemake_is_only_partly_replaced(tmp_path):
+    """Seen on real code: flake8 runs wemake-python-styleguide, which ruff does not
+    implement, so ruff replaces only part of it; its codes are not carried over."""
+    write(
+        tmp_path,
+        {
+            "setup.cfg": WEMAKE_SETUP_CFG,
+            "pyproject.toml": """
+                [tool.poetry]
+                name = "shop"
+
+                [tool.poetry.dev-dependencies]
+                wemake-python-styleguide = "^0.16.1"
+                flake8-fixme = "^1.1"
+            """,
+        },
+    )
+    (finding,) = findings(tmp_path)
+    assert (finding.path, finding.line, finding.severity.value) == ("setup.cfg", 1, "info")
+    # The one-line message keeps what matters; the suggestion goes on in the detail.
+    assert "only its core checks" in finding.message
+    assert "not wemake-python-styleguide" in finding.message
+    assert finding.detail == (
+        "flake8 is configured here (`[flake8]` in setup.cfg) and ruff is not; ruff replaces "
+        "only its core checks and the plugins it implements, not wemake-python-styleguide "
+        "(`format = wemake`, WPS codes, declared in pyproject.toml): keep flake8 for it or "
+        'drop those checks. Suggested: `[tool.ruff.lint] select = ["E", "F", "W", "FIX"]`; '
+        '`ignore = ["B008", "D"]`'
+    )
+
+
+def test_a_plugin_ruff_lacks_among_dev_dependencies_is_named(tmp_path):
+    write(
+        tmp_path,
+        {
+            ".flake8": "[flake8]\nmax-line-length = 100\n",
+            "requirements-dev.txt": "flake8==7.1.1\nflake8-bugbear\ndarglint>=1.8\n",
+        },
+    )
+    (finding,) = findings(tmp_path)
+    assert "not darglint (declared in requirements-dev.txt)" in finding.message
+    assert '"B"' in finding.detail  # bugbear is covered: its prefix is carried over
+
+
+def test_flake8_with_only_plugins_ruff_implements_keeps_the_plain_message(tmp_path):
+    write(
+        tmp_path,
+        {
+            ".flake8": "[flake8]\nselect = E,F,W,B\n",
+            "requirements-dev.txt": "flake8\nflake8-bugbear\nflake8-comprehensions\n",
+        },
+    )
+    (finding,) = findings(tmp_path)
+    assert "ruff covers it with" in finding.message
+    assert '"B", "C4"' in finding.message

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from fastaudit.config import Config
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
-from fastaudit.model import Edit, Finding, Fix, Span
+from fastaudit.model import Edit, Finding, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from fastaudit.engine.scan import FileOutcome
@@ -69,13 +69,16 @@ class ProjectView:
         end_line: int | None = None,
         end_column: int | None = None,
         fix: Fix | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
+        """``severity``, when given, replaces the rule's own for this one finding (a
+        milder case of what the rule looks for); project configuration still wins."""
         if end_column is None:
             text = self._texts.get(path)
             end_column = len(text.line_text(end_line or line)) + 1 if text is not None else column
         return Finding(
             rule=rule.id,
-            severity=rule.severity,
+            severity=severity or rule.severity,
             path=path,
             span=Span(line, column, end_line or line, end_column),
             message=message,

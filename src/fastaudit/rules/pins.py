@@ -8,9 +8,10 @@ are never edited, the fix note names the command that refreshes them.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from packaging.version import Version
 
@@ -36,9 +37,14 @@ from fastaudit.project.deps.imports import (
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.python_mentions import python_mentions
+from fastaudit.project.deps.requires import dependency_path, merge, reachable
+from fastaudit.project.deps.scripts import SCRIPT_FACT, script_dependencies, script_scopes
 from fastaudit.project.deps.specs import show
 from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules.base import ProjectRule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
 
 _PYPROJECT = """
 [project]
@@ -81,7 +87,14 @@ class PinRule(ProjectRule):
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def at(self, view: ProjectView, where: Where, message: str, fix: Fix | None = None) -> Finding:
+    def at(
+        self,
+        view: ProjectView,
+        where: Where,
+        message: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
         view.read_text(where.file)  # loads the text, so a missing end column can be computed
         known_end = where.end_line > 0 and where.end_column > 0
         return view.finding(
@@ -93,6 +106,7 @@ class PinRule(ProjectRule):
             end_line=where.end_line if known_end else where.line,
             end_column=where.end_column if known_end else None,
             fix=fix,
+            severity=severity,
         )
 
 
@@ -339,21 +353,22 @@ class ReplacedPackage(PinRule):
     title = "Declared package has a maintained successor"
     severity = Severity.WARNING
     fix_safety = (
-        "unsafe: a different package gets installed; while the code imports the old one it "
-        "stays declared and the successor is added next to it"
+        "unsafe: a package is removed or a different one gets installed; while the code "
+        "imports the old one it stays declared and the successor is added next to it"
     )
     rationale = """
     Some packages common in older FastAPI tutorials are unmaintained or superseded
     (python-jose, encode/databases, async-asgi-testclient) or folded into one faster
     tool (black, isort and autoflake into ruff). Declaring them keeps known bugs and
-    CVEs installed. When no Python file imports the old package, the fix swaps the
-    declaration for the successor at its minimum (or removes it when the successor is
-    already declared). While the code still imports it, the fix only adds the
-    successor: the old declaration goes once the code has moved, which the finding
-    points to.
+    CVEs installed. A library no Python file imports is unused: the fix removes it
+    rather than install its successor, which would be one more unused library. A tool
+    is run, not imported, so its declaration is swapped for the successor at its
+    minimum (or removed when the successor is already declared). While the code still
+    imports the old package, the fix only adds the successor: the old declaration goes
+    once the code has moved, which the finding points to.
     """
-    dont = '[project]\ndependencies = ["python-jose[cryptography]>=3.3"]\n'
-    do = '[project]\ndependencies = ["pyjwt>=2.9"]\n'
+    dont = '[project]\ndependencies = ["python-jose[cryptography]>=3.3"]  # code: import jwt\n'
+    do = '[project]\ndependencies = ["pyjwt>=2.9"]  # code: import jwt\n'
     dont_files = {
         "pyproject.toml": _PYPROJECT.replace(
             '"pydantic-settings>=2.4",', '"python-jose[cryptography]>=3.3",'
@@ -364,7 +379,12 @@ class ReplacedPackage(PinRule):
             ">=0.100,<1.0", ">=0.115"
         )
     }
-    dont_fixed_files = do_files
+    # Nothing imports python-jose, so it goes (the code's own JWT library is PIN107's).
+    dont_fixed_files = {
+        "pyproject.toml": _PYPROJECT.replace('    "pydantic-settings>=2.4",\n', "").replace(
+            ">=0.100,<1.0", ">=0.115"
+        )
+    }
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         imports = third_party_imports(view, matrix)
@@ -424,15 +444,35 @@ class ReplacedPackage(PinRule):
                     fix = add_fix(*target, note, exact=exact)
                     if fix is not None:
                         swapped.add(key)
-            else:
+            elif (
+                not replacement.tool
+                and successor not in declared
+                and not _needed(successor, imports, deps, matrix, declaration.name)
+            ):
+                # A library nothing imports is unused: installing its successor in its
+                # place would only add another unused library.
                 note = "; ".join(
                     p
                     for p in (
-                        f"no Python file imports {declaration.name}; scripts, CI and hooks "
-                        f"that run it must switch to {successor}",
+                        f"no Python file imports {declaration.name}; check that nothing "
+                        "loads it by name (a plugin or URL setting) before it goes",
                         refresh,
                     )
                     if p
+                )
+                message += (
+                    "; no Python file imports it: remove it rather than install its successor"
+                )
+                fix = remove_fix(view, declaration, note)
+            else:
+                if replacement.tool:
+                    use = f"scripts, CI and hooks that run it must switch to {successor}"
+                elif successor in declared:
+                    use = f"the code has moved to {successor}"
+                else:
+                    use = f"the code imports {successor}, which nothing else installs"
+                note = "; ".join(
+                    p for p in (f"no Python file imports {declaration.name}; {use}", refresh) if p
                 )
                 if successor not in declared and key not in swapped:
                     fix = swap_fix(*target, note, exact=exact)
@@ -448,6 +488,22 @@ class ReplacedPackage(PinRule):
             yield self.at(view, declaration.where, message, fix)
 
 
+def _needed(
+    successor: str,
+    imports: dict[tuple[str, ...], list[ImportSite]],
+    deps: DependencySet,
+    matrix: Matrix,
+    replaced: str,
+) -> bool:
+    """Whether the code imports ``successor`` while nothing but ``replaced`` installs it
+    (``import jwt`` with python-jose declared): swapping then declares what the code
+    needs, and removing would break it."""
+    if not any(successor in dists for dists in imports):
+        return False
+    starts = [n for n in _declared_nodes(deps) if n.split("[", 1)[0] != replaced]
+    return successor not in reachable(starts, _dependency_graph(deps, matrix))
+
+
 class UndeclaredImport(GuardedImportFacts, PinRule):
     id = "PIN107"
     name = "undeclared-import"
@@ -455,11 +511,16 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     severity = Severity.WARNING
     rationale = """
     An import that works only because something else happened to install the package
-    (a transitive dependency, a developer's virtualenv) breaks on a clean install, and
+    (a developer's virtualenv, a package since removed) breaks on a clean install, and
     its version is never checked. `pydantic_settings` is no longer part of Pydantic;
     `jwt` comes from PyJWT; `httpx` in tests must be in the test dependencies. Declare
-    every distribution the code imports directly. Imports guarded by
-    `try: ... except ImportError:` are treated as optional and not reported.
+    every distribution the code imports directly. A package that a declared one
+    depends on (by the lock file, or the matrix for well-known packages) is reported
+    at info severity: it installs today, but the project does not choose its version
+    and loses it when that package drops it. Imports guarded by
+    `try: ... except ImportError:` are treated as optional and not reported; a script's
+    PEP 723 block (`# /// script`) declares what it and the modules beside it that it
+    imports need.
     """
     dont = """
     # pyproject.toml declares fastapi only
@@ -476,31 +537,59 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     }
     do_files = {"pyproject.toml": _PYPROJECT, "app/__init__.py": "", "app/config.py": _SETTINGS_PY}
 
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        names = script_dependencies(ctx.source.text)
+        if names:
+            ctx.add_fact(SCRIPT_FACT, names)
+
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         if not deps.declaring_files:
             return  # nothing is declared anywhere: there is nothing to compare against
         declared = _installed_names(deps, matrix)
+        by_script = {
+            path: _with_provides(names, matrix) for path, names in script_scopes(view).items()
+        }
+        graph = _dependency_graph(deps, matrix)
         for dists, sites in third_party_imports(view, matrix).items():
             if any(d in declared for d in dists):
                 continue
             top = sites[0].module.split(".", 1)[0]
             if _normalized(top) in declared and _normalized(top) not in dists:
                 continue  # a different distribution of that name: PIN108
-            sites = [s for s in unguarded(view, sites) if not _namespace_declared(s, declared)]
+            sites = [
+                s
+                for s in unguarded(view, sites)
+                if not _namespace_declared(s, declared)
+                and not _declared_in(by_script.get(s.path), s, dists)
+            ]
             if not sites:
                 continue
             first = sites[0]
-            names = " or ".join(dists)
             more = len({s.path for s in sites}) - 1
             also = f" (also imported in {more} other file{'s' if more > 1 else ''})" if more else ""
-            minimum = matrix.minimums.get(dists[0])
-            why = f", so its minimum {minimum.version} is never checked" if minimum else ""
             where = Where(first.path, first.line, first.column)
+            chain = _brought_by(deps, matrix, graph, first, dists)
+            if chain is None:
+                minimum = matrix.minimums.get(dists[0])
+                why = f", so its minimum {minimum.version} is never checked" if minimum else ""
+                yield self.at(
+                    view,
+                    where,
+                    f"`{first.module}` is imported but {' or '.join(dists)} is not declared in "
+                    f"any dependency file{why}{also}",
+                )
+                continue
+            # Installed, but only because a declared package depends on it: milder.
+            name = chain[-1]
+            minimum = matrix.minimums.get(name)
+            why = f", so its minimum {minimum.version} is never checked" if minimum else ""
             yield self.at(
                 view,
                 where,
-                f"`{first.module}` is imported but {names} is not declared in any dependency "
-                f"file{why}{also}",
+                f"`{first.module}` is imported but {name} is not declared: it is installed "
+                f"only as a dependency of {chain[0]}{_through(chain)}{why}; declare it to "
+                f"choose its version{also}",
+                severity=Severity.INFO,
             )
 
 
@@ -635,14 +724,105 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
 
 def _namespace_declared(site: ImportSite, declared: set[str]) -> bool:
     """``opentelemetry.instrumentation.fastapi`` from opentelemetry-instrumentation-
-    fastapi, ``from google.cloud import storage`` from google-cloud-storage: in a
-    namespace package, a declared distribution named after the import's path (or a
-    longer one below it) provides it."""
-    parts = site.module.split(".")
-    if parts[0] not in NAMESPACE_ROOTS or len(parts) < 2:
+    fastapi, ``from google.cloud import storage`` from google-cloud-storage,
+    ``azure.identity.aio`` from azure-identity: in a namespace package, a declared
+    distribution named after the import's path, a part of it, or a longer path below
+    it provides it."""
+    names = _namespace_names(site)
+    if not names:
         return False
-    dashed = _normalized("-".join(parts))
-    return any(name == dashed or name.startswith(dashed + "-") for name in declared)
+    dashed = _normalized(site.module.replace(".", "-"))
+    return any(name in names or name.startswith(dashed + "-") for name in declared)
+
+
+def _namespace_names(site: ImportSite) -> set[str]:
+    """The distributions a namespace import may come from, by the dashed-name
+    convention: ``google-cloud`` and ``google-cloud-storage`` for
+    ``google.cloud.storage``; none outside namespace packages."""
+    parts = site.module.split(".")
+    if parts[0] not in NAMESPACE_ROOTS:
+        return set()
+    return {_normalized("-".join(parts[:end])) for end in range(2, len(parts) + 1)}
+
+
+def _with_provides(names: Iterable[str], matrix: Matrix) -> set[str]:
+    """Declared names (``name`` or ``name[extra]``) and what they bring along."""
+    found: set[str] = set()
+    for name in names:
+        found.add(name.split("[", 1)[0])
+        found |= matrix.provides.get(name, frozenset())
+    return found
+
+
+def _declared_in(names: set[str] | None, site: ImportSite, dists: tuple[str, ...]) -> bool:
+    return bool(names) and (any(d in names for d in dists) or _namespace_declared(site, names))
+
+
+def _declared_nodes(deps: DependencySet, near: str = "", matrix: Matrix | None = None) -> list[str]:
+    """What the project installs by its own declarations, as dependency-graph nodes.
+    With ``near`` (a file), the ones a message should name come first: declarations
+    of a package the matrix does not call replaced, then those of the folders above
+    that file, nearest first."""
+    declarations = [
+        d for d in deps.declarations if d.source is not Source.CONSTRAINTS and d.name != "python"
+    ]
+    if near:
+
+        def rank(declaration: Declaration) -> tuple[bool, int]:
+            folder = declaration.where.file.rpartition("/")[0]
+            replaced = matrix is not None and declaration.name in matrix.replaced
+            if folder and not near.startswith(folder + "/"):
+                return replaced, 1  # another project's declaration
+            depth = folder.count("/") + 1 if folder else 0
+            return replaced, -depth  # the deeper the folder, the nearer the file
+
+        declarations.sort(key=rank)
+    nodes: list[str] = []
+    for declaration in declarations:
+        nodes.append(declaration.name)
+        nodes.extend(f"{declaration.name}[{_normalized(e)}]" for e in sorted(declaration.extras))
+    return nodes
+
+
+def _brought_by(
+    deps: DependencySet,
+    matrix: Matrix,
+    graph: dict[str, set[str]],
+    site: ImportSite,
+    dists: tuple[str, ...],
+) -> list[str] | None:
+    """The chain from a declared package to the distribution ``site`` imports, when one
+    brings it along. Distributions are tried most specific first, so that
+    ``opentelemetry.instrumentation.httpx`` is found as opentelemetry-instrumentation-
+    httpx rather than as the opentelemetry-instrumentation it depends on."""
+    starts = _declared_nodes(deps, site.path, matrix)
+    namespace = sorted(_namespace_names(site), key=len, reverse=True)
+    for candidate in [*dists, *namespace]:
+        chain = dependency_path(starts, graph, {candidate})
+        if chain is not None:
+            return chain
+    return None
+
+
+def _dependency_graph(deps: DependencySet, matrix: Matrix) -> dict[str, set[str]]:
+    """What depends on what: the locks' edges, then the matrix's well-known ones and
+    what its ``provides`` table says a package brings along."""
+    graph: dict[str, set[str]] = {}
+    merge(graph, deps.requires)
+    merge(graph, matrix.requires)
+    merge(graph, matrix.provides)
+    return graph
+
+
+def _through(chain: list[str]) -> str:
+    """`` (through starlette)`` for the packages between the declared one and the
+    import's; ``sqlalchemy[asyncio]`` stands for the ``sqlalchemy`` after it."""
+    middle: list[str] = []
+    for name in chain[1:-1]:
+        if middle and middle[-1].split("[", 1)[0] == name:
+            continue
+        middle.append(name)
+    return f" (through {', '.join(middle)})" if middle else ""
 
 
 # Stub bundles whose extras each install a package named after the extra.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.model import Finding, Severity
+from fastaudit.project.deps import collect, normalize
 from fastaudit.rules._support.config_files import read_ini, read_pre_commit_hooks
 from fastaudit.rules.base import ProjectRule
 
@@ -50,7 +51,46 @@ FLAKE8_PLUGINS = {
     "flake8-use-pathlib": "PTH",
     "flake8-async": "ASYNC",
     "flake8-isort": "I",
+    "flake8-fixme": "FIX",
+    "flake8-2020": "YTT",
+    "flake8-blind-except": "BLE",
+    "flake8-boolean-trap": "FBT",
+    "flake8-datetimez": "DTZ",
+    "flake8-implicit-str-concat": "ISC",
+    "flake8-import-conventions": "ICN",
+    "flake8-logging-format": "G",
+    "flake8-no-pep420": "INP",
+    "flake8-pyi": "PYI",
+    "flake8-raise": "RSE",
+    "flake8-self": "SLF",
+    "flake8-slots": "SLOT",
+    "flake8-todos": "TD",
+    "flake8-unused-arguments": "ARG",
+    "flake8-executable": "EXE",
+    "flake8-django": "DJ",
+    "pandas-vet": "PD",
+    "tryceratops": "TRY",
 }
+# flake8 plugins ruff does not implement, with the code prefix each reports under: a
+# flake8 that runs them is replaced by ruff only in part.
+UNCOVERED_PLUGINS = {
+    "wemake-python-styleguide": "WPS",
+    "flake8-rst-docstrings": "RST",
+    "darglint": "DAR",
+    "flake8-cognitive-complexity": "CCR",
+    "flake8-expression-complexity": "ECE",
+    "flake8-variables-names": "VNE",
+}
+_UNCOVERED_PREFIX = {prefix: plugin for plugin, prefix in UNCOVERED_PLUGINS.items()}
+_CODE_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "extend-ignore",
+    "per-file-ignores",
+    "extend-per-file-ignores",
+    "enable-extensions",
+)
 # flake8 codes ruff does not implement (or only in preview): not carried over.
 _NOT_IN_RUFF = frozenset({"W503", "W504", "E203"})
 
@@ -94,8 +134,15 @@ class _Folder:
     line_length: int | None = None
     formatter_line_length: int | None = None
     plugins: set[str] = field(default_factory=set)
+    # Plugins ruff does not implement -> what shows flake8 runs them here.
+    uncovered: dict[str, list[str]] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
     complexity: bool = False
+
+    def runs(self, plugin: str, evidence: str) -> None:
+        seen = self.uncovered.setdefault(plugin, [])
+        if evidence not in seen:
+            seen.append(evidence)
 
 
 def _folder(path: str) -> str:
@@ -109,7 +156,19 @@ def _header_line(text: str, table: str) -> int:
 
 
 def _codes(value: str) -> list[str]:
-    return [c for c in re.split(r"[\s,]+", value.split("#", 1)[0]) if c]
+    """The codes of a flake8 list, one or several lines, comments left out."""
+    return [
+        code
+        for line in value.splitlines()
+        for code in re.split(r"[\s,]+", line.split("#", 1)[0])
+        if code
+    ]
+
+
+def _uncovered(code: str) -> str | None:
+    """The plugin ruff lacks that reports ``code`` (``WPS306``), if any."""
+    match = re.match(r"[A-Z]+", code)
+    return _UNCOVERED_PREFIX.get(match.group()) if match else None
 
 
 def _int(value: object) -> int | None:
@@ -133,6 +192,10 @@ class LegacyLintersWithoutRuff(ProjectRule):
     tox.ini, .flake8, .isort.cfg or a pre-commit hook) in a folder where ruff is not
     configured, and proposes the ruff settings that carry the same choices over:
     line length, the rule prefixes of the flake8 plugins in use, and ignored codes.
+    When flake8 runs plugins ruff does not implement (wemake-python-styleguide,
+    darglint, flake8-rst-docstrings...: seen in `format = wemake`, their codes, the
+    declared dependencies or the pre-commit hook), the finding names them: ruff then
+    replaces only part of flake8, and their codes are not carried over.
     """
     dont = """
     # pyproject.toml
@@ -202,20 +265,33 @@ class LegacyLintersWithoutRuff(ProjectRule):
                     folders.setdefault(_folder(path), _Folder()).ruff = True
         if ruff_hook:
             return []
+        self._declared_plugins(project, folders)
         findings = []
         for folder_path, folder in sorted(folders.items()):
             if not folder.sightings or self._ruff_above(folder_path, folders):
                 continue
             suggestion = self._suggestion(folder)
             for sighting in folder.sightings:
+                head = f"{sighting.tool} is configured here ({sighting.where}) and ruff is not"
+                if sighting.tool == "flake8" and folder.uncovered:
+                    plugins = " and ".join(
+                        f"{plugin} ({', '.join(evidence)})"
+                        for plugin, evidence in folder.uncovered.items()
+                    )
+                    them = "it" if len(folder.uncovered) == 1 else "them"
+                    # Kept short: past MESSAGE_LIMIT the suggestion moves to the detail.
+                    covers = (
+                        "ruff replaces only its core checks and the plugins it implements, "
+                        f"not {plugins}: keep flake8 for {them} or drop those checks"
+                    )
+                else:
+                    covers = f"ruff covers it with {_EQUIVALENT[sighting.tool]}"
                 findings.append(
                     project.finding(
                         self,
                         sighting.path,
                         sighting.line,
-                        f"{sighting.tool} is configured here ({sighting.where}) and ruff is "
-                        f"not; ruff covers it with {_EQUIVALENT[sighting.tool]}. "
-                        f"Suggested: {suggestion}",
+                        f"{head}; {covers}. Suggested: {suggestion}",
                     )
                 )
         return findings
@@ -257,7 +333,7 @@ class LegacyLintersWithoutRuff(ProjectRule):
             if line is None:
                 continue
             folder.sightings.append(_Sighting(tool, path, line, f"`[{section}]` in {name}"))
-            values = {e.key: e.value for e in ini.entries if e.section == section}
+            values = {e.key: e.full for e in ini.entries if e.section == section}
             if tool == "flake8":
                 self._flake8_settings(folder, values)
             elif tool == "isort":
@@ -266,15 +342,27 @@ class LegacyLintersWithoutRuff(ProjectRule):
             folder.ruff = True
 
     def _flake8_settings(self, folder: _Folder, values: dict[str, str]) -> None:
-        length = _int(values.get("max-line-length", values.get("max_line_length", "")))
+        values = {key.replace("_", "-"): value for key, value in values.items()}
+        length = _int(values.get("max-line-length", ""))
         if length:
             folder.line_length = length
-        for key in ("extend-ignore", "ignore", "extend_ignore"):
+        for key in ("extend-ignore", "ignore"):
             for code in _codes(values.get(key, "")):
-                if code not in _NOT_IN_RUFF and code not in folder.ignore:
+                # Codes of plugins ruff lacks mean nothing to ruff: not carried over.
+                if code not in _NOT_IN_RUFF and code not in folder.ignore and not _uncovered(code):
                     folder.ignore.append(code)
-        if values.get("max-complexity") or values.get("max_complexity"):
+        if values.get("max-complexity"):
             folder.complexity = True
+        if values.get("format", "").strip() == "wemake":
+            folder.runs("wemake-python-styleguide", "`format = wemake`")
+        for key in _CODE_KEYS:
+            for code in _codes(values.get(key, "")):
+                plugin = _uncovered(code)
+                # ``ignore = RST`` turns a whole plugin off; ``ignore = WPS306`` leaves
+                # the rest of it running.
+                disabled = key.endswith("ignore") and code in _UNCOVERED_PREFIX
+                if plugin and not disabled:
+                    folder.runs(plugin, f"{UNCOVERED_PLUGINS[plugin]} codes")
 
     def _pre_commit(self, project: ProjectView, path: str, folder: _Folder) -> bool:
         source = project.read_text(path)
@@ -294,9 +382,31 @@ class LegacyLintersWithoutRuff(ProjectRule):
             if tool == "flake8":
                 for dependency in hook.additional_dependencies:
                     plugin = re.split(r"[=<>~!\[ ]", dependency, maxsplit=1)[0].lower()
-                    if plugin in FLAKE8_PLUGINS:
-                        folder.plugins.add(plugin)
+                    self._plugin(folder, plugin, f"pre-commit hook `{hook.hook_id}`")
         return ruff
+
+    def _plugin(self, folder: _Folder, name: str, evidence: str) -> None:
+        name = normalize(name)
+        if name in FLAKE8_PLUGINS:
+            folder.plugins.add(name)
+        elif name in UNCOVERED_PLUGINS:
+            folder.runs(name, evidence)
+
+    def _declared_plugins(self, project: ProjectView, folders: dict[str, _Folder]) -> None:
+        """flake8 plugins among the declared (development) dependencies of a folder that
+        configures flake8, or of a folder above it."""
+        configured = {
+            path: f for path, f in folders.items() if any(s.tool == "flake8" for s in f.sightings)
+        }
+        if not configured:
+            return
+        deps, _ = collect(project)
+        for declaration in deps.declarations:
+            file = declaration.where.file
+            folder_path = _folder(file)
+            for path, folder in configured.items():
+                if path == folder_path or not folder_path or path.startswith(folder_path + "/"):
+                    self._plugin(folder, declaration.name, f"declared in {file}")
 
     # ------------------------------------------------------------ results
     def _ruff_above(self, folder_path: str, folders: dict[str, _Folder]) -> bool:

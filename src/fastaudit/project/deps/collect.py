@@ -22,6 +22,7 @@ from fastaudit.project.deps.model import DependencySet, Problem, Source, Where
 from fastaudit.project.deps.pipfile import read_pipfile, read_python_version
 from fastaudit.project.deps.pyproject import read_pyproject
 from fastaudit.project.deps.requirements import RequirementsFile, compiled_header, read_requirements
+from fastaudit.project.deps.requires import lock_requires, merge
 from fastaudit.project.deps.setup_cfg import read_setup_cfg
 from fastaudit.project.deps.specs import SpecError, bounds_of
 from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
@@ -110,7 +111,7 @@ def _collect(view: ProjectView, python: Version) -> DependencySet:
                 deps,
                 path,
                 python,
-                lambda r, d, n=name: deps.locked.extend(read_toml_lock(r, d, n)),
+                lambda r, d, n=name: _read_lock(deps, r, d, n),
             )
         elif name == "Pipfile.lock":
             _plain(view, deps, path, python, lambda r: deps.locked.extend(read_pipfile_lock(r)))
@@ -121,6 +122,11 @@ def _collect(view: ProjectView, python: Version) -> DependencySet:
     _requirements(view, deps, requirement_roots, python)
     _refresh_commands(deps, others)
     return deps
+
+
+def _read_lock(deps: DependencySet, reader: FileReader, data: dict[str, Any], name: str) -> None:
+    deps.locked.extend(read_toml_lock(reader, data, name))
+    merge(deps.requires, lock_requires(data, name))
 
 
 def _reader(

@@ -231,9 +231,12 @@ _REQ_AFTER = re.compile(r"^[ \t]*(#[^\n]*)?\r?\n?$")
 
 
 def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
-    """Delete a declaration whose successor is already declared: the whole line of a
-    requirements file, or the array element on a line of its own in TOML. Unsafe, like
-    the swap: the code that imports the old package needs its own change."""
+    """Delete a declaration (its successor is declared, or nothing uses it): the whole
+    line of a requirements file, the array element on a line of its own in TOML, or a
+    Poetry / Pipfile ``name = ...`` entry on a line of its own. Unsafe, like the swap:
+    a package stops being installed."""
+    if declaration.key is not None and declaration.value is not None:
+        return _remove_entry(view, declaration, note)
     where = declaration.where
     if declaration.syntax is not Syntax.PEP508 or not declaration.editable or where.start < 0:
         return None
@@ -252,6 +255,33 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
         if not _toml_ok(where.file, text[:line_start] + text[line_end:]):
             return None
     elif not (_REQ_BEFORE.match(before) and _REQ_AFTER.match(after)):
+        return None
+    return Fix(
+        description=f"remove {declaration.written_name}",
+        safety=Safety.UNSAFE,
+        edits=(Edit(line_start, line_end, ""),),
+        note=note,
+    )
+
+
+def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
+    """``databases = "^0.6.1"`` (or an inline table) alone on its line goes, line and all."""
+    key, value = declaration.key, declaration.value
+    if key is None or value is None or key.start < 0 or value.start < 0:
+        return None
+    source = view.read_text(declaration.where.file)
+    if source is None:
+        return None
+    text = source.text
+    line_start = text.rfind("\n", 0, key.start) + 1
+    newline = text.find("\n", value.end)
+    line_end = len(text) if newline < 0 else newline + 1
+    before, after = text[line_start : key.start], text[value.end : line_end]
+    if "\n" in text[key.start : value.end] or not (
+        _REQ_BEFORE.match(before) and _REQ_AFTER.match(after)
+    ):
+        return None  # spread over lines or sharing one: leave it to a person
+    if not _toml_ok(declaration.where.file, text[:line_start] + text[line_end:]):
         return None
     return Fix(
         description=f"remove {declaration.written_name}",

@@ -13,13 +13,72 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastaudit.project.deps.matrix import Matrix
+from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
     from fastaudit.engine.project import ProjectView
 
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+# Top-level standard-library modules of Pythons other than the one running fastaudit,
+# so the answer does not depend on it: those added in 3.12-3.14 (public ones and the
+# private ones code reaches for, such as ``_pyrepl``), and those removed in 3.12 and
+# 3.13, still the standard library of every Python a project may support before them.
+NEWER_STDLIB = frozenset(
+    {
+        "annotationlib",  # 3.14
+        "compression",  # 3.14, with compression.zstd
+        "_zstd",
+        "_remote_debugging",
+        "_hmac",
+        "_colorize",  # 3.13
+        "_pyrepl",
+        "_android_support",
+        "_ios_support",
+        "_interpchannels",
+        "_interpqueues",
+        "_interpreters",
+        "_opcode_metadata",
+        "_suggestions",
+        "_sysconfig",
+        "_pydatetime",  # 3.12
+        "_pylong",
+        "_sha2",
+        "_wmi",
+    }
+)
+REMOVED_STDLIB = frozenset(
+    {
+        "asynchat",  # 3.12
+        "asyncore",
+        "distutils",
+        "imp",
+        "smtpd",
+        "aifc",  # 3.13
+        "audioop",
+        "cgi",
+        "cgitb",
+        "chunk",
+        "crypt",
+        "imghdr",
+        "lib2to3",
+        "mailcap",
+        "msilib",
+        "nis",
+        "nntplib",
+        "ossaudiodev",
+        "pipes",
+        "sndhdr",
+        "spwd",
+        "sunau",
+        "telnetlib",
+        "uu",
+        "xdrlib",
+    }
+)
+STDLIB = frozenset(sys.stdlib_module_names) | NEWER_STDLIB | REMOVED_STDLIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +111,6 @@ def third_party_imports(
     if _last is not None and _last[0] is view and _last[1] is matrix:
         return _last[2]
     own = own_modules(view)
-    stdlib = sys.stdlib_module_names
     found: dict[tuple[str, ...], list[ImportSite]] = {}
     distributions: dict[str, tuple[str, ...]] = {}
     for path in sorted(view.outcomes):
@@ -60,14 +118,20 @@ def third_party_imports(
             if record.relative or not record.module:
                 continue
             top = record.module.split(".", 1)[0]
-            if top in stdlib or top in own or top == "__future__":
+            if top in STDLIB or top in own or top == "__future__":
                 continue
-            site = ImportSite(path, record.line, record.column, record.module)
-            module = record.module
-            dists = distributions.get(module)
-            if dists is None:
-                dists = distributions[module] = matrix.distributions_for(module)
-            found.setdefault(dists, []).append(site)
+            if record.is_from and record.module in NAMESPACE_ROOTS:
+                # ``from opentelemetry import trace``, ``from google import genai``: in a
+                # namespace package each imported name may be another distribution's.
+                modules = [f"{record.module}.{name}" for name in record.names if name != "*"]
+            else:
+                modules = [record.module]
+            for module in modules or [record.module]:
+                site = ImportSite(path, record.line, record.column, module)
+                dists = distributions.get(module)
+                if dists is None:
+                    dists = distributions[module] = matrix.distributions_for(module)
+                found.setdefault(dists, []).append(site)
     _last = (view, matrix, found)
     return found
 

@@ -8,6 +8,7 @@ overridden by the audited project's ``[tool.fastaudit.matrix]`` (same tables)::
 
     [tool.fastaudit.matrix.replaced]
     requests = { successor = "httpx", reason = "..." }   # or: requests = "httpx"
+    pylint = { successor = "ruff", tool = true }         # run, never imported
     black = false
 
     [tool.fastaudit.matrix.imports]
@@ -15,6 +16,9 @@ overridden by the audited project's ``[tool.fastaudit.matrix]`` (same tables)::
 
     [tool.fastaudit.matrix.provides]
     "acme[all]" = ["acme-extras"]
+
+    [tool.fastaudit.matrix.requires]
+    acme = ["acme-core"]                              # acme depends on acme-core
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from packaging.version import Version
 from fastaudit.project.deps.model import normalize
 from fastaudit.project.deps.specs import parse_version
 
-TABLES = ("minimums", "replaced", "imports", "provides")
+TABLES = ("minimums", "replaced", "imports", "provides", "requires")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class Replacement:
     name: str
     successor: str  # as written, may carry extras: "sqlalchemy[asyncio]"
     reason: str = ""
+    # A tool that is run (black, isort), not a library that is imported: that no file
+    # imports it says nothing about whether the project uses it.
+    tool: bool = False
 
     @property
     def successor_name(self) -> str:
@@ -59,6 +66,9 @@ class Matrix:
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # "name" or "name[extra]" -> distributions it brings along
     provides: dict[str, frozenset[str]] = field(default_factory=dict)
+    # "name" or "name[extra]" -> what it depends on, for projects without a lock that
+    # says so: importing those works, but the project does not choose their version.
+    requires: dict[str, frozenset[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -118,18 +128,21 @@ def _apply(matrix: Matrix, data: dict[str, Any], where: str) -> None:
         if not successor:
             matrix.warnings.append(f"{where}: replaced.{name} needs a successor")
             continue
-        matrix.replaced[key] = Replacement(key, successor, reason)
+        tool = isinstance(value, dict) and value.get("tool") is True
+        matrix.replaced[key] = Replacement(key, successor, reason, tool)
     for module, value in _table(matrix, data, "imports", where).items():
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             matrix.warnings.append(f"{where}: imports.{module} must be a name or a list of names")
             continue
         matrix.imports[module] = tuple(normalize(n) for n in names)
-    for name, value in _table(matrix, data, "provides", where).items():
-        if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
-            matrix.warnings.append(f"{where}: provides.{name} must be a list of names")
-            continue
-        matrix.provides[_requirement_key(name)] = frozenset(normalize(n) for n in value)
+    for table in ("provides", "requires"):
+        target = matrix.provides if table == "provides" else matrix.requires
+        for name, value in _table(matrix, data, table, where).items():
+            if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+                matrix.warnings.append(f"{where}: {table}.{name} must be a list of names")
+                continue
+            target[_requirement_key(name)] = frozenset(normalize(n) for n in value)
 
 
 def _table(matrix: Matrix, data: dict[str, Any], key: str, where: str) -> dict[str, Any]:

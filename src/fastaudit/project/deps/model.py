@@ -142,6 +142,9 @@ class DependencySet:
     lock_commands: dict[str, list[str]] = field(default_factory=dict)
     # Files that declare dependencies (any format), to know whether anything is declared.
     declaring_files: set[str] = field(default_factory=set)
+    # What each locked package depends on, from the lock files (see ``deps.requires``):
+    # "sqlmodel" -> {"sqlalchemy", "pydantic"}; "name[extra]" for what an extra adds.
+    requires: dict[str, set[str]] = field(default_factory=dict)
 
     def declared_names(self) -> set[str]:
         return {d.name for d in self.declarations}

@@ -25,12 +25,19 @@ if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
 
 _VERSION = r"(3\.\d{1,2})"
-# ``FROM python:3.9-slim``, ``FROM --platform=$X docker.io/library/python:3.12 AS base``
-_DOCKER_FROM = re.compile(
-    r"^\s*FROM\s+(?:--\S+\s+)*(?:\S+/)?python:" + _VERSION + r"(?![\d])", re.IGNORECASE
+# The Python an image runs, from its reference: ``python:3.9-slim``,
+# ``docker.io/library/python:3.12``, ``cimg/python:3.9``; and, for any other image, a tag
+# one of whose dash-separated parts is ``pythonX.Y``: ``tiangolo/uvicorn-gunicorn-fastapi:
+# python3.8``, ``ghcr.io/astral-sh/uv:0.4.0-python3.12-bookworm``. A bare number in
+# another image's tag (``node:3.9``) is that image's own version, never Python's.
+_IMAGE = (
+    r"(?:(?:\S+/)?python:" + _VERSION + r"(?![\d])"
+    r"|[^\s\"']+:(?:[\w.]+-)*python" + _VERSION + r"(?:\.\d+)?(?![\w.]))"
 )
+# ``FROM python:3.9-slim``, ``FROM --platform=$X docker.io/library/python:3.12 AS base``
+_DOCKER_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*" + _IMAGE, re.IGNORECASE)
 # ``image: python:3.9`` (GitLab), ``- image: cimg/python:3.9`` (CircleCI)
-_CI_IMAGE = re.compile(r"^\s*-?\s*image:\s*[\"']?(?:\S+/)?python:" + _VERSION + r"(?![\d])")
+_CI_IMAGE = re.compile(r"^\s*-?\s*image:\s*[\"']?" + _IMAGE)
 # ``python-version: "3.9"``, ``python-version: ["3.9", "3.10"]`` or a list below the key
 _CI_KEY = re.compile(r"^(\s*)-?\s*python(?:-version|_version)?:\s*(.*)$")
 _QUOTED_OR_BARE = re.compile(r"(?<![\w.])[\"']?" + _VERSION + r"[\"']?(?![\w.])")
@@ -68,7 +75,7 @@ def _read(path: str, kind: str, lines: list[str]) -> Iterable[PythonMention]:
     if kind == "docker":
         for number, line in enumerate(lines, 1):
             if match := _DOCKER_FROM.match(line):
-                yield _mention(path, number, match.start(1), match.group(1), "Docker image")
+                yield _image_mention(path, number, match, "Docker image")
     elif kind == "ci":
         yield from _ci(path, lines)
     elif kind == "tox":
@@ -93,7 +100,7 @@ def _ci(path: str, lines: list[str]) -> Iterable[PythonMention]:
     while index < len(lines):
         line = lines[index]
         if match := _CI_IMAGE.match(line):
-            yield _mention(path, index + 1, match.start(1), match.group(1), "CI image")
+            yield _image_mention(path, index + 1, match, "CI image")
         elif match := _CI_KEY.match(line):
             value = match.group(2).split("#", 1)[0]
             if value.strip():
@@ -112,6 +119,13 @@ def _ci(path: str, lines: list[str]) -> Iterable[PythonMention]:
                         column = len(item) - len(stripped) + 1 + version.start(1)
                         yield _mention(path, index + 1, column, version.group(1), "CI matrix")
         index += 1
+
+
+def _image_mention(path: str, line: int, match: re.Match[str], kind: str) -> PythonMention:
+    """From an :data:`_IMAGE` match: its first group (``python:X.Y``) or its second
+    (``pythonX.Y`` in another image's tag)."""
+    group = 1 if match.group(1) is not None else 2
+    return _mention(path, line, match.start(group), match.group(group), kind)
 
 
 def _mention(path: str, line: int, column: int, version: str, kind: str) -> PythonMention:

@@ -8,7 +8,7 @@ needs no YAML library).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(?:[#;].*)?$")
 _KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
@@ -18,8 +18,16 @@ _KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
 class IniEntry:
     section: str
     key: str
-    value: str
+    value: str  # the text after ``=`` on the key's own line
     line: int  # 1-based
+    # The indented lines that continue the value (``ignore =`` then one code a line),
+    # stripped; comment lines between them are left out, as configparser does.
+    more: tuple[str, ...] = ()
+
+    @property
+    def full(self) -> str:
+        """The whole value, one line of it per line."""
+        return "\n".join((self.value, *self.more)).strip()
 
 
 @dataclass(slots=True)
@@ -48,7 +56,10 @@ def read_ini(text: str) -> IniFile:
             sections.setdefault(section, number)
             continue
         if line[0].isspace():
-            continue  # continuation of a multi-line value
+            # Continues the value of the key above it, when there is one.
+            if entries and entries[-1].section == section and section:
+                entries[-1] = replace(entries[-1], more=(*entries[-1].more, line.strip()))
+            continue
         match = _KEY.match(line)
         if match and section:
             entries.append(IniEntry(section, match.group(1).lower(), match.group(2), number))
