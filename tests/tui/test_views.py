@@ -191,7 +191,18 @@ class TestStructure:
             await press(pilot, "escape")
             assert isinstance(pilot.app.screen, MainScreen)
 
+    async def test_the_app_is_found_whatever_rules_are_selected(self, shop: Path):
+        """The shop selects ASY, DEP and SCN only: no layout rule runs, yet its app is
+        found (the serving rules need it too)."""
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            await press(pilot, "s")
+            summary = text_of(pilot.app.screen, "#structure-summary")
+            assert summary.startswith("1 app(s)")
+
     async def test_without_an_app(self, shop: Path):
+        main = shop / "app" / "main.py"
+        main.write_text(main.read_text().replace("app = FastAPI()", "app = object()"))
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
             await press(pilot, "s")
