@@ -47,6 +47,35 @@ def test_second_scan_reuses_every_file(tmp_path: Path, cache: Path) -> None:
     assert list(cache.glob("*.pickle")), "nothing was written to the cache folder"
 
 
+def test_the_name_check_of_safe_fixes_is_kept_too(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm scan re-reads no file to prove its safe fixes (ASY102 here); an edited
+    file is proved again, and the answer is the same as a cold scan's."""
+    from fastaudit.engine import scan as scan_module
+
+    root = project(tmp_path / "p")
+    proved: list[int] = []
+    real = scan_module.unprovable
+
+    def counting(text, fixes):
+        proved.append(len(fixes))
+        return real(text, fixes)
+
+    monkeypatch.setattr(scan_module, "unprovable", counting)
+    monkeypatch.setattr(scan_module, "_PROOFS", {})  # no in-process memo between scans
+    first = scan(root)
+    assert len(proved) == 3
+    scan_module._PROOFS.clear()
+    again = scan(root)
+    assert len(proved) == 3
+    assert [f.fix for f in again.findings] == [f.fix for f in first.findings]
+    (root / "mod_2.py").write_text(SLEEPY.format(n=7), encoding="utf-8")
+    scan_module._PROOFS.clear()
+    scan(root)
+    assert len(proved) == 4
+
+
 def test_an_edited_file_is_analysed_again(tmp_path: Path, cache: Path) -> None:
     root = project(tmp_path / "p")
     scan(root)

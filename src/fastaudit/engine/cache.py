@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastaudit import __version__, settings
-from fastaudit.model import compact_pickle
+from fastaudit.model import Fix, compact_pickle
 
 if TYPE_CHECKING:
     from fastaudit.config import Config
     from fastaudit.engine.scan import FileOutcome
 
-_FORMAT = 2
+_FORMAT = 3  # 3: proofs of safe fixes kept beside the outcomes
 
 
 def cache_dir() -> Path:
@@ -84,6 +84,9 @@ class ResultCache:
     path: Path
     key: str
     entries: dict[str, Entry] = field(default_factory=dict)
+    # path -> (content digest, the safe fixes checked, fix -> why it is not provable):
+    # the name check of ``scan.prove_fixes`` re-parses a file, so its answer is kept.
+    proofs: dict[str, tuple[str, frozenset[Fix], dict[Fix, str]]] = field(default_factory=dict)
     dirty: bool = False
     hits: int = 0
 
@@ -103,6 +106,8 @@ class ResultCache:
                 and isinstance(stored.get("entries"), dict)
             ):
                 cache.entries = stored["entries"]
+                proofs = stored.get("proofs")
+                cache.proofs = proofs if isinstance(proofs, dict) else {}
         except FileNotFoundError:
             pass
         except Exception:
@@ -127,15 +132,35 @@ class ResultCache:
         self.entries[rel] = Entry(size, mtime_ns, outcome.digest, outcome)
         self.dirty = True
 
+    def proof(self, rel: str, digest: str, fixes: frozenset[Fix]) -> dict[Fix, str] | None:
+        stored = self.proofs.get(rel)
+        if stored is not None and stored[0] == digest and stored[1] == fixes:
+            return stored[2]
+        return None
+
+    def store_proof(
+        self, rel: str, digest: str, fixes: frozenset[Fix], reasons: dict[Fix, str]
+    ) -> None:
+        self.proofs[rel] = (digest, fixes, reasons)
+        self.dirty = True
+
     def prune(self, keep: set[str]) -> None:
         for rel in [r for r in self.entries if r not in keep]:
             del self.entries[rel]
+            self.dirty = True
+        for rel in [r for r in self.proofs if r not in keep]:
+            del self.proofs[rel]
             self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:
             return
-        payload = {"format": _FORMAT, "key": self.key, "entries": self.entries}
+        payload = {
+            "format": _FORMAT,
+            "key": self.key,
+            "entries": self.entries,
+            "proofs": self.proofs,
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")

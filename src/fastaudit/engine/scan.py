@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.context import ClassInfo, Deferred, FileContext, ImportRecord
@@ -32,6 +33,9 @@ from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
 
 # Rules whose fixes the cross-file vetoes apply to.
 VETOED_RULES = frozenset({"DEP101", "DEP102"})
+
+if TYPE_CHECKING:
+    from fastaudit.engine.cache import ResultCache
 
 
 @compact_pickle
@@ -552,10 +556,6 @@ def _scan(
             progress(done, total, outcome)
     # Keep the files in path order whatever order they completed in.
     result.files = dict(sorted(result.files.items()))
-    if cache is not None:
-        cache.prune(set(result.files))
-        cache.save()
-        result.cache_hits = cache.hits
     result.index = build_index(result.files.values())
     run_project_rules(result)
     findings, warnings = finalize(
@@ -569,7 +569,11 @@ def _scan(
         result.off_loop,
         result.on_loop,
     )
-    result.findings = _only_since(result, prove_fixes(result, findings))
+    result.findings = _only_since(result, prove_fixes(result, findings, cache))
+    if cache is not None:
+        cache.prune(set(result.files))
+        cache.save()
+        result.cache_hits = cache.hits
     result.warnings.extend(warnings)
     for path, reason in discovery.problems:
         result.warnings.append(f"{path}: {reason}")
@@ -636,7 +640,9 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
 _PROOFS: dict[tuple[str, str, frozenset[Fix]], dict[Fix, str]] = {}
 
 
-def prove_fixes(result: ScanResult, findings: list[Finding]) -> list[Finding]:
+def prove_fixes(
+    result: ScanResult, findings: list[Finding], cache: ResultCache | None = None
+) -> list[Finding]:
     """Turn unsafe, with the reason, every safe fix in a Python file that could change
     what a name refers to (see ``name_safety``). Only files with safe fixes are read
     again, and each is checked once per content."""
@@ -648,8 +654,11 @@ def prove_fixes(result: ScanResult, findings: list[Finding]) -> list[Finding]:
     reasons: dict[tuple[str, Fix], str] = {}
     for path, fixes in by_path.items():
         digest = result.digest_of(path)
-        key = (path, digest, frozenset(fixes))
+        checked = frozenset(fixes)
+        key = (path, digest, checked)
         found = _PROOFS.get(key)
+        if found is None and cache is not None and digest:
+            found = cache.proof(path, digest, checked)
         if found is None:
             try:
                 data = read_bytes(result.root / path, result.config.max_file_size)
@@ -661,6 +670,8 @@ def prove_fixes(result: ScanResult, findings: list[Finding]) -> list[Finding]:
             if len(_PROOFS) > 4096:
                 _PROOFS.clear()
             found = _PROOFS[key] = unprovable(source.text, list(dict.fromkeys(fixes)))
+            if cache is not None and digest:
+                cache.store_proof(path, digest, checked, found)
         for fix, reason in found.items():
             reasons[(path, fix)] = reason
     if not reasons:
