@@ -506,7 +506,7 @@ def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, mo
     (an older cache, a fix from a later round) cannot get it written."""
     import fastaudit.engine.scan as scan_module
 
-    monkeypatch.setattr(scan_module, "prove_fixes", lambda result, findings: findings)
+    monkeypatch.setattr(scan_module, "prove_fixes", lambda result, findings, cache=None: findings)
     service = (
         "from src.customers.service import find_customer\n\n\n"
         "async def audit(customer_id, customers_service=None):\n"
