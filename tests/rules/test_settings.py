@@ -206,7 +206,7 @@ def test_message_names_the_variable():
     assert "`SMTP_URL`" in finding.message and '`os.getenv("SMTP_URL")`' in finding.message
 
 
-def test_platform_variables_read_for_labels_are_info():
+def test_platform_variables_are_not_configuration():
     source = (
         "import os\n\n"
         'INSTANCE = os.environ.get("HOSTNAME", "local")\n'
@@ -214,12 +214,7 @@ def test_platform_variables_read_for_labels_are_info():
         'URL = os.getenv("SMTP_URL")\n'
     )
     findings = check_source(source, "src/telemetry.py", ["SET102"])
-    assert [(f.line, f.severity.value) for f in findings] == [
-        (3, "info"),
-        (4, "info"),
-        (5, "warning"),
-    ]
-    assert "which the platform sets" in findings[0].message
+    assert [(f.line, f.severity.value) for f in findings] == [(5, "warning")]
 
 
 @pytest.mark.parametrize(

@@ -427,13 +427,8 @@ class EnvironReadOutsideSettings(Rule):
             if len(written) > 60:
                 written = written[:57] + "..."
             if is_platform_variable(key):
-                ctx.report(
-                    node,
-                    f"`{written}` reads `{key}`, which the platform sets (not the app's "
-                    "configuration): fine for telemetry labels; if it changes behaviour, "
-                    "declare it on a BaseSettings class",
-                    severity=Severity.INFO,
-                )
+                # Set by the platform for every process (a host name, a revision for
+                # telemetry labels), not the app's configuration: nothing to declare.
                 continue
             name = f"`{key}`" if key else "the variable"
             ctx.report(
