@@ -237,6 +237,45 @@ def test_data_only_migration_is_info_and_says_what_it_does():
     )
 
 
+def test_a_service_create_writes_a_row_but_a_table_create_is_schema():
+    service = mig103(
+        """\
+        from sqlalchemy.orm import Session
+        from alembic import op
+
+        from app.tags import service as tag_service
+
+
+        def upgrade():
+            session = Session(bind=op.get_bind())
+            tag_service.create(db_session=session, name="urgent")
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert [f.severity for f in service] == [Severity.INFO]
+    table = mig103(
+        """\
+        import sqlalchemy as sa
+        from alembic import op
+
+        kind = sa.Enum("a", "b", name="kind")
+
+
+        def upgrade():
+            kind.create(op.get_bind(), checkfirst=True)
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert [f.severity for f in table] == [Severity.WARNING]
+    assert "(.create())" in table[0].message
+
+
 def test_session_backfill_is_data_only():
     (finding,) = mig103(
         """\

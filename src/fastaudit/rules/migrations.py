@@ -626,9 +626,27 @@ class EmptyDowngrade(Rule):
                     _execute_effect(node, method, effects)
                 elif method in _SESSION_WRITES:
                     effects.note("data", "session writes")
-                elif method in _SCHEMA_METHODS:
+                elif method in _SCHEMA_METHODS and _schema_call(node, method):
                     effects.note("schema", f".{method}()")
+                elif any(k.arg in _SESSION_KEYWORDS for k in node.keywords):
+                    # ``incident_service.create(db_session=session, ...)``: the app's own
+                    # service writing rows through a session.
+                    effects.note("data", f".{method}(db_session=...)")
         return effects
+
+
+_SESSION_KEYWORDS = frozenset({"db_session", "session", "db"})
+
+
+def _schema_call(node: ast.Call, method: str) -> bool:
+    """SQLAlchemy's ``Table.create(bind, checkfirst=...)`` (or an Enum's, an Index's)
+    takes a bind and ``checkfirst`` only; ``service.create(db_session=..., obj_in=...)``
+    writes a row."""
+    if method in ("create_all", "drop_all"):
+        return True
+    if len(node.args) > 1 or any(isinstance(a, ast.Starred) for a in node.args):
+        return False
+    return all(k.arg in ("bind", "checkfirst") for k in node.keywords)
 
 
 # ------------------------------------------------------------------ MIG104
