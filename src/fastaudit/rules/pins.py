@@ -110,10 +110,35 @@ class PinRule(ProjectRule):
         )
 
 
+def library_folders(deps: DependencySet) -> set[str]:
+    """Folders of packages in the repository that are not a web app: a ``pyproject.toml``
+    below the root that declares no FastAPI or Starlette (a generated client SDK, a
+    shared library). The matrix's minimums are for the app; a library keeps low floors
+    on purpose, so its declarations and lock are not held to them."""
+    web: dict[str, bool] = {}
+    for declaration in deps.declarations:
+        file = declaration.where.file
+        if not file.endswith("/pyproject.toml") or declaration.name == "python":
+            continue
+        serves_web = declaration.name in ("fastapi", "starlette") or declaration.name.startswith(
+            "fastapi-"
+        )
+        web[file] = web.get(file, False) or serves_web
+    return {file.rpartition("/")[0] for file, is_web in web.items() if not is_web}
+
+
+def _in_library(file: str, libraries: set[str]) -> bool:
+    return any(file.startswith(folder + "/") for folder in libraries)
+
+
 def _packages(deps: DependencySet, matrix: Matrix) -> Iterator[tuple[Declaration, object]]:
-    """Declarations of packages with a minimum (not the interpreter, not build tools)."""
+    """Declarations of packages with a minimum (not the interpreter, not build tools,
+    not a library's of the repository)."""
+    libraries = library_folders(deps)
     for declaration in deps.declarations:
         if declaration.name == "python" or declaration.source is Source.BUILD:
+            continue
+        if libraries and _in_library(declaration.where.file, libraries):
             continue
         minimum = matrix.minimums.get(declaration.name)
         if minimum is not None:
@@ -255,9 +280,12 @@ class LockBelowMinimum(PinRule):
     }
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
+        libraries = library_folders(deps)
         for locked in deps.locked:
             minimum = matrix.minimums.get(locked.name)
             if minimum is None or locked.name == "python" or locked.version is None:
+                continue
+            if libraries and _in_library(locked.where.file, libraries):
                 continue
             if locked.version < minimum.version:
                 yield self.at(
