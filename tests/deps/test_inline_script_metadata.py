@@ -62,6 +62,23 @@ def test_script_block_declares_its_own_imports_and_its_siblings(project) -> None
     assert undeclared(project) == [("tools/other.py", 1)]
 
 
+def test_modules_in_folders_below_the_script_are_under_its_block(project) -> None:
+    """A dev CLI loads ``commands/*.py`` by path at run time: no import links them, yet
+    they run under the script's block. A folder that is a project of its own is not."""
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "tools/tool.py": TOOL,
+            "tools/helpers.py": HELPERS,
+            "tools/styles/__init__.py": "theme = None\n",
+            "tools/commands/deploy.py": "from rich.console import Console\n",
+            "tools/plugin/pyproject.toml": '[project]\nname = "plugin"\nversion = "1"\n',
+            "tools/plugin/main.py": "import rich\n",
+        }
+    )
+    assert undeclared(project) == [("tools/plugin/main.py", 1)]
+
+
 def test_a_package_the_block_does_not_name_is_still_reported(project) -> None:
     project.write(
         {

@@ -74,6 +74,23 @@ def script_scopes(view: ProjectView) -> dict[str, set[str]]:
             continue
         folder = posixpath.dirname(script)
         pending, seen = [script], set()
+        if folder:
+            # A script in a folder of its own (a dev CLI) runs the modules in the folders
+            # below it, often loaded by path at run time (``commands/*.py``): they are
+            # under its block, up to any folder that is a project of its own. A file
+            # beside it may be another script, so only what the script imports counts.
+            projects = {
+                posixpath.dirname(f)
+                for f in view.other_files
+                if posixpath.basename(f) == "pyproject.toml" and f.startswith(folder + "/")
+            } - {folder}
+            pending.extend(
+                path
+                for path in files
+                if path.startswith(folder + "/")
+                and "/" in path[len(folder) + 1 :]
+                and not any(path.startswith(p + "/") for p in projects)
+            )
         while pending:
             path = pending.pop()
             if path in seen:
