@@ -729,3 +729,27 @@ def test_routes_of_a_mounted_app_without_openapi_are_not_asked_for_docs(tmp_path
         ("shop/admin/orders.py", 6),
         ("shop/api.py", 7),
     ]
+
+
+def test_a_route_handing_the_request_to_an_adapter_is_not_asked_for_a_model():
+    source = textwrap.dedent(
+        """\
+        from fastapi import APIRouter, Request
+
+        from app.chat import bot_handler, store
+
+        router = APIRouter()
+
+
+        @router.post("/chat/events")
+        async def chat_events(request: Request):
+            return await bot_handler.handle(request)
+
+
+        @router.get("/chat/rooms")
+        async def rooms(request: Request):
+            return store.rooms(limit=10)
+        """
+    )
+    findings = check_source(source, "app/chat/router.py", ["DOC102"])
+    assert [f.line for f in findings] == [13]

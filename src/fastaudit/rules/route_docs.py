@@ -534,9 +534,11 @@ class RouteWithoutResponseModel(Rule):
         value = node.value
         if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
             self._valued.add(route)
+        if isinstance(value, ast.Await):
+            value = value.value
         if isinstance(value, ast.Call):
             callee = ctx.resolve(value.func) or ""
-            if callee.startswith(_RESPONSE_MODULES):
+            if callee.startswith(_RESPONSE_MODULES) or _hands_on_the_request(value, ctx):
                 del self._routes[route]
 
     def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
@@ -581,6 +583,26 @@ class RouteWithoutResponseModel(Rule):
         ctx.report(route, f"{label} returns nothing: annotate it `-> None`{advice}")
 
     leave_AsyncFunctionDef = leave_FunctionDef
+
+
+_REQUEST_TYPES = frozenset({"fastapi.Request", "starlette.requests.Request"})
+
+
+def _hands_on_the_request(call: ast.Call, ctx: FileContext) -> bool:
+    """``return await handler.handle(request)``: the route hands the raw request to an
+    adapter (a Slack or webhook SDK, a GraphQL app) that builds the response itself, a
+    ``Response`` no response model would describe."""
+    function = ctx.function
+    if function is None:
+        return False
+    node = function.node
+    requests = {
+        arg.arg
+        for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+        if arg.annotation is not None and ctx.resolve(arg.annotation) in _REQUEST_TYPES
+    }
+    passed = [*call.args, *(k.value for k in call.keywords)]
+    return any(isinstance(a, ast.Name) and a.id in requests for a in passed)
 
 
 # ------------------------------------------------------------------ DOC103
