@@ -753,3 +753,63 @@ def test_a_route_handing_the_request_to_an_adapter_is_not_asked_for_a_model():
     )
     findings = check_source(source, "app/chat/router.py", ["DOC102"])
     assert [f.line for f in findings] == [13]
+
+
+def test_error_responses_listed_on_a_router_above_cover_its_routes(tmp_path):
+    """``APIRouter(responses={404: ...})`` in another file documents 404 for every route
+    included below it; a route of a test's own app is not asked for docs at all."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/api.py": """
+            from fastapi import APIRouter
+
+            from shop.orders import router as orders_router
+
+            api = APIRouter(responses={404: {"description": "Not found"}})
+            api.include_router(orders_router, prefix="/orders")
+            """,
+        "shop/orders.py": """
+            from fastapi import APIRouter, HTTPException
+
+            router = APIRouter()
+
+
+            @router.get("/{order_id}", summary="Read one order")
+            async def read_order(order_id: int) -> dict:
+                raise HTTPException(404)
+
+
+            @router.delete("/{order_id}", summary="Delete one order")
+            async def delete_order(order_id: int) -> None:
+                raise HTTPException(409)
+            """,
+        "shop/main.py": """
+            from fastapi import FastAPI
+
+            from shop.api import api
+
+            app = FastAPI()
+            app.include_router(api)
+            """,
+        "tests/test_orders.py": """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.get("/probe")
+            def probe():
+                return {}
+            """,
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+    findings = scan(tmp_path, Config(select=["DOC103"]), use_cache=False).findings
+    assert [(f.path, f.line, f.message) for f in findings] == [
+        (
+            "shop/orders.py",
+            11,
+            "`DELETE /{order_id}` (`delete_order`) raises 409 without listing it in `responses=`",
+        )
+    ]

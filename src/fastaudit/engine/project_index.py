@@ -29,6 +29,9 @@ PYDANTIC_ROOTS = frozenset(
 UNPUBLISHED_APP = "unpublished-app"  # qualname of ``X = FastAPI(openapi_url=None)``
 MOUNTED = "mounted"  # qualname of an object passed to ``.mount()`` / ``.host()``
 INCLUDED = "included"  # (into, router) of ``into.include_router(router)``
+# Qualname of a router whose routes get error responses declared above them:
+# ``APIRouter(responses=...)``, or ``include_router(router, responses=...)``.
+DOCUMENTED_ROUTER = "documented-router"
 # Qualname of a ``MetaData`` the app's models are declared on: given to a declarative
 # base (``declarative_base(metadata=m)``, ``class Base: metadata = m``, ``registry``),
 # to Alembic as ``target_metadata``, or used for ``m.create_all(...)``.
@@ -56,6 +59,8 @@ class ProjectIndex:
         self._mounted: set[str] = set()
         self._included: dict[str, set[str]] = defaultdict(set)
         self._hidden: set[str] | None = None
+        # (router, the codes its responses list; None: built elsewhere, trusted)
+        self._documented: list[tuple[str, frozenset[int] | None]] = []
         self._model_metadata: set[str] = set()
         # ``Annotated`` aliases by their last name -> [(qualname, carries Depends)].
         self._aliases: dict[str, list[tuple[str, bool]]] = defaultdict(list)
@@ -113,6 +118,8 @@ class ProjectIndex:
     def add_router_facts(self, facts: dict[str, list]) -> None:
         self._unpublished_apps.update(facts.get(UNPUBLISHED_APP, ()))
         self._mounted.update(facts.get(MOUNTED, ()))
+        for router, codes in facts.get(DOCUMENTED_ROUTER, ()):
+            self._documented.append((router, None if codes is None else frozenset(codes)))
         for into, router in facts.get(INCLUDED, ()):
             self._included[router].add(into)
         self._hidden = None
@@ -166,11 +173,37 @@ class ProjectIndex:
                 return False
         return True
 
+    def errors_undocumented(self, subject: str) -> bool:
+        """``subject`` is a router and the status codes a route of it raises: true when
+        the router is in the published schema and no router above it (nor an inclusion
+        with ``responses=``) lists every one of those codes."""
+        router, *raised = subject.split()
+        if not self.in_published_schema(router):
+            return False
+        left = {int(code) for code in raised}
+        seen: set[str] = set()
+        pending = [router]
+        while pending and left:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for documented, codes in self._documented:
+                if same_qualname(current, documented):
+                    if codes is None:
+                        return False
+                    left -= codes
+            for included, targets in self._included.items():
+                if same_qualname(included, current):
+                    pending.extend(targets)
+        return bool(left)
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
+            "errors-undocumented": self.errors_undocumented,
             MODEL_METADATA: self.is_model_metadata,
             "plain-annotated-aliases": self.are_plain_aliases,
         }

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
-from fastaudit.engine.project_index import ANNOTATED_ALIAS, INCLUDED, MOUNTED, UNPUBLISHED_APP
+from fastaudit.engine.project_index import (
+    ANNOTATED_ALIAS,
+    DOCUMENTED_ROUTER,
+    INCLUDED,
+    MOUNTED,
+    UNPUBLISHED_APP,
+)
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
@@ -701,6 +707,8 @@ class UndocumentedRoute(Rule):
     def __init__(self) -> None:
         self._routes: dict[int, _Documented] = {}
         self._hidden_routers: set[str] = set()
+        # Router name -> the status codes its ``responses=`` lists (None: not readable).
+        self._documented_routers: dict[str, tuple[int, ...] | None] = {}
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         """Note apps without an OpenAPI document and routers kept out of it: their
@@ -716,6 +724,12 @@ class UndocumentedRoute(Rule):
             ctx.add_fact(UNPUBLISHED_APP, f"{ctx.module}.{target.id}")
         elif made == "fastapi.APIRouter" and _is_false(_keyword(value, "include_in_schema")):
             self._hidden_routers.add(target.id)
+        responses = _keyword(value, "responses")
+        if made in ("fastapi.APIRouter", "fastapi.FastAPI") and responses is not None:
+            # Error responses declared once for every route below this router.
+            codes = _listed_codes(responses)
+            self._documented_routers[target.id] = codes
+            ctx.add_fact(DOCUMENTED_ROUTER, (f"{ctx.module}.{target.id}", codes))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
@@ -725,6 +739,9 @@ class UndocumentedRoute(Rule):
             into, router = _qualified(func.value, ctx), _qualified(node.args[0], ctx)
             if into and router:
                 ctx.add_fact(INCLUDED, (into, router))
+                responses = _keyword(node, "responses")
+                if responses is not None:
+                    ctx.add_fact(DOCUMENTED_ROUTER, (router, _listed_codes(responses)))
         elif func.attr in ("mount", "host"):
             mounted = node.args[1] if len(node.args) > 1 else _keyword(node, "app")
             value = mounted.value if isinstance(mounted, ast.keyword) else mounted
@@ -734,8 +751,8 @@ class UndocumentedRoute(Rule):
 
     def visit_FunctionDef(self, node: _FunctionNode, ctx: FileContext) -> None:
         route = ctx.route_decorator(node)
-        if route is None or _has_splat(route):
-            return
+        if route is None or _has_splat(route) or is_test_path(ctx.path):
+            return  # a route of a test's own app documents nothing
         if _is_false(_keyword(route, "include_in_schema")):
             return  # not in the docs, by choice
         owner = route.func.value if isinstance(route.func, ast.Attribute) else None
@@ -772,16 +789,31 @@ class UndocumentedRoute(Rule):
             missing.append("no summary or description (nor a docstring)")
         if _keyword(route, "tags") is None and ctx.resolve(route.func.value) == "fastapi.FastAPI()":  # type: ignore[attr-defined]
             missing.append("no tags")
+        owner_node = route.func.value  # type: ignore[attr-defined]
         undocumented = self._undocumented(route, found.raised)
+        if isinstance(owner_node, ast.Name) and owner_node.id in self._documented_routers:
+            # Its router lists error responses for all its routes.
+            listed = self._documented_routers[owner_node.id]
+            undocumented = [c for c in undocumented if listed is not None and c not in listed]
+        errors_only = bool(undocumented) and not missing
         if undocumented:
             codes = ", ".join(str(c) for c in undocumented)
             missing.append(f"raises {codes} without listing it in `responses=`")
         if missing:
-            message = f"{_route_label(route, node)} has {'; '.join(missing)}"
-            owner = _qualified(route.func.value, ctx)  # type: ignore[attr-defined]
+            # "has no summary...; no tags; raises 409 without...": "has" once, before
+            # the first thing missing, not before what it raises.
+            said = "; ".join(missing)
+            verb = "has " if missing[0].startswith("no ") else ""
+            message = f"{_route_label(route, node)} {verb}{said}"
+            owner = _qualified(owner_node, ctx)
             # Settled once every file is seen: the router may end up in an app that
-            # publishes no OpenAPI document.
-            ctx.report(route, message, when=("published-router", owner) if owner else None)
+            # publishes no OpenAPI document, or below a router that lists the errors.
+            when = None
+            if owner and errors_only:
+                when = ("errors-undocumented", f"{owner} {' '.join(map(str, undocumented))}")
+            elif owner:
+                when = ("published-router", owner)
+            ctx.report(route, message, when=when)
 
     leave_AsyncFunctionDef = leave_FunctionDef
 
@@ -795,6 +827,15 @@ class UndocumentedRoute(Rule):
         if any(k is None for k in responses.value.keys):
             return []  # ``{**COMMON, ...}``
         return [code for code in raised if code not in listed]
+
+
+def _listed_codes(responses: ast.keyword) -> tuple[int, ...] | None:
+    """The status codes a ``responses=`` dict lists, or None when it is built elsewhere
+    (then it is trusted to list them all)."""
+    value = responses.value
+    if not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
+        return None
+    return tuple(c for c in (status_number(k) for k in value.keys) if c is not None)
 
 
 def _is_none(keyword: ast.keyword | None) -> bool:
