@@ -598,3 +598,23 @@ def test_folder_grouping_whole_domains_is_not_a_domain(tmp_path):
     assert {(f.rule, f.path, f.span.line) for f in findings(root, "STR102")} == {
         ("STR104", "src/posts/router.py", 4)
     }
+
+
+def test_a_nested_package_with_its_own_router_is_a_domain_of_its_own(tmp_path):
+    """``src/posts/comments/`` has a router and a service: importing its top-level
+    module is what the guide shows; reaching below it still is not."""
+    files = {
+        "src/posts/comments/__init__.py": "",
+        "src/posts/comments/router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        "src/posts/comments/service.py": "def count():\n    return 0\n",
+        "src/posts/comments/helpers/__init__.py": "",
+        "src/posts/comments/helpers/text.py": "def clean(s):\n    return s\n",
+        "src/auth/service.py": (
+            "from src.posts.comments.service import count\n"
+            "from src.posts.comments.helpers.text import clean\n"
+        ),
+    }
+    root = project(tmp_path, files)
+    assert {(f.rule, f.path, f.span.line) for f in findings(root, "STR102")} == {
+        ("STR102", "src/auth/service.py", 2)
+    }

@@ -20,6 +20,8 @@ from fastaudit.engine.names import absolute_module
 from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Safety, Severity
 from fastaudit.project.layout import (
+    DOMAIN_MODULES,
+    ROUTES_FACT,
     App,
     LayoutFacts,
     facts,
@@ -529,12 +531,17 @@ class CrossDomainImport(LayoutFacts, ProjectRule):
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         apps = {app.root: app for app in find_apps(project)}
         patched: dict[str, str] | None = None
+        units = _sub_domains(project)
         for path, value in facts(project, CROSS_IMPORT_FACT):
             item: CrossImport = value  # type: ignore[assignment]
             if not self.wants(item):
                 continue
             app = apps.get(item.root)
             if app is None or item.source not in app.domains or item.target not in app.domains:
+                continue
+            if len(item.rest) == 2 and join(app.domains[item.target], item.rest[0]) in units:
+                # ``incident/severity`` has its own router and service: a domain of its
+                # own, whose top-level module this import names (the opt-in STR104 case).
                 continue
             if is_test_path(path):
                 continue
@@ -696,6 +703,22 @@ class NameFromDomainModule(CrossDomainImport):
     @staticmethod
     def wants(item: CrossImport) -> bool:
         return item.names != ("*",) and len(item.rest) == 1
+
+
+def _sub_domains(project: ProjectView) -> set[str]:
+    """Folders laid out as domains themselves (a nested ``incident/severity`` with its
+    own router, a plugin with its own service and models): routes of their own, or two
+    or more domain modules. Namespace folders (no ``__init__``) count too."""
+    routes = {path for path, _ in facts(project, ROUTES_FACT)}
+    modules: dict[str, int] = defaultdict(int)
+    for path in project.python_files:
+        folder, _, name = path.rpartition("/")
+        stem = name.removesuffix(".py")
+        if path in routes:
+            modules[folder] += 2
+        elif stem in DOMAIN_MODULES:
+            modules[folder] += 1
+    return {folder for folder, score in modules.items() if score >= 2}
 
 
 def _cross_message(item: CrossImport, *, fixable: bool) -> str:
