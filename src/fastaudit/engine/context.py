@@ -132,32 +132,31 @@ class FileContext:
         collect_module_bindings(tree, self._scopes[0], module, is_package, self.resolve)
 
     # ----------------------------------------------------------------- names
-    def lookup(self, name: str) -> tuple[bool, str | None]:
-        """(found, value) for a bare name, following Python's scoping rules."""
+    def _scope_of(self, name: str) -> int | None:
+        """Index of the scope a bare name resolves to from here (0: the module), by
+        Python's scoping rules; None when no scope binds it."""
         scopes = self._scopes
         innermost = len(scopes) - 1
         for index in range(innermost, -1, -1):
-            scope = scopes[index]
             # Class bodies are not visible from the functions defined inside them.
-            if scope.kind == "class" and index != innermost:
+            if scopes[index].kind == "class" and index != innermost:
                 continue
-            if name in scope.bindings:
-                return True, scope.bindings[name]
-        return False, None
+            if name in scopes[index].bindings:
+                return index
+        return None
+
+    def lookup(self, name: str) -> tuple[bool, str | None]:
+        """(found, value) for a bare name, following Python's scoping rules."""
+        index = self._scope_of(name)
+        if index is None:
+            return False, None
+        return True, self._scopes[index].bindings[name]
 
     def is_module_binding(self, name: str) -> bool:
         """Whether ``name``, looked up from here, is bound at module level: not a
         parameter or local of an enclosing function, nor a class attribute. Only a
         module-level name can be imported, so only it is known to other files."""
-        scopes = self._scopes
-        innermost = len(scopes) - 1
-        for index in range(innermost, -1, -1):
-            scope = scopes[index]
-            if scope.kind == "class" and index != innermost:
-                continue
-            if name in scope.bindings:
-                return index == 0
-        return False
+        return self._scope_of(name) == 0
 
     def is_own(self, qualname: str) -> bool:
         """Whether a resolved name is the project's own rather than a library's. The

@@ -244,10 +244,7 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
     if source is None or source.text[where.start : where.end] != declaration.text:
         return None
     text = source.text
-    line_start = text.rfind("\n", 0, where.start) + 1
-    newline = text.find("\n", where.end)
-    line_end = len(text) if newline < 0 else newline + 1
-    before, after = text[line_start : where.start], text[where.end : line_end]
+    line_start, line_end, before, after = _around(text, where.start, where.end)
     is_toml = where.file.rsplit("/", 1)[-1] in _TOML_NAMES
     if is_toml:
         if not (_TOML_BEFORE.match(before) and _TOML_AFTER.match(after)):
@@ -264,6 +261,15 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
     )
 
 
+def _around(text: str, start: int, end: int) -> tuple[int, int, str, str]:
+    """The whole lines holding ``text[start:end]`` (their start, and their end after
+    the newline) and what stands before and after it on them."""
+    line_start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", end)
+    line_end = len(text) if newline < 0 else newline + 1
+    return line_start, line_end, text[line_start:start], text[end:line_end]
+
+
 def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
     """``databases = "^0.6.1"`` (or an inline table) alone on its line goes, line and all."""
     key, value = declaration.key, declaration.value
@@ -273,10 +279,7 @@ def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix
     if source is None:
         return None
     text = source.text
-    line_start = text.rfind("\n", 0, key.start) + 1
-    newline = text.find("\n", value.end)
-    line_end = len(text) if newline < 0 else newline + 1
-    before, after = text[line_start : key.start], text[value.end : line_end]
+    line_start, line_end, before, after = _around(text, key.start, value.end)
     if "\n" in text[key.start : value.end] or not (
         _REQ_BEFORE.match(before) and _REQ_AFTER.match(after)
     ):
