@@ -418,11 +418,16 @@ def cmd_precision(args: argparse.Namespace) -> None:
     if summary_path.is_file():
         for row in json.loads(summary_path.read_text()).values():
             totals.update(row["counts"])
-    verdicts: dict[str, Counter[str]] = defaultdict(Counter)
-    for line in Path(args.judgements).read_text().splitlines():
-        match = ROW.match(line)
-        if match:
-            verdicts[match.group(1)][match.group(4)] += 1
+    # Several rounds: a rule's verdicts come from the last file that judged it (a rule
+    # changed since an earlier round is judged again on a fresh sample).
+    verdicts: dict[str, Counter[str]] = {}
+    for name in args.judgements:
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        for line in Path(name).read_text().splitlines():
+            match = ROW.match(line)
+            if match:
+                found[match.group(1)][match.group(4)] += 1
+        verdicts.update(found)
     off = default_off_rules()
     print("| rule | findings | sampled | true | false | debatable | precision |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -501,7 +506,12 @@ def main(argv: list[str] | None = None) -> None:
     p_sample.add_argument("--seed", type=int, default=SEED)
     p_sample.add_argument("-o", "--output", help="worksheet path (default: in the cache)")
     p_prec = sub.add_parser("precision", help="precision table from the judgements file")
-    p_prec.add_argument("--judgements", default=str(JUDGEMENTS))
+    p_prec.add_argument(
+        "--judgements",
+        nargs="+",
+        default=[str(JUDGEMENTS)],
+        help="judgement files, oldest first: a rule's verdicts come from the last that has it",
+    )
     sub.add_parser("list", help="print the calibration set")
     args = parser.parse_args(argv)
     if args.command == "fetch":

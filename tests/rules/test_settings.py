@@ -212,6 +212,7 @@ def test_platform_variables_are_not_configuration():
         'INSTANCE = os.environ.get("HOSTNAME", "local")\n'
         'SERVICE = os.getenv("OTEL_SERVICE_NAME")\n'
         'URL = os.getenv("SMTP_URL")\n'
+        'BUILD = os.environ.get("SHOP_BUILD") or os.getenv("GIT_SHA", "dev")\n'
     )
     findings = check_source(source, "src/telemetry.py", ["SET102"])
     assert [(f.line, f.severity.value) for f in findings] == [(5, "warning")]

@@ -618,3 +618,22 @@ def test_a_nested_package_with_its_own_router_is_a_domain_of_its_own(tmp_path):
     assert {(f.rule, f.path, f.span.line) for f in findings(root, "STR102")} == {
         ("STR102", "src/auth/service.py", 2)
     }
+
+
+def test_the_suggested_alias_never_takes_a_name_the_file_uses(tmp_path):
+    """``auth_service`` is a local of the importing file: the module gets another name,
+    or the rewritten code would read the local instead."""
+    files = {
+        "src/auth/service/__init__.py": "from src.auth.service.users import get_user\n",
+        "src/auth/service/users.py": "def get_user(uid):\n    return uid\n",
+        "src/posts/service.py": (
+            "from src.auth.service.users import get_user\n\n\n"
+            "def author(post_id):\n"
+            "    auth_service = object()\n"
+            "    return get_user(post_id), auth_service\n"
+        ),
+    }
+    root = project(tmp_path, files)
+    (finding,) = [f for f in findings(root, "STR102") if f.path == "src/posts/service.py"]
+    assert "`from src.auth import service as auth_service_module`" in finding.message
+    assert "`auth_service_module.get_user`" in finding.message

@@ -453,8 +453,23 @@ _PLATFORM_PREFIXES = (
 )  # fmt: skip
 
 
+# Build stamps the image or CI sets (``DISPATCH_BUILD``, ``GIT_SHA``): version metadata,
+# read where the package is imported, not settings.
+_BUILD_SUFFIXES = (
+    "_BUILD", "_BUILD_ID", "_BUILD_NUMBER", "_COMMIT", "_COMMIT_SHA", "_GIT_SHA", "_REVISION",
+)  # fmt: skip
+_BUILD_NAMES = frozenset(
+    {"BUILD_ID", "BUILD_NUMBER", "GIT_SHA", "GIT_COMMIT", "COMMIT_SHA", "SOURCE_COMMIT"}
+)
+
+
 def is_platform_variable(key: str) -> bool:
-    return key in _PLATFORM_NAMES or key.startswith(_PLATFORM_PREFIXES)
+    return (
+        key in _PLATFORM_NAMES
+        or key.startswith(_PLATFORM_PREFIXES)
+        or key in _BUILD_NAMES
+        or key.endswith(_BUILD_SUFFIXES)
+    )
 
 
 def _key(node: ast.expr) -> str | None:

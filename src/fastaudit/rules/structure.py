@@ -453,6 +453,10 @@ class CrossDomainImport(LayoutFacts, ProjectRule):
             written = "." * node.level + (node.module or "")
             member = rest[0] if rest else "<module>"
             alias = f"{target}_{member}" if rest else f"{target}_<module>"
+            if rest and _named_in(ctx.source.text, alias):
+                # ``tax_calculation`` is already a local somewhere in the file: a name
+                # that means the module must not be read as that variable.
+                alias = f"{alias}_module"
             head = _strip_written(node, len(rest))
             if head is None:
                 head = ".".join(module.split(".")[: len(module.split(".")) - len(rest)])
@@ -703,6 +707,10 @@ class NameFromDomainModule(CrossDomainImport):
     @staticmethod
     def wants(item: CrossImport) -> bool:
         return item.names != ("*",) and len(item.rest) == 1
+
+
+def _named_in(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
 
 
 def _sub_domains(project: ProjectView) -> set[str]:
