@@ -347,8 +347,6 @@ def test_relative_import_stays_relative(tmp_path):
         "from src.auth.service import get_user\n\n__all__ = ['get_user']\n",
         # Imported inside a function (often to break a cycle): reported, not rewritten.
         "def load():\n    from src.auth.service import get_user\n    return get_user\n",
-        # The alias is taken by something else.
-        "from src.auth.service import get_user\n\nauth_service = None\nx = get_user\n",
         # Bound twice.
         "from src.auth.service import get_user\nfrom src.config import get_user\n",
     ],
@@ -357,6 +355,15 @@ def test_no_fix_when_not_mechanical(tmp_path, body):
     root = project(tmp_path, {"src/posts/service.py": body})
     (finding,) = findings(root)
     assert finding.rule == "STR104" and finding.fix is None
+
+
+def test_a_taken_alias_gives_way_to_another_name(tmp_path):
+    body = "from src.auth.service import get_user\n\nauth_service = None\nx = get_user\n"
+    root = project(tmp_path, {"src/posts/service.py": body})
+    assert fixed(root, "src/posts/service.py") == (
+        "from src.auth import service as auth_service_module\n\n"
+        "auth_service = None\nx = auth_service_module.get_user\n"
+    )
 
 
 def test_name_in_a_string_makes_the_fix_unsafe(tmp_path):
