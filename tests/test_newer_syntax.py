@@ -110,3 +110,27 @@ def test_templates_named_py_are_one_info_finding_per_folder(tmp_path: Path) -> N
         "3 files in `template/{{cookiecutter.slug}}/` are not Python source but templates "
         "(`{{ }}` / `{% %}`): db.py, main.py, settings.py"
     )
+
+
+def test_a_lowered_file_offers_no_fix_from_a_project_rule(tmp_path: Path) -> None:
+    """Offsets in a lowered file are the lowered text's: STR102's fix, carried in a
+    project fact, must not edit the real file by them."""
+    files = {
+        "src/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "src/auth/__init__.py": "",
+        "src/auth/router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        "src/auth/service/__init__.py": "from src.auth.service.users import get_user\n",
+        "src/auth/service/users.py": "def get_user(uid):\n    return uid\n",
+        "src/posts/__init__.py": "",
+        "src/posts/router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        "src/posts/service.py": (
+            "from src.auth.service.users import get_user\n\n"
+            "type PostId = int\n\n\n"
+            "def author(post_id: PostId):\n    return get_user(post_id)\n"
+        ),
+    }
+    write(tmp_path, files)
+    result = scan(tmp_path, Config(select=["STR102"]), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.path == "src/posts/service.py"]
+    assert (finding.rule, finding.line) == ("STR102", 1)
+    assert finding.fix is None

@@ -13,7 +13,7 @@ import functools
 import gc
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -255,6 +255,14 @@ def _without_fixes(outcome: FileOutcome) -> None:
         replace(d, finding=replace(d.finding, fix=None)) if d.finding.fix else d
         for d in outcome.deferred
     ]
+    # Facts may carry a fix for a project rule to offer (STR102's ``CrossImport``).
+    outcome.facts = {
+        kind: [
+            replace(v, fix=None) if is_dataclass(v) and getattr(v, "fix", None) else v
+            for v in values
+        ]
+        for kind, values in outcome.facts.items()
+    }
 
 
 def analyze_file(root: Path, path: str, rule_ids: Iterable[str], max_bytes: int) -> FileOutcome:
