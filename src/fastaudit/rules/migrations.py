@@ -428,6 +428,17 @@ def _execute_effect(call: ast.Call, label: str, effects: _Effects) -> None:
     effects.note("unknown", text if len(text) <= 40 else f"{label}(...)")
 
 
+def _explained(downgrade: ast.FunctionDef, ctx: FileContext) -> bool:
+    """A comment of the authors' own in an empty ``downgrade()`` (not Alembic's
+    ``# ### commands auto generated ... ###`` lines): a decision, not an oversight."""
+    lines = ctx.source.text.splitlines()[downgrade.lineno : downgrade.end_lineno or 0]
+    for line in lines:
+        comment = line.strip()
+        if comment.startswith("#") and not comment.startswith("# ###"):
+            return len(comment.lstrip("# ")) > 0
+    return False
+
+
 class EmptyDowngrade(Rule):
     id = "MIG103"
     name = "empty-migration-downgrade"
@@ -439,13 +450,14 @@ class EmptyDowngrade(Rule):
     where it was, so the next upgrade fails or, worse, the code and the schema silently
     disagree. Write the reverse operations (autogenerate drafts them), or, when a change
     truly cannot be undone, raise an error that says so. Merge revisions and empty
-    revisions, whose `upgrade()` does nothing either, are not reported. A data-only
-    revision (`op.execute("UPDATE ...")`, `op.bulk_insert`, a session backfill, and no
-    schema operation, including raw DDL, in `upgrade()` or the module functions it
-    calls) rolls back without breaking the schema: it is reported at info level only,
-    saying what it changes, as its data is not restored. The message names what
-    `upgrade()` does; SQL the rule cannot read (`op.execute(statement)`) is treated as
-    a possible schema change.
+    revisions, whose `upgrade()` does nothing either, are not reported. Nor is a
+    data-only revision (`op.execute("UPDATE ...")`, `op.bulk_insert`, a session
+    backfill, and no schema operation, including raw DDL, in `upgrade()` or the module
+    functions it calls): it rolls back without breaking the schema, and the reverse of
+    a data repair is usually nothing. An empty `downgrade()` with a comment of the
+    authors' own saying why is a decision, and is left alone too. The message names
+    what `upgrade()` does; SQL the rule cannot read (`op.execute(statement)`) is treated
+    as a possible schema change.
     """
     dont = """
     import sqlalchemy as sa
@@ -501,6 +513,27 @@ class EmptyDowngrade(Rule):
         def downgrade():
             raise NotImplementedError("audit rows cannot be restored")
         """,
+        # Data only: the schema rolls back fine; the reverse of a backfill is nothing.
+        """
+        from alembic import op
+
+        def upgrade():
+            op.execute("UPDATE invoice SET currency = 'EUR' WHERE currency IS NULL")
+
+        def downgrade():
+            pass
+        """,
+        # Explained: the authors decided there is no reverse.
+        """
+        from alembic import op
+
+        def upgrade():
+            op.execute("CREATE OR REPLACE FUNCTION touch() RETURNS trigger AS $$ $$")
+
+        def downgrade():
+            # The previous body is gone; re-running upgrade is harmless.
+            pass
+        """,
         # Not a migration: some other module's downgrade().
         """
         def upgrade(plan):
@@ -528,16 +561,6 @@ class EmptyDowngrade(Rule):
 
         def downgrade():
             ...
-        """,
-        # Data only: reported at info level ("only changes data (UPDATE)").
-        """
-        from alembic import op
-
-        def upgrade():
-            op.execute("UPDATE invoice SET currency = 'EUR' WHERE currency IS NULL")
-
-        def downgrade():
-            pass
         """,
     )
 
@@ -574,15 +597,11 @@ class EmptyDowngrade(Rule):
         end = downgrade.body[0] if downgrade.body[0].lineno == downgrade.lineno else None
         effects = self._effects(upgrade)
         if effects.data and not effects.schema and not effects.unknown:
-            ctx.report(
-                downgrade,
-                "`downgrade()` does nothing and `upgrade()` only changes data "
-                f"({', '.join(effects.data[:3])}), not the schema: rolling back leaves the "
-                "schema right and the data as upgraded",
-                end=end,
-                severity=Severity.INFO,
-            )
+            # Data only: rolling back leaves the schema right, and undoing a repair or a
+            # backfill would mean putting the old rows back; an empty reverse is usual.
             return
+        if _explained(downgrade, ctx):
+            return  # the authors wrote down why there is no reverse
         if effects.schema:
             what = f"changes the schema ({', '.join(effects.schema[:3])})"
         elif effects.unknown:
