@@ -147,7 +147,7 @@ def test_pip_compile_output_is_a_lock(project):
 
 
 def test_a_sibling_in_file_makes_the_txt_a_lock_even_without_header(project):
-    project.write({"requirements/dev.in": "pytest\n", "requirements/dev.txt": "ruff==0.5.0\n"})
+    project.write({"requirements/dev.in": "ruff>=0.6\n", "requirements/dev.txt": "ruff==0.5.0\n"})
     assert project.findings() == [("PIN103", "requirements/dev.txt", 1)]
 
 

@@ -287,6 +287,8 @@ class LockBelowMinimum(PinRule):
                 continue
             if libraries and _in_library(locked.where.file, libraries):
                 continue
+            if _capped_or_undeclared(deps, locked.name, minimum.version):
+                continue
             if locked.version < minimum.version:
                 yield self.at(
                     view,
@@ -295,6 +297,17 @@ class LockBelowMinimum(PinRule):
                     f"below the minimum {minimum.version}: raise the declared bound if it "
                     f"allows that, then run `{locked.command}`",
                 )
+
+
+def _capped_or_undeclared(deps: DependencySet, name: str, minimum: Version) -> bool:
+    """A lock that is old because a declaration shuts the minimum out says nothing
+    PIN104 does not already say there; and a package nobody declares is held back by a
+    parent's cap (PIN106 names the parent), with no bound of ours to raise."""
+    declared = [d for d in deps.declarations if d.name == name and d.applies]
+    if not declared:
+        # Only when something is declared: a lock read alone is all there is to go by.
+        return any(d.name != "python" for d in deps.declarations)
+    return any(judge(d, minimum).status in (Status.PINNED, Status.EXCLUDED) for d in declared)
 
 
 class PythonBelowMinimum(PinRule):
