@@ -275,11 +275,11 @@ def test_a_dependency_of_a_declared_package_is_a_milder_finding(project) -> None
         ("app/models.py", 4): "warning",
     }
     assert found[("app/models.py", 2)].message == (
-        "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed only as a "
+        "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed as a "
         "dependency of sqlmodel, so its minimum 2.0 is never checked; declare it to choose "
         "its version"
     )
-    assert "only as a dependency of sqlmodel (through sqlalchemy[asyncio])" in (
+    assert "as a dependency of sqlmodel (through sqlalchemy[asyncio])" in (
         found[("app/models.py", 1)].message
     )
     assert found[("app/models.py", 4)].message == (
@@ -340,5 +340,26 @@ def test_well_known_dependencies_without_a_lock(project) -> None:
         2: "info",
         3: "warning",
     }
-    assert "only as a dependency of fastapi (through starlette)" in found[1].message
-    assert "only as a dependency of jinja2;" in found[2].message
+    assert "as a dependency of fastapi (through starlette)" in found[1].message
+    assert "as a dependency of jinja2;" in found[2].message
+
+
+def test_imports_a_configuration_selects_and_stdlib_slips(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\ndependencies = ["fastapi", "boto3"]\n'
+            ),
+            "app/config.py": (
+                "import os\n\nBACKEND = os.getenv('SECRETS', 'env')\n"
+                "if BACKEND == 'vault':\n    import hvac\n"
+            ),
+            "app/money.py": "from parse import Decimal\n",
+            "app/storage.py": "from botocore.exceptions import ClientError\n",
+        }
+    )
+    findings = [f for f in project.scan("PIN107").findings if f.rule == "PIN107"]
+    assert [(f.path, f.line) for f in findings] == [("app/money.py", 1)]
+    assert findings[0].message.endswith(
+        "; if `decimal.Decimal` of the standard library is meant, import it from there"
+    )

@@ -608,6 +608,9 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
             first = sites[0]
             more = len({s.path for s in sites}) - 1
             also = f" (also imported in {more} other file{'s' if more > 1 else ''})" if more else ""
+            slip = _stdlib_slip(first)
+            if slip:
+                also += slip
             where = Where(first.path, first.line, first.column)
             chain = _brought_by(deps, matrix, graph, first, dists)
             if chain is None:
@@ -628,10 +631,30 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                 view,
                 where,
                 f"`{first.module}` is imported but {name} is not declared: it is installed "
-                f"only as a dependency of {chain[0]}{_through(chain)}{why}; declare it to "
+                f"as a dependency of {chain[0]}{_through(chain)}{why}; declare it to "
                 f"choose its version{also}",
                 severity=Severity.INFO,
             )
+
+
+# Names everyone imports from the standard library, and where from: the same name taken
+# from a third-party module (``from parse import Decimal``) is most likely a slip of an
+# editor's auto-import.
+_STDLIB_HOMES = {
+    "Decimal": "decimal", "datetime": "datetime", "date": "datetime", "timedelta": "datetime",
+    "timezone": "datetime", "Path": "pathlib", "Enum": "enum", "IntEnum": "enum",
+    "dataclass": "dataclasses", "field": "dataclasses", "UUID": "uuid", "uuid4": "uuid",
+    "defaultdict": "collections", "OrderedDict": "collections", "Counter": "collections",
+    "deque": "collections", "Any": "typing", "Optional": "typing", "Union": "typing",
+    "partial": "functools", "wraps": "functools", "lru_cache": "functools",
+}  # fmt: skip
+
+
+def _stdlib_slip(site: ImportSite) -> str:
+    homes = [f"`{_STDLIB_HOMES[n]}.{n}`" for n in site.names if n in _STDLIB_HOMES]
+    if not homes or len(homes) != len(site.names):
+        return ""
+    return f"; if {', '.join(homes)} of the standard library is meant, import it from there"
 
 
 class WrongDistribution(PinRule):

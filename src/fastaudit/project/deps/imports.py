@@ -87,6 +87,7 @@ class ImportSite:
     line: int
     column: int
     module: str
+    names: tuple[str, ...] = ()  # what ``from module import ...`` takes from it
 
 
 def own_modules(view: ProjectView) -> set[str]:
@@ -127,7 +128,8 @@ def third_party_imports(
             else:
                 modules = [record.module]
             for module in modules or [record.module]:
-                site = ImportSite(path, record.line, record.column, module)
+                names = tuple(record.names) if record.is_from else ()
+                site = ImportSite(path, record.line, record.column, module, names)
                 dists = distributions.get(module)
                 if dists is None:
                     dists = distributions[module] = matrix.distributions_for(module)
@@ -155,6 +157,16 @@ class GuardedImportFacts:
     def visit_TryStar(self, node: ast.TryStar, ctx: FileContext) -> None:
         self.visit_Try(node, ctx)
 
+    def visit_If(self, node: ast.If, ctx: FileContext) -> None:
+        """``if SECRET_PROVIDER == "vault":`` then ``import hvac``: an integration the
+        configuration selects, installed only where it is chosen."""
+        if not _selects_by_setting(node.test):
+            return
+        for statement in (*node.body, *node.orelse):
+            for inner in ast.walk(statement):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+
 
 def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
     """The sites not inside ``try:`` blocks that catch ImportError (the lines
@@ -170,6 +182,22 @@ def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
         if site.line not in lines:
             kept.append(site)
     return kept
+
+
+def _selects_by_setting(test: ast.expr) -> bool:
+    """A comparison of some value with a string: ``provider == "vault"``,
+    ``settings.BACKEND in ("s3", "gcs")``."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare):
+            for operand in (node.left, *node.comparators):
+                elements = (
+                    operand.elts
+                    if isinstance(operand, ast.Tuple | ast.List | ast.Set)
+                    else [operand]
+                )
+                if any(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements):
+                    return True
+    return False
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
