@@ -17,7 +17,14 @@ from packaging.version import Version
 
 from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Safety, Severity
-from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect
+from fastaudit.project.deps import (
+    Declaration,
+    DependencySet,
+    Locked,
+    Matrix,
+    Source,
+    collect,
+)
 from fastaudit.project.deps.edits import (
     HASH_NOTE,
     add_fix,
@@ -287,7 +294,7 @@ class LockBelowMinimum(PinRule):
                 continue
             if libraries and _in_library(locked.where.file, libraries):
                 continue
-            if _capped_or_undeclared(deps, locked.name, minimum.version):
+            if _capped_or_undeclared(deps, locked, minimum.version):
                 continue
             if locked.version < minimum.version:
                 yield self.at(
@@ -299,15 +306,31 @@ class LockBelowMinimum(PinRule):
                 )
 
 
-def _capped_or_undeclared(deps: DependencySet, name: str, minimum: Version) -> bool:
-    """A lock that is old because a declaration shuts the minimum out says nothing
-    PIN104 does not already say there; and a package nobody declares is held back by a
-    parent's cap (PIN106 names the parent), with no bound of ours to raise."""
-    declared = [d for d in deps.declarations if d.name == name and d.applies]
+def _capped_or_undeclared(deps: DependencySet, locked: Locked, minimum: Version) -> bool:
+    """A lock that is old because the file it is made from shuts the minimum out says
+    nothing PIN104 does not already say there; and a package nobody declares is held
+    back by a parent's cap (PIN106 names the parent), with no bound of ours to raise."""
+    declared = [d for d in deps.declarations if d.name == locked.name and d.applies]
     if not declared:
         # Only when something is declared: a lock read alone is all there is to go by.
         return any(d.name != "python" for d in deps.declarations)
-    return any(judge(d, minimum).status in (Status.PINNED, Status.EXCLUDED) for d in declared)
+    sources = _lock_sources(locked.where.file)
+    return any(
+        d.where.file in sources and judge(d, minimum).status in (Status.PINNED, Status.EXCLUDED)
+        for d in declared
+    )
+
+
+def _lock_sources(lock: str) -> set[str]:
+    """The files a lock is made from: its folder's pyproject (uv, poetry, pdm), Pipfile,
+    or the ``.in`` beside a compiled requirements file."""
+    folder, _, name = lock.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name.endswith(".txt"):
+        return {lock.removesuffix(".txt") + ".in"}
+    if name == "Pipfile.lock":
+        return {f"{prefix}Pipfile"}
+    return {f"{prefix}pyproject.toml"}
 
 
 class PythonBelowMinimum(PinRule):
