@@ -462,9 +462,12 @@ def test_the_report_shows_why_and_fix_leaves_the_file(tmp_path: Path) -> None:
 
 
         async def audit(customer_id: int):
+            # Both the alias and its fallback are taken here: only the check before
+            # writing can tell that the rewritten call would read a local.
             customers_service = "legacy"
+            customers_service_module = "legacy"
             found = await find_customer(customer_id)
-            return customers_service, found
+            return customers_service, customers_service_module, found
         """
     )
     _domain_project(tmp_path, service)
@@ -480,8 +483,8 @@ def test_the_report_shows_why_and_fix_leaves_the_file(tmp_path: Path) -> None:
     )
     assert "fix (unsafe)" in run.stdout
     assert (
-        "not provably safe: `customers_service` is a local name in function `audit` (line 8)"
-        in run.stdout
+        "not provably safe: `customers_service_module` is a local name in function `audit` "
+        "(line 8)" in run.stdout
     )
     assert (tmp_path / "src/orders/service.py").read_text() == service
     assert run.returncode == 1
@@ -491,14 +494,16 @@ def test_scan_labels_the_fix_unsafe(tmp_path: Path) -> None:
     _domain_project(
         tmp_path,
         "from src.customers.service import find_customer\n\n\n"
-        "def check(find_customer_id, customers_service=None):\n"
-        "    return find_customer(find_customer_id), customers_service\n",
+        "def check(find_customer_id, customers_service=None, customers_service_module=None):\n"
+        "    return find_customer(find_customer_id), customers_service_module\n",
     )
     result = scan(tmp_path, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
     (finding,) = [f for f in result.findings if f.rule == "STR104"]
     assert finding.fix is not None
     assert finding.fix.safety is Safety.UNSAFE
-    assert finding.fix.note.startswith("not provably safe: `customers_service` is a local name")
+    assert finding.fix.note.startswith(
+        "not provably safe: `customers_service_module` is a local name"
+    )
 
 
 def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, monkeypatch) -> None:
@@ -509,8 +514,8 @@ def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, mo
     monkeypatch.setattr(scan_module, "prove_fixes", lambda result, findings, cache=None: findings)
     service = (
         "from src.customers.service import find_customer\n\n\n"
-        "async def audit(customer_id, customers_service=None):\n"
-        "    return await find_customer(customer_id), customers_service\n"
+        "async def audit(customer_id, customers_service=None, customers_service_module=None):\n"
+        "    return await find_customer(customer_id), customers_service_module\n"
     )
     _domain_project(tmp_path, service)
     result = scan(tmp_path, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
@@ -522,6 +527,6 @@ def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, mo
     assert report.errors == []
     assert report.notes == [
         "src/orders/service.py:1: STR104 fix not applied, not provably safe: "
-        "`customers_service` is a local name in function `audit` (line 4): the new reference "
-        "there would read it instead of the module-level `customers_service`"
+        "`customers_service_module` is a local name in function `audit` (line 4): the new "
+        "reference there would read it instead of the module-level `customers_service_module`"
     ]
