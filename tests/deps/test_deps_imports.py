@@ -363,3 +363,19 @@ def test_imports_a_configuration_selects_and_stdlib_slips(project) -> None:
     assert findings[0].message.endswith(
         "; if `decimal.Decimal` of the standard library is meant, import it from there"
     )
+
+
+def test_a_script_outside_every_declared_project_is_nobodys(project) -> None:
+    """The only dependency file is the generated app's (``app/pyproject.toml``): the
+    maintainer's script at the root belongs to no declared project."""
+    project.write(
+        {
+            "app/pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\ndependencies = ["fastapi"]\n'
+            ),
+            "app/main.py": "import fastapi\nimport redis\n",
+            "scripts/make_config.py": "import yaml\n",
+        }
+    )
+    findings = [f for f in project.scan("PIN107").findings if f.rule == "PIN107"]
+    assert [(f.path, f.line) for f in findings] == [("app/main.py", 2)]

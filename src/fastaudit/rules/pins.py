@@ -614,6 +614,10 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
             path: _with_provides(names, matrix) for path, names in script_scopes(view).items()
         }
         graph = _dependency_graph(deps, matrix)
+        # A dependency file speaks for the folder it is in and everything below; a file
+        # outside all of them (a maintainer's script beside a generated app) belongs to
+        # no declared project, and its imports are nobody's to declare.
+        covering = {f.rpartition("/")[0] for f in deps.declaring_files}
         for dists, sites in third_party_imports(view, matrix).items():
             if any(d in declared for d in dists):
                 continue
@@ -625,6 +629,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                 for s in unguarded(view, sites)
                 if not _namespace_declared(s, declared)
                 and not _declared_in(by_script.get(s.path), s, dists)
+                and ("" in covering or any(s.path.startswith(c + "/") for c in covering))
             ]
             if not sites:
                 continue
