@@ -276,8 +276,7 @@ def test_a_dependency_of_a_declared_package_is_a_milder_finding(project) -> None
     }
     assert found[("app/models.py", 2)].message == (
         "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed as a "
-        "dependency of sqlmodel, so its minimum 2.0 is never checked; declare it to choose "
-        "its version"
+        "dependency of sqlmodel; declare it to choose its version yourself"
     )
     assert "as a dependency of sqlmodel (through sqlalchemy[asyncio])" in (
         found[("app/models.py", 1)].message
@@ -379,3 +378,23 @@ def test_a_script_outside_every_declared_project_is_nobodys(project) -> None:
     )
     findings = [f for f in project.scan("PIN107").findings if f.rule == "PIN107"]
     assert [(f.path, f.line) for f in findings] == [("app/main.py", 2)]
+
+
+def test_every_declared_parent_is_named_and_no_minimum_is_claimed(project) -> None:
+    """sqlmodel holds SQLAlchemy to its own range: the finding names both packages that
+    bring it and says nothing of a minimum going unchecked."""
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\n'
+                'dependencies = ["fastapi", "alembic>=1.13", "sqlmodel"]\n'
+            ),
+            "app/db.py": "import sqlalchemy\n",
+        }
+    )
+    (finding,) = [f for f in project.scan("PIN107").findings if f.rule == "PIN107"]
+    assert finding.severity.value == "info"
+    assert finding.message == (
+        "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed as a "
+        "dependency of alembic and sqlmodel; declare it to choose its version yourself"
+    )

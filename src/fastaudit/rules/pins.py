@@ -651,16 +651,18 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                     f"any dependency file{why}{also}",
                 )
                 continue
-            # Installed, but only because a declared package depends on it: milder.
+            # Installed, but only because a declared package depends on it: milder. Its
+            # version is then whatever those packages allow (a wrapper such as sqlmodel
+            # may hold it to a narrow range), so no claim about its minimum is made.
             name = chain[-1]
-            minimum = matrix.minimums.get(name)
-            why = f", so its minimum {minimum.version} is never checked" if minimum else ""
+            parents = _direct_parents(deps, matrix, graph, first.path, name)
+            brought = " and ".join(parents) if parents else f"{chain[0]}{_through(chain)}"
             yield self.at(
                 view,
                 where,
                 f"`{first.module}` is imported but {name} is not declared: it is installed "
-                f"as a dependency of {chain[0]}{_through(chain)}{why}; declare it to "
-                f"choose its version{also}",
+                f"as a dependency of {brought}; declare it to choose its version "
+                f"yourself{also}",
                 severity=Severity.INFO,
             )
 
@@ -848,6 +850,18 @@ def _with_provides(names: Iterable[str], matrix: Matrix) -> set[str]:
 
 def _declared_in(names: set[str] | None, site: ImportSite, dists: tuple[str, ...]) -> bool:
     return bool(names) and (any(d in names for d in dists) or _namespace_declared(site, names))
+
+
+def _direct_parents(
+    deps: DependencySet, matrix: Matrix, graph: dict[str, set[str]], near: str, name: str
+) -> list[str]:
+    """The declared packages that depend on ``name`` themselves (alembic and sqlmodel on
+    sqlalchemy), at most three, nearest declarations first."""
+    found: list[str] = []
+    for node in _declared_nodes(deps, near, matrix):
+        if name in graph.get(node, ()) and node.split("[", 1)[0] not in found:
+            found.append(node.split("[", 1)[0])
+    return found[:3]
 
 
 def _declared_nodes(deps: DependencySet, near: str = "", matrix: Matrix | None = None) -> list[str]:
