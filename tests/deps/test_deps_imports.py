@@ -398,3 +398,27 @@ def test_every_declared_parent_is_named_and_no_minimum_is_claimed(project) -> No
         "`sqlalchemy` is imported but sqlalchemy is not declared: it is installed as a "
         "dependency of alembic and sqlmodel; declare it to choose its version yourself"
     )
+
+
+def test_an_extra_the_lock_says_brings_the_package_declares_it(project) -> None:
+    """``logfire[httpx]`` exists to install the httpx instrumentation: asking for the
+    extra is asking for it."""
+    lock = (
+        'version = 1\nrequires-python = ">=3.11"\n\n'
+        '[[package]]\nname = "logfire"\nversion = "3.0.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n'
+        'dependencies = [{ name = "opentelemetry-sdk" }]\n\n'
+        "[package.optional-dependencies]\n"
+        'httpx = [{ name = "opentelemetry-instrumentation-httpx" }]\n'
+    )
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\n'
+                'dependencies = ["fastapi", "logfire[httpx]>=3"]\n'
+            ),
+            "uv.lock": lock,
+            "app/tracing.py": "from opentelemetry.instrumentation.httpx import Instrumentor\n",
+        }
+    )
+    assert [f for f in project.scan("PIN107").findings if f.rule == "PIN107"] == []

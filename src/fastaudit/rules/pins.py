@@ -44,7 +44,7 @@ from fastaudit.project.deps.imports import (
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.python_mentions import python_mentions
-from fastaudit.project.deps.requires import dependency_path, merge, reachable
+from fastaudit.project.deps.requires import dependency_path, merge, node, reachable
 from fastaudit.project.deps.scripts import SCRIPT_FACT, script_dependencies, script_scopes
 from fastaudit.project.deps.specs import show
 from fastaudit.project.deps.verdict import Status, judge
@@ -656,7 +656,13 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
             # may hold it to a narrow range), so no claim about its minimum is made.
             name = chain[-1]
             parents = _direct_parents(deps, matrix, graph, first.path, name)
-            brought = " and ".join(parents) if parents else f"{chain[0]}{_through(chain)}"
+            brought = (
+                ", ".join(parents[:-1]) + f" and {parents[-1]}"
+                if len(parents) > 1
+                else parents[0]
+                if parents
+                else f"{chain[0]}{_through(chain)}"
+            )
             yield self.at(
                 view,
                 where,
@@ -810,6 +816,9 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
         names |= matrix.provides.get(declaration.name, frozenset())
         for extra in declaration.extras:
             names |= matrix.provides.get(f"{declaration.name}[{extra}]", frozenset())
+            # What the lock says an extra adds: ``logfire[httpx]`` exists to install
+            # opentelemetry-instrumentation-httpx, so asking for it declares that.
+            names |= deps.requires.get(node(declaration.name, extra), set())
             if declaration.name in _STUBS_BY_EXTRA:
                 # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs).
                 names.add(f"{_STUBS_BY_EXTRA[declaration.name]}-{_normalized(extra)}")
@@ -858,9 +867,9 @@ def _direct_parents(
     """The declared packages that depend on ``name`` themselves (alembic and sqlmodel on
     sqlalchemy), at most three, nearest declarations first."""
     found: list[str] = []
-    for node in _declared_nodes(deps, near, matrix):
-        if name in graph.get(node, ()) and node.split("[", 1)[0] not in found:
-            found.append(node.split("[", 1)[0])
+    for start in _declared_nodes(deps, near, matrix):
+        if name in graph.get(start, ()) and start.split("[", 1)[0] not in found:
+            found.append(start.split("[", 1)[0])
     return found[:3]
 
 
