@@ -253,10 +253,15 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
             return None
     elif not (_REQ_BEFORE.match(before) and _REQ_AFTER.match(after)):
         return None
+    return _line_removal(declaration, line_start, line_end, note)
+
+
+def _line_removal(declaration: Declaration, start: int, end: int, note: str) -> Fix:
+    """Take the declaration's whole line out; unsafe, as code may still need it."""
     return Fix(
         description=f"remove {declaration.written_name}",
         safety=Safety.UNSAFE,
-        edits=(Edit(line_start, line_end, ""),),
+        edits=(Edit(start, end, ""),),
         note=note,
     )
 
@@ -286,12 +291,7 @@ def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix
         return None  # spread over lines or sharing one: leave it to a person
     if not _toml_ok(declaration.where.file, text[:line_start] + text[line_end:]):
         return None
-    return Fix(
-        description=f"remove {declaration.written_name}",
-        safety=Safety.UNSAFE,
-        edits=(Edit(line_start, line_end, ""),),
-        note=note,
-    )
+    return _line_removal(declaration, line_start, line_end, note)
 
 
 def add_fix(
