@@ -161,6 +161,29 @@ def overview(result: ScanResult) -> Text:
     )
 
 
+def _print_all(console: Console, rendered: list[RenderableType]) -> None:
+    """Rich styles each part as it prints, about a millisecond a finding; into a pipe or
+    a file, where no style is shown, the plain text is written as it is (the same
+    characters rich would write there, minus the cost)."""
+    if not console.is_terminal:
+        plain = [_plain(item) for item in rendered]
+        if all(text is not None for text in plain):
+            console.file.write("".join(f"{text}\n" for text in plain))
+            return
+    for item in rendered:
+        console.print(item)
+
+
+def _plain(item: RenderableType) -> str | None:
+    if isinstance(item, Text):
+        return item.plain
+    if isinstance(item, Group):
+        parts = [_plain(part) for part in item.renderables]
+        if all(part is not None for part in parts):
+            return "\n".join(parts)  # type: ignore[arg-type]
+    return None
+
+
 def render(result: ScanResult, console: Console, *, show_statistics: bool = False) -> None:
     for warning in result.warnings:
         console.print(Text("warning: ", style="yellow").append(literal(warning)))
@@ -171,10 +194,11 @@ def render(result: ScanResult, console: Console, *, show_statistics: bool = Fals
             console.print(overview(result))
             console.print(statistics(result))
             console.print()
+        rendered: list[RenderableType] = []
         for path, group in groupby(result.findings, key=lambda f: f.path):
             lines = _load_lines(result, path)
-            for finding in group:
-                console.print(render_finding(finding, lines))
+            rendered.extend(render_finding(finding, lines) for finding in group)
+        _print_all(console, rendered)
     console.print(summary(result))
     for note in result.notes:
         console.print(Text(literal(note), style="dim"))
