@@ -373,3 +373,13 @@ def test_a_long_message_is_cut_and_kept_whole_in_detail(tmp_path):
 
     as_json = json.loads(json.dumps(finding_dict(short)))
     assert as_json["message"] == short.message and as_json["detail"] == long.message
+
+
+def test_the_plain_fast_path_writes_what_rich_would(tmp_path, monkeypatch):
+    """Into a pipe the report skips rich's styling; the bytes must be the same."""
+    result = project(tmp_path)
+    fast = render_text(result)
+    monkeypatch.setattr(text, "_plain", lambda item: None)  # rich prints every finding
+    assert render_text(result) == fast
+    assert "app/main.py:7:5: ASY102 [error]" in fast
+    assert ESC not in fast
