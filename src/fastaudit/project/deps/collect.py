@@ -112,6 +112,7 @@ def _collect(view: ProjectView, python: Version) -> DependencySet:
                 path,
                 python,
                 lambda r, d, n=name: _read_lock(deps, r, d, n),
+                positions=False,
             )
         elif name == "Pipfile.lock":
             _plain(view, deps, path, python, lambda r: deps.locked.extend(read_pipfile_lock(r)))
@@ -150,7 +151,14 @@ def _finish(deps: DependencySet, reader: FileReader) -> None:
         deps.declaring_files.add(reader.file)
 
 
-def _toml(view: ProjectView, deps: DependencySet, path: str, python: Version, read: Any) -> None:
+def _toml(
+    view: ProjectView,
+    deps: DependencySet,
+    path: str,
+    python: Version,
+    read: Any,
+    positions: bool = True,
+) -> None:
     reader = _reader(view, deps, path, python)
     if reader is None:
         return
@@ -176,7 +184,9 @@ def _toml(view: ProjectView, deps: DependencySet, path: str, python: Version, re
         )
         return
     try:
-        reader.positions = scan_positions(reader.source.text)
+        # A lock finds its lines itself (machine-written, one key a line); the full
+        # position scan of a large uv.lock would be most of the time spent on it.
+        reader.positions = scan_positions(reader.source.text) if positions else None
     except ScanLost:
         # Positions unknown: findings fall back to the first line, and nothing is edited.
         reader.positions = None
