@@ -75,13 +75,7 @@ class ProjectIndex:
         module, _, name = qualname.rpartition(".")
         found = []
         for defined_in, bases in self._classes.get(name, ()):
-            # ``src.app.schemas`` and ``app.schemas`` name the same module in a src layout.
-            if (
-                not module
-                or defined_in == module
-                or defined_in.endswith("." + module)
-                or module.endswith("." + defined_in)
-            ):
+            if not module or same_qualname(defined_in, module):
                 found.append(bases)
         return found
 
@@ -110,10 +104,7 @@ class ProjectIndex:
         """``src.db.get_db`` and ``db.get_db`` name one function in a src layout."""
         if qualname in self._session_providers:
             return True
-        return any(
-            p.endswith("." + qualname) or qualname.endswith("." + p)
-            for p in self._session_providers
-        )
+        return any(same_qualname(p, qualname) for p in self._session_providers)
 
     def add_router_facts(self, facts: dict[str, list]) -> None:
         self._unpublished_apps.update(facts.get(UNPUBLISHED_APP, ()))

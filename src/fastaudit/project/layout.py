@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
@@ -499,10 +500,7 @@ def settings_classes(view: ProjectView) -> list[SettingsClass]:
         answer = any(
             is_settings(base, depth + 1)
             for defined_in, bases in by_name.get(name, ())
-            if not module
-            or defined_in == module
-            or defined_in.endswith("." + module)
-            or module.endswith("." + defined_in)
+            if not module or same_qualname(defined_in, module)
             for base in bases
         )
         memo[qualname] = answer

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Edit, Fix, Safety, Severity
 from fastaudit.rules.base import Rule
 
@@ -527,10 +528,7 @@ def direct_call_vetoes(outcomes: Iterable, calls: CallIndex) -> dict[tuple[str, 
                     # ``src.app.routes.f`` and ``app.routes.f`` name one function in a
                     # src layout; ``.f`` is a method call on an object we cannot type,
                     # so any method of that name may be the one called.
-                    if target == called
-                    or target.endswith("." + called)
-                    or called.endswith("." + target)
-                    or (method and target == "." + name)
+                    if same_qualname(target, called) or (method and target == "." + name)
                 ),
                 None,
             )

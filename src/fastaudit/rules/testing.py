@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.project_walk import (
     AsyncRouteFacts,
@@ -253,10 +254,6 @@ PATCHES_FACT = "dependency-patches"
 APP_DEPENDENCIES_FACT = "app-dependencies"
 
 
-def _same_name(a: str, b: str) -> bool:
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
-
-
 def _dotted_suffixes(names: set[str]) -> dict[str, list[str]]:
     """Every proper dotted suffix of ``names`` -> the names ending with it."""
     found: dict[str, list[str]] = {}
@@ -269,9 +266,9 @@ def _dotted_suffixes(names: set[str]) -> dict[str, list[str]]:
 
 
 def _first_same_name(target: str, names: set[str], by_suffix: dict[str, list[str]]) -> str | None:
-    """The first of ``sorted(names)`` that :func:`_same_name` pairs with ``target``,
+    """The first of ``sorted(names)`` that :func:`same_qualname` pairs with ``target``,
     without a pass over all of them."""
-    candidates = [n for n in by_suffix.get(target, ()) if _same_name(target, n)]
+    candidates = [n for n in by_suffix.get(target, ()) if same_qualname(target, n)]
     if target in names:
         candidates.append(target)
     index = target.find(".")
