@@ -158,6 +158,10 @@ class FileContext:
         module-level name can be imported, so only it is known to other files."""
         return self._scope_of(name) == 0
 
+    def qualify(self, name: str) -> str:
+        """The project-wide name of something bound at this module's top level."""
+        return f"{self.module}.{name}" if self.module else name
+
     def is_own(self, qualname: str) -> bool:
         """Whether a resolved name is the project's own rather than a library's. The
         module path is counted from the scan root, which may sit above the import root

@@ -611,7 +611,7 @@ def note_sync_session_provider(
     as a ``SYNC_SESSION_PROVIDER`` fact (ASY104 and DBS101 read it)."""
     if ctx.function is not None or ctx.class_name is not None:
         return
-    qualname = f"{ctx.module}.{node.name}" if ctx.module else node.name
+    qualname = ctx.qualify(node.name)
     returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
     if returns is not None and returns.startswith(_SYNC_SESSIONS):
         ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
@@ -696,7 +696,7 @@ def _dependency_of(ctx: FileContext, name: str) -> str | None:
         ):
             target = ctx.resolve(marker.args[0])
             if target is None and isinstance(marker.args[0], ast.Name):
-                target = f"{ctx.module}.{marker.args[0].id}" if ctx.module else marker.args[0].id
+                target = ctx.qualify(marker.args[0].id)
             return target
     return None
 

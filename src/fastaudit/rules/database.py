@@ -403,7 +403,7 @@ class _ModelMetadata:
 
 
 def _module_name(name: str, ctx: FileContext) -> str:
-    return f"{ctx.module}.{name}" if ctx.module else name
+    return ctx.qualify(name)
 
 
 def _project_name(node: ast.expr, ctx: FileContext) -> str | None:

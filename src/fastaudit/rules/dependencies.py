@@ -394,12 +394,9 @@ class MarkerDefaultRule(Rule):
             return
         target = ctx.resolve(func)
         if target is None:
-            if isinstance(func, ast.Attribute):
-                # ``self.list_items()``, ``view.list_items()``: a method of some object,
-                # known by its name only.
-                target = f".{func.attr}"
-            else:
-                target = f"{ctx.module}.{func.id}"  # a function of this module, most likely
+            # ``self.list_items()``, ``view.list_items()``: a method of some object, known
+            # by its name only; a bare name: a function of this module, most likely.
+            target = f".{func.attr}" if isinstance(func, ast.Attribute) else ctx.qualify(func.id)
         elif not ctx.is_own(target):
             return  # a library's function: it cannot be one of ours
         else:

@@ -129,7 +129,7 @@ MOVED_OUT_OF_PYDANTIC = frozenset({"BaseSettings"})
 
 
 def model_qualname(ctx: FileContext, name: str) -> str:
-    return f"{ctx.module}.{name}" if ctx.module else name
+    return ctx.qualify(name)
 
 
 def uses_v1_layer(ctx: FileContext) -> bool:

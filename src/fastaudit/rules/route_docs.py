@@ -721,7 +721,7 @@ class UndocumentedRoute(Rule):
             return
         made = ctx.resolve(value.func)
         if made == "fastapi.FastAPI" and _is_none(_keyword(value, "openapi_url")):
-            ctx.add_fact(UNPUBLISHED_APP, f"{ctx.module}.{target.id}")
+            ctx.add_fact(UNPUBLISHED_APP, ctx.qualify(target.id))
         elif made == "fastapi.APIRouter" and _is_false(_keyword(value, "include_in_schema")):
             self._hidden_routers.add(target.id)
         responses = _keyword(value, "responses")
@@ -729,7 +729,7 @@ class UndocumentedRoute(Rule):
             # Error responses declared once for every route below this router.
             codes = _listed_codes(responses)
             self._documented_routers[target.id] = codes
-            ctx.add_fact(DOCUMENTED_ROUTER, (f"{ctx.module}.{target.id}", codes))
+            ctx.add_fact(DOCUMENTED_ROUTER, (ctx.qualify(target.id), codes))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
@@ -861,7 +861,7 @@ def _qualified(node: ast.expr, ctx: FileContext) -> str | None:
         return None
     resolved = ctx.resolve(node)
     if resolved is None or resolved.endswith(")"):
-        return f"{ctx.module}.{node.id}"  # bound in this module (to a call's result)
+        return ctx.qualify(node.id)  # bound in this module (to a call's result)
     return resolved
 
 
@@ -1017,9 +1017,7 @@ def _pure_call(node: ast.Call, ctx: FileContext) -> bool:
         return True
     func = node.func
     # A class defined in this module: building an object does no I/O.
-    return isinstance(func, ast.Name) and callee == (
-        f"{ctx.module}.{func.id}" if ctx.module else func.id
-    )
+    return isinstance(func, ast.Name) and callee == (ctx.qualify(func.id))
 
 
 @dataclass(slots=True)

@@ -192,7 +192,7 @@ class SharedSettings(LayoutFacts, ProjectRule):
         callee = ctx.resolve(value.func)
         if callee is None and isinstance(value.func, ast.Name) and ctx.module:
             # A function of this module (bound to nothing the resolver tracks).
-            callee = f"{ctx.module}.{value.func.id}"
+            callee = ctx.qualify(value.func.id)
         if callee is None:
             return
         for target in targets:

@@ -393,7 +393,7 @@ class PatchedAppDependency(ProjectRule):
         if isinstance(target, ast.Name):
             found, value = ctx.lookup(target.id)
             if found and value is None:
-                self._dependencies.add(f"{ctx.module}.{target.id}")
+                self._dependencies.add(ctx.qualify(target.id))
             elif value is not None and not value.endswith("()"):
                 self._dependencies.add(value)
         if (
@@ -401,7 +401,7 @@ class PatchedAppDependency(ProjectRule):
             and isinstance(node.args[0], ast.Name)
             and callee in ("fastapi.Depends", "fastapi.Security")
         ):
-            self._dependencies.add(f"{ctx.module}.{node.args[0].id}")
+            self._dependencies.add(ctx.qualify(node.args[0].id))
 
     def finish(self, ctx: FileContext) -> None:
         if self._patches:

@@ -197,7 +197,7 @@ def _note_dependency_alias(target: ast.expr, value: ast.expr, ctx: FileContext) 
         and ctx.class_name is None
         and _annotated_dependency(value, ctx)
     ):
-        qualname = f"{ctx.module}.{target.id}" if ctx.module else target.id
+        qualname = ctx.qualify(target.id)
         ctx.add_fact(DEPENDENCY_ALIAS_FACT, qualname)
 
 
@@ -219,7 +219,7 @@ def _dependency_parameters(
         resolved = ctx.resolve(annotation)
         if resolved is None and isinstance(annotation, ast.Name):
             # An alias assigned in this module (``Annotated[...]`` binds no value).
-            resolved = f"{ctx.module}.{annotation.id}" if ctx.module else annotation.id
+            resolved = ctx.qualify(annotation.id)
         if resolved and not resolved.startswith(_LIBRARY_TYPES):
             annotations.append(resolved)
     return False, tuple(annotations)
