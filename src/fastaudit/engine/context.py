@@ -113,6 +113,8 @@ class FileContext:
         self.source = source
         self.tree = tree
         self.module = module
+        # The packages on this file's path, for ``is_own`` (asked on every call seen).
+        self._own_tops = frozenset(module.split(".")) if module else frozenset()
         self.is_package = is_package
         self.findings: list[Finding] = []
         self.deferred: list[Deferred] = []
@@ -167,8 +169,7 @@ class FileContext:
         module path is counted from the scan root, which may sit above the import root
         (``server/polar/app.py`` imports ``polar.kit``): any package on this file's
         path counts."""
-        top = qualname.split(".", 1)[0]
-        return bool(self.module) and top in self.module.split(".")
+        return qualname.split(".", 1)[0] in self._own_tops
 
     def resolve(self, node: ast.AST | None) -> str | None:
         """The qualified name an expression refers to, or None when unknown.
