@@ -19,12 +19,13 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fastaudit demo
 
+# Both tiers run on every core (pytest-xdist); plain `pytest` still runs serially.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
-# The fast tier: everything but the TUI, real processes and hostile CLI runs (~30 s).
+# The fast tier: everything but the TUI, real processes and hostile CLI runs (~20 s on 2 cores).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
