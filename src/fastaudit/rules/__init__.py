@@ -1,7 +1,7 @@
 """The rule registry: every ``Rule`` subclass in a module of this package, found on import.
 
-Adding a rule is adding a class to a family module (or a new module here); nothing else
-needs editing.
+Adding a rule is adding a module (a class) to its family's package; nothing else needs
+editing. Modules are found at any depth, so a family can be a package of one-rule modules.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from functools import cache
 from fastaudit.rules.base import FAMILIES, Rule
 
 _ID = re.compile(r"^[A-Z]{3}\d{3}$")
-_NOT_RULE_MODULES = {"base"}
+_NOT_RULE_MODULES = {f"{__name__}.base"}
 
 
 @cache
 def all_rules() -> dict[str, type[Rule]]:
     """Every rule by id, in id order."""
-    for module in pkgutil.iter_modules(__path__):
+    for module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
         if module.name not in _NOT_RULE_MODULES:
-            importlib.import_module(f"{__name__}.{module.name}")
+            importlib.import_module(module.name)
     found: dict[str, type[Rule]] = {}
     pending = list(Rule.__subclasses__())
     while pending:
