@@ -6,7 +6,10 @@ adding a rule that lands in none) is a visible change to this file, not an accid
 
 from __future__ import annotations
 
+import re
+
 from fastaudit.rules import all_rules
+from fastaudit.rules.families import BY_PREFIX, TABLE, prefix_of
 from fastaudit.workflows.learn import AREAS, rules_for
 
 # Learn area key -> the ids of its rules, as `fastaudit learn` shows them.
@@ -50,3 +53,31 @@ def test_every_rule_is_in_one_learn_area_except_the_scan_problems() -> None:
     placed = [rule_id for ids in AREA_RULES.values() for rule_id in ids]
     assert len(placed) == len(set(placed))
     assert sorted(placed + list(IN_NO_AREA)) == sorted(all_rules())
+
+
+def test_every_family_in_the_table_has_rules_and_every_rule_a_family() -> None:
+    prefixes = [family.prefix for family in TABLE]
+    assert len(prefixes) == len(set(prefixes))
+    assert all(re.fullmatch(r"[A-Z]{3}", prefix) for prefix in prefixes)
+    assert sorted(prefixes) == sorted({prefix_of(rule_id) for rule_id in all_rules()})
+
+
+def test_every_rule_names_a_learn_area_that_exists() -> None:
+    keys = {area.key for area in AREAS}
+    for rule in all_rules().values():
+        if prefix_of(rule.id) == "SCN":
+            assert rule.learn_area_key() == "", rule.id
+        else:
+            assert rule.learn_area_key() in keys, rule.id
+
+
+def test_a_rule_names_its_area_only_when_its_family_has_another() -> None:
+    # An override equal to the family's own area would hide which rules really differ.
+    for rule in all_rules().values():
+        if rule.learn_area:
+            assert rule.learn_area != BY_PREFIX[prefix_of(rule.id)].learn_area, rule.id
+
+
+def test_every_learn_area_a_family_names_exists() -> None:
+    keys = {area.key for area in AREAS}
+    assert {family.learn_area for family in TABLE} - {""} <= keys

@@ -11,10 +11,11 @@ import pkgutil
 import re
 from functools import cache
 
-from fastaudit.rules.base import FAMILIES, Rule
+from fastaudit.rules.base import Rule
+from fastaudit.rules.families import FAMILIES, prefix_of
 
 _ID = re.compile(r"^[A-Z]{3}\d{3}$")
-_NOT_RULE_MODULES = {"base"}
+_NOT_RULE_MODULES = {"base", "families"}
 
 
 @cache
@@ -30,7 +31,7 @@ def all_rules() -> dict[str, type[Rule]]:
         pending.extend(cls.__subclasses__())
         if not cls.id:
             continue  # an abstract helper base
-        if not _ID.match(cls.id) or cls.id[:3] not in FAMILIES:
+        if not _ID.match(cls.id) or prefix_of(cls.id) not in FAMILIES:
             raise ValueError(f"rule {cls.__name__} has a malformed id {cls.id!r}")
         if cls.id in found and found[cls.id] is not cls:
             raise ValueError(
