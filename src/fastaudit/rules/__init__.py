@@ -1,7 +1,7 @@
 """The rule registry: every ``Rule`` subclass in a module of this package, found on import.
 
 Adding a rule is adding a class to a family module (or a new module here); nothing else
-needs editing.
+needs editing, unless it starts a new family: that is a row in ``families.py``.
 """
 
 from __future__ import annotations
