@@ -13,17 +13,20 @@ from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 from fastaudit.rules._support.inflect import is_plural, plural_table_name, singular
 
+from .conftest import project_findings
+
 
 def found(source: str, rule: str, path: str = "app/models.py"):
     return [f for f in check_source(textwrap.dedent(source), path, [rule]) if f.rule == rule]
 
 
 def project(tmp_path, files: dict[str, str], rule: str):
+    # Dedented only, not through `code`: a leading newline is line 1 in these tests' lines.
     for rel, text in files.items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text), encoding="utf-8")
-    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
+    return project_findings(tmp_path, rule)
 
 
 def sites(findings) -> list[tuple[str, int]]:

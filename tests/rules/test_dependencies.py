@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import textwrap
 
 import pytest
 
@@ -14,23 +13,21 @@ from fastaudit.config import Config
 from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.apply import apply_edits
 from fastaudit.fixes.runner import fix_project, fix_source
-from fastaudit.model import Safety
+from fastaudit.model import Finding, Safety
+
+from .conftest import code, write_tree
+from .conftest import fixed as fixed_rules
+from .conftest import found as found_rules
 
 DEP = ["DEP101", "DEP102"]
 
 
-def src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
+def found(text: str) -> list[Finding]:
+    return found_rules(text, DEP)
 
 
-def found(text: str, rules=DEP):
-    return [f for f in check_source(src(text), rule_ids=rules) if f.rule in rules]
-
-
-def fixed(text: str, rules=DEP, *, unsafe: bool = True) -> str:
-    result = fix_source(src(text), rules, unsafe=unsafe)
-    ast.parse(result)
-    return result
+def fixed(text: str, *, unsafe: bool = True) -> str:
+    return fixed_rules(text, DEP, unsafe=unsafe)
 
 
 # ----------------------------------------------------------------------------- reports
@@ -188,7 +185,7 @@ def test_several_dependencies_in_one_signature_are_fixed_safely_in_one_go():
         async def orders(db: Session = Depends(db_), user: User = Depends(me)):
             return []
         """
-    after = src(
+    after = code(
         """
         from typing import Annotated
 
@@ -208,7 +205,7 @@ def test_several_dependencies_in_one_signature_are_fixed_safely_in_one_go():
     assert "with `db` before it" in findings[1].fix.description
     assert fixed(before, unsafe=False) == after
     assert fixed(before) == after
-    alone, applied = apply_edits(src(before), [findings[1].fix])
+    alone, applied = apply_edits(code(before), [findings[1].fix])
     # (The raw edits; the blank line between import sections comes with the tidy-up.)
     assert applied and alone == after.replace("Annotated\n\nfrom", "Annotated\nfrom")
 
@@ -230,7 +227,7 @@ def test_default_kept_before_a_dependency_makes_it_keyword_only_unsafely():
     user_fix = by_name["user"].fix
     assert user_fix.safety is Safety.UNSAFE
     assert "a `*` goes before `user`" in user_fix.note
-    assert fixed(before) == src(
+    assert fixed(before) == code(
         """
         from typing import Annotated
 
@@ -317,7 +314,7 @@ def test_comments_inside_and_around_the_signature_survive():
         ):  # end
             pass
         """
-    assert fixed(before) == src(
+    assert fixed(before) == code(
         """
         from typing import Annotated
 
@@ -405,7 +402,7 @@ def test_import_goes_after_docstring_and_future_import():
 
         def f(db: Session = Depends(get_db)): pass
         '''
-    ) == src(
+    ) == code(
         '''
         """Orders."""
         from __future__ import annotations
@@ -429,8 +426,8 @@ def test_unannotated_parameter_gets_any_in_an_unsafe_fix():
     findings = found(before)
     assert all(f.fix.safety is Safety.UNSAFE for f in findings)
     assert "`db` had no annotation: replace `Any` with its type" in findings[0].fix.note
-    assert fixed(before, unsafe=False) == src(before)
-    assert fixed(before) == src(
+    assert fixed(before, unsafe=False) == code(before)
+    assert fixed(before) == code(
         """
         from typing import Annotated, Any
 
@@ -549,7 +546,7 @@ def test_dependency_injector_provider_keeps_its_default_form_unless_unsafe():
     (finding,) = found(before)
     assert finding.fix.safety is Safety.UNSAFE
     assert "dependency-injector provider" in finding.fix.note
-    assert fixed(before, unsafe=False) == src(before)
+    assert fixed(before, unsafe=False) == code(before)
 
 
 def test_inject_decorator_alone_makes_the_rewrite_unsafe():
@@ -581,13 +578,6 @@ def test_plain_fastapi_dependency_stays_safe():
 
 
 # ------------------------------------------------------ routes also called directly
-def _project(root, files):
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(src(text))
-
-
 ROUTES = """
     from fastapi import APIRouter, Depends
 
@@ -603,7 +593,7 @@ ROUTES = """
 
 
 def test_route_called_directly_from_another_file_gets_an_unsafe_fix(tmp_path):
-    _project(
+    write_tree(
         tmp_path,
         {
             "shop/__init__.py": "",
@@ -631,7 +621,7 @@ def test_route_called_directly_from_another_file_gets_an_unsafe_fix(tmp_path):
 
 
 def test_route_never_called_directly_keeps_a_safe_fix(tmp_path):
-    _project(
+    write_tree(
         tmp_path,
         {
             "shop/__init__.py": "",
@@ -655,7 +645,7 @@ def test_route_never_called_directly_keeps_a_safe_fix(tmp_path):
 
 
 def test_method_called_on_an_object_gets_an_unsafe_fix(tmp_path):
-    _project(
+    write_tree(
         tmp_path,
         {
             "shop/__init__.py": "",
@@ -683,7 +673,7 @@ def test_method_called_on_an_object_gets_an_unsafe_fix(tmp_path):
 
 
 def test_class_dependency_built_directly_gets_an_unsafe_fix(tmp_path):
-    _project(
+    write_tree(
         tmp_path,
         {
             "shop/__init__.py": "",
@@ -714,7 +704,7 @@ def test_class_dependency_built_directly_gets_an_unsafe_fix(tmp_path):
 
 
 def test_method_called_on_an_untyped_object_elsewhere_gets_an_unsafe_fix(tmp_path):
-    _project(
+    write_tree(
         tmp_path,
         {
             "shop/__init__.py": "",

@@ -15,6 +15,8 @@ from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.rules import all_rules
 from fastaudit.rules.base import ProjectRule
 
+from .conftest import project_findings, write_tree
+
 RULES = list(all_rules().values())
 FILE_RULES = [r for r in RULES if not issubclass(r, ProjectRule)]
 
@@ -78,18 +80,6 @@ def test_fix_of_dont(rule):
 
 # --------------------------------------------------------------------------- project rules
 PROJECT_RULES = [r for r in RULES if issubclass(r, ProjectRule)]
-
-
-def write_tree(root, files):
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
-def project_findings(root, rule_id):
-    config = Config(select=[rule_id])
-    return [f for f in scan(root, config).findings if f.rule == rule_id]
 
 
 @pytest.mark.parametrize("rule", PROJECT_RULES, ids=lambda r: r.id)

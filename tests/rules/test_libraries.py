@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from fastaudit.engine.scan import check_source
 from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 
-
-def code(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def found(text: str, rule: str):
-    return [f for f in check_source(code(text), rule_ids=[rule]) if f.rule == rule]
+from .conftest import code, found
 
 
 def lines(text: str, rule: str) -> list[int]:

@@ -12,17 +12,7 @@ from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project
 from fastaudit.model import Severity
 
-
-def write(tmp_path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-
-
-def findings(tmp_path, rule: str):
-    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
-
+from .conftest import project_findings, write_tree
 
 # ------------------------------------------------------------------ MIG101
 GENERATED_INI = """
@@ -49,8 +39,8 @@ DATED = (
 
 
 def test_missing_file_template_is_added_after_the_header_block(tmp_path):
-    write(tmp_path, {"alembic.ini": GENERATED_INI})
-    (finding,) = findings(tmp_path, "MIG101")
+    write_tree(tmp_path, {"alembic.ini": GENERATED_INI})
+    (finding,) = project_findings(tmp_path, "MIG101")
     assert (finding.path, finding.line) == ("alembic.ini", 3)
     assert finding.message == (
         "`[alembic]` sets no `file_template`, so revision files are named "
@@ -62,11 +52,11 @@ def test_missing_file_template_is_added_after_the_header_block(tmp_path):
     lines = text.splitlines()
     assert lines[3] == DATED
     assert lines[2] == "[alembic]"
-    assert findings(tmp_path, "MIG101") == []
+    assert project_findings(tmp_path, "MIG101") == []
 
 
 def test_undated_template_value_is_replaced(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "db/alembic.ini": """
@@ -76,7 +66,7 @@ def test_undated_template_value_is_replaced(tmp_path):
             """
         },
     )
-    (finding,) = findings(tmp_path, "MIG101")
+    (finding,) = project_findings(tmp_path, "MIG101")
     assert (finding.path, finding.line) == ("db/alembic.ini", 3)
     assert finding.message == (
         "`file_template = %%(rev)s_%%(slug)s  ; the default` lacks %%(year), %%(month), "
@@ -87,7 +77,7 @@ def test_undated_template_value_is_replaced(tmp_path):
 
 
 def test_dated_template_with_time_is_fine(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "alembic.ini": """
@@ -96,7 +86,7 @@ def test_dated_template_with_time_is_fine(tmp_path):
             """
         },
     )
-    assert findings(tmp_path, "MIG101") == []
+    assert project_findings(tmp_path, "MIG101") == []
 
 
 @pytest.mark.parametrize(
@@ -108,8 +98,8 @@ def test_dated_template_with_time_is_fine(tmp_path):
     ],
 )
 def test_a_dated_template_of_the_authors_own_is_left_alone(tmp_path, template):
-    write(tmp_path, {"alembic.ini": f"[alembic]\nfile_template = {template}\n"})
-    assert findings(tmp_path, "MIG101") == []
+    write_tree(tmp_path, {"alembic.ini": f"[alembic]\nfile_template = {template}\n"})
+    assert project_findings(tmp_path, "MIG101") == []
 
 
 def test_the_fixed_template_names_two_migrations_of_one_day_apart():
@@ -145,8 +135,8 @@ ASYNC_APP = """
 
 
 def test_sync_env_in_async_app(tmp_path):
-    write(tmp_path, {"migrations/env.py": SYNC_ENV, "src/database.py": ASYNC_APP})
-    (finding,) = findings(tmp_path, "MIG102")
+    write_tree(tmp_path, {"migrations/env.py": SYNC_ENV, "src/database.py": ASYNC_APP})
+    (finding,) = project_findings(tmp_path, "MIG102")
     assert (finding.path, finding.line) == ("migrations/env.py", 2)
     assert finding.message == (
         "migrations/env.py builds a sync engine (`engine_from_config`) while the app uses an "
@@ -156,14 +146,14 @@ def test_sync_env_in_async_app(tmp_path):
 
 
 def test_sync_env_in_sync_app_is_fine(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "migrations/env.py": SYNC_ENV,
             "src/database.py": "from sqlalchemy import create_engine\n",
         },
     )
-    assert findings(tmp_path, "MIG102") == []
+    assert project_findings(tmp_path, "MIG102") == []
 
 
 def test_env_reusing_the_app_engine_with_asyncio_is_fine(tmp_path):
@@ -174,8 +164,8 @@ def test_env_reusing_the_app_engine_with_asyncio_is_fine(tmp_path):
 
         from src.database import engine
     """
-    write(tmp_path, {"migrations/env.py": env, "src/database.py": ASYNC_APP})
-    assert findings(tmp_path, "MIG102") == []
+    write_tree(tmp_path, {"migrations/env.py": env, "src/database.py": ASYNC_APP})
+    assert project_findings(tmp_path, "MIG102") == []
 
 
 # ------------------------------------------------------------------ MIG103
@@ -388,7 +378,7 @@ REVISION = """
 
 
 def test_undescriptive_names(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "migrations/versions/3f2a9c1b7d4e_.py": REVISION,
@@ -403,7 +393,7 @@ def test_undescriptive_names(tmp_path):
         },
     )
     # One naming convention, one decision: a single finding that lists every file.
-    (result,) = findings(tmp_path, "MIG104")
+    (result,) = project_findings(tmp_path, "MIG104")
     assert (result.path, result.line) == ("migrations/versions/0042_update.py", 1)
     assert result.message == (
         "migration file name `0042_update.py` does not describe the change; name it after "
@@ -432,7 +422,7 @@ def test_a_root_revision_named_as_the_start_of_history_is_descriptive(tmp_path):
     """The first revision creates the schema from nothing: `first_revision`,
     `initial`, `init` or `baseline` says just that. The same words on a revision that
     follows another say nothing, and a root with no words at all is still unnamed."""
-    write(
+    write_tree(
         tmp_path,
         {
             "migrations/versions/d4867f3a4c0a_first_revision.py": ROOT_REVISION,
@@ -445,7 +435,7 @@ def test_a_root_revision_named_as_the_start_of_history_is_descriptive(tmp_path):
         },
     )
     # One finding for the naming convention, listing the other files like it.
-    (result,) = findings(tmp_path, "MIG104")
+    (result,) = project_findings(tmp_path, "MIG104")
     assert result.path == "fourth/versions/3f2a9c1b7d4e_.py"
     assert result.message.endswith(
         "(and 1 more like it: migrations/versions/a1b2c3d4e5f6_first_revision.py:1)"

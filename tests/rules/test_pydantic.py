@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import textwrap
 
 import pytest
 
@@ -12,20 +11,7 @@ from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 
-
-def code(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def found(text: str, rule: str):
-    return [f for f in check_source(code(text), rule_ids=[rule]) if f.rule == rule]
-
-
-def write_tree(root, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(code(text), encoding="utf-8")
+from .conftest import code, found, write_tree
 
 
 # ------------------------------------------------------------------ PYD101 v1 methods

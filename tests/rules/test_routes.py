@@ -3,29 +3,12 @@ swallows every exception): positions, messages, look-alikes, and the RTE101 fix.
 
 from __future__ import annotations
 
-import ast
-import textwrap
-
 import pytest
 
 from fastaudit.engine.scan import check_source
-from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 
-
-def src(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def found(text: str, rule: str):
-    return [f for f in check_source(src(text), rule_ids=[rule]) if f.rule == rule]
-
-
-def fixed(text: str, rule: str = "RTE101") -> str:
-    result = fix_source(src(text), [rule])
-    ast.parse(result)
-    return result
-
+from .conftest import code, fixed, found
 
 HEAD = """
 from fastapi import APIRouter
@@ -54,7 +37,7 @@ async def read_item(item_id: int) -> Item:
         "`response_model=Item` on route `read_item` repeats its return annotation `-> Item`"
     )
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
-    assert fixed(text) == src(text).replace(", response_model=Item", "")
+    assert fixed(text, "RTE101") == code(text).replace(", response_model=Item", "")
 
 
 @pytest.mark.parametrize(
@@ -95,7 +78,7 @@ async def read_item(item_id: int) -> Item:
 def test_fix_removes_the_keyword_and_its_comma(decorator, expected):
     tail = "\ndef create_item(item: Item) -> Item:\n    return item\n"
     text = HEAD + "\n\n" + decorator + tail
-    assert fixed(text) == src(HEAD + "\n\n" + expected + tail)
+    assert fixed(text, "RTE101") == code(HEAD + "\n\n" + expected + tail)
 
 
 def test_each_route_decorator_is_checked():
@@ -110,7 +93,7 @@ def list_items() -> list[Item]:
 """
     )
     assert [f.span.line for f in found(text, "RTE101")] == [8, 9]
-    assert "response_model" not in fixed(text)
+    assert "response_model" not in fixed(text, "RTE101")
 
 
 @pytest.mark.parametrize(
@@ -586,7 +569,6 @@ async def read_item(item_id: int) -> Item:
 
 
 def test_response_model_removal_is_unsafe_over_a_decorator_without_wraps():
-    from fastaudit.engine.scan import check_source
     from fastaudit.model import Safety
 
     source = DECORATED_ROUTE.format(inner_decorator="")
@@ -600,7 +582,6 @@ def test_response_model_removal_is_unsafe_over_a_decorator_without_wraps():
 
 
 def test_response_model_removal_stays_safe_over_a_wraps_decorator():
-    from fastaudit.engine.scan import check_source
     from fastaudit.model import Safety
 
     source = DECORATED_ROUTE.format(inner_decorator="    @functools.wraps(func)\n")

@@ -11,15 +11,9 @@ import pytest
 from fastaudit.config import Config
 from fastaudit.engine.scan import check_source, scan
 
+from .conftest import write_tree
+
 PROJECTS = Path(__file__).parent.parent / "projects"
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def located(root: Path, select: str = "SET") -> set[tuple[str, str, int]]:

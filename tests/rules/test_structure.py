@@ -16,15 +16,9 @@ from fastaudit.fixes.runner import fix_project
 from fastaudit.model import Safety
 from fastaudit.project.layout import find_apps, proposed_layout, singular
 
+from .conftest import write_tree
+
 PROJECTS = Path(__file__).parent.parent / "projects"
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def findings(root: Path, select: str = "STR"):

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
+from fastaudit.engine.scan import check_source
 
-
-def write(tmp_path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-
-
-def findings(tmp_path, rule: str):
-    return [f for f in scan(tmp_path, Config(select=[rule])).findings if f.rule == rule]
-
+from .conftest import project_findings, write_tree
 
 APP = """
     from fastapi import Depends, FastAPI
@@ -39,7 +28,7 @@ AUTH = """
 
 # ------------------------------------------------------------------ TST101
 def test_test_client_for_async_app(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/main.py": APP,
@@ -59,7 +48,7 @@ def test_test_client_for_async_app(tmp_path):
             "tests/test_schema.py": "from app.main import app\n",
         },
     )
-    (finding,) = findings(tmp_path, "TST101")
+    (finding,) = project_findings(tmp_path, "TST101")
     # At the call that builds the client, not the import.
     assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 9, 12)
     assert finding.message == (
@@ -70,7 +59,7 @@ def test_test_client_for_async_app(tmp_path):
 
 
 def test_test_client_is_reported_where_it_is_built_not_where_it_is_annotated(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/main.py": APP,
@@ -106,13 +95,13 @@ def test_test_client_is_reported_where_it_is_built_not_where_it_is_annotated(tmp
             """,
         },
     )
-    (finding,) = findings(tmp_path, "TST101")
+    (finding,) = project_findings(tmp_path, "TST101")
     assert (finding.path, finding.line, finding.span.column) == ("tests/conftest.py", 11, 10)
     assert "more like it" not in finding.message
 
 
 def test_test_client_for_a_sync_app_with_a_trivial_async_route_is_fine(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             # Every route doing work is sync; the health check awaits nothing.
@@ -140,11 +129,11 @@ def test_test_client_for_a_sync_app_with_a_trivial_async_route_is_fine(tmp_path)
             """,
         },
     )
-    assert findings(tmp_path, "TST101") == []
+    assert project_findings(tmp_path, "TST101") == []
 
 
 def test_test_client_message_cites_a_route_that_awaits(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/a_health.py": """
@@ -177,12 +166,12 @@ def test_test_client_message_cites_a_route_that_awaits(tmp_path):
             """,
         },
     )
-    (finding,) = findings(tmp_path, "TST101")
+    (finding,) = project_findings(tmp_path, "TST101")
     assert "(`async def list_items` in app/b_items.py:7)" in finding.message
 
 
 def test_test_client_for_sync_app_is_fine(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/main.py": APP.replace("async def", "def"),
@@ -190,12 +179,12 @@ def test_test_client_for_sync_app_is_fine(tmp_path):
             "tests/test_me.py": "from fastapi.testclient import TestClient\n",
         },
     )
-    assert findings(tmp_path, "TST101") == []
+    assert project_findings(tmp_path, "TST101") == []
 
 
 # ------------------------------------------------------------------ TST102
 def test_patched_dependency_every_spelling(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/main.py": APP,
@@ -230,7 +219,7 @@ def test_patched_dependency_every_spelling(tmp_path):
             """,
         },
     )
-    result = findings(tmp_path, "TST102")
+    result = project_findings(tmp_path, "TST102")
     assert [(f.path, f.line) for f in result] == [
         ("tests/test_me.py", 8),
         ("tests/test_me.py", 12),
@@ -318,7 +307,7 @@ def test_mocks_outside_test_files_are_ignored():
 
 
 def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "app/main.py": APP,
@@ -374,7 +363,9 @@ def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
             """,
         },
     )
-    assert [(f.path, f.line) for f in findings(tmp_path, "TST101")] == [("tests/test_router.py", 8)]
+    assert [(f.path, f.line) for f in project_findings(tmp_path, "TST101")] == [
+        ("tests/test_router.py", 8)
+    ]
 
 
 def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():

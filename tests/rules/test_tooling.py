@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.project.discovery import discover
 from fastaudit.rules._support.config_files import read_pre_commit_hooks
 
-
-def write(tmp_path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        target = tmp_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+from .conftest import project_findings, write_tree
 
 
 def findings(tmp_path):
-    return [f for f in scan(tmp_path, Config(select=["TLG101"])).findings if f.rule == "TLG101"]
+    return project_findings(tmp_path, "TLG101")
 
 
 PRE_COMMIT = """
@@ -38,7 +31,7 @@ PRE_COMMIT = """
 
 
 def test_discovery_lists_tool_configs(tmp_path):
-    write(tmp_path, {".pre-commit-config.yaml": PRE_COMMIT, ".flake8": "[flake8]\n"})
+    write_tree(tmp_path, {".pre-commit-config.yaml": PRE_COMMIT, ".flake8": "[flake8]\n"})
     assert discover(tmp_path).other_files == [".flake8", ".pre-commit-config.yaml"]
 
 
@@ -50,7 +43,7 @@ def test_pre_commit_hooks_are_read_with_lines():
 
 
 def test_each_legacy_config_is_reported_with_the_ruff_equivalent(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             ".pre-commit-config.yaml": PRE_COMMIT,
@@ -86,7 +79,7 @@ def test_each_legacy_config_is_reported_with_the_ruff_equivalent(tmp_path):
 
 
 def test_isort_alone_extends_ruff_defaults(tmp_path):
-    write(
+    write_tree(
         tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.isort]\nprofile = "black"\n'}
     )
     (finding,) = findings(tmp_path)
@@ -95,7 +88,7 @@ def test_isort_alone_extends_ruff_defaults(tmp_path):
 
 
 def test_ruff_anywhere_above_silences(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "ruff.toml": "line-length = 100\n",
@@ -106,7 +99,7 @@ def test_ruff_anywhere_above_silences(tmp_path):
 
 
 def test_ruff_hook_or_dependency_silences(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             ".pre-commit-config.yaml": PRE_COMMIT
@@ -116,7 +109,7 @@ def test_ruff_hook_or_dependency_silences(tmp_path):
     )
     assert findings(tmp_path) == []
     other = tmp_path / "other"
-    write(
+    write_tree(
         other,
         {
             "pyproject.toml": """
@@ -133,7 +126,7 @@ def test_ruff_hook_or_dependency_silences(tmp_path):
 
 
 def test_monorepo_folders_are_judged_separately(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             "services/a/pyproject.toml": "[tool.ruff]\nline-length = 100\n",
@@ -163,7 +156,7 @@ WEMAKE_SETUP_CFG = """
 def test_flake8_running_wemake_is_only_partly_replaced(tmp_path):
     """Seen on real code: flake8 runs wemake-python-styleguide, which ruff does not
     implement, so ruff replaces only part of it; its codes are not carried over."""
-    write(
+    write_tree(
         tmp_path,
         {
             "setup.cfg": WEMAKE_SETUP_CFG,
@@ -192,7 +185,7 @@ def test_flake8_running_wemake_is_only_partly_replaced(tmp_path):
 
 
 def test_a_plugin_ruff_lacks_among_dev_dependencies_is_named(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             ".flake8": "[flake8]\nmax-line-length = 100\n",
@@ -205,7 +198,7 @@ def test_a_plugin_ruff_lacks_among_dev_dependencies_is_named(tmp_path):
 
 
 def test_flake8_with_only_plugins_ruff_implements_keeps_the_plain_message(tmp_path):
-    write(
+    write_tree(
         tmp_path,
         {
             ".flake8": "[flake8]\nselect = E,F,W,B\n",

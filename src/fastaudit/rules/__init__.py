@@ -1,7 +1,8 @@
 """The rule registry: every ``Rule`` subclass in a module of this package, found on import.
 
 Adding a rule is adding a module (a class) to its family's package; nothing else needs
-editing. Modules are found at any depth, so a family can be a package of one-rule modules.
+editing, unless it starts a new family: that is a row in ``families.py``. Modules are found
+at any depth, so a family can be a package of one-rule modules.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import pkgutil
 import re
 from functools import cache
 
-from fastaudit.rules.base import FAMILIES, Rule
+from fastaudit.rules.base import Rule
+from fastaudit.rules.families import FAMILIES, prefix_of
 
 _ID = re.compile(r"^[A-Z]{3}\d{3}$")
-_NOT_RULE_MODULES = {f"{__name__}.base"}
+_NOT_RULE_MODULES = {f"{__name__}.base", f"{__name__}.families"}
 
 
 @cache
@@ -30,7 +32,7 @@ def all_rules() -> dict[str, type[Rule]]:
         pending.extend(cls.__subclasses__())
         if not cls.id:
             continue  # an abstract helper base
-        if not _ID.match(cls.id) or cls.id[:3] not in FAMILIES:
+        if not _ID.match(cls.id) or prefix_of(cls.id) not in FAMILIES:
             raise ValueError(f"rule {cls.__name__} has a malformed id {cls.id!r}")
         if cls.id in found and found[cls.id] is not cls:
             raise ValueError(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.model import Severity
+from fastaudit.rules.families import BY_PREFIX, name_of, prefix_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,24 +25,6 @@ if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
     from fastaudit.engine.project import ProjectView
     from fastaudit.model import Finding
-
-# Family prefix -> display name. A rule id is its family prefix plus three digits.
-FAMILIES: dict[str, str] = {
-    "SCN": "Scan",
-    "ASY": "Async",
-    "DEP": "Dependencies",
-    "LIB": "Libraries",
-    "PYD": "Pydantic",
-    "RTE": "Routes",
-    "PIN": "Dependency pins",
-    "STR": "Structure",
-    "SET": "Settings",
-    "DBS": "Database",
-    "MIG": "Migrations",
-    "DOC": "API docs",
-    "TST": "Tests",
-    "TLG": "Tooling",
-}
 
 
 class Rule:
@@ -63,6 +46,8 @@ class Rule:
     see_also: ClassVar[str] = ""
     # Low-value or opinionated rules can be off unless selected.
     default_enabled: ClassVar[bool] = True
+    # The `fastaudit learn` area, when not its family's (see rules/families.py).
+    learn_area: ClassVar[str] = ""
 
     _handlers: ClassVar[dict[object, str]] = {}
 
@@ -87,11 +72,17 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return self.id[:3]
+        return prefix_of(self.id)
 
     @classmethod
     def family_name(cls) -> str:
-        return FAMILIES.get(cls.id[:3], cls.id[:3])
+        return name_of(prefix_of(cls.id))
+
+    @classmethod
+    def learn_area_key(cls) -> str:
+        """The key of the learn area this rule is taught in; "" for none."""
+        family = BY_PREFIX.get(prefix_of(cls.id))
+        return cls.learn_area or (family.learn_area if family is not None else "")
 
     @classmethod
     def fixable(cls) -> bool:

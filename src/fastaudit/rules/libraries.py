@@ -86,6 +86,7 @@ def _remove_statement(ctx: FileContext, stmt: ast.stmt, alone: bool) -> Edit:
 class PythonJoseImport(Rule):
     id = "LIB101"
     name = "python-jose-import"
+    learn_area = "auth"
     title = "python-jose is used for JWTs"
     severity = Severity.WARNING
     fix_safety = (
@@ -320,6 +321,7 @@ class PythonJoseImport(Rule):
 class AsyncAsgiTestClientImport(Rule):
     id = "LIB102"
     name = "async-asgi-testclient-import"
+    learn_area = "tests"
     title = "async_asgi_testclient is used for tests"
     severity = Severity.WARNING
     rationale = """
@@ -389,6 +391,7 @@ class AsyncAsgiTestClientImport(Rule):
 class EncodeDatabasesImport(Rule):
     id = "LIB103"
     name = "encode-databases-import"
+    learn_area = "database"
     title = "encode/databases is used for database access"
     severity = Severity.INFO
     rationale = """
@@ -513,6 +516,7 @@ def _skips_signature(call: ast.Call) -> bool:
 class JwtDecodeWithoutAlgorithms(Rule):
     id = "LIB104"
     name = "jwt-decode-without-algorithms"
+    learn_area = "auth"
     title = "`jwt.decode` without `algorithms=`"
     severity = Severity.ERROR
     rationale = """

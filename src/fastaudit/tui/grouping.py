@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from fastaudit.model import Finding, Safety, Severity
-from fastaudit.rules import FAMILIES, all_rules
+from fastaudit.rules import all_rules
+from fastaudit.rules.families import name_of, prefix_of, rank
 
 Key = tuple[str, ...]
 
@@ -59,7 +60,7 @@ def finding_key(finding: Finding) -> Key:
 
 
 def family_of(finding: Finding) -> str:
-    return finding.family or finding.rule[:3]
+    return finding.family or prefix_of(finding.rule)
 
 
 def rule_title(rule_id: str) -> str:
@@ -78,7 +79,7 @@ def matches(finding: Finding, query: str) -> bool:
             finding.rule,
             finding.title or rule_title(finding.rule),
             family,
-            FAMILIES.get(family, ""),
+            name_of(family),
             finding.path,
             finding.message,
         )
@@ -110,12 +111,11 @@ def build_groups(
     selected = [f for f in findings if matches(f, query)]
     if grouping is Grouping.FILE:
         return _by_file(selected, ())
-    order = {prefix: index for index, prefix in enumerate(FAMILIES)}
     families: dict[str, dict[str, list[Finding]]] = {}
     for finding in selected:
         families.setdefault(family_of(finding), {}).setdefault(finding.rule, []).append(finding)
     groups = []
-    for family in sorted(families, key=lambda p: (order.get(p, len(order)), p)):
+    for family in sorted(families, key=lambda p: (rank(p), p)):
         rules = families[family]
         family_key: Key = ("family", family)
         children = []

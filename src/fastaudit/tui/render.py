@@ -17,7 +17,7 @@ from textual.highlight import guess_language, highlight
 
 from fastaudit.model import Finding, Safety, Severity
 from fastaudit.report.safe import literal
-from fastaudit.rules import FAMILIES
+from fastaudit.rules.families import name_of
 from fastaudit.tui.grouping import Group, Grouping, rule_title
 
 SEVERITY_VARIABLE = {
@@ -84,7 +84,7 @@ def tree_label(group: Group, grouping: Grouping, colors: dict[str, str]) -> Text
         return label
     label.append(f"{severity.symbol} ", color)
     if group.kind == "family":
-        label.append(FAMILIES.get(group.name, group.name), Style(bold=True))
+        label.append(name_of(group.name), Style(bold=True))
         label.append(f" {group.name}", dim)
     elif group.kind == "rule":
         label.append(group.name, Style(bold=True))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,19 +21,6 @@ class Area:
     title: str
     practice: str
     why: str
-    matches: Callable[[type[Rule]], bool]
-
-
-def _family(*prefixes: str) -> Callable[[type[Rule]], bool]:
-    return lambda rule: rule.id.startswith(prefixes)
-
-
-def _named(*words: str) -> Callable[[type[Rule]], bool]:
-    return lambda rule: any(word in rule.name for word in words)
-
-
-def _either(*tests: Callable[[type[Rule]], bool]) -> Callable[[type[Rule]], bool]:
-    return lambda rule: any(test(rule) for test in tests)
 
 
 AREAS: tuple[Area, ...] = (
@@ -45,7 +31,6 @@ AREAS: tuple[Area, ...] = (
         "schemas, models and service; other domains import its modules by name.",
         "A feature then lives in one folder: easy to find, review and change, and "
         "domains stay loosely coupled.",
-        _family("STR"),
     ),
     Area(
         "async",
@@ -53,7 +38,6 @@ AREAS: tuple[Area, ...] = (
         "In `async def` code, only await non-blocking work; blocking libraries belong in "
         "plain `def` routes or behind `run_in_threadpool`.",
         "One blocking call in an async route stalls every request the worker serves.",
-        _family("ASY"),
     ),
     Area(
         "pydantic",
@@ -61,7 +45,6 @@ AREAS: tuple[Area, ...] = (
         "Use the v2 API: `model_config`, `model_dump()`, `field_validator`, "
         "`field_serializer`; settings from `pydantic_settings`.",
         "v1 spellings are deprecated or gone, and mixing both makes upgrades painful.",
-        _family("PYD"),
     ),
     Area(
         "dependencies",
@@ -70,7 +53,6 @@ AREAS: tuple[Area, ...] = (
         "dependencies validate, not just inject.",
         "Annotated keeps the function callable as plain Python and reusable type aliases "
         "remove repetition.",
-        _family("DEP"),
     ),
     Area(
         "auth",
@@ -78,7 +60,6 @@ AREAS: tuple[Area, ...] = (
         "Use PyJWT and always pass the accepted `algorithms=` when decoding.",
         "python-jose is unmaintained, and decoding without fixed algorithms invites "
         "algorithm-confusion attacks.",
-        _either(_named("jose", "jwt")),
     ),
     Area(
         "database",
@@ -87,14 +68,12 @@ AREAS: tuple[Area, ...] = (
         "snake_case tables, `_at`/`_date` suffixes, one FK column name per target.",
         "Consistent names make migrations and queries predictable, and async sessions "
         "keep the event loop free.",
-        _either(_family("DBS"), _named("databases")),
     ),
     Area(
         "migrations",
         "Migrations",
         "Alembic with dated, descriptive file names, async env.py, reversible revisions.",
         "A migration history people can read and roll back is an operational safety net.",
-        _family("MIG"),
     ),
     Area(
         "docs",
@@ -103,7 +82,6 @@ AREAS: tuple[Area, ...] = (
         "need them; catch specific exceptions.",
         "Accurate OpenAPI docs are free documentation, and exposed docs are free "
         "reconnaissance for attackers.",
-        _family("DOC", "RTE"),
     ),
     Area(
         "tests",
@@ -111,20 +89,20 @@ AREAS: tuple[Area, ...] = (
         "Test through `httpx.AsyncClient` with `ASGITransport`, override dependencies "
         "with `app.dependency_overrides`, use a real database.",
         "Tests then exercise the same async stack as production, without brittle mocks.",
-        _either(_family("TST"), _named("testclient")),
     ),
     Area(
         "tooling",
         "Tooling and versions",
         "Pin the compatibility matrix minimums and use ruff for lint and format.",
         "Old pins keep deprecated APIs alive; one fast tool replaces four slow ones.",
-        _family("TLG", "PIN", "SET"),
     ),
 )
 
 
 def rules_for(area: Area) -> list[type[Rule]]:
-    return [rule for rule in all_rules().values() if area.matches(rule)]
+    """The rules taught in ``area``: those of the families whose learn area it is (see
+    rules/families.py), and those that name it themselves."""
+    return [rule for rule in all_rules().values() if rule.learn_area_key() == area.key]
 
 
 def findings_for(area: Area, findings: list[Finding]) -> list[Finding]:

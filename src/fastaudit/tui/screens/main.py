@@ -26,7 +26,7 @@ from fastaudit.fixes.apply import FixError
 from fastaudit.fixes.journal import Journal, JournalEntry
 from fastaudit.model import Finding, Safety
 from fastaudit.report.counts import audited_files
-from fastaudit.rules import FAMILIES
+from fastaudit.rules.families import name_of, prefix_of
 from fastaudit.tui.deps import ProjectFacts, matrix_status, project_facts
 from fastaudit.tui.editor import editor_command, editor_problem
 from fastaudit.tui.grouping import Group, Grouping, Key, build_groups, finding_key, matches
@@ -592,7 +592,7 @@ class MainScreen(Screen[None]):
         if self.grouping is not Grouping.RULE:
             self.grouping = Grouping.RULE
             self.rebuild()
-        key = ("family", rule_id[:3], "rule", rule_id)
+        key = ("family", prefix_of(rule_id), "rule", rule_id)
         self.call_after_refresh(self.tree.select_key, key)
 
     def _refused(self, error: FixError, title: str = "Refused") -> None:
@@ -643,7 +643,7 @@ class MainScreen(Screen[None]):
         if self.session is None or group is None:
             return
         if group.kind == "family":
-            scope = FAMILIES.get(group.name, group.name)
+            scope = name_of(group.name)
         elif group.kind == "finding":
             scope = "this finding"
         else:

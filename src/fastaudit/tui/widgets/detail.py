@@ -13,8 +13,9 @@ from textual.widgets import Static
 from fastaudit.engine.scan import ScanResult
 from fastaudit.model import Finding
 from fastaudit.report.counts import tally
-from fastaudit.rules import FAMILIES, all_rules
-from fastaudit.tui.grouping import Group, Key, finding_key, rule_title
+from fastaudit.rules import all_rules
+from fastaudit.rules.families import name_of
+from fastaudit.tui.grouping import Group, Key, family_of, finding_key, rule_title
 from fastaudit.tui.render import fix_line, plain, severity_style
 from fastaudit.tui.widgets.code_view import CodeView
 from fastaudit.tui.widgets.examples import DoDont
@@ -104,12 +105,11 @@ class FindingDetail(VerticalScroll):
                 (plain(title), "bold"),
             ),
         )
-        family = finding.family or finding.rule[:3]
         span = finding.span
         self._set(
             "detail-meta",
             Content.styled(
-                f"{finding.severity.value} · {FAMILIES.get(family, family)} · "
+                f"{finding.severity.value} · {name_of(family_of(finding))} · "
                 f"{plain(finding.path)}:{span.line}:{span.column}",
                 "$text 60%",
             ),
@@ -133,7 +133,7 @@ class FindingDetail(VerticalScroll):
         if fixes.unsafe:
             counts += f" · ◇ {fixes.unsafe} unsafe, f one at a time"
         if group.kind == "family":
-            title = f"{FAMILIES.get(group.name, group.name)} ({group.name})"
+            title = f"{name_of(group.name)} ({group.name})"
             rules = Counter(f.rule for f in findings)
             rows = [f"  {r}  {rule_title(r)}  ({n})" for r, n in sorted(rules.items())]
             self.show_message(title, lines(rows))

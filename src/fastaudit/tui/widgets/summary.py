@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from fastaudit.model import Finding, Severity
 from fastaudit.report.counts import tally
-from fastaudit.rules import FAMILIES
+from fastaudit.rules.families import rank
 from fastaudit.tui.grouping import family_of
 from fastaudit.tui.render import plain, severity_style
 
@@ -58,8 +58,7 @@ def summary_content(
     elif not scanning:
         parts.append(Content.styled("✔ no findings", "$text-success"))
     if families and not compact:
-        order = list(FAMILIES)
-        shown = sorted(families, key=lambda p: order.index(p) if p in order else len(order))
+        shown = sorted(families, key=rank)
         parts.append(Content(" ".join(f"{p} {families[p]}" for p in shown)))
     # The same numbers as the reports: safe ones (`--fix`, F here), then unsafe ones.
     fixed = Content.styled(f"◆ {fixes.safe}", "$text-success")
