@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from fastaudit.engine.scan import check_source
+from fastaudit.audit.scan import check_source
 from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 

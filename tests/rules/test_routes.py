@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from fastaudit.engine.scan import check_source
+from fastaudit.audit.scan import check_source
 from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 
@@ -586,7 +586,7 @@ async def read_item(item_id: int) -> Item:
 
 
 def test_response_model_removal_is_unsafe_over_a_decorator_without_wraps():
-    from fastaudit.engine.scan import check_source
+    from fastaudit.audit.scan import check_source
     from fastaudit.model import Safety
 
     source = DECORATED_ROUTE.format(inner_decorator="")
@@ -600,7 +600,7 @@ def test_response_model_removal_is_unsafe_over_a_decorator_without_wraps():
 
 
 def test_response_model_removal_stays_safe_over_a_wraps_decorator():
-    from fastaudit.engine.scan import check_source
+    from fastaudit.audit.scan import check_source
     from fastaudit.model import Safety
 
     source = DECORATED_ROUTE.format(inner_decorator="    @functools.wraps(func)\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 
 
 def write(tmp_path, files: dict[str, str]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.project.discovery import discover
 from fastaudit.rules._support.config_files import read_pre_commit_hooks
 
