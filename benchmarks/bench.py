@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate, generate_findings  # noqa: E402
 
-from fastaudit.engine.scan import refresh, scan  # noqa: E402
+from fastaudit.audit.scan import refresh, scan  # noqa: E402
 from fastaudit.fixes.apply import atomic_write  # noqa: E402
 from fastaudit.fixes.runner import fix_file  # noqa: E402
 from fastaudit.project.discovery import discover  # noqa: E402
@@ -80,7 +80,7 @@ def peak_memory_mb(root: Path) -> float:
     code = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from fastaudit.engine.scan import scan\n"
+        "from fastaudit.audit.scan import scan\n"
         "scan(Path(sys.argv[1]), use_cache=False)\n"
         "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"

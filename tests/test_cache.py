@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import scan
 from fastaudit.cli import main
 from fastaudit.config import Config
 from fastaudit.engine.cache import cache_dir
 from fastaudit.engine.parallel import PARALLEL_THRESHOLD
-from fastaudit.engine.scan import scan
 
 SLEEPY = "import time\n\n\nasync def handler_{n}():\n    time.sleep({n})\n"
 CLEAN = "async def handler_{n}():\n    return {n}\n"
@@ -52,7 +52,7 @@ def test_the_name_check_of_safe_fixes_is_kept_too(
 ) -> None:
     """A warm scan re-reads no file to prove its safe fixes (ASY102 here); an edited
     file is proved again, and the answer is the same as a cold scan's."""
-    from fastaudit.engine import scan as scan_module
+    from fastaudit.audit import scan as scan_module
 
     root = project(tmp_path / "p")
     proved: list[int] = []

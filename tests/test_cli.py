@@ -99,7 +99,7 @@ def test_unknown_rule_exits_2(tmp_path, capsys, option):
 
 
 def test_internal_error_exits_2_not_1(tmp_path, capsys, monkeypatch):
-    import fastaudit.engine.scan as engine
+    import fastaudit.audit.scan as engine
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import scan
+from fastaudit.audit.selection import is_known_selector
 from fastaudit.config import load_config
-from fastaudit.engine.scan import scan
 
 SLEEP_AND_OPEN = (
     "import time\n\n\nasync def handler():\n    time.sleep(1)\n    return open('x').read()\n"
@@ -140,7 +141,9 @@ def test_broken_pyproject_gives_a_warning_and_defaults(tmp_path, toml):
 
 def test_fastaudit_table_that_is_not_a_table(tmp_path):
     root = project(tmp_path, "[tool]\nfastaudit = 3\n")
-    assert load_config(root).warnings == ["[tool.fastaudit] must be a table; ignoring it"]
+    assert load_config(root, is_known_selector).warnings == [
+        "[tool.fastaudit] must be a table; ignoring it"
+    ]
 
 
 def test_pyproject_saved_with_a_byte_order_mark(tmp_path):

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import InvalidRequirement, Requirement
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.cli import copy_demo, demo_source, main
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.rules import FAMILIES, all_rules
 
 # Every family is compared exactly with EXPECTED: the demo holds a true instance of every

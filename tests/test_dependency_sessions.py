@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 
 SYNC_DB = """
     from collections.abc import Iterator

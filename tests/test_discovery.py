@@ -15,8 +15,8 @@ from hostile.support import (
     run_cli,
 )
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.project.discovery import discover
 
 SLEEPY = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"

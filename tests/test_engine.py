@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project
 
 

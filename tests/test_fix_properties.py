@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fastaudit.audit.scan import analyze, check_source
+from fastaudit.audit.selection import enabled_rules
 from fastaudit.config import Config
-from fastaudit.engine.scan import analyze, check_source
 from fastaudit.fixes.runner import fix_source
 from fastaudit.rules import all_rules
 from fastaudit.rules.base import ProjectRule
@@ -100,7 +101,7 @@ def test_fix_inside_random_code(rule):
 @BUDGET
 @given(program=hypothesmith.from_grammar())
 def test_engine_never_raises_on_generated_programs(program: str) -> None:
-    ids = Config().enabled_rules()
+    ids = enabled_rules(Config())
     outcome = analyze("generated.py", program.encode("utf-8", "surrogatepass"), ids)
     # Either the walk ran, or the file became a scan finding with a reason.
     assert outcome.parsed or any(f.rule.startswith("SCN") for f in outcome.findings)
@@ -109,5 +110,5 @@ def test_engine_never_raises_on_generated_programs(program: str) -> None:
 @BUDGET
 @given(data=st.binary(max_size=400))
 def test_engine_never_raises_on_arbitrary_bytes(data: bytes) -> None:
-    outcome = analyze("noise.py", data, Config().enabled_rules())
+    outcome = analyze("noise.py", data, enabled_rules(Config()))
     assert outcome.parsed or any(f.rule.startswith("SCN") for f in outcome.findings)

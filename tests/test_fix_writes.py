@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.fixes.apply import FixError, atomic_write, restore
 from fastaudit.fixes.runner import fix_project
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from fastaudit.engine.source import digest_bytes
 from fastaudit.fixes.apply import FixError, atomic_write
 from fastaudit.fixes.journal import (
     MAX_ENTRIES,
@@ -21,6 +20,7 @@ from fastaudit.fixes.journal import (
     JournalFile,
     journal_path,
 )
+from fastaudit.project.source import digest_bytes
 
 OLD = b"import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n"
 NEW = b"import asyncio\r\nimport time\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"

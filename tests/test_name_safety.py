@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
 from fastaudit.engine.name_safety import name_problems
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 from fastaudit.rules import all_rules
@@ -509,7 +509,7 @@ def test_scan_labels_the_fix_unsafe(tmp_path: Path) -> None:
 def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, monkeypatch) -> None:
     """``--fix`` checks again just before writing: a scan that labelled the fix safe
     (an older cache, a fix from a later round) cannot get it written."""
-    import fastaudit.engine.scan as scan_module
+    import fastaudit.audit.scan as scan_module
 
     monkeypatch.setattr(scan_module, "prove_fixes", lambda result, findings, cache=None: findings)
     service = (

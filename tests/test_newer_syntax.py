@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
 from fastaudit.engine.lowering import lower
-from fastaudit.engine.scan import check_source, scan
 
 BLOCKING = "import time\n\n\nasync def wait():\n    time.sleep(1)\n"
 

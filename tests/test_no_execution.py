@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from hostile.support import changed, snapshot
 
+from fastaudit.audit.scan import scan
 from fastaudit.cli import main
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.fixes.runner import fix_project
 
 SLEEPY_ROUTE = "\n\nasync def trapped_route():\n    time.sleep(1)\n"  # ASY102, with a safe fix

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from fastaudit.audit.scan import scan
 from fastaudit.cli import main
-from fastaudit.engine.scan import scan
 from fastaudit.rules import all_rules
 
 PROJECTS = Path(__file__).parent / "projects"

@@ -15,8 +15,8 @@ from jsonschema import Draft7Validator
 from rich.cells import cell_len
 from rich.console import Console
 
+from fastaudit.audit.scan import ScanResult, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import ScanResult, scan
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.report import github, json_report, sarif, text
 
@@ -360,7 +360,7 @@ def test_a_long_message_is_cut_and_kept_whole_in_detail(tmp_path):
     """One line of a report stays readable; the full list is in JSON and the detail."""
     import json
 
-    from fastaudit.engine.scan import MESSAGE_LIMIT, shorten
+    from fastaudit.audit.scan import MESSAGE_LIMIT, shorten
     from fastaudit.model import Finding, Severity, Span
 
     files = "; ".join(f"domain_{i} (src/domain_{i}/service.py)" for i in range(200))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 
 APP = {
     "app/__init__.py": "",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastaudit.audit.scan import scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 
 HEAD = "import time\nimport requests\n\n\nasync def handler():\n"
 

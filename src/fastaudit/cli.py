@@ -260,9 +260,10 @@ class UsageError(Exception):
 
 
 def _config_from_args(root: Path, args: argparse.Namespace):
-    from fastaudit.config import is_known_selector, load_config
+    from fastaudit.audit.selection import is_known_selector
+    from fastaudit.config import load_config
 
-    config = load_config(root.resolve())
+    config = load_config(root.resolve(), is_known_selector)
     for option in ("select", "extend_select", "ignore"):
         ids = _split_ids(getattr(args, option, None))
         unknown = [i for i in ids if not is_known_selector(i)]
@@ -282,7 +283,8 @@ def _config_from_args(root: Path, args: argparse.Namespace):
 
 
 def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
-    from fastaudit.config import FixOverride, is_known_selector
+    from fastaudit.audit.selection import is_known_selector
+    from fastaudit.config import FixOverride
     from fastaudit.model import Safety
 
     for safety in Safety:
@@ -296,7 +298,7 @@ def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
 
 
 def _scan(root: Path, args: argparse.Namespace):
-    from fastaudit.engine.scan import scan
+    from fastaudit.audit.scan import scan
 
     config = _config_from_args(root, args)
     return scan(root, config, use_cache=not getattr(args, "no_cache", False), jobs=args.jobs)
@@ -339,7 +341,7 @@ def _narrow(result, args: argparse.Namespace) -> list[str]:
 
     notes: list[str] = []
     if getattr(args, "since", None):
-        from fastaudit.workflows.since import SinceError, changed_lines, only_changed
+        from fastaudit.project.since import SinceError, changed_lines, only_changed
 
         try:
             changes = changed_lines(result.root, args.since)
@@ -717,7 +719,7 @@ def run_tui(path: Path, since: str | None = None) -> int:
         return _error(f"the interactive auditor is not available ({exc}); use `fastaudit check`")
     if since is not None:
         # Say so before the screen opens, not in a traceback later.
-        from fastaudit.workflows.since import SinceError, changed_lines
+        from fastaudit.project.since import SinceError, changed_lines
 
         try:
             changed_lines(path.resolve(), since)

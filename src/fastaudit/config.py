@@ -2,19 +2,26 @@
 
 Every problem with the configuration becomes a warning a person can act on; a broken
 pyproject.toml never stops an audit, it just means the defaults apply.
+
+Configuration sits below the rules: whether a selector names a real rule is asked of the
+caller (``load_config(root, is_known_selector)``, see ``fastaudit.audit.selection``).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastaudit.engine.source import DEFAULT_MAX_BYTES
 from fastaudit.model import Safety, Severity
-from fastaudit.rules import FAMILIES, all_rules
+
+# Files larger than this are not read (``max-file-size`` changes it).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Whether a selector (``ALL``, a rule id, a prefix, a family) names a known rule.
+SelectorCheck = Callable[[str], bool]
 
 KNOWN_KEYS = {
     "select",
@@ -62,22 +69,6 @@ class Config:
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # where the settings came from, for messages
 
-    def enabled_rules(self) -> list[str]:
-        """Ids of the rules that run, after select / extend-select / ignore."""
-        rules = all_rules()
-        chosen = {
-            rule_id
-            for rule_id, rule in rules.items()
-            if any(_matches(sel, rule_id) for sel in self.select)
-            and (rule.default_enabled or any(sel == rule_id for sel in self.select))
-        }
-        chosen |= {r for r in rules if any(_matches(sel, r) for sel in self.extend_select)}
-        chosen -= {r for r in rules if any(_matches(sel, r) for sel in self.ignore)}
-        # Scan problems (unreadable files) are always worth knowing about unless
-        # explicitly ignored.
-        chosen |= {r for r in rules if r.startswith("SCN") and not _ignored(r, self.ignore)}
-        return sorted(chosen)
-
     def ignored_for(self, path: str) -> set[str]:
         """Rule ids (or prefixes) per-file-ignores turns off for a relative path."""
         ignored: set[str] = set()
@@ -90,7 +81,7 @@ class Config:
         """The override for a rule's fixes: the most specific selector wins (``PIN101``
         over ``PIN`` over ``ALL``); between equally specific ones, unsafe wins (as in
         ruff)."""
-        matching = [o for o in self.fix_overrides if _matches(o.selector, rule_id)]
+        matching = [o for o in self.fix_overrides if matches_selector(o.selector, rule_id)]
         if not matching:
             return None
         return max(
@@ -102,23 +93,12 @@ class Config:
         )
 
 
-def _ignored(rule_id: str, ignore: list[str]) -> bool:
-    return any(_matches(sel, rule_id) for sel in ignore)
-
-
-def _matches(selector: str, rule_id: str) -> bool:
+def matches_selector(selector: str, rule_id: str) -> bool:
     selector = selector.upper()
     return selector == "ALL" or rule_id.startswith(selector)
 
 
-def is_known_selector(selector: str) -> bool:
-    selector = selector.upper()
-    if selector == "ALL":
-        return True
-    return any(rule_id.startswith(selector) for rule_id in all_rules()) or selector in FAMILIES
-
-
-def load_config(root: Path) -> Config:
+def load_config(root: Path, is_known: SelectorCheck) -> Config:
     config = Config()
     pyproject = root / "pyproject.toml"
     try:
@@ -156,12 +136,16 @@ def load_config(root: Path) -> Config:
     if not isinstance(table, dict):
         config.warnings.append("[tool.fastaudit] must be a table; ignoring it")
         return config
-    apply_table(config, table, "[tool.fastaudit]")
+    apply_table(config, table, "[tool.fastaudit]", is_known)
     return config
 
 
 def apply_table(
-    config: Config, table: dict[str, Any], where: str, file: str = "pyproject.toml"
+    config: Config,
+    table: dict[str, Any],
+    where: str,
+    is_known: SelectorCheck,
+    file: str = "pyproject.toml",
 ) -> None:
     for key in table:
         if key not in KNOWN_KEYS:
@@ -176,7 +160,7 @@ def apply_table(
             return None
         known = []
         for selector in value:
-            if is_known_selector(selector):
+            if is_known(selector):
                 known.append(selector.upper())
             else:
                 config.warnings.append(f"{where}: `{key}` names unknown rule `{selector}`")
@@ -208,7 +192,7 @@ def apply_table(
             for pattern, ids in per_file.items():
                 if isinstance(ids, list) and all(isinstance(i, str) for i in ids):
                     for selector in ids:
-                        if not is_known_selector(selector):
+                        if not is_known(selector):
                             config.warnings.append(
                                 f"{where}: per-file-ignores `{pattern}` names unknown rule "
                                 f"`{selector}`"
@@ -224,7 +208,7 @@ def apply_table(
     if severity is not None:
         if isinstance(severity, dict):
             for rule_id, level in severity.items():
-                if not is_known_selector(rule_id):
+                if not is_known(rule_id):
                     config.warnings.append(f"{where}: `severity` names unknown rule `{rule_id}`")
                     continue
                 try:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import ScanResult, scan
+from fastaudit.audit.selection import is_known_selector
 from fastaudit.config import load_config
-from fastaudit.engine.scan import ScanResult, scan
 from fastaudit.fixes.runner import fix_project
 
 
@@ -32,7 +33,9 @@ class Project:
         return self
 
     def scan(self, select: str = "PIN") -> ScanResult:
-        config = load_config(self.root)  # the project's [tool.fastaudit.matrix] applies
+        config = load_config(
+            self.root, is_known_selector
+        )  # the project's [tool.fastaudit.matrix] applies
         config.select = [select]
         return scan(self.root, config)
 

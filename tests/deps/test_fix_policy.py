@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastaudit.audit.scan import scan
 from fastaudit.cli import main
-from fastaudit.engine.scan import scan
 from fastaudit.model import Safety
 
 MODEL = """\

@@ -3,7 +3,7 @@ what the modules beside it that it imports need."""
 
 from __future__ import annotations
 
-from fastaudit.project.deps.scripts import script_dependencies
+from fastaudit.rules._support.dep_scripts import script_dependencies
 
 PYPROJECT = """
 [project]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from fastaudit.audit.scan import scan
 from fastaudit.cli import main
 from fastaudit.config import Config
-from fastaudit.engine.scan import scan
 from fastaudit.fixes.runner import fix_project
 from fastaudit.report import text
 

@@ -9,8 +9,8 @@ import textwrap
 from collections.abc import Collection
 from pathlib import Path
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Finding
 

@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_source
 from fastaudit.model import Safety
 from fastaudit.rules._support.inflect import is_plural, plural_table_name, singular

@@ -9,8 +9,8 @@ import itertools
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.apply import apply_edits
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Finding, Safety

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.rules import all_rules
 from fastaudit.rules.base import ProjectRule

@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
+from fastaudit.audit.scan import check_source, scan
+from fastaudit.audit.selection import enabled_rules
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 
 
 def found(source: str, rule: str, path: str = "app/router.py"):
@@ -182,8 +183,8 @@ def test_undocumented_route_is_off_by_default():
 
     rule = get_rule("DOC103")
     assert rule is not None and rule.default_enabled is False
-    assert "DOC103" not in Config().enabled_rules()
-    assert "DOC103" in Config(select=["DOC103"]).enabled_rules()
+    assert "DOC103" not in enabled_rules(Config())
+    assert "DOC103" in enabled_rules(Config(select=["DOC103"]))
 
 
 def test_undocumented_route_lists_what_is_missing():

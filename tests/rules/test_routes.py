@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fastaudit.engine.scan import check_source
+from fastaudit.audit.scan import check_source
 from fastaudit.model import Safety
 
 from .conftest import code, fixed, found

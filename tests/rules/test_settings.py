@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.scan import check_source, scan
 
 from .conftest import write_tree
 

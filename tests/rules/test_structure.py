@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from fastaudit.audit.scan import run_project_rules, scan
 from fastaudit.config import Config
+from fastaudit.engine.layout import find_apps, proposed_layout, singular
 from fastaudit.engine.project import ProjectView
-from fastaudit.engine.scan import run_project_rules, scan
 from fastaudit.fixes.runner import fix_project
 from fastaudit.model import Safety
-from fastaudit.project.layout import find_apps, proposed_layout, singular
 
 from .conftest import write_tree
 

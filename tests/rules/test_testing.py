@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from fastaudit.engine.scan import check_source
+from fastaudit.audit.scan import check_source
 
 from .conftest import project_findings, write_tree
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fastaudit.engine.scan import check_source
+from fastaudit.audit.scan import check_source
 from fastaudit.fixes.apply import FixError
 from fastaudit.model import Finding
 from fastaudit.tui.editor import editor_command

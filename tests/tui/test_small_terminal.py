@@ -11,7 +11,7 @@ from textual.command import CommandList
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from fastaudit.engine.scan import scan
+from fastaudit.audit.scan import scan
 from fastaudit.report import markdown
 from fastaudit.report.text import summary
 from fastaudit.tui.screens import main as main_module

@@ -28,7 +28,7 @@ from fastaudit.model import Fix, compact_pickle
 
 if TYPE_CHECKING:
     from fastaudit.config import Config
-    from fastaudit.engine.scan import FileOutcome
+    from fastaudit.engine.outcome import FileOutcome
 
 _FORMAT = 3  # 3: proofs of safe fixes kept beside the outcomes
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from fastaudit.engine.names import (
     BUILTIN_NAMES,
@@ -24,16 +24,38 @@ from fastaudit.engine.names import (
     collect_module_bindings,
     value_of,
 )
-from fastaudit.engine.source import SourceText
 from fastaudit.model import Edit, Finding, Fix, Safety, Severity, Span, compact_pickle
-
-if TYPE_CHECKING:
-    from fastaudit.rules.base import Rule
+from fastaudit.project.source import SourceText
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route"}
 )
 APP_TYPES = frozenset({"fastapi.FastAPI()", "fastapi.APIRouter()"})
+
+
+class RuleInfo(Protocol):
+    """What the engine asks of a rule (``fastaudit.rules.base.Rule`` is one): the
+    engine sits below the rules and knows them only by this shape."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    def finish(self, ctx: FileContext) -> None: ...
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """Dotted module for a relative path, and whether it is a package's ``__init__``."""
+    stem = path.removesuffix(".py")
+    parts = [p for p in stem.split("/") if p]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
 
 
 @compact_pickle
@@ -126,7 +148,7 @@ class FileContext:
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []
         self._class_stack: list[str] = []
-        self._rule: Rule | None = None
+        self._rule: RuleInfo | None = None
         # What ``resolve`` answered, by node, while the bindings stay as they are: many
         # rules resolve the same callee of the same call. Off (None) outside ``run``;
         # emptied whenever a binding changes. Holds the nodes, so ids are never reused.
@@ -394,7 +416,9 @@ class FileContext:
         return self.source.line_start(line), ""
 
     # ----------------------------------------------------------- the walk
-    def run(self, dispatch: dict[type, list[tuple[Rule, _Handler]]], rules: list[Rule]) -> None:
+    def run(
+        self, dispatch: dict[type, list[tuple[RuleInfo, _Handler]]], rules: list[RuleInfo]
+    ) -> None:
         """Visit every node once, calling the rule handlers registered for its type.
 
         This loop is the hot path of the whole tool: locals instead of attribute

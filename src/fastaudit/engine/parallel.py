@@ -3,6 +3,10 @@
 Small projects are analysed in-process (starting workers would cost more than it saves);
 larger ones are split into chunks spread over worker processes, each reading and parsing
 its own files so only paths go out and compact outcomes come back.
+
+What analysing a file means is the caller's (``fastaudit.audit.scan``: it runs the rules,
+which sit above the engine): it passes module-level functions, which reach worker
+processes by name.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastaudit.engine.cache import ResultCache
-from fastaudit.engine.source import SourceError, digest_bytes, read_bytes
+from fastaudit.engine.outcome import FileOutcome
+from fastaudit.project.source import SourceError, digest_bytes, read_bytes
 
-if TYPE_CHECKING:
-    from fastaudit.engine.scan import FileOutcome
+# (path, bytes, rule ids) -> the file's outcome.
+Analyze = Callable[[str, bytes, tuple[str, ...]], FileOutcome]
+# (path, why it cannot be read) -> the outcome that says so.
+Unreadable = Callable[[str, SourceError], FileOutcome]
 
 # Below this many files to analyse, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 150
@@ -44,19 +50,20 @@ def _stat(root: Path, rel: str) -> tuple[int, int]:
 
 
 def _analyze_one(
-    root: Path, rel: str, rule_ids: tuple[str, ...], max_bytes: int, known_digest: str | None
+    root: Path,
+    rel: str,
+    rule_ids: tuple[str, ...],
+    max_bytes: int,
+    known_digest: str | None,
+    analyze: Analyze,
+    unreadable: Unreadable,
 ) -> tuple[str, int, int, FileOutcome | None]:
     """Analyse one file. Returns None as outcome when its digest equals ``known_digest``."""
-    # Imported here: scan imports this module, and workers only need these two names.
-    from fastaudit.engine.scan import FileOutcome, _scan_problem, analyze
-
     size, mtime_ns = _stat(root, rel)
     try:
         data = read_bytes(root / rel, max_bytes)
     except SourceError as error:
-        outcome = FileOutcome(path=rel, parsed=False)
-        outcome.findings.append(_scan_problem(rel, error))
-        return rel, size, mtime_ns, outcome
+        return rel, size, mtime_ns, unreadable(rel, error)
     if known_digest is not None and digest_bytes(data) == known_digest:
         return rel, size, mtime_ns, None
     return rel, size, mtime_ns, analyze(rel, data, rule_ids)
@@ -67,10 +74,15 @@ def _analyze_chunk(
     chunk: list[tuple[str, str | None]],
     rule_ids: tuple[str, ...],
     max_bytes: int,
+    analyze: Analyze,
+    unreadable: Unreadable,
 ) -> list[tuple[str, int, int, FileOutcome | None]]:
     if _PARENT is not None and os.getppid() != _PARENT:
         os._exit(1)  # orphaned: nobody will read the answer
-    return [_analyze_one(root, rel, rule_ids, max_bytes, known) for rel, known in chunk]
+    return [
+        _analyze_one(root, rel, rule_ids, max_bytes, known, analyze, unreadable)
+        for rel, known in chunk
+    ]
 
 
 def _bind_to_parent(parent: int) -> None:
@@ -107,6 +119,8 @@ def analyze_paths(
     rule_ids: tuple[str, ...],
     max_bytes: int,
     *,
+    analyze: Analyze,
+    unreadable: Unreadable,
     cache: ResultCache | None = None,
     jobs: int | None = None,
     stats: dict[str, tuple[int, int]] | None = None,
@@ -131,7 +145,10 @@ def analyze_paths(
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         for rel, known in pending:
-            yield _settle(cache, *_analyze_one(root, rel, rule_ids, max_bytes, known))
+            yield _settle(
+                cache,
+                *_analyze_one(root, rel, rule_ids, max_bytes, known, analyze, unreadable),
+            )
         return
 
     # Many small chunks keep both workers busy to the end and stream results early.
@@ -144,7 +161,8 @@ def analyze_paths(
         initargs=(os.getpid(),),
     ) as pool:
         futures: set[Future] = {
-            pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes) for chunk in chunks
+            pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
+            for chunk in chunks
         }
         while futures:
             done, futures = wait(futures, return_when=FIRST_COMPLETED)

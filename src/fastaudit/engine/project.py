@@ -3,64 +3,27 @@ read those files and to point findings and fixes into them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from fastaudit.config import Config
+from fastaudit.engine.context import RuleInfo
+from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.project_index import ProjectIndex
-from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
-from fastaudit.model import Edit, Finding, Fix, Severity, Span
-
-if TYPE_CHECKING:
-    from fastaudit.engine.scan import FileOutcome
-    from fastaudit.rules.base import Rule
+from fastaudit.model import Finding, Fix, Severity, Span
+from fastaudit.project.files import ProjectFiles
 
 
-@dataclass(slots=True)
-class ProjectView:
-    root: Path
-    config: Config
-    python_files: list[str]
-    other_files: list[str]
+@dataclass(slots=True, kw_only=True)
+class ProjectView(ProjectFiles):
     outcomes: dict[str, FileOutcome]
     index: ProjectIndex
-    # Digests of the non-Python files read, so their fixes can refuse stale writes.
-    digests: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    _texts: dict[str, SourceText | None] = field(default_factory=dict)
 
-    def read_text(self, path: str) -> SourceText | None:
-        """The decoded text of a project file (relative POSIX path), or None with a
-        warning when it cannot be read. Read once per scan."""
-        if path in self._texts:
-            return self._texts[path]
-        text: SourceText | None
-        try:
-            if not self.inside(path):
-                raise SourceError("outside", "symlink points outside the project: skipped")
-            text = decode(read_bytes(self.root / path, self.config.max_file_size))
-        except SourceError as exc:
-            outcome = self.outcomes.get(path)
-            if outcome is None or outcome.parsed:  # else its scan finding already says why
-                self.warnings.append(f"{path}: {exc.message}")
-            text = None
-        if text is not None:
-            self.digests[path] = text.digest
-        self._texts[path] = text
-        return text
-
-    def inside(self, path: str) -> bool:
-        """Whether ``path`` (relative POSIX) really is in the project, symlinks followed:
-        nothing outside the root is ever read."""
-        try:
-            return (self.root / path).resolve().is_relative_to(self.root.resolve())
-        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
-            return False
+    def already_reported(self, path: str) -> bool:
+        outcome = self.outcomes.get(path)
+        return outcome is not None and not outcome.parsed  # its scan finding says why
 
     def finding(
         self,
-        rule: Rule,
+        rule: RuleInfo,
         path: str,
         line: int,
         message: str,
@@ -86,17 +49,3 @@ class ProjectView:
             family=rule.family,
             title=rule.title,
         )
-
-
-def minimal_edit(old: str, new: str) -> Edit:
-    """One edit turning ``old`` into ``new``, touching only the part that differs
-    (useful when a library such as tomlkit re-renders a whole document)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return Edit(start, end_old, new[start:end_new])

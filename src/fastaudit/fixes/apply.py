@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastaudit.engine.edits import apply_edits
-from fastaudit.engine.source import digest_bytes
 from fastaudit.project.discovery import TEMP_SUFFIX
+from fastaudit.project.source import digest_bytes
 
 __all__ = ["FixError", "Written", "apply_edits", "atomic_write", "ensure_inside", "restore"]
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastaudit.engine.cache import cache_dir
-from fastaudit.engine.source import digest_bytes
 from fastaudit.fixes.apply import FixError, Written, ensure_inside, restore
+from fastaudit.project.source import digest_bytes
 
 FORMAT = 1
 KIND = "fastaudit-undo-journal"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from fastaudit.engine.scan import ScanResult
-from fastaudit.engine.source import SourceError, read_bytes
+from fastaudit.audit.scan import ScanResult
 from fastaudit.fixes.tidy import DEFAULT_LINE_LENGTH, ImportStyle
+from fastaudit.project.source import SourceError, read_bytes
 
 # id(result) -> (the result, its facts). One scan at a time is fixed; keeping the result
 # itself in the entry stops a new object from reusing a dead one's id.

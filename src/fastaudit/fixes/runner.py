@@ -8,9 +8,9 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastaudit.audit.scan import ScanResult, analyze, check_source, finalize
+from fastaudit.engine.context import module_name
 from fastaudit.engine.name_safety import UNPROVEN, name_problems, unprovable
-from fastaudit.engine.scan import ScanResult, analyze, finalize, module_name
-from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.fixes.apply import (
     FixError,
     Written,
@@ -22,6 +22,7 @@ from fastaudit.fixes.apply import (
 from fastaudit.fixes.project_facts import import_style, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Safety
+from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.rules.dependencies import direct_call_vetoes
 
 MAX_ROUNDS = 10
@@ -272,8 +273,6 @@ def fix_source(
 ) -> str:
     """Apply fixes to source held in memory, round after round (examples, tests).
     Without ``unsafe`` it does what ``--fix`` would: safe fixes that pass the name check."""
-    from fastaudit.engine.scan import check_source
-
     original = text
     for _ in range(MAX_ROUNDS):
         findings = [f for f in check_source(text, path, rule_ids) if allowed(f, unsafe)]

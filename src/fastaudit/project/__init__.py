@@ -1,1 +1,2 @@
-"""What a project is made of: its files, its dependency declarations."""
+"""What a project is made of: its files (found, read, changed since a git ref) and its
+dependency declarations. Below the engine: knows nothing of the per-file walk."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from fastaudit.engine.scan import ScanResult
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Finding, Safety
 from fastaudit.report.safe import literal
 from fastaudit.report.text import SEVERITY_STYLE, summary

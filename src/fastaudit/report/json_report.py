@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from fastaudit import __version__
-from fastaudit.engine.scan import ScanResult
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Finding
 
 FORMAT_VERSION = 1

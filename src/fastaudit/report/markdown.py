@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from itertools import groupby
 
-from fastaudit.engine.scan import ScanResult
-from fastaudit.engine.source import SourceError, decode, read_bytes
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Finding, Severity
+from fastaudit.project.source import SourceError, decode, read_bytes
 from fastaudit.report.counts import audited_files, fix_sentence, tally
 from fastaudit.report.safe import literal
 from fastaudit.rules import all_rules

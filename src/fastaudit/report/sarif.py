@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastaudit import __version__
-from fastaudit.engine.scan import ScanResult
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Severity
 from fastaudit.rules import all_rules
 

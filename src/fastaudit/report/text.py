@@ -15,9 +15,9 @@ from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from fastaudit.engine.scan import ScanResult
-from fastaudit.engine.source import SourceError, decode, read_bytes
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Finding, Severity
+from fastaudit.project.source import SourceError, decode, read_bytes
 from fastaudit.report.counts import audited_files, tally
 from fastaudit.report.safe import literal
 

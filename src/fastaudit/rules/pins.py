@@ -24,6 +24,7 @@ from fastaudit.project.deps import (
     Matrix,
     Source,
     collect,
+    normalize,
 )
 from fastaudit.project.deps.edits import (
     HASH_NOTE,
@@ -35,19 +36,19 @@ from fastaudit.project.deps.edits import (
     remove_fix,
     swap_fix,
 )
-from fastaudit.project.deps.imports import (
+from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
+from fastaudit.project.deps.model import Syntax, Where
+from fastaudit.project.deps.python_mentions import python_mentions
+from fastaudit.project.deps.requires import dependency_path, merge, node, reachable
+from fastaudit.project.deps.specs import show
+from fastaudit.project.deps.verdict import Status, judge
+from fastaudit.rules._support.dep_imports import (
     GuardedImportFacts,
     ImportSite,
     third_party_imports,
     unguarded,
 )
-from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
-from fastaudit.project.deps.model import Syntax, Where
-from fastaudit.project.deps.python_mentions import python_mentions
-from fastaudit.project.deps.requires import dependency_path, merge, node, reachable
-from fastaudit.project.deps.scripts import SCRIPT_FACT, script_dependencies, script_scopes
-from fastaudit.project.deps.specs import show
-from fastaudit.project.deps.verdict import Status, judge
+from fastaudit.rules._support.dep_scripts import SCRIPT_FACT, script_dependencies, script_scopes
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -800,8 +801,6 @@ class UncheckableDeclaration(PinRule):
 
 
 def _normalized(name: str) -> str:
-    from fastaudit.project.deps import normalize
-
     return normalize(name)
 
 

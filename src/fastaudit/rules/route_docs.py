@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import ROUTE_METHODS, FileContext
+from fastaudit.engine.context import ROUTE_METHODS, FileContext, module_name
 from fastaudit.engine.project_index import (
     ANNOTATED_ALIAS,
     DOCUMENTED_ROUTER,
@@ -1265,8 +1265,6 @@ class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         """Dependencies defined in one module and named in `Depends` in another."""
-        from fastaudit.engine.scan import module_name
-
         referenced: dict[str, str] = {}  # qualified name -> first file naming it
         for path in project.python_files:
             if is_test_path(path):

@@ -7,10 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.names import annotation_value
-from fastaudit.engine.project import ProjectView
-from fastaudit.model import Finding, Severity
-from fastaudit.project.layout import (
+from fastaudit.engine.layout import (
     App,
     LayoutFacts,
     SettingsClass,
@@ -20,6 +17,9 @@ from fastaudit.project.layout import (
     line_finding,
     settings_classes,
 )
+from fastaudit.engine.names import annotation_value
+from fastaudit.engine.project import ProjectView
+from fastaudit.model import Finding, Severity
 from fastaudit.rules.base import ProjectRule, Rule
 
 # Module-level ``name = callee(...)`` assignments: (name, qualified callee).

@@ -1,6 +1,6 @@
 """STR: how the application is laid out.
 
-These rules look at the whole project (see :mod:`fastaudit.project.layout` for how the
+These rules look at the whole project (see :mod:`fastaudit.engine.layout` for how the
 app, its package root and its domains are found). Findings about a domain import are
 computed per file (the fix renames uses in that file) and confirmed once the domains
 are known.
@@ -16,10 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.names import absolute_module
-from fastaudit.engine.project import ProjectView
-from fastaudit.model import Finding, Fix, Safety, Severity
-from fastaudit.project.layout import (
+from fastaudit.engine.layout import (
     DOMAIN_MODULES,
     ROUTES_FACT,
     App,
@@ -33,6 +30,9 @@ from fastaudit.project.layout import (
     singular,
     type_layout,
 )
+from fastaudit.engine.names import absolute_module
+from fastaudit.engine.project import ProjectView
+from fastaudit.model import Finding, Fix, Safety, Severity
 from fastaudit.rules.base import ProjectRule
 
 

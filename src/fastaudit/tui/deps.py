@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from fastaudit.audit.scan import ScanResult
 from fastaudit.engine.project import ProjectView
-from fastaudit.engine.scan import ScanResult
 from fastaudit.project.deps.table import Row, matrix_rows
 from fastaudit.tui.structure import Structure, build_structure
 

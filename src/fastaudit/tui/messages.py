@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from fastaudit.engine.scan import ScanResult
+from fastaudit.audit.scan import ScanResult
 from fastaudit.fixes.journal import Journal
 from fastaudit.model import Finding
 from fastaudit.tui.deps import ProjectFacts

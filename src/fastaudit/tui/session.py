@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastaudit.engine.scan import ScanResult, analyze, finalize, refresh
-from fastaudit.engine.source import SourceError, decode, digest_bytes, read_bytes
+from fastaudit.audit.scan import ScanResult, analyze, finalize, refresh
 from fastaudit.fixes.apply import (
     FixError,
     Written,
@@ -27,6 +26,7 @@ from fastaudit.fixes.apply import (
 from fastaudit.fixes.journal import Journal, JournalEntry, JournalFile
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
+from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.tui.noqa import add_noqa
 
 

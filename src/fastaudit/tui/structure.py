@@ -1,7 +1,7 @@
 """The Structure view's model: the project's apps, package roots and domains, what each
 holds, and, for a root laid out by file type, the domain layout proposed instead.
 
-Headless (no Textual): built from ``fastaudit.project.layout`` in the scan worker; the
+Headless (no Textual): built from ``fastaudit.engine.layout`` in the scan worker; the
 screen only renders these values.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from fastaudit.engine.layout import find_apps, is_test_path, is_under, type_layout
 from fastaudit.engine.project import ProjectView
-from fastaudit.project.layout import find_apps, is_test_path, is_under, type_layout
 
 Move = tuple[str, str | None]  # (current path, proposed path or None: no longer needed)
 

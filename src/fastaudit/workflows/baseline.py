@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastaudit import __version__
-from fastaudit.engine.source import SourceError, decode, read_bytes
 from fastaudit.model import Finding
+from fastaudit.project.source import SourceError, decode, read_bytes
 
 FORMAT = 1
 DEFAULT_NAME = ".fastaudit-baseline.json"

@@ -13,7 +13,7 @@ from rich.rule import Rule as Divider
 from rich.syntax import Syntax
 from rich.text import Text
 
-from fastaudit.engine.scan import ScanResult, scan
+from fastaudit.audit.scan import ScanResult, scan
 from fastaudit.project.discovery import unreadable_root
 from fastaudit.report.safe import literal
 from fastaudit.workflows.learn import AREAS, Area, Progress, example_rule, findings_for

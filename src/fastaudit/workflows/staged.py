@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastaudit.workflows.since import SinceError, _git
+from fastaudit.project.since import SinceError, _git
 
 
 class StagedError(Exception):

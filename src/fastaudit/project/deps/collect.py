@@ -1,6 +1,6 @@
 """Reading every dependency file of a project into one :class:`DependencySet`.
 
-Each file is read through the :class:`ProjectView` (so fixes to it can refuse stale
+Each file is read through the :class:`ProjectFiles` (so fixes to it can refuse stale
 writes) and parsed once per scan; every project rule asks :func:`collect` and gets the
 same result. A file that cannot be read or parsed becomes a :class:`Problem`, never an
 exception.
@@ -29,7 +29,7 @@ from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
 from fastaudit.project.discovery import reason
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.project.files import ProjectFiles
 
 DEFAULT_PYTHON = Version("3.11")
 _TOML_ERROR = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -45,7 +45,7 @@ _PYTHON_SOURCES = (
 _last: tuple[object, DependencySet, Matrix] | None = None
 
 
-def collect(view: ProjectView) -> tuple[DependencySet, Matrix]:
+def collect(view: ProjectFiles) -> tuple[DependencySet, Matrix]:
     global _last
     if _last is not None and _last[0] is view:
         return _last[1], _last[2]
@@ -91,7 +91,7 @@ def is_requirements_file(path: str) -> bool:
     )
 
 
-def _collect(view: ProjectView, python: Version) -> DependencySet:
+def _collect(view: ProjectFiles, python: Version) -> DependencySet:
     deps = DependencySet(python=python)
     others = set(view.other_files)
     requirement_roots: list[str] = []
@@ -131,7 +131,7 @@ def _read_lock(deps: DependencySet, reader: FileReader, data: dict[str, Any], na
 
 
 def _reader(
-    view: ProjectView, deps: DependencySet, path: str, python: Version
+    view: ProjectFiles, deps: DependencySet, path: str, python: Version
 ) -> FileReader | None:
     before = len(view.warnings)
     source = view.read_text(path)
@@ -152,7 +152,7 @@ def _finish(deps: DependencySet, reader: FileReader) -> None:
 
 
 def _toml(
-    view: ProjectView,
+    view: ProjectFiles,
     deps: DependencySet,
     path: str,
     python: Version,
@@ -194,7 +194,7 @@ def _toml(
     _finish(deps, reader)
 
 
-def _plain(view: ProjectView, deps: DependencySet, path: str, python: Version, read: Any) -> None:
+def _plain(view: ProjectFiles, deps: DependencySet, path: str, python: Version, read: Any) -> None:
     reader = _reader(view, deps, path, python)
     if reader is not None:
         read(reader)
@@ -202,7 +202,7 @@ def _plain(view: ProjectView, deps: DependencySet, path: str, python: Version, r
 
 
 def _requirements(
-    view: ProjectView, deps: DependencySet, roots: list[str], python: Version
+    view: ProjectFiles, deps: DependencySet, roots: list[str], python: Version
 ) -> None:
     """Read requirements files and, once each, every file they include (``-r``) or
     constrain with (``-c``); a cycle of includes simply finds the file already read."""

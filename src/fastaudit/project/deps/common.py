@@ -10,10 +10,11 @@ from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentN
 from packaging.requirements import InvalidRequirement
 from packaging.version import Version
 
-from fastaudit.engine.source import SourceText
 from fastaudit.project.deps.model import Declaration, Problem, Source, Syntax, Where, normalize
 from fastaudit.project.deps.pep508 import split
+from fastaudit.project.deps.specs import SpecError, bounds_of, pep440
 from fastaudit.project.deps.toml_positions import Positions, ValueSpan
+from fastaudit.project.source import SourceText
 
 # Markers are evaluated for the project's Python on each common platform: a
 # declaration counts when it applies on any of them (``sys_platform == "win32"`` deps
@@ -141,8 +142,6 @@ def constraint(
     """A declaration whose editable text is a version constraint alone (a Poetry or
     Pipfile value, ``requires-python``). ``entry_path`` is the TOML path of the whole
     entry (``fastapi = {...}``), used to swap it for another package."""
-    from fastaudit.project.deps.specs import SpecError, bounds_of, pep440
-
     span = reader.span(path)
     entry = entry_path if entry_path is not None else path
     declaration = Declaration(

@@ -17,7 +17,6 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from fastaudit.engine.project import minimal_edit
 from fastaudit.model import Edit, Fix, Safety
 from fastaudit.project.deps.model import Declaration, Syntax
 from fastaudit.project.deps.pep508 import split
@@ -25,7 +24,7 @@ from fastaudit.project.deps.raising import raise_to
 from fastaudit.project.deps.specs import like
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.project.files import ProjectFiles
 
 _TOML_NAMES = ("pyproject.toml", "Pipfile")
 
@@ -59,7 +58,7 @@ def pins_exactly(declarations: list[Declaration], file: str) -> bool:
 _HASH = re.compile(r"(?:^|\s)--hash[=\s]", re.MULTILINE)
 
 
-def hash_pinned(view: ProjectView, declaration: Declaration) -> bool:
+def hash_pinned(view: ProjectFiles, declaration: Declaration) -> bool:
     """A requirement with ``--hash`` options (on its line or the continuation lines
     after it): an edit would leave the hashes describing other files, so pip refuses
     the install. Such a file is re-locked (``pip-compile --generate-hashes``), not
@@ -81,7 +80,7 @@ def hash_pinned(view: ProjectView, declaration: Declaration) -> bool:
         position = newline + 1
 
 
-def _hashes_anywhere(view: ProjectView, file: str) -> bool:
+def _hashes_anywhere(view: ProjectFiles, file: str) -> bool:
     """pip checks every requirement of a file against hashes once one has them: a new,
     unhashed line there fails the whole install."""
     source = view.read_text(file)
@@ -98,7 +97,7 @@ _REQ_COMMENT = re.compile(r"(?:^|[ \t])#[ \t]*(?P<text>[^\r\n]*)")
 _COMMENT_LINE = re.compile(r"^[ \t]*#[ \t]*(?P<text>[^\r\n]*?)[ \t]*\r?$")
 
 
-def line_comment(view: ProjectView, declaration: Declaration) -> str:
+def line_comment(view: ProjectFiles, declaration: Declaration) -> str:
     """The comment that goes with a declaration: at the end of its line, or else a
     single comment line just above it ("" when there is none)."""
     where = declaration.where
@@ -128,7 +127,7 @@ def line_comment(view: ProjectView, declaration: Declaration) -> str:
 
 
 def raise_fix(
-    view: ProjectView, declaration: Declaration, minimum: Version, commands: list[str]
+    view: ProjectFiles, declaration: Declaration, minimum: Version, commands: list[str]
 ) -> Fix | None:
     """Raise the declaration's lower bound to ``minimum``, keeping everything else."""
     if not (declaration.editable and declaration.checkable) or hash_pinned(view, declaration):
@@ -188,7 +187,7 @@ def raise_fix(
 
 
 def swap_fix(
-    view: ProjectView,
+    view: ProjectFiles,
     declaration: Declaration,
     successor: str,
     minimum: Version | None,
@@ -230,7 +229,7 @@ _REQ_BEFORE = re.compile(r"^[ \t]*$")
 _REQ_AFTER = re.compile(r"^[ \t]*(#[^\n]*)?\r?\n?$")
 
 
-def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
+def remove_fix(view: ProjectFiles, declaration: Declaration, note: str) -> Fix | None:
     """Delete a declaration (its successor is declared, or nothing uses it): the whole
     line of a requirements file, the array element on a line of its own in TOML, or a
     Poetry / Pipfile ``name = ...`` entry on a line of its own. Unsafe, like the swap:
@@ -275,7 +274,7 @@ def _around(text: str, start: int, end: int) -> tuple[int, int, str, str]:
     return line_start, line_end, text[line_start:start], text[end:line_end]
 
 
-def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
+def _remove_entry(view: ProjectFiles, declaration: Declaration, note: str) -> Fix | None:
     """``databases = "^0.6.1"`` (or an inline table) alone on its line goes, line and all."""
     key, value = declaration.key, declaration.value
     if key is None or value is None or key.start < 0 or value.start < 0:
@@ -295,7 +294,7 @@ def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix
 
 
 def add_fix(
-    view: ProjectView,
+    view: ProjectFiles,
     declaration: Declaration,
     successor: str,
     minimum: Version | None,
@@ -375,7 +374,7 @@ def _renamed(requirement: str, successor: str, minimum: Version | None, exact: b
 
 
 def _swap_entry(
-    view: ProjectView, declaration: Declaration, name: str, extras: str, minimum: Version | None
+    view: ProjectFiles, declaration: Declaration, name: str, extras: str, minimum: Version | None
 ) -> tuple[Edit, ...]:
     """``python-jose = {version = "^3.3", extras = [...]}`` -> ``pyjwt = "^2.9.0"``."""
     key, value = declaration.key, declaration.value
@@ -405,7 +404,7 @@ def _swap_entry(
     )
 
 
-def _replace(view: ProjectView, declaration: Declaration, new_text: str) -> Edit | None:
+def _replace(view: ProjectFiles, declaration: Declaration, new_text: str) -> Edit | None:
     """The smallest edit turning the declaration's text into ``new_text``, after checking
     that the file still holds that text where the parser found it, and (for TOML) that
     the edited document parses and holds exactly ``new_text`` at the same key."""
@@ -448,3 +447,17 @@ def _shown(declaration: Declaration, new_text: str) -> str:
     from dataclasses import replace
 
     return replace(declaration, text=new_text).display
+
+
+def minimal_edit(old: str, new: str) -> Edit:
+    """One edit turning ``old`` into ``new``, touching only the part that differs
+    (useful when a library such as tomlkit re-renders a whole document)."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return Edit(start, end_old, new[start:end_new])

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from packaging.version import Version
 
-from fastaudit.engine.project import ProjectView
 from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.matrix import Matrix
 from fastaudit.project.deps.model import DependencySet, Source
 from fastaudit.project.deps.specs import SpecError
 from fastaudit.project.deps.verdict import version_bounds
+from fastaudit.project.files import ProjectFiles
 
 PYDANTIC_V2 = Version("2")
 PEP604 = Version("3.10")  # ``X | None`` evaluated at runtime (Pydantic reads annotations)
@@ -32,7 +32,7 @@ NEEDS_FASTAPI = {
 }
 
 
-def fix_policy(view: ProjectView) -> dict[str, str]:
+def fix_policy(view: ProjectFiles) -> dict[str, str]:
     """Rule-id prefix -> why that family's fixes must be treated as unsafe here."""
     policy: dict[str, str] = {}
     deps, matrix = collect(view)

@@ -22,7 +22,7 @@ from fastaudit.project.deps.model import Where
 from fastaudit.project.discovery import python_mention_kind
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.project.files import ProjectFiles
 
 _VERSION = r"(3\.\d{1,2})"
 # The Python an image runs, from its reference: ``python:3.9-slim``,
@@ -58,7 +58,7 @@ class PythonMention:
         return f"{self.where.label} ({self.kind} {self.version})"
 
 
-def python_mentions(view: ProjectView) -> list[PythonMention]:
+def python_mentions(view: ProjectFiles) -> list[PythonMention]:
     found: list[PythonMention] = []
     for path in view.other_files:
         kind = python_mention_kind(path)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from fastaudit.config import load_config
 from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.model import Source
 from fastaudit.project.deps.verdict import Status, judge
-
-if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+from fastaudit.project.discovery import discover
+from fastaudit.project.files import ProjectFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +29,7 @@ class Row:
         return self.status in ("ok", "marker excludes")
 
 
-def matrix_rows(project: ProjectView | Path) -> list[Row]:
+def matrix_rows(project: ProjectFiles | Path) -> list[Row]:
     view = project if not isinstance(project, Path) else _view(project)
     deps, matrix = collect(view)
     # A lock file speaks for the declarations of its own folder and the folders below
@@ -109,21 +108,16 @@ def _folder(path: str) -> str:
     return path.rpartition("/")[0]
 
 
-def _view(root: Path) -> ProjectView:
-    """A project view without a Python scan: enough for dependency files."""
-    from fastaudit.config import load_config
-    from fastaudit.engine.project import ProjectView
-    from fastaudit.engine.project_index import ProjectIndex
-    from fastaudit.project.discovery import discover
-
+def _view(root: Path) -> ProjectFiles:
+    """The project's files without a Python scan: enough for dependency files."""
     root = root.resolve()
-    config = load_config(root)
+    # Only the dependency settings (exclude, matrix, file size) matter here, not which
+    # rules are selected: no selector is rejected.
+    config = load_config(root, lambda _selector: True)
     found = discover(root, config.exclude)
-    return ProjectView(
+    return ProjectFiles(
         root=root,
         config=config,
         python_files=found.python_files,
         other_files=found.other_files,
-        outcomes={},
-        index=ProjectIndex(),
     )

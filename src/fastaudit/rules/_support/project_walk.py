@@ -12,11 +12,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.project_index import same_qualname
-
 # Where a file stands (test, migration) is the project layout's to say; rules import it
 # from here with the other helpers.
-from fastaudit.project.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext

@@ -21,7 +21,8 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
-from fastaudit.engine.scan import FileOutcome, ScanResult, refresh, scan
+from fastaudit.audit.scan import ScanResult, refresh, scan
+from fastaudit.engine.outcome import FileOutcome
 from fastaudit.fixes.apply import FixError
 from fastaudit.fixes.journal import Journal, JournalEntry
 from fastaudit.model import Finding, Safety

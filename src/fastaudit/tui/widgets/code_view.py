@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.content import Content
 from textual.widgets import Static
 
-from fastaudit.engine.source import SourceError, decode, read_bytes
 from fastaudit.model import Finding
+from fastaudit.project.source import SourceError, decode, read_bytes
 from fastaudit.tui.render import code_frame, plain
 
 

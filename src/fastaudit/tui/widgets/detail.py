@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from fastaudit.engine.scan import ScanResult
+from fastaudit.audit.scan import ScanResult
 from fastaudit.model import Finding
 from fastaudit.report.counts import tally
 from fastaudit.rules import all_rules

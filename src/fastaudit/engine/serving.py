@@ -19,8 +19,8 @@ import re
 from collections import deque
 from collections.abc import Iterable
 
+from fastaudit.engine.layout import APP_FACT, facts, is_migration_path, is_test_path
 from fastaudit.engine.project import ProjectView
-from fastaudit.project.layout import APP_FACT, facts, is_migration_path, is_test_path
 
 SERVING_RULES = ("ASY", "DBS101", "DOC105", "DOC106", "SET102", "RTE")
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})

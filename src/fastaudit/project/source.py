@@ -15,7 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+from fastaudit.config import DEFAULT_MAX_BYTES
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 

@@ -29,13 +29,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FileContext, RuleInfo
 from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
     from fastaudit.model import Finding
-    from fastaudit.rules.base import Rule
 
 # Fact kinds noted per file.
 APP_FACT = "fastapi-app"  # (line, column, end_line, end_column) of a ``FastAPI(...)`` call
@@ -211,7 +210,7 @@ def join(folder: str, *rest: str) -> str:
 
 
 def line_finding(
-    view: ProjectView, rule: Rule, path: str, line: int, message: str, column: int = 1
+    view: ProjectView, rule: RuleInfo, path: str, line: int, message: str, column: int = 1
 ) -> Finding:
     """A finding from ``column`` to the end of ``line`` (the file is read for that)."""
     view.read_text(path)

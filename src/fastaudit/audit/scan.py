@@ -15,44 +15,30 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
-from fastaudit.engine.context import ClassInfo, Deferred, FileContext, ImportRecord
+from fastaudit.engine.cache import ResultCache
+from fastaudit.engine.context import FileContext, module_name
+from fastaudit.engine.layout import LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
+from fastaudit.engine.outcome import FileOutcome
+from fastaudit.engine.parallel import analyze_paths
 from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ANNOTATED_ALIAS, MODEL_METADATA, ProjectIndex
-from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
+from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
-from fastaudit.model import Finding, Fix, Safety, Severity, Span, compact_pickle
+from fastaudit.model import Finding, Fix, Safety, Severity, Span
+from fastaudit.project.deps.policy import fix_policy
 from fastaudit.project.discovery import Discovery, discover
-from fastaudit.project.layout import LayoutFacts
-from fastaudit.project.serving import serves
+from fastaudit.project.since import changed_lines, only_changed
+from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
 from fastaudit.rules import all_rules
+from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
 
 # Rules whose fixes the cross-file vetoes apply to.
 VETOED_RULES = frozenset({"DEP101", "DEP102"})
-
-if TYPE_CHECKING:
-    from fastaudit.engine.cache import ResultCache
-
-
-@compact_pickle
-@dataclass(slots=True)
-class FileOutcome:
-    """What walking one file produced, before project-wide settling."""
-
-    path: str
-    digest: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    deferred: list[Deferred] = field(default_factory=list)
-    classes: list[ClassInfo] = field(default_factory=list)
-    imports: list[ImportRecord] = field(default_factory=list)
-    # Per-file facts rules noted for the project pass (``FileContext.add_fact``).
-    facts: dict[str, list] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    parsed: bool = True
 
 
 @dataclass(slots=True)
@@ -100,16 +86,6 @@ class ScanResult:
         for finding in self.findings:
             counts[finding.severity] += 1
         return counts
-
-
-def module_name(path: str) -> tuple[str, bool]:
-    """Dotted module for a relative path, and whether it is a package's ``__init__``."""
-    stem = path.removesuffix(".py")
-    parts = [p for p in stem.split("/") if p]
-    is_package = bool(parts) and parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts), is_package
 
 
 def _scan_problem(path: str, error: SourceError) -> Finding:
@@ -182,8 +158,6 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     except SourceError as error:
         outcome.parsed = False
         if not outcome.digest:
-            from fastaudit.engine.source import digest_bytes
-
             outcome.digest = digest_bytes(data)
         outcome.findings.append(_scan_problem(path, error))
         return outcome
@@ -231,6 +205,8 @@ def _parse_newer(
 ) -> tuple[SourceText, ast.Module]:
     """A file this interpreter's parser rejects: newer syntax lowered for it (same
     lines), or the error kept; a template named ``.py`` gets its own kind."""
+    # Here, not at the top: lowering needs libcst, slow to import and only wanted for a
+    # file this interpreter cannot parse.
     from fastaudit.engine.lowering import lower
 
     text = lower(source.text)
@@ -265,13 +241,18 @@ def _without_fixes(outcome: FileOutcome) -> None:
     }
 
 
+def unreadable(path: str, error: SourceError) -> FileOutcome:
+    """The outcome of a file that cannot be read: its scan finding says why."""
+    outcome = FileOutcome(path=path, parsed=False)
+    outcome.findings.append(_scan_problem(path, error))
+    return outcome
+
+
 def analyze_file(root: Path, path: str, rule_ids: Iterable[str], max_bytes: int) -> FileOutcome:
     try:
         data = read_bytes(root / path, max_bytes)
     except SourceError as error:
-        outcome = FileOutcome(path=path, parsed=False)
-        outcome.findings.append(_scan_problem(path, error))
-        return outcome
+        return unreadable(path, error)
     return analyze(path, data, rule_ids)
 
 
@@ -452,8 +433,6 @@ def _templates_by_folder(findings: list[Finding]) -> list[Finding]:
 
 def run_project_rules(result: ScanResult) -> None:
     """Run the enabled project-level rules over the scanned files."""
-    from fastaudit.rules.base import ProjectRule
-
     registry = all_rules()
     discovery = result.discovery
     assert discovery is not None and result.index is not None
@@ -472,11 +451,7 @@ def run_project_rules(result: ScanResult) -> None:
             continue
         found.extend(rule_cls().check_project(view))
     result.project_findings = found
-    from fastaudit.project.deps.policy import fix_policy
-
     result.fix_policy = fix_policy(view)
-    from fastaudit.project.serving import off_loop, on_loop, reachable
-
     serving_paths = {f.path for f in found if serves(f.rule)}
     for outcome in result.files.values():
         serving_paths.update(f.path for f in outcome.findings if serves(f.rule))
@@ -535,13 +510,10 @@ def _scan(
     jobs: int | None,
     since: str | None = None,
 ) -> ScanResult:
-    from fastaudit.engine.cache import ResultCache
-    from fastaudit.engine.parallel import analyze_paths
-
     root = root.resolve()
-    config = config if config is not None else load_config(root)
+    config = config if config is not None else load_config(root, is_known_selector)
     discovery = discover(root, config.exclude)
-    enabled = set(config.enabled_rules())
+    enabled = set(enabled_rules(config))
     rule_ids = tuple(sorted(enabled))
     result = ScanResult(
         root=root, config=config, discovery=discovery, enabled=rule_ids, since=since
@@ -554,6 +526,8 @@ def _scan(
         discovery.python_files,
         rule_ids,
         config.max_file_size,
+        analyze=analyze,
+        unreadable=unreadable,
         cache=cache,
         jobs=jobs,
         stats=discovery.stats,
@@ -708,8 +682,6 @@ def _only_since(result: ScanResult, findings: list[Finding]) -> list[Finding]:
     ``SinceError`` (with a message for the user) when the comparison cannot be made."""
     if result.since is None:
         return findings
-    from fastaudit.workflows.since import changed_lines, only_changed
-
     return only_changed(findings, changed_lines(result.root, result.since))
 
 

@@ -1,0 +1,26 @@
+"""What walking one file produced: the unit the cache stores, worker processes send back
+and project-level rules read (``ProjectView.outcomes``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastaudit.engine.context import ClassInfo, Deferred, ImportRecord
+from fastaudit.model import Finding, compact_pickle
+
+
+@compact_pickle
+@dataclass(slots=True)
+class FileOutcome:
+    """What walking one file produced, before project-wide settling."""
+
+    path: str
+    digest: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    deferred: list[Deferred] = field(default_factory=list)
+    classes: list[ClassInfo] = field(default_factory=list)
+    imports: list[ImportRecord] = field(default_factory=list)
+    # Per-file facts rules noted for the project pass (``FileContext.add_fact``).
+    facts: dict[str, list] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    parsed: bool = True

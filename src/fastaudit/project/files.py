@@ -1,0 +1,57 @@
+"""A project's files as the audit found them, and reading them once each.
+
+Dependency declarations and other non-Python files are read through this; the engine's
+``ProjectView`` extends it with what the per-file walk produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastaudit.config import Config
+from fastaudit.project.source import SourceError, SourceText, decode, read_bytes
+
+
+@dataclass(slots=True, kw_only=True)
+class ProjectFiles:
+    root: Path
+    config: Config
+    python_files: list[str]
+    other_files: list[str]
+    # Digests of the non-Python files read, so their fixes can refuse stale writes.
+    digests: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    _texts: dict[str, SourceText | None] = field(default_factory=dict)
+
+    def read_text(self, path: str) -> SourceText | None:
+        """The decoded text of a project file (relative POSIX path), or None with a
+        warning when it cannot be read. Read once per scan."""
+        if path in self._texts:
+            return self._texts[path]
+        text: SourceText | None
+        try:
+            if not self.inside(path):
+                raise SourceError("outside", "symlink points outside the project: skipped")
+            text = decode(read_bytes(self.root / path, self.config.max_file_size))
+        except SourceError as exc:
+            if not self.already_reported(path):
+                self.warnings.append(f"{path}: {exc.message}")
+            text = None
+        if text is not None:
+            self.digests[path] = text.digest
+        self._texts[path] = text
+        return text
+
+    def already_reported(self, path: str) -> bool:
+        """Whether an unreadable ``path`` was already reported elsewhere (a Python
+        file's scan finding says why), so reading it again need not warn."""
+        return False
+
+    def inside(self, path: str) -> bool:
+        """Whether ``path`` (relative POSIX) really is in the project, symlinks followed:
+        nothing outside the root is ever read."""
+        try:
+            return (self.root / path).resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return False
