@@ -34,6 +34,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastaudit.redirects import canonical
+
 SEED = 20261201
 PER_RULE = 8
 HERE = Path(__file__).resolve().parent
@@ -426,7 +428,8 @@ def cmd_precision(args: argparse.Namespace) -> None:
         for line in Path(name).read_text().splitlines():
             match = ROW.match(line)
             if match:
-                found[match.group(1)][match.group(4)] += 1
+                # Rounds judged before a rule moved family (DOC105 -> ASY106) count for it.
+                found[canonical(match.group(1))][match.group(4)] += 1
         verdicts.update(found)
     off = default_off_rules()
     print("| rule | findings | sampled | true | false | debatable | precision |")

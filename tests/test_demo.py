@@ -137,9 +137,9 @@ EXPECTED: list[tuple[str, str, str]] = [
     # DOC: route documentation and sync/async choices
     ("src/auth/router.py", "DOC101", '@router.post("/me/addresses")'),
     ("src/orders/router.py", "DOC102", '@router.post("/")'),
-    ("src/orders/router.py", "DOC104", "background_tasks.add_task(payments.refund"),
-    ("src/auth/dependencies.py", "DOC105", "def require_staff("),
-    ("src/catalog/router.py", "DOC106", "def sort_options("),
+    ("src/orders/router.py", "RTE103", "background_tasks.add_task(payments.refund"),
+    ("src/auth/dependencies.py", "ASY106", "def require_staff("),
+    ("src/catalog/router.py", "ASY107", "def sort_options("),
     # TST: tests
     ("tests/test_auth.py", "TST101", "client = TestClient(app)"),
     ("tests/test_auth.py", "TST102", 'monkeypatch.setattr("src.auth.dependencies.get_c'),

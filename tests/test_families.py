@@ -15,13 +15,13 @@ from fastaudit.workflows.learn import AREAS, rules_for
 # Learn area key -> the ids of its rules, as `fastaudit learn` shows them.
 AREA_RULES: dict[str, tuple[str, ...]] = {
     "layout": ("STR101", "STR102", "STR103", "STR104"),
-    "async": ("ASY101", "ASY102", "ASY103", "ASY104", "ASY105"),
+    "async": ("ASY101", "ASY102", "ASY103", "ASY104", "ASY105", "ASY106", "ASY107"),
     "pydantic": ("PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"),
     "dependencies": ("DEP101", "DEP102"),
     "auth": ("LIB101", "LIB104"),
     "database": ("DBS101", "DBS102", "DBS103", "DBS104", "DBS105", "LIB103"),
     "migrations": ("MIG101", "MIG102", "MIG103", "MIG104"),
-    "docs": ("DOC101", "DOC102", "DOC103", "DOC104", "DOC105", "DOC106", "RTE101", "RTE102"),
+    "docs": ("DOC101", "DOC102", "DOC103", "RTE101", "RTE102", "RTE103"),
     "tests": ("LIB102", "TST101", "TST102", "TST103"),
     "tooling": (
         "PIN101",

@@ -21,7 +21,10 @@ NOT_CODE = frozenset({"demo_project"})
 
 # Lowest first. An entry names a module or a package (and everything under it).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("model and config", ("fastaudit.model", "fastaudit.config", "fastaudit.settings")),
+    (
+        "model and config",
+        ("fastaudit.model", "fastaudit.redirects", "fastaudit.config", "fastaudit.settings"),
+    ),
     ("project", ("fastaudit.project",)),
     ("engine", ("fastaudit.engine",)),
     ("rules", ("fastaudit.rules",)),

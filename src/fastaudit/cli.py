@@ -265,7 +265,7 @@ def _config_from_args(root: Path, args: argparse.Namespace):
 
     config = load_config(root.resolve(), is_known_selector)
     for option in ("select", "extend_select", "ignore"):
-        ids = _split_ids(getattr(args, option, None))
+        ids = _redirected(config, f"--{option.replace('_', '-')}", getattr(args, option, None))
         unknown = [i for i in ids if not is_known_selector(i)]
         if unknown:
             raise UsageError(
@@ -282,6 +282,18 @@ def _config_from_args(root: Path, args: argparse.Namespace):
     return config
 
 
+def _redirected(config, flag: str, raw: list[str] | None) -> list[str]:
+    """The ids given to ``flag``, with moved codes replaced by their new code (and a warning)."""
+    from fastaudit.redirects import canonical, redirect_note
+
+    ids = []
+    for rule_id in _split_ids(raw):
+        if (note := redirect_note(rule_id)) is not None:
+            config.warnings.append(f"{flag}: {note}")
+        ids.append(canonical(rule_id) if note else rule_id)
+    return ids
+
+
 def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
     from fastaudit.audit.selection import is_known_selector
     from fastaudit.config import FixOverride
@@ -289,8 +301,8 @@ def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
 
     for safety in Safety:
         option = f"extend_{safety.value}_fixes"
-        ids = _split_ids(getattr(args, option, None))
         flag = f"--{option.replace('_', '-')}"
+        ids = _redirected(config, flag, getattr(args, option, None))
         unknown = [i for i in ids if not is_known_selector(i)]
         if unknown:
             raise UsageError(f"{flag}: unknown rule or family {', '.join(unknown)}")
@@ -600,6 +612,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from rich.columns import Columns
     from rich.panel import Panel
 
+    from fastaudit.redirects import old_codes, redirect_note
     from fastaudit.rules import get_rule, similar_rules
 
     rule = get_rule(args.rule)
@@ -613,11 +626,14 @@ def run_explain(args: argparse.Namespace) -> int:
     console.print(
         Text(f"{rule.id} ", style="bold").append(rule.title).append(f"  ({rule.name})", style="dim")
     )
+    if (note := redirect_note(args.rule.strip())) is not None:
+        console.print(Text(note, style="yellow"))
     console.print(
         Text(
             f"family {rule.family_name()} · severity {rule.severity.value} · "
             f"{'fixable' if rule.fixable() else 'no automatic fix'}"
-            + (f" · see also ruff {rule.see_also}" if rule.see_also else ""),
+            + (f" · see also ruff {rule.see_also}" if rule.see_also else "")
+            + (f" · formerly {', '.join(old)}" if (old := old_codes(rule.id)) else ""),
             style="dim",
         )
     )

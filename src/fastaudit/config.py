@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fastaudit.model import Safety, Severity
+from fastaudit.redirects import canonical, redirect_note
 
 # Files larger than this are not read (``max-file-size`` changes it).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -151,6 +152,17 @@ def apply_table(
         if key not in KNOWN_KEYS:
             config.warnings.append(f"{where}: unknown setting `{key}` (ignored)")
 
+    def accept(selector: str, setting: str) -> str | None:
+        """The selector to keep, upper-cased and moved codes redirected; ``None`` (and a
+        warning) when it names no rule."""
+        if (note := redirect_note(selector)) is not None:
+            config.warnings.append(f"{where}: {setting}: {note}")
+            return canonical(selector)
+        if is_known(selector):
+            return selector.upper()
+        config.warnings.append(f"{where}: {setting} names unknown rule `{selector}`")
+        return None
+
     def id_list(key: str) -> list[str] | None:
         value = table.get(key)
         if value is None:
@@ -160,10 +172,8 @@ def apply_table(
             return None
         known = []
         for selector in value:
-            if is_known(selector):
-                known.append(selector.upper())
-            else:
-                config.warnings.append(f"{where}: `{key}` names unknown rule `{selector}`")
+            if (accepted := accept(selector, f"`{key}`")) is not None:
+                known.append(accepted)
         return known
 
     if (select := id_list("select")) is not None:
@@ -191,13 +201,12 @@ def apply_table(
         if isinstance(per_file, dict):
             for pattern, ids in per_file.items():
                 if isinstance(ids, list) and all(isinstance(i, str) for i in ids):
-                    for selector in ids:
-                        if not is_known(selector):
-                            config.warnings.append(
-                                f"{where}: per-file-ignores `{pattern}` names unknown rule "
-                                f"`{selector}`"
-                            )
-                    config.per_file_ignores[pattern] = [i.upper() for i in ids]
+                    setting = f"per-file-ignores `{pattern}`"
+                    # An unknown id is still kept (and warned about): it may name a rule
+                    # of a newer fastaudit that shares this configuration.
+                    config.per_file_ignores[pattern] = [
+                        accept(i, setting) or i.upper() for i in ids
+                    ]
                 else:
                     config.warnings.append(
                         f"{where}: per-file-ignores `{pattern}` must be a list of rule ids"
@@ -208,11 +217,10 @@ def apply_table(
     if severity is not None:
         if isinstance(severity, dict):
             for rule_id, level in severity.items():
-                if not is_known(rule_id):
-                    config.warnings.append(f"{where}: `severity` names unknown rule `{rule_id}`")
+                if (accepted := accept(rule_id, "`severity`")) is None:
                     continue
                 try:
-                    config.severity[rule_id.upper()] = Severity(str(level).lower())
+                    config.severity[accepted] = Severity(str(level).lower())
                 except ValueError:
                     config.warnings.append(
                         f"{where}: severity of {rule_id} must be error, warning or info, "

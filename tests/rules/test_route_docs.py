@@ -207,7 +207,7 @@ async def delete_order(order_id: int) -> None:
     )
 
 
-# ------------------------------------------------------------------ DOC104
+# ------------------------------------------------------------------ RTE103
 def test_background_payment_task():
     (finding,) = found(
         HEAD
@@ -222,7 +222,7 @@ async def checkout(background: BackgroundTasks) -> dict:
     background.add_task(print, "done")
     return {}
 """,
-        "DOC104",
+        "RTE103",
     )
     assert (finding.line, finding.span.column) == (12, 5)
     assert finding.message == (
@@ -232,7 +232,7 @@ async def checkout(background: BackgroundTasks) -> dict:
     )
 
 
-# ------------------------------------------------------------------ DOC105
+# ------------------------------------------------------------------ ASY106
 def test_sync_dependency_in_same_file():
     (finding,) = found(
         """
@@ -247,7 +247,7 @@ def test_sync_dependency_in_same_file():
 
         Page = Annotated[dict, Depends(pagination)]
         """,
-        "DOC105",
+        "ASY106",
     )
     assert (finding.line, finding.span.column, finding.span.end_column) == (7, 1, 15)
     assert finding.message == (
@@ -274,7 +274,7 @@ def test_sync_dependency_doing_io_or_unknown_calls_is_left_alone():
 
         async def route(a=Depends(by_id), b=Depends(cached), c=Depends(noisy)): ...
         """
-    assert found(source, "DOC105") == []
+    assert found(source, "ASY106") == []
 
 
 def test_sync_dependency_defined_in_another_module(tmp_path):
@@ -309,12 +309,12 @@ def test_sync_dependency_defined_in_another_module(tmp_path):
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
-    findings = [f for f in scan(tmp_path, Config(select=["DOC105"])).findings if f.rule == "DOC105"]
+    findings = [f for f in scan(tmp_path, Config(select=["ASY106"])).findings if f.rule == "ASY106"]
     assert [(f.path, f.line, f.span.column) for f in findings] == [("app/deps.py", 4, 1)]
     assert "(named in `Depends(...)` in app/router.py)" in findings[0].message
 
 
-# ------------------------------------------------------------------ DOC106
+# ------------------------------------------------------------------ ASY107
 def test_sync_route_without_blocking_work():
     findings = found(
         HEAD
@@ -330,7 +330,7 @@ def slow() -> dict:
     time.sleep(1)
     return {}
 """,
-        "DOC106",
+        "ASY107",
     )
     assert [(f.line, f.span.column, f.span.end_column) for f in findings] == [(8, 1, 12)]
     assert findings[0].message == (
@@ -496,7 +496,7 @@ def put_in_cart(sku: str) -> dict:
     )
 
 
-# ------------------------------------------------------------------ DOC106: look-alikes
+# ------------------------------------------------------------------ ASY107: look-alikes
 PURE_SYNC_ROUTE = (
     HEAD
     + """
@@ -509,8 +509,8 @@ def version() -> dict:
 
 def test_sync_route_in_tests_is_left_alone():
     for path in ("tests/test_app.py", "test_app.py", "app/app_test.py", "conftest.py"):
-        assert found(PURE_SYNC_ROUTE, "DOC106", path) == [], path
-    assert len(found(PURE_SYNC_ROUTE, "DOC106", "app/testing_tools.py")) == 1
+        assert found(PURE_SYNC_ROUTE, "ASY107", path) == [], path
+    assert len(found(PURE_SYNC_ROUTE, "ASY107", "app/testing_tools.py")) == 1
 
 
 def test_sync_route_returning_what_a_dependency_loaded_is_left_alone():
@@ -545,7 +545,7 @@ def my_summary(user: User = Depends(current_user)) -> dict:
 def ping(user: User = Depends(current_user)) -> dict:
     return {"ok": True}
 """,
-        "DOC106",
+        "ASY107",
     )
     # Only the route that returns nothing loaded: made async, the others would run
     # their lazy loads (``user.orders``) on the event loop.
@@ -584,7 +584,7 @@ def read_me(viewer: CurrentViewer) -> dict:
 def page(size: PageSize) -> dict:
     return {"size": size}
 """,
-        "DOC106",
+        "ASY107",
     )
     # An alias of a query parameter holds a plain value: nothing to lazy-load.
     assert [f.message.split("`")[1] for f in findings] == ["def page"]
@@ -651,7 +651,7 @@ def test_annotated_aliases_imported_from_another_module_are_resolved(tmp_path):
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
-    findings = [f for f in scan(tmp_path, Config(select=["DOC106"])).findings if f.rule == "DOC106"]
+    findings = [f for f in scan(tmp_path, Config(select=["ASY107"])).findings if f.rule == "ASY107"]
     # ``PageSize`` is a query parameter wherever it is spelled; ``CurrentTicket`` a row
     # loaded by a dependency; ``Ticket``, a project class that is no known alias, stays
     # possibly loaded.

@@ -13,6 +13,8 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from fastaudit.redirects import canonical
+
 # Codes are letters then digits; the list ends at the first other word, so an
 # explanation written after the codes ("async shim") is not read as codes.
 _NOQA = re.compile(
@@ -41,7 +43,8 @@ class Suppressions:
 def _ids(raw: str | None) -> set[str]:
     if not raw:
         return {ALL}
-    return {part.strip().upper() for part in re.split(r"[,\s]+", raw) if part.strip()}
+    # A code that moved to another family still suppresses its rule under the new code.
+    return {canonical(part.strip()) for part in re.split(r"[,\s]+", raw) if part.strip()}
 
 
 def parse_suppressions(text: str, known: set[str]) -> Suppressions:

@@ -12,6 +12,7 @@ import pkgutil
 import re
 from functools import cache
 
+from fastaudit.redirects import canonical
 from fastaudit.rules.base import Rule
 from fastaudit.rules.families import FAMILIES, prefix_of
 
@@ -44,10 +45,11 @@ def all_rules() -> dict[str, type[Rule]]:
 
 def get_rule(rule_id: str) -> type[Rule] | None:
     """A rule by its id or its name (``ASY102``, ``blocking-sleep-in-async``), in any
-    case, as ruff's ``rule`` command accepts both."""
+    case, as ruff's ``rule`` command accepts both. A code that moved (``DOC105``) finds
+    the rule under its new code."""
     rules = all_rules()
     key = rule_id.strip()
-    if found := rules.get(key.upper()):
+    if found := rules.get(canonical(key)):
         return found
     by_name = {rule.name: rule for rule in rules.values()}
     return by_name.get(key.lower().replace("_", "-"))

@@ -865,7 +865,7 @@ def _qualified(node: ast.expr, ctx: FileContext) -> str | None:
     return resolved
 
 
-# ------------------------------------------------------------------ DOC104
+# ------------------------------------------------------------------ RTE103
 _BACKGROUND_TASKS = frozenset(
     {"fastapi.BackgroundTasks()", "starlette.background.BackgroundTasks()"}
 )
@@ -883,7 +883,7 @@ _NOTICE_WORDS = frozenset(
 
 
 class CriticalWorkInBackgroundTasks(Rule):
-    id = "DOC104"
+    id = "RTE103"
     name = "critical-work-in-background-tasks"
     title = "Money-moving work handed to `BackgroundTasks`"
     severity = Severity.INFO
@@ -971,7 +971,7 @@ class CriticalWorkInBackgroundTasks(Rule):
         )
 
 
-# ------------------------------------------------------------------ DOC105 / DOC106
+# ------------------------------------------------------------------ ASY106 / ASY107
 _PURE_BUILTINS = frozenset(
     f"builtins.{name}"
     for name in (
@@ -1029,7 +1029,7 @@ class _SyncFunction:
 
 
 class _SyncFunctionFacts:
-    """Walk state shared by DOC105/DOC106 and their project pass: which sync functions
+    """Walk state shared by ASY106/ASY107 and their project pass: which sync functions
     make no call that could block, and which names ``Depends(...)`` refers to."""
 
     def _facts(self) -> None:
@@ -1096,7 +1096,7 @@ def _dependency_message(name: str, used_in: str) -> str:
     )
 
 
-# Noted once per file by DOC105: the qualified names ``Depends(...)``/``Security(...)``
+# Noted once per file by ASY106: the qualified names ``Depends(...)``/``Security(...)``
 # name outside the file (files that spell ``Depends(``/``Security(`` only), and the pure
 # module-level sync functions no ``Depends`` of the file names: (name, line, column,
 # end_line, end_column).
@@ -1105,7 +1105,7 @@ PURE_FUNCTIONS_FACT = "pure-sync-functions"
 
 
 class SyncDependencyWithoutBlockingWork(_SyncFunctionFacts, ProjectRule):
-    id = "DOC105"
+    id = "ASY106"
     name = "sync-dependency-without-blocking-work"
     title = "Sync dependency that does no blocking work"
     severity = Severity.INFO
@@ -1332,7 +1332,7 @@ def _module_suffixes(modules: dict[str, str]) -> dict[str, list[str]]:
 
 
 class SyncRouteWithoutBlockingWork(_SyncFunctionFacts, Rule):
-    id = "DOC106"
+    id = "ASY107"
     name = "sync-route-without-blocking-work"
     title = "Sync route that does no blocking work"
     severity = Severity.INFO

@@ -18,6 +18,7 @@ from pathlib import Path
 from fastaudit import __version__
 from fastaudit.model import Finding
 from fastaudit.project.source import SourceError, decode, read_bytes
+from fastaudit.redirects import REDIRECTS
 
 FORMAT = 1
 DEFAULT_NAME = ".fastaudit-baseline.json"
@@ -41,14 +42,18 @@ def _code_text(root: Path, finding: Finding, cache: dict[str, list[str] | None])
     return "\n".join(line.strip() for line in lines[first - 1 : last])
 
 
-def fingerprints(root: Path, findings: list[Finding]) -> list[str]:
-    """One stable key per finding, in the order given."""
+def fingerprints(
+    root: Path, findings: list[Finding], renamed: dict[str, str] | None = None
+) -> list[str]:
+    """One stable key per finding, in the order given. ``renamed`` (current code -> an
+    old code) computes the keys a baseline written before those rules moved holds."""
     cache: dict[str, list[str] | None] = {}
     seen: Counter[tuple[str, str, str]] = Counter()
     keys = []
     for finding in findings:
         text = _code_text(root, finding, cache)
-        base = (finding.rule, finding.path, text)
+        rule = (renamed or {}).get(finding.rule, finding.rule)
+        base = (rule, finding.path, text)
         seen[base] += 1
         material = "\x00".join([*base, str(seen[base])])
         keys.append(hashlib.sha256(material.encode("utf-8")).hexdigest()[:24])
@@ -87,8 +92,17 @@ def apply_baseline(root: Path, findings: list[Finding], baseline: Path) -> Basel
             f"{baseline}: not a fastaudit baseline file; write one with `fastaudit baseline`"
         ) from exc
     current = fingerprints(root, findings)
-    new = [f for key, f in zip(current, findings, strict=True) if key not in keys]
-    still = keys & set(current)
+    matched = [key in keys for key in current]
+    # A baseline written before a rule moved to another family holds keys made with its
+    # old code: those findings are known too.
+    for old, moved_to in REDIRECTS.items():
+        if any(f.rule == moved_to for f in findings):
+            for index, key in enumerate(fingerprints(root, findings, {moved_to: old})):
+                if findings[index].rule == moved_to and key in keys and not matched[index]:
+                    matched[index] = True
+                    current[index] = key
+    new = [f for hit, f in zip(matched, findings, strict=True) if not hit]
+    still = keys & {key for hit, key in zip(matched, current, strict=True) if hit}
     return BaselineResult(new=new, known=len(still), fixed=len(keys - still))
 
 
