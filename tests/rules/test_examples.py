@@ -13,7 +13,7 @@ from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.rules import all_rules
-from fastaudit.rules.base import ProjectRule
+from fastaudit.rules.base import ProjectRule, Rule
 
 from .conftest import project_findings, write_tree
 
@@ -105,3 +105,15 @@ def test_project_rule_fix(rule, tmp_path):
     for rel, expected in rule.dont_fixed_files.items():
         assert (tmp_path / rel).read_text(encoding="utf-8") == expected, rel
     assert not project_findings(tmp_path, rule.id)
+
+
+def test_a_fixing_rule_without_its_own_do_teaches_its_fixed_dont():
+    class _Teaching(Rule):  # id "" keeps it out of the registry
+        dont = "\n    x = old()\n"
+        dont_fixed = "\n    x = new()\n"
+
+    class _OwnDo(_Teaching):
+        do = "x = better()\n"
+
+    assert _Teaching.do == "x = new()\n"
+    assert _OwnDo.do == "x = better()\n"

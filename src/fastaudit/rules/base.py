@@ -67,6 +67,10 @@ class Rule:
             value = getattr(cls, example)
             if isinstance(value, str) and value:
                 setattr(cls, example, textwrap.dedent(value).strip("\n") + "\n")
+        # A rule that fixes teaches its fixed Don't as the Do, unless it gives a Do of
+        # its own (a better teaching example than the mechanical fix).
+        if "do" not in cls.__dict__ and "dont_fixed" in cls.__dict__ and cls.dont_fixed:
+            cls.do = cls.dont_fixed
         if isinstance(cls.rationale, str):
             cls.rationale = textwrap.dedent(cls.rationale).strip()
 
