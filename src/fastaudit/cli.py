@@ -20,11 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from fastaudit import __version__, settings
+from fastaudit.report.formats import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FIX_PASSES = 3
-# "full" and "text" are the same report: "full" is ruff's name for it.
-FORMATS = ("full", "text", "concise", "json", "sarif", "github", "markdown")
 COMMANDS = frozenset(
     {"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean", "deps"}
 )
@@ -59,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         "--format",
         dest="format",
-        choices=FORMATS,
+        choices=tuple(FORMATS),
         default="full",
         help="full (default): each finding with its code; concise: one line per finding",
     )
@@ -414,7 +413,6 @@ def _fix_paths(result, args: argparse.Namespace, warn) -> set[str] | None:
 def run_check(args: argparse.Namespace) -> int:
     from fastaudit.fixes.apply import unified_diff
     from fastaudit.fixes.runner import fix_project
-    from fastaudit.report import concise, github, json_report, markdown, sarif, text
     from fastaudit.report.safe import literal
 
     def warn(message: str) -> None:
@@ -494,24 +492,12 @@ def run_check(args: argparse.Namespace) -> int:
                     notes = _narrow(result, args)
                 if report.errors or not report.changed:
                     break
-        if args.format in ("sarif", "github"):  # these formats have no place for them
+        report_format = FORMATS[args.format]
+        if report_format.warnings_to_stderr:
             for warning in result.warnings:
                 warn(warning)
-        if args.format == "json":
-            console.file.write(json_report.render(result) + "\n")
-        elif args.format == "sarif":
-            console.file.write(sarif.render(result) + "\n")
-        elif args.format == "markdown":
-            console.file.write(markdown.render(result))
-        elif args.format == "github":
-            rendered = github.render(result)
-            if rendered:
-                console.file.write(rendered + "\n")
-        else:
-            if args.format == "concise" and not args.statistics:
-                concise.render(result, console)
-            else:
-                text.render(result, console, show_statistics=args.statistics)
+        report_format.render(result, console, args.statistics)
+        if report_format.shows_notes:
             for note in notes:
                 console.print(Text(note, style="dim"))
             if args.fix:

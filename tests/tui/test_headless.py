@@ -62,7 +62,7 @@ def test_headless_helpers_do_not_import_textual():
         "import sys\n"
         "import fastaudit.fixes.session, fastaudit.fixes.noqa, fastaudit.tui.grouping\n"
         "import fastaudit.tui.editor, fastaudit.tui.deps, fastaudit.tui.structure\n"
-        "import fastaudit.cli\n"
+        "import fastaudit.cli, fastaudit.report.formats\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
