@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
     check.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a `# noqa: ID` comment for every finding reported, where a comment cannot "
+        "change the code; prints no report",
+    )
+    check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     check.add_argument(
@@ -422,6 +428,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     if args.skip_unstaged and not (args.fix or args.diff):
         return _error("--skip-unstaged only applies with --fix or --diff")
+    if args.add_noqa and (args.fix or args.diff):
+        # As in ruff: suppressing and fixing the same findings in one run contradict.
+        return _error(f"--add-noqa cannot be used with {'--fix' if args.fix else '--diff'}")
     try:
         target = _locate(args.paths)
         root = target.root
@@ -439,6 +448,8 @@ def run_check(args: argparse.Namespace) -> int:
         fix_paths = _fix_paths(result, args, warn) if args.fix or args.diff else None
     except UsageError as exc:
         return _error(str(exc))
+    if args.add_noqa:
+        return _add_noqa(result, args, warn)
     try:
         out_file = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
     except OSError as exc:
@@ -518,6 +529,41 @@ def run_check(args: argparse.Namespace) -> int:
     if args.exit_zero or not result.findings:
         return EXIT_CLEAN
     return EXIT_FINDINGS
+
+
+def _add_noqa(result, args: argparse.Namespace, warn) -> int:
+    """``check --add-noqa``: suppress what the check reports instead of printing it."""
+    from fastaudit.fixes.noqa import add_noqa_comments
+    from fastaudit.report.safe import literal
+
+    for warning in result.warnings:
+        warn(warning)
+    report = add_noqa_comments(result, result.findings)
+    for refused in report.refused:
+        warn(refused)
+    errors = _console(args.no_color, file=sys.stderr)
+    for error in report.errors:
+        errors.print(Text("noqa failed: ", style="red").append(literal(error)))
+    console = _console(args.no_color)
+    plural = "" if report.added == 1 else "s"
+    console.print(Text(f"Added {report.added} noqa directive{plural}.", style="green"))
+    if report.skipped:
+        console.print(
+            Text(
+                f"Skipped {report.skipped} finding(s) that no `# noqa` comment suppresses "
+                "(in dependency or other non-Python files, or reported for the whole project).",
+                style="dim",
+            )
+        )
+    if report.refused:
+        console.print(
+            Text(
+                f"Left {len(report.refused)} finding(s) as they are: a comment there could "
+                "change the code (see the warnings).",
+                style="dim",
+            )
+        )
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
 
 
 def run_deps(args: argparse.Namespace) -> int:
