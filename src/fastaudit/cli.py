@@ -20,11 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from fastaudit import __version__, settings
+from fastaudit.report.formats import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FIX_PASSES = 3
-# "full" and "text" are the same report: "full" is ruff's name for it.
-FORMATS = ("full", "text", "concise", "json", "sarif", "github", "markdown")
 COMMANDS = frozenset(
     {"check", "rules", "explain", "demo", "tui", "baseline", "learn", "clean", "deps"}
 )
@@ -59,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-format",
         "--format",
         dest="format",
-        choices=FORMATS,
+        choices=tuple(FORMATS),
         default="full",
         help="full (default): each finding with its code; concise: one line per finding",
     )
@@ -91,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a `# noqa: ID` comment for every finding reported, where a comment cannot "
+        "change the code; prints no report",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
@@ -428,7 +433,6 @@ def _fix_paths(result, args: argparse.Namespace, warn) -> set[str] | None:
 def run_check(args: argparse.Namespace) -> int:
     from fastaudit.fixes.apply import unified_diff
     from fastaudit.fixes.runner import fix_project
-    from fastaudit.report import concise, github, json_report, markdown, sarif, text
     from fastaudit.report.safe import literal
 
     def warn(message: str) -> None:
@@ -438,6 +442,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     if args.skip_unstaged and not (args.fix or args.diff):
         return _error("--skip-unstaged only applies with --fix or --diff")
+    if args.add_noqa and (args.fix or args.diff):
+        # As in ruff: suppressing and fixing the same findings in one run contradict.
+        return _error(f"--add-noqa cannot be used with {'--fix' if args.fix else '--diff'}")
     try:
         target = _locate(args.paths)
         root = target.root
@@ -455,6 +462,8 @@ def run_check(args: argparse.Namespace) -> int:
         fix_paths = _fix_paths(result, args, warn) if args.fix or args.diff else None
     except UsageError as exc:
         return _error(str(exc))
+    if args.add_noqa:
+        return _add_noqa(result, args, warn)
     try:
         out_file = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
     except OSError as exc:
@@ -508,24 +517,12 @@ def run_check(args: argparse.Namespace) -> int:
                     notes = _narrow(result, args)
                 if report.errors or not report.changed:
                     break
-        if args.format in ("sarif", "github"):  # these formats have no place for them
+        report_format = FORMATS[args.format]
+        if report_format.warnings_to_stderr:
             for warning in result.warnings:
                 warn(warning)
-        if args.format == "json":
-            console.file.write(json_report.render(result) + "\n")
-        elif args.format == "sarif":
-            console.file.write(sarif.render(result) + "\n")
-        elif args.format == "markdown":
-            console.file.write(markdown.render(result))
-        elif args.format == "github":
-            rendered = github.render(result)
-            if rendered:
-                console.file.write(rendered + "\n")
-        else:
-            if args.format == "concise" and not args.statistics:
-                concise.render(result, console)
-            else:
-                text.render(result, console, show_statistics=args.statistics)
+        report_format.render(result, console, args.statistics)
+        if report_format.shows_notes:
             for note in notes:
                 console.print(Text(note, style="dim"))
             if args.fix:
@@ -546,6 +543,41 @@ def run_check(args: argparse.Namespace) -> int:
     if args.exit_zero or not result.findings:
         return EXIT_CLEAN
     return EXIT_FINDINGS
+
+
+def _add_noqa(result, args: argparse.Namespace, warn) -> int:
+    """``check --add-noqa``: suppress what the check reports instead of printing it."""
+    from fastaudit.fixes.noqa import add_noqa_comments
+    from fastaudit.report.safe import literal
+
+    for warning in result.warnings:
+        warn(warning)
+    report = add_noqa_comments(result, result.findings)
+    for refused in report.refused:
+        warn(refused)
+    errors = _console(args.no_color, file=sys.stderr)
+    for error in report.errors:
+        errors.print(Text("noqa failed: ", style="red").append(literal(error)))
+    console = _console(args.no_color)
+    plural = "" if report.added == 1 else "s"
+    console.print(Text(f"Added {report.added} noqa directive{plural}.", style="green"))
+    if report.skipped:
+        console.print(
+            Text(
+                f"Skipped {report.skipped} finding(s) that no `# noqa` comment suppresses "
+                "(in dependency or other non-Python files, or reported for the whole project).",
+                style="dim",
+            )
+        )
+    if report.refused:
+        console.print(
+            Text(
+                f"Left {len(report.refused)} finding(s) as they are: a comment there could "
+                "change the code (see the warnings).",
+                style="dim",
+            )
+        )
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
 
 
 def run_deps(args: argparse.Namespace) -> int:

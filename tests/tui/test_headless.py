@@ -1,4 +1,4 @@
-"""The TUI's headless helpers: suppression comments, grouping, editor command, imports."""
+"""The TUI's headless helpers: grouping, editor command, imports."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from fastaudit.audit.scan import check_source
-from fastaudit.fixes.apply import FixError
 from fastaudit.model import Finding
 from fastaudit.tui.editor import editor_command
 from fastaudit.tui.grouping import Grouping, build_groups, finding_key, matches
-from fastaudit.tui.noqa import add_noqa
 
 ASYNC_SLEEP = "import time\n\n\nasync def wait():\n    {body}\n"
 
@@ -21,42 +17,6 @@ ASYNC_SLEEP = "import time\n\n\nasync def wait():\n    {body}\n"
 def sleep_finding(text: str) -> Finding:
     (finding,) = check_source(text, rule_ids=["ASY102"])
     return finding
-
-
-class TestNoqa:
-    def test_appends_a_comment_at_the_end_of_the_line(self):
-        text = ASYNC_SLEEP.format(body="time.sleep(1)   ")
-        new = add_noqa(text, sleep_finding(text))
-        assert new == ASYNC_SLEEP.format(body="time.sleep(1)  # noqa: ASY102")
-        assert check_source(new, rule_ids=["ASY102"]) == []
-
-    def test_keeps_crlf_line_endings(self):
-        text = ASYNC_SLEEP.format(body="time.sleep(1)").replace("\n", "\r\n")
-        new = add_noqa(text, sleep_finding(text))
-        assert new == text.replace("time.sleep(1)\r\n", "time.sleep(1)  # noqa: ASY102\r\n")
-
-    def test_extends_an_existing_noqa_list(self):
-        text = ASYNC_SLEEP.format(body="time.sleep(1)  # noqa: E501 (long)")
-        new = add_noqa(text, sleep_finding(text))
-        assert "time.sleep(1)  # noqa: E501, ASY102 (long)" in new
-
-    def test_refuses_after_a_backslash_continuation(self):
-        text = ASYNC_SLEEP.format(body="x = time.sleep(1) + \\\n        1")
-        with pytest.raises(FixError, match="backslash"):
-            add_noqa(text, sleep_finding(text))
-
-    def test_uses_the_last_line_when_the_first_ends_inside_a_string(self):
-        text = ASYNC_SLEEP.format(body='time.sleep(len("""\n    abc"""))')
-        finding = sleep_finding(text)
-        assert finding.span.end_line == finding.span.line + 1
-        new = add_noqa(text, finding)
-        assert new.splitlines()[5] == '    abc"""))  # noqa: ASY102'
-
-    def test_refuses_when_every_line_ends_inside_a_string(self):
-        text = ASYNC_SLEEP.format(body='time.sleep(1); x = """\n    still a string\n    """')
-        finding = sleep_finding(text)
-        with pytest.raises(FixError, match="multi-line string"):
-            add_noqa(text, finding)
 
 
 class TestGrouping:
@@ -100,8 +60,9 @@ def test_editor_command_styles():
 def test_headless_helpers_do_not_import_textual():
     code = (
         "import sys\n"
-        "import fastaudit.tui.session, fastaudit.tui.grouping, fastaudit.tui.noqa\n"
-        "import fastaudit.tui.editor, fastaudit.tui.deps\n"
+        "import fastaudit.fixes.session, fastaudit.fixes.noqa, fastaudit.tui.grouping\n"
+        "import fastaudit.tui.editor, fastaudit.tui.deps, fastaudit.tui.structure\n"
+        "import fastaudit.cli, fastaudit.report.formats\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

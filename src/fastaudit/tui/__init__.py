@@ -1,7 +1,9 @@
 """The interactive auditor (Textual). Imported only when the TUI is asked for.
 
-Headless helpers (``grouping``, ``session``, ``noqa``, ``editor``, ``deps``) never import
-Textual; widgets and screens render what they compute.
+The auditing session itself (scan, fixes, undo, suppression comments) is headless and
+lives in ``fastaudit.fixes``. The view models kept here (``grouping``, ``deps``,
+``structure``, ``editor``) never import Textual either; widgets and screens render what
+they compute.
 """
 
 import os

@@ -9,9 +9,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from fastaudit.fixes.session import Plan
 from fastaudit.model import Safety
 from fastaudit.tui.render import plain
-from fastaudit.tui.session import Plan
 from fastaudit.tui.widgets.diff_view import DiffView
 
 

@@ -25,6 +25,7 @@ from fastaudit.audit.scan import ScanResult, refresh, scan
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.fixes.apply import FixError
 from fastaudit.fixes.journal import Journal, JournalEntry
+from fastaudit.fixes.session import AuditSession, Plan
 from fastaudit.model import Finding, Safety
 from fastaudit.report.counts import audited_files
 from fastaudit.rules.families import name_of, prefix_of
@@ -39,7 +40,6 @@ from fastaudit.tui.screens.help import HelpScreen
 from fastaudit.tui.screens.learn import LearnScreen
 from fastaudit.tui.screens.states import ErrorScreen, ProblemsScreen
 from fastaudit.tui.screens.structure import StructureScreen
-from fastaudit.tui.session import AuditSession, Plan
 from fastaudit.tui.widgets.detail import FindingDetail
 from fastaudit.tui.widgets.findings_tree import FindingsTree
 from fastaudit.tui.widgets.fitting_footer import FittingFooter

@@ -1,6 +1,6 @@
 """One auditing session: the current scan, fixes planned and applied, and their undo.
 
-Headless (no Textual): the screens call these and render the results. Nothing here writes
+Headless (no Textual): the auditor's screens call these and render the results. Nothing here writes
 without a plan the person has seen; every write goes through ``atomic_write`` and can be
 undone byte for byte while the file is untouched since, also after a restart: the undo
 history is the on-disk journal of ``fastaudit.fixes.journal``.
@@ -24,10 +24,10 @@ from fastaudit.fixes.apply import (
     unified_diff,
 )
 from fastaudit.fixes.journal import Journal, JournalEntry, JournalFile
+from fastaudit.fixes.noqa import add_noqa
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
-from fastaudit.tui.noqa import add_noqa
 
 
 @dataclass(frozen=True, slots=True)

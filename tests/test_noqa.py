@@ -1,0 +1,198 @@
+"""Suppression comments: ``add_noqa`` on one finding, and ``fastaudit check --add-noqa``
+over a project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastaudit.audit.scan import check_source, scan
+from fastaudit.cli import main
+from fastaudit.config import Config
+from fastaudit.fixes.apply import FixError
+from fastaudit.fixes.noqa import add_noqa, add_noqa_comments, place_noqa
+from fastaudit.model import Finding
+
+ASYNC_SLEEP = "import time\n\n\nasync def wait():\n    {body}\n"
+
+
+def sleep_finding(text: str) -> Finding:
+    (finding,) = check_source(text, rule_ids=["ASY102"])
+    return finding
+
+
+class TestNoqa:
+    def test_appends_a_comment_at_the_end_of_the_line(self):
+        text = ASYNC_SLEEP.format(body="time.sleep(1)   ")
+        new = add_noqa(text, sleep_finding(text))
+        assert new == ASYNC_SLEEP.format(body="time.sleep(1)  # noqa: ASY102")
+        assert check_source(new, rule_ids=["ASY102"]) == []
+
+    def test_keeps_crlf_line_endings(self):
+        text = ASYNC_SLEEP.format(body="time.sleep(1)").replace("\n", "\r\n")
+        new = add_noqa(text, sleep_finding(text))
+        assert new == text.replace("time.sleep(1)\r\n", "time.sleep(1)  # noqa: ASY102\r\n")
+
+    def test_extends_an_existing_noqa_list(self):
+        text = ASYNC_SLEEP.format(body="time.sleep(1)  # noqa: E501 (long)")
+        new = add_noqa(text, sleep_finding(text))
+        assert "time.sleep(1)  # noqa: E501, ASY102 (long)" in new
+
+    def test_refuses_after_a_backslash_continuation(self):
+        text = ASYNC_SLEEP.format(body="x = time.sleep(1) + \\\n        1")
+        with pytest.raises(FixError, match="backslash"):
+            add_noqa(text, sleep_finding(text))
+
+    def test_uses_the_last_line_when_the_first_ends_inside_a_string(self):
+        text = ASYNC_SLEEP.format(body='time.sleep(len("""\n    abc"""))')
+        finding = sleep_finding(text)
+        assert finding.span.end_line == finding.span.line + 1
+        new = add_noqa(text, finding)
+        assert new.splitlines()[5] == '    abc"""))  # noqa: ASY102'
+
+    def test_refuses_when_every_line_ends_inside_a_string(self):
+        text = ASYNC_SLEEP.format(body='time.sleep(1); x = """\n    still a string\n    """')
+        finding = sleep_finding(text)
+        with pytest.raises(FixError, match="multi-line string"):
+            add_noqa(text, finding)
+
+    def test_a_second_finding_of_the_rule_on_the_line_adds_nothing(self):
+        text = ASYNC_SLEEP.format(body="time.sleep(1); time.sleep(2)")
+        first, second = check_source(text, rule_ids=["ASY102"])
+        new, line = place_noqa(text, first)
+        assert (place_noqa(new, second), line) == ((new, None), 5)
+        assert new.count("# noqa: ASY102") == 1
+
+
+# ------------------------------------------------------------- check --add-noqa
+APP = (
+    "import time\n"
+    "\n"
+    "import requests\n"
+    "\n"
+    "\n"
+    "async def list_items():\n"
+    "    time.sleep(1)  # noqa: E501\n"
+    '    x = requests.get("https://api.test/items").json()\n'
+    '    time.sleep(2); y = """\n'
+    "    still a string\n"
+    '    """\n'
+    "    return x, y\n"
+)
+MODELS = (
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+    "\n"
+    "\n"
+    "class Base(DeclarativeBase):\n"
+    "    pass\n"
+    "\n"
+    "\n"
+    "class User(Base):\n"
+    '    __tablename__ = "users"\n'
+    "\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "\n"
+    "\n"
+    "class Order(Base):\n"
+    '    __tablename__ = "orders"\n'
+    "\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+)
+# Only the rules these tests are about: others may look at the same code.
+OURS = ["--select", "ASY,DBS103,PIN102"]
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def add_noqa_cli(capsys, root: Path, *args: str) -> tuple[int, str, str]:
+    return run(capsys, "check", str(root), *OURS, "--add-noqa", *args)
+
+
+class TestAddNoqa:
+    def test_comments_go_on_the_reported_lines(self, tmp_path, capsys):
+        root = project(tmp_path, {"app/main.py": APP})
+        code, out, _ = add_noqa_cli(capsys, root)
+        assert code == 0
+        lines = (root / "app/main.py").read_text().splitlines()
+        # Merged into the existing list; a new comment where there was none.
+        assert lines[6] == "    time.sleep(1)  # noqa: E501, ASY102"
+        assert lines[7] == '    x = requests.get("https://api.test/items").json()  # noqa: ASY101'
+        assert "Added 2 noqa directives." in out
+        assert "Left 1 finding(s) as they are" in out
+
+    def test_refused_where_the_line_ends_inside_a_string(self, tmp_path, capsys):
+        root = project(tmp_path, {"app/main.py": APP})
+        _, _, err = add_noqa_cli(capsys, root)
+        assert "app/main.py:9: ASY102 left as is: line 9 ends inside a multi-line string" in err
+        lines = (root / "app/main.py").read_text().splitlines()
+        assert lines[8:11] == APP.splitlines()[8:11]
+
+    def test_a_second_run_adds_nothing_and_the_check_is_quiet(self, tmp_path, capsys):
+        root = project(tmp_path, {"app/main.py": APP.replace("time.sleep(2); ", "")})
+        add_noqa_cli(capsys, root)
+        first = (root / "app/main.py").read_bytes()
+        code, out, _ = add_noqa_cli(capsys, root)
+        assert (code, (root / "app/main.py").read_bytes()) == (0, first)
+        assert "Added 0 noqa directives." in out
+        code, out, _ = run(capsys, "check", str(root), *OURS)
+        assert code == 0, out
+        assert "No problems found" in out
+
+    def test_one_decision_is_suppressed_at_every_place(self, tmp_path, capsys):
+        # The scan reports one plural table name and lists the other in its detail.
+        root = project(tmp_path, {"app/models.py": MODELS})
+        code, out, _ = add_noqa_cli(capsys, root)
+        assert code == 0
+        text = (root / "app/models.py").read_text()
+        assert '"users"  # noqa: DBS103' in text
+        assert '"orders"  # noqa: DBS103' in text
+        assert "Added 2 noqa directives." in out
+        assert run(capsys, "check", str(root), *OURS)[0] == 0
+
+    def test_findings_outside_python_are_skipped_and_counted(self, tmp_path, capsys):
+        pyproject = '[project]\nname = "shop"\ndependencies = ["fastapi==0.60.0"]\n'
+        root = project(tmp_path, {"pyproject.toml": pyproject, "app/models.py": MODELS})
+        code, out, _ = add_noqa_cli(capsys, root)
+        assert code == 0
+        assert (root / "pyproject.toml").read_text() == pyproject
+        assert "Skipped 1 finding(s) that no `# noqa` comment suppresses" in out
+
+    def test_only_what_the_check_reports(self, tmp_path, capsys):
+        # Baselined findings are not reported, so they get no comment.
+        root = project(tmp_path, {"app/main.py": APP})
+        assert run(capsys, "baseline", str(root))[0] == 0
+        (root / "app/other.py").write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
+        code, out, _ = add_noqa_cli(capsys, root)
+        assert code == 0
+        assert "Added 1 noqa directive." in out
+        assert (root / "app/main.py").read_text() == APP
+        assert "time.sleep(1)  # noqa: ASY102" in (root / "app/other.py").read_text()
+
+    def test_cannot_be_combined_with_fix(self, tmp_path, capsys):
+        root = project(tmp_path, {"app/main.py": APP})
+        code, _, err = add_noqa_cli(capsys, root, "--fix")
+        assert code == 2
+        assert "--add-noqa cannot be used with --fix" in err
+        assert (root / "app/main.py").read_text() == APP
+
+    def test_a_file_changed_since_the_scan_is_not_written(self, tmp_path):
+        root = project(tmp_path, {"app/main.py": APP})
+        result = scan(root, Config(), use_cache=False)
+        (root / "app/main.py").write_text(APP + "# edited\n", encoding="utf-8")
+        report = add_noqa_comments(result, result.findings)
+        assert report.added == 0
+        assert report.errors == ["app/main.py: changed on disk since it was scanned; rescan first"]
+        assert (root / "app/main.py").read_text() == APP + "# edited\n"
