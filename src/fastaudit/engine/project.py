@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from fastaudit.config import Config
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
-from fastaudit.model import Edit, Finding, Fix, Severity, Span
+from fastaudit.model import Finding, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from fastaudit.engine.scan import FileOutcome
@@ -86,17 +86,3 @@ class ProjectView:
             family=rule.family,
             title=rule.title,
         )
-
-
-def minimal_edit(old: str, new: str) -> Edit:
-    """One edit turning ``old`` into ``new``, touching only the part that differs
-    (useful when a library such as tomlkit re-renders a whole document)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return Edit(start, end_old, new[start:end_new])

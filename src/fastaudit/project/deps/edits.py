@@ -17,7 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from fastaudit.engine.project import minimal_edit
+from fastaudit.engine.edit_builders import lines_around, minimal_edit
 from fastaudit.model import Edit, Fix, Safety
 from fastaudit.project.deps.model import Declaration, Syntax
 from fastaudit.project.deps.pep508 import split
@@ -244,7 +244,7 @@ def remove_fix(view: ProjectView, declaration: Declaration, note: str) -> Fix | 
     if source is None or source.text[where.start : where.end] != declaration.text:
         return None
     text = source.text
-    line_start, line_end, before, after = _around(text, where.start, where.end)
+    line_start, line_end, before, after = lines_around(text, where.start, where.end)
     is_toml = where.file.rsplit("/", 1)[-1] in _TOML_NAMES
     if is_toml:
         if not (_TOML_BEFORE.match(before) and _TOML_AFTER.match(after)):
@@ -266,15 +266,6 @@ def _line_removal(declaration: Declaration, start: int, end: int, note: str) -> 
     )
 
 
-def _around(text: str, start: int, end: int) -> tuple[int, int, str, str]:
-    """The whole lines holding ``text[start:end]`` (their start, and their end after
-    the newline) and what stands before and after it on them."""
-    line_start = text.rfind("\n", 0, start) + 1
-    newline = text.find("\n", end)
-    line_end = len(text) if newline < 0 else newline + 1
-    return line_start, line_end, text[line_start:start], text[end:line_end]
-
-
 def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix | None:
     """``databases = "^0.6.1"`` (or an inline table) alone on its line goes, line and all."""
     key, value = declaration.key, declaration.value
@@ -284,7 +275,7 @@ def _remove_entry(view: ProjectView, declaration: Declaration, note: str) -> Fix
     if source is None:
         return None
     text = source.text
-    line_start, line_end, before, after = _around(text, key.start, value.end)
+    line_start, line_end, before, after = lines_around(text, key.start, value.end)
     if "\n" in text[key.start : value.end] or not (
         _REQ_BEFORE.match(before) and _REQ_AFTER.match(after)
     ):
