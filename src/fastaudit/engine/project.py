@@ -13,7 +13,8 @@ from fastaudit.engine.source import SourceError, SourceText, decode, read_bytes
 from fastaudit.model import Finding, Fix, Severity, Span
 
 if TYPE_CHECKING:
-    from fastaudit.engine.scan import FileOutcome
+    from fastaudit.engine.scan import FileOutcome, ScanResult
+    from fastaudit.project.discovery import Discovery
     from fastaudit.rules.base import Rule
 
 
@@ -29,6 +30,32 @@ class ProjectView:
     digests: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _texts: dict[str, SourceText | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        root: Path,
+        config: Config,
+        discovery: Discovery,
+        outcomes: dict[str, FileOutcome] | None = None,
+        index: ProjectIndex | None = None,
+    ) -> ProjectView:
+        """The one way to build a view: the discovered files, with the outcomes and
+        index of a scan when there was one (dependency files need neither)."""
+        return cls(
+            root=root,
+            config=config,
+            python_files=discovery.python_files,
+            other_files=discovery.other_files,
+            outcomes={} if outcomes is None else outcomes,
+            index=ProjectIndex() if index is None else index,
+        )
+
+    @classmethod
+    def of_scan(cls, result: ScanResult) -> ProjectView:
+        """The view project rules see of a finished scan."""
+        assert result.discovery is not None and result.index is not None
+        return cls.of(result.root, result.config, result.discovery, result.files, result.index)
 
     def read_text(self, path: str) -> SourceText | None:
         """The decoded text of a project file (relative POSIX path), or None with a

@@ -455,16 +455,7 @@ def run_project_rules(result: ScanResult) -> None:
     from fastaudit.rules.base import ProjectRule
 
     registry = all_rules()
-    discovery = result.discovery
-    assert discovery is not None and result.index is not None
-    view = ProjectView(
-        root=result.root,
-        config=result.config,
-        python_files=discovery.python_files,
-        other_files=discovery.other_files,
-        outcomes=result.files,
-        index=result.index,
-    )
+    view = ProjectView.of_scan(result)
     found: list[Finding] = []
     for rule_id in result.enabled:
         rule_cls = registry.get(rule_id)

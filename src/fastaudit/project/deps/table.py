@@ -113,17 +113,8 @@ def _view(root: Path) -> ProjectView:
     """A project view without a Python scan: enough for dependency files."""
     from fastaudit.config import load_config
     from fastaudit.engine.project import ProjectView
-    from fastaudit.engine.project_index import ProjectIndex
     from fastaudit.project.discovery import discover
 
     root = root.resolve()
     config = load_config(root)
-    found = discover(root, config.exclude)
-    return ProjectView(
-        root=root,
-        config=config,
-        python_files=found.python_files,
-        other_files=found.other_files,
-        outcomes={},
-        index=ProjectIndex(),
-    )
+    return ProjectView.of(root, config, discover(root, config.exclude))
