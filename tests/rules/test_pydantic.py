@@ -432,6 +432,8 @@ def test_json_encoders_sites():
 
 # ------------------------------------------------------------------ PYD105 validators
 def test_validator_fix_is_mechanical_and_keeps_the_body():
+    # The comment of a removed argument stays on its own line, where it was, rather
+    # than being moved onto an argument it never described.
     before = code(
         """
         from pydantic import BaseModel, validator
@@ -465,7 +467,8 @@ def test_validator_fix_is_mechanical_and_keeps_the_body():
 
             @field_validator(
                 "email",
-                mode="before",  # shared
+                mode="before",
+                # shared
             )
             @classmethod
             def lower(cls, value):  # normalise

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fastaudit.audit.scan import run_project_rules, scan
+from fastaudit.audit.scan import project_view, run_project_rules, scan
 from fastaudit.config import Config
 from fastaudit.engine.layout import find_apps, proposed_layout, singular
 from fastaudit.engine.project import ProjectView
@@ -33,15 +33,7 @@ def located(root: Path, select: str = "STR") -> set[tuple[str, str, int]]:
 def view_of(root: Path) -> ProjectView:
     result = scan(root, Config(select=["STR"]), use_cache=False)
     run_project_rules(result)
-    assert result.discovery is not None and result.index is not None
-    return ProjectView(
-        root=result.root,
-        config=result.config,
-        python_files=result.discovery.python_files,
-        other_files=result.discovery.other_files,
-        outcomes=result.files,
-        index=result.index,
-    )
+    return project_view(result)
 
 
 # A domain layout under src/ (a namespace package, imported as ``src.``).

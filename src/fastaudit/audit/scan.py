@@ -431,19 +431,16 @@ def _templates_by_folder(findings: list[Finding]) -> list[Finding]:
     return rest
 
 
+def project_view(result: ScanResult) -> ProjectView:
+    """The view project rules see of a finished scan."""
+    assert result.discovery is not None and result.index is not None
+    return ProjectView.of(result.root, result.config, result.discovery, result.files, result.index)
+
+
 def run_project_rules(result: ScanResult) -> None:
     """Run the enabled project-level rules over the scanned files."""
     registry = all_rules()
-    discovery = result.discovery
-    assert discovery is not None and result.index is not None
-    view = ProjectView(
-        root=result.root,
-        config=result.config,
-        python_files=discovery.python_files,
-        other_files=discovery.other_files,
-        outcomes=result.files,
-        index=result.index,
-    )
+    view = project_view(result)
     found: list[Finding] = []
     for rule_id in result.enabled:
         rule_cls = registry.get(rule_id)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from fastaudit.engine import edit_builders
 from fastaudit.engine.names import (
     BUILTIN_NAMES,
     Scope,
@@ -338,12 +339,8 @@ class FileContext:
         )
 
     def replace(self, node: ast.AST, text: str) -> Edit:
-        start, end = self.offsets(node)
-        return Edit(start, end, text)
-
-    def insert_before(self, node: ast.AST, text: str) -> Edit:
-        start, _ = self.offsets(node)
-        return Edit(start, start, text)
+        """Shorthand for :func:`fastaudit.engine.edit_builders.replace`."""
+        return edit_builders.replace(self, node, text)
 
     def fix(self, description: str, *edits: Edit | None, safe: bool = True, note: str = "") -> Fix:
         return Fix(
@@ -361,59 +358,8 @@ class FileContext:
         return None
 
     def ensure_import(self, module: str, name: str | None = None) -> tuple[str, Edit | None]:
-        """Make ``module`` (or ``module.name``) usable at module level.
-
-        Returns the expression to use in code and the edit adding the import, or
-        ``None`` when it is already imported. The import goes after the module
-        docstring, ``__future__`` imports and the first block of imports, in the
-        file's own line ending, so the rest of the file is untouched.
-        """
-        target = f"{module}.{name}" if name else module
-        existing = self.imported_as(target)
-        if existing is not None:
-            return existing, None
-        if name is not None:
-            owner = self.imported_as(module)
-            if owner is not None:
-                return f"{owner}.{name}", None
-        found, _ = self.lookup(name or module)
-        if found and name is not None:
-            # The plain name is taken by something else: import the module instead.
-            owner, edit = self.ensure_import(module)
-            return f"{owner}.{name}", edit
-        statement = f"from {module} import {name}" if name else f"import {module}"
-        offset, prefix = self._import_position()
-        return name or module, Edit(offset, offset, prefix + statement + self.source.newline)
-
-    def _import_position(self) -> tuple[int, str]:
-        """Where a new import goes: after the docstring and ``__future__`` imports,
-        before the first other statement (so stdlib imports land above the rest)."""
-        body = self.tree.body
-        line = 1
-        index = 0
-        if (
-            body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            line = body[0].end_lineno + 1  # type: ignore[operator]
-            index = 1
-        while (
-            index < len(body)
-            and isinstance(body[index], ast.ImportFrom)
-            and body[index].module == "__future__"  # type: ignore[attr-defined]
-        ):
-            line = body[index].end_lineno + 1  # type: ignore[operator]
-            index += 1
-        if index < len(body):
-            line = body[index].lineno
-        text = self.source.text
-        if line > len(self.source.lines) or (
-            index >= len(body) and line == len(self.source.lines) and not text.endswith("\n")
-        ):
-            return len(text), self.source.newline if text and not text.endswith("\n") else ""
-        return self.source.line_start(line), ""
+        """Shorthand for :func:`fastaudit.engine.edit_builders.ensure_import`."""
+        return edit_builders.ensure_import(self, module, name)
 
     # ----------------------------------------------------------- the walk
     def run(

@@ -4,11 +4,14 @@ read those files and to point findings and fixes into them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from fastaudit.config import Config
 from fastaudit.engine.context import RuleInfo
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.project_index import ProjectIndex
 from fastaudit.model import Finding, Fix, Severity, Span
+from fastaudit.project.discovery import Discovery
 from fastaudit.project.files import ProjectFiles
 
 
@@ -16,6 +19,26 @@ from fastaudit.project.files import ProjectFiles
 class ProjectView(ProjectFiles):
     outcomes: dict[str, FileOutcome]
     index: ProjectIndex
+
+    @classmethod
+    def of(
+        cls,
+        root: Path,
+        config: Config,
+        discovery: Discovery,
+        outcomes: dict[str, FileOutcome] | None = None,
+        index: ProjectIndex | None = None,
+    ) -> ProjectView:
+        """The one way to build a view: the discovered files, with the outcomes and
+        index of a scan when there was one (dependency files need neither)."""
+        return cls(
+            root=root,
+            config=config,
+            python_files=discovery.python_files,
+            other_files=discovery.other_files,
+            outcomes={} if outcomes is None else outcomes,
+            index=ProjectIndex() if index is None else index,
+        )
 
     def already_reported(self, path: str) -> bool:
         outcome = self.outcomes.get(path)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.edit_builders import add_call_argument, insert_at_line, replace_lines
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Edit, Finding, Severity, Span
 from fastaudit.rules._support.inflect import plural_table_name, singular
@@ -671,8 +672,7 @@ class MetadataWithoutNamingConvention(_ModelMetadata, Rule):
         newline = ctx.source.newline
         gap = 2 if isinstance(statement, (ast.ClassDef, ast.FunctionDef)) else 1
         text = NAMING_CONVENTION_SOURCE.replace("\n", newline) + newline * gap
-        start = ctx.source.line_start(_first_line(statement))
-        return NAMING_CONSTANT, Edit(start, start, text)
+        return NAMING_CONSTANT, insert_at_line(ctx.source, _first_line(statement), text)
 
     def _fix(self, ctx: FileContext, item: _Unnamed, constant: str, constant_edit: Edit | None):
         description = f"Add a naming convention (`{constant}`)"
@@ -688,7 +688,7 @@ class MetadataWithoutNamingConvention(_ModelMetadata, Rule):
                 argument = f"naming_convention={constant}"
             return ctx.fix(
                 description,
-                _add_argument(ctx, node, argument),
+                add_call_argument(ctx, node, argument),
                 constant_edit,
                 import_edit,
                 safe=False,
@@ -709,18 +709,18 @@ class MetadataWithoutNamingConvention(_ModelMetadata, Rule):
         )
         only_pass = len(node.body) == 1 and isinstance(first, ast.Pass)
         if only_pass:
-            start = ctx.source.line_start(first.lineno)
-            end = ctx.source.line_start(first.end_lineno + 1)  # type: ignore[operator]
             if ctx.text(first) != ctx.source.line_text(first.lineno).strip():
                 return None  # a comment after ``pass``: leave it to the author
-            body_edit = Edit(start, end, line)
+            body_edit = replace_lines(ctx.source, first.lineno, first.end_lineno, line)  # type: ignore[arg-type]
         else:
             anchor = node.body[1] if docstring and len(node.body) > 1 else first
-            if docstring and len(node.body) == 1:
-                at = ctx.source.line_start(first.end_lineno + 1)  # type: ignore[operator]
-            else:
-                at = ctx.source.line_start(_first_line(anchor))
-            body_edit = Edit(at, at, line)
+            # A lone docstring: after it; else before the first statement past any docstring.
+            at = (
+                first.end_lineno + 1  # type: ignore[operator]
+                if docstring and len(node.body) == 1
+                else _first_line(anchor)
+            )
+            body_edit = insert_at_line(ctx.source, at, line)
         return ctx.fix(description, body_edit, constant_edit, import_edit, safe=False, note=note)
 
 
@@ -742,16 +742,6 @@ def _top_level_statement(tree: ast.Module, node: ast.AST) -> ast.stmt | None:
         if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
             return statement
     return None
-
-
-def _add_argument(ctx: FileContext, node: ast.Call, argument: str) -> Edit:
-    items = [*node.args, *node.keywords]
-    if items:
-        last = max(items, key=lambda item: (item.end_lineno, item.end_col_offset))
-        _, end = ctx.offsets(last)
-        return Edit(end, end, f", {argument}")
-    _, end = ctx.offsets(node)
-    return Edit(end - 1, end - 1, argument)
 
 
 # ------------------------------------------------------------------ DBS103

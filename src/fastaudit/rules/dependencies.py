@@ -23,6 +23,12 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.edit_builders import (
+    insert_before,
+    insert_line_before,
+    remove_call_argument,
+    with_subscript_element,
+)
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Edit, Fix, Safety, Severity
 from fastaudit.rules.base import Rule
@@ -47,77 +53,7 @@ _GAP = re.compile(r"\s*=\s*")
 _SHORT = 60
 
 
-# --------------------------------------------------------------------- shared fix help
-def remove_call_argument(ctx: FileContext, call: ast.Call, item: ast.AST) -> Edit | None:
-    """The edit that deletes one argument (positional or keyword) from ``call``, with
-    its comma, or None when the surrounding text is too unusual to edit with confidence.
-
-    An argument alone on its line takes the whole line with it; comments on other
-    lines, and a comment after the argument's own comma, stay where they are. The
-    result is re-parsed and compared with the call minus that argument before it is
-    offered.
-    """
-    text = ctx.source.text
-    items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
-    index = next(i for i, node in enumerate(items) if node is item)
-    start, end = ctx.offsets(item)
-    call_start, call_end = ctx.offsets(call)
-    limit = ctx.offsets(items[index + 1])[0] if index + 1 < len(items) else call_end - 1
-    comma = _comma_after(text, end, limit)
-    if comma == -2:
-        return None
-    if comma >= 0:
-        delete_from, delete_to = start, comma + 1
-        while delete_to < len(text) and text[delete_to] in " \t":
-            delete_to += 1
-        line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]
-        at_line_end = text.startswith(("\n", "\r\n"), delete_to)
-        if at_line_end and not text[line_start:start].strip():
-            # The argument has the line to itself: drop the line.
-            delete_from = line_start
-            delete_to = text.index("\n", delete_to) + 1
-        elif at_line_end:
-            while delete_from > call_start and text[delete_from - 1] in " \t":
-                delete_from -= 1
-    elif index > 0:
-        previous_end = ctx.offsets(items[index - 1])[1]
-        if "#" in text[previous_end:start]:
-            return None
-        delete_from, delete_to = previous_end, end
-    else:
-        delete_from, delete_to = start, end
-    if not call_start <= delete_from <= delete_to <= call_end:
-        return None
-    new_call = text[call_start:delete_from] + text[delete_to:call_end]
-    expected = ast.Call(
-        func=call.func,
-        args=[a for a in call.args if a is not item],
-        keywords=[k for k in call.keywords if k is not item],
-    )
-    try:
-        parsed = ast.parse(new_call.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    if ast.dump(parsed) != ast.dump(expected):
-        return None
-    return Edit(delete_from, delete_to, "")
-
-
-def _comma_after(text: str, position: int, limit: int) -> int:
-    """Offset of the comma that ends an argument, -1 when there is none before
-    ``limit`` (the last argument), -2 when something unexpected is in the way."""
-    while position < limit:
-        char = text[position]
-        if char == ",":
-            return position
-        if char == "#":
-            return -2  # a comment between an argument and its comma: leave it alone
-        if char not in " \t\r\n\\":
-            return -2  # e.g. the closing parenthesis of a parenthesised argument
-        position += 1
-    return -1
-
-
+# --------------------------------------------------------------------- shared message help
 def one_line(text: str, limit: int = 0) -> str:
     """Source text shown in a message: on one line, and shortened when asked."""
     flat = " ".join(text.split())
@@ -170,7 +106,7 @@ def _marker_of(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None
         return None, None, False
     start, _ = ctx.offsets(call)
     whole = ctx.text(call)
-    marker = whole[: edit.start - start] + whole[edit.end - start :]
+    marker = whole[: edit.start - start] + edit.text + whole[edit.end - start :]
     required = (isinstance(value, ast.Constant) and value.value is Ellipsis) or (
         isinstance(value, ast.Name) and ctx.resolve(value) == "builtins.Ellipsis"
     )
@@ -341,12 +277,7 @@ class Signature:
         """A bare ``*`` before the parameter at ``point``; on its own line when that
         parameter starts a line, so one-per-line signatures keep their shape."""
         target = self.positional[self.point]  # type: ignore[index]
-        start, _ = ctx.offsets(target)
-        line_start = ctx.source.line_start(target.lineno)
-        indent = ctx.source.text[line_start:start]
-        if not indent.strip():
-            return Edit(line_start, line_start, f"{indent}*,{ctx.source.newline}")
-        return Edit(start, start, "*, ")
+        return insert_line_before(ctx, target, "*,") or insert_before(ctx, target, "*, ")
 
 
 def merge_into_annotated(annotation: ast.expr, marker: str, ctx: FileContext):
@@ -366,11 +297,7 @@ def merge_into_annotated(annotation: ast.expr, marker: str, ctx: FileContext):
             _DEPENDENCY_MARKERS | _PARAMETER_MARKERS
         ):
             return False
-    start, _ = ctx.offsets(annotation)
-    _, last_end = ctx.offsets(elements[-1])
-    whole = ctx.text(annotation)
-    cut = last_end - start
-    return f"{whole[:cut]}, {marker}{whole[cut:]}"
+    return with_subscript_element(ctx, annotation, marker)
 
 
 # --------------------------------------------------------------------- the rules

@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.edit_builders import only_in_block, remove_statement, statement_separator
 from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
 
@@ -41,14 +42,6 @@ def _shown(ctx: FileContext, node: ast.AST, limit: int = 60) -> str | None:
     return f"`{text}`" if len(text) <= limit and "\n" not in text else None
 
 
-def _separator(ctx: FileContext, stmt: ast.stmt) -> str:
-    """What goes between two statements replacing ``stmt``: a new line at the same
-    indentation, or ``; `` when ``stmt`` shares its line with code before it."""
-    start, _ = ctx.offsets(stmt)
-    prefix = ctx.source.text[ctx.source.line_start(stmt.lineno) : start]
-    return ctx.source.newline + prefix if not prefix.strip() else "; "
-
-
 def _is_module(name: str, module: str) -> bool:
     return name == module or name.startswith(module + ".")
 
@@ -60,27 +53,6 @@ class _JoseImport:
     binds: dict[str, str] = field(default_factory=dict)
     # The only statement of its block (removing it would leave the block empty).
     alone: bool = False
-
-
-def _alone(stmt: ast.stmt, parent: ast.AST | None) -> bool:
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(parent, name, None)
-        if isinstance(block, list) and stmt in block:
-            return len(block) == 1
-    return True
-
-
-def _remove_statement(ctx: FileContext, stmt: ast.stmt, alone: bool) -> Edit:
-    """Delete a statement: its whole line when it has the line to itself, else leave
-    ``pass`` in its place (a block must not end up empty)."""
-    start, end = ctx.offsets(stmt)
-    text = ctx.source.text
-    line_start = ctx.source.line_start(stmt.lineno)
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end + 1
-    if alone or text[line_start:start].strip() or text[end:line_end].strip():
-        return Edit(start, end, "pass")
-    return Edit(line_start, line_end, "")
 
 
 class PythonJoseImport(Rule):
@@ -198,14 +170,14 @@ class PythonJoseImport(Rule):
                 local = alias.asname or alias.name.partition(".")[0]
                 binds[local] = alias.name if alias.asname else "jose"
         if binds:
-            self._imports.append(_JoseImport(node, binds, _alone(node, ctx.parent)))
+            self._imports.append(_JoseImport(node, binds, only_in_block(node, ctx.parent)))
             self._names.update(binds)
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
         if node.level or not node.module or not _is_module(node.module, "jose"):
             return
         binds = {alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names}
-        self._imports.append(_JoseImport(node, binds, _alone(node, ctx.parent)))
+        self._imports.append(_JoseImport(node, binds, only_in_block(node, ctx.parent)))
         self._names.update(binds)
 
     def visit_Name(self, node: ast.Name, ctx: FileContext) -> None:
@@ -299,9 +271,9 @@ class PythonJoseImport(Rule):
         ]
         edits: list[Edit] = []
         if statements:
-            edits.append(ctx.replace(stmt, _separator(ctx, stmt).join(statements)))
+            edits.append(ctx.replace(stmt, statement_separator(ctx, stmt).join(statements)))
         else:  # everything it imported is already imported from PyJWT
-            edits.append(_remove_statement(ctx, stmt, record.alone))
+            edits.append(remove_statement(ctx, stmt, alone=record.alone))
         for use, value in self._uses:
             rename = renames.get(use.id)
             if rename is not None and value == rename[1]:

@@ -18,6 +18,18 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.edit_builders import (
+    add_call_argument,
+    add_import,
+    insert_line_before,
+    line_prefix,
+    remove_call_arguments,
+    remove_import_name,
+    rename_attribute,
+    rename_keyword,
+    rest_of_line,
+    statement_separator,
+)
 from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
 
@@ -143,68 +155,6 @@ def uses_v1_layer(ctx: FileContext) -> bool:
     return False
 
 
-def line_prefix(ctx: FileContext, node: ast.AST) -> str:
-    """The text on the node's first line before it (its indentation, usually)."""
-    start, _ = ctx.offsets(node)
-    return ctx.source.text[ctx.source.line_start(node.lineno) : start]  # type: ignore[attr-defined]
-
-
-def statement_separator(ctx: FileContext, stmt: ast.stmt) -> str:
-    prefix = line_prefix(ctx, stmt)
-    return ctx.source.newline + prefix if not prefix.strip() else "; "
-
-
-def rest_of_line(ctx: FileContext, offset: int) -> tuple[str, int]:
-    """The text from ``offset`` to the end of its line, and where that line ends."""
-    text = ctx.source.text
-    end = text.find("\n", offset)
-    end = len(text) if end == -1 else end
-    if end > offset and text[end - 1] == "\r":
-        end -= 1
-    return text[offset:end], end
-
-
-def keyword_name_edit(ctx: FileContext, keyword: ast.keyword, new: str) -> Edit:
-    """Rename ``old=value`` to ``new=value``."""
-    start, _ = ctx.offsets(keyword)
-    return Edit(start, start + len(keyword.arg or ""), new)
-
-
-def remove_argument(ctx: FileContext, call: ast.Call, node: ast.AST) -> Edit:
-    """Delete one argument of a call with the comma that joins it to a neighbour."""
-    items = sorted([*call.args, *call.keywords], key=lambda n: ctx.offsets(n)[0])
-    index = items.index(node)  # type: ignore[arg-type]
-    start, end = ctx.offsets(node)
-    if index > 0:
-        start = ctx.offsets(items[index - 1])[1]
-    elif index + 1 < len(items):
-        end = ctx.offsets(items[index + 1])[0]
-    return Edit(start, end, "")
-
-
-def import_name(
-    ctx: FileContext, statements: list[ast.ImportFrom], module: str, name: str
-) -> tuple[str, Edit | None]:
-    """Make ``module.name`` usable at module level, preferring to extend an existing
-    ``from module import ...`` statement. Returns the expression and the edit."""
-    existing = ctx.imported_as(f"{module}.{name}")
-    if existing is not None:
-        return existing, None
-    found, _ = ctx.lookup(name)
-    if found:
-        owner, edit = ctx.ensure_import(module)
-        return f"{owner}.{name}", edit
-    for stmt in statements:
-        if stmt.module != module or any(
-            alias.name == "*" or (module == "pydantic" and alias.name in MOVED_OUT_OF_PYDANTIC)
-            for alias in stmt.names
-        ):
-            continue
-        _, end = ctx.offsets(stmt.names[-1])
-        return name, Edit(end, end, f", {name}")
-    return ctx.ensure_import(module, name)
-
-
 def config_sites(node: ast.ClassDef) -> list[tuple[str, ast.AST, list[str]]]:
     """Where a model class sets v1-style configuration: ``(key, site, sibling keys)``.
 
@@ -295,7 +245,13 @@ class PydanticRule(Rule):
                 ctx.report(node, message, fix=fix, when=when)
 
     def import_name(self, ctx: FileContext, module: str, name: str) -> tuple[str, Edit | None]:
-        return import_name(ctx, self._from_imports, module, name)
+        return add_import(
+            ctx,
+            module,
+            name,
+            merge_into=self._from_imports,
+            unless_importing=MOVED_OUT_OF_PYDANTIC if module == "pydantic" else frozenset(),
+        )
 
     @staticmethod
     def model_condition(node: ast.ClassDef, ctx: FileContext) -> tuple[str, str] | None:
@@ -564,17 +520,14 @@ class V1ModelMethod(PydanticRule):
         node: ast.Call, func: ast.Attribute, new: str, kept: frozenset[str], ctx: FileContext
     ) -> tuple[Fix | None, str]:
         method = func.attr
-        _, end = ctx.offsets(func)
-        rename = Edit(end - len(method), end, new)
-        edits = [rename]
+        edits = [rename_attribute(ctx, func, new)]
         safe = True
         note = ""
         if method in ("parse_obj", "parse_raw", "from_orm"):
             if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
                 return None, f"v2's `{new}()` takes the data alone; move the other arguments"
             if method == "from_orm":
-                _, arg_end = ctx.offsets(node.args[0])
-                edits.append(Edit(arg_end, arg_end, ", from_attributes=True"))
+                edits.append(add_call_argument(ctx, node, "from_attributes=True"))
         elif method != "construct":
             if node.args:
                 return None, "v1 took no positional arguments here"
@@ -935,7 +888,7 @@ class OrmModeConfig(PydanticRule):
         if self.new_key in siblings:
             return None
         if isinstance(site, ast.keyword):
-            edit = keyword_name_edit(ctx, site, self.new_key)
+            edit = rename_keyword(ctx, site, self.new_key)
         elif isinstance(site, ast.Name):
             edit = ctx.replace(site, self.new_key)
         elif isinstance(site, ast.Constant):
@@ -1235,15 +1188,20 @@ class V1Validator(PydanticRule):
         if unknown or any(k.arg is None for k in decorator.keywords):
             return base, None
         edits: list[Edit | None] = []
+        dropped: list[ast.keyword] = []
         if pre is not None:
             if not (isinstance(pre.value, ast.Constant) and isinstance(pre.value.value, bool)):
                 return base, None
             if pre.value.value:
                 edits.append(ctx.replace(pre, 'mode="before"'))
             else:
-                edits.append(remove_argument(ctx, decorator, pre))
+                dropped.append(pre)
         if "allow_reuse" in options:
-            edits.append(remove_argument(ctx, decorator, options["allow_reuse"]))
+            dropped.append(options["allow_reuse"])
+        removals = remove_call_arguments(ctx, decorator, dropped)
+        if removals is None:
+            return base, None
+        edits.extend(removals)
         fix = self._rewrite(decorator, function, "field_validator", edits, ctx, safe=True)
         return base, fix
 
@@ -1283,9 +1241,11 @@ class V1Validator(PydanticRule):
         if any(k.arg is None for k in decorator.keywords) or decorator.args:
             return message, None
         edits: list[Edit | None] = [ctx.replace(pre, 'mode="before"')]  # type: ignore[arg-type]
-        for name in ("allow_reuse", "skip_on_failure"):
-            if name in options:
-                edits.append(remove_argument(ctx, decorator, options[name]))
+        dropped = [options[name] for name in ("allow_reuse", "skip_on_failure") if name in options]
+        removals = remove_call_arguments(ctx, decorator, dropped)
+        if removals is None:
+            return message, None
+        edits.extend(removals)
         fix = self._rewrite(decorator, function, "model_validator", edits, ctx, safe=False)
         return message, fix
 
@@ -1317,11 +1277,10 @@ class V1Validator(PydanticRule):
         else:
             return None
         if "builtins.classmethod" not in decorators:
-            indent = line_prefix(ctx, function)
-            if indent.strip():
+            decorate = insert_line_before(ctx, function, "@classmethod")
+            if decorate is None:
                 return None
-            start, _ = ctx.offsets(function)
-            edits.append(Edit(start, start, f"@classmethod{ctx.source.newline}{indent}"))
+            edits.append(decorate)
         note = "" if safe else "a v2 before-validator may also receive non-dict input"
         return ctx.fix(f"Use `@{new}`", *edits, safe=safe, note=note)
 
@@ -1463,15 +1422,12 @@ class BaseSettingsFromPydantic(Rule):
             return ctx.fix("Import it from `pydantic_settings`", ctx.replace(node, new_import))
         if node.module != "pydantic":
             return None
+        removal = remove_import_name(ctx, node, moved)
+        if removal is None:
+            return None
         start, end = ctx.offsets(node)
         text = ctx.source.text[start:end]
-        index = node.names.index(moved)
-        alias_start, alias_end = ctx.offsets(moved)
-        if index + 1 < len(node.names):
-            cut = (alias_start, ctx.offsets(node.names[index + 1])[0])
-        else:
-            cut = (ctx.offsets(node.names[index - 1])[1], alias_end)
-        kept = text[: cut[0] - start] + text[cut[1] - start :]
+        kept = text[: removal.start - start] + removal.text + text[removal.end - start :]
         return ctx.fix(
             "Import it from `pydantic_settings`",
             Edit(start, end, kept + statement_separator(ctx, node) + new_import),

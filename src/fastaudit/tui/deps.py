@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fastaudit.audit.scan import ScanResult
-from fastaudit.engine.project import ProjectView
+from fastaudit.audit.scan import ScanResult, project_view
 from fastaudit.project.deps.table import Row, matrix_rows
 from fastaudit.tui.structure import Structure, build_structure
 
@@ -28,24 +27,10 @@ class ProjectFacts:
     structure_error: str = ""
 
 
-def project_view(result: ScanResult) -> ProjectView:
-    """The view project rules saw, rebuilt from a finished scan (as ``run_project_rules``)."""
-    discovery = result.discovery
-    assert discovery is not None and result.index is not None
-    return ProjectView(
-        root=result.root,
-        config=result.config,
-        python_files=discovery.python_files,
-        other_files=discovery.other_files,
-        outcomes=result.files,
-        index=result.index,
-    )
-
-
 def project_facts(result: ScanResult) -> ProjectFacts:
     """The matrix rows and the structure of a finished scan. Slow-ish (reads the
     dependency files): call it from a worker thread."""
-    view = project_view(result)
+    view = project_view(result)  # the view project rules saw
     matrix: list[Row] = []
     structure: Structure | None = None
     matrix_error = structure_error = ""

@@ -22,6 +22,7 @@ from fastaudit.project.deps.model import Declaration, Syntax
 from fastaudit.project.deps.pep508 import split
 from fastaudit.project.deps.raising import raise_to
 from fastaudit.project.deps.specs import like
+from fastaudit.project.text_edits import lines_around, minimal_edit
 
 if TYPE_CHECKING:
     from fastaudit.project.files import ProjectFiles
@@ -243,7 +244,7 @@ def remove_fix(view: ProjectFiles, declaration: Declaration, note: str) -> Fix |
     if source is None or source.text[where.start : where.end] != declaration.text:
         return None
     text = source.text
-    line_start, line_end, before, after = _around(text, where.start, where.end)
+    line_start, line_end, before, after = lines_around(text, where.start, where.end)
     is_toml = where.file.rsplit("/", 1)[-1] in _TOML_NAMES
     if is_toml:
         if not (_TOML_BEFORE.match(before) and _TOML_AFTER.match(after)):
@@ -265,15 +266,6 @@ def _line_removal(declaration: Declaration, start: int, end: int, note: str) -> 
     )
 
 
-def _around(text: str, start: int, end: int) -> tuple[int, int, str, str]:
-    """The whole lines holding ``text[start:end]`` (their start, and their end after
-    the newline) and what stands before and after it on them."""
-    line_start = text.rfind("\n", 0, start) + 1
-    newline = text.find("\n", end)
-    line_end = len(text) if newline < 0 else newline + 1
-    return line_start, line_end, text[line_start:start], text[end:line_end]
-
-
 def _remove_entry(view: ProjectFiles, declaration: Declaration, note: str) -> Fix | None:
     """``databases = "^0.6.1"`` (or an inline table) alone on its line goes, line and all."""
     key, value = declaration.key, declaration.value
@@ -283,7 +275,7 @@ def _remove_entry(view: ProjectFiles, declaration: Declaration, note: str) -> Fi
     if source is None:
         return None
     text = source.text
-    line_start, line_end, before, after = _around(text, key.start, value.end)
+    line_start, line_end, before, after = lines_around(text, key.start, value.end)
     if "\n" in text[key.start : value.end] or not (
         _REQ_BEFORE.match(before) and _REQ_AFTER.match(after)
     ):
@@ -447,17 +439,3 @@ def _shown(declaration: Declaration, new_text: str) -> str:
     from dataclasses import replace
 
     return replace(declaration, text=new_text).display
-
-
-def minimal_edit(old: str, new: str) -> Edit:
-    """One edit turning ``old`` into ``new``, touching only the part that differs
-    (useful when a library such as tomlkit re-renders a whole document)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return Edit(start, end_old, new[start:end_new])
