@@ -107,9 +107,13 @@ def make_app(root: Path) -> AuditApp:
 async def settle(pilot: Pilot) -> None:
     """Wait for the scan to finish and the tree to show its results."""
     app = pilot.app
-    await app.workers.wait_for_complete()
-    for _ in range(6):
-        await pilot.pause()
+    # The scan's worker starts the project-facts worker when it ends: wait in rounds, so
+    # a worker started by the last one's result is waited for too (under load, one round
+    # could snapshot the screen before that second worker's result was shown).
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        for _ in range(6):
+            await pilot.pause()
     screen = app.screen
     if isinstance(screen, MainScreen):
         assert not screen.scanning
