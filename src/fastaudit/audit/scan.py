@@ -34,8 +34,8 @@ from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
 from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
 from fastaudit.rules import all_rules
+from fastaudit.rules._support.direct_calls import direct_call_vetoes, direct_calls
 from fastaudit.rules.base import ProjectRule
-from fastaudit.rules.dependencies import direct_call_vetoes, direct_calls
 
 # Rules whose fixes the cross-file vetoes apply to.
 VETOED_RULES = frozenset({"DEP101", "DEP102"})

@@ -23,7 +23,7 @@ from fastaudit.fixes.project_facts import import_style, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
-from fastaudit.rules.dependencies import direct_call_vetoes
+from fastaudit.rules._support.direct_calls import direct_call_vetoes
 
 MAX_ROUNDS = 10
 MAX_FIX_MB = 1

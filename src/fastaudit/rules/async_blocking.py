@@ -12,8 +12,12 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.names import annotation_value
 from fastaudit.model import Severity
+from fastaudit.rules._support.sync_sessions import (
+    SYNC_DB_HANDLES,
+    SYNC_SESSION_PROVIDER,
+    note_sync_session_provider,
+)
 from fastaudit.rules.base import Rule
 
 
@@ -387,24 +391,6 @@ class BlockingFileIO(BlockingCallRule):
     what = "does file I/O on the event loop"
 
 
-# Values (see engine.names) that are synchronous database handles.
-_SYNC_DB_HANDLES = (
-    "sqlalchemy.orm.Session()",
-    "sqlalchemy.orm.sessionmaker()()",
-    "sqlalchemy.orm.scoped_session()",
-    "sqlalchemy.create_engine()",
-    "sqlmodel.Session()",
-    "sqlmodel.create_engine()",
-    "psycopg2.connect()",
-    "psycopg.connect()",
-    "psycopg.Connection.connect()",
-    "sqlite3.connect()",
-    "pymysql.connect()",
-    "mysql.connector.connect()",
-    "pymongo.MongoClient()",
-)
-
-
 class BlockingDatabaseCall(BlockingCallRule):
     id = "ASY104"
     name = "sync-database-call-in-async"
@@ -502,7 +488,7 @@ class BlockingDatabaseCall(BlockingCallRule):
             "pymongo.MongoClient",
         }
     )
-    receivers = _SYNC_DB_HANDLES
+    receivers = SYNC_DB_HANDLES
     methods = frozenset(
         {
             "execute",
@@ -591,69 +577,8 @@ class BlockingDatabaseCall(BlockingCallRule):
         return False
 
 
-SYNC_SESSION_PROVIDER = "sync-session-provider"
-# What a provider's return annotation names when it hands out a sync session.
-_SYNC_SESSIONS = _SYNC_DB_HANDLES[:3]
 # What a parameter resolves to when its annotation says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
-# Calls that make a sync session: ``Session(engine)``, ``SessionLocal()`` where
-# ``SessionLocal = sessionmaker(...)``.
-_SESSION_FACTORIES = frozenset(
-    {"sqlalchemy.orm.Session", "sqlalchemy.orm.sessionmaker()", "sqlmodel.Session"}
-)
-
-
-def note_sync_session_provider(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
-) -> None:
-    """A module-level function that returns or yields a sync session (by its return
-    annotation, or by what it yields) is a provider other files may depend on: noted
-    as a ``SYNC_SESSION_PROVIDER`` fact (ASY104 and DBS101 read it)."""
-    if ctx.function is not None or ctx.class_name is not None:
-        return
-    qualname = ctx.qualify(node.name)
-    returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
-    if returns is not None and returns.startswith(_SYNC_SESSIONS):
-        ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-        return
-    for inner in ast.walk(node):
-        if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
-            value = inner.value
-            if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
-                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                return
-            if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
-                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                return
-
-
-def _generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
-    """``Generator[Session, None, None]`` / ``Iterator[Session]`` -> ``Session``."""
-    if isinstance(annotation, ast.Subscript):
-        outer = ctx.resolve(annotation.value) or ""
-        if outer.rsplit(".", 1)[-1] in ("Generator", "Iterator", "Iterable"):
-            inner = annotation.slice
-            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-    return annotation
-
-
-def _bound_to_session(function: ast.AST, name: str, ctx: FileContext) -> bool:
-    """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``."""
-    for node in ast.walk(function):
-        value = None
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            value = node.value
-        elif (
-            isinstance(node, ast.withitem)
-            and isinstance(node.optional_vars, ast.Name)
-            and node.optional_vars.id == name
-        ):
-            value = node.context_expr
-        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
-            return True
-    return False
 
 
 def _dependency_of(ctx: FileContext, name: str) -> str | None:

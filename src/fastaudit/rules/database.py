@@ -22,7 +22,7 @@ from fastaudit.rules._support.project_walk import (
     is_test_path,
     text_contains,
 )
-from fastaudit.rules.async_blocking import SYNC_SESSION_PROVIDER, note_sync_session_provider
+from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, note_sync_session_provider
 from fastaudit.rules.base import ProjectRule, Rule
 
 if TYPE_CHECKING:

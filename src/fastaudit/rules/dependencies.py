@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -29,8 +28,9 @@ from fastaudit.engine.edit_builders import (
     remove_call_argument,
     with_subscript_element,
 )
-from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Edit, Fix, Safety, Severity
+from fastaudit.rules._support.direct_calls import DIRECT_CALL, MARKER_FIX
+from fastaudit.rules._support.messages import one_line
 from fastaudit.rules.base import Rule
 
 _DEPENDENCY_MARKERS = frozenset(
@@ -51,15 +51,6 @@ _PARAMETER_MARKERS = frozenset(
 )
 _GAP = re.compile(r"\s*=\s*")
 _SHORT = 60
-
-
-# --------------------------------------------------------------------- shared message help
-def one_line(text: str, limit: int = 0) -> str:
-    """Source text shown in a message: on one line, and shortened when asked."""
-    flat = " ".join(text.split())
-    if limit and len(flat) > limit:
-        return flat[: limit - 3].rstrip() + "..."
-    return flat
 
 
 def shown_call(ctx: FileContext, call: ast.Call, text: str | None = None) -> str:
@@ -388,8 +379,6 @@ class MarkerDefaultRule(Rule):
         ctx.report(arg, f"`{before}` in `{node.name}`: use `{after}`", end=call, fix=fix)
 
 
-DIRECT_CALL = "direct-call"
-MARKER_FIX = "marker-fix"
 _INJECTOR = "dependency_injector."
 
 
@@ -419,50 +408,6 @@ def _injector_marker(
 def _unsafe(fix: Fix, reason: str) -> Fix:
     note = f"{fix.note}; {reason}" if fix.note else reason
     return replace(fix, safety=Safety.UNSAFE, note=note)
-
-
-CallIndex = dict[str, dict[str, tuple[str, int]]]
-
-
-def direct_calls(outcomes: Iterable) -> CallIndex:
-    """Every direct call of a project function: last name -> {target: first call site}."""
-    calls: CallIndex = {}
-    for outcome in outcomes:
-        for target, line in outcome.facts.get(DIRECT_CALL, ()):
-            by_target = calls.setdefault(target.rsplit(".", 1)[-1], {})
-            by_target.setdefault(target, (outcome.path, line))
-    return calls
-
-
-def direct_call_vetoes(outcomes: Iterable, calls: CallIndex) -> dict[tuple[str, int], str]:
-    """(path, line) of a DEP fix -> why it is unsafe: the function it changes is called
-    directly somewhere in the project, and the moved markers leave parameters without
-    the defaults such a call may lean on."""
-    vetoes: dict[tuple[str, int], str] = {}
-    for outcome in outcomes:
-        for line, qualname, method in outcome.facts.get(MARKER_FIX, ()):
-            name = qualname.rsplit(".", 1)[-1]
-            # A class dependency's ``__init__`` is called as the class: ``Pager(page=2)``.
-            called = qualname.rsplit(".", 1)[0] if name == "__init__" else qualname
-            candidates = calls.get(called.rsplit(".", 1)[-1], {})
-            where = next(
-                (
-                    site
-                    for target, site in candidates.items()
-                    # ``src.app.routes.f`` and ``app.routes.f`` name one function in a
-                    # src layout; ``.f`` is a method call on an object we cannot type,
-                    # so any method of that name may be the one called.
-                    if same_qualname(target, called) or (method and target == "." + name)
-                ),
-                None,
-            )
-            if where is not None:
-                name = called.rsplit(".", 1)[-1]
-                vetoes[(outcome.path, line)] = (
-                    f"`{name}` is also called directly ({where[0]}:{where[1]}): the "
-                    "parameter loses its default, so such a call must now pass it"
-                )
-    return vetoes
 
 
 def _short_name(call: ast.Call) -> str:

@@ -4,7 +4,6 @@ models, summaries), and where its work runs (background tasks, sync vs async).""
 from __future__ import annotations
 
 import ast
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +20,12 @@ from fastaudit.engine.project_index import (
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
+from fastaudit.rules._support.route_calls import (
+    DEPENDS_MARKERS,
+    keyword_arg,
+    name_words,
+    status_number,
+)
 from fastaudit.rules.base import ProjectRule, Rule
 
 if TYPE_CHECKING:
@@ -45,13 +50,6 @@ def _def_header(node: _FunctionNode) -> _At:
     return _At(node.lineno, node.col_offset, node.lineno, node.col_offset + width)
 
 
-def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword
-    return None
-
-
 def _has_splat(call: ast.Call) -> bool:
     return any(k.arg is None for k in call.keywords)
 
@@ -60,7 +58,7 @@ def _methods(route: ast.Call) -> list[str]:
     verb = route.func.attr  # type: ignore[attr-defined]
     if verb != "api_route":
         return [verb.upper()]
-    methods = _keyword(route, "methods")
+    methods = keyword_arg(route, "methods")
     if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
         return [
             e.value.upper()
@@ -71,31 +69,12 @@ def _methods(route: ast.Call) -> list[str]:
 
 
 def _route_label(route: ast.Call, node: _FunctionNode) -> str:
-    path_node = route.args[0] if route.args else getattr(_keyword(route, "path"), "value", None)
+    path_node = route.args[0] if route.args else getattr(keyword_arg(route, "path"), "value", None)
     if isinstance(path_node, ast.Constant) and isinstance(path_node.value, str):
         path = path_node.value or '""'
     else:
         path = "..."
     return f"`{'/'.join(_methods(route))} {path}` (`{node.name}`)"
-
-
-def status_number(node: ast.expr | None) -> int | None:
-    """200 for ``200``, ``"200"`` and ``status.HTTP_200_OK``."""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, int):
-            return node.value
-        if isinstance(node.value, str) and node.value.isdigit():
-            return int(node.value)
-    if isinstance(node, ast.Attribute):
-        match = re.match(r"HTTP_(\d{3})(?:_|$)", node.attr)
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def name_words(name: str) -> list[str]:
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]
 
 
 _RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "fastapi.Response")
@@ -275,11 +254,11 @@ class CreateRouteWithoutStatusCode(Rule):
         route = ctx.route_decorator(node)
         if route is None or _methods(route) != ["POST"] or _has_splat(route):
             return
-        if _keyword(route, "status_code") is not None:
+        if keyword_arg(route, "status_code") is not None:
             return
         if any(_is_route_call(d, ctx) for d in node.decorator_list if d is not route):
             return  # ``@router.get`` and ``@router.post`` on one function
-        response_class = _keyword(route, "response_class")
+        response_class = keyword_arg(route, "response_class")
         if response_class is not None and _is_html_response(response_class.value, ctx):
             return
         if _is_html_response(node.returns, ctx):
@@ -514,12 +493,12 @@ class RouteWithoutResponseModel(Rule):
         if route is None or node.returns is not None or _has_splat(route):
             return
         for name in ("response_model", "response_class"):
-            if _keyword(route, name) is not None:
+            if keyword_arg(route, name) is not None:
                 return
-        hidden = _keyword(route, "include_in_schema")
+        hidden = keyword_arg(route, "include_in_schema")
         if hidden is not None and isinstance(hidden.value, ast.Constant) and not hidden.value.value:
             return
-        code = _keyword(route, "status_code")
+        code = keyword_arg(route, "status_code")
         number = status_number(code.value) if code is not None else None
         if number is not None and (number == 204 or 300 <= number < 400):
             return
@@ -580,7 +559,7 @@ class RouteWithoutResponseModel(Rule):
             return
         # Nothing to describe: the fix is saying so, and answering without a body.
         advice = ""
-        if _keyword(route, "status_code") is None:
+        if keyword_arg(route, "status_code") is None:
             advice = (
                 " and set `status_code=202` (it queues work)"
                 if id(node) in self._queues
@@ -720,11 +699,11 @@ class UndocumentedRoute(Rule):
         if not isinstance(target, ast.Name) or ctx.function is not None or ctx.class_name:
             return
         made = ctx.resolve(value.func)
-        if made == "fastapi.FastAPI" and _is_none(_keyword(value, "openapi_url")):
+        if made == "fastapi.FastAPI" and _is_none(keyword_arg(value, "openapi_url")):
             ctx.add_fact(UNPUBLISHED_APP, ctx.qualify(target.id))
-        elif made == "fastapi.APIRouter" and _is_false(_keyword(value, "include_in_schema")):
+        elif made == "fastapi.APIRouter" and _is_false(keyword_arg(value, "include_in_schema")):
             self._hidden_routers.add(target.id)
-        responses = _keyword(value, "responses")
+        responses = keyword_arg(value, "responses")
         if made in ("fastapi.APIRouter", "fastapi.FastAPI") and responses is not None:
             # Error responses declared once for every route below this router.
             codes = _listed_codes(responses)
@@ -739,11 +718,11 @@ class UndocumentedRoute(Rule):
             into, router = _qualified(func.value, ctx), _qualified(node.args[0], ctx)
             if into and router:
                 ctx.add_fact(INCLUDED, (into, router))
-                responses = _keyword(node, "responses")
+                responses = keyword_arg(node, "responses")
                 if responses is not None:
                     ctx.add_fact(DOCUMENTED_ROUTER, (router, _listed_codes(responses)))
         elif func.attr in ("mount", "host"):
-            mounted = node.args[1] if len(node.args) > 1 else _keyword(node, "app")
+            mounted = node.args[1] if len(node.args) > 1 else keyword_arg(node, "app")
             value = mounted.value if isinstance(mounted, ast.keyword) else mounted
             qualified = _qualified(value, ctx) if value is not None else None
             if qualified:
@@ -753,7 +732,7 @@ class UndocumentedRoute(Rule):
         route = ctx.route_decorator(node)
         if route is None or _has_splat(route) or is_test_path(ctx.path):
             return  # a route of a test's own app documents nothing
-        if _is_false(_keyword(route, "include_in_schema")):
+        if _is_false(keyword_arg(route, "include_in_schema")):
             return  # not in the docs, by choice
         owner = route.func.value if isinstance(route.func, ast.Attribute) else None
         if isinstance(owner, ast.Name) and owner.id in self._hidden_routers:
@@ -770,7 +749,7 @@ class UndocumentedRoute(Rule):
             return
         if ctx.resolve(exc.func) not in _HTTP_EXCEPTIONS:
             return
-        code = _keyword(exc, "status_code")
+        code = keyword_arg(exc, "status_code")
         number = status_number(code.value if code else exc.args[0] if exc.args else None)
         if number is not None and number not in found.raised:
             found.raised.append(number)
@@ -782,12 +761,15 @@ class UndocumentedRoute(Rule):
         route = found.route
         missing = []
         if (
-            _keyword(route, "summary") is None
-            and _keyword(route, "description") is None
+            keyword_arg(route, "summary") is None
+            and keyword_arg(route, "description") is None
             and ast.get_docstring(node) is None
         ):
             missing.append("no summary or description (nor a docstring)")
-        if _keyword(route, "tags") is None and ctx.resolve(route.func.value) == "fastapi.FastAPI()":  # type: ignore[attr-defined]
+        if (
+            keyword_arg(route, "tags") is None
+            and ctx.resolve(route.func.value) == "fastapi.FastAPI()"
+        ):  # type: ignore[attr-defined]
             missing.append("no tags")
         owner_node = route.func.value  # type: ignore[attr-defined]
         undocumented = self._undocumented(route, found.raised)
@@ -818,7 +800,7 @@ class UndocumentedRoute(Rule):
     leave_AsyncFunctionDef = leave_FunctionDef
 
     def _undocumented(self, route: ast.Call, raised: list[int]) -> list[int]:
-        responses = _keyword(route, "responses")
+        responses = keyword_arg(route, "responses")
         if responses is None:
             return raised
         if not isinstance(responses.value, ast.Dict):
@@ -1001,7 +983,6 @@ _STRING_METHODS = frozenset(
         "partition", "rpartition", "isdigit", "isalnum", "isalpha", "splitlines", "zfill",
     }
 )  # fmt: skip
-_DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.param_functions.Security"})
 
 
 def _pure_call(node: ast.Call, ctx: FileContext) -> bool:
@@ -1063,9 +1044,11 @@ class _SyncFunctionFacts:
         self._taint(ctx)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.resolve(node.func) in _DEPENDS:
+        if ctx.resolve(node.func) in DEPENDS_MARKERS:
             target = (
-                node.args[0] if node.args else getattr(_keyword(node, "dependency"), "value", None)
+                node.args[0]
+                if node.args
+                else getattr(keyword_arg(node, "dependency"), "value", None)
             )
             if isinstance(target, ast.Name):
                 found, value = ctx.lookup(target.id)
@@ -1521,7 +1504,7 @@ def _annotated_aliases(ctx: FileContext) -> dict[str, bool]:
             inner = value.slice
             extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
             found[name] = any(
-                isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras
+                isinstance(e, ast.Call) and ctx.resolve(e.func) in DEPENDS_MARKERS for e in extras
             )
     return found
 
@@ -1548,14 +1531,16 @@ def _loaded_params(
     ]
     found: dict[str, str | None] = {}
     for arg, default in pairs:
-        if isinstance(default, ast.Call) and ctx.resolve(default.func) in _DEPENDS:
+        if isinstance(default, ast.Call) and ctx.resolve(default.func) in DEPENDS_MARKERS:
             found[arg.arg] = None
             continue
         annotation = arg.annotation
         if isinstance(annotation, ast.Subscript):
             inner = annotation.slice
             extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
-            if any(isinstance(e, ast.Call) and ctx.resolve(e.func) in _DEPENDS for e in extras):
+            if any(
+                isinstance(e, ast.Call) and ctx.resolve(e.func) in DEPENDS_MARKERS for e in extras
+            ):
                 found[arg.arg] = None
         elif isinstance(annotation, ast.Name) and annotation.id in aliases:
             if aliases[annotation.id]:

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
 from fastaudit.model import Severity
+from fastaudit.rules._support.messages import one_line
+from fastaudit.rules._support.route_calls import name_words, status_number
 from fastaudit.rules.base import Rule
-from fastaudit.rules.dependencies import one_line
-from fastaudit.rules.route_docs import name_words, status_number
 
 # ``typing`` spellings of the builtin generics: ``List[Item]`` is ``list[Item]``.
 _TYPING_ALIASES = {

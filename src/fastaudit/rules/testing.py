@@ -19,8 +19,8 @@ from fastaudit.rules._support.project_walk import (
     is_test_path,
     text_contains,
 )
+from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 from fastaudit.rules.base import ProjectRule, Rule
-from fastaudit.rules.route_docs import _DEPENDS, _keyword
 
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
@@ -124,7 +124,7 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
             return
         if not is_test_path(ctx.path):
             return
-        app = node.args[0] if node.args else getattr(_keyword(node, "app"), "value", None)
+        app = node.args[0] if node.args else getattr(keyword_arg(node, "app"), "value", None)
         if (
             app is not None
             and ctx.resolve(app) in _APPS_BUILT_HERE
@@ -387,9 +387,11 @@ class PatchedAppDependency(ProjectRule):
                 self._patches.append(patch)
             return
         callee = ctx.resolve(node.func)
-        if callee not in _DEPENDS:
+        if callee not in DEPENDS_MARKERS:
             return
-        target = node.args[0] if node.args else getattr(_keyword(node, "dependency"), "value", None)
+        target = (
+            node.args[0] if node.args else getattr(keyword_arg(node, "dependency"), "value", None)
+        )
         if isinstance(target, ast.Name):
             found, value = ctx.lookup(target.id)
             if found and value is None:

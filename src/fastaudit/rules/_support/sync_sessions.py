@@ -1,0 +1,94 @@
+"""Synchronous database sessions and the dependencies that hand them out.
+
+ASY104 (a sync session used in async code) and DBS101 (a sync engine in an async app)
+both need to know which values are sync database handles and which project functions
+provide a sync session to `Depends(...)`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from fastaudit.engine.context import FileContext
+from fastaudit.engine.names import annotation_value
+
+# Values (see engine.names) that are synchronous database handles.
+SYNC_DB_HANDLES = (
+    "sqlalchemy.orm.Session()",
+    "sqlalchemy.orm.sessionmaker()()",
+    "sqlalchemy.orm.scoped_session()",
+    "sqlalchemy.create_engine()",
+    "sqlmodel.Session()",
+    "sqlmodel.create_engine()",
+    "psycopg2.connect()",
+    "psycopg.connect()",
+    "psycopg.Connection.connect()",
+    "sqlite3.connect()",
+    "pymysql.connect()",
+    "mysql.connector.connect()",
+    "pymongo.MongoClient()",
+)
+
+
+# Fact: the qualified name of a module-level function that provides a sync session.
+SYNC_SESSION_PROVIDER = "sync-session-provider"
+# What a provider's return annotation names when it hands out a sync session.
+_SYNC_SESSIONS = SYNC_DB_HANDLES[:3]
+# Calls that make a sync session: ``Session(engine)``, ``SessionLocal()`` where
+# ``SessionLocal = sessionmaker(...)``.
+_SESSION_FACTORIES = frozenset(
+    {"sqlalchemy.orm.Session", "sqlalchemy.orm.sessionmaker()", "sqlmodel.Session"}
+)
+
+
+def note_sync_session_provider(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> None:
+    """A module-level function that returns or yields a sync session (by its return
+    annotation, or by what it yields) is a provider other files may depend on: noted
+    as a ``SYNC_SESSION_PROVIDER`` fact (ASY104 and DBS101 read it)."""
+    if ctx.function is not None or ctx.class_name is not None:
+        return
+    qualname = ctx.qualify(node.name)
+    returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
+    if returns is not None and returns.startswith(_SYNC_SESSIONS):
+        ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+        return
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
+            value = inner.value
+            if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                return
+            if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
+                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+                return
+
+
+def _generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
+    """``Generator[Session, None, None]`` / ``Iterator[Session]`` -> ``Session``."""
+    if isinstance(annotation, ast.Subscript):
+        outer = ctx.resolve(annotation.value) or ""
+        if outer.rsplit(".", 1)[-1] in ("Generator", "Iterator", "Iterable"):
+            inner = annotation.slice
+            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+    return annotation
+
+
+def _bound_to_session(function: ast.AST, name: str, ctx: FileContext) -> bool:
+    """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``."""
+    for node in ast.walk(function):
+        value = None
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            value = node.value
+        elif (
+            isinstance(node, ast.withitem)
+            and isinstance(node.optional_vars, ast.Name)
+            and node.optional_vars.id == name
+        ):
+            value = node.context_expr
+        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+            return True
+    return False
