@@ -108,7 +108,7 @@ def test_the_fixed_template_names_two_migrations_of_one_day_apart():
     the same message."""
     from configparser import ConfigParser
 
-    from fastaudit.rules.migrations import DATED_TEMPLATE
+    from fastaudit.rules.migrations.undated_migration_file_template import DATED_TEMPLATE
 
     parser = ConfigParser()
     parser.read_string(f"[alembic]\nfile_template = {DATED_TEMPLATE}\n")
