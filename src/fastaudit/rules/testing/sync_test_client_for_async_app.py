@@ -1,0 +1,176 @@
+"""TST101: the sync `TestClient` used for an app with async routes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Finding, Severity
+from fastaudit.rules._support.project_walk import (
+    AsyncRouteFacts,
+    file_facts,
+    first_awaiting_route,
+    is_test_path,
+    text_contains,
+)
+from fastaudit.rules._support.route_calls import keyword_arg
+from fastaudit.rules.base import ProjectRule
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project import ProjectView
+
+
+_TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
+_TEST_CLIENTS = frozenset(f"{module}.TestClient" for module in _TEST_CLIENT_MODULES)
+# An app object made in the file itself (an imported app resolves to its module path).
+_APPS_BUILT_HERE = frozenset({"fastapi.FastAPI()", "starlette.applications.Starlette()"})
+# Noted by TST101 for a test file: (line, column, end line, end column) of its first
+# ``TestClient(...)`` that drives the real app, not one built in that file
+# (``app = FastAPI()`` in the test or the module) which mounts no router.
+TEST_CLIENT_CALL_FACT = "test-client-call"
+
+
+class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
+    id = "TST101"
+    name = "sync-test-client-for-async-app"
+    title = "Sync `TestClient` used for an app with async routes"
+    severity = Severity.INFO
+    rationale = """
+    `TestClient` drives the app from a sync test by running it on an event loop in
+    another thread. With async routes and async resources (an `AsyncSession`, an async
+    Redis client) that loop is not the test's loop: async fixtures cannot be shared with
+    the app, and objects bound to one loop fail in the other. Write async tests
+    (pytest-asyncio or anyio) with `httpx.AsyncClient(transport=ASGITransport(app=app))`:
+    one loop, and fixtures that can `await`. The app counts as async when one of its
+    routes awaits something (`await`, `async with`, `async for`); an `async def` health
+    check returning a constant in an otherwise sync app does not make it so. The finding
+    points at the `TestClient(...)` call (usually a conftest fixture), not at files
+    that import the class only to annotate the fixture. A test file whose every
+    `TestClient(...)` drives a small app built in that file (`app = FastAPI()` in the
+    test or the module, with a route or two, no `include_router`/`mount`) is left
+    alone: that app shares nothing with the real one.
+    """
+    dont = """
+    # tests/test_orders.py
+    from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    client = TestClient(app)
+    """
+    do = """
+    # tests/conftest.py
+    import pytest
+    from httpx import ASGITransport, AsyncClient
+
+    from app.main import app
+
+
+    @pytest.fixture
+    async def client():
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as ac:
+            yield ac
+    """
+    _APP = """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.get("/orders")
+        async def list_orders() -> list[dict]:
+            return await load_orders()
+        """
+    dont_files = {
+        "app/main.py": _APP,
+        "tests/test_orders.py": """
+            from fastapi.testclient import TestClient
+
+            from app.main import app
+
+            client = TestClient(app)
+
+
+            def test_list_orders():
+                assert client.get("/orders").status_code == 200
+            """,
+    }
+    do_files = {
+        "app/main.py": _APP,
+        "tests/test_orders.py": """
+            from httpx import ASGITransport, AsyncClient
+
+            from app.main import app
+
+
+            async def test_list_orders():
+                transport = ASGITransport(app=app)
+                async with AsyncClient(transport=transport, base_url="http://test") as client:
+                    assert (await client.get("/orders")).status_code == 200
+            """,
+    }
+
+    def __init__(self) -> None:
+        self._noted = False
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if self._noted or ctx.resolve(node.func) not in _TEST_CLIENTS:
+            return
+        if not is_test_path(ctx.path):
+            return
+        app = node.args[0] if node.args else getattr(keyword_arg(node, "app"), "value", None)
+        if (
+            app is not None
+            and ctx.resolve(app) in _APPS_BUILT_HERE
+            and not text_contains(ctx, "include_router(", ".mount(")
+        ):
+            return  # a tiny app the test builds for itself
+        span = ctx.span(node)
+        ctx.add_fact(
+            TEST_CLIENT_CALL_FACT, (span.line, span.column, span.end_line, span.end_column)
+        )
+        self._noted = True
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        calls = []
+        for path in project.python_files:
+            if not is_test_path(path):
+                continue
+            found = file_facts(project, path, TEST_CLIENT_CALL_FACT)
+            if not found:
+                continue  # no client built here, or only on a tiny app of its own
+            module = next(
+                (
+                    record.module
+                    for record in project.outcomes[path].imports
+                    if record.module in _TEST_CLIENT_MODULES
+                ),
+                "fastapi.testclient",
+            )
+            calls.append((path, module, found[0]))
+        if not calls:
+            return []
+        route = first_awaiting_route(project)
+        if route is None:
+            return []
+        route_path, route_line, route_name = route
+        findings = []
+        for path, module, (line, column, end_line, end_column) in calls:
+            project.read_text(path)
+            findings.append(
+                project.finding(
+                    self,
+                    path,
+                    line,
+                    f"`TestClient` ({module}) runs the app on another thread's event loop, "
+                    f"but its routes await on that loop (`async def {route_name}` in "
+                    f"{route_path}:{route_line}); use `httpx.AsyncClient` with "
+                    "`ASGITransport(app=app)` in async tests",
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
+                )
+            )
+        return findings
