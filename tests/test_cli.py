@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fastaudit.cli import main
-from fastaudit.rules.async_blocking import BlockingSleep
+from fastaudit.rules.async_code.blocking_sleep_in_async import BlockingSleep
 
 APP = (
     "import time\n"

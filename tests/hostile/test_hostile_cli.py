@@ -368,9 +368,10 @@ CASES = [
         fixed=GOOD_FIXED,
     ),
     Case(
-        # Not exact: RTE101 (rules/routes.py) parses the annotation catching only
-        # SyntaxError, so for now the engine reports models.py as "too deeply nested to
-        # analyse" (SCN001) instead of crashing; once the rule copes, that goes away.
+        # Not exact: RTE101 (rules/routes/redundant_response_model.py) parses the
+        # annotation catching only SyntaxError, so for now the engine reports models.py as
+        # "too deeply nested to analyse" (SCN001) instead of crashing; once the rule copes,
+        # that goes away.
         "deep-string-annotations",
         with_good(deep_string_annotations),
         1,

@@ -1,4 +1,5 @@
-"""Reading route decorators and their arguments: shared by the route, docs and test rules."""
+"""Reading route decorators and their arguments: shared by the route, docs, async and test
+rules."""
 
 from __future__ import annotations
 
@@ -8,6 +9,20 @@ import re
 # What a parameter default or ``Annotated`` marker resolves to when it injects a dependency.
 DEPENDS_MARKERS = frozenset(
     {"fastapi.Depends", "fastapi.Security", "fastapi.param_functions.Security"}
+)
+# ``HTTPException`` as raised in a route: an error answer (DOC103), and a call that does
+# no I/O (ASY106/ASY107).
+HTTP_EXCEPTIONS = frozenset(
+    {
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+    }
+)
+# What a ``BackgroundTasks`` parameter resolves to: its ``add_task(...)`` runs work after
+# the response (DOC101, DOC102, RTE103).
+BACKGROUND_TASKS = frozenset(
+    {"fastapi.BackgroundTasks()", "starlette.background.BackgroundTasks()"}
 )
 
 

@@ -1,0 +1,186 @@
+"""Shared by the ASY rules: the blocking-call detector of ASY101-105, and the walk
+state of ASY106/ASY107 (which sync functions make no call that could block, and which
+names ``Depends(...)`` refers to)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import ClassVar
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Span
+from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
+from fastaudit.rules.base import Rule
+
+
+class BlockingCallRule(Rule):
+    """Shared detector: a call whose callee resolves to one of ``blocking``."""
+
+    # Exact qualified callees that block.
+    blocking: ClassVar[frozenset[str]] = frozenset()
+    # Callees that block when the part before the last dot starts with one of these
+    # values (``"sqlalchemy.orm.Session()"``), and the method is in ``methods``.
+    receivers: ClassVar[tuple[str, ...]] = ()
+    methods: ClassVar[frozenset[str]] = frozenset()
+    what: ClassVar[str] = "blocks the event loop"
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not ctx.in_async_body:
+            return
+        callee = ctx.resolve(node.func)
+        if callee is None or not self.matches(callee, node):
+            return
+        written = ctx.text(node.func)
+        shown = f"`{written}`" if written == callee else f"`{written}` (`{callee}`)"
+        function = ctx.function
+        assert function is not None
+        ctx.report(
+            node,
+            f"{shown} {self.what} inside `{function.kind} {function.name}`",
+            fix=self.make_fix(node, ctx),
+        )
+
+    def matches(self, callee: str, node: ast.Call) -> bool:
+        if callee in self.blocking:
+            return True
+        if self.receivers:
+            receiver, _, method = callee.rpartition(".")
+            return method in self.methods and receiver.startswith(self.receivers)
+        return False
+
+    def make_fix(self, node: ast.Call, ctx: FileContext):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    """A position to report at when no single node covers it (a ``def name`` header)."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
+
+
+def def_header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> _At:
+    keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
+    width = len((keyword + node.name).encode("utf-8"))
+    return _At(node.lineno, node.col_offset, node.lineno, node.col_offset + width)
+
+
+_PURE_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in (
+        "len", "int", "str", "float", "bool", "dict", "list", "set", "tuple", "frozenset",
+        "bytes", "isinstance", "issubclass", "min", "max", "sum", "sorted", "reversed", "any",
+        "all", "range", "enumerate", "zip", "abs", "round", "getattr", "hasattr", "repr", "map",
+        "filter", "divmod", "hash", "iter", "next", "format", "type", "callable", "chr", "ord",
+    )
+)  # fmt: skip
+_PURE_CALLEES = _PURE_BUILTINS | HTTP_EXCEPTIONS
+_PURE_MODULES = (
+    "math.", "re.", "json.", "uuid.", "hmac.", "secrets.", "hashlib.", "base64.", "string.",
+    "itertools.", "functools.", "operator.", "datetime.", "decimal.", "enum.", "typing.",
+    "collections.", "dataclasses.", "textwrap.", "fractions.", "zoneinfo.", "ipaddress.",
+    "urllib.parse.", "fastapi.status.", "starlette.status.",
+)  # fmt: skip
+_PURE_RECEIVERS = (
+    *(f"builtins.{t}()." for t in ("str", "dict", "list", "set", "tuple", "int", "float")),
+    "fastapi.Request().headers.", "fastapi.Request().query_params.",
+    "fastapi.Request().cookies.", "fastapi.Request().path_params.", "fastapi.Request().url.",
+)  # fmt: skip
+# Methods that are string manipulation whatever the receiver (never I/O).
+_STRING_METHODS = frozenset(
+    {
+        "split", "rsplit", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
+        "capitalize", "startswith", "endswith", "replace", "removeprefix", "removesuffix",
+        "partition", "rpartition", "isdigit", "isalnum", "isalpha", "splitlines", "zfill",
+    }
+)  # fmt: skip
+
+
+def _pure_call(node: ast.Call, ctx: FileContext) -> bool:
+    """True for calls that certainly do no I/O: builtins, pure stdlib modules, the
+    file's own classes, methods of plain values, ``HTTPException``."""
+    callee = ctx.resolve(node.func)
+    if callee is None:
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS
+    if callee in _PURE_CALLEES or callee.startswith(_PURE_MODULES + _PURE_RECEIVERS):
+        return True
+    if callee.startswith("builtins.") and callee.endswith(("Error", "Exception", "Warning")):
+        return True
+    func = node.func
+    # A class defined in this module: building an object does no I/O.
+    return isinstance(func, ast.Name) and callee == (ctx.qualify(func.id))
+
+
+@dataclass(slots=True)
+class _SyncFunction:
+    node: ast.FunctionDef
+    route: ast.Call | None
+    module_level: bool
+    pure: bool = True
+
+
+class SyncFunctionFacts:
+    """Walk state shared by ASY106/ASY107 and their project pass: which sync functions
+    make no call that could block, and which names ``Depends(...)`` refers to."""
+
+    def _facts(self) -> None:
+        self.frames: dict[int, _SyncFunction] = {}
+        self.pure_functions: dict[str, tuple[Span, _SyncFunction]] = {}
+        self.pure_routes: list[tuple[Span, _SyncFunction]] = []
+        self.local_refs: set[str] = set()
+        self.imported_refs: set[str] = set()
+
+    def _frame(self, ctx: FileContext) -> _SyncFunction | None:
+        function = ctx.function
+        return self.frames.get(id(function.node)) if function is not None else None
+
+    def _taint(self, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is not None:
+            frame.pure = False
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._taint(ctx)  # a nested def: too clever to judge, keep the outer as is
+        module_level = ctx.function is None and ctx.class_name is None
+        self.frames[id(node)] = _SyncFunction(node, ctx.route_decorator(node), module_level)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_Lambda(self, node: ast.Lambda, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        self._taint(ctx)
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.resolve(node.func) in DEPENDS_MARKERS:
+            target = (
+                node.args[0]
+                if node.args
+                else getattr(keyword_arg(node, "dependency"), "value", None)
+            )
+            if isinstance(target, ast.Name):
+                found, value = ctx.lookup(target.id)
+                if found and value is None:
+                    self.local_refs.add(target.id)
+                elif value is not None and not value.endswith("()"):
+                    self.imported_refs.add(value)
+        frame = self._frame(ctx)
+        if frame is not None and frame.pure and not _pure_call(node, ctx):
+            frame.pure = False
+
+    def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        frame = self.frames.pop(id(node), None)
+        if frame is None or not frame.pure:
+            return
+        span = ctx.span(def_header(node))
+        if frame.route is not None:
+            self.pure_routes.append((span, frame))
+        elif frame.module_level:
+            self.pure_functions[node.name] = (span, frame)

@@ -1,0 +1,249 @@
+"""ASY104 (sync-database-call-in-async): Synchronous database call in async code."""
+
+from __future__ import annotations
+
+import ast
+
+from fastaudit.engine.context import FileContext
+from fastaudit.model import Severity
+from fastaudit.rules._support.sync_sessions import (
+    SYNC_DB_HANDLES,
+    SYNC_SESSION_PROVIDER,
+    note_sync_session_provider,
+)
+from fastaudit.rules.async_code._shared import BlockingCallRule
+
+
+class BlockingDatabaseCall(BlockingCallRule):
+    id = "ASY104"
+    name = "sync-database-call-in-async"
+    title = "Synchronous database call in async code"
+    severity = Severity.ERROR
+    rationale = """
+    A sync SQLAlchemy `Session`, a `create_engine()` connection, or a sync driver
+    (psycopg2, sqlite3, pymongo...) waits for the database on the event loop. Under
+    load this serialises every request behind the slowest query and can starve the
+    connection pool. Use `AsyncSession` from `async_sessionmaker`, an async driver, or
+    make the route a plain `def` so FastAPI runs it in the threadpool.
+    """
+    dont = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.database import get_session
+    from app.orders.models import Order
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int, session: Annotated[Session, Depends(get_session)]):
+        return session.scalar(select(Order).where(Order.id == order_id))
+    """
+    do = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.database import get_session
+    from app.orders.models import Order
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int, session: Annotated[AsyncSession, Depends(get_session)]):
+        return await session.scalar(select(Order).where(Order.id == order_id))
+    """
+    extra_invalid = (
+        """
+        from sqlalchemy.orm import sessionmaker
+        from sqlalchemy import create_engine
+
+        engine = create_engine("sqlite://")
+        SessionLocal = sessionmaker(bind=engine)
+
+        async def count_users():
+            with SessionLocal() as db:
+                return db.execute("select count(*) from user").scalar()
+        """,
+        """
+        import sqlite3
+
+        async def load():
+            conn = sqlite3.connect("app.db")
+            return conn.execute("select 1").fetchall()
+        """,
+        """
+        import sqlalchemy.orm as orm
+
+        async def rename(db: orm.Session, name: str):
+            db.commit()
+        """,
+    )
+    extra_valid = (
+        """
+        from sqlalchemy.orm import Session
+
+        def rename(db: Session):
+            db.commit()
+        """,
+        """
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async def rename(db: AsyncSession):
+            await db.commit()
+        """,
+    )
+
+    blocking = frozenset(
+        {
+            "psycopg2.connect",
+            "psycopg.connect",
+            "sqlite3.connect",
+            "pymysql.connect",
+            "mysql.connector.connect",
+            "pymongo.MongoClient",
+        }
+    )
+    receivers = SYNC_DB_HANDLES
+    methods = frozenset(
+        {
+            "execute",
+            "executemany",
+            "scalar",
+            "scalars",
+            "query",
+            "get",
+            "commit",
+            "flush",
+            "refresh",
+            "merge",
+            "rollback",
+            "connect",
+            "begin",
+            "fetchone",
+            "fetchall",
+            "fetchmany",
+            "find",
+            "find_one",
+            "insert_one",
+            "insert_many",
+            "update_one",
+            "update_many",
+            "delete_one",
+            "delete_many",
+            "aggregate",
+            "count_documents",
+            "bulk_save_objects",
+            "get_one",
+        }
+    )
+    what = "waits for the database on the event loop"
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        super().visit_Call(node, ctx)
+        func = node.func
+        if (
+            ctx.in_async_body
+            and isinstance(func, ast.Attribute)
+            and func.attr in self.methods
+            and isinstance(func.value, ast.Name)
+            and ctx.resolve(func.value) in _UNTYPED
+        ):
+            # ``session.commit()`` on a parameter with no usable annotation, filled by
+            # ``Depends(get_session)``: blocking when ``get_session`` hands out a sync
+            # session, which the project index settles once every file is seen.
+            provider = _dependency_of(ctx, func.value.id)
+            if provider is not None:
+                function = ctx.function
+                assert function is not None
+                ctx.report(
+                    node,
+                    f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
+                    f"`{func.value.id}` comes from `Depends({provider.rsplit('.', 1)[-1]})`, "
+                    "which hands out a sync SQLAlchemy session",
+                    when=(SYNC_SESSION_PROVIDER, provider),
+                )
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        self._note_provider(node, ctx)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self._note_provider(node, ctx)
+
+    def _note_provider(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
+        note_sync_session_provider(node, ctx)
+
+    def matches(self, callee: str, node: ast.Call) -> bool:
+        if callee in self.blocking:
+            return True
+        receiver, _, method = callee.rpartition(".")
+        if method not in self.methods:
+            return False
+        for handle in self.receivers:
+            if receiver.startswith(handle):
+                # A handle, or what a handle hands out (a cursor, a connection, a
+                # collection); not the result of a query, so ``db.query(X).get(1)``
+                # is reported once, at ``db.query``.
+                rest = receiver[len(handle) :]
+                for hand_out in (".cursor()", ".connect()", ".begin()"):
+                    rest = rest.replace(hand_out, "")
+                return "()" not in rest
+        return False
+
+
+# What a parameter resolves to when its annotation says nothing about the value.
+_UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
+
+
+def _dependency_of(ctx: FileContext, name: str) -> str | None:
+    """The qualified provider ``name`` is filled by, when it is a parameter of the
+    enclosing function written ``name=Depends(fn)`` or ``Annotated[..., Depends(fn)]``."""
+    function = ctx.function
+    if function is None or isinstance(function.node, ast.Lambda):
+        return None
+    args = function.node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(
+        zip(
+            [a.arg for a in positional[len(positional) - len(args.defaults) :]],
+            args.defaults,
+            strict=True,
+        )
+    )
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    arg = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
+    if arg is None:
+        return None
+    markers: list[ast.expr] = []
+    if name in defaults:
+        markers.append(defaults[name])
+    annotation = arg.annotation
+    if (
+        isinstance(annotation, ast.Subscript)
+        and ctx.resolve(annotation.value) == "typing.Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        markers.extend(annotation.slice.elts[1:])
+    for marker in markers:
+        if (
+            isinstance(marker, ast.Call)
+            and ctx.resolve(marker.func) == "fastapi.Depends"
+            and marker.args
+            and isinstance(marker.args[0], (ast.Name, ast.Attribute))
+        ):
+            target = ctx.resolve(marker.args[0])
+            if target is None and isinstance(marker.args[0], ast.Name):
+                target = ctx.qualify(marker.args[0].id)
+            return target
+    return None
