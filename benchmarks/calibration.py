@@ -339,7 +339,7 @@ def print_speed(summary: dict[str, dict[str, object]]) -> None:
 def default_off_rules() -> set[str]:
     """Rules that run only when selected, read from ``fastaudit rules`` when available."""
     try:
-        from fastaudit.rules import all_rules  # type: ignore[import-not-found]
+        from fastaudit.rules import all_rules
     except ImportError:
         return set()
     return {rule_id for rule_id, rule in all_rules().items() if not rule.default_enabled}

@@ -157,7 +157,7 @@ def test_any_subset_removed_leaves_the_call_without_it_and_every_comment(layout:
         for names in itertools.combinations("abc", size):
             after = removed(layout, *names)
             assert after is not None, (layout, names)
-            call = ast.parse(after).body[0].value  # type: ignore[attr-defined]
+            call = ast.parse(after).body[0].value  # type: ignore[attr-defined]  # an Expr: a call
             assert [n.id for n in call.args] == [n for n in "abc" if n not in names]
             assert sorted(re.findall(r"#[^\n]*", after)) == comments
 
@@ -174,14 +174,14 @@ def test_remove_call_argument_is_one_edit_with_the_comment_in_its_text() -> None
 def test_add_call_argument() -> None:
     ctx = context("f()\ng(a, b=1)\n")
     calls = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call)]
-    edits = [build.add_call_argument(ctx, call, "x=2") for call in calls]  # type: ignore[arg-type]
+    edits = [build.add_call_argument(ctx, call, "x=2") for call in calls]
     assert applied(ctx, edits) == "f(x=2)\ng(a, b=1, x=2)\n"
 
 
 # ------------------------------------------------------------- replace, insert, rename
 def test_replace_and_insert_around_a_node() -> None:
     ctx = context("x = value\n")
-    node = ctx.tree.body[0].value  # type: ignore[attr-defined]
+    node = ctx.tree.body[0].value  # type: ignore[attr-defined]  # the text is an Assign
     assert applied(ctx, [build.replace(ctx, node, "other")]) == "x = other\n"
     assert applied(ctx, [build.insert_before(ctx, node, "(")]) == "x = (value\n"
     assert applied(ctx, [build.insert_after(ctx, node, ")")]) == "x = value)\n"
@@ -198,7 +198,7 @@ def test_insert_line_before_keeps_the_indentation() -> None:
 
 def test_insert_line_before_keeps_crlf() -> None:
     ctx = context("def f(\r\n    a=1,\r\n    b=2,\r\n): pass\r\n")
-    b = first(ctx, ast.FunctionDef).args.args[1]  # type: ignore[attr-defined]
+    b = first(ctx, ast.FunctionDef).args.args[1]  # type: ignore[attr-defined]  # first() -> ast.AST
     edit = build.insert_line_before(ctx, b, "*,")
     assert applied(ctx, [edit]) == "def f(\r\n    a=1,\r\n    *,\r\n    b=2,\r\n): pass\r\n"
 
@@ -225,7 +225,7 @@ def test_renames() -> None:
 
 def test_with_subscript_element() -> None:
     ctx = context("x: Annotated[int, Gt(0)]\ny: list[int]\n")
-    first_, second = (s.annotation for s in ctx.tree.body)  # type: ignore[attr-defined]
+    first_, second = (s.annotation for s in ctx.tree.body)  # type: ignore[attr-defined]  # AnnAssigns
     assert build.with_subscript_element(ctx, first_, "Query()") == (
         "Annotated[int, Gt(0), Query()]"
     )
@@ -238,7 +238,7 @@ def test_remove_statement_takes_its_line_or_leaves_pass() -> None:
     body = ctx.tree.body
     own = build.remove_statement(ctx, body[1], alone=False)
     assert applied(ctx, [own]) == "import a\nif x:\n    import c\nimport d; import e\n"
-    nested = body[2].body[0]  # type: ignore[attr-defined]
+    nested = body[2].body[0]  # type: ignore[attr-defined]  # body[2] is the `if`
     assert build.only_in_block(nested, body[2])
     assert applied(ctx, [build.remove_statement(ctx, nested, alone=True)]).endswith(
         "if x:\n    pass\nimport d; import e\n"
@@ -250,8 +250,8 @@ def test_remove_statement_takes_its_line_or_leaves_pass() -> None:
 def test_statement_separator() -> None:
     ctx = context("def f():\n    import a\n    b = 1; import c\n")
     function = ctx.tree.body[0]
-    assert build.statement_separator(ctx, function.body[0]) == "\n    "  # type: ignore[attr-defined]
-    assert build.statement_separator(ctx, function.body[2]) == "; "  # type: ignore[attr-defined]
+    assert build.statement_separator(ctx, function.body[0]) == "\n    "  # type: ignore[attr-defined]  # a def
+    assert build.statement_separator(ctx, function.body[2]) == "; "  # type: ignore[attr-defined]  # a def
 
 
 # ---------------------------------------------------------------------- imports

@@ -10,9 +10,10 @@ import argparse
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
 from rich.syntax import Syntax
@@ -21,6 +22,11 @@ from rich.text import Text
 
 from fastaudit import __version__, settings
 from fastaudit.report.formats import FORMATS
+
+if TYPE_CHECKING:  # imported where used at run time, so a plain command starts fast
+    from fastaudit.audit.scan import ScanResult
+    from fastaudit.config import Config
+    from fastaudit.project.locate import Target
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FIX_PASSES = 3
@@ -187,7 +193,7 @@ def _add_engine_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _console(no_color: bool = False, file=None) -> Console:
+def _console(no_color: bool = False, file: IO[str] | None = None) -> Console:
     color = not (no_color or settings.no_color())
     return Console(
         file=file,
@@ -264,7 +270,7 @@ class UsageError(Exception):
     """A command line that cannot be run; the message says why (exit status 2)."""
 
 
-def _config_from_args(root: Path, args: argparse.Namespace):
+def _config_from_args(root: Path, args: argparse.Namespace) -> Config:
     from fastaudit.audit.selection import is_known_selector
     from fastaudit.config import load_config
 
@@ -287,7 +293,7 @@ def _config_from_args(root: Path, args: argparse.Namespace):
     return config
 
 
-def _redirected(config, flag: str, raw: list[str] | None) -> list[str]:
+def _redirected(config: Config, flag: str, raw: list[str] | None) -> list[str]:
     """The ids given to ``flag``, with moved codes replaced by their new code (and a warning)."""
     from fastaudit.redirects import canonical, redirect_note
 
@@ -299,7 +305,7 @@ def _redirected(config, flag: str, raw: list[str] | None) -> list[str]:
     return ids
 
 
-def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
+def _fix_overrides_from_args(config: Config, args: argparse.Namespace) -> None:
     from fastaudit.audit.selection import is_known_selector
     from fastaudit.config import FixOverride
     from fastaudit.model import Safety
@@ -314,14 +320,14 @@ def _fix_overrides_from_args(config, args: argparse.Namespace) -> None:
         config.fix_overrides.extend(FixOverride(i, safety, flag) for i in ids)
 
 
-def _scan(root: Path, args: argparse.Namespace):
+def _scan(root: Path, args: argparse.Namespace) -> ScanResult:
     from fastaudit.audit.scan import scan
 
     config = _config_from_args(root, args)
     return scan(root, config, use_cache=not getattr(args, "no_cache", False), jobs=args.jobs)
 
 
-def _locate(paths: list[str]):
+def _locate(paths: list[str]) -> Target:
     from fastaudit.project.locate import TargetError, locate
 
     try:
@@ -330,7 +336,7 @@ def _locate(paths: list[str]):
         raise UsageError(str(exc)) from exc
 
 
-def _apply_scope(result, target) -> None:
+def _apply_scope(result: ScanResult, target: Target) -> None:
     """Keep what lies under the paths given. The whole project was scanned, so facts
     that span files (is this class a Pydantic model?) are the same as in a full run."""
     if not target.scope:
@@ -339,7 +345,7 @@ def _apply_scope(result, target) -> None:
     result.files = {p: o for p, o in result.files.items() if target.covers(p)}
 
 
-def _nothing_to_audit(result, target) -> bool:
+def _nothing_to_audit(result: ScanResult, target: Target) -> bool:
     discovery = result.discovery
     audited = [*discovery.python_files, *discovery.other_files] if discovery else []
     return not any(target.covers(path) for path in audited)
@@ -352,7 +358,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _narrow(result, args: argparse.Namespace) -> list[str]:
+def _narrow(result: ScanResult, args: argparse.Namespace) -> list[str]:
     """Apply --since and the baseline to a finished scan; returns notes for the user."""
     from fastaudit.workflows.baseline import BaselineError, apply_baseline, find_baseline
 
@@ -413,7 +419,9 @@ def run_baseline(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _fix_paths(result, args: argparse.Namespace, warn) -> set[str] | None:
+def _fix_paths(
+    result: ScanResult, args: argparse.Namespace, warn: Callable[[str], None]
+) -> set[str] | None:
     """With --skip-unstaged, the files --fix may edit: none with unstaged changes."""
     if not args.skip_unstaged:
         return None
@@ -545,7 +553,7 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
-def _add_noqa(result, args: argparse.Namespace, warn) -> int:
+def _add_noqa(result: ScanResult, args: argparse.Namespace, warn: Callable[[str], None]) -> int:
     """``check --add-noqa``: suppress what the check reports instead of printing it."""
     from fastaudit.fixes.noqa import add_noqa_comments
     from fastaudit.report.safe import literal

@@ -116,7 +116,7 @@ def compact_pickle(cls: type) -> type:
     def __reduce__(self: object) -> tuple[type, tuple[object, ...]]:
         return (cls, tuple(getattr(self, name) for name in names))
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]  # the point of it
     return cls
 
 

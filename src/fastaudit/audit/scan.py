@@ -19,7 +19,7 @@ from pathlib import Path
 from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.cache import ResultCache
-from fastaudit.engine.context import FileContext, module_name
+from fastaudit.engine.context import Dispatch, FileContext, module_name
 from fastaudit.engine.layout import LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
@@ -35,7 +35,7 @@ from fastaudit.project.since import changed_lines, only_changed
 from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.direct_calls import direct_call_vetoes, direct_calls
-from fastaudit.rules.base import ProjectRule
+from fastaudit.rules.base import ProjectRule, Rule
 
 # Rules whose fixes the cross-file vetoes apply to.
 VETOED_RULES = frozenset({"DEP101", "DEP102"})
@@ -123,7 +123,7 @@ def parse(source: SourceText, path: str) -> ast.Module:
 @functools.lru_cache(maxsize=64)
 def _dispatch_plan(
     rule_ids: tuple[str, ...],
-) -> tuple[list[type], list[tuple[object, list[tuple[int, str]]]]]:
+) -> tuple[list[type[Rule]], list[tuple[object, list[tuple[int, str]]]]]:
     """The rule classes with handlers among ``rule_ids``, and per node type the handlers
     to call, as (index into those classes, method name): worked out once per rule set,
     not once per file."""
@@ -164,14 +164,14 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     registry = all_rules()
     classes, plan = _dispatch_plan(tuple(rule_ids))
     rules = [cls() for cls in classes]
-    dispatch: dict[object, list] = {
+    dispatch: Dispatch = {
         key: [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
         for key, entries in plan
     }
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package)
     try:
-        ctx.run(dispatch, rules)  # type: ignore[arg-type]
+        ctx.run(dispatch, rules)
     except (RecursionError, MemoryError):
         # MemoryError: the parser's answer when a rule parses a string annotation
         # nested too deep (``x: "----...1"``).
@@ -231,10 +231,13 @@ def _without_fixes(outcome: FileOutcome) -> None:
         replace(d, finding=replace(d.finding, fix=None)) if d.finding.fix else d
         for d in outcome.deferred
     ]
-    # Facts may carry a fix for a project rule to offer (STR102's ``CrossImport``).
+    # Facts may carry a fix for a project rule to offer (STR102's ``CrossImport``). Facts
+    # are plain values, never classes: the isinstance test only narrows for the type checker.
     outcome.facts = {
         kind: [
-            replace(v, fix=None) if is_dataclass(v) and getattr(v, "fix", None) else v
+            replace(v, fix=None)
+            if is_dataclass(v) and not isinstance(v, type) and getattr(v, "fix", None)
+            else v
             for v in values
         ]
         for kind, values in outcome.facts.items()

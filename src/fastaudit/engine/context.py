@@ -9,9 +9,9 @@ function, what a name refers to, the parent node) is kept here.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from fastaudit.engine import edit_builders
 from fastaudit.engine.names import (
@@ -119,6 +119,9 @@ class ImportRecord:
 
 
 _Handler = Callable[[ast.AST, "FileContext"], None]
+# The handlers to call per node type; a ``("leave", node type)`` key is called when the walk
+# leaves a scope of that type.
+Dispatch = dict[object, list[tuple[RuleInfo, _Handler]]]
 
 
 class FileContext:
@@ -144,7 +147,7 @@ class FileContext:
         self.classes: list[ClassInfo] = []
         self.imports: list[ImportRecord] = []
         # Facts rules note for project-level rules (see ``add_fact``), by kind.
-        self.facts: dict[str, list] = {}
+        self.facts: dict[str, list[Any]] = {}  # each kind's reader knows its values' shape
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []
@@ -153,7 +156,7 @@ class FileContext:
         # What ``resolve`` answered, by node, while the bindings stay as they are: many
         # rules resolve the same callee of the same call. Off (None) outside ``run``;
         # emptied whenever a binding changes. Holds the nodes, so ids are never reused.
-        self._resolved: dict[int, tuple[ast.AST, str | None]] | None = None
+        self._resolved: dict[int, tuple[ast.AST | None, str | None]] | None = None
         collect_module_bindings(tree, self._scopes[0], module, is_package, self.resolve)
 
     # ----------------------------------------------------------------- names
@@ -207,7 +210,7 @@ class FileContext:
         if hit is not None:
             return hit[1]
         value = self._resolve(node)
-        memo[id(node)] = (node, value)  # type: ignore[assignment]
+        memo[id(node)] = (node, value)
         return value
 
     def _resolve(self, node: ast.AST | None) -> str | None:
@@ -273,15 +276,18 @@ class FileContext:
     # ------------------------------------------------------------- reporting
     def span(self, node: ast.AST, end: ast.AST | None = None) -> Span:
         source = self.source
-        line = node.lineno  # type: ignore[attr-defined]
+        # Rules report on located nodes (statements, expressions, arguments, ...), though
+        # ast.AST itself declares no position.
+        line: int = node.lineno  # type: ignore[attr-defined]  # located node
+        column: int = node.col_offset  # type: ignore[attr-defined]  # located node
         last = end or node
         end_line = getattr(last, "end_lineno", None) or line
         end_col = getattr(last, "end_col_offset", None)
         if end_col is None:
-            end_col = node.col_offset  # type: ignore[attr-defined]
+            end_col = column
         return Span(
             line,
-            source.char_column(line, node.col_offset) + 1,  # type: ignore[attr-defined]
+            source.char_column(line, column) + 1,
             end_line,
             source.char_column(end_line, end_col) + 1,
         )
@@ -333,9 +339,10 @@ class FileContext:
 
     def offsets(self, node: ast.AST) -> tuple[int, int]:
         source = self.source
+        # A located node, as in ``span``: ast.AST itself declares no position.
         return (
-            source.offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
-            source.offset(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+            source.offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]  # located node
+            source.offset(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]  # located
         )
 
     def replace(self, node: ast.AST, text: str) -> Edit:
@@ -362,9 +369,7 @@ class FileContext:
         return edit_builders.ensure_import(self, module, name)
 
     # ----------------------------------------------------------- the walk
-    def run(
-        self, dispatch: dict[type, list[tuple[RuleInfo, _Handler]]], rules: list[RuleInfo]
-    ) -> None:
+    def run(self, dispatch: Dispatch, rules: Sequence[RuleInfo]) -> None:
         """Visit every node once, calling the rule handlers registered for its type.
 
         This loop is the hot path of the whole tool: locals instead of attribute
@@ -375,7 +380,9 @@ class FileContext:
         enter_marker = _ENTER
         bind_marker = _BIND
         deferred_bind = _DEFERRED_BIND
-        stack: list[tuple] = [(self.tree, None)]
+        # (node, its parent node or one of the markers): nodes of every type, dispatched on
+        # their exact type below, so Any rather than a union no handler could use.
+        stack: list[tuple[Any, Any]] = [(self.tree, None)]
         pop = stack.pop
         push = stack.append
         extend = stack.extend
@@ -416,7 +423,7 @@ class FileContext:
                 # Decorators, defaults, annotations and bases run in the outer scope;
                 # only the body runs in the new one.
                 push((node, leave_marker))
-                body = node.body  # type: ignore[attr-defined]
+                body = node.body
                 extend(
                     [(child, node) for child in reversed(body if type(body) is list else [body])]
                 )
@@ -428,7 +435,7 @@ class FileContext:
                 fields = _child_fields(kind, node)
             if not fields:
                 continue
-            children: list = []
+            children: list[ast.AST] = []
             for name in fields:
                 value = getattr(node, name, None)
                 if value is None:
@@ -450,40 +457,42 @@ class FileContext:
         self._rule = None
 
     def _track(self, node: ast.AST) -> None:
-        """Keep bindings current as statements are passed."""
-        kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
-            self._record_import(node)  # type: ignore[arg-type]
+        """Keep bindings current as statements are passed.
+
+        ``node`` is exactly one of the ``_TRACKED`` types, none a subclass of another, so
+        ``isinstance`` here picks the same branch as an exact type test would."""
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._record_import(node)
             if len(self._scopes) > 1:
-                bind_import(self._scopes[-1], node, self.module, self.is_package)  # type: ignore[arg-type]
+                bind_import(self._scopes[-1], node, self.module, self.is_package)
                 if self._resolved:
                     self._resolved.clear()
-        elif kind is ast.Assign and len(self._scopes) > 1:
-            value = value_of(node.value, self.resolve)  # type: ignore[attr-defined]
-            for target in node.targets:  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Assign) and len(self._scopes) > 1:
+            value = value_of(node.value, self.resolve)
+            for target in node.targets:
                 for name in assigned_names(target):
                     self.bind(name, value)
-        elif kind is ast.AnnAssign and len(self._scopes) > 1:
-            target = node.target  # type: ignore[attr-defined]
+        elif isinstance(node, ast.AnnAssign) and len(self._scopes) > 1:
+            target = node.target
             if isinstance(target, ast.Name):
-                value = node.value  # type: ignore[attr-defined]
+                assigned = node.value
                 self.bind(
                     target.id,
-                    value_of(value, self.resolve)
-                    if value is not None
-                    else annotation_value(node.annotation, self.resolve),  # type: ignore[attr-defined]
+                    value_of(assigned, self.resolve)
+                    if assigned is not None
+                    else annotation_value(node.annotation, self.resolve),
                 )
-        elif (kind is ast.With or kind is ast.AsyncWith) and len(self._scopes) > 1:
-            for item in node.items:  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and len(self._scopes) > 1:
+            for item in node.items:
                 if item.optional_vars is not None:
                     value = value_of(item.context_expr, self.resolve)
                     for name in assigned_names(item.optional_vars):
                         self.bind(name, value)
-        elif (kind is ast.For or kind is ast.AsyncFor) and len(self._scopes) > 1:
-            for name in assigned_names(node.target):  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and len(self._scopes) > 1:
+            for name in assigned_names(node.target):
                 self.bind(name, None)
-        elif kind in _DEFINITIONS and len(self._scopes) > 1:
-            self.bind(node.name, None)  # type: ignore[attr-defined]
+        elif isinstance(node, _DEFINITION_TYPES) and len(self._scopes) > 1:
+            self.bind(node.name, None)
 
     def _record_import(self, node: ast.Import | ast.ImportFrom) -> None:
         top = len(self._scopes) == 1
@@ -501,7 +510,7 @@ class FileContext:
             ImportRecord(module, names, node.lineno, node.col_offset + 1, True, node.level > 0, top)
         )
 
-    def _enter(self, node: ast.AST) -> None:
+    def _enter(self, node: _ScopeNode) -> None:
         if isinstance(node, ast.ClassDef):
             qualname = f"{self.module}.{node.name}" if self.module else node.name
             bases = [self.resolve(base) or "" for base in node.bases]
@@ -513,7 +522,7 @@ class FileContext:
                 self._resolved.clear()
             return
         scope = Scope("function", node, getattr(node, "name", "<lambda>"))
-        args = node.args  # type: ignore[attr-defined]
+        args = node.args
         # Annotations are resolved in the enclosing scope, before the parameters exist.
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
         for arg in (*params, args.vararg, args.kwarg):
@@ -538,7 +547,7 @@ class FileContext:
         if self._resolved:
             self._resolved.clear()
 
-    def _leave(self, node: ast.AST, dispatch) -> None:
+    def _leave(self, node: _ScopeNode, dispatch: Dispatch) -> None:
         handlers = dispatch.get(("leave", type(node)))
         if handlers is not None:
             for rule, handler in handlers:
@@ -564,10 +573,10 @@ _SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "kwd_attrs"})
 # List fields whose items may be None: ``def f(*, a)`` and ``{**other}``.
 _NULLABLE_LIST_FIELDS = frozenset({"kw_defaults", "keys"})
 _LEAF_TYPES = (ast.Constant, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = dict.fromkeys(_LEAF_TYPES, ())
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = dict.fromkeys(_LEAF_TYPES, ())
 
 
-def _child_fields(kind: type, node: ast.AST) -> tuple[str, ...]:
+def _child_fields(kind: type[ast.AST], node: ast.AST) -> tuple[str, ...]:
     """The fields of ``kind`` that can hold child nodes, learnt from its first instance.
 
     A field holding a str or number in one instance holds one in every instance, so it
@@ -599,18 +608,19 @@ _TRACKED = frozenset(
         ast.ClassDef,
     }
 )
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_DEFINITION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_ScopeNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 
 
-def _outer_children(node: ast.AST) -> list[ast.AST]:
+def _outer_children(node: _ScopeNode) -> list[ast.AST]:
     if isinstance(node, ast.ClassDef):
         return [*node.decorator_list, *node.bases, *node.keywords]
     if isinstance(node, ast.Lambda):
         return [node.args]
-    children: list[ast.AST] = [*node.decorator_list, node.args]  # type: ignore[attr-defined]
-    if node.returns is not None:  # type: ignore[attr-defined]
-        children.append(node.returns)  # type: ignore[attr-defined]
+    children: list[ast.AST] = [*node.decorator_list, node.args]
+    if node.returns is not None:
+        children.append(node.returns)
     return children
 
 

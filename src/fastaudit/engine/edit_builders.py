@@ -39,7 +39,8 @@ class FileContext(Protocol):
 def line_prefix(ctx: FileContext, node: ast.AST) -> str:
     """The text on the node's first line before it (its indentation, usually)."""
     start, _ = ctx.offsets(node)
-    return ctx.source.text[ctx.source.line_start(node.lineno) : start]  # type: ignore[attr-defined]
+    line: int = node.lineno  # type: ignore[attr-defined]  # located; AST declares no lineno
+    return ctx.source.text[ctx.source.line_start(line) : start]
 
 
 def rest_of_line(ctx: FileContext, offset: int) -> tuple[str, int]:
@@ -83,7 +84,7 @@ def insert_line_before(ctx: FileContext, node: ast.AST, text: str) -> Edit | Non
     indent = line_prefix(ctx, node)
     if indent.strip():
         return None
-    line_start = ctx.source.line_start(node.lineno)  # type: ignore[attr-defined]
+    line_start = ctx.source.line_start(node.lineno)  # type: ignore[attr-defined]  # a located node
     return Edit(line_start, line_start, f"{indent}{text}{ctx.source.newline}")
 
 
@@ -150,7 +151,7 @@ def remove_statement(ctx: FileContext, stmt: ast.stmt, *, alone: bool) -> Edit:
 def add_call_argument(ctx: FileContext, call: ast.Call, argument: str) -> Edit:
     """Append ``argument`` (``"name=value"`` or a positional) after the call's last
     argument."""
-    items = [*call.args, *call.keywords]
+    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     if items:
         last = max(items, key=lambda item: (item.end_lineno, item.end_col_offset))
         return insert_after(ctx, last, f", {argument}")
@@ -182,7 +183,8 @@ def remove_call_arguments(
     """
     if not items:
         return []
-    every = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    arguments: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    every = sorted(arguments, key=lambda n: (n.lineno, n.col_offset))
     call_start, call_end = ctx.offsets(call)
     ranges = _list_cuts(ctx, every, items, call_start, call_end - 1)
     if ranges is None:
@@ -304,14 +306,13 @@ def _import_position(ctx: FileContext) -> tuple[int, str]:
         and isinstance(body[0].value, ast.Constant)
         and isinstance(body[0].value.value, str)
     ):
-        line = body[0].end_lineno + 1  # type: ignore[operator]
+        line = body[0].end_lineno + 1  # type: ignore[operator]  # parsed: never None
         index = 1
-    while (
-        index < len(body)
-        and isinstance(body[index], ast.ImportFrom)
-        and body[index].module == "__future__"  # type: ignore[attr-defined]
-    ):
-        line = body[index].end_lineno + 1  # type: ignore[operator]
+    while index < len(body):
+        statement = body[index]
+        if not (isinstance(statement, ast.ImportFrom) and statement.module == "__future__"):
+            break
+        line = statement.end_lineno + 1  # type: ignore[operator]  # parsed: never None
         index += 1
     if index < len(body):
         line = body[index].lineno
@@ -407,7 +408,7 @@ def _with_comma(
     delete_from, delete_to = start, comma + 1
     while delete_to < len(text) and text[delete_to] in " \t":
         delete_to += 1
-    line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]
+    line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]  # a located node
     at_line_end = text.startswith(("\n", "\r\n"), delete_to)
     if at_line_end and not text[line_start:start].strip():
         # The item has the line to itself: drop the line.
@@ -424,7 +425,7 @@ def _last_item(ctx: FileContext, item: ast.AST, start: int, end: int) -> tuple[i
     has the line to itself, else the item and the blanks after it (a comment after it
     then keeps the item's indentation)."""
     text = ctx.source.text
-    line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]
+    line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]  # a located node
     rest = end
     while rest < len(text) and text[rest] in " \t":
         rest += 1

@@ -27,7 +27,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastaudit.engine.context import FileContext, RuleInfo
 from fastaudit.engine.project_index import same_qualname
@@ -126,7 +126,7 @@ class LayoutFacts:
         them to see the file notes them, the others need not look again."""
         owner = getattr(ctx, "_layout_facts_by", None)
         if owner is None:
-            ctx._layout_facts_by = owner = self  # type: ignore[attr-defined]
+            ctx._layout_facts_by = owner = self  # type: ignore[attr-defined]  # a mark for this walk
         return owner is self
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -151,7 +151,8 @@ class LayoutFacts:
             ctx.add_fact(ROUTES_FACT, decorator.lineno)
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]
+        # Rules override visit_FunctionDef for plain defs; it reads only what both kinds share.
+        self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]  # an async def, read alike
 
 
 # ----------------------------------------------------------------------------- paths
@@ -217,8 +218,9 @@ def line_finding(
     return view.finding(rule, path, line, message, column=column)
 
 
-def facts(view: ProjectView, kind: str) -> Iterator[tuple[str, object]]:
-    """(path, value) for every fact of ``kind``, files in path order."""
+def facts(view: ProjectView, kind: str) -> Iterator[tuple[str, Any]]:
+    """(path, value) for every fact of ``kind``, files in path order; each value has the
+    shape its kind's writer gave it (hence Any)."""
     for path in sorted(view.outcomes):
         for value in getattr(view.outcomes[path], "facts", {}).get(kind, ()):
             yield path, value
@@ -299,7 +301,7 @@ def _find_apps(view: ProjectView) -> list[App]:
     for path, value in facts(view, APP_FACT):
         if is_test_path(path):
             continue
-        line, column, _, _ = value  # type: ignore[misc]
+        line, column, _, _ = value
         root = parent_dir(path)
         if root in packages:
             while root and parent_dir(root) in packages and parent_dir(root) != root:
@@ -442,9 +444,9 @@ def type_layout(view: ProjectView, app: App) -> TypeLayout | None:
     for key in sorted(set(by_key) - domain_keys):
         for folder, path, stem in by_key[key]:
             shared[folders[folder]].append((path, stem))
-    for role, items in sorted(shared.items()):
-        for path, stem in items:
-            target = f"{role}.py" if len(items) == 1 else f"{role}_{stem}.py"
+    for role, members in sorted(shared.items()):
+        for path, stem in members:
+            target = f"{role}.py" if len(members) == 1 else f"{role}_{stem}.py"
             moves.append((path, join(app.root, target)))
     for path in inits:
         moves.append((path, None))

@@ -25,6 +25,7 @@ import ast
 import builtins
 import warnings
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from fastaudit.engine.edits import apply_edits
@@ -113,7 +114,7 @@ class _ScopeBuilder(ast.NodeVisitor):
             self.visit(node)
         self.current = saved
 
-    def _visit_all(self, nodes: list) -> None:
+    def _visit_all(self, nodes: Sequence[ast.AST | None]) -> None:
         for node in nodes:
             if node is not None:
                 self.visit(node)
@@ -388,7 +389,9 @@ def name_problems(before: str | ast.Module, after: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def _changed(name: str, scope: ScopeFacts, then: str, now: str, scopes: dict) -> str:
+def _changed(
+    name: str, scope: ScopeFacts, then: str, now: str, scopes: dict[str, ScopeFacts]
+) -> str:
     if now == UNDEFINED:
         return f"`{name}` would be undefined in {scope.describe()} (the fix removes its binding)"
 
@@ -441,7 +444,7 @@ def prove_file(text: str, findings: list[Finding], tree: ast.Module | None = Non
     """``findings`` of one Python file, with each safe fix that cannot be proved to keep
     what names mean turned unsafe, the reason shown."""
     safe = [f.fix for f in findings if f.fix is not None and f.fix.safety is Safety.SAFE]
-    reasons = unprovable(text, safe, tree)  # type: ignore[arg-type]
+    reasons = unprovable(text, safe, tree)
     if not reasons:
         return findings
     return [

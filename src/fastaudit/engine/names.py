@@ -16,8 +16,12 @@ from __future__ import annotations
 import ast
 import builtins
 import warnings
+from collections.abc import Callable, Iterator
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+
+# What an expression refers to, as a qualified name (``FileContext.resolve``), or None.
+Resolve = Callable[[ast.AST | None], str | None]
 
 # Several public paths lead to the same object; rules match on one spelling.
 CANONICAL = {
@@ -103,7 +107,7 @@ def assigned_names(target: ast.expr) -> list[str]:
 
 
 def collect_module_bindings(
-    tree: ast.Module, scope: Scope, current_module: str, is_package: bool, resolve
+    tree: ast.Module, scope: Scope, current_module: str, is_package: bool, resolve: Resolve
 ) -> None:
     """Bind names defined at module level, wherever they appear in the file.
 
@@ -135,7 +139,7 @@ def collect_module_bindings(
 _BLOCKS = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While)
 
 
-def _module_statements(body: list[ast.stmt]):
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements at module level, in order, including those inside blocks:
     conditional imports (``if TYPE_CHECKING:``, ``try: import ujson``) still bind."""
     for stmt in body:
@@ -147,7 +151,7 @@ def _module_statements(body: list[ast.stmt]):
                 yield from _module_statements(handler.body)
 
 
-def value_of(value: ast.expr | None, resolve) -> str | None:
+def value_of(value: ast.expr | None, resolve: Resolve) -> str | None:
     """The symbolic value an assignment binds: calls of known things are tracked."""
     if value is None:
         return None
@@ -161,7 +165,7 @@ def value_of(value: ast.expr | None, resolve) -> str | None:
     return None
 
 
-def annotation_value(annotation: ast.expr | None, resolve) -> str | None:
+def annotation_value(annotation: ast.expr | None, resolve: Resolve) -> str | None:
     """The instance type an annotation promises: ``Session``, ``Annotated[Session, ...]``,
     ``Session | None`` and ``Optional[Session]`` all give ``"sqlalchemy.orm.Session()"``."""
     node = annotation

@@ -4,6 +4,7 @@ and project-level rules read (``ProjectView.outcomes``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastaudit.engine.context import ClassInfo, Deferred, ImportRecord
 from fastaudit.model import Finding, compact_pickle
@@ -21,6 +22,7 @@ class FileOutcome:
     classes: list[ClassInfo] = field(default_factory=list)
     imports: list[ImportRecord] = field(default_factory=list)
     # Per-file facts rules noted for the project pass (``FileContext.add_fact``).
-    facts: dict[str, list] = field(default_factory=dict)
+    # Values of any plain shape: each kind's reader knows its own.
+    facts: dict[str, list[Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     parsed: bool = True

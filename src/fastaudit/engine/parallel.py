@@ -131,8 +131,8 @@ def analyze_paths(
     stats = stats or {}
     for rel in paths:
         if cache is not None:
-            known = stats.get(rel)
-            size, mtime_ns = known if known is not None else _stat(root, rel)
+            stat = stats.get(rel)
+            size, mtime_ns = stat if stat is not None else _stat(root, rel)
             hit = cache.lookup_stat(rel, size, mtime_ns)
             if hit is not None:
                 yield hit
@@ -160,7 +160,7 @@ def analyze_paths(
         initializer=_bind_to_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        futures: set[Future] = {
+        futures: set[Future[list[tuple[str, int, int, FileOutcome | None]]]] = {
             pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
             for chunk in chunks
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from fastaudit.engine.context import ClassInfo, Deferred
 from fastaudit.model import Finding
@@ -106,7 +107,7 @@ class ProjectIndex:
             return True
         return any(same_qualname(p, qualname) for p in self._session_providers)
 
-    def add_router_facts(self, facts: dict[str, list]) -> None:
+    def add_router_facts(self, facts: dict[str, list[Any]]) -> None:
         self._unpublished_apps.update(facts.get(UNPUBLISHED_APP, ()))
         self._mounted.update(facts.get(MOUNTED, ()))
         for router, codes in facts.get(DOCUMENTED_ROUTER, ()):

@@ -21,7 +21,7 @@ from fastaudit.fixes.apply import (
 )
 from fastaudit.fixes.project_facts import import_style, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
-from fastaudit.model import Finding, Safety
+from fastaudit.model import Finding, Fix, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
 from fastaudit.rules._support.direct_calls import direct_call_vetoes
 
@@ -166,12 +166,12 @@ def fix_file(
             fixes = _provable(path, text, fixes, skipped)
         if not fixes:
             break
-        new_text, applied = apply_edits(text, [f.fix for f in fixes])  # type: ignore[misc]
+        new_text, applied = apply_edits(text, _fixes_of(fixes))
         if not applied or new_text == text:
             break
         if is_python and _safe_fixes(fixes) and name_problems(text, new_text):
             # Each is fine alone but not together: one at a time, each round re-checked.
-            new_text, applied = apply_edits(text, [fixes[0].fix])  # type: ignore[list-item]
+            new_text, applied = apply_edits(text, _fixes_of(fixes[:1]))
         verify(path, new_text, lossless=False)
         taken = {id(fix) for fix in applied}
         fixed.extend(f for f in fixes if id(f.fix) in taken)
@@ -215,6 +215,11 @@ def _tidied(result: ScanResult, path: str, before: str, after: str) -> str:
     return tidy
 
 
+def _fixes_of(findings: list[Finding]) -> list[Fix]:
+    """The findings' fixes; callers pass findings ``allowed`` kept, so none is dropped."""
+    return [f.fix for f in findings if f.fix is not None]
+
+
 def _safe_fixes(findings: list[Finding]) -> bool:
     return any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
 
@@ -224,10 +229,10 @@ def _provable(path: str, text: str, fixes: list[Finding], skipped: list[str]) ->
     before writing: the scan's labels may predate a previous round's changes). Unsafe
     fixes were chosen knowingly and are not second-guessed."""
     safe = [f.fix for f in fixes if f.fix is not None and f.fix.safety is Safety.SAFE]
-    reasons = unprovable(text, safe)  # type: ignore[arg-type]
+    reasons = unprovable(text, safe)
     kept = []
     for finding in fixes:
-        reason = reasons.get(finding.fix)  # type: ignore[arg-type]
+        reason = reasons.get(finding.fix) if finding.fix is not None else None
         if reason is None:
             kept.append(finding)
         else:
@@ -278,7 +283,7 @@ def fix_source(
         findings = [f for f in check_source(text, path, rule_ids) if allowed(f, unsafe)]
         if not unsafe:
             findings = _provable(path, text, findings, [])
-        new_text, applied = apply_edits(text, [f.fix for f in findings])  # type: ignore[misc]
+        new_text, applied = apply_edits(text, _fixes_of(findings))
         if not applied or new_text == text:
             break
         text = new_text

@@ -150,7 +150,9 @@ def decode(data: bytes) -> SourceText:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
-        raise SourceError("encoding", f"file is not valid {encoding}: {exc.reason}", line) from exc
+        # A LookupError (unknown codec) has no reason; detect_encoding above rejects those.
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise SourceError("encoding", f"file is not valid {encoding}: {reason}", line) from exc
     if "\x00" in text:
         raise SourceError("binary", "file contains NUL characters; it looks binary")
     return SourceText(text=text, encoding=encoding, bom=bom, digest=digest)

@@ -179,8 +179,9 @@ def _plain(item: RenderableType) -> str | None:
         return item.plain
     if isinstance(item, Group):
         parts = [_plain(part) for part in item.renderables]
-        if all(part is not None for part in parts):
-            return "\n".join(parts)  # type: ignore[arg-type]
+        texts = [part for part in parts if part is not None]
+        if len(texts) == len(parts):
+            return "\n".join(texts)
     return None
 
 

@@ -6,6 +6,7 @@ import asyncio
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
@@ -65,7 +66,7 @@ class AuditApp(App[int]):
             self.animation_level = "none"
             self.theme = "textual-dark"
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         if problem := root_problem(self.root):
             return ErrorScreen(*problem)
         return MainScreen(self.root, testing=self.testing, since=self.since)

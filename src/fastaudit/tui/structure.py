@@ -96,10 +96,14 @@ def holds(files: tuple[str, ...], limit: int = 6) -> str:
 # -- two trees, side by side ------------------------------------------------------------
 
 
+# A folder: its entries by name, each a folder (files are empty ones).
+_Folder = dict[str, "_Folder"]
+
+
 def path_tree(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Draw ``(path, note)`` entries as a folder tree. Returns ``(drawn line, note)``
     rows; folders get a trailing ``/`` and no note."""
-    tree: dict[str, dict] = {}
+    tree: _Folder = {}
     notes: dict[tuple[str, ...], str] = {}
     for path, note in entries:
         parts = tuple(p for p in path.split("/") if p)
@@ -110,7 +114,7 @@ def path_tree(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
     rows: list[tuple[str, str]] = []
 
-    def walk(node: dict[str, dict], prefix: str, trail: tuple[str, ...]) -> None:
+    def walk(node: _Folder, prefix: str, trail: tuple[str, ...]) -> None:
         # Folders first, then files, each alphabetically.
         names = sorted(node, key=lambda n: (not node[n], n))
         for index, name in enumerate(names):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rich.columns import Columns
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule as Divider
 from rich.syntax import Syntax
@@ -21,7 +21,9 @@ from fastaudit.workflows.learn import AREAS, Area, Progress, example_rule, findi
 MAX_PLACES = 8
 
 
-def render_area(area: Area, index: int, result: ScanResult, progress: Progress, width: int):
+def render_area(
+    area: Area, index: int, result: ScanResult, progress: Progress, width: int
+) -> Group:
     findings = findings_for(area, result.findings)
     rule = example_rule(area, result.findings)
     status = "✓ done" if area.key in progress.done else "not done yet"
@@ -29,7 +31,7 @@ def render_area(area: Area, index: int, result: ScanResult, progress: Progress, 
     head.append(f"Step {index + 1}/{len(AREAS)} · ", style="dim")
     head.append(area.title, style="bold")
     head.append(f"  ({area.key}, {status})", style="green" if area.key in progress.done else "dim")
-    parts: list = [Divider(style="dim"), head, Text(), Text(area.practice), Text()]
+    parts: list[RenderableType] = [Divider(style="dim"), head, Text(), Text(area.practice), Text()]
     parts.append(Text("Why: ", style="bold").append(area.why))
     if rule is not None:
         dont = Panel(

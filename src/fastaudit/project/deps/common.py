@@ -13,6 +13,7 @@ from packaging.version import Version
 from fastaudit.project.deps.model import Declaration, Problem, Source, Syntax, Where, normalize
 from fastaudit.project.deps.pep508 import split
 from fastaudit.project.deps.specs import SpecError, bounds_of, pep440
+from fastaudit.project.deps.toml_positions import Path as TomlPath
 from fastaudit.project.deps.toml_positions import Positions, ValueSpan
 from fastaudit.project.source import SourceText
 
@@ -64,12 +65,12 @@ class FileReader:
     declarations: list[Declaration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def span(self, path: tuple) -> ValueSpan | None:
+    def span(self, path: TomlPath) -> ValueSpan | None:
         if self.positions is None:
             return None
         return self.positions.values.get(path)
 
-    def where(self, path: tuple, inner: bool = True) -> Where:
+    def where(self, path: TomlPath, inner: bool = True) -> Where:
         """The string's characters (``inner``) or the whole value; the file's first
         line when positions are unknown."""
         span = self.span(path)
@@ -79,7 +80,7 @@ class FileReader:
             return where_of(self.file, self.source, span.inner_start, span.inner_end)
         return where_of(self.file, self.source, span.start, span.end)
 
-    def key_where(self, path: tuple) -> Where | None:
+    def key_where(self, path: TomlPath) -> Where | None:
         if self.positions is None or path not in self.positions.keys:
             return None
         start, end = self.positions.keys[path]
@@ -89,7 +90,7 @@ class FileReader:
         self.problems.append(Problem(where, message))
 
     def requirement(
-        self, text: str, path: tuple, source: Source, group: str = "", at: Where | None = None
+        self, text: str, path: TomlPath, source: Source, group: str = "", at: Where | None = None
     ) -> Declaration | None:
         """A declaration from a PEP 508 string stored at TOML ``path`` (or, in a file
         that is not TOML, at the place ``at``)."""
@@ -131,12 +132,12 @@ def constraint(
     reader: FileReader,
     name: str,
     text: str,
-    path: tuple,
+    path: TomlPath,
     source: Source,
     syntax: Syntax,
     *,
     group: str = "",
-    entry_path: tuple | None = None,
+    entry_path: TomlPath | None = None,
     at: Where | None = None,
 ) -> Declaration:
     """A declaration whose editable text is a version constraint alone (a Poetry or
@@ -173,8 +174,8 @@ def table_declaration(
     reader: FileReader,
     name: str,
     table: dict[str, Any],
-    path: tuple,
-    entry_path: tuple,
+    path: TomlPath,
+    entry_path: TomlPath,
     *,
     group: str,
     source: Source,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -210,7 +210,7 @@ def swap_fix(
         if new_text is None:
             return None
         edit = _replace(view, declaration, new_text)
-        edits = (edit,) if edit is not None else ()
+        edits: tuple[Edit, ...] = (edit,) if edit is not None else ()
     else:
         edits = _swap_entry(view, declaration, name, extras, minimum)
     if not edits:
@@ -321,11 +321,11 @@ def add_fix(
         new_text = text[: edit.start] + edit.text + text[edit.end :]
         if not _toml_ok(where.file, new_text):
             return None
-        array: object = tomllib.loads(new_text)
+        array: Any = tomllib.loads(new_text)  # any shape: a wrong one raises, caught below
         *parent, index = declaration.toml_path
         for key in parent:
             try:
-                array = array[key]  # type: ignore[index]
+                array = array[key]
             except (KeyError, IndexError, TypeError):
                 return None
         if not isinstance(index, int) or not isinstance(array, list):
@@ -412,10 +412,10 @@ def _replace(view: ProjectFiles, declaration: Declaration, new_text: str) -> Edi
     if where.file.rsplit("/", 1)[-1] in _TOML_NAMES:
         if not declaration.toml_path or not _toml_ok(where.file, new_file):
             return None
-        value: object = tomllib.loads(new_file)
+        value: Any = tomllib.loads(new_file)  # any shape: a wrong one raises, caught below
         for key in declaration.toml_path:
             try:
-                value = value[key]  # type: ignore[index]
+                value = value[key]
             except (KeyError, IndexError, TypeError):
                 return None
         if value != new_text:

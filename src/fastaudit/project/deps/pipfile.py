@@ -17,6 +17,7 @@ from fastaudit.project.deps.common import (
     where_of,
 )
 from fastaudit.project.deps.model import Source, Syntax
+from fastaudit.project.deps.toml_positions import Path as TomlPath
 
 _VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
 _NOT_VERSIONED = ("git", "path", "file", "hg", "svn", "bzr")
@@ -42,7 +43,9 @@ def read_pipfile(reader: FileReader, data: dict[str, Any]) -> None:
                 break
 
 
-def _table(reader: FileReader, name: str, table: dict[str, Any], path: tuple, group: str) -> None:
+def _table(
+    reader: FileReader, name: str, table: dict[str, Any], path: TomlPath, group: str
+) -> None:
     declaration = table_declaration(
         reader,
         name,

@@ -22,12 +22,13 @@ from fastaudit.project.deps.common import (
 )
 from fastaudit.project.deps.model import Source, Syntax
 from fastaudit.project.deps.specs import SpecError, pep440
+from fastaudit.project.deps.toml_positions import Path as TomlPath
 
 _NOT_VERSIONED = ("git", "path", "url", "file")
 
 
 def read_poetry(reader: FileReader, poetry: dict[str, Any]) -> None:
-    tables: list[tuple[tuple, str]] = [
+    tables: list[tuple[tuple[str, ...], str]] = [
         (("tool", "poetry", "dependencies"), "main"),
         (("tool", "poetry", "dev-dependencies"), "dev"),
     ]
@@ -44,7 +45,7 @@ def read_poetry(reader: FileReader, poetry: dict[str, Any]) -> None:
                 _entry(reader, name, value, (*path, name), group)
 
 
-def _entry(reader: FileReader, name: str, value: object, path: tuple, group: str) -> None:
+def _entry(reader: FileReader, name: str, value: object, path: TomlPath, group: str) -> None:
     if isinstance(value, str):
         constraint(reader, name, value, path, Source.POETRY, Syntax.POETRY, group=group)
         return
@@ -58,7 +59,12 @@ def _entry(reader: FileReader, name: str, value: object, path: tuple, group: str
 
 
 def _table(
-    reader: FileReader, name: str, table: dict[str, Any], path: tuple, group: str, entry_path: tuple
+    reader: FileReader,
+    name: str,
+    table: dict[str, Any],
+    path: TomlPath,
+    group: str,
+    entry_path: TomlPath,
 ) -> None:
     declaration = table_declaration(
         reader,

@@ -17,7 +17,7 @@ def read_pyproject(reader: FileReader, data: dict[str, Any]) -> None:
         optional = project.get("optional-dependencies")
         if isinstance(optional, dict):
             for group, items in optional.items():
-                path = ("project", "optional-dependencies", group)
+                path: tuple[str, ...] = ("project", "optional-dependencies", group)
                 _strings(reader, items, path, Source.OPTIONAL, group)
         python = project.get("requires-python")
         if isinstance(python, str):
@@ -45,7 +45,7 @@ def read_pyproject(reader: FileReader, data: dict[str, Any]) -> None:
 
 
 def _strings(
-    reader: FileReader, items: object, path: tuple, source: Source, group: str = ""
+    reader: FileReader, items: object, path: tuple[str, ...], source: Source, group: str = ""
 ) -> None:
     if items is None:
         return

@@ -115,9 +115,9 @@ def _ci(path: str, lines: list[str]) -> Iterable[PythonMention]:
                     if not stripped.startswith("-") or len(item) - len(stripped) < indent:
                         break
                     index += 1
-                    if version := _QUOTED_OR_BARE.search(stripped[1:].split("#", 1)[0]):
-                        column = len(item) - len(stripped) + 1 + version.start(1)
-                        yield _mention(path, index + 1, column, version.group(1), "CI matrix")
+                    if listed := _QUOTED_OR_BARE.search(stripped[1:].split("#", 1)[0]):
+                        column = len(item) - len(stripped) + 1 + listed.start(1)
+                        yield _mention(path, index + 1, column, listed.group(1), "CI matrix")
         index += 1
 
 

@@ -251,6 +251,7 @@ def _unescape(value: str) -> str:
     import tomllib
 
     try:
-        return tomllib.loads(f'k = "{value}"')["k"]
+        loaded: str = tomllib.loads(f'k = "{value}"')["k"]  # a basic string loads as str
+        return loaded
     except tomllib.TOMLDecodeError:
         return value

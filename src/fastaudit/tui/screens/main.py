@@ -255,7 +255,7 @@ class MainScreen(Screen[None]):
         return list(result.findings) if result is not None else self.live
 
     @property
-    def tree(self) -> FindingsTree:
+    def tree(self) -> FindingsTree:  # type: ignore[override]  # hides DOMNode.tree, a debug-log view
         return self.query_one(FindingsTree)
 
     @property

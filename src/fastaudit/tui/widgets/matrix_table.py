@@ -26,7 +26,7 @@ def status_variable(status: str) -> str:
     return "text-primary"
 
 
-class MatrixTable(DataTable):
+class MatrixTable(DataTable[Text]):  # Text cells only (see show)
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
