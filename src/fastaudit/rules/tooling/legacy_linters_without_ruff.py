@@ -1,5 +1,5 @@
-"""TLG: lint and format tooling: one fast tool (ruff) instead of black, isort,
-autoflake and flake8 configured side by side."""
+"""TLG101 legacy-linters-without-ruff: black / isort / autoflake / flake8 configured, ruff
+absent."""
 
 from __future__ import annotations
 
