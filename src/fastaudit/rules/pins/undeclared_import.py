@@ -1,0 +1,273 @@
+"""PIN107: Code imports a package the project does not declare."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from fastaudit.engine.project import ProjectView
+from fastaudit.model import Finding, Severity
+from fastaudit.project.deps import DependencySet, Matrix, Source
+from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
+from fastaudit.project.deps.model import Where
+from fastaudit.project.deps.requires import dependency_path, node
+from fastaudit.rules._support.dep_imports import (
+    GuardedImportFacts,
+    ImportSite,
+    third_party_imports,
+    unguarded,
+)
+from fastaudit.rules._support.dep_scripts import SCRIPT_FACT, script_dependencies, script_scopes
+from fastaudit.rules.pins._shared import (
+    PYPROJECT,
+    PinRule,
+    declared_nodes,
+    dependency_graph,
+    normalized,
+)
+
+if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
+
+
+_SETTINGS_PY = """
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    debug: bool = False
+"""
+
+
+class UndeclaredImport(GuardedImportFacts, PinRule):
+    id = "PIN107"
+    name = "undeclared-import"
+    title = "Code imports a package the project does not declare"
+    severity = Severity.WARNING
+    rationale = """
+    An import that works only because something else happened to install the package
+    (a developer's virtualenv, a package since removed) breaks on a clean install, and
+    its version is never checked. `pydantic_settings` is no longer part of Pydantic;
+    `jwt` comes from PyJWT; `httpx` in tests must be in the test dependencies. Declare
+    every distribution the code imports directly. A package that a declared one
+    depends on (by the lock file, or the matrix for well-known packages) is reported
+    at info severity: it installs today, but the project does not choose its version
+    and loses it when that package drops it. Imports guarded by
+    `try: ... except ImportError:` are treated as optional and not reported; a script's
+    PEP 723 block (`# /// script`) declares what it and the modules beside it that it
+    imports need.
+    """
+    dont = """
+    # pyproject.toml declares fastapi only
+    from pydantic_settings import BaseSettings
+    """
+    do = """
+    # pyproject.toml declares "pydantic-settings>=2.4" too
+    from pydantic_settings import BaseSettings
+    """
+    dont_files = {
+        "pyproject.toml": PYPROJECT.replace('    "pydantic-settings>=2.4",\n', ""),
+        "app/__init__.py": "",
+        "app/config.py": _SETTINGS_PY,
+    }
+    do_files = {"pyproject.toml": PYPROJECT, "app/__init__.py": "", "app/config.py": _SETTINGS_PY}
+
+    def visit_Module(self, node: ast.Module, ctx: FileContext) -> None:
+        names = script_dependencies(ctx.source.text)
+        if names:
+            ctx.add_fact(SCRIPT_FACT, names)
+
+    def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
+        if not deps.declaring_files:
+            return  # nothing is declared anywhere: there is nothing to compare against
+        declared = _installed_names(deps, matrix)
+        by_script = {
+            path: _with_provides(names, matrix) for path, names in script_scopes(view).items()
+        }
+        graph = dependency_graph(deps, matrix)
+        # A dependency file speaks for the folder it is in and everything below; a file
+        # outside all of them (a maintainer's script beside a generated app) belongs to
+        # no declared project, and its imports are nobody's to declare.
+        covering = {f.rpartition("/")[0] for f in deps.declaring_files}
+        for dists, sites in third_party_imports(view, matrix).items():
+            if any(d in declared for d in dists):
+                continue
+            top = sites[0].module.split(".", 1)[0]
+            if normalized(top) in declared and normalized(top) not in dists:
+                continue  # a different distribution of that name: PIN108
+            sites = [
+                s
+                for s in unguarded(view, sites)
+                if not _namespace_declared(s, declared)
+                and not _declared_in(by_script.get(s.path), s, dists)
+                and ("" in covering or any(s.path.startswith(c + "/") for c in covering))
+            ]
+            if not sites:
+                continue
+            first = sites[0]
+            more = len({s.path for s in sites}) - 1
+            also = f" (also imported in {more} other file{'s' if more > 1 else ''})" if more else ""
+            slip = _stdlib_slip(first)
+            if slip:
+                also += slip
+            where = Where(first.path, first.line, first.column)
+            chain = _brought_by(deps, matrix, graph, first, dists)
+            if chain is None:
+                minimum = matrix.minimums.get(dists[0])
+                why = f", so its minimum {minimum.version} is never checked" if minimum else ""
+                yield self.at(
+                    view,
+                    where,
+                    f"`{first.module}` is imported but {' or '.join(dists)} is not declared in "
+                    f"any dependency file{why}{also}",
+                )
+                continue
+            # Installed, but only because a declared package depends on it: milder. Its
+            # version is then whatever those packages allow (a wrapper such as sqlmodel
+            # may hold it to a narrow range), so no claim about its minimum is made.
+            name = chain[-1]
+            parents = _direct_parents(deps, matrix, graph, first.path, name)
+            brought = (
+                ", ".join(parents[:-1]) + f" and {parents[-1]}"
+                if len(parents) > 1
+                else parents[0]
+                if parents
+                else f"{chain[0]}{_through(chain)}"
+            )
+            yield self.at(
+                view,
+                where,
+                f"`{first.module}` is imported but {name} is not declared: it is installed "
+                f"as a dependency of {brought}; declare it to choose its version "
+                f"yourself{also}",
+                severity=Severity.INFO,
+            )
+
+
+# Names everyone imports from the standard library, and where from: the same name taken
+# from a third-party module (``from parse import Decimal``) is most likely a slip of an
+# editor's auto-import.
+_STDLIB_HOMES = {
+    "Decimal": "decimal", "datetime": "datetime", "date": "datetime", "timedelta": "datetime",
+    "timezone": "datetime", "Path": "pathlib", "Enum": "enum", "IntEnum": "enum",
+    "dataclass": "dataclasses", "field": "dataclasses", "UUID": "uuid", "uuid4": "uuid",
+    "defaultdict": "collections", "OrderedDict": "collections", "Counter": "collections",
+    "deque": "collections", "Any": "typing", "Optional": "typing", "Union": "typing",
+    "partial": "functools", "wraps": "functools", "lru_cache": "functools",
+}  # fmt: skip
+
+
+def _stdlib_slip(site: ImportSite) -> str:
+    homes = [f"`{_STDLIB_HOMES[n]}.{n}`" for n in site.names if n in _STDLIB_HOMES]
+    if not homes or len(homes) != len(site.names):
+        return ""
+    return f"; if {', '.join(homes)} of the standard library is meant, import it from there"
+
+
+def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
+    """Distributions the project declares (constraints install nothing), plus what
+    declared packages bring along by the matrix's ``provides`` table."""
+    names: set[str] = set()
+    for declaration in deps.declarations:
+        if declaration.source is Source.CONSTRAINTS or declaration.name == "python":
+            continue
+        names.add(declaration.name)
+        names |= matrix.provides.get(declaration.name, frozenset())
+        for extra in declaration.extras:
+            names |= matrix.provides.get(f"{declaration.name}[{extra}]", frozenset())
+            # What the lock says an extra adds: ``logfire[httpx]`` exists to install
+            # opentelemetry-instrumentation-httpx, so asking for it declares that.
+            names |= deps.requires.get(node(declaration.name, extra), set())
+            if declaration.name in _STUBS_BY_EXTRA:
+                # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs).
+                names.add(f"{_STUBS_BY_EXTRA[declaration.name]}-{normalized(extra)}")
+    return names
+
+
+def _namespace_declared(site: ImportSite, declared: set[str]) -> bool:
+    """``opentelemetry.instrumentation.fastapi`` from opentelemetry-instrumentation-
+    fastapi, ``from google.cloud import storage`` from google-cloud-storage,
+    ``azure.identity.aio`` from azure-identity: in a namespace package, a declared
+    distribution named after the import's path, a part of it, or a longer path below
+    it provides it."""
+    names = _namespace_names(site)
+    if not names:
+        return False
+    dashed = normalized(site.module.replace(".", "-"))
+    return any(name in names or name.startswith(dashed + "-") for name in declared)
+
+
+def _namespace_names(site: ImportSite) -> set[str]:
+    """The distributions a namespace import may come from, by the dashed-name
+    convention: ``google-cloud`` and ``google-cloud-storage`` for
+    ``google.cloud.storage``; none outside namespace packages."""
+    parts = site.module.split(".")
+    if parts[0] not in NAMESPACE_ROOTS:
+        return set()
+    return {normalized("-".join(parts[:end])) for end in range(2, len(parts) + 1)}
+
+
+def _with_provides(names: Iterable[str], matrix: Matrix) -> set[str]:
+    """Declared names (``name`` or ``name[extra]``) and what they bring along."""
+    found: set[str] = set()
+    for name in names:
+        found.add(name.split("[", 1)[0])
+        found |= matrix.provides.get(name, frozenset())
+    return found
+
+
+def _declared_in(names: set[str] | None, site: ImportSite, dists: tuple[str, ...]) -> bool:
+    return bool(names) and (any(d in names for d in dists) or _namespace_declared(site, names))
+
+
+def _direct_parents(
+    deps: DependencySet, matrix: Matrix, graph: dict[str, set[str]], near: str, name: str
+) -> list[str]:
+    """The declared packages that depend on ``name`` themselves (alembic and sqlmodel on
+    sqlalchemy), at most three, nearest declarations first."""
+    found: list[str] = []
+    for start in declared_nodes(deps, near, matrix):
+        if name in graph.get(start, ()) and start.split("[", 1)[0] not in found:
+            found.append(start.split("[", 1)[0])
+    return found[:3]
+
+
+def _brought_by(
+    deps: DependencySet,
+    matrix: Matrix,
+    graph: dict[str, set[str]],
+    site: ImportSite,
+    dists: tuple[str, ...],
+) -> list[str] | None:
+    """The chain from a declared package to the distribution ``site`` imports, when one
+    brings it along. Distributions are tried most specific first, so that
+    ``opentelemetry.instrumentation.httpx`` is found as opentelemetry-instrumentation-
+    httpx rather than as the opentelemetry-instrumentation it depends on."""
+    starts = declared_nodes(deps, site.path, matrix)
+    namespace = sorted(_namespace_names(site), key=len, reverse=True)
+    for candidate in [*dists, *namespace]:
+        chain = dependency_path(starts, graph, {candidate})
+        if chain is not None:
+            return chain
+    return None
+
+
+def _through(chain: list[str]) -> str:
+    """`` (through starlette)`` for the packages between the declared one and the
+    import's; ``sqlalchemy[asyncio]`` stands for the ``sqlalchemy`` after it."""
+    middle: list[str] = []
+    for name in chain[1:-1]:
+        if middle and middle[-1].split("[", 1)[0] == name:
+            continue
+        middle.append(name)
+    return f" (through {', '.join(middle)})" if middle else ""
+
+
+# Stub bundles whose extras each install a package named after the extra.
+_STUBS_BY_EXTRA = {
+    "boto3-stubs": "mypy-boto3",
+    "types-boto3": "types-boto3",
+    "types-aiobotocore": "types-aiobotocore",
+    "aiobotocore-stubs": "types-aiobotocore",
+}

@@ -1,0 +1,1 @@
+"""SET: how the application reads its configuration."""
