@@ -17,6 +17,8 @@ from dataclasses import dataclass
 class Family:
     prefix: str
     name: str  # shown in listings, reports and the TUI tree
+    # The package under ``fastaudit.rules`` holding the family's rules, one per module.
+    package: str
     # The key of the `fastaudit learn` area its rules belong to; "" when the family has
     # no area of its own and each rule names its area (or, for SCN, none applies).
     learn_area: str
@@ -25,21 +27,21 @@ class Family:
 # In the order families are shown: the TUI tree and the summary bar follow it.
 TABLE: tuple[Family, ...] = (
     # Scan problems (a file that does not parse or cannot be read) teach no practice.
-    Family("SCN", "Scan", ""),
-    Family("ASY", "Async", "async"),
-    Family("DEP", "Dependencies", "dependencies"),
+    Family("SCN", "Scan", "scan", ""),
+    Family("ASY", "Async", "async_code", "async"),
+    Family("DEP", "Dependencies", "dependencies", "dependencies"),
     # Library choices span areas (auth, database, tests): each LIB rule names its area.
-    Family("LIB", "Libraries", ""),
-    Family("PYD", "Pydantic", "pydantic"),
-    Family("RTE", "Routes", "docs"),
-    Family("PIN", "Dependency pins", "tooling"),
-    Family("STR", "Structure", "layout"),
-    Family("SET", "Settings", "tooling"),
-    Family("DBS", "Database", "database"),
-    Family("MIG", "Migrations", "migrations"),
-    Family("DOC", "API docs", "docs"),
-    Family("TST", "Tests", "tests"),
-    Family("TLG", "Tooling", "tooling"),
+    Family("LIB", "Libraries", "libraries", ""),
+    Family("PYD", "Pydantic", "pydantic", "pydantic"),
+    Family("RTE", "Routes", "routes", "docs"),
+    Family("PIN", "Dependency pins", "pins", "tooling"),
+    Family("STR", "Structure", "structure", "layout"),
+    Family("SET", "Settings", "settings", "tooling"),
+    Family("DBS", "Database", "database", "database"),
+    Family("MIG", "Migrations", "migrations", "migrations"),
+    Family("DOC", "API docs", "api_docs", "docs"),
+    Family("TST", "Tests", "testing", "tests"),
+    Family("TLG", "Tooling", "tooling", "tooling"),
 )
 
 BY_PREFIX: dict[str, Family] = {family.prefix: family for family in TABLE}
