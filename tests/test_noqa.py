@@ -196,3 +196,40 @@ class TestAddNoqa:
         assert report.added == 0
         assert report.errors == ["app/main.py: changed on disk since it was scanned; rescan first"]
         assert (root / "app/main.py").read_text() == APP + "# edited\n"
+
+
+class TestSessionSuppression:
+    """The auditor's `i` key: a comment only where the engine reads comments."""
+
+    def project(self, tmp_path: Path) -> Path:
+        (tmp_path / "app").mkdir()
+        (tmp_path / "app" / "main.py").write_text(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n", encoding="utf-8"
+        )
+        return tmp_path
+
+    def test_a_finding_of_the_files_walk_gets_a_comment(self, tmp_path: Path) -> None:
+        from fastaudit.fixes.journal import Journal
+        from fastaudit.fixes.session import AuditSession
+
+        result = scan(self.project(tmp_path), use_cache=False)
+        finding = next(f for f in result.findings if f.rule == "SET103")
+        plan = AuditSession(result, Journal.load(tmp_path)).plan_suppression(finding)
+        assert plan.changes[0].new.endswith(b"app = FastAPI()  # noqa: SET103\n")
+
+    def test_a_project_wide_finding_is_refused_with_where_to_ignore_it(
+        self, tmp_path: Path
+    ) -> None:
+        from dataclasses import replace
+
+        from fastaudit.fixes.journal import Journal
+        from fastaudit.fixes.session import AuditSession
+
+        result = scan(self.project(tmp_path), use_cache=False)
+        walked = next(f for f in result.findings if f.rule == "SET103")
+        # What a project rule reports on a Python line (STR103: a domain import cycle):
+        # no file's walk reported it, so the engine never reads a comment for it.
+        project_wide = replace(walked, rule="STR103")
+        session = AuditSession(result, Journal.load(tmp_path))
+        with pytest.raises(FixError, match=r"whole project.*per-file-ignores"):
+            session.plan_suppression(project_wide)

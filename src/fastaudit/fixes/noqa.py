@@ -171,6 +171,18 @@ def _commentable(result: ScanResult) -> dict[tuple[str, str, Span], Finding]:
     return found
 
 
+def takes_noqa(result: ScanResult, finding: Finding) -> bool:
+    """Whether a ``# noqa`` comment can suppress ``finding`` (see ``_commentable``)."""
+    outcome = result.files.get(finding.path)
+    if outcome is None or not outcome.parsed or not finding.path.endswith(".py"):
+        return False
+    key = (finding.rule, finding.span)
+    return any(
+        (found.rule, found.span) == key
+        for found in [*outcome.findings, *(d.finding for d in outcome.deferred)]
+    )
+
+
 def _same_decision(finding: Finding, candidates: Iterable[Finding]) -> list[Finding]:
     """The places a one-decision finding stands for besides its own (the scan reports
     one plural table name, listing the others in its detail): suppressing the finding

@@ -24,7 +24,7 @@ from fastaudit.fixes.apply import (
     unified_diff,
 )
 from fastaudit.fixes.journal import Journal, JournalEntry, JournalFile
-from fastaudit.fixes.noqa import add_noqa
+from fastaudit.fixes.noqa import add_noqa, takes_noqa
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
@@ -152,6 +152,14 @@ class AuditSession:
         path = finding.path
         if not path.endswith(".py"):
             raise FixError(f"{path}: suppression comments only go in Python files")
+        if not takes_noqa(self.result, finding):
+            # A project-wide finding (the layout, the tests, a convention): the engine
+            # reads `# noqa` only for what one file's walk reports.
+            raise FixError(
+                f"{finding.rule} is reported for the whole project, so a `# noqa` comment "
+                f"cannot suppress it; add it to `ignore` or `per-file-ignores` in "
+                "[tool.fastaudit]"
+            )
         try:
             old = read_bytes(self.result.root / path, self.result.config.max_file_size)
             source = decode(old)
