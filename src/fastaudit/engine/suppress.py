@@ -70,7 +70,7 @@ def parse_suppressions(text: str, known: set[str]) -> Suppressions:
             ids |= _ids(match.group("ids"))
         if match := _NOQA.search(comment):
             noqa_ids = _ids(match.group("ids"))
-            # ``# noqa: E501`` written for another tool is not ours to warn about.
+            # A noqa comment naming another tool's code (E501, say) is not ours to warn about.
             ids |= {i for i in noqa_ids if i == ALL or _looks_like_ours(i, known)}
         if not ids:
             continue

@@ -9,8 +9,12 @@ them across the project and turns such fixes unsafe.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from fastaudit.engine.project_index import same_qualname
+
+if TYPE_CHECKING:
+    from fastaudit.engine.outcome import FileOutcome
 
 # Fact names: (target, line) of a direct call; (line, qualname, is_method) of a marker fix.
 DIRECT_CALL = "direct-call"
@@ -19,7 +23,7 @@ MARKER_FIX = "marker-fix"
 CallIndex = dict[str, dict[str, tuple[str, int]]]
 
 
-def direct_calls(outcomes: Iterable) -> CallIndex:
+def direct_calls(outcomes: Iterable[FileOutcome]) -> CallIndex:
     """Every direct call of a project function: last name -> {target: first call site}."""
     calls: CallIndex = {}
     for outcome in outcomes:
@@ -29,7 +33,9 @@ def direct_calls(outcomes: Iterable) -> CallIndex:
     return calls
 
 
-def direct_call_vetoes(outcomes: Iterable, calls: CallIndex) -> dict[tuple[str, int], str]:
+def direct_call_vetoes(
+    outcomes: Iterable[FileOutcome], calls: CallIndex
+) -> dict[tuple[str, int], str]:
     """(path, line) of a DEP fix -> why it is unsafe: the function it changes is called
     directly somewhere in the project, and the moved markers leave parameters without
     the defaults such a call may lean on."""

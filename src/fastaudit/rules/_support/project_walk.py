@@ -10,10 +10,10 @@ engine walks the file once (the facts are cached with the file's outcome), and
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-# Where a file stands (test, migration) is the project layout's to say; rules import it
-# from here with the other helpers.
+# Where a file stands (test, migration) is the project layout's to say: rules import
+# these from ``fastaudit.engine.layout``, where they are defined.
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.project_index import same_qualname
 
@@ -28,12 +28,13 @@ ASYNC_ROUTE_FACT = "async-route"
 AWAITING_ROUTE_FACT = "awaiting-async-route"
 
 
-def file_facts(view: ProjectView, path: str, kind: str) -> list:
+def file_facts(view: ProjectView, path: str, kind: str) -> list[Any]:
     """The facts of ``kind`` noted for ``path`` (empty when none, or not parsed)."""
     outcome = view.outcomes.get(path)
     if outcome is None:
         return []
-    return getattr(outcome, "facts", {}).get(kind, [])
+    facts: dict[str, list[Any]] = getattr(outcome, "facts", {})
+    return facts.get(kind, [])
 
 
 def text_contains(ctx: FileContext, *needles: str) -> bool:

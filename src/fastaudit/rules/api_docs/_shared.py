@@ -14,7 +14,9 @@ def has_splat(call: ast.Call) -> bool:
 
 
 def route_methods(route: ast.Call) -> list[str]:
-    verb = route.func.attr  # type: ignore[attr-defined]
+    func = route.func
+    assert isinstance(func, ast.Attribute)  # a route decorator: ``owner.verb(...)``
+    verb = func.attr
     if verb != "api_route":
         return [verb.upper()]
     methods = keyword_arg(route, "methods")

@@ -6,9 +6,9 @@ import ast
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import DOCUMENTED_ROUTER, INCLUDED, MOUNTED, UNPUBLISHED_APP
 from fastaudit.model import Severity
-from fastaudit.rules._support.project_walk import is_test_path
 from fastaudit.rules._support.route_calls import HTTP_EXCEPTIONS, keyword_arg, status_number
 from fastaudit.rules.api_docs._shared import FunctionNode, has_splat, route_label
 from fastaudit.rules.base import Rule
@@ -173,6 +173,8 @@ class UndocumentedRoute(Rule):
         if found is None:
             return
         route = found.route
+        func = route.func
+        assert isinstance(func, ast.Attribute)  # a route decorator: ``owner.verb(...)``
         missing = []
         if (
             keyword_arg(route, "summary") is None
@@ -180,12 +182,9 @@ class UndocumentedRoute(Rule):
             and ast.get_docstring(node) is None
         ):
             missing.append("no summary or description (nor a docstring)")
-        if (
-            keyword_arg(route, "tags") is None
-            and ctx.resolve(route.func.value) == "fastapi.FastAPI()"
-        ):  # type: ignore[attr-defined]
+        if keyword_arg(route, "tags") is None and ctx.resolve(func.value) == "fastapi.FastAPI()":
             missing.append("no tags")
-        owner_node = route.func.value  # type: ignore[attr-defined]
+        owner_node = func.value
         undocumented = self._undocumented(route, found.raised)
         if isinstance(owner_node, ast.Name) and owner_node.id in self._documented_routers:
             # Its router lists error responses for all its routes.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.model import Span
+from fastaudit.model import Fix, Span
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
 from fastaudit.rules.base import Rule
 
@@ -49,24 +49,21 @@ class BlockingCallRule(Rule):
             return method in self.methods and receiver.startswith(self.receivers)
         return False
 
-    def make_fix(self, node: ast.Call, ctx: FileContext):
+    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class _At:
-    """A position to report at when no single node covers it (a ``def name`` header)."""
-
-    lineno: int
-    col_offset: int
-    end_lineno: int
-    end_col_offset: int
-
-
-def def_header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> _At:
+def def_header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+    """A stand-in node to report at, spanning the ``def name`` header, which no
+    single node of the tree covers (only its position is ever read)."""
     keyword = "async def " if isinstance(node, ast.AsyncFunctionDef) else "def "
     width = len((keyword + node.name).encode("utf-8"))
-    return _At(node.lineno, node.col_offset, node.lineno, node.col_offset + width)
+    return ast.Pass(
+        lineno=node.lineno,
+        col_offset=node.col_offset,
+        end_lineno=node.lineno,
+        end_col_offset=node.col_offset + width,
+    )
 
 
 _PURE_BUILTINS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
-from fastaudit.model import Severity
+from fastaudit.model import Fix, Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
 
@@ -88,7 +88,7 @@ class BlockingSleep(BlockingCallRule):
     blocking = frozenset({"time.sleep"})
     what = "blocks the event loop"
 
-    def make_fix(self, node: ast.Call, ctx: FileContext):
+    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix:
         asyncio_name, import_edit = ctx.ensure_import("asyncio")
         call_text = f"await {asyncio_name}.sleep{ctx.text(node)[len(ctx.text(node.func)) :]}"
         parent = ctx.parent

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext, module_name
+from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Finding, Severity
-from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
+from fastaudit.rules._support.project_walk import file_facts, text_contains
 from fastaudit.rules.async_code._shared import SyncFunctionFacts, def_header
 from fastaudit.rules.base import ProjectRule
 
@@ -207,12 +208,12 @@ class SyncDependencyWithoutBlockingWork(SyncFunctionFacts, ProjectRule):
         findings = []
         for qualified, user in sorted(referenced.items()):
             module, _, name = qualified.rpartition(".")
-            path = _module_path(modules, module, suffixes)
-            if path is None:
+            defined_in = _module_path(modules, module, suffixes)
+            if defined_in is None:
                 continue
             pure = {
                 item[0]: item
-                for found in file_facts(project, path, PURE_FUNCTIONS_FACT)
+                for found in file_facts(project, defined_in, PURE_FUNCTIONS_FACT)
                 for item in found
             }
             if name not in pure:
@@ -221,7 +222,7 @@ class SyncDependencyWithoutBlockingWork(SyncFunctionFacts, ProjectRule):
             findings.append(
                 project.finding(
                     self,
-                    path,
+                    defined_in,
                     line,
                     _dependency_message(name, f"named in `Depends(...)` in {user}"),
                     column=column,

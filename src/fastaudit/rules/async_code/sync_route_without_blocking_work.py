@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import ANNOTATED_ALIAS
 from fastaudit.model import Severity
-from fastaudit.rules._support.project_walk import is_test_path
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS
 from fastaudit.rules.async_code._shared import SyncFunctionFacts, def_header
 from fastaudit.rules.base import Rule
@@ -169,7 +169,8 @@ class SyncRouteWithoutBlockingWork(SyncFunctionFacts, Rule):
                 continue  # async, its lazy loads would run on the event loop
             # What it returns was typed with aliases imported from the project: reported
             # only if they all turn out to hold plain request data.
-            when = ("plain-annotated-aliases", " ".join(sorted(returned))) if returned else None
+            aliases = sorted(r for r in returned if r is not None)  # no None: skipped above
+            when = ("plain-annotated-aliases", " ".join(aliases)) if returned else None
             ctx.report(
                 def_header(frame.node),
                 f"`def {frame.node.name}` is a sync route whose body makes no call that "
@@ -196,7 +197,7 @@ def _annotated_aliases(ctx: FileContext) -> dict[str, bool]:
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
             name, value = stmt.target.id, stmt.value
         elif type_alias is not None and isinstance(stmt, type_alias):
-            name, value = stmt.name.id, stmt.value  # type: ignore[attr-defined]
+            name, value = stmt.name.id, stmt.value
         else:
             continue
         if isinstance(value, ast.Subscript) and ctx.resolve(value.value) == "typing.Annotated":

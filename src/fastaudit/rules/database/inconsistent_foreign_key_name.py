@@ -9,14 +9,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
-from fastaudit.rules._support.project_walk import (
-    file_facts,
-    is_migration_path,
-    is_test_path,
-    text_contains,
-)
+from fastaudit.rules._support.project_walk import file_facts, text_contains
 from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.database._shared import COLUMN_FACTORIES, SQLMODEL_FIELD, TABLE, named
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.edit_builders import add_call_argument, insert_at_line, replace_lines
 from fastaudit.engine.project_index import MODEL_METADATA
-from fastaudit.model import Edit, Severity
+from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import DECLARATIVE_FACTORIES, METADATA, ModelMetadata
 
@@ -31,7 +31,7 @@ _DECLARATIVE_BASES = frozenset(
 
 @dataclass(slots=True)
 class _Unnamed:
-    node: ast.AST
+    node: ast.Call | ast.ClassDef  # the call for "call-kwarg", the class for "class-body"
     message: str
     kind: str  # "call-kwarg" (MetaData/declarative_base) or "class-body"
     keyword: str = ""
@@ -265,7 +265,9 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
             )
 
     # ------------------------------------------------------------ the fix
-    def _constant(self, ctx: FileContext, first: ast.AST) -> tuple[str, Edit | None]:
+    def _constant(
+        self, ctx: FileContext, first: ast.Call | ast.ClassDef
+    ) -> tuple[str, Edit | None]:
         """The name of the convention dict, and the edit defining it when missing. The
         edit is the same for every finding in the file, so it is applied once."""
         found, _ = ctx.lookup(NAMING_CONSTANT)
@@ -279,7 +281,9 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
         text = NAMING_CONVENTION_SOURCE.replace("\n", newline) + newline * gap
         return NAMING_CONSTANT, insert_at_line(ctx.source, _first_line(statement), text)
 
-    def _fix(self, ctx: FileContext, item: _Unnamed, constant: str, constant_edit: Edit | None):
+    def _fix(
+        self, ctx: FileContext, item: _Unnamed, constant: str, constant_edit: Edit | None
+    ) -> Fix | None:
         description = f"Add a naming convention (`{constant}`)"
         note = self.fix_safety
         if item.kind == "call-kwarg":
@@ -316,12 +320,13 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
         if only_pass:
             if ctx.text(first) != ctx.source.line_text(first.lineno).strip():
                 return None  # a comment after ``pass``: leave it to the author
-            body_edit = replace_lines(ctx.source, first.lineno, first.end_lineno, line)  # type: ignore[arg-type]
+            last = first.end_lineno or first.lineno  # parsed nodes always have an end
+            body_edit = replace_lines(ctx.source, first.lineno, last, line)
         else:
             anchor = node.body[1] if docstring and len(node.body) > 1 else first
             # A lone docstring: after it; else before the first statement past any docstring.
             at = (
-                first.end_lineno + 1  # type: ignore[operator]
+                (first.end_lineno or first.lineno) + 1
                 if docstring and len(node.body) == 1
                 else _first_line(anchor)
             )
@@ -330,8 +335,8 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
 
 
 def _first_line(statement: ast.stmt) -> int:
-    decorators = getattr(statement, "decorator_list", None)
-    return min([statement.lineno, *(d.lineno for d in decorators or ())])
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", None) or []
+    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 def _header_end(node: ast.AST) -> ast.AST | None:
@@ -341,8 +346,8 @@ def _header_end(node: ast.AST) -> ast.AST | None:
     return None
 
 
-def _top_level_statement(tree: ast.Module, node: ast.AST) -> ast.stmt | None:
-    line = node.lineno  # type: ignore[attr-defined]
+def _top_level_statement(tree: ast.Module, node: ast.expr | ast.stmt) -> ast.stmt | None:
+    line = node.lineno
     for statement in tree.body:
         if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
             return statement

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_migration_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.inflect import plural_table_name
-from fastaudit.rules._support.project_walk import is_migration_path
 from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import TABLE
 

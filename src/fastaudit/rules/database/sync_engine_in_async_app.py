@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import (
     WorkingAsyncRouteFacts,
     file_facts,
     first_working_async_route,
-    is_migration_path,
-    is_test_path,
     text_contains,
 )
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, note_sync_session_provider

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_migration_path
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Severity
-from fastaudit.rules._support.project_walk import is_migration_path
 from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import (
     COLUMN_FACTORIES,

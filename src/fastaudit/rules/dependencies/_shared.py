@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.edit_builders import (
@@ -76,10 +76,12 @@ def _marker_of(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None
     keyword = next((k for k in call.keywords if k.arg == "default"), None)
     if keyword is not None and call.args:
         return None, None, False  # both forms at once: FastAPI would reject it anyway
-    holder: ast.AST | None = keyword if keyword is not None else (call.args or [None])[0]
-    value = keyword.value if keyword is not None else (call.args[0] if call.args else None)
+    holder: ast.keyword | ast.expr | None = (
+        keyword if keyword is not None else (call.args[0] if call.args else None)
+    )
     if holder is None:
         return ctx.text(call), None, False
+    value = holder.value if isinstance(holder, ast.keyword) else holder
     edit = remove_call_argument(ctx, call, holder)
     if edit is None:
         return None, None, False
@@ -91,7 +93,7 @@ def _marker_of(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None
     )
     if required:
         return marker, None, False
-    return marker, ctx.text(value), True  # type: ignore[arg-type]
+    return marker, ctx.text(value), True
 
 
 def conversions(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> list[Conversion]:
@@ -101,7 +103,8 @@ def conversions(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) 
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults.extend(args.defaults)
     found: list[Conversion] = []
-    pairs = [
+    # (parameter, its default, its index among the positional ones: None if keyword-only)
+    pairs: list[tuple[ast.arg, ast.expr | None, int | None]] = [
         (arg, default, i) for i, (arg, default) in enumerate(zip(positional, defaults, strict=True))
     ]
     pairs += [
@@ -215,7 +218,7 @@ class Signature:
             self._rewrites[key] = rewrite(conversion, ctx)
         return self._rewrites[key]
 
-    def fix(self, conversion: Conversion, description: str, ctx: FileContext):
+    def fix(self, conversion: Conversion, description: str, ctx: FileContext) -> Fix | None:
         own = self.rewrite(conversion, ctx)
         if own is None:
             return None
@@ -228,15 +231,17 @@ class Signature:
                 self.rewrite(c, ctx) if c is not None and not c.has_default_after else None
                 for c in earlier
             ]
-            if all(r is not None for r in taken):
-                for r in taken:
-                    edits.extend(r.edits)  # type: ignore[union-attr]
-                    notes.extend(r.notes)  # type: ignore[union-attr]
-                names = ", ".join(f"`{c.arg.arg}`" for c in earlier)  # type: ignore[union-attr]
+            rewrites = [r for r in taken if r is not None]
+            if len(rewrites) == len(taken):
+                for r in rewrites:
+                    edits.extend(r.edits)
+                    notes.extend(r.notes)
+                # Each one rewrites, so each is a conversion (the test tells the checker).
+                names = ", ".join(f"`{c.arg.arg}`" for c in earlier if c is not None)
                 description += f", with {names} before it"
-            elif self.star_possible:
-                edits.append(self.star_edit(ctx))
-                first = self.positional[self.point].arg  # type: ignore[index]
+            elif self.star_possible and self.point is not None:  # possible implies a point
+                edits.append(self.star_edit(self.point, ctx))
+                first = self.positional[self.point].arg
                 notes.append(
                     f"a `*` goes before `{first}`, so it and the parameters after it "
                     "become keyword-only (a parameter without a default cannot follow "
@@ -252,14 +257,16 @@ class Signature:
     def positional(self) -> list[ast.arg]:
         return [*self.node.args.posonlyargs, *self.node.args.args]
 
-    def star_edit(self, ctx: FileContext) -> Edit:
+    def star_edit(self, point: int, ctx: FileContext) -> Edit:
         """A bare ``*`` before the parameter at ``point``; on its own line when that
         parameter starts a line, so one-per-line signatures keep their shape."""
-        target = self.positional[self.point]  # type: ignore[index]
+        target = self.positional[point]
         return insert_line_before(ctx, target, "*,") or insert_before(ctx, target, "*, ")
 
 
-def merge_into_annotated(annotation: ast.expr, marker: str, ctx: FileContext):
+def merge_into_annotated(
+    annotation: ast.expr, marker: str, ctx: FileContext
+) -> str | Literal[False] | None:
     """``Annotated[int, Gt(0)]`` gets the marker appended inside it. False when it
     already holds a FastAPI marker (two markers: no safe rewrite), None when the
     annotation is not an ``Annotated[...]``."""

@@ -144,7 +144,8 @@ class PythonJoseImport(Rule):
         self._imports: list[_JoseImport] = []
         self._names: set[str] = set()  # local names bound to python-jose objects
         self._uses: list[tuple[ast.Name, str]] = []  # (use, python-jose object)
-        self._members: list[tuple[str, ast.Attribute]] = []  # ("jose.jwt.x", node)
+        # ("jose.jwt.x", the name it is read from): each ``jwt.x`` read of a jose module
+        self._members: list[tuple[str, str]] = []
         # python-jose decodes without `algorithms=`: PyJWT would reject every token there.
         self._open_decodes: list[ast.Call] = []
 
@@ -175,7 +176,7 @@ class PythonJoseImport(Rule):
         if isinstance(node.value, ast.Name) and node.value.id in self._names:
             value = ctx.resolve(node)
             if value is not None and value.startswith(_JOSE_MODULE + "."):
-                self._members.append((value, node))
+                self._members.append((value, node.value.id))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
@@ -227,9 +228,8 @@ class PythonJoseImport(Rule):
                 odd = sorted(
                     {
                         value
-                        for value, attr in self._members
-                        if attr.value.id == local  # type: ignore[attr-defined]
-                        and value.split(".")[2] not in _SHARED_JWT_MEMBERS
+                        for value, receiver in self._members
+                        if receiver == local and value.split(".")[2] not in _SHARED_JWT_MEMBERS
                     }
                 )
                 if odd:

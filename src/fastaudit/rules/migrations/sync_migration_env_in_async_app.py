@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.model import Finding, Severity
-from fastaudit.rules._support.project_walk import is_migration_path, is_test_path
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from fastaudit.engine.project import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect, normalize
 from fastaudit.project.deps.edits import HASH_NOTE, hash_pinned, raise_fix
+from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.model import Where
 from fastaudit.project.deps.requires import merge
-from fastaudit.project.deps.verdict import Status, judge
+from fastaudit.project.deps.verdict import Status, Verdict, judge
 from fastaudit.rules.base import ProjectRule
 
 PYPROJECT = """
@@ -84,7 +85,7 @@ def in_library(file: str, libraries: set[str]) -> bool:
     return any(file.startswith(folder + "/") for folder in libraries)
 
 
-def packages(deps: DependencySet, matrix: Matrix) -> Iterator[tuple[Declaration, object]]:
+def packages(deps: DependencySet, matrix: Matrix) -> Iterator[tuple[Declaration, Minimum]]:
     """Declarations of packages with a minimum (not the interpreter, not build tools,
     not a library's of the repository)."""
     libraries = library_folders(deps)
@@ -103,16 +104,16 @@ class StatusRule(PinRule):
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         for declaration, minimum in packages(deps, matrix):
-            verdict = judge(declaration, minimum.version)  # type: ignore[attr-defined]
+            verdict = judge(declaration, minimum.version)
             if verdict.status is self.status:
                 commands = deps.lock_commands.get(declaration.where.file, [])
-                fix = raise_fix(view, declaration, minimum.version, commands)  # type: ignore[attr-defined]
+                fix = raise_fix(view, declaration, minimum.version, commands)
                 message = self.message(declaration, verdict, minimum)
                 if hash_pinned(view, declaration):
                     message += f"; {HASH_NOTE}"
                 yield self.at(view, declaration.where, message, fix)
 
-    def message(self, declaration: Declaration, verdict, minimum) -> str:
+    def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         raise NotImplementedError
 
 

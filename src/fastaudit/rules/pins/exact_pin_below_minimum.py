@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastaudit.model import Severity
 from fastaudit.project.deps import Declaration
+from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.specs import show
-from fastaudit.project.deps.verdict import Status
+from fastaudit.project.deps.verdict import Status, Verdict
 from fastaudit.rules.pins._shared import StatusRule
 
 
@@ -28,7 +29,7 @@ class ExactPinBelowMinimum(StatusRule):
     do_files = {"requirements.txt": "fastapi==0.115.0  # web framework\nhttpx>=0.27\n"}
     dont_fixed_files = {"requirements.txt": "fastapi==0.115.0  # web framework\nhttpx>=0.27\n"}
 
-    def message(self, declaration: Declaration, verdict, minimum) -> str:
+    def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         pinned = verdict.bounds.exact if verdict.bounds else None
         shown = show(pinned) if pinned is not None else declaration.spec_text
         return (

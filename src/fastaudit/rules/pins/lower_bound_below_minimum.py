@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastaudit.model import Severity
 from fastaudit.project.deps import Declaration
-from fastaudit.project.deps.verdict import Status
+from fastaudit.project.deps.matrix import Minimum
+from fastaudit.project.deps.verdict import Status, Verdict
 from fastaudit.rules.pins._shared import PYPROJECT, StatusRule
 
 
@@ -28,7 +29,7 @@ class LowerBoundBelowMinimum(StatusRule):
     do_files = {"pyproject.toml": PYPROJECT.replace(">=0.100", ">=0.115")}
     dont_fixed_files = {"pyproject.toml": PYPROJECT.replace(">=0.100", ">=0.115")}
 
-    def message(self, declaration: Declaration, verdict, minimum) -> str:
+    def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         lowest = verdict.lowest_text()
         if lowest == "no lower bound":
             return (

@@ -218,7 +218,9 @@ def _with_provides(names: Iterable[str], matrix: Matrix) -> set[str]:
 
 
 def _declared_in(names: set[str] | None, site: ImportSite, dists: tuple[str, ...]) -> bool:
-    return bool(names) and (any(d in names for d in dists) or _namespace_declared(site, names))
+    if not names:
+        return False
+    return any(d in names for d in dists) or _namespace_declared(site, names)
 
 
 def _direct_parents(

@@ -33,5 +33,5 @@ class UncheckableDeclaration(PinRule):
                 view,
                 declaration.where,
                 f"{declaration.written_name} {declaration.why}: its version cannot be checked "
-                f"against the minimum {minimum.version}",  # type: ignore[attr-defined]
+                f"against the minimum {minimum.version}",
             )

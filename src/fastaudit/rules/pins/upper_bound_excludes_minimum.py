@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastaudit.model import Severity
 from fastaudit.project.deps import Declaration
-from fastaudit.project.deps.verdict import Status
+from fastaudit.project.deps.matrix import Minimum
+from fastaudit.project.deps.verdict import Status, Verdict
 from fastaudit.rules.pins._shared import PYPROJECT, StatusRule
 
 
@@ -35,7 +36,7 @@ class UpperBoundExcludesMinimum(StatusRule):
     }
     dont_fixed_files = do_files
 
-    def message(self, declaration: Declaration, verdict, minimum) -> str:
+    def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         bounds = verdict.bounds
         limit = f" (upper bound {bounds.upper_text()})" if bounds and bounds.upper else ""
         return (

@@ -48,9 +48,9 @@ def config_sites(node: ast.ClassDef) -> list[tuple[str, ast.AST, list[str]]]:
     (``ConfigDict(...)`` calls are found on their own, wherever they are.)
     """
     sites: list[tuple[str, ast.AST, list[str]]] = []
-    keywords = [k for k in node.keywords if k.arg and k.arg != "metaclass"]
-    names = [k.arg for k in keywords]
-    sites.extend((k.arg, k, names) for k in keywords)  # type: ignore[misc]
+    keywords = [(k.arg, k) for k in node.keywords if k.arg and k.arg != "metaclass"]
+    names = [name for name, _ in keywords]
+    sites.extend((name, k, names) for name, k in keywords)
     for stmt in node.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
             entries = [(name, target) for name, target, _ in class_config_entries(stmt)]
@@ -73,7 +73,7 @@ def config_sites(node: ast.ClassDef) -> list[tuple[str, ast.AST, list[str]]]:
 
 def class_config_entries(config: ast.ClassDef) -> list[tuple[str, ast.Name, ast.stmt]]:
     """``(key, target, statement)`` for the plain assignments of a ``class Config``."""
-    entries = []
+    entries: list[tuple[str, ast.Name, ast.stmt]] = []
     for stmt in config.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
@@ -107,7 +107,8 @@ class PydanticRule(Rule):
     ``from ... import`` statements are remembered so fixes can extend them."""
 
     def __init__(self) -> None:
-        self._pending: list[tuple] = []
+        # (node, message, fix, when) of each finding, reported at the end of the file.
+        self._pending: list[tuple[ast.AST, str, Fix | None, tuple[str, str] | None]] = []
         self._from_imports: list[ast.ImportFrom] = []
 
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:

@@ -316,9 +316,9 @@ class ClassBasedConfig(PydanticRule):
             lines = [f"model_config = {builder}("]
             if header_comment:
                 lines.append(inner + header_comment)
-            for comments, key, value, trailing in items:
+            for comments, key, value_text, trailing in items:
                 lines.extend(inner + comment for comment in comments)
-                lines.append(f"{inner}{key}={value}," + (f"  {trailing}" if trailing else ""))
+                lines.append(f"{inner}{key}={value_text}," + (f"  {trailing}" if trailing else ""))
             lines.append(f"{outer})")
             text = newline.join(lines)
         start = ctx.offsets(config)[0]

@@ -98,11 +98,13 @@ class OrmModeConfig(PydanticRule):
         keywords = config_call_keywords(node, ctx, self.key)
         if keywords is None:
             return
-        siblings = [k.arg for k in keywords]
+        # Every one is named (``config_call_keywords`` drops ``**extra``): the test only
+        # tells the checker so.
+        siblings = [k.arg for k in keywords if k.arg]
         for keyword in keywords:
             if keyword.arg == self.key:
-                fix = self.fix(keyword, siblings, ctx)  # type: ignore[arg-type]
-                self.defer(keyword, self.message(siblings), fix=fix)  # type: ignore[arg-type]
+                fix = self.fix(keyword, siblings, ctx)
+                self.defer(keyword, self.message(siblings), fix=fix)
 
     def message(self, siblings: list[str]) -> str:
         if self.new_key in siblings:

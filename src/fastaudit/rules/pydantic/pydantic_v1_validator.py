@@ -132,14 +132,16 @@ class V1Validator(PydanticRule):
         if node.id in self._names and ctx.resolve(node) in VALIDATORS:
             self._uses[node.id] = self._uses.get(node.id, 0) + 1
 
-    def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+    def visit_FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
         for decorator in node.decorator_list:
             func = decorator.func if isinstance(decorator, ast.Call) else decorator
             kind = VALIDATORS.get(ctx.resolve(func) or "")
             if kind is not None:
                 self._found.append((decorator, node, kind))
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def finish(self, ctx: FileContext) -> None:
         for decorator, function, kind in self._found:
@@ -152,7 +154,10 @@ class V1Validator(PydanticRule):
 
     # -- @validator
     def _field_validator(
-        self, decorator: ast.expr, function: ast.FunctionDef, ctx: FileContext
+        self,
+        decorator: ast.expr,
+        function: ast.FunctionDef | ast.AsyncFunctionDef,
+        ctx: FileContext,
     ) -> tuple[str, Fix | None]:
         base = (
             "`@validator` is deprecated in Pydantic v2: use `@field_validator` with `@classmethod`"
@@ -204,7 +209,10 @@ class V1Validator(PydanticRule):
 
     # -- @root_validator
     def _model_validator(
-        self, decorator: ast.expr, function: ast.FunctionDef, ctx: FileContext
+        self,
+        decorator: ast.expr,
+        function: ast.FunctionDef | ast.AsyncFunctionDef,
+        ctx: FileContext,
     ) -> tuple[str, Fix | None]:
         options = (
             {k.arg: k for k in decorator.keywords if k.arg}
@@ -231,13 +239,15 @@ class V1Validator(PydanticRule):
             "`@root_validator(pre=True)` is deprecated in Pydantic v2: use "
             '`@model_validator(mode="before")` with `@classmethod`'
         )
+        # ``is_pre`` holds: ``pre`` is a keyword of the decorator call.
         assert isinstance(decorator, ast.Call)
+        assert pre is not None
         problem = _signature_problem(function, "data")
         if problem or set(options) - {"pre", "allow_reuse", "skip_on_failure"}:
             return message + (f" ({problem})" if problem else ""), None
         if any(k.arg is None for k in decorator.keywords) or decorator.args:
             return message, None
-        edits: list[Edit | None] = [ctx.replace(pre, 'mode="before"')]  # type: ignore[arg-type]
+        edits: list[Edit | None] = [ctx.replace(pre, 'mode="before"')]
         dropped = [options[name] for name in ("allow_reuse", "skip_on_failure") if name in options]
         removals = remove_call_arguments(ctx, decorator, dropped)
         if removals is None:
@@ -249,7 +259,7 @@ class V1Validator(PydanticRule):
     def _rewrite(
         self,
         decorator: ast.Call,
-        function: ast.FunctionDef,
+        function: ast.FunctionDef | ast.AsyncFunctionDef,
         new: str,
         edits: list[Edit | None],
         ctx: FileContext,
@@ -295,7 +305,7 @@ class V1Validator(PydanticRule):
         return None
 
 
-def _signature_problem(function: ast.FunctionDef, second: str) -> str:
+def _signature_problem(function: ast.FunctionDef | ast.AsyncFunctionDef, second: str) -> str:
     """Why ``function`` is not a plain ``(cls, value)`` validator, or ''."""
     args = function.args
     params = [*args.posonlyargs, *args.args]

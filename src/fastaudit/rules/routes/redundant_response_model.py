@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
@@ -21,7 +22,9 @@ _TYPING_ALIASES = {
 }
 
 
-def _route_calls(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext):
+def _route_calls(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> Iterator[ast.Call]:
     """Every route decorator call of ``node`` (a function may be both GET and HEAD)."""
     for decorator in node.decorator_list:
         if (
@@ -60,26 +63,23 @@ def same_type(left: ast.expr | None, right: ast.expr | None, ctx: FileContext) -
         return resolved_left == resolved_right and ast.dump(left) == ast.dump(right)
     if type(left) is not type(right):
         return False
-    if isinstance(left, ast.Subscript):
-        return same_type(left.value, right.value, ctx) and same_type(  # type: ignore[attr-defined]
-            left.slice,
-            right.slice,  # type: ignore[attr-defined]
-            ctx,
-        )
-    if isinstance(left, (ast.Tuple, ast.List)):
-        others = right.elts  # type: ignore[attr-defined]
+    # From here both are of one type: each test narrows ``right`` for the checker too.
+    if isinstance(left, ast.Subscript) and isinstance(right, ast.Subscript):
+        return same_type(left.value, right.value, ctx) and same_type(left.slice, right.slice, ctx)
+    if isinstance(left, (ast.Tuple, ast.List)) and isinstance(right, (ast.Tuple, ast.List)):
+        others = right.elts
         return len(left.elts) == len(others) and all(
             same_type(a, b, ctx) for a, b in zip(left.elts, others, strict=True)
         )
-    if isinstance(left, ast.BinOp):
+    if isinstance(left, ast.BinOp) and isinstance(right, ast.BinOp):
         return (
             isinstance(left.op, ast.BitOr)
-            and isinstance(right.op, ast.BitOr)  # type: ignore[attr-defined]
-            and same_type(left.left, right.left, ctx)  # type: ignore[attr-defined]
-            and same_type(left.right, right.right, ctx)  # type: ignore[attr-defined]
+            and isinstance(right.op, ast.BitOr)
+            and same_type(left.left, right.left, ctx)
+            and same_type(left.right, right.right, ctx)
         )
-    if isinstance(left, ast.Constant):
-        return type(left.value) is type(right.value) and left.value == right.value  # type: ignore[attr-defined]
+    if isinstance(left, ast.Constant) and isinstance(right, ast.Constant):
+        return type(left.value) is type(right.value) and left.value == right.value
     return False
 
 

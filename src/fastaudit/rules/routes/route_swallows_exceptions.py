@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Severity
@@ -12,6 +13,17 @@ from fastaudit.rules._support.route_calls import name_words, status_number
 from fastaudit.rules.base import Rule
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+
+
+@dataclass(slots=True)
+class _BroadHandler:
+    """A broad handler directly in a route's body, settled when the route is left."""
+
+    handler: ast.ExceptHandler
+    keyword: str  # "except" or "except*"
+    try_node: ast.Try | ast.TryStar
+    route: ast.Call | None  # the route's decorator call
+    reraises: bool = False
 
 
 class BroadExceptInRoute(Rule):
@@ -259,17 +271,19 @@ class BroadExceptInRoute(Rule):
     )
 
     def __init__(self) -> None:
-        # Per route being walked: [handler, re-raises?, "except"/"except*", try, route
-        # decorator] for each broad handler directly in its body.
-        self._open: dict[int, list[list]] = {}
+        # Per route being walked (by id): each broad handler directly in its body.
+        self._open: dict[int, list[_BroadHandler]] = {}
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
         function = ctx.function
         if function is None or not function.is_route or not self.is_broad(node.type, ctx):
             return
-        keyword = "except*" if isinstance(ctx.parent, ast.TryStar) else "except"
+        try_node = ctx.parent
+        if not isinstance(try_node, (ast.Try, ast.TryStar)):  # always is: the handler's ``try``
+            return
+        keyword = "except*" if isinstance(try_node, ast.TryStar) else "except"
         self._open.setdefault(id(function.node), []).append(
-            [node, False, keyword, ctx.parent, function.route]
+            _BroadHandler(node, keyword, try_node, function.route)
         )
 
     def visit_Raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -284,7 +298,7 @@ class BroadExceptInRoute(Rule):
         # that def (another ``ctx.function``) and does not count.
         where = (node.lineno, node.col_offset)
         for entry in handlers:
-            handler = entry[0]
+            handler = entry.handler
             if (
                 (handler.lineno, handler.col_offset)
                 <= where
@@ -293,7 +307,7 @@ class BroadExceptInRoute(Rule):
                     handler.end_col_offset,
                 )
             ):
-                entry[1] = True
+                entry.reraises = True
 
     def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         self.settle(node, ctx)
@@ -302,9 +316,11 @@ class BroadExceptInRoute(Rule):
         self.settle(node, ctx)
 
     def settle(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        for handler, reraises, keyword, try_node, route in self._open.pop(id(node), ()):
-            if reraises or _failure_accounted_for(handler, try_node, node, route):
+        for entry in self._open.pop(id(node), ()):
+            handler, keyword = entry.handler, entry.keyword
+            if entry.reraises or _failure_accounted_for(handler, entry.try_node, node, entry.route):
                 continue
+            end: ast.AST
             if handler.type is None:
                 shown = f"bare `{keyword}:`"
                 end = ast.Pass(
@@ -377,16 +393,17 @@ def _own(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
         )
 
 
-def _after(node: ast.AST, anchor: ast.AST) -> bool:
+def _after(node: ast.AST, anchor: ast.stmt) -> bool:
     # Contexts and operators (``Load``, ``Add``) carry no position.
     where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-    return where >= (anchor.end_lineno, anchor.end_col_offset)  # type: ignore[attr-defined]
+    return where >= (anchor.end_lineno, anchor.end_col_offset)
 
 
-def _before(node: ast.AST, anchor: ast.AST) -> bool:
-    if not hasattr(node, "lineno"):
+def _before(node: ast.AST, anchor: ast.stmt) -> bool:
+    # Every node with a line has a column too (both are in its ``_attributes``).
+    if not hasattr(node, "lineno") or not hasattr(node, "col_offset"):
         return False
-    return (node.lineno, node.col_offset) < (anchor.lineno, anchor.col_offset)  # type: ignore[attr-defined]
+    return (node.lineno, node.col_offset) < (anchor.lineno, anchor.col_offset)
 
 
 def _stored(nodes: Iterable[ast.AST]) -> set[str]:
@@ -422,7 +439,7 @@ def _logs(handler: ast.ExceptHandler) -> bool:
         if not isinstance(inner, ast.Call):
             continue
         func = inner.func
-        if _is_log_call(inner) and func.attr in _LOG_LEVELS:  # type: ignore[attr-defined]
+        if _is_log_call(inner) and isinstance(func, ast.Attribute) and func.attr in _LOG_LEVELS:
             return True
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if called in _TRACKER_CALLS:

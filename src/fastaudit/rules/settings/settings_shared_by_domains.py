@@ -209,7 +209,7 @@ class SharedSettings(LayoutFacts, ProjectRule):
             ctx.add_fact(RETURNS_FACT, (node.name, returned.removesuffix("()")))
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]
+        self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]  # read alike (as LayoutFacts does)
 
     def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
         function = ctx.function
@@ -234,7 +234,8 @@ class SharedSettings(LayoutFacts, ProjectRule):
                     continue
                 readers = _readers(project, app, cls)
                 home = app.domain_of_path(cls.path)
-                readers.pop(home, None)  # type: ignore[arg-type]
+                if home is not None:
+                    readers.pop(home, None)
                 without_own = [d for d in readers if d not in owned]
                 if len(readers) < 2 or len(without_own) < 2:
                     continue

@@ -142,7 +142,11 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                     if isinstance(node, ast.Constant) and isinstance(node.value, str):
                         self._exported.add(node.value)
 
-    def _aligned(self, node: ast.ImportFrom, ctx: FileContext):
+    def _aligned(
+        self, node: ast.ImportFrom, ctx: FileContext
+    ) -> tuple[str, tuple[str, str, str, tuple[str, ...]], bool] | None:
+        """(imported module, what :func:`_align` found, whether it imports ``*``) for an
+        import a fix would qualify, else None."""
         module = absolute_module(node.module, node.level, ctx.module, ctx.is_package)
         found = _align(ctx.module, ctx.is_package, ctx.path, module)
         if found is None:
@@ -189,7 +193,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             ctx.add_fact(DOTTED_STRING_FACT, (value, node.lineno))
         if not self._watch or not isinstance(value, str) or isinstance(ctx.parent, ast.Expr):
             return
-        for word in _IDENTIFIER.findall(node.value):
+        for word in _IDENTIFIER.findall(value):
             if word in self._watch:
                 self._in_strings.add(word)
 
@@ -285,7 +289,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         patched: dict[str, str] | None = None
         units = _sub_domains(project)
         for path, value in facts(project, CROSS_IMPORT_FACT):
-            item: CrossImport = value  # type: ignore[assignment]
+            item: CrossImport = value  # the values noted under CROSS_IMPORT_FACT
             if not self.wants(item):
                 continue
             app = apps.get(item.root)
@@ -440,7 +444,7 @@ def _bound_by(stmt: ast.stmt) -> list[str]:
         targets = [stmt.target]
     elif isinstance(stmt, ast.With):
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-    names = []
+    names: list[str] = []
     for target in targets:
         names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
-from fastaudit.rules._support.project_walk import is_test_path
 from fastaudit.rules.base import Rule
 
 _MOCKS = frozenset(

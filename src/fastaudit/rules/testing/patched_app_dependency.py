@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Severity, Span
-from fastaudit.rules._support.project_walk import file_facts, is_test_path, text_contains
+from fastaudit.rules._support.project_walk import file_facts, text_contains
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 from fastaudit.rules.base import ProjectRule
 

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import (
     AsyncRouteFacts,
     file_facts,
     first_awaiting_route,
-    is_test_path,
     text_contains,
 )
 from fastaudit.rules._support.route_calls import keyword_arg
