@@ -12,7 +12,7 @@ import pytest
 from fastaudit.audit.scan import project_view, run_project_rules, scan
 from fastaudit.config import Config
 from fastaudit.engine.layout import find_apps, proposed_layout, singular
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.fixes.runner import fix_project
 from fastaudit.model import Safety
 

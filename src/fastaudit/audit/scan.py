@@ -24,8 +24,8 @@ from fastaudit.engine.layout import LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.parallel import analyze_paths
-from fastaudit.engine.project import ProjectView
 from fastaudit.engine.project_index import ANNOTATED_ALIAS, MODEL_METADATA, ProjectIndex
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Safety, Severity, Span

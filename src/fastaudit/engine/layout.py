@@ -33,7 +33,7 @@ from fastaudit.engine.context import FileContext, RuleInfo
 from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
     from fastaudit.model import Finding
 
 # Fact kinds noted per file.

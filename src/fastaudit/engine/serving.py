@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from fastaudit.engine.layout import APP_FACT, facts, is_migration_path, is_test_path
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 
 SERVING_RULES = ("ASY", "DBS101", "SET102", "RTE101", "RTE102")
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from fastaudit.engine.context import FileContext
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
     from fastaudit.model import Finding
 
 
@@ -102,7 +102,7 @@ class Rule:
 class ProjectRule(Rule):
     """A rule that looks at the whole project at once: dependency files, layout,
     settings shared across domains. It runs after every Python file has been walked,
-    and sees them through :class:`~fastaudit.engine.project.ProjectView`.
+    and sees them through :class:`~fastaudit.engine.project_view.ProjectView`.
 
     Its examples are still checked by the test-suite: ``dont`` and ``do`` are then
     small projects written as ``{relative path: file text}`` in ``dont_files`` /

@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 
 from fastaudit.engine.layout import find_apps, is_test_path, is_under, type_layout
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 
 Move = tuple[str, str | None]  # (current path, proposed path or None: no longer needed)
 

@@ -17,7 +17,7 @@ from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 

@@ -21,7 +21,7 @@ from fastaudit.project.deps.requires import node
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import ImportRecord
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 # Per PEP 723: a ``# /// TYPE`` line, comment lines only (``#`` alone or ``# text``), and
 # a closing ``# ///`` line.

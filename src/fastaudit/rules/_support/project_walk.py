@@ -19,7 +19,7 @@ from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 # (line, function name) of the first ``async def`` endpoint of a file.
 ASYNC_ROUTE_FACT = "async-route"

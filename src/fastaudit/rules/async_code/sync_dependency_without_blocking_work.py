@@ -14,7 +14,7 @@ from fastaudit.rules.async_code._shared import SyncFunctionFacts, def_header
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 def _dependency_message(name: str, used_in: str) -> str:

@@ -17,7 +17,7 @@ from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.database._shared import COLUMN_FACTORIES, SQLMODEL_FIELD, TABLE, named
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 _FOREIGN_KEY = frozenset(

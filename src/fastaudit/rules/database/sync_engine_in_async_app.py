@@ -19,7 +19,7 @@ from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, note_s
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 # Sync factories, and what to use instead in an async app.

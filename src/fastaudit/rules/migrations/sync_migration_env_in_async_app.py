@@ -10,7 +10,7 @@ from fastaudit.model import Finding, Severity
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 _ASYNC_ENGINE_NAMES = frozenset({"create_async_engine", "async_engine_from_config"})

@@ -10,7 +10,7 @@ from fastaudit.rules._support.config_files import read_ini
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 # The time and the revision id keep two migrations written on one day (with the same

@@ -13,7 +13,7 @@ from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 _GENERIC_TEXT = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Fix, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect, normalize
 from fastaudit.project.deps.edits import HASH_NOTE, hash_pinned, raise_fix

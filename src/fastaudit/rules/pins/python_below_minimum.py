@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from packaging.version import Version
 
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Safety, Severity
 from fastaudit.project.deps import Declaration, DependencySet, Matrix
 from fastaudit.project.deps.edits import raise_fix

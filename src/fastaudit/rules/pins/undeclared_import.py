@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Matrix, Source
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS

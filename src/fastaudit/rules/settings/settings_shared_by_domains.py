@@ -17,7 +17,7 @@ from fastaudit.engine.layout import (
     settings_classes,
 )
 from fastaudit.engine.names import annotation_value
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.rules.base import ProjectRule
 

@@ -24,7 +24,7 @@ from fastaudit.engine.layout import (
     singular,
 )
 from fastaudit.engine.names import absolute_module
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Fix, Safety
 from fastaudit.rules.base import ProjectRule
 

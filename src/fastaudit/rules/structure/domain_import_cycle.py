@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from fastaudit.engine.layout import App, LayoutFacts, find_apps, is_test_path, line_finding
-from fastaudit.engine.project import ProjectView
+from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.structure._shared import CUSTOMERS_ORDERS_APP, CUSTOMERS_ROUTER, ORDERS_ROUTER

@@ -16,7 +16,7 @@ from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})

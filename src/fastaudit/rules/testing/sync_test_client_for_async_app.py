@@ -19,7 +19,7 @@ from fastaudit.rules._support.route_calls import keyword_arg
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 
 _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})

@@ -15,7 +15,7 @@ from fastaudit.rules._support.config_files import read_ini, read_pre_commit_hook
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 LEGACY_TOOLS = ("black", "isort", "autoflake", "flake8")
 
