@@ -424,3 +424,90 @@ def test_the_detail_shows_each_link_with_its_file_and_line(tmp_path: Path) -> No
         "  app/repo.py:10  `OrderRepo._flush` calls `session.commit` "
         "(ASY104: a sync database call)",
     ]
+
+
+def test_a_value_typed_by_a_project_function_s_return_annotation(tmp_path: Path) -> None:
+    files = {
+        "app/database.py": """
+            from sqlalchemy.orm import Session, sessionmaker
+
+            SessionLocal = sessionmaker()
+
+
+            def open_session(tenant: str) -> Session:
+                return SessionLocal()
+
+
+            def untyped_session(tenant: str):
+                return SessionLocal()
+            """,
+        "app/handlers.py": """
+            from app.database import open_session, untyped_session
+
+
+            class Handler:
+                def handle(self) -> None:
+                    open_session("t").commit()
+
+
+            def get_handler(tenant: str) -> Handler:
+                session = open_session(tenant)
+                session.query(tenant)
+                return Handler()
+
+
+            def untyped(tenant: str):
+                untyped_session(tenant).commit()
+
+
+            def build_handler() -> Handler:
+                return Handler()
+            """,
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            from app.handlers import build_handler, get_handler, untyped
+
+            router = APIRouter()
+
+
+            @router.post("/events")
+            async def events(tenant: str):
+                get_handler(tenant)
+                untyped(tenant)
+                handler = build_handler()
+                handler.handle()
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [(f.span.line, f.message.split(" on the")[0]) for f in found] == [
+        (10, "`events` calls `get_handler` -> `session.query` (ASY104: a sync database call)"),
+        (
+            13,
+            '`events` calls `Handler.handle` -> `open_session("t").commit` '
+            "(ASY104: a sync database call)",
+        ),
+    ]
+
+
+def test_an_attribute_of_a_function_is_not_its_return_value(tmp_path: Path) -> None:
+    files = {
+        "app/tasks.py": """
+            from sqlalchemy.orm import Session
+
+
+            def session_for() -> Session: ...
+
+
+            def enqueue() -> None:
+                session_for.commit()
+            """,
+        "app/routes.py": """
+            from app.tasks import enqueue
+
+
+            async def route():
+                enqueue()
+            """,
+    }
+    assert findings(tmp_path, files) == []

@@ -19,9 +19,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.names import annotation_value
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import file_facts
@@ -36,17 +37,24 @@ from fastaudit.rules.base import ProjectRule
 if TYPE_CHECKING:
     from fastaudit.engine.project import ProjectView
 
+_T = TypeVar("_T")
+
 # How many sync project functions a chain may pass through: the async function's callee
 # is the first. Deeper chains are rarer and harder to read in a message.
 MAX_DEPTH = 4
 
 # Facts noted per file (plain tuples: they are pickled and cached with the outcome).
 # A module- or class-level sync def: (qualname, shown name, line, blocking calls as
-# (rule id, written callee, line), project calls as (callee qualname, line)).
+# (rule id, written callee, line), project calls as (callee qualname, line, written
+# callee when it is a method of what a call returned: ``get_session().query``, else "")).
 SYNC_FUNCTION_FACT = "reach-sync-function"
 # An ``async def``: (qualname, "" when nested in a function; shown name; project calls
-# in its body as (callee qualname, line, column, end line, end column)).
+# in its body as (callee qualname, line, column, end line, end column, returned)).
 ASYNC_FUNCTION_FACT = "reach-async-function"
+# (qualname, the value its return annotation promises: ``sqlalchemy.orm.Session()``) of
+# a module- or class-level def, so ``session = get_session(); session.query(...)``
+# follows the type the project function says it returns.
+RETURNS_FACT = "reach-returns"
 
 # The ASY101-105 detectors, in id order: the first that matches names the kind.
 _MATCHERS: tuple[BlockingCallRule, ...] = (
@@ -104,22 +112,29 @@ def _is_thread_wrapper(callee: str | None, node: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
 
 
-def _project_target(callee: str) -> str | None:
-    """The qualified name a project function would have, or None when ``callee`` is a
-    library's or cannot name a definition: ``app.repo.Repo().save`` (a method on an
-    instance, ``self.save`` included) is ``app.repo.Repo.save``."""
+def _project_target(callee: str) -> tuple[str, bool] | None:
+    """The qualified name a project function would have, and whether it is a method of
+    what a call returned; None when ``callee`` is a library's or cannot name a
+    definition. ``app.repo.Repo().save`` (a method on an instance, ``self.save``
+    included) is ``app.repo.Repo.save``; so is ``app.db.get_repo().save``, whose
+    receiver the project pass types by ``get_repo``'s return annotation."""
     if callee.split(".", 1)[0] in _NOT_PROJECT:
         return None
     receiver, dot, method = callee.rpartition(".")
-    if dot and receiver.endswith("()") and "()" not in receiver[:-2]:
+    returned = bool(dot) and receiver.endswith("()") and "()" not in receiver[:-2]
+    if returned:
         callee = f"{receiver[:-2]}.{method}"
     if "()" in callee or "." not in callee:
         return None
-    return callee
+    return callee, returned
 
 
-# (callee qualname, line, column, end line, end column)
-_AsyncCall = tuple[str, int, int, int, int]
+# ``matches`` of the ASY101-105 detectors takes the call node; none reads it.
+_NO_NODE = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
+
+
+# (callee qualname, line, column, end line, end column, a method of a returned value)
+_AsyncCall = tuple[str, int, int, int, int, bool]
 # (qualname, shown name, calls): an ``ASYNC_FUNCTION_FACT``.
 _AsyncFact = tuple[str, str, tuple[_AsyncCall, ...]]
 
@@ -131,7 +146,7 @@ class _Frame:
     line: int
     is_async: bool
     blocking: list[tuple[str, str, int]] = field(default_factory=list)
-    sync_calls: list[tuple[str, int]] = field(default_factory=list)
+    sync_calls: list[tuple[str, int, str]] = field(default_factory=list)
     async_calls: list[_AsyncCall] = field(default_factory=list)
 
 
@@ -143,7 +158,7 @@ class _Function(NamedTuple):
     shown: str
     line: int
     blocking: tuple[tuple[str, str, int], ...]
-    calls: tuple[tuple[str, int], ...]
+    calls: tuple[tuple[str, int, str], ...]
 
 
 class _Step(NamedTuple):
@@ -170,7 +185,11 @@ class _Graph:
         self._by_tail: dict[str, list[tuple[str, int | None]]] = {}
         # (path, the ``ASYNC_FUNCTION_FACT``) of each ``async def`` making project calls.
         self.async_defs: list[tuple[str, _AsyncFact]] = []
+        # What each def's return annotation promises, by the def's last two dotted parts.
+        self._returns: dict[str, list[tuple[str, str]]] = {}
         for path in view.python_files:
+            for qualname, value in file_facts(view, path, RETURNS_FACT):
+                self._returns.setdefault(_tail(qualname), []).append((qualname, value))
             for qualname, shown, line, blocking, calls in file_facts(
                 view, path, SYNC_FUNCTION_FACT
             ):
@@ -184,21 +203,45 @@ class _Graph:
                 if fact[2]:
                     self.async_defs.append((path, fact))
 
-    def targets(self, callee: str) -> list[int]:
+    def targets(self, callee: str, returned: bool = False) -> list[int]:
         """The sync functions ``callee`` may name; none when it names an ``async def``
         (awaited: another matter) or nothing of the project's. ``Repo(...)`` runs
-        ``Repo.__init__``."""
+        ``Repo.__init__``; ``get_repo().save`` (``returned``) is the ``save`` of the
+        project class ``get_repo`` says it returns."""
         found = self._matches(callee) or self._matches(callee + ".__init__")
+        if not found and returned:
+            through = self.through_return(callee)
+            target = _project_target(through) if through is not None else None
+            if target is not None:
+                found = self._matches(target[0])
         if any(index is None for _, index in found):
             return []
         return [index for _, index in found if index is not None]
 
+    def through_return(self, callee: str) -> str | None:
+        """``app.db.get_session.query`` (the ``query`` of what ``get_session()``
+        returns) as the method of the value ``get_session``'s return annotation
+        promises: ``sqlalchemy.orm.Session().query``; None when that is unknown."""
+        receiver, _, method = callee.rpartition(".")
+        values = {value for _, value in _best_matches(self._returns, receiver)}
+        return f"{values.pop()}.{method}" if len(values) == 1 else None
+
     def _matches(self, callee: str) -> list[tuple[str, int | None]]:
-        candidates = [
-            item for item in self._by_tail.get(_tail(callee), ()) if same_qualname(item[0], callee)
-        ]
-        exact = [item for item in candidates if item[0] == callee]
-        return exact or candidates
+        return _best_matches(self._by_tail, callee)
+
+    def blocking_of(self, index: int) -> list[tuple[str, str, int]]:
+        """The blocking calls ``functions[index]`` makes itself: those the walk saw, and
+        methods of values its project callees say they return (``get_session().query``)."""
+        function = self.functions[index]
+        found = list(function.blocking)
+        for callee, line, written in function.calls:
+            if not written or self._matches(callee):
+                continue
+            through = self.through_return(callee)
+            kind = _blocking_kind(through, _NO_NODE) if through is not None else None
+            if kind is not None:
+                found.append((kind, written, line))
+        return found
 
     def shortest(self) -> dict[int, _Step]:
         """For each function that reaches a blocking call through at most ``MAX_DEPTH``
@@ -207,15 +250,16 @@ class _Graph:
         and cycles end it like any visited function."""
         callers: dict[int, list[tuple[int, int]]] = {}
         for index, function in enumerate(self.functions):
-            for callee, line in function.calls:
-                for target in self.targets(callee):
+            for callee, line, written in function.calls:
+                for target in self.targets(callee, bool(written)):
                     if target != index:
                         callers.setdefault(target, []).append((index, line))
         best: dict[int, _Step] = {}
         queue: deque[int] = deque()
-        for index, function in enumerate(self.functions):
-            if function.blocking:
-                best[index] = _Step(1, None, min(b[2] for b in function.blocking))
+        for index in range(len(self.functions)):
+            blocking = self.blocking_of(index)
+            if blocking:
+                best[index] = _Step(1, None, min(b[2] for b in blocking))
                 queue.append(index)
         while queue:
             index = queue.popleft()
@@ -228,12 +272,22 @@ class _Graph:
                     queue.append(caller)
         return best
 
-    def chain(self, start: int, best: dict[int, _Step]) -> Iterator[tuple[_Function, _Step]]:
+    def chain(self, start: int, best: dict[int, _Step]) -> Iterator[tuple[int, _Step]]:
         index: int | None = start
         while index is not None:
             step = best[index]
-            yield self.functions[index], step
+            yield index, step
             index = step.via
+
+
+def _best_matches(by_tail: dict[str, list[tuple[str, _T]]], qualname: str) -> list[tuple[str, _T]]:
+    """The entries naming ``qualname`` (a src layout's ``src.app.x.f`` names
+    ``app.x.f``); only the exact ones when there are any."""
+    candidates = [
+        item for item in by_tail.get(_tail(qualname), ()) if same_qualname(item[0], qualname)
+    ]
+    exact = [item for item in candidates if item[0] == qualname]
+    return exact or candidates
 
 
 class BlockingCallReachedFromAsync(ProjectRule):
@@ -366,7 +420,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
         named = ctx.function is None and len(self._classes) <= 1
         shown = f"{self._classes[-1]}.{node.name}" if self._classes else node.name
         if named:
-            self._frames[id(node)] = _Frame(ctx.qualify(shown), shown, node.lineno, is_async)
+            qualname = ctx.qualify(shown)
+            self._frames[id(node)] = _Frame(qualname, shown, node.lineno, is_async)
+            returns = annotation_value(node.returns, ctx.resolve)
+            if returns is not None and not returns.startswith(("builtins.", "typing.")):
+                ctx.add_fact(RETURNS_FACT, (qualname, returns))
         elif is_async:
             self._frames[id(node)] = _Frame("", node.name, node.lineno, is_async)
 
@@ -393,11 +451,12 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     span = ctx.span(node)
                     frame.async_calls.append(
                         (
-                            target,
+                            target[0],
                             span.line,
                             span.column,
                             span.end_line,
                             span.end_column,
+                            target[1],
                         )
                     )
         elif kind is not None:
@@ -405,7 +464,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
         else:
             target = _project_target(callee)
             if target is not None:
-                frame.sync_calls.append((target, node.lineno))
+                written = ctx.text(node.func) if target[1] else ""
+                frame.sync_calls.append((target[0], node.lineno, written))
 
     def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         frame = self._frames.pop(id(node), None)
@@ -437,8 +497,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
             return []
         findings: list[Finding] = []
         for path, (_, caller, calls) in graph.async_defs:
-            for callee, line, column, end_line, end_column in calls:
-                reached = [t for t in graph.targets(callee) if t in best]
+            for callee, line, column, end_line, end_column, returned in calls:
+                reached = [t for t in graph.targets(callee, returned) if t in best]
                 if not reached:
                     continue
                 start = min(reached, key=lambda t: (best[t].depth, t))
@@ -464,10 +524,12 @@ class BlockingCallReachedFromAsync(ProjectRule):
         path: str,
         line: int,
     ) -> tuple[str, str]:
-        chain = list(graph.chain(start, best))
+        steps = list(graph.chain(start, best))
+        chain = [(graph.functions[i], step) for i, step in steps]
+        index = steps[-1][0]
         last, step = chain[-1]
         # The first blocking call written in the last function (its step's line).
-        rule, written, _ = next(b for b in last.blocking if b[2] == step.line)
+        rule, written, _ = next(b for b in graph.blocking_of(index) if b[2] == step.line)
         kind = f"({rule}: {_KINDS[rule]})"
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
