@@ -26,7 +26,9 @@ from fastaudit.rules import FAMILIES, all_rules
 # Every family is compared exactly with EXPECTED: the demo holds a true instance of every
 # rule that runs by default (opt-in rules are checked in test_opt_in_rules_have_instances).
 CHECKED_FAMILIES = tuple(FAMILIES)
-NOT_SEEDED: dict[str, str] = {}
+NOT_SEEDED: dict[str, str] = {
+    "ASY108": "issue 14 first step: seeded with the rest of the reach work",
+}
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.
 # An anchor must occur once in its file; where a line's text repeats, the anchor runs on

@@ -1,0 +1,513 @@
+"""ASY108: blocking calls reached from async code through the project's own sync
+functions, across modules (small projects written under tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastaudit.model import Finding
+
+from .conftest import project_findings, write_tree
+
+RULE = "ASY108"
+
+ROUTER_HEAD = """
+    from fastapi import APIRouter
+
+    router = APIRouter()
+"""
+
+
+def findings(root: Path, files: dict[str, str]) -> list[Finding]:
+    return project_findings(write_tree(root, files), RULE)
+
+
+def helpers(depth: int) -> str:
+    """``h1`` calls ``h2`` ... calls ``h<depth>``, which calls ``time.sleep``."""
+    lines = ["import time", ""]
+    for level in range(1, depth):
+        lines += [f"def h{level}():", f"    return h{level + 1}()", ""]
+    lines += [f"def h{depth}():", "    time.sleep(1)", ""]
+    return "\n".join(lines)
+
+
+ROUTE = """
+    from fastapi import APIRouter
+
+    from app.helpers import h1
+
+    router = APIRouter()
+
+
+    @router.get("/")
+    async def index():
+        return h1()
+"""
+
+
+def test_chains_of_depth_one_to_four_are_reported(tmp_path: Path) -> None:
+    for depth in range(1, 5):
+        root = tmp_path / str(depth)
+        found = findings(root, {"app/helpers.py": helpers(depth), "app/routes.py": ROUTE})
+        assert [(f.path, f.span.line) for f in found] == [("app/routes.py", 10)], depth
+        chain = " -> ".join(f"`h{n}`" for n in range(1, depth + 1))
+        assert f"`index` calls {chain} -> `time.sleep` (ASY102" in found[0].message
+
+
+def test_a_chain_of_depth_five_is_not_reported(tmp_path: Path) -> None:
+    assert findings(tmp_path, {"app/helpers.py": helpers(5), "app/routes.py": ROUTE}) == []
+
+
+def test_the_shortest_chain_wins_once_per_call_site(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": """
+            import time
+
+            import requests
+
+
+            def h1():
+                h2()
+                return fetch()
+
+
+            def h2():
+                time.sleep(1)
+
+
+            def fetch():
+                return requests.get("https://x.test", timeout=1)
+            """,
+        "app/routes.py": ROUTE,
+    }
+    found = findings(tmp_path, files)
+    assert len(found) == 1
+    # Both are one step away; the first written wins.
+    assert "`h1` -> `h2` -> `time.sleep`" in found[0].message
+
+
+def test_a_cycle_between_helpers_terminates_and_still_reports(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": """
+            import subprocess
+
+
+            def h1(n):
+                return h2(n - 1) if n else 0
+
+
+            def h2(n):
+                if n > 5:
+                    subprocess.run(["true"])
+                return h1(n)
+            """,
+        "app/routes.py": ROUTE,
+    }
+    found = findings(tmp_path, files)
+    assert len(found) == 1
+    assert "`h1` -> `h2` -> `subprocess.run` (ASY105: a child process)" in found[0].message
+
+
+def test_a_cycle_with_no_blocking_call_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": """
+            def h1(n):
+                return h2(n - 1) if n else 0
+
+
+            def h2(n):
+                return h1(n)
+            """,
+        "app/routes.py": ROUTE,
+    }
+    assert findings(tmp_path, files) == []
+
+
+REPOSITORY = """
+    from sqlalchemy.orm import Session
+
+
+    class OrderRepo:
+        def save(self, session: Session, order) -> None:
+            session.add(order)
+            self._flush(session)
+
+        def _flush(self, session: Session) -> None:
+            session.commit()
+"""
+
+
+def test_self_method_chains_inside_a_class(tmp_path: Path) -> None:
+    files = {
+        "app/repo.py": REPOSITORY,
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            from app.repo import OrderRepo
+
+            router = APIRouter()
+            repo = OrderRepo()
+
+
+            @router.post("/orders")
+            async def create_order(session, order: dict):
+                OrderRepo().save(session, order)
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [f.span.line for f in found] == [11]
+    assert found[0].message.startswith(
+        "`create_order` calls `OrderRepo.save` -> `OrderRepo._flush` -> `session.commit` "
+        "(ASY104: a sync database call) on the event loop"
+    )
+
+
+def test_an_async_method_calling_a_sync_method_through_self(tmp_path: Path) -> None:
+    files = {
+        "app/service.py": """
+            import time
+
+
+            class Service:
+                def _wait(self) -> None:
+                    time.sleep(1)
+
+                async def run(self) -> None:
+                    self._wait()
+
+                @classmethod
+                async def build(cls) -> None:
+                    cls.prepare()
+
+                @classmethod
+                def prepare(cls) -> None:
+                    time.sleep(1)
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [(f.span.line, f.message.split(" on ")[0]) for f in found] == [
+        (9, "`Service.run` calls `Service._wait` -> `time.sleep` (ASY102: a blocking sleep)"),
+        (13, "`Service.build` calls `Service.prepare` -> `time.sleep` (ASY102: a blocking sleep)"),
+    ]
+
+
+def test_a_typed_dependency_parameter_is_followed(tmp_path: Path) -> None:
+    files = {
+        "app/repo.py": REPOSITORY,
+        "app/routes.py": """
+            from typing import Annotated
+
+            from fastapi import APIRouter, Depends
+
+            from app.repo import OrderRepo
+
+            router = APIRouter()
+
+
+            @router.post("/orders")
+            async def create_order(repo: Annotated[OrderRepo, Depends()], session, order: dict):
+                repo.save(session, order)
+            """,
+    }
+    assert [f.span.line for f in findings(tmp_path, files)] == [12]
+
+
+def test_helpers_in_another_module_through_from_import_and_module_import(tmp_path: Path) -> None:
+    files = {
+        "app/mail.py": """
+            import smtplib
+
+            import requests
+
+
+            def notify(user: str) -> None:
+                requests.post("https://hooks.test", json={"user": user}, timeout=3)
+            """,
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            import app.mail
+            from app import mail
+            from app.mail import notify as tell
+
+            router = APIRouter()
+
+
+            @router.post("/signup")
+            async def signup(user: str):
+                tell(user)
+                mail.notify(user)
+                app.mail.notify(user)
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [f.span.line for f in found] == [12, 13, 14]
+    assert all("-> `requests.post` (ASY101: a sync HTTP call)" in f.message for f in found)
+
+
+def test_a_src_layout_matches_callees(tmp_path: Path) -> None:
+    files = {
+        "src/app/helpers.py": helpers(2),
+        "src/app/routes.py": ROUTE,
+    }
+    assert [f.path for f in findings(tmp_path, files)] == ["src/app/routes.py"]
+
+
+def test_threadpool_wrappers_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": helpers(1),
+        "app/routes.py": """
+            import asyncio
+            import functools
+
+            import anyio
+            from fastapi import APIRouter
+            from fastapi.concurrency import run_in_threadpool
+            from starlette.concurrency import run_in_threadpool as starlette_pool
+
+            from app.helpers import h1
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            async def index():
+                await run_in_threadpool(h1)
+                await starlette_pool(h1)
+                await asyncio.to_thread(h1)
+                await anyio.to_thread.run_sync(h1)
+                await asyncio.get_running_loop().run_in_executor(None, h1)
+                await asyncio.to_thread(lambda: h1())
+                await run_in_threadpool(functools.partial(h1))
+                await run_in_threadpool(func=h1())
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_a_plain_def_route_calling_the_helper_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": helpers(2),
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            from app.helpers import h1
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            def index():
+                return h1()
+
+
+            async def outer():
+                def inner():
+                    return h1()
+
+                return inner
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_helpers_that_only_call_async_or_pure_code_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": """
+            import asyncio
+            import json
+
+
+            async def fetch():
+                await asyncio.sleep(1)
+
+
+            def start():
+                return fetch()
+
+
+            def encode(data: dict) -> str:
+                return json.dumps(data)
+            """,
+        "app/routes.py": """
+            import time
+
+            from fastapi import APIRouter
+
+            from app.helpers import encode, fetch, start
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            async def index():
+                await start()
+                await fetch()
+                unknown_helper()
+                return encode({})
+
+
+            @router.get("/direct")
+            async def direct():
+                time.sleep(1)
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_scripts_and_tests_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/helpers.py": helpers(1),
+        "app/main.py": """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+            """,
+        "scripts/seed.py": """
+            import asyncio
+
+            from app.helpers import h1
+
+
+            async def main():
+                h1()
+
+
+            asyncio.run(main())
+            """,
+        "tests/test_helpers.py": """
+            from app.helpers import h1
+
+
+            async def test_h1():
+                h1()
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_the_detail_shows_each_link_with_its_file_and_line(tmp_path: Path) -> None:
+    files = {
+        "app/repo.py": REPOSITORY,
+        "app/service.py": """
+            from app.repo import OrderRepo
+
+
+            def place(session, order):
+                OrderRepo().save(session, order)
+            """,
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            from app.service import place
+
+            router = APIRouter()
+
+
+            @router.post("/orders")
+            async def create_order(session, order: dict):
+                place(session, order)
+            """,
+    }
+    (finding,) = findings(tmp_path, files)
+    assert finding.severity.value == "warning"
+    assert finding.message.startswith(
+        "`create_order` calls `place` -> `OrderRepo.save` -> `OrderRepo._flush` -> "
+        "`session.commit` (ASY104: a sync database call) on the event loop"
+    )
+    chain = finding.detail.split("The chain, from the event loop to the blocking call:\n")[1]
+    assert chain.splitlines()[:4] == [
+        "  app/routes.py:10  `create_order` calls `place`",
+        "  app/service.py:5  `place` calls `OrderRepo.save`",
+        "  app/repo.py:7  `OrderRepo.save` calls `OrderRepo._flush`",
+        "  app/repo.py:10  `OrderRepo._flush` calls `session.commit` "
+        "(ASY104: a sync database call)",
+    ]
+
+
+def test_a_value_typed_by_a_project_function_s_return_annotation(tmp_path: Path) -> None:
+    files = {
+        "app/database.py": """
+            from sqlalchemy.orm import Session, sessionmaker
+
+            SessionLocal = sessionmaker()
+
+
+            def open_session(tenant: str) -> Session:
+                return SessionLocal()
+
+
+            def untyped_session(tenant: str):
+                return SessionLocal()
+            """,
+        "app/handlers.py": """
+            from app.database import open_session, untyped_session
+
+
+            class Handler:
+                def handle(self) -> None:
+                    open_session("t").commit()
+
+
+            def get_handler(tenant: str) -> Handler:
+                session = open_session(tenant)
+                session.query(tenant)
+                return Handler()
+
+
+            def untyped(tenant: str):
+                untyped_session(tenant).commit()
+
+
+            def build_handler() -> Handler:
+                return Handler()
+            """,
+        "app/routes.py": """
+            from fastapi import APIRouter
+
+            from app.handlers import build_handler, get_handler, untyped
+
+            router = APIRouter()
+
+
+            @router.post("/events")
+            async def events(tenant: str):
+                get_handler(tenant)
+                untyped(tenant)
+                handler = build_handler()
+                handler.handle()
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [(f.span.line, f.message.split(" on the")[0]) for f in found] == [
+        (10, "`events` calls `get_handler` -> `session.query` (ASY104: a sync database call)"),
+        (
+            13,
+            '`events` calls `Handler.handle` -> `open_session("t").commit` '
+            "(ASY104: a sync database call)",
+        ),
+    ]
+
+
+def test_an_attribute_of_a_function_is_not_its_return_value(tmp_path: Path) -> None:
+    files = {
+        "app/tasks.py": """
+            from sqlalchemy.orm import Session
+
+
+            def session_for() -> Session: ...
+
+
+            def enqueue() -> None:
+                session_for.commit()
+            """,
+        "app/routes.py": """
+            from app.tasks import enqueue
+
+
+            async def route():
+                enqueue()
+            """,
+    }
+    assert findings(tmp_path, files) == []
