@@ -5,5 +5,7 @@ disk, database, sleep, child processes) stops every other request on that worker
 it returns (ASY101-ASY105). Calls inside a nested ``def`` or lambda are not flagged: those
 run wherever they are called from (often ``run_in_threadpool`` or ``asyncio.to_thread``).
 The other way round, a sync ``def`` route or dependency whose body makes no call that
-could block pays a thread hop for nothing (ASY106, ASY107).
+could block pays a thread hop for nothing (ASY106, ASY107). A blocking call reached from
+an ``async def`` through the project's own sync functions is reported at the async call
+site, with the chain of calls (ASY108).
 """

@@ -35,7 +35,7 @@ from fastaudit.rules.async_code.sync_database_call_in_async import BlockingDatab
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
-    from fastaudit.engine.project import ProjectView
+    from fastaudit.engine.project_view import ProjectView
 
 _T = TypeVar("_T")
 
