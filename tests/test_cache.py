@@ -140,3 +140,144 @@ def test_two_concurrent_runs_share_the_cache_safely(tmp_path: Path, cache: Path)
     assert all(run.returncode == 1 for run in runs)
     assert outputs[0] == outputs[1]
     assert scan(root).cache_hits == 40  # the cache left behind is whole
+
+
+# A project whose dependency files give findings, fixes (with character offsets), lock
+# edges and one broken file: what a warm scan must give exactly as a cold one does.
+DEPENDENCY_FILES = {
+    "pyproject.toml": (
+        '[project]\nname = "shop"\nversion = "1.0.0"\nrequires-python = ">=3.12"\n'
+        'dependencies = [\n    "fastapi[standard]>=0.100,<1.0",\n'
+        "    \"sqlmodel>=0.0.8; python_version >= '3.12'\",\n]\n"
+    ),
+    "uv.lock": (
+        'version = 1\n\n[[package]]\nname = "fastapi"\nversion = "0.110.0"\n'
+        'dependencies = [{ name = "starlette" }]\n\n'
+        '[[package]]\nname = "starlette"\nversion = "0.36.0"\n'
+    ),
+    "svc/pyproject.toml": (
+        '[tool.poetry]\nname = "svc"\nversion = "0.1.0"\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "^0.95"\n'
+    ),
+    "svc/poetry.lock": (
+        '[[package]]\nname = "fastapi"\nversion = "0.95.0"\n\n'
+        '[package.dependencies]\nstarlette = ">=0.26"\n'
+    ),
+    "requirements-dev.txt": "fastapi==0.99.0\nhttpx>=0.20\n",
+    "broken/pyproject.toml": '[project\nname = "x"\n',
+    "app.py": "import fastapi\nimport sqlmodel\nimport starlette\n",
+}
+
+
+def dependency_project(root: Path) -> Path:
+    for name, text in DEPENDENCY_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def everything(result) -> list[str]:
+    """Findings with their messages and fixes (edits with offsets), and the digests
+    fixes check: all a warm scan must keep."""
+    return [repr((f.path, f.span, f.rule, f.message, f.fix)) for f in result.findings] + [
+        repr(sorted(result.digests.items())),
+        repr(result.warnings),
+    ]
+
+
+@pytest.fixture
+def toml_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The dependency files the collector parses as TOML, in order."""
+    import importlib
+    import tomllib
+    import types
+
+    # The module, not the function the package exports under the same name.
+    collect_module = importlib.import_module("fastaudit.project.deps.collect")
+    parsed: list[str] = []
+
+    def loads(text: str) -> dict[str, object]:
+        parsed.append(text)
+        return tomllib.loads(text)
+
+    fake = types.SimpleNamespace(loads=loads, TOMLDecodeError=tomllib.TOMLDecodeError)
+    monkeypatch.setattr(collect_module, "tomllib", fake)
+    return parsed
+
+
+def test_dependency_files_are_parsed_once_and_give_the_same_findings(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    root = dependency_project(tmp_path / "p")
+    cold = scan(root, use_cache=False)
+    assert {f.rule for f in cold.findings} >= {"PIN101", "PIN102", "PIN103", "PIN104", "PIN109"}
+    assert any(f.fix is not None and f.path == "pyproject.toml" for f in cold.findings)
+    first = scan(root)
+    toml_parses.clear()
+    warm = scan(root)
+    assert toml_parses == []  # nothing parsed again, the broken file included
+    assert everything(warm) == everything(first) == everything(cold)
+    assert any(f.rule == "PIN109" and f.path == "broken/pyproject.toml" for f in warm.findings)
+
+
+def test_a_warm_fix_still_refuses_a_dependency_file_changed_since_the_scan(
+    tmp_path: Path, cache: Path
+) -> None:
+    from fastaudit.fixes.runner import fix_project
+
+    root = dependency_project(tmp_path / "p")
+    scan(root)
+    warm = scan(root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    report = fix_project(warm, paths={"pyproject.toml"})
+    assert report.errors == ["pyproject.toml: changed on disk since it was scanned; rescan first"]
+    assert pyproject.read_text(encoding="utf-8").endswith("# edited\n")
+
+
+def test_an_edited_lock_file_is_parsed_again(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    root = dependency_project(tmp_path / "p")
+    scan(root)
+    lock = root / "uv.lock"
+    lock.write_text(DEPENDENCY_FILES["uv.lock"].replace("0.110.0", "0.109.2"), encoding="utf-8")
+    toml_parses.clear()
+    result = scan(root)
+    assert toml_parses == [lock.read_text(encoding="utf-8")]
+    messages = [f.message for f in result.findings if f.path == "uv.lock"]
+    assert len(messages) == 1 and "fastapi to 0.109.2" in messages[0]
+    assert everything(result) == everything(scan(root, use_cache=False))
+
+
+def test_a_broken_dependency_cache_entry_is_a_miss(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    import pickle
+
+    root = dependency_project(tmp_path / "p")
+    expected = everything(scan(root))
+    (stored,) = cache.glob("*.pickle")
+    payload = pickle.loads(stored.read_bytes())
+    keys = sorted(payload["derived"])
+    payload["derived"][keys[0]] = "not an entry"
+    payload["derived"][keys[1]] = (payload["derived"][keys[1]][0], ["not", "parsed"])
+    stored.write_bytes(pickle.dumps(payload))
+    toml_parses.clear()
+    assert everything(scan(root)) == expected
+    assert len(toml_parses) == 2  # those two files, and only they, parsed again
+    toml_parses.clear()
+    assert everything(scan(root)) == expected and toml_parses == []  # and stored again
+
+
+def test_no_cache_parses_dependency_files_every_time(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    root = dependency_project(tmp_path / "p")
+    scan(root)
+    toml_parses.clear()
+    scan(root, use_cache=False)
+    # requires-python >=3.12: the collector reads the files twice, the second time to
+    # evaluate markers for 3.12. Pyprojects are parsed for each; locks have no markers.
+    assert len(toml_parses) == 8 and len(set(toml_parses)) == 5
+    assert toml_parses.count(DEPENDENCY_FILES["uv.lock"]) == 1

@@ -440,10 +440,12 @@ def project_view(result: ScanResult) -> ProjectView:
     return ProjectView.of(result.root, result.config, result.discovery, result.files, result.index)
 
 
-def run_project_rules(result: ScanResult) -> None:
-    """Run the enabled project-level rules over the scanned files."""
+def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
+    """Run the enabled project-level rules over the scanned files; with a ``cache``,
+    dependency files parsed by an earlier run are not parsed again."""
     registry = all_rules()
     view = project_view(result)
+    view.derived = cache.derived if cache is not None else None
     found: list[Finding] = []
     for rule_id in result.enabled:
         rule_cls = registry.get(rule_id)
@@ -539,7 +541,7 @@ def _scan(
     # Keep the files in path order whatever order they completed in.
     result.files = dict(sorted(result.files.items()))
     result.index = build_index(result.files.values())
-    run_project_rules(result)
+    run_project_rules(result, cache)
     findings, warnings = finalize(
         result.files.values(),
         config,

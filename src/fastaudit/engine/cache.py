@@ -10,6 +10,9 @@ outcome is reused without reading the file; otherwise the file is read and hashe
 matching content hash still hits. Writes go to a temp file renamed into place, so two
 concurrent runs never see a torn cache; a corrupt or foreign cache is ignored and
 rebuilt.
+
+Beside the outcomes it keeps what was derived from other project files by content
+(parsed dependency and lock files, see ``project.derived``), under the same key.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ from typing import TYPE_CHECKING
 
 from fastaudit import __version__, settings
 from fastaudit.model import Fix, compact_pickle
+from fastaudit.project.derived import Derived
 
 if TYPE_CHECKING:
     from fastaudit.config import Config
     from fastaudit.engine.outcome import FileOutcome
 
-_FORMAT = 3  # 3: proofs of safe fixes kept beside the outcomes
+_FORMAT = 4  # 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files
 
 
 def cache_dir() -> Path:
@@ -87,6 +91,8 @@ class ResultCache:
     # path -> (content digest, the safe fixes checked, fix -> why it is not provable):
     # the name check of ``scan.prove_fixes`` re-parses a file, so its answer is kept.
     proofs: dict[str, tuple[str, frozenset[Fix], dict[Fix, str]]] = field(default_factory=dict)
+    # Parsed dependency files, by content (see ``deps.collect``).
+    derived: Derived = field(default_factory=Derived)
     dirty: bool = False
     hits: int = 0
 
@@ -108,10 +114,14 @@ class ResultCache:
                 cache.entries = stored["entries"]
                 proofs = stored.get("proofs")
                 cache.proofs = proofs if isinstance(proofs, dict) else {}
+                derived = stored.get("derived")
+                cache.derived.entries = derived if isinstance(derived, dict) else {}
         except FileNotFoundError:
             pass
         except Exception:
             cache.entries = {}
+            cache.proofs = {}
+            cache.derived.entries = {}
         return cache
 
     def lookup_stat(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
@@ -151,15 +161,17 @@ class ResultCache:
         for rel in [r for r in self.proofs if r not in keep]:
             del self.proofs[rel]
             self.dirty = True
+        self.derived.prune()
 
     def save(self) -> None:
-        if not self.dirty:
+        if not self.dirty and not self.derived.dirty:
             return
         payload = {
             "format": _FORMAT,
             "key": self.key,
             "entries": self.entries,
             "proofs": self.proofs,
+            "derived": self.derived.entries,
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +182,7 @@ class ResultCache:
         except OSError:
             # A cache that cannot be written only costs speed next time.
             return
-        self.dirty = False
+        self.dirty = self.derived.dirty = False
 
 
 def clean() -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastaudit.config import Config
+from fastaudit.project.derived import Derived
 from fastaudit.project.source import SourceError, SourceText, decode, read_bytes
 
 
@@ -22,6 +23,9 @@ class ProjectFiles:
     # Digests of the non-Python files read, so their fixes can refuse stale writes.
     digests: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What earlier runs derived from these files by content (the result cache's), or
+    # None to derive everything afresh (``--no-cache``, rescans).
+    derived: Derived | None = None
     _texts: dict[str, SourceText | None] = field(default_factory=dict)
 
     def read_text(self, path: str) -> SourceText | None:

@@ -4,6 +4,13 @@ Each file is read through the :class:`ProjectFiles` (so fixes to it can refuse s
 writes) and parsed once per scan; every project rule asks :func:`collect` and gets the
 same result. A file that cannot be read or parsed becomes a :class:`Problem`, never an
 exception.
+
+What a TOML, setup.cfg, .python-version or Pipfile.lock file gives depends on its bytes
+alone (and, for declarations, on the Python their markers are evaluated for), so with
+the result cache (``view.derived``) a file whose bytes are unchanged is not parsed again:
+its :class:`Parsed` is reused, positions and problems included (a broken file is still
+reported every run; it is its problem that is kept). Requirements files are always read
+afresh: how each is read depends on the files beside it and on who includes it.
 """
 
 from __future__ import annotations
@@ -11,21 +18,32 @@ from __future__ import annotations
 import posixpath
 import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from fastaudit.model import compact_pickle
 from fastaudit.project.deps.common import FileReader
 from fastaudit.project.deps.locks import REFRESH, read_pipfile_lock, read_toml_lock
 from fastaudit.project.deps.matrix import Matrix, load_matrix
-from fastaudit.project.deps.model import DependencySet, Problem, Source, Where
+from fastaudit.project.deps.model import (
+    Declaration,
+    DependencySet,
+    Locked,
+    Problem,
+    Source,
+    Where,
+)
 from fastaudit.project.deps.pipfile import read_pipfile, read_python_version
 from fastaudit.project.deps.pyproject import read_pyproject
 from fastaudit.project.deps.requirements import RequirementsFile, compiled_header, read_requirements
-from fastaudit.project.deps.requires import lock_requires, merge
+from fastaudit.project.deps.requires import Edges, lock_requires, merge
 from fastaudit.project.deps.setup_cfg import read_setup_cfg
 from fastaudit.project.deps.specs import SpecError, bounds_of
 from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
+from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import reason
 
 if TYPE_CHECKING:
@@ -51,10 +69,12 @@ def collect(view: ProjectFiles) -> tuple[DependencySet, Matrix]:
         return _last[1], _last[2]
     matrix = load_matrix(view.config.matrix)
     view.warnings.extend(matrix.warnings)
-    deps = _collect(view, DEFAULT_PYTHON)
+    # Without the result cache, still parse each file once for both passes below.
+    store = view.derived if view.derived is not None else Derived()
+    deps = _collect(view, DEFAULT_PYTHON, store)
     python = project_python(deps)
     if python != deps.python:
-        deps = _collect(view, python)  # markers depend on the project's Python
+        deps = _collect(view, python, store)  # markers depend on the project's Python
     _last = (view, deps, matrix)
     return deps, matrix
 
@@ -91,31 +111,60 @@ def is_requirements_file(path: str) -> bool:
     )
 
 
-def _collect(view: ProjectFiles, python: Version) -> DependencySet:
+@compact_pickle
+@dataclass(slots=True)
+class Parsed:
+    """What one dependency file gives on its own, as kept by the result cache."""
+
+    declarations: list[Declaration] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    locked: list[Locked] = field(default_factory=list)
+    requires: Edges = field(default_factory=dict)
+
+    def well_formed(self) -> bool:
+        """Whether a value read back from the cache has the shape it is used in."""
+        return (
+            isinstance(self.declarations, list)
+            and isinstance(self.problems, list)
+            and isinstance(self.locked, list)
+            and isinstance(self.requires, dict)
+        )
+
+
+# Fill ``Parsed`` from a file: its reader (declarations and problems collect there).
+Parse = Callable[[FileReader, Parsed], None]
+# Read a parsed TOML document.
+ReadToml = Callable[[FileReader, dict[str, Any], Parsed], None]
+_LOCKS = ("uv.lock", "poetry.lock", "pdm.lock")
+
+
+def _collect(view: ProjectFiles, python: Version, store: Derived) -> DependencySet:
     deps = DependencySet(python=python)
     others = set(view.other_files)
     requirement_roots: list[str] = []
     for path in view.other_files:
         name = posixpath.basename(path)
         if name == "pyproject.toml":
-            _toml(view, deps, path, python, read_pyproject)
+            _file(view, store, deps, path, python, _toml(lambda r, d, p: read_pyproject(r, d)))
         elif name == "Pipfile":
-            _toml(view, deps, path, python, read_pipfile)
+            _file(view, store, deps, path, python, _toml(lambda r, d, p: read_pipfile(r, d)))
         elif name == "setup.cfg":
-            _plain(view, deps, path, python, read_setup_cfg)
+            _file(view, store, deps, path, python, lambda r, p: read_setup_cfg(r))
         elif name == ".python-version":
-            _plain(view, deps, path, python, read_python_version)
-        elif name in ("uv.lock", "poetry.lock", "pdm.lock"):
-            _toml(
+            _file(view, store, deps, path, python, lambda r, p: read_python_version(r))
+        elif name in _LOCKS:
+            # Locks are read without markers: one parse serves every Python.
+            _file(view, store, deps, path, python, _toml_lock(name), per_python=False)
+        elif name == "Pipfile.lock":
+            _file(
                 view,
+                store,
                 deps,
                 path,
                 python,
-                lambda r, d, n=name: _read_lock(deps, r, d, n),
-                positions=False,
+                lambda r, p: p.locked.extend(read_pipfile_lock(r)),
+                per_python=False,
             )
-        elif name == "Pipfile.lock":
-            _plain(view, deps, path, python, lambda r: deps.locked.extend(read_pipfile_lock(r)))
         elif is_requirements_file(path) or (
             name.endswith(".in") and path.removesuffix(".in") + ".txt" in others
         ):
@@ -125,9 +174,12 @@ def _collect(view: ProjectFiles, python: Version) -> DependencySet:
     return deps
 
 
-def _read_lock(deps: DependencySet, reader: FileReader, data: dict[str, Any], name: str) -> None:
-    deps.locked.extend(read_toml_lock(reader, data, name))
-    merge(deps.requires, lock_requires(data, name))
+def _toml_lock(name: str) -> Parse:
+    def read(reader: FileReader, data: dict[str, Any], parsed: Parsed) -> None:
+        parsed.locked.extend(read_toml_lock(reader, data, name))
+        merge(parsed.requires, lock_requires(data, name))
+
+    return _toml(read, positions=False)
 
 
 def _reader(
@@ -151,54 +203,76 @@ def _finish(deps: DependencySet, reader: FileReader) -> None:
         deps.declaring_files.add(reader.file)
 
 
-def _toml(
+def _file(
     view: ProjectFiles,
+    store: Derived,
     deps: DependencySet,
     path: str,
     python: Version,
-    read: Any,
-    positions: bool = True,
+    parse: Parse,
+    *,
+    per_python: bool = True,
 ) -> None:
+    """Read one dependency file, parse it (or take what an earlier run parsed from the
+    same bytes) and add what it gives to ``deps``. Always read: its digest is the key,
+    and fixes to it refuse a file changed since."""
     reader = _reader(view, deps, path, python)
     if reader is None:
         return
-    try:
-        data = tomllib.loads(reader.source.text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_ERROR.search(str(exc))
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        message = _TOML_ERROR.sub("", str(exc)).strip()
-        deps.problems.append(
-            Problem(
-                Where(path, line, column),
-                f"not valid TOML ({message}); its dependencies were not checked",
-            )
-        )
-        return
-    except (RecursionError, MemoryError):
-        deps.problems.append(
-            Problem(
-                Where(path, 1, 1),
-                "too deeply nested to read as TOML; its dependencies were not checked",
-            )
-        )
-        return
-    try:
-        # A lock finds its lines itself (machine-written, one key a line); the full
-        # position scan of a large uv.lock would be most of the time spent on it.
-        reader.positions = scan_positions(reader.source.text) if positions else None
-    except ScanLost:
-        # Positions unknown: findings fall back to the first line, and nothing is edited.
-        reader.positions = None
-    read(reader, data)
-    _finish(deps, reader)
+    variant = str(python) if per_python else ""
+    digest = reader.source.digest
+    cached = store.get(path, variant, digest)
+    if isinstance(cached, Parsed) and cached.well_formed():
+        parsed = cached
+    else:
+        parsed = Parsed()
+        parse(reader, parsed)
+        parsed.declarations.extend(reader.declarations)
+        parsed.problems.extend(reader.problems)
+        store.put(path, variant, digest, parsed)
+    deps.locked.extend(parsed.locked)
+    merge(deps.requires, parsed.requires)
+    deps.declarations.extend(parsed.declarations)
+    deps.problems.extend(parsed.problems)
+    if any(d.name != "python" for d in parsed.declarations):
+        deps.declaring_files.add(path)
 
 
-def _plain(view: ProjectFiles, deps: DependencySet, path: str, python: Version, read: Any) -> None:
-    reader = _reader(view, deps, path, python)
-    if reader is not None:
-        read(reader)
-        _finish(deps, reader)
+def _toml(read: ReadToml, positions: bool = True) -> Parse:
+    """Parse a TOML file, then ``read`` it; invalid TOML is the file's one problem."""
+
+    def parse(reader: FileReader, parsed: Parsed) -> None:
+        try:
+            data = tomllib.loads(reader.source.text)
+        except tomllib.TOMLDecodeError as exc:
+            match = _TOML_ERROR.search(str(exc))
+            line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+            message = _TOML_ERROR.sub("", str(exc)).strip()
+            parsed.problems.append(
+                Problem(
+                    Where(reader.file, line, column),
+                    f"not valid TOML ({message}); its dependencies were not checked",
+                )
+            )
+            return
+        except (RecursionError, MemoryError):
+            parsed.problems.append(
+                Problem(
+                    Where(reader.file, 1, 1),
+                    "too deeply nested to read as TOML; its dependencies were not checked",
+                )
+            )
+            return
+        try:
+            # A lock finds its lines itself (machine-written, one key a line); the full
+            # position scan of a large uv.lock would be most of the time spent on it.
+            reader.positions = scan_positions(reader.source.text) if positions else None
+        except ScanLost:
+            # Positions unknown: findings fall back to the first line, and nothing is edited.
+            reader.positions = None
+        read(reader, data, parsed)
+
+    return parse
 
 
 def _requirements(
