@@ -154,7 +154,7 @@ class AuditSession:
             raise FixError(f"{path}: suppression comments only go in Python files")
         if not takes_noqa(self.result, finding):
             # A project-wide finding (the layout, the tests, a convention): the engine
-            # reads `# noqa` only for what one file's walk reports.
+            # reads suppression comments only for what one file's walk reports.
             raise FixError(
                 f"{finding.rule} is reported for the whole project, so a `# noqa` comment "
                 f"cannot suppress it; add it to `ignore` or `per-file-ignores` in "
