@@ -23,6 +23,8 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
+from fastaudit.project.ignore_match import Verdict, verdict_of
+
 # What ``fixes.apply.atomic_write`` names its temporary files.
 TEMP_SUFFIX = ".fastaudit-tmp"
 
@@ -128,20 +130,32 @@ def _is_interesting(name: str) -> bool:
 class _Ignore:
     """The stack of ignore specs in force for one folder."""
 
-    __slots__ = ("specs",)
+    __slots__ = ("specs", "verdicts")
 
-    def __init__(self, specs: list[tuple[str, GitIgnoreSpec]]) -> None:
+    def __init__(
+        self,
+        specs: list[tuple[str, GitIgnoreSpec]],
+        verdicts: list[tuple[str, Verdict]] | None = None,
+    ) -> None:
         self.specs = specs  # (folder relative to root, "" for root; spec)
+        # Each spec compiled once, not once per folder below it.
+        if verdicts is None:
+            verdicts = [(base, verdict_of(spec)) for base, spec in specs]
+        self.verdicts = verdicts
+
+    def adding(self, base: str, spec: GitIgnoreSpec) -> _Ignore:
+        """These specs and a deeper folder's ``.gitignore``."""
+        return _Ignore([*self.specs, (base, spec)], [*self.verdicts, (base, verdict_of(spec))])
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
-        verdict: bool | None = None
         candidate = rel + "/" if is_dir else rel
-        for base, spec in self.specs:
+        # The deepest spec with a verdict decides, so look from the deepest up.
+        for base, judge in reversed(self.verdicts):
             local = candidate[len(base) + 1 :] if base else candidate
-            result = spec.check_file(local)
-            if result.include is not None:
-                verdict = result.include
-        return bool(verdict)
+            verdict = judge(local)
+            if verdict is not None:
+                return verdict
+        return False
 
 
 def _read_gitignore(path: str) -> GitIgnoreSpec | None:
@@ -259,7 +273,7 @@ class _Walk:
             if entry.name == ".gitignore" and _plain_file(entry):
                 spec = _read_gitignore(entry.path)
                 if spec is not None:
-                    ignore = _Ignore([*ignore.specs, (rel_dir, spec)])
+                    ignore = ignore.adding(rel_dir, spec)
         subdirs: list[tuple[str, _Ignore]] = []
         for entry in entries:
             name = entry.name
