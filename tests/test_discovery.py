@@ -442,3 +442,25 @@ def test_dependency_files_that_cannot_be_read_are_findings(tmp_path, lock):
         ),
     ]
     assert run.json["warnings"] == ["db: cannot read folder (permission denied); skipped"]
+
+
+def test_an_invalid_gitignore_line_is_skipped_with_a_warning_and_the_rest_applies(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / ".gitignore").write_text("generated_*.py\n!\nlegacy.py\n")
+    for name in ("main.py", "generated_models.py", "legacy.py"):
+        (tmp_path / "app" / name).write_text("x = 1\n")
+    found = discover(tmp_path)
+    assert found.python_files == ["app/main.py"]
+    assert found.problems == [
+        ("app/.gitignore", "line 2 `!` is not a valid pattern (Invalid git pattern: '!'); skipped")
+    ]
+    result = scan(tmp_path, use_cache=False)  # the audit goes on, and says why
+    assert any("app/.gitignore: line 2 `!`" in warning for warning in result.warnings)
+
+
+def test_an_invalid_exclude_pattern_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / "keep.py").write_text("x = 1\n")
+    (tmp_path / "drop.py").write_text("x = 1\n")
+    found = discover(tmp_path, exclude=["!", "drop.py"])
+    assert found.python_files == ["keep.py"]
+    assert [where for where, _ in found.problems] == ["[tool.fastaudit] exclude"]

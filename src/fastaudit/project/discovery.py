@@ -158,13 +158,35 @@ class _Ignore:
         return False
 
 
-def _read_gitignore(path: str) -> GitIgnoreSpec | None:
+def _read_gitignore(path: str) -> tuple[GitIgnoreSpec | None, list[str]]:
+    """The file's spec, and a note for each line that is not a valid pattern."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
-        return None
-    return GitIgnoreSpec.from_lines(lines)
+        return None, []
+    return spec_of(lines)
+
+
+def spec_of(lines: list[str]) -> tuple[GitIgnoreSpec, list[str]]:
+    """A spec of the valid ``lines``, and a note for each invalid one (a lone ``!``).
+
+    git skips a pattern it cannot read and keeps the others; so do we, and say which.
+    Dropping a line keeps the order of the rest, so the verdicts of the others stand."""
+    try:
+        return GitIgnoreSpec.from_lines(lines), []
+    except ValueError:  # GitIgnorePatternError
+        pass
+    kept: list[str] = []
+    notes: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            GitIgnoreSpec.from_lines([line])
+        except ValueError as exc:
+            notes.append(f"line {number} `{line}` is not a valid pattern ({exc}); skipped")
+        else:
+            kept.append(line)
+    return GitIgnoreSpec.from_lines(kept), notes
 
 
 def _is_virtualenv(folder: str) -> bool:
@@ -212,7 +234,9 @@ def discover(root: Path, exclude: list[str] | None = None) -> Discovery:
     result = Discovery(root=root)
     base_specs: list[tuple[str, GitIgnoreSpec]] = []
     if exclude:
-        base_specs.append(("", GitIgnoreSpec.from_lines(exclude)))
+        spec, notes = spec_of(exclude)
+        base_specs.append(("", spec))
+        result.problems.extend(("[tool.fastaudit] exclude", note) for note in notes)
     _Walk(root, result).run(_Ignore(base_specs))
     result.python_files.sort()
     result.other_files.sort()
@@ -271,7 +295,9 @@ class _Walk:
             return []
         for entry in entries:
             if entry.name == ".gitignore" and _plain_file(entry):
-                spec = _read_gitignore(entry.path)
+                spec, notes = _read_gitignore(entry.path)
+                shown = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+                result.problems.extend((shown, note) for note in notes)
                 if spec is not None:
                     ignore = ignore.adding(rel_dir, spec)
         subdirs: list[tuple[str, _Ignore]] = []
