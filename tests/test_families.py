@@ -15,7 +15,17 @@ from fastaudit.workflows.learn import AREAS, rules_for
 # Learn area key -> the ids of its rules, as `fastaudit learn` shows them.
 AREA_RULES: dict[str, tuple[str, ...]] = {
     "layout": ("STR101", "STR102", "STR103", "STR104"),
-    "async": ("ASY101", "ASY102", "ASY103", "ASY104", "ASY105", "ASY106", "ASY107", "ASY108"),
+    "async": (
+        "ASY101",
+        "ASY102",
+        "ASY103",
+        "ASY104",
+        "ASY105",
+        "ASY106",
+        "ASY107",
+        "ASY108",
+        "ASY109",
+    ),
     "pydantic": ("PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"),
     "dependencies": ("DEP101", "DEP102"),
     "auth": ("LIB101", "LIB104"),

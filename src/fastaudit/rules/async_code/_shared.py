@@ -1,6 +1,6 @@
-"""Shared by the ASY rules: the blocking-call detector of ASY101-105, and the walk
-state of ASY106/ASY107 (which sync functions make no call that could block, and which
-names ``Depends(...)`` refers to)."""
+"""Shared by the ASY rules: the blocking-call detector of ASY101-105 and ASY109, and the
+walk state of ASY106/ASY107 (which sync functions make no call that could block, and
+which names ``Depends(...)`` refers to)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,9 @@ _PURE_BUILTINS = frozenset(
     )
 )  # fmt: skip
 _PURE_CALLEES = _PURE_BUILTINS | HTTP_EXCEPTIONS
+# The key derivation functions of ``hashlib``: slow on purpose (ASY109), so not the
+# cheap work a route could do on the loop, though the rest of the module is.
+HASHLIB_KDFS = frozenset({"hashlib.pbkdf2_hmac", "hashlib.scrypt"})
 _PURE_MODULES = (
     "math.", "re.", "json.", "uuid.", "hmac.", "secrets.", "hashlib.", "base64.", "string.",
     "itertools.", "functools.", "operator.", "datetime.", "decimal.", "enum.", "typing.",
@@ -104,6 +107,8 @@ def _pure_call(node: ast.Call, ctx: FileContext) -> bool:
     if callee is None:
         func = node.func
         return isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS
+    if callee in HASHLIB_KDFS:
+        return False
     if callee in _PURE_CALLEES or callee.startswith(_PURE_MODULES + _PURE_RECEIVERS):
         return True
     if callee.startswith("builtins.") and callee.endswith(("Error", "Exception", "Warning")):

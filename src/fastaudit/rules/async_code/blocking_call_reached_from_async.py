@@ -1,14 +1,14 @@
 """ASY108 (blocking-call-reached-from-async): Blocking call reached from async code through
 project functions.
 
-ASY101-105 see a blocking call written in an ``async def`` body. In an application it is
-rarely written there: the route calls a repository method, which calls ``commit()`` on a
-sync session. During the single walk of each file this rule notes, as facts, what each
-module- or class-level sync ``def`` calls (blocking calls, by the ASY101-105 matchers, and
-project functions) and which project functions each ``async def`` calls in its own body.
-The project pass joins them into one call graph and reports, at the call site in the
-async function, the shortest chain of sync project functions (at most ``MAX_DEPTH``) that
-ends in a blocking call.
+ASY101-105 and ASY109 see a blocking call written in an ``async def`` body. In an
+application it is rarely written there: the route calls a repository method, which calls
+``commit()`` on a sync session. During the single walk of each file this rule notes, as
+facts, what each module- or class-level sync ``def`` calls (blocking calls, by the
+ASY101-105 and ASY109 matchers, and project functions) and which project functions each
+``async def`` calls in its own body. The project pass joins them into one call graph and
+reports, at the call site in the async function, the shortest chain of sync project
+functions (at most ``MAX_DEPTH``) that ends in a blocking call.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from fastaudit.rules.async_code.blocking_file_io_in_async import BlockingFileIO
 from fastaudit.rules.async_code.blocking_http_call_in_async import BlockingHttpCall
 from fastaudit.rules.async_code.blocking_sleep_in_async import BlockingSleep
 from fastaudit.rules.async_code.blocking_subprocess_in_async import BlockingSubprocess
+from fastaudit.rules.async_code.cpu_heavy_hashing_in_async import CpuHeavyHashing
 from fastaudit.rules.async_code.sync_database_call_in_async import BlockingDatabaseCall
 from fastaudit.rules.base import ProjectRule
 
@@ -56,13 +57,14 @@ ASYNC_FUNCTION_FACT = "reach-async-function"
 # follows the type the project function says it returns.
 RETURNS_FACT = "reach-returns"
 
-# The ASY101-105 detectors, in id order: the first that matches names the kind.
+# The ASY101-105 and ASY109 detectors, in id order: the first that matches names the kind.
 _MATCHERS: tuple[BlockingCallRule, ...] = (
     BlockingHttpCall(),
     BlockingSleep(),
     BlockingFileIO(),
     BlockingDatabaseCall(),
     BlockingSubprocess(),
+    CpuHeavyHashing(),
 )
 _KINDS = {
     "ASY101": "a sync HTTP call",
@@ -70,7 +72,9 @@ _KINDS = {
     "ASY103": "sync file I/O",
     "ASY104": "a sync database call",
     "ASY105": "a child process",
+    "ASY109": "password hashing",
 }
+_CPU_BOUND = frozenset({"ASY109"})
 # Calls whose arguments run in a worker thread, not on the loop.
 _THREAD_WRAPPERS = frozenset(
     {
@@ -129,7 +133,7 @@ def _project_target(callee: str) -> tuple[str, bool] | None:
     return callee, returned
 
 
-# ``matches`` of the ASY101-105 detectors takes the call node; none reads it.
+# ``matches`` of the ASY101-105 and ASY109 detectors takes the call node; none reads it.
 _NO_NODE = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
 
 
@@ -299,16 +303,16 @@ class BlockingCallReachedFromAsync(ProjectRule):
     An `async def` route or dependency runs on the event loop, and so does every sync
     function it calls. When a repository method, a service or a small helper makes a
     blocking call (a sync database session, `requests`, `time.sleep`, file I/O, a child
-    process), the whole worker waits for it, exactly as if the call were written in the
-    route. ASY101-105 see calls written in the `async def` itself; this rule follows
-    calls into the project's own sync functions and methods, across modules, through at
-    most four of them, and reports the call in the async function with the chain that
-    ends in the blocking call. ruff's ASYNC rules (and flake8-async) only see calls
-    written in the async body, so there is no ruff equivalent. Make the chain async (an
-    async client, `AsyncSession`), call the sync function with
-    `await run_in_threadpool(fn, ...)`, or make the route a plain `def`. Calls handed to
-    `run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync` or
-    `loop.run_in_executor` are not reported.
+    process, password hashing), the whole worker waits for it, exactly as if the call
+    were written in the route. ASY101-105 and ASY109 see calls written in the
+    `async def` itself; this rule follows calls into the project's own sync functions
+    and methods, across modules, through at most four of them, and reports the call in
+    the async function with the chain that ends in the blocking call. ruff's ASYNC
+    rules (and flake8-async) only see calls written in the async body, so there is no
+    ruff equivalent. Make the chain async (an async client, `AsyncSession`), call the
+    sync function with `await run_in_threadpool(fn, ...)`, or make the route a plain
+    `def`. Calls handed to `run_in_threadpool`, `asyncio.to_thread`,
+    `anyio.to_thread.run_sync` or `loop.run_in_executor` are not reported.
     """
     dont = """
     import requests
@@ -444,7 +448,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
             return
         kind = _blocking_kind(callee, node)
         if frame.is_async:
-            # A blocking call here is ASY101-105's; an argument of a wrapper runs in a thread.
+            # A blocking call here is ASY101-105's or ASY109's; an argument of a wrapper
+            # runs in a thread.
             if kind is None and id(node) not in self._threaded:
                 target = _project_target(callee)
                 if target is not None:
@@ -533,9 +538,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
         kind = f"({rule}: {_KINDS[rule]})"
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
+        # CPU-bound work has no async form: a thread is the only way off the loop.
+        remedy = "" if rule in _CPU_BOUND else "make the chain async, or "
         message = (
-            f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: make the "
-            f"chain async, or call `{first}` through `await run_in_threadpool(...)`"
+            f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
+            f"call `{first}` through `await run_in_threadpool(...)`"
         )
         links = [f"  {path}:{line}  `{caller}` calls `{first}`"]
         for (function, link), (following, _) in pairwise(chain):
