@@ -279,10 +279,32 @@ def test_threadpool_wrappers_are_not_reported(tmp_path: Path) -> None:
                 await asyncio.get_running_loop().run_in_executor(None, h1)
                 await asyncio.to_thread(lambda: h1())
                 await run_in_threadpool(functools.partial(h1))
-                await run_in_threadpool(func=h1())
             """,
     }
     assert findings(tmp_path, files) == []
+
+
+def test_a_call_written_inside_a_wrapper_still_runs_on_the_loop(tmp_path: Path) -> None:
+    # `run_in_threadpool(h1())` calls h1 here, then hands its result to the thread.
+    files = {
+        "app/helpers.py": helpers(1),
+        "app/routes.py": """
+            from fastapi import APIRouter
+            from fastapi.concurrency import run_in_threadpool
+
+            from app.helpers import h1
+
+            router = APIRouter()
+
+
+            @router.get("/")
+            async def index():
+                return await run_in_threadpool(h1())
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert [(f.path, f.span.line) for f in found] == [("app/routes.py", 11)]
+    assert "`index` calls `h1`" in found[0].message
 
 
 def test_a_plain_def_route_calling_the_helper_is_not_reported(tmp_path: Path) -> None:

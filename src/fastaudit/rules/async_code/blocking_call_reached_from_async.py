@@ -400,8 +400,6 @@ class BlockingCallReachedFromAsync(ProjectRule):
     def __init__(self) -> None:
         self._frames: dict[int, _Frame] = {}
         self._classes: list[str] = []
-        # Argument nodes of thread wrappers (``run_in_threadpool(f(x))``): not on the loop.
-        self._threaded: set[int] = set()
 
     # ------------------------------------------------------------------ the walk
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
@@ -439,8 +437,10 @@ class BlockingCallReachedFromAsync(ProjectRule):
             # A function of this module: its name binds no value (see ``engine.names``).
             callee = ctx.qualify(func.id)
         if _is_thread_wrapper(callee, node):
-            self._threaded.update(id(arg) for arg in node.args)
-            self._threaded.update(id(keyword.value) for keyword in node.keywords)
+            # ``run_in_threadpool(fn, x)`` runs ``fn`` in a thread: a reference, not a call,
+            # so nothing of it is noted. A call written in its arguments
+            # (``run_in_threadpool(fn(x))``) still runs here, on the loop, and is noted
+            # like any other.
             return
         function = ctx.function
         frame = self._frames.get(id(function.node)) if function is not None else None
@@ -448,9 +448,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
             return
         kind = _blocking_kind(callee, node)
         if frame.is_async:
-            # A blocking call here is ASY101-105's or ASY109's; an argument of a wrapper
-            # runs in a thread.
-            if kind is None and id(node) not in self._threaded:
+            # A blocking call written here is ASY101-105's or ASY109's.
+            if kind is None:
                 target = _project_target(callee)
                 if target is not None:
                     span = ctx.span(node)
