@@ -226,6 +226,50 @@ def test_there_is_no_import_cycle(package) -> None:
     assert not found, "\n".join(describe(c) for c in found)
 
 
+def missing_modules(src: Path, modules: dict[str, Path]) -> list[str]:
+    """``file:line module`` for each import naming a module of the package that does not
+    exist (``from fastaudit.engine.gone import X``): under ``TYPE_CHECKING`` or inside a
+    function such an import fails late or never, so a move can leave it behind."""
+    found: list[str] = []
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                wanted = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, *([node.module] if node.module else [])])
+                wanted = [base]  # the names after `import` may be attributes
+            else:
+                continue
+            for target in wanted:
+                if target.split(".")[0] == ROOT_PACKAGE and target not in modules:
+                    found.append(f"{path.relative_to(src).as_posix()}:{node.lineno} {target}")
+    return found
+
+
+def test_every_import_of_the_package_names_a_module_that_exists(package) -> None:
+    modules, _ = package
+    assert missing_modules(SRC, modules) == []
+
+
+def test_an_import_of_a_moved_module_is_named(tmp_path: Path) -> None:
+    src = _write(
+        tmp_path,
+        {
+            "fastaudit/__init__.py": "",
+            "fastaudit/low.py": (
+                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                "    from fastaudit.gone import X\n"
+            ),
+        },
+    )
+    assert missing_modules(src, find_modules(src)) == ["fastaudit/low.py:4 fastaudit.gone"]
+
+
 def test_the_walk_sees_the_whole_package(package) -> None:
     """A guard on the guard: the checker found the modules and the imports it should."""
     modules, edges = package
