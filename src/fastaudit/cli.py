@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.syntax import Syntax
-from rich.table import Table
 from rich.text import Text
 
 from fastaudit import __version__, settings
@@ -487,6 +485,8 @@ def run_check(args: argparse.Namespace) -> int:
                     change.new.decode("utf-8", "replace"),
                 )
                 if console.is_terminal:
+                    from rich.syntax import Syntax
+
                     shown = literal(diff.replace("\r\n", "\n"))
                     console.print(
                         Syntax(shown, "diff", theme="ansi_dark", background_color="default")
@@ -622,6 +622,8 @@ def run_rules(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(payload, indent=2))
         return EXIT_CLEAN
+    from rich.table import Table
+
     opt_in = [r.id for r in rules.values() if not r.default_enabled]
     table = Table(
         title=f"fastaudit rules ({len(rules)}, {len(rules) - len(opt_in)} on by default)",
@@ -651,6 +653,7 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     from rich.columns import Columns
     from rich.panel import Panel
+    from rich.syntax import Syntax
 
     from fastaudit.redirects import old_codes, redirect_note
     from fastaudit.rules import get_rule, similar_rules

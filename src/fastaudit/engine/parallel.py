@@ -12,18 +12,21 @@ processes by name.
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastaudit.engine.cache import ResultCache
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.project.source import SourceError, digest_bytes, read_bytes
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 # (path, bytes, rule ids) -> the file's outcome.
 Analyze = Callable[[str, bytes, tuple[str, ...]], FileOutcome]
@@ -107,6 +110,10 @@ PR_SET_PDEATHSIG = 1
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    # Imported here: most audits (and every `fastaudit check` of a small project) never
+    # start a worker, and the start-up time is part of every run.
+    import multiprocessing
+
     # Forking a process that runs other threads (the TUI) can deadlock the child.
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -154,6 +161,8 @@ def analyze_paths(
     # Many small chunks keep both workers busy to the end and stream results early.
     size = max(4, min(64, len(pending) // (jobs * 8) or 1))
     chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=_context(),
