@@ -60,30 +60,46 @@ def find_modules(src: Path, package: str = ROOT_PACKAGE) -> dict[str, Path]:
     return modules
 
 
-def import_edges(src: Path, modules: dict[str, Path]) -> list[Edge]:
-    """Every import of one of ``modules`` by another, wherever in the file it is."""
-    edges: list[Edge] = []
+@dataclass(frozen=True)
+class Import:
+    source: str  # the importing module
+    path: Path
+    line: int
+    module: str  # what `import X` / `from X import ...` names, relative imports resolved
+    names: tuple[str, ...]  # after `from X import`: attributes or submodules of X
+
+
+def imports_of(modules: dict[str, Path]) -> list[Import]:
+    """Every import statement of ``modules``, wherever in the file it is."""
+    found: list[Import] = []
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                wanted = [alias.name for alias in node.names]
+                found.extend(Import(name, path, node.lineno, a.name, ()) for a in node.names)
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
                     parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*parts, *([node.module] if node.module else [])])
-                # ``from pkg import name``: ``name`` may be a submodule of ``pkg``.
-                wanted = [base, *(f"{base}.{alias.name}" for alias in node.names)]
-            else:
-                continue
-            targets = {_known(target, modules) for target in wanted}
-            rel = path.relative_to(src).as_posix()
-            edges.extend(
-                Edge(name, target, rel, node.lineno)
-                for target in sorted(t for t in targets if t is not None and t != name)
-            )
+                names = tuple(alias.name for alias in node.names)
+                found.append(Import(name, path, node.lineno, base, names))
+    return found
+
+
+def import_edges(src: Path, modules: dict[str, Path]) -> list[Edge]:
+    """Every import of one of ``modules`` by another, wherever in the file it is."""
+    edges: list[Edge] = []
+    for imp in imports_of(modules):
+        # ``from pkg import name``: ``name`` may be a submodule of ``pkg``.
+        wanted = [imp.module, *(f"{imp.module}.{name}" for name in imp.names)]
+        targets = {_known(target, modules) for target in wanted}
+        rel = imp.path.relative_to(src).as_posix()
+        edges.extend(
+            Edge(imp.source, target, rel, imp.line)
+            for target in sorted(t for t in targets if t is not None and t != imp.source)
+        )
     return edges
 
 
@@ -229,26 +245,13 @@ def test_there_is_no_import_cycle(package) -> None:
 def missing_modules(src: Path, modules: dict[str, Path]) -> list[str]:
     """``file:line module`` for each import naming a module of the package that does not
     exist (``from fastaudit.engine.gone import X``): under ``TYPE_CHECKING`` or inside a
-    function such an import fails late or never, so a move can leave it behind."""
-    found: list[str] = []
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                wanted = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*parts, *([node.module] if node.module else [])])
-                wanted = [base]  # the names after `import` may be attributes
-            else:
-                continue
-            for target in wanted:
-                if target.split(".")[0] == ROOT_PACKAGE and target not in modules:
-                    found.append(f"{path.relative_to(src).as_posix()}:{node.lineno} {target}")
-    return found
+    function such an import fails late or never, so a move can leave it behind. (The
+    names after ``from X import`` may be attributes, so only ``X`` must be a module.)"""
+    return [
+        f"{imp.path.relative_to(src).as_posix()}:{imp.line} {imp.module}"
+        for imp in imports_of(modules)
+        if imp.module.split(".")[0] == ROOT_PACKAGE and imp.module not in modules
+    ]
 
 
 def test_every_import_of_the_package_names_a_module_that_exists(package) -> None:
