@@ -163,24 +163,24 @@ def _commentable(result: ScanResult) -> dict[tuple[str, str, Span], Finding]:
     files, found while walking one file. Project-level rules and unreadable files
     report findings a comment does not suppress."""
     found: dict[tuple[str, str, Span], Finding] = {}
-    for path, outcome in result.files.items():
-        if not outcome.parsed or not path.endswith(".py"):
-            continue
-        for finding in [*outcome.findings, *(d.finding for d in outcome.deferred)]:
+    for path in result.files:
+        for finding in _walked(result, path):
             found[(finding.rule, finding.path, finding.span)] = finding
     return found
 
 
+def _walked(result: ScanResult, path: str) -> list[Finding]:
+    """What the walk of the Python file ``path`` reported (nothing when not parsed)."""
+    outcome = result.files.get(path)
+    if outcome is None or not outcome.parsed or not path.endswith(".py"):
+        return []
+    return [*outcome.findings, *(d.finding for d in outcome.deferred)]
+
+
 def takes_noqa(result: ScanResult, finding: Finding) -> bool:
     """Whether a ``# noqa`` comment can suppress ``finding`` (see ``_commentable``)."""
-    outcome = result.files.get(finding.path)
-    if outcome is None or not outcome.parsed or not finding.path.endswith(".py"):
-        return False
     key = (finding.rule, finding.span)
-    return any(
-        (found.rule, found.span) == key
-        for found in [*outcome.findings, *(d.finding for d in outcome.deferred)]
-    )
+    return any((found.rule, found.span) == key for found in _walked(result, finding.path))
 
 
 def _same_decision(finding: Finding, candidates: Iterable[Finding]) -> list[Finding]:
