@@ -24,6 +24,11 @@ class BlockingCallRule(Rule):
     receivers: ClassVar[tuple[str, ...]] = ()
     methods: ClassVar[frozenset[str]] = frozenset()
     what: ClassVar[str] = "blocks the event loop"
+    # What the blocked loop waits on, as ASY108 names it in a chain ("a sync HTTP call").
+    kind: ClassVar[str] = ""
+    # Whether an async alternative exists (an async client, AsyncSession); CPU-bound work
+    # such as password hashing can only be moved to a thread.
+    has_async_form: ClassVar[bool] = True
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if not ctx.in_async_body:

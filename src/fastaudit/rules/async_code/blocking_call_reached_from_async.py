@@ -18,6 +18,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeVar
 
@@ -25,14 +26,9 @@ from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Severity
+from fastaudit.rules import all_rules
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.async_code._shared import BlockingCallRule
-from fastaudit.rules.async_code.blocking_file_io_in_async import BlockingFileIO
-from fastaudit.rules.async_code.blocking_http_call_in_async import BlockingHttpCall
-from fastaudit.rules.async_code.blocking_sleep_in_async import BlockingSleep
-from fastaudit.rules.async_code.blocking_subprocess_in_async import BlockingSubprocess
-from fastaudit.rules.async_code.cpu_heavy_hashing_in_async import CpuHeavyHashing
-from fastaudit.rules.async_code.sync_database_call_in_async import BlockingDatabaseCall
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -57,24 +53,18 @@ ASYNC_FUNCTION_FACT = "reach-async-function"
 # follows the type the project function says it returns.
 RETURNS_FACT = "reach-returns"
 
-# The ASY101-105 and ASY109 detectors, in id order: the first that matches names the kind.
-_MATCHERS: tuple[BlockingCallRule, ...] = (
-    BlockingHttpCall(),
-    BlockingSleep(),
-    BlockingFileIO(),
-    BlockingDatabaseCall(),
-    BlockingSubprocess(),
-    CpuHeavyHashing(),
-)
-_KINDS = {
-    "ASY101": "a sync HTTP call",
-    "ASY102": "a blocking sleep",
-    "ASY103": "sync file I/O",
-    "ASY104": "a sync database call",
-    "ASY105": "a child process",
-    "ASY109": "password hashing",
-}
-_CPU_BOUND = frozenset({"ASY109"})
+
+@cache
+def _matchers() -> dict[str, BlockingCallRule]:
+    """Every blocking-call rule (ASY101-105, ASY109, and any added later) by id, in id
+    order: the first that matches a call names its kind."""
+    return {
+        rule_id: rule()
+        for rule_id, rule in all_rules().items()
+        if issubclass(rule, BlockingCallRule)
+    }
+
+
 # Calls whose arguments run in a worker thread, not on the loop.
 _THREAD_WRAPPERS = frozenset(
     {
@@ -102,9 +92,9 @@ _NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
 
 
 def _blocking_kind(callee: str, node: ast.Call) -> str | None:
-    for matcher in _MATCHERS:
+    for rule_id, matcher in _matchers().items():
         if matcher.matches(callee, node):
-            return matcher.id
+            return rule_id
     return None
 
 
@@ -534,11 +524,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
         last, step = chain[-1]
         # The first blocking call written in the last function (its step's line).
         rule, written, _ = next(b for b in graph.blocking_of(index) if b[2] == step.line)
-        kind = f"({rule}: {_KINDS[rule]})"
+        kind = f"({rule}: {_matchers()[rule].kind})"
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
         # CPU-bound work has no async form: a thread is the only way off the loop.
-        remedy = "" if rule in _CPU_BOUND else "make the chain async, or "
+        remedy = "make the chain async, or " if _matchers()[rule].has_async_form else ""
         message = (
             f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
             f"call `{first}` through `await run_in_threadpool(...)`"

@@ -8,6 +8,7 @@ from fastaudit.rules.async_code._shared import BlockingCallRule
 
 class BlockingFileIO(BlockingCallRule):
     id = "ASY103"
+    kind = "sync file I/O"
     name = "blocking-file-io-in-async"
     title = "Synchronous file I/O in async code"
     severity = Severity.WARNING

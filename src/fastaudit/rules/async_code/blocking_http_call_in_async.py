@@ -8,6 +8,7 @@ from fastaudit.rules.async_code._shared import BlockingCallRule
 
 class BlockingHttpCall(BlockingCallRule):
     id = "ASY101"
+    kind = "a sync HTTP call"
     name = "blocking-http-call-in-async"
     title = "Synchronous HTTP client called in async code"
     severity = Severity.ERROR

@@ -11,6 +11,7 @@ from fastaudit.rules.async_code._shared import BlockingCallRule
 
 class BlockingSleep(BlockingCallRule):
     id = "ASY102"
+    kind = "a blocking sleep"
     name = "blocking-sleep-in-async"
     title = "`time.sleep` in async code"
     severity = Severity.ERROR

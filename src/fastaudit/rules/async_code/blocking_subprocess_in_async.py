@@ -8,6 +8,7 @@ from fastaudit.rules.async_code._shared import BlockingCallRule
 
 class BlockingSubprocess(BlockingCallRule):
     id = "ASY105"
+    kind = "a child process"
     name = "blocking-subprocess-in-async"
     title = "Synchronous child process in async code"
     severity = Severity.ERROR

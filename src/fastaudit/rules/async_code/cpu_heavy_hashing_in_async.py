@@ -28,6 +28,8 @@ _PASSLIB_HANDLERS = "passlib.hash."
 
 class CpuHeavyHashing(BlockingCallRule):
     id = "ASY109"
+    kind = "password hashing"
+    has_async_form = False
     name = "cpu-heavy-hashing-in-async"
     title = "Password hashing or key derivation on the event loop"
     severity = Severity.WARNING

@@ -16,6 +16,7 @@ from fastaudit.rules.async_code._shared import BlockingCallRule
 
 class BlockingDatabaseCall(BlockingCallRule):
     id = "ASY104"
+    kind = "a sync database call"
     name = "sync-database-call-in-async"
     title = "Synchronous database call in async code"
     severity = Severity.ERROR
