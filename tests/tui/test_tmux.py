@@ -58,11 +58,15 @@ class Terminal:
 def terminal() -> Iterator[Callable[..., Terminal]]:
     names: list[str] = []
 
-    def start(root: Path, env: dict[str, str], size: tuple[int, int] = (80, 24)) -> Terminal:
+    def start(
+        root: Path, env: dict[str, str], size: tuple[int, int] = (80, 24), launcher: str = ""
+    ) -> Terminal:
+        """``launcher``: a command line that runs fastaudit (its path is appended)."""
         name = f"fastaudit-test-{uuid.uuid4().hex[:8]}"
         names.append(name)
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
-        command = f"cd {shlex.quote(str(root))} && env {exports} {shlex.quote(str(FASTAUDIT))} ."
+        program = f"{launcher} {shlex.quote(str(FASTAUDIT))}".strip()
+        command = f"cd {shlex.quote(str(root))} && env {exports} {program} ."
         width, height = size
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command],
@@ -139,22 +143,15 @@ def test_an_unreadable_folder_is_one_warning_and_the_audit_goes_on(
     (locked / "base.py").write_text("x = 1\n")
     locked.chmod(0)
     try:
-        env = base_env(tmp_path)
-        term = terminal(shop, env)
-        if os.geteuid() == 0:
-            # Replace the session's command by one that runs without capabilities.
-            subprocess.run(["tmux", "kill-session", "-t", term.name], check=True)
-            command = (
-                f"cd {shlex.quote(str(shop))} && env "
-                + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-                + f" {shlex.quote(sys.executable)} -c {shlex.quote(DROP_AND_EXEC)}"
-                + f" {shlex.quote(str(FASTAUDIT))} ."
-            )
-            subprocess.run(
-                ["tmux", "new-session", "-d", "-s", term.name, "-x", "80", "-y", "24", command],
-                check=True,
-                env={**os.environ, "TERM": "xterm-256color"},
-            )
+        # As root, fastaudit runs without capabilities, or the folder would be readable.
+        # (Started so from the first: killing a session and reusing its name raced
+        # with the tmux server under parallel tests.)
+        launcher = (
+            f"{shlex.quote(sys.executable)} -c {shlex.quote(DROP_AND_EXEC)}"
+            if os.geteuid() == 0
+            else ""
+        )
+        term = terminal(shop, base_env(tmp_path), launcher=launcher)
         screen = wait_until_ready(term)
         assert "The scan failed" not in screen
         for attempt in range(3):
