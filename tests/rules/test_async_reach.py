@@ -448,7 +448,9 @@ def test_the_detail_shows_each_link_with_its_file_and_line(tmp_path: Path) -> No
     ]
 
 
-def test_a_value_typed_by_a_project_function_s_return_annotation(tmp_path: Path) -> None:
+def test_a_value_typed_by_a_project_function_s_return_annotation_or_its_return(
+    tmp_path: Path,
+) -> None:
     files = {
         "app/database.py": """
             from sqlalchemy.orm import Session, sessionmaker
@@ -504,6 +506,12 @@ def test_a_value_typed_by_a_project_function_s_return_annotation(tmp_path: Path)
     found = findings(tmp_path, files)
     assert [(f.span.line, f.message.split(" on the")[0]) for f in found] == [
         (10, "`events` calls `get_handler` -> `session.query` (ASY104: a sync database call)"),
+        # No annotation: ``untyped_session`` returns ``SessionLocal()`` on every path.
+        (
+            11,
+            "`events` calls `untyped` -> `untyped_session(tenant).commit` "
+            "(ASY104: a sync database call)",
+        ),
         (
             13,
             '`events` calls `Handler.handle` -> `open_session("t").commit` '
@@ -530,6 +538,334 @@ def test_an_attribute_of_a_function_is_not_its_return_value(tmp_path: Path) -> N
 
             async def route():
                 enqueue()
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+# --------------------------------------------------------------- values other files settle
+STORE = """
+    from sqlalchemy.orm import Session, sessionmaker
+
+    SessionLocal = sessionmaker()
+
+
+    class Store:
+        def __init__(self, session: Session) -> None:
+            self.session = session
+
+        def put(self, item) -> None:
+            self.session.add(item)
+            self.session.commit()
+
+
+    def get_store():
+        session = SessionLocal()
+        try:
+            yield Store(session)
+        finally:
+            session.close()
+"""
+
+
+def _lines(found: list[Finding]) -> list[tuple[str, int]]:
+    return [(f.path, f.span.line) for f in found]
+
+
+def test_a_depends_parameter_has_the_type_its_provider_yields(tmp_path: Path) -> None:
+    """With no annotation, with ``Any``, and with ``Annotated[Any, Depends(...)]``."""
+    files = {
+        "app/store.py": STORE,
+        "app/routes.py": """
+            from typing import Annotated, Any
+
+            from fastapi import APIRouter, Depends
+
+            from app.store import get_store
+
+            router = APIRouter()
+
+
+            @router.post("/a")
+            async def bare(item: dict, store=Depends(get_store)):
+                store.put(item)
+
+
+            @router.post("/b")
+            async def any_typed(item: dict, store: Any = Depends(get_store)):
+                store.put(item)
+
+
+            @router.post("/c")
+            async def annotated(item: dict, store: Annotated[Any, Depends(get_store)]):
+                store.put(item)
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 12), ("app/routes.py", 17), ("app/routes.py", 22)]
+    assert found[0].message.startswith(
+        "`bare` calls `Store.put` -> `self.session.commit` (ASY104: a sync database call)"
+    )
+
+
+def test_an_annotated_depends_parameter_follows_its_annotation(tmp_path: Path) -> None:
+    files = {
+        "app/store.py": STORE,
+        "app/routes.py": """
+            from typing import Annotated
+
+            from fastapi import Depends
+
+            from app.store import Store, get_store
+
+
+            async def typed(item: dict, store: Annotated[Store, Depends(get_store)]):
+                store.put(item)
+            """,
+    }
+    assert _lines(findings(tmp_path, files)) == [("app/routes.py", 9)]
+
+
+def test_attributes_set_in_init_and_annotated_on_the_class(tmp_path: Path) -> None:
+    files = {
+        "app/store.py": STORE,
+        "app/service.py": """
+            from app.store import SessionLocal, Store
+
+
+            class OrderService:
+                audit: Store
+
+                def __init__(self) -> None:
+                    self.store = Store(SessionLocal())
+
+                def place(self, order) -> None:
+                    self.store.put(order)
+
+                def log(self, order) -> None:
+                    self.audit.put(order)
+            """,
+        "app/routes.py": """
+            from app.service import OrderService
+
+
+            async def place(order: dict):
+                service = OrderService()
+                service.place(order)
+                service.log(order)
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 6), ("app/routes.py", 7)]
+    assert "`OrderService.place` -> `Store.put` -> `self.session.commit`" in found[0].message
+    assert "`OrderService.log` -> `Store.put`" in found[1].message
+
+
+def test_an_attribute_holding_two_different_values_is_not_followed(tmp_path: Path) -> None:
+    files = {
+        "app/store.py": STORE,
+        "app/service.py": """
+            from app.store import Store
+
+
+            class Quiet:
+                def put(self, item) -> None:
+                    pass
+
+
+            class Service:
+                def __init__(self, session, quiet: bool) -> None:
+                    if quiet:
+                        self.store = Quiet()
+                    else:
+                        self.store = Store(session)
+
+                def place(self, order) -> None:
+                    self.store.put(order)
+            """,
+        "app/routes.py": """
+            from app.service import Service
+
+
+            async def place(order: dict, service: Service):
+                service.place(order)
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_inherited_methods_and_attributes(tmp_path: Path) -> None:
+    files = {
+        "app/base.py": """
+            from sqlalchemy.orm import Session
+
+
+            class BaseRepo:
+                def __init__(self, session: Session) -> None:
+                    self.session = session
+
+                def add(self, item) -> None:
+                    self.session.add(item)
+                    self.session.flush()
+            """,
+        "app/users.py": """
+            from app.base import BaseRepo
+
+
+            class UserRepo(BaseRepo):
+                def rename(self, user, name: str) -> None:
+                    user.name = name
+                    self.session.commit()
+            """,
+        "app/routes.py": """
+            from app.users import UserRepo
+
+
+            async def create(user, repo: UserRepo):
+                repo.add(user)
+                repo.rename(user, "x")
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 5), ("app/routes.py", 6)]
+    assert "`BaseRepo.add` -> `self.session.flush`" in found[0].message
+    assert "`UserRepo.rename` -> `self.session.commit`" in found[1].message
+
+
+def test_an_imported_module_level_instance_written_in_the_async_body(tmp_path: Path) -> None:
+    """``pwd_context`` and ``SessionLocal`` live in another module: no per-file rule can
+    tell what they are, so ASY108 reports the call with no helper in between."""
+    files = {
+        "app/security.py": """
+            from passlib.context import CryptContext
+
+            pwd_context = CryptContext(schemes=["bcrypt"])
+            """,
+        "app/db.py": """
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker()
+            """,
+        "app/routes.py": """
+            from app.db import SessionLocal
+            from app.security import pwd_context
+
+
+            async def login(password: str, digest: str):
+                ok = pwd_context.verify(password, digest)
+                with SessionLocal() as session:
+                    session.commit()
+                return ok
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 6), ("app/routes.py", 8)]
+    assert found[0].message.startswith(
+        "`login` calls `pwd_context.verify` (ASY109: password hashing) on the event loop"
+    )
+    # Hashing has no async form: the thread is the only remedy offered.
+    assert "make the chain async" not in found[0].message
+    assert "`session.commit` (ASY104: a sync database call)" in found[1].message
+    assert "`passlib.context.CryptContext().verify`" in found[0].detail
+
+
+def test_a_value_from_an_awaited_project_call_and_a_method_s_return(tmp_path: Path) -> None:
+    files = {
+        "app/store.py": STORE,
+        "app/factory.py": """
+            from app.store import SessionLocal, Store
+
+
+            class Factory:
+                def store(self) -> Store:
+                    return Store(SessionLocal())
+
+
+            async def make_store():
+                return Store(SessionLocal())
+            """,
+        "app/routes.py": """
+            from app.factory import Factory, make_store
+
+
+            async def place(order: dict):
+                store = await make_store()
+                store.put(order)
+                Factory().store().put(order)
+            """,
+    }
+    assert _lines(findings(tmp_path, files)) == [("app/routes.py", 6), ("app/routes.py", 7)]
+
+
+def test_a_depends_session_asy104_reports_is_not_reported_twice(tmp_path: Path) -> None:
+    files = {
+        "app/db.py": """
+            from sqlalchemy.orm import sessionmaker
+
+            SessionLocal = sessionmaker()
+
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+            """,
+        "app/routes.py": """
+            from fastapi import Depends
+
+            from app.db import get_db
+
+
+            async def rename(db=Depends(get_db)):
+                db.commit()
+            """,
+    }
+    root = write_tree(tmp_path, files)
+    from fastaudit.audit.scan import scan
+    from fastaudit.config import Config
+
+    found = scan(root, Config(select=["ASY104", "ASY108"])).findings
+    assert [(f.rule, f.span.line) for f in found] == [("ASY104", 7)]
+
+
+def test_an_async_session_from_depends_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/db.py": """
+            from sqlalchemy.ext.asyncio import async_sessionmaker
+
+            SessionLocal = async_sessionmaker()
+
+
+            async def get_db():
+                async with SessionLocal() as session:
+                    yield session
+            """,
+        "app/routes.py": """
+            from fastapi import Depends
+
+            from app.db import SessionLocal, get_db
+
+
+            async def rename(db=Depends(get_db)):
+                await db.commit()
+                async with SessionLocal() as other:
+                    await other.commit()
+            """,
+    }
+    assert findings(tmp_path, files) == []
+
+
+def test_scripts_under_bin_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/helpers.py": helpers(1),
+        "bin/warm.py": """
+            from app.helpers import h1
+
+
+            async def main():
+                h1()
             """,
     }
     assert findings(tmp_path, files) == []

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastaudit.engine.context import FileContext
 
 # What a parameter default or ``Annotated`` marker resolves to when it injects a dependency.
 DEPENDS_MARKERS = frozenset(
@@ -52,3 +56,51 @@ def name_words(name: str) -> list[str]:
     """``createOrder`` / ``create_order`` -> ``["create", "order"]``."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
     return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]
+
+
+def depends_provider(
+    ctx: FileContext,
+    function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+    name: str,
+) -> str | None:
+    """The qualified provider the parameter ``name`` of ``function`` is filled by, when
+    it is written ``name=Depends(fn)`` or ``name: Annotated[..., Depends(fn)]``."""
+    if isinstance(function, ast.Lambda):
+        return None
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(
+        zip(
+            [a.arg for a in positional[len(positional) - len(args.defaults) :]],
+            args.defaults,
+            strict=True,
+        )
+    )
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    arg = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
+    if arg is None:
+        return None
+    markers: list[ast.expr] = []
+    if name in defaults:
+        markers.append(defaults[name])
+    annotation = arg.annotation
+    if (
+        isinstance(annotation, ast.Subscript)
+        and ctx.resolve(annotation.value) == "typing.Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        markers.extend(annotation.slice.elts[1:])
+    for marker in markers:
+        if (
+            isinstance(marker, ast.Call)
+            and ctx.resolve(marker.func) in DEPENDS_MARKERS
+            and marker.args
+            and isinstance(marker.args[0], (ast.Name, ast.Attribute))
+        ):
+            target = ctx.resolve(marker.args[0])
+            if target is None and isinstance(marker.args[0], ast.Name):
+                target = ctx.qualify(marker.args[0].id)
+            return target
+    return None

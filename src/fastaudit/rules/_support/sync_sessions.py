@@ -50,7 +50,7 @@ def note_sync_session_provider(
     if ctx.function is not None or ctx.class_name is not None:
         return
     qualname = ctx.qualify(node.name)
-    returns = annotation_value(_generator_item(node.returns, ctx), ctx.resolve)
+    returns = annotation_value(generator_item(node.returns, ctx), ctx.resolve)
     if returns is not None and returns.startswith(_SYNC_SESSIONS):
         ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
         return
@@ -65,7 +65,7 @@ def note_sync_session_provider(
                 return
 
 
-def _generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
+def generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
     """``Generator[Session, None, None]`` / ``Iterator[Session]`` -> ``Session``."""
     if isinstance(annotation, ast.Subscript):
         outer = ctx.resolve(annotation.value) or ""

@@ -14,56 +14,35 @@ functions (at most ``MAX_DEPTH``) that ends in a blocking call.
 from __future__ import annotations
 
 import ast
-import sys
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
 from itertools import pairwise
-from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.names import annotation_value
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.layout import facts, is_migration_path, is_script_path, is_test_path
+from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Severity
-from fastaudit.rules import all_rules
-from fastaudit.rules._support.project_walk import file_facts
-from fastaudit.rules.async_code._shared import BlockingCallRule
+from fastaudit.rules._support.route_calls import depends_provider
+from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
+from fastaudit.rules.async_code._reach import (
+    ASYNC_FUNCTION_FACT,
+    ATTRIBUTE_FACT,
+    BASES_FACT,
+    MODULE_VALUE_FACT,
+    RETURNS_FACT,
+    SYNC_FUNCTION_FACT,
+    AsyncCall,
+    Graph,
+    Step,
+    blocking_kind,
+    matchers,
+    might_be_project,
+)
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
-
-_T = TypeVar("_T")
-
-# How many sync project functions a chain may pass through: the async function's callee
-# is the first. Deeper chains are rarer and harder to read in a message.
-MAX_DEPTH = 4
-
-# Facts noted per file (plain tuples: they are pickled and cached with the outcome).
-# A module- or class-level sync def: (qualname, shown name, line, blocking calls as
-# (rule id, written callee, line), project calls as (callee qualname, line, written
-# callee when it is a method of what a call returned: ``get_session().query``, else "")).
-SYNC_FUNCTION_FACT = "reach-sync-function"
-# An ``async def``: (qualname, "" when nested in a function; shown name; project calls
-# in its body as (callee qualname, line, column, end line, end column, returned)).
-ASYNC_FUNCTION_FACT = "reach-async-function"
-# (qualname, the value its return annotation promises: ``sqlalchemy.orm.Session()``) of
-# a module- or class-level def, so ``session = get_session(); session.query(...)``
-# follows the type the project function says it returns.
-RETURNS_FACT = "reach-returns"
-
-
-@cache
-def _matchers() -> dict[str, BlockingCallRule]:
-    """Every blocking-call rule (ASY101-105, ASY109, and any added later) by id, in id
-    order: the first that matches a call names its kind."""
-    return {
-        rule_id: rule()
-        for rule_id, rule in all_rules().items()
-        if issubclass(rule, BlockingCallRule)
-    }
-
 
 # Calls whose arguments run in a worker thread, not on the loop.
 _THREAD_WRAPPERS = frozenset(
@@ -74,28 +53,11 @@ _THREAD_WRAPPERS = frozenset(
         "anyio.to_thread.run_sync",
     }
 )
-# Callees that are never the project's own: the standard library and the libraries a
-# FastAPI app calls most (keeps the facts small; a miss only costs fact space).
-_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
-    "builtins",
-    "fastapi",
-    "starlette",
-    "pydantic",
-    "pydantic_settings",
-    "sqlalchemy",
-    "sqlmodel",
-    "httpx",
-    "requests",
-    "anyio",
-    "typing_extensions",
-}
-
-
-def _blocking_kind(callee: str, node: ast.Call) -> str | None:
-    for rule_id, matcher in _matchers().items():
-        if matcher.matches(callee, node):
-            return rule_id
-    return None
+# Values not worth noting as what a module name, an attribute or a function holds: they
+# never lead to a blocking call or to the project's code.
+_PLAIN_VALUES = ("builtins.", "typing.", "fastapi.", "pydantic.", "logging.")
+# What a ``Depends`` parameter's annotation says when it says nothing about the value.
+_UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
 
 
 def _is_thread_wrapper(callee: str | None, node: ast.Call) -> bool:
@@ -106,31 +68,19 @@ def _is_thread_wrapper(callee: str | None, node: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
 
 
-def _project_target(callee: str) -> tuple[str, bool] | None:
-    """The qualified name a project function would have, and whether it is a method of
-    what a call returned; None when ``callee`` is a library's or cannot name a
-    definition. ``app.repo.Repo().save`` (a method on an instance, ``self.save``
-    included) is ``app.repo.Repo.save``; so is ``app.db.get_repo().save``, whose
-    receiver the project pass types by ``get_repo``'s return annotation."""
-    if callee.split(".", 1)[0] in _NOT_PROJECT:
-        return None
-    receiver, dot, method = callee.rpartition(".")
-    returned = bool(dot) and receiver.endswith("()") and "()" not in receiver[:-2]
-    if returned:
-        callee = f"{receiver[:-2]}.{method}"
-    if "()" in callee or "." not in callee:
-        return None
-    return callee, returned
+def _worth_noting(value: str | None) -> bool:
+    return value is not None and value.endswith("()") and not value.startswith(_PLAIN_VALUES)
 
 
-# ``matches`` of the ASY101-105 and ASY109 detectors takes the call node; none reads it.
-_NO_NODE = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
-
-
-# (callee qualname, line, column, end line, end column, a method of a returned value)
-_AsyncCall = tuple[str, int, int, int, int, bool]
-# (qualname, shown name, calls): an ``ASYNC_FUNCTION_FACT``.
-_AsyncFact = tuple[str, str, tuple[_AsyncCall, ...]]
+def _attribute_path(node: ast.expr) -> tuple[str, list[str]] | None:
+    """``repo.session.commit`` -> ("repo", ["session", "commit"])."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and parts:
+        return node.id, parts[::-1]
+    return None
 
 
 @dataclass(slots=True)
@@ -141,147 +91,11 @@ class _Frame:
     is_async: bool
     blocking: list[tuple[str, str, int]] = field(default_factory=list)
     sync_calls: list[tuple[str, int, str]] = field(default_factory=list)
-    async_calls: list[_AsyncCall] = field(default_factory=list)
-
-
-class _Function(NamedTuple):
-    """A sync project function in the call graph."""
-
-    path: str
-    qualname: str
-    shown: str
-    line: int
-    blocking: tuple[tuple[str, str, int], ...]
-    calls: tuple[tuple[str, int, str], ...]
-
-
-class _Step(NamedTuple):
-    """The shortest way from a function to a blocking call: ``depth`` functions long,
-    through ``via`` (None: the function itself makes the call) called at ``line``."""
-
-    depth: int
-    via: int | None
-    line: int
-
-
-def _tail(qualname: str) -> str:
-    """The last two dotted parts: a src layout (``src.app.x.f``) keeps them."""
-    return ".".join(qualname.rsplit(".", 2)[-2:])
-
-
-class _Graph:
-    """The sync project functions and who calls whom, from the facts of every file."""
-
-    def __init__(self, view: ProjectView) -> None:
-        self.functions: list[_Function] = []
-        # Every module- or class-level def by its last two dotted parts: (qualname,
-        # index into ``functions`` or None for an ``async def``).
-        self._by_tail: dict[str, list[tuple[str, int | None]]] = {}
-        # (path, the ``ASYNC_FUNCTION_FACT``) of each ``async def`` making project calls.
-        self.async_defs: list[tuple[str, _AsyncFact]] = []
-        # What each def's return annotation promises, by the def's last two dotted parts.
-        self._returns: dict[str, list[tuple[str, str]]] = {}
-        for path in view.python_files:
-            for qualname, value in file_facts(view, path, RETURNS_FACT):
-                self._returns.setdefault(_tail(qualname), []).append((qualname, value))
-            for qualname, shown, line, blocking, calls in file_facts(
-                view, path, SYNC_FUNCTION_FACT
-            ):
-                index = len(self.functions)
-                self.functions.append(_Function(path, qualname, shown, line, blocking, calls))
-                self._by_tail.setdefault(_tail(qualname), []).append((qualname, index))
-            for fact in file_facts(view, path, ASYNC_FUNCTION_FACT):
-                qualname = fact[0]
-                if qualname:
-                    self._by_tail.setdefault(_tail(qualname), []).append((qualname, None))
-                if fact[2]:
-                    self.async_defs.append((path, fact))
-
-    def targets(self, callee: str, returned: bool = False) -> list[int]:
-        """The sync functions ``callee`` may name; none when it names an ``async def``
-        (awaited: another matter) or nothing of the project's. ``Repo(...)`` runs
-        ``Repo.__init__``; ``get_repo().save`` (``returned``) is the ``save`` of the
-        project class ``get_repo`` says it returns."""
-        found = self._matches(callee) or self._matches(callee + ".__init__")
-        if not found and returned:
-            through = self.through_return(callee)
-            target = _project_target(through) if through is not None else None
-            if target is not None:
-                found = self._matches(target[0])
-        if any(index is None for _, index in found):
-            return []
-        return [index for _, index in found if index is not None]
-
-    def through_return(self, callee: str) -> str | None:
-        """``app.db.get_session.query`` (the ``query`` of what ``get_session()``
-        returns) as the method of the value ``get_session``'s return annotation
-        promises: ``sqlalchemy.orm.Session().query``; None when that is unknown."""
-        receiver, _, method = callee.rpartition(".")
-        values = {value for _, value in _best_matches(self._returns, receiver)}
-        return f"{values.pop()}.{method}" if len(values) == 1 else None
-
-    def _matches(self, callee: str) -> list[tuple[str, int | None]]:
-        return _best_matches(self._by_tail, callee)
-
-    def blocking_of(self, index: int) -> list[tuple[str, str, int]]:
-        """The blocking calls ``functions[index]`` makes itself: those the walk saw, and
-        methods of values its project callees say they return (``get_session().query``)."""
-        function = self.functions[index]
-        found = list(function.blocking)
-        for callee, line, written in function.calls:
-            if not written or self._matches(callee):
-                continue
-            through = self.through_return(callee)
-            kind = _blocking_kind(through, _NO_NODE) if through is not None else None
-            if kind is not None:
-                found.append((kind, written, line))
-        return found
-
-    def shortest(self) -> dict[int, _Step]:
-        """For each function that reaches a blocking call through at most ``MAX_DEPTH``
-        sync functions, its first step on the shortest way there. One breadth-first
-        search backwards from every function that blocks itself: linear in the calls,
-        and cycles end it like any visited function."""
-        callers: dict[int, list[tuple[int, int]]] = {}
-        for index, function in enumerate(self.functions):
-            for callee, line, written in function.calls:
-                for target in self.targets(callee, bool(written)):
-                    if target != index:
-                        callers.setdefault(target, []).append((index, line))
-        best: dict[int, _Step] = {}
-        queue: deque[int] = deque()
-        for index in range(len(self.functions)):
-            blocking = self.blocking_of(index)
-            if blocking:
-                best[index] = _Step(1, None, min(b[2] for b in blocking))
-                queue.append(index)
-        while queue:
-            index = queue.popleft()
-            step = best[index]
-            if step.depth >= MAX_DEPTH:
-                continue
-            for caller, line in callers.get(index, ()):
-                if caller not in best:
-                    best[caller] = _Step(step.depth + 1, index, line)
-                    queue.append(caller)
-        return best
-
-    def chain(self, start: int, best: dict[int, _Step]) -> Iterator[tuple[int, _Step]]:
-        index: int | None = start
-        while index is not None:
-            step = best[index]
-            yield index, step
-            index = step.via
-
-
-def _best_matches(by_tail: dict[str, list[tuple[str, _T]]], qualname: str) -> list[tuple[str, _T]]:
-    """The entries naming ``qualname`` (a src layout's ``src.app.x.f`` names
-    ``app.x.f``); only the exact ones when there are any."""
-    candidates = [
-        item for item in by_tail.get(_tail(qualname), ()) if same_qualname(item[0], qualname)
-    ]
-    exact = [item for item in candidates if item[0] == qualname]
-    return exact or candidates
+    async_calls: list[AsyncCall] = field(default_factory=list)
+    # What ``return``/``yield`` statements give (None: something unknown).
+    returns: set[str | None] = field(default_factory=set)
+    # Parameters filled by ``Depends(fn)`` with no telling annotation: name -> ``fn``.
+    depends: dict[str, str] = field(default_factory=dict)
 
 
 class BlockingCallReachedFromAsync(ProjectRule):
@@ -393,6 +207,14 @@ class BlockingCallReachedFromAsync(ProjectRule):
 
     # ------------------------------------------------------------------ the walk
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        if ctx.function is None and not self._classes:
+            bases = tuple(
+                base
+                for base in (ctx.resolve(b) for b in node.bases)
+                if base is not None and might_be_project(base)
+            )
+            if bases:
+                ctx.add_fact(BASES_FACT, (ctx.qualify(node.name), bases))
         self._classes.append(node.name)
 
     def leave_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
@@ -412,13 +234,79 @@ class BlockingCallReachedFromAsync(ProjectRule):
         named = ctx.function is None and len(self._classes) <= 1
         shown = f"{self._classes[-1]}.{node.name}" if self._classes else node.name
         if named:
-            qualname = ctx.qualify(shown)
-            self._frames[id(node)] = _Frame(qualname, shown, node.lineno, is_async)
-            returns = annotation_value(node.returns, ctx.resolve)
-            if returns is not None and not returns.startswith(("builtins.", "typing.")):
-                ctx.add_fact(RETURNS_FACT, (qualname, returns))
+            frame = _Frame(ctx.qualify(shown), shown, node.lineno, is_async)
+            returns = annotation_value(generator_item(node.returns, ctx), ctx.resolve)
+            if _worth_noting(returns):
+                ctx.add_fact(RETURNS_FACT, (frame.qualname, returns))
+                frame.returns.add(None)  # settled: what the body returns is not asked
         elif is_async:
-            self._frames[id(node)] = _Frame("", node.name, node.lineno, is_async)
+            frame = _Frame("", node.name, node.lineno, is_async)
+        else:
+            return
+        if is_async:
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                if annotation_value(arg.annotation, ctx.resolve) in _UNTYPED:
+                    provider = depends_provider(ctx, node, arg.arg)
+                    if provider is not None:
+                        frame.depends[arg.arg] = provider
+        self._frames[id(node)] = frame
+
+    def _frame(self, ctx: FileContext) -> _Frame | None:
+        function = ctx.function
+        return self._frames.get(id(function.node)) if function is not None else None
+
+    def visit_Return(self, node: ast.Return, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is not None and frame.qualname and node.value is not None:
+            frame.returns.add(value_of(node.value, ctx.resolve))
+
+    def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
+        self.visit_Return(ast.Return(value=node.value), ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        self._note_binding(node.targets, node.value, None, ctx)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        self._note_binding([node.target], node.value, node.annotation, ctx)
+
+    def _note_binding(
+        self,
+        targets: list[ast.expr],
+        value: ast.expr | None,
+        annotation: ast.expr | None,
+        ctx: FileContext,
+    ) -> None:
+        """What a module-level name, a class attribute or ``self.x`` holds, when it is a
+        value a call made (``SessionLocal = sessionmaker()``, ``self.repo = repo`` with
+        ``repo: Repo``): read by the project pass for callees other files write."""
+        held = value_of(value, ctx.resolve) if value is not None else None
+        if not _worth_noting(held):
+            held = annotation_value(annotation, ctx.resolve)
+        if held is None or not _worth_noting(held):
+            return
+        function = ctx.function
+        if function is None:
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if not self._classes:
+                for name in names:
+                    ctx.add_fact(MODULE_VALUE_FACT, (ctx.qualify(name), held))
+            elif len(self._classes) == 1:
+                for name in names:
+                    ctx.add_fact(ATTRIBUTE_FACT, (ctx.qualify(self._classes[0]), name, held))
+            return
+        frame = self._frames.get(id(function.node))
+        if frame is None or not frame.qualname or len(self._classes) != 1:
+            return
+        owner = ctx.qualify(self._classes[0])
+        for target in targets:
+            # ``self.repo = ...`` in a method: ``self`` is an instance of the class.
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and ctx.resolve(target.value) == f"{owner}()"
+            ):
+                ctx.add_fact(ATTRIBUTE_FACT, (owner, target.attr, held))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         callee = ctx.resolve(node.func)
@@ -432,38 +320,46 @@ class BlockingCallReachedFromAsync(ProjectRule):
             # (``run_in_threadpool(fn(x))``) still runs here, on the loop, and is noted
             # like any other.
             return
-        function = ctx.function
-        frame = self._frames.get(id(function.node)) if function is not None else None
-        if frame is None or callee is None:
+        frame = self._frame(ctx)
+        if frame is None:
             return
-        kind = _blocking_kind(callee, node)
+        through = ""
+        if frame.depends:
+            # ``repo.save()`` where ``repo=Depends(get_repo)`` (untyped, or typed ``Any``):
+            # the value ``get_repo`` returns, which the project pass knows.
+            path = _attribute_path(func)
+            if path is not None and path[0] in frame.depends:
+                through = path[0]
+                callee = ".".join([f"{frame.depends[through]}()", *path[1]])
+        if callee is None:
+            return
+        kind = blocking_kind(callee, node)
         if frame.is_async:
             # A blocking call written here is ASY101-105's or ASY109's.
-            if kind is None:
-                target = _project_target(callee)
-                if target is not None:
-                    span = ctx.span(node)
-                    frame.async_calls.append(
-                        (
-                            target[0],
-                            span.line,
-                            span.column,
-                            span.end_line,
-                            span.end_column,
-                            target[1],
-                        )
+            if kind is None and might_be_project(callee):
+                span = ctx.span(node)
+                frame.async_calls.append(
+                    (
+                        callee,
+                        span.line,
+                        span.column,
+                        span.end_line,
+                        span.end_column,
+                        ctx.text(func),
+                        through,
                     )
+                )
         elif kind is not None:
-            frame.blocking.append((kind, ctx.text(node.func), node.lineno))
-        else:
-            target = _project_target(callee)
-            if target is not None:
-                written = ctx.text(node.func) if target[1] else ""
-                frame.sync_calls.append((target[0], node.lineno, written))
+            frame.blocking.append((kind, ctx.text(func), node.lineno))
+        elif might_be_project(callee):
+            frame.sync_calls.append((callee, node.lineno, ctx.text(func)))
 
     def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         frame = self._frames.pop(id(node), None)
-        if frame is not None and frame.qualname and (frame.blocking or frame.sync_calls):
+        if frame is None or not frame.qualname:
+            return
+        self._note_returns(frame, ctx)
+        if frame.blocking or frame.sync_calls:
             ctx.add_fact(
                 SYNC_FUNCTION_FACT,
                 (
@@ -477,26 +373,51 @@ class BlockingCallReachedFromAsync(ProjectRule):
 
     def leave_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         frame = self._frames.pop(id(node), None)
+        if frame is None:
+            return
+        if frame.qualname:
+            self._note_returns(frame, ctx)
         # Noted even without calls: a callee that is an ``async def`` is not followed.
-        if frame is not None and (frame.qualname or frame.async_calls):
+        if frame.qualname or frame.async_calls:
             ctx.add_fact(
                 ASYNC_FUNCTION_FACT, (frame.qualname, frame.shown, tuple(frame.async_calls))
             )
 
+    @staticmethod
+    def _note_returns(frame: _Frame, ctx: FileContext) -> None:
+        """A function with no telling return annotation returns what every ``return``
+        and ``yield`` in it gives, when that is one value (``yield SessionLocal()``)."""
+        if len(frame.returns) == 1:
+            (value,) = frame.returns
+            if value is not None and _worth_noting(value):
+                ctx.add_fact(RETURNS_FACT, (frame.qualname, value))
+
     # --------------------------------------------------------- the project pass
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        graph = _Graph(project)
+        graph = Graph(project)
         best = graph.shortest()
-        if not best:
-            return []
+        # ``Depends(get_db)`` parameters ASY104 already reports at the call when
+        # ``get_db`` hands out a sync session.
+        providers = {provider for _, provider in facts(project, SYNC_SESSION_PROVIDER)}
         findings: list[Finding] = []
         for path, (_, caller, calls) in graph.async_defs:
-            for callee, line, column, end_line, end_column, returned in calls:
-                reached = [t for t in graph.targets(callee, returned) if t in best]
-                if not reached:
-                    continue
-                start = min(reached, key=lambda t: (best[t].depth, t))
-                message, detail = self._describe(graph, best, start, caller, path, line)
+            if is_test_path(path) or is_migration_path(path) or is_script_path(path):
+                continue
+            for callee, line, column, end_line, end_column, written, through in calls:
+                value = graph.value(callee)
+                direct = blocking_kind(value)
+                if direct is not None:
+                    if through and callee.split("()", 1)[0] in providers:
+                        continue
+                    message, detail = self._describe_direct(
+                        direct, caller, written, through, value, path, line
+                    )
+                else:
+                    reached = [t for t in graph.targets(callee) if t in best]
+                    if not reached:
+                        continue
+                    start = min(reached, key=lambda t: (best[t].depth, t))
+                    message, detail = self._describe(graph, best, start, caller, path, line)
                 finding = project.finding(
                     self,
                     path,
@@ -509,10 +430,47 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 findings.append(replace(finding, detail=detail))
         return findings
 
+    @staticmethod
+    def _kind(rule: str) -> tuple[str, str]:
+        """How a chain's blocking call is named ("(ASY104: a sync database call)"), and
+        the remedy besides a thread: CPU-bound work has no async form."""
+        matcher = matchers()[rule]
+        remedy = "make the chain async, or " if matcher.has_async_form else ""
+        return f"({rule}: {matcher.kind})", remedy
+
+    def _describe_direct(
+        self,
+        rule: str,
+        caller: str,
+        written: str,
+        through: str,
+        value: str,
+        path: str,
+        line: int,
+    ) -> tuple[str, str]:
+        """A blocking call written in the async function on a value only other files
+        settle: an imported ``pwd_context``, ``SessionLocal``, a ``Depends`` value."""
+        kind, remedy = self._kind(rule)
+        where = f"`{through}` comes from `Depends`" if through else "another module says so"
+        message = (
+            f"`{caller}` calls `{written}` {kind} on the event loop ({where}): {remedy}"
+            "call it through `await run_in_threadpool(...)`"
+        )
+        detail = "\n".join(
+            [
+                message,
+                "",
+                f"`{written}` is `{value}`, from what the project's other modules define.",
+                "The chain, from the event loop to the blocking call:",
+                f"  {path}:{line}  `{caller}` calls `{written}` {kind}",
+            ]
+        )
+        return message, detail
+
     def _describe(
         self,
-        graph: _Graph,
-        best: dict[int, _Step],
+        graph: Graph,
+        best: dict[int, Step],
         start: int,
         caller: str,
         path: str,
@@ -524,11 +482,9 @@ class BlockingCallReachedFromAsync(ProjectRule):
         last, step = chain[-1]
         # The first blocking call written in the last function (its step's line).
         rule, written, _ = next(b for b in graph.blocking_of(index) if b[2] == step.line)
-        kind = f"({rule}: {_matchers()[rule].kind})"
+        kind, remedy = self._kind(rule)
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
-        # CPU-bound work has no async form: a thread is the only way off the loop.
-        remedy = "make the chain async, or " if _matchers()[rule].has_async_form else ""
         message = (
             f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
             f"call `{first}` through `await run_in_threadpool(...)`"

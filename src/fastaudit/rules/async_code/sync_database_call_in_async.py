@@ -6,6 +6,7 @@ import ast
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Severity
+from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import (
     SYNC_DB_HANDLES,
     SYNC_SESSION_PROVIDER,
@@ -160,10 +161,10 @@ class BlockingDatabaseCall(BlockingCallRule):
             # ``session.commit()`` on a parameter with no usable annotation, filled by
             # ``Depends(get_session)``: blocking when ``get_session`` hands out a sync
             # session, which the project index settles once every file is seen.
-            provider = _dependency_of(ctx, func.value.id)
+            function = ctx.function
+            assert function is not None
+            provider = depends_provider(ctx, function.node, func.value.id)
             if provider is not None:
-                function = ctx.function
-                assert function is not None
                 ctx.report(
                     node,
                     f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
@@ -203,48 +204,3 @@ class BlockingDatabaseCall(BlockingCallRule):
 
 # What a parameter resolves to when its annotation says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
-
-
-def _dependency_of(ctx: FileContext, name: str) -> str | None:
-    """The qualified provider ``name`` is filled by, when it is a parameter of the
-    enclosing function written ``name=Depends(fn)`` or ``Annotated[..., Depends(fn)]``."""
-    function = ctx.function
-    if function is None or isinstance(function.node, ast.Lambda):
-        return None
-    args = function.node.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults = dict(
-        zip(
-            [a.arg for a in positional[len(positional) - len(args.defaults) :]],
-            args.defaults,
-            strict=True,
-        )
-    )
-    defaults.update(
-        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
-    )
-    arg = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
-    if arg is None:
-        return None
-    markers: list[ast.expr] = []
-    if name in defaults:
-        markers.append(defaults[name])
-    annotation = arg.annotation
-    if (
-        isinstance(annotation, ast.Subscript)
-        and ctx.resolve(annotation.value) == "typing.Annotated"
-        and isinstance(annotation.slice, ast.Tuple)
-    ):
-        markers.extend(annotation.slice.elts[1:])
-    for marker in markers:
-        if (
-            isinstance(marker, ast.Call)
-            and ctx.resolve(marker.func) == "fastapi.Depends"
-            and marker.args
-            and isinstance(marker.args[0], (ast.Name, ast.Attribute))
-        ):
-            target = ctx.resolve(marker.args[0])
-            if target is None and isinstance(marker.args[0], ast.Name):
-                target = ctx.qualify(marker.args[0].id)
-            return target
-    return None
