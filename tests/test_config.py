@@ -110,6 +110,12 @@ def test_max_file_size(tmp_path):
         ("max-file-size = -1", "`max-file-size` must be a positive number of bytes"),
         ("max-file-size = true", "`max-file-size` must be a positive number of bytes"),
         ('select = "ASY102"', "`select` must be a list of rule ids"),
+        ('blocking-calls = "acme.fetch"', "`blocking-calls` must be a list of qualified names"),
+        ('blocking-calls = ["fetch"]', "blocking-calls: `fetch` is not a qualified name"),
+        (
+            'blocking-calls = { "acme.fetch" = 1 }',
+            "blocking-calls: the alternative for `acme.fetch` must be a string",
+        ),
     ],
 )
 def test_bad_settings_are_warnings_not_crashes(tmp_path, toml, warning):

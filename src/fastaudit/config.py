@@ -37,6 +37,7 @@ KNOWN_KEYS = {
     "baseline",
     "extend-safe-fixes",
     "extend-unsafe-fixes",
+    "blocking-calls",
 }
 
 
@@ -67,6 +68,9 @@ class Config:
     # Baseline file relative to the project root (``fastaudit baseline`` writes it).
     baseline: str | None = None
     fix_overrides: list[FixOverride] = field(default_factory=list)
+    # Calls the project knows block (an internal SDK): fnmatch pattern over the qualified
+    # name (``acme_sdk.Client.send``) -> the async alternative to suggest, or "".
+    blocking_calls: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # where the settings came from, for messages
 
@@ -237,12 +241,42 @@ def apply_table(
     matrix = table.get("matrix")
     if isinstance(matrix, dict):
         config.matrix = matrix
+    blocking = table.get("blocking-calls")
+    if blocking is not None:
+        _apply_blocking_calls(config, blocking, where)
     baseline = table.get("baseline")
     if baseline is not None:
         if isinstance(baseline, str) and baseline.strip():
             config.baseline = baseline
         else:
             config.warnings.append(f"{where}: `baseline` must be a file path; ignoring it")
+
+
+def _apply_blocking_calls(config: Config, value: object, where: str) -> None:
+    """``blocking-calls = ["acme_sdk.fetch"]``, or a table of pattern = the async
+    alternative to suggest (``"acme_sdk.Client.send" = "acme_sdk.AsyncClient.send"``)."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items: list[tuple[object, object]] = [(v, "") for v in value]
+    elif isinstance(value, dict):
+        items = list(value.items())
+    else:
+        config.warnings.append(
+            f"{where}: `blocking-calls` must be a list of qualified names or a table of "
+            "name = async alternative; ignoring it"
+        )
+        return
+    for pattern, alternative in items:
+        if not isinstance(pattern, str) or "." not in pattern:
+            config.warnings.append(
+                f"{where}: blocking-calls: `{pattern}` is not a qualified name such as "
+                "`acme_sdk.fetch` or `acme_sdk.Client.*`; ignoring it"
+            )
+        elif not isinstance(alternative, str):
+            config.warnings.append(
+                f"{where}: blocking-calls: the alternative for `{pattern}` must be a string"
+            )
+        else:
+            config.blocking_calls[pattern.strip()] = alternative.strip()
 
 
 def severity_for(config: Config, rule_id: str, default: Severity) -> Severity:

@@ -858,8 +858,15 @@ def test_an_async_session_from_depends_is_not_reported(tmp_path: Path) -> None:
 
 
 def test_scripts_under_bin_are_not_reported(tmp_path: Path) -> None:
+    """A ``bin/`` home the app never imports (engine/serving.py decides, for every
+    serving rule)."""
     files = {
         "app/helpers.py": helpers(1),
+        "app/main.py": """
+            from fastapi import FastAPI
+
+            app = FastAPI()
+            """,
         "bin/warm.py": """
             from app.helpers import h1
 
@@ -869,3 +876,87 @@ def test_scripts_under_bin_are_not_reported(tmp_path: Path) -> None:
             """,
     }
     assert findings(tmp_path, files) == []
+
+
+# ----------------------------------------------- blocking calls the project lists itself
+SDK_USERS = {
+    "app/reports.py": """
+        import acme_sdk
+        from acme_sdk.client import Client
+
+
+        def monthly(month: str):
+            return acme_sdk.fetch_report(month)
+
+
+        def archive(month: str) -> None:
+            Client().upload(month)
+        """,
+    "app/routes.py": """
+        import acme_sdk
+
+        from app.reports import archive, monthly
+
+
+        async def report(month: str):
+            archive(month)
+            acme_sdk.ping()
+            return monthly(month)
+        """,
+}
+
+
+def _with_settings(root: Path, toml: str) -> Path:
+    write_tree(root, SDK_USERS)
+    (root / "pyproject.toml").write_text(f"[tool.fastaudit]\n{toml}\n", encoding="utf-8")
+    return root
+
+
+def configured_findings(root: Path) -> list[Finding]:
+    """ASY108's findings with the project's own ``[tool.fastaudit]`` settings."""
+    from fastaudit.audit.scan import scan
+    from fastaudit.audit.selection import is_known_selector
+    from fastaudit.config import load_config
+
+    config = load_config(root, is_known_selector)
+    assert config.warnings == []
+    config.select = [RULE]
+    return [f for f in scan(root, config, use_cache=False).findings if f.rule == RULE]
+
+
+def test_a_listed_blocking_call_is_followed_like_a_known_one(tmp_path: Path) -> None:
+    root = _with_settings(
+        tmp_path,
+        'blocking-calls = { "acme_sdk.fetch_report" = "acme_sdk.aio.fetch_report",'
+        ' "acme_sdk.client.Client.*" = "" }',
+    )
+    found = configured_findings(root)
+    assert [(f.span.line, f.message) for f in found] == [
+        (
+            7,
+            "`report` calls `archive` -> `Client().upload` "
+            "(`acme_sdk.client.Client.*` in blocking-calls) on the event loop: "
+            "call `archive` through `await run_in_threadpool(...)`",
+        ),
+        (
+            9,
+            "`report` calls `monthly` -> `acme_sdk.fetch_report` "
+            "(`acme_sdk.fetch_report` in blocking-calls) on the event loop: "
+            "use `acme_sdk.aio.fetch_report`, or call `monthly` through "
+            "`await run_in_threadpool(...)`",
+        ),
+    ]
+
+
+def test_a_listed_call_written_in_the_async_body_and_a_list_form(tmp_path: Path) -> None:
+    root = _with_settings(tmp_path, 'blocking-calls = ["acme_sdk.*"]')
+    found = configured_findings(root)
+    # ``*`` crosses dots, as in fnmatch: the client's methods are listed too.
+    assert [f.span.line for f in found] == [7, 8, 9]
+    assert found[1].message.startswith(
+        "`report` calls `acme_sdk.ping` (`acme_sdk.*` in blocking-calls) on the event loop"
+    )
+
+
+def test_without_the_setting_library_calls_are_not_reported(tmp_path: Path) -> None:
+    assert configured_findings(_with_settings(tmp_path, "")) == []

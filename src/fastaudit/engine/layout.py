@@ -176,11 +176,6 @@ def is_test_path(path: str) -> bool:
     )
 
 
-def is_script_path(path: str) -> bool:
-    """A one-off script (``scripts/seed.py``, ``bin/``): run by hand, not by the app."""
-    return any(part in ("scripts", "script", "bin") for part in path.split("/")[:-1])
-
-
 def is_migration_path(path: str) -> bool:
     """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
     parts = path.split("/")

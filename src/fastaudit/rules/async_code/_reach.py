@@ -17,6 +17,8 @@ library call (``sqlalchemy.orm.sessionmaker()().query``: blocking) or a project 
 from __future__ import annotations
 
 import ast
+import fnmatch
+import re
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -100,6 +102,24 @@ def blocking_kind(callee: str, node: ast.Call = _NO_NODE) -> str | None:
     return None
 
 
+# The kind a call listed in ``[tool.fastaudit] blocking-calls`` gets, before its pattern.
+CONFIGURED = "blocking-calls:"
+
+
+def configured_matcher(patterns: dict[str, str]) -> re.Pattern[str] | None:
+    """One regex for every ``blocking-calls`` pattern (fnmatch syntax over the qualified
+    name, a method written ``Class.method``), each in its own named group."""
+    if not patterns:
+        return None
+    groups = [f"(?P<p{i}>{fnmatch.translate(p)})" for i, p in enumerate(patterns)]
+    return re.compile("|".join(groups))
+
+
+def written_name(value: str) -> str:
+    """``acme.Client().send`` as a user writes it: ``acme.Client.send``."""
+    return value.replace("()", "")
+
+
 def might_be_project(callee: str) -> bool:
     return callee.split(".", 1)[0] not in NOT_PROJECT
 
@@ -167,6 +187,10 @@ class Graph:
 
     def __init__(self, view: ProjectView) -> None:
         self.functions: list[Function] = []
+        # ``[tool.fastaudit] blocking-calls``: pattern -> the async alternative.
+        self.configured = dict(view.config.blocking_calls)
+        self._configured = configured_matcher(self.configured)
+        self._patterns = list(self.configured)
         # Every module- or class-level def by its last two dotted parts: (qualname,
         # index into ``functions`` or None for an ``async def``).
         self._by_tail: dict[str, list[tuple[str, int | None]]] = {}
@@ -305,6 +329,20 @@ class Graph:
     def _matches(self, callee: str) -> list[tuple[str, int | None]]:
         return best_matches(self._by_tail, callee)
 
+    def blocking(self, callee: str) -> str | None:
+        """The kind of blocking call ``callee`` makes once its values are rewritten: a
+        blocking-call rule's id, or ``CONFIGURED`` + the ``blocking-calls`` pattern it
+        matches; None when it does not block."""
+        value = self.value(callee)
+        kind = blocking_kind(value)
+        if kind is None and self._configured is not None:
+            match = self._configured.fullmatch(written_name(value))
+            if match is None and value != callee:
+                match = self._configured.fullmatch(written_name(callee))
+            if match is not None and match.lastgroup is not None:
+                kind = CONFIGURED + self._patterns[int(match.lastgroup[1:])]
+        return kind
+
     def blocking_of(self, index: int) -> list[tuple[str, str, int]]:
         """The blocking calls ``functions[index]`` makes itself: those the walk saw, and
         calls whose values the facts settle (``SessionLocal().query`` with
@@ -312,7 +350,7 @@ class Graph:
         function = self.functions[index]
         found = list(function.blocking)
         for callee, line, written in function.calls:
-            kind = blocking_kind(self.value(callee))
+            kind = self.blocking(callee)
             if kind is not None:
                 found.append((kind, written, line))
         return found

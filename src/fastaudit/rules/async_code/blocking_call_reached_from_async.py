@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.layout import facts, is_migration_path, is_script_path, is_test_path
+from fastaudit.engine.layout import facts
 from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.route_calls import depends_provider
@@ -29,6 +29,7 @@ from fastaudit.rules.async_code._reach import (
     ASYNC_FUNCTION_FACT,
     ATTRIBUTE_FACT,
     BASES_FACT,
+    CONFIGURED,
     MODULE_VALUE_FACT,
     RETURNS_FACT,
     SYNC_FUNCTION_FACT,
@@ -116,7 +117,13 @@ class BlockingCallReachedFromAsync(ProjectRule):
     ruff equivalent. Make the chain async (an async client, `AsyncSession`), call the
     sync function with `await run_in_threadpool(fn, ...)`, or make the route a plain
     `def`. Calls handed to `run_in_threadpool`, `asyncio.to_thread`,
-    `anyio.to_thread.run_sync` or `loop.run_in_executor` are not reported.
+    `anyio.to_thread.run_sync` or `loop.run_in_executor` are not reported. Values
+    other modules settle are followed too: a `Depends(get_repo)` parameter is what
+    `get_repo` returns or yields, `self.repo` what `__init__` stored, an imported
+    `pwd_context` or `SessionLocal` what its module made, so a call on them written in
+    the async function itself is reported here. A library the project knows to block
+    (an internal SDK) is listed in `[tool.fastaudit] blocking-calls`, with the async
+    alternative to suggest, and followed the same way.
     """
     dont = """
     import requests
@@ -401,16 +408,14 @@ class BlockingCallReachedFromAsync(ProjectRule):
         providers = {provider for _, provider in facts(project, SYNC_SESSION_PROVIDER)}
         findings: list[Finding] = []
         for path, (_, caller, calls) in graph.async_defs:
-            if is_test_path(path) or is_migration_path(path) or is_script_path(path):
-                continue
             for callee, line, column, end_line, end_column, written, through in calls:
-                value = graph.value(callee)
-                direct = blocking_kind(value)
+                direct = graph.blocking(callee)
                 if direct is not None:
+                    value = graph.value(callee)
                     if through and callee.split("()", 1)[0] in providers:
                         continue
                     message, detail = self._describe_direct(
-                        direct, caller, written, through, value, path, line
+                        graph, direct, caller, written, through, value, path, line
                     )
                 else:
                     reached = [t for t in graph.targets(callee) if t in best]
@@ -431,15 +436,22 @@ class BlockingCallReachedFromAsync(ProjectRule):
         return findings
 
     @staticmethod
-    def _kind(rule: str) -> tuple[str, str]:
+    def _kind(rule: str, graph: Graph) -> tuple[str, str]:
         """How a chain's blocking call is named ("(ASY104: a sync database call)"), and
-        the remedy besides a thread: CPU-bound work has no async form."""
+        the remedy besides a thread: CPU-bound work has no async form; a call the
+        project lists as blocking has the async alternative it names, if any."""
+        if rule.startswith(CONFIGURED):
+            pattern = rule.removeprefix(CONFIGURED)
+            alternative = graph.configured.get(pattern, "")
+            remedy = f"use `{alternative}`, or " if alternative else ""
+            return f"(`{pattern}` in blocking-calls)", remedy
         matcher = matchers()[rule]
         remedy = "make the chain async, or " if matcher.has_async_form else ""
         return f"({rule}: {matcher.kind})", remedy
 
     def _describe_direct(
         self,
+        graph: Graph,
         rule: str,
         caller: str,
         written: str,
@@ -450,7 +462,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
     ) -> tuple[str, str]:
         """A blocking call written in the async function on a value only other files
         settle: an imported ``pwd_context``, ``SessionLocal``, a ``Depends`` value."""
-        kind, remedy = self._kind(rule)
+        kind, remedy = self._kind(rule, graph)
         where = f"`{through}` comes from `Depends`" if through else "another module says so"
         message = (
             f"`{caller}` calls `{written}` {kind} on the event loop ({where}): {remedy}"
@@ -482,7 +494,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
         last, step = chain[-1]
         # The first blocking call written in the last function (its step's line).
         rule, written, _ = next(b for b in graph.blocking_of(index) if b[2] == step.line)
-        kind, remedy = self._kind(rule)
+        kind, remedy = self._kind(rule, graph)
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
         message = (
