@@ -138,7 +138,8 @@ def project_target(callee: str) -> str | None:
 
 def tail(qualname: str) -> str:
     """The last two dotted parts: a src layout (``src.app.x.f``) keeps them."""
-    return ".".join(qualname.rsplit(".", 2)[-2:])
+    last = qualname.rfind(".")
+    return qualname[qualname.rfind(".", 0, last) + 1 :] if last > 0 else qualname
 
 
 def best_matches(by_tail: dict[str, list[tuple[str, _T]]], qualname: str) -> list[tuple[str, _T]]:
@@ -177,6 +178,17 @@ AsyncCall = tuple[str, int, int, int, int, str, str]
 AsyncFact = tuple[str, str, tuple[AsyncCall, ...]]
 
 
+class _Names(NamedTuple):
+    """The last dotted part of everything that holds a value: a callee part not among
+    them cannot be rewritten."""
+
+    module_values: set[str]
+    returns: set[str]
+    attributes: set[str]
+    # The last part of every def the facts know (functions and methods).
+    functions: set[str]
+
+
 def _unique(entries: list[tuple[str, str]]) -> str | None:
     values = {value for _, value in entries}
     return values.pop() if len(values) == 1 else None
@@ -201,7 +213,10 @@ class Graph:
         self._module_values: dict[str, list[tuple[str, str]]] = {}
         self._attributes: dict[str, list[tuple[str, str]]] = {}
         self._bases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        # Answers by callee (see ``targets``).
         self._values: dict[str, str] = {}
+        self._targets: dict[str, list[int]] = {}
+        self._kinds: dict[str, str | None] = {}
         for path in view.python_files:
             for qualname, value in file_facts(view, path, RETURNS_FACT):
                 self._returns.setdefault(tail(qualname), []).append((qualname, value))
@@ -224,6 +239,12 @@ class Graph:
                     self._by_tail.setdefault(tail(qualname), []).append((qualname, None))
                 if fact[2]:
                     self.async_defs.append((path, fact))
+        self._names = _Names(
+            {q.rpartition(".")[2] for entries in self._module_values.values() for q, _ in entries},
+            {q.rpartition(".")[2] for entries in self._returns.values() for q, _ in entries},
+            {q.rpartition(".")[2] for entries in self._attributes.values() for q, _ in entries},
+            {q.rpartition(".")[2] for entries in self._by_tail.values() for q, _ in entries},
+        )
 
     # ------------------------------------------------------------------ values
     def value(self, callee: str) -> str:
@@ -246,16 +267,28 @@ class Graph:
         parts = callee.split(".")
         # The last part is what is called: never a value.
         for end in range(1, len(parts)):
-            prefix = ".".join(parts[:end])
+            name = parts[end - 1]
             rest = parts[end:]
-            if not prefix.endswith("()"):
+            # Most prefixes are packages and modules: a set test on the last name rules
+            # them out before any qualified lookup.
+            if not name.endswith("()"):
+                if name not in self._names.module_values:
+                    continue
+                prefix = ".".join(parts[:end])
                 if "()" in prefix:
                     continue
                 held = _unique(best_matches(self._module_values, prefix))
                 if held is not None:
                     return ".".join([held, *rest])
                 continue
-            made_by = prefix[:-2]
+            name = name[:-2]
+            if (
+                name not in self._names.returns
+                and name not in self._names.module_values
+                and rest[0] not in self._names.attributes
+            ):
+                continue
+            made_by = ".".join(parts[:end])[:-2]
             # ``Repo().build()``: what the method ``Repo.build`` returns.
             function = project_target(made_by) if "()" in made_by else made_by
             if function is None:
@@ -312,12 +345,24 @@ class Graph:
         when it names an ``async def`` (awaited: another matter) or nothing of the
         project's. ``Repo(...)`` runs ``Repo.__init__``; a method not defined on the
         class may be inherited from a project base class."""
+        # Asked once per distinct callee: a large app calls the same few thousand
+        # functions from tens of thousands of places.
+        known = self._targets.get(callee)
+        if known is None:
+            known = self._targets[callee] = self._find_targets(callee)
+        return known
+
+    def _find_targets(self, callee: str) -> list[int]:
         target = project_target(self.value(callee))
         if target is None:
             return []
+        owner, _, method = target.rpartition(".")
+        if method not in self._names.functions and not (
+            method[:1].isupper() and "__init__" in self._names.functions
+        ):
+            return []  # no project def has that name, nor could it be a class's
         found = self._matches(target) or self._matches(target + ".__init__")
         if not found:
-            owner, _, method = target.rpartition(".")
             for cls in self._lineage(owner):
                 found = self._matches(f"{cls}.{method}")
                 if found:
@@ -333,6 +378,12 @@ class Graph:
         """The kind of blocking call ``callee`` makes once its values are rewritten: a
         blocking-call rule's id, or ``CONFIGURED`` + the ``blocking-calls`` pattern it
         matches; None when it does not block."""
+        if callee in self._kinds:
+            return self._kinds[callee]
+        kind = self._kinds[callee] = self._find_kind(callee)
+        return kind
+
+    def _find_kind(self, callee: str) -> str | None:
         value = self.value(callee)
         kind = blocking_kind(value)
         if kind is None and self._configured is not None:

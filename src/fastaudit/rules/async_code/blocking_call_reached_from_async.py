@@ -20,7 +20,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.layout import facts
+from fastaudit.engine.layout import facts, is_migration_path, is_test_path
 from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.route_calls import depends_provider
@@ -71,6 +71,13 @@ def _is_thread_wrapper(callee: str | None, node: ast.Call) -> bool:
 
 def _worth_noting(value: str | None) -> bool:
     return value is not None and value.endswith("()") and not value.startswith(_PLAIN_VALUES)
+
+
+def _off_loop(ctx: FileContext) -> bool:
+    """Tests and migrations never run on the server's loop and nothing the app runs
+    calls into them: their functions are not noted (a large app's tests hold most of
+    its async functions)."""
+    return is_test_path(ctx.path) or is_migration_path(ctx.path)
 
 
 def _attribute_path(node: ast.expr) -> tuple[str, list[str]] | None:
@@ -214,7 +221,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
 
     # ------------------------------------------------------------------ the walk
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
-        if ctx.function is None and not self._classes:
+        if ctx.function is None and not self._classes and not _off_loop(ctx):
             bases = tuple(
                 base
                 for base in (ctx.resolve(b) for b in node.bases)
@@ -236,6 +243,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
     def _open(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext, *, is_async: bool
     ) -> None:
+        if _off_loop(ctx):
+            return
         # Only a def at module level or in a module-level class can be called by name
         # from elsewhere (``ctx.function`` is still the enclosing one here).
         named = ctx.function is None and len(self._classes) <= 1
@@ -294,6 +303,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
             return
         function = ctx.function
         if function is None:
+            if _off_loop(ctx):
+                return
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if not self._classes:
                 for name in names:
