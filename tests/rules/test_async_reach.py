@@ -960,3 +960,35 @@ def test_a_listed_call_written_in_the_async_body_and_a_list_form(tmp_path: Path)
 
 def test_without_the_setting_library_calls_are_not_reported(tmp_path: Path) -> None:
     assert configured_findings(_with_settings(tmp_path, "")) == []
+
+
+def test_a_warm_rescan_after_one_edit_walks_only_that_file(tmp_path: Path) -> None:
+    """The reach facts are cached with each file's outcome: after editing one helper,
+    only it is walked again and the project pass joins it with the cached facts."""
+    from fastaudit.audit.scan import scan
+    from fastaudit.config import Config
+
+    files = {
+        "app/helpers.py": helpers(2),
+        "app/routes.py": ROUTE,
+        **{f"app/other{n}.py": f"def f{n}():\n    return {n}\n" for n in range(5)},
+    }
+    root = write_tree(tmp_path, files)
+    config = Config(select=[RULE])
+    first = scan(root, config)
+    assert [f.span.line for f in first.findings if f.rule == RULE] == [10]
+    again = scan(root, config)
+    assert again.cache_hits == len(files)
+    assert [f.message for f in again.findings] == [f.message for f in first.findings]
+
+    helper = root / "app/helpers.py"
+    helper.write_text(helper.read_text().replace("time.sleep(1)", "pass"), encoding="utf-8")
+    edited = scan(root, config)
+    assert edited.cache_hits == len(files) - 1
+    assert [f for f in edited.findings if f.rule == RULE] == []
+
+    (root / "app/other0.py").write_text("import time\n\ndef h2():\n    time.sleep(1)\n")
+    helper.write_text(helpers(2), encoding="utf-8")
+    restored = scan(root, config)
+    assert restored.cache_hits == len(files) - 2
+    assert [f.span.line for f in restored.findings if f.rule == RULE] == [10]
