@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeVar
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
 from fastaudit.engine.project_index import same_qualname
-from fastaudit.model import Finding, Severity
+from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.async_code._shared import BlockingCallRule
@@ -496,7 +496,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 if not reached:
                     continue
                 start = min(reached, key=lambda t: (best[t].depth, t))
-                message, detail = self._describe(graph, best, start, caller, path, line)
+                site = Span(line, column, end_line, end_column)
+                message, detail, related = self._describe(graph, best, start, caller, path, site)
                 finding = project.finding(
                     self,
                     path,
@@ -506,7 +507,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_line=end_line,
                     end_column=end_column,
                 )
-                findings.append(replace(finding, detail=detail))
+                findings.append(replace(finding, detail=detail, related=related))
         return findings
 
     def _describe(
@@ -516,8 +517,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
         start: int,
         caller: str,
         path: str,
-        line: int,
-    ) -> tuple[str, str]:
+        site: Span,
+    ) -> tuple[str, str, tuple[Location, ...]]:
+        """The message, the detail (the message and the chain as text) and the chain's
+        links as locations: the call in the async function, each function's call of the
+        next, the blocking call."""
         steps = list(graph.chain(start, best))
         chain = [(graph.functions[i], step) for i, step in steps]
         index = steps[-1][0]
@@ -533,13 +537,14 @@ class BlockingCallReachedFromAsync(ProjectRule):
             f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
             f"call `{first}` through `await run_in_threadpool(...)`"
         )
-        links = [f"  {path}:{line}  `{caller}` calls `{first}`"]
+        related = [Location(path, site.line, f"`{caller}` calls `{first}`", site)]
         for (function, link), (following, _) in pairwise(chain):
-            links.append(
-                f"  {function.path}:{link.line}  `{function.shown}` calls `{following.shown}`"
+            related.append(
+                Location(function.path, link.line, f"`{function.shown}` calls `{following.shown}`")
             )
-        links.append(f"  {last.path}:{step.line}  `{last.shown}` calls `{written}` {kind}")
+        related.append(Location(last.path, step.line, f"`{last.shown}` calls `{written}` {kind}"))
+        links = [f"  {place.path}:{place.line}  {place.label}" for place in related]
         detail = "\n".join(
             [message, "", "The chain, from the event loop to the blocking call:", *links]
         )
-        return message, detail
+        return message, detail, tuple(related)
