@@ -534,7 +534,7 @@ class MainScreen(Screen[None]):
             return True if ready and finding is not None else None
         if action == "places":
             # Hidden, not dimmed, elsewhere: few findings have places.
-            return ready and finding is not None and self.query_one(FindingDetail).has_places
+            return ready and finding is not None and bool(finding.related)
         if action in ("dependencies", "problems", "structure", "learn"):
             return True if ready and self.facts is not None else None
         if action == "close_filter":
@@ -752,26 +752,37 @@ class MainScreen(Screen[None]):
     def action_places(self) -> None:
         """The focus on the finding's places; stacked panes leave the detail pane too
         little room, so it fills the screen until esc."""
-        detail = self.query_one(FindingDetail)
-        if not detail.has_places:
+        finding = self.selected_finding
+        if finding is None or not finding.related:
             return
+        detail = self.query_one(FindingDetail)
+        if detail.shown != finding_key(finding):
+            # Keys typed ahead: the tree's cursor moved, the pane has not followed yet.
+            self.sync_detail()
         if self.has_class("-narrow") and self.maximized is None:
             self.maximize(detail, container=False)
-        detail.focus_places()
+        # At once (``focus`` waits a turn): keys typed after p go to the list.
+        self.set_focus(detail.places, scroll_visible=False)
+        # After the layout of a maximised pane, which the scroll needs.
+        self.call_after_refresh(detail.reveal_places)
 
     @on(PlacesList.Left)
     def leave_places(self) -> None:
-        self.query_one(FindingDetail).close_place()
+        self._back_to_tree()
         if self.maximized is not None:
             self.minimize()
-        self.tree.focus()
+
+    def _back_to_tree(self) -> None:
+        self.query_one(FindingDetail).close_place()
+        # At once, not after the next refresh: ``minimize`` scrolls to what has focus.
+        self.set_focus(self.tree)
 
     def minimize(self) -> None:
         # Textual spends esc on restoring a maximised pane before any binding sees it:
         # from the places list, that one esc leaves the list too.
-        super().minimize()
         if isinstance(self.focused, PlacesList):
-            self.leave_places()
+            self._back_to_tree()
+        super().minimize()
 
     def action_rescan(self) -> None:
         self.start_scan()

@@ -34,15 +34,17 @@ def lines(rows: list[str]) -> Content:
     return Content("\n").join(Content(plain(row)) for row in rows)
 
 
-def detail_rows(finding: Finding) -> list[str]:
-    """The rows of the detail text, less those that name one of the finding's places
-    ("  path:line ..."): the places list below shows them, and opens them."""
+def detail_rows(finding: Finding) -> tuple[list[str], list[str]]:
+    """The rows of the detail text before and after those that name the finding's
+    places ("  path:line ..."): the places list stands between them, and opens them."""
     rows = (finding.detail or finding.message).split("\n")
-    if not finding.related:
-        return rows
     named = tuple(f"{place.path}:{place.line}" for place in finding.related)
-    kept = [row for row in rows if not _names_place(row.lstrip(), named)]
-    return kept if any(kept) else [finding.message]
+    marks = [index for index, row in enumerate(rows) if _names_place(row.lstrip(), named)]
+    if not marks:
+        return rows, []
+    before, after = rows[: marks[0]], rows[marks[-1] + 1 :]
+    # A detail that is only the list of places (PIN105's): the message introduces it.
+    return (before if any(before) else [finding.message]), after
 
 
 def _names_place(row: str, named: tuple[str, ...]) -> bool:
@@ -81,6 +83,7 @@ class FindingDetail(VerticalScroll):
         yield Static(id="detail-meta")
         yield Static(id="detail-message")
         yield PlacesList(id="places")
+        yield Static(id="detail-after")
         yield Static(id="detail-fix")
         yield CodeView(id="code")
         yield Static("Why it matters", id="why-title", classes="section")
@@ -95,9 +98,12 @@ class FindingDetail(VerticalScroll):
         self._texts[widget_id] = content
         self.query_one(f"#{widget_id}", Static).update(content)
 
-    def _sections(self, *, code: bool, rule: bool, fix: bool, places: bool = False) -> None:
+    def _sections(
+        self, *, code: bool, rule: bool, fix: bool, places: bool = False, after: bool = False
+    ) -> None:
         self.query_one(CodeView).display = code
         self.query_one(PlacesList).display = places
+        self.query_one("#detail-after").display = after
         self.query_one("#detail-fix").display = fix
         for widget_id in ("#why-title", "#detail-why", "#examples"):
             self.query_one(widget_id).display = rule
@@ -127,9 +133,15 @@ class FindingDetail(VerticalScroll):
         if result is None and finding == self._streaming:
             return  # a scan update that did not move the cursor
         self._streaming = finding if result is None else None
+        # Shown again (a rescan, a cursor event that arrives after p or enter): the place
+        # opened and the scroll the places list needs stay.
+        staying = self.shown == finding_key(finding) and (
+            self.places.has_focus or self.opened in finding.related
+        )
         self.shown = finding_key(finding)
-        self.opened = None
-        self.scroll_home(animate=False)
+        if not staying:
+            self.opened = None
+            self.scroll_home(animate=False)
         title = finding.title or rule_title(finding.rule)
         self._set(
             "detail-title",
@@ -152,30 +164,40 @@ class FindingDetail(VerticalScroll):
         )
         # The detail has lines of its own (why a file counts as served); each is made
         # literal. The places the finding involves are a list of their own.
-        self._set("detail-message", lines(detail_rows(finding)))
+        before, after = detail_rows(finding)
+        self._set("detail-message", lines(before))
+        self._set("detail-after", lines(after))
         self._set("detail-fix", fix_line(finding))
         has_rule = self._rule(finding.rule)
-        places = self.query_one(PlacesList)
-        places.show(finding.related)
-        code = result is not None
-        self._sections(code=code, rule=has_rule, fix=True, places=bool(finding.related))
+        self.query_one(PlacesList).show(finding.related)
+        self._sections(
+            code=result is not None,
+            rule=has_rule,
+            fix=True,
+            places=bool(finding.related),
+            after=any(after),
+        )
         self._shown_code = (finding, result.root) if result is not None else None
         if result is not None:
-            self.query_one(CodeView).show(result.root, finding)
+            place = self.opened
+            if place is None:
+                self.query_one(CodeView).show(result.root, finding)
+            else:
+                self.query_one(CodeView).show_place(result.root, place.path, place_span(place))
 
     @property
-    def has_places(self) -> bool:
-        """Whether the finding shown with its code has places to open."""
-        return self._shown_code is not None and bool(self._shown_code[0].related)
+    def places(self) -> PlacesList:
+        return self.query_one(PlacesList)
 
-    def focus_places(self) -> None:
-        places = self.query_one(PlacesList)
-        places.focus()
-        self.scroll_to_widget(places, animate=False, top=True)
+    def reveal_places(self) -> None:
+        """Scroll as little as shows the code view, then the list: both, when they fit."""
+        self.scroll_to_widget(self.query_one(CodeView), animate=False)
+        self.scroll_to_widget(self.query_one(PlacesList), animate=False)
 
     def close_place(self) -> None:
-        """The code view back on the finding itself."""
+        """The code view back on the finding itself, the pane back at its top."""
         self.opened = None
+        self.scroll_home(animate=False)
         if self._shown_code is not None:
             finding, root = self._shown_code
             self.query_one(CodeView).show(root, finding)
@@ -190,7 +212,7 @@ class FindingDetail(VerticalScroll):
         place = self.query_one(PlacesList).place_at(event.option_index)
         self.opened = place
         self.query_one(CodeView).show_place(root, place.path, place_span(place))
-        self.scroll_to_widget(self.query_one(PlacesList), animate=False, top=True)
+        self.call_after_refresh(self.reveal_places)
 
     def show_group(self, group: Group) -> None:
         self._streaming = None
