@@ -281,3 +281,36 @@ def test_no_cache_parses_dependency_files_every_time(
     # evaluate markers for 3.12. Pyprojects are parsed for each; locks have no markers.
     assert len(toml_parses) == 8 and len(set(toml_parses)) == 5
     assert toml_parses.count(DEPENDENCY_FILES["uv.lock"]) == 1
+
+
+def test_related_locations_survive_the_cache(tmp_path: Path, cache: Path) -> None:
+    """Findings are cached pickled: their related locations come back whole, and a
+    finding of the walk that carries some (pickled inside its file's outcome) too."""
+    import pickle
+
+    from fastaudit.model import Finding, Location, Severity, Span
+
+    finding = Finding(
+        "ASY108",
+        Severity.WARNING,
+        "app/routes.py",
+        Span(5, 12, 5, 21),
+        "`sync_now` calls ...",
+        related=(
+            Location("app/routes.py", 5, "`sync_now` calls `refresh`", Span(5, 12, 5, 21)),
+            Location("app/store.py", 9, "`pause` calls `time.sleep`"),
+        ),
+    )
+    assert pickle.loads(pickle.dumps(finding, protocol=pickle.HIGHEST_PROTOCOL)) == finding
+    root = tmp_path / "p"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "routes.py").write_text(
+        "from app.store import save\n\n\nasync def sync_now():\n    return save()\n"
+    )
+    (root / "app" / "store.py").write_text("import time\n\n\ndef save():\n    time.sleep(1)\n")
+    first = scan(root)
+    again = scan(root)
+    assert again.cache_hits == len(again.files)
+    reached = [f for f in again.findings if f.rule == "ASY108"]
+    assert reached and reached[0].related
+    assert again.findings == first.findings

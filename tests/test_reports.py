@@ -139,6 +139,95 @@ def test_json_contract(tmp_path):
     assert payload["summary"]["findings"] == 2
 
 
+# A route reaching ``time.sleep`` through three sync functions in three files.
+CHAIN = {
+    "app/routes.py": (
+        "from app.service import refresh\n\n\nasync def sync_now():\n    return refresh()\n"
+    ),
+    "app/service.py": "from app.store import save\n\n\ndef refresh():\n    return save()\n",
+    "app/store.py": (
+        "import time\n\n\ndef save():\n    return pause()\n\n\ndef pause():\n    time.sleep(1)\n"
+    ),
+}
+
+
+def test_json_lists_the_chain_as_related_locations(tmp_path):
+    payload = json.loads(json_report.render(project(tmp_path, CHAIN)))
+    (reached,) = [f for f in payload["findings"] if f["rule"] == "ASY108"]
+    # The last label names the blocking call's rule and its kind (worded by that rule).
+    *links, blocking = reached["related"]
+    assert blocking.pop("label").startswith("`pause` calls `time.sleep` (ASY102: ")
+    assert blocking == {
+        "path": "app/store.py",
+        "line": 9,
+        "column": None,
+        "end_line": None,
+        "end_column": None,
+    }
+    assert links == [
+        {
+            "path": "app/routes.py",
+            "line": 5,
+            "column": 12,
+            "end_line": 5,
+            "end_column": 21,
+            "label": "`sync_now` calls `refresh`",
+        },
+        {
+            "path": "app/service.py",
+            "line": 5,
+            "column": None,
+            "end_line": None,
+            "end_column": None,
+            "label": "`refresh` calls `save`",
+        },
+        {
+            "path": "app/store.py",
+            "line": 5,
+            "column": None,
+            "end_line": None,
+            "end_column": None,
+            "label": "`save` calls `pause`",
+        },
+    ]
+    # The text of the chain is still in the detail, for readers of the detail alone.
+    assert "  app/service.py:5  `refresh` calls `save`" in reached["detail"]
+    # A finding without other places has an empty list, never a missing key.
+    assert all(f["related"] == [] for f in payload["findings"] if f["rule"] != "ASY108")
+
+
+def test_sarif_emits_related_locations(tmp_path, sarif_schema):
+    log = json.loads(sarif.render(project(tmp_path, CHAIN)))
+    assert_valid_sarif(log, sarif_schema)
+    results = log["runs"][0]["results"]
+    (reached,) = [r for r in results if r["ruleId"] == "ASY108"]
+    related = reached["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2, 3, 4]
+    first, *_, last = related
+    assert first["physicalLocation"] == {
+        "artifactLocation": {"uri": "app/routes.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 5, "startColumn": 12, "endLine": 5, "endColumn": 21},
+    }
+    assert first["message"] == {"text": "`sync_now` calls `refresh`"}
+    # Only the line is known for a link inside a sync function: the region is the line.
+    assert last["physicalLocation"] == {
+        "artifactLocation": {"uri": "app/store.py", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 9},
+    }
+    assert all("relatedLocations" not in r for r in results if r["ruleId"] != "ASY108")
+
+
+def test_related_locations_leave_baseline_fingerprints_alone(tmp_path):
+    from dataclasses import replace
+
+    from fastaudit.workflows.baseline import fingerprints
+
+    result = project(tmp_path, CHAIN)
+    bare = [replace(f, related=()) for f in result.findings]
+    assert any(f.related for f in result.findings)
+    assert fingerprints(tmp_path, result.findings) == fingerprints(tmp_path, bare)
+
+
 # ------------------------------------------------------------------------ GitHub
 def test_github_annotations(tmp_path):
     lines = github.render(project(tmp_path)).splitlines()

@@ -62,6 +62,18 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Another place a finding involves (SARIF's related locations): a link of a call
+    chain, another place of a one-decision finding. ``label`` says what happens there."""
+
+    path: str  # relative to the audited root, POSIX separators
+    line: int
+    label: str = ""
+    # The exact region when the rule knows it; None stands for the whole line.
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     severity: Severity
@@ -76,6 +88,9 @@ class Finding:
     # The whole message when ``message`` had to be shortened (a list of every file or
     # table involved): shown in the detail view and in JSON/SARIF, never in one line.
     detail: str = ""
+    # The other places the finding involves, in the order a reader follows them (the
+    # detail text may list them too). Never part of a baseline's fingerprint.
+    related: tuple[Location, ...] = ()
 
     @property
     def line(self) -> int:
@@ -120,5 +135,5 @@ def compact_pickle(cls: type) -> type:
     return cls
 
 
-for _cls in (Span, Edit, Fix, Finding, FileResult):
+for _cls in (Span, Edit, Fix, Location, Finding, FileResult):
     compact_pickle(_cls)

@@ -28,7 +28,7 @@ from fastaudit.engine.project_index import ANNOTATED_ALIAS, MODEL_METADATA, Proj
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
-from fastaudit.model import Finding, Fix, Safety, Severity, Span
+from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
 from fastaudit.project.deps.policy import fix_policy
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
@@ -403,7 +403,8 @@ def _one_per_decision(findings: list[Finding]) -> list[Finding]:
             if len(base) + len(more) > MESSAGE_LIMIT:
                 # Keep the count of places: the base message gives way, whole in detail.
                 base = _clip(base, MESSAGE_LIMIT - len(more) + 40) + " …"
-            first = replace(first, message=base + more, detail=detail)
+            related = tuple(Location(f.path, f.span.line, f.message, f.span) for f in group[1:])
+            first = replace(first, message=base + more, detail=detail, related=related)
         rest.append(first)
     return rest
 

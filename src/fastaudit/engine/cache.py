@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from fastaudit.config import Config
     from fastaudit.engine.outcome import FileOutcome
 
-_FORMAT = 4  # 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files
+# 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files;
+# 5: findings carry related locations (``Finding.related``).
+_FORMAT = 5
 
 
 def cache_dir() -> Path:

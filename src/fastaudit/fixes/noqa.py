@@ -185,18 +185,18 @@ def takes_noqa(result: ScanResult, finding: Finding) -> bool:
 
 def _same_decision(finding: Finding, candidates: Iterable[Finding]) -> list[Finding]:
     """The places a one-decision finding stands for besides its own (the scan reports
-    one plural table name, listing the others in its detail): suppressing the finding
+    one plural table name, its related locations the others): suppressing the finding
     suppresses the decision, or the next place would be reported in its stead."""
-    if finding.rule not in ONE_DECISION or not finding.detail:
+    if finding.rule not in ONE_DECISION or not finding.related:
         return []
+    places = {(place.path, place.line) for place in finding.related}
     return [
         other
         for other in candidates
         if other.rule == finding.rule
         and other.fix is None
         and (other.path, other.span) != (finding.path, finding.span)
-        # The engine lists each place as "  path:line: message" (``_one_per_decision``).
-        and f"\n  {other.path}:{other.span.line}: " in finding.detail
+        and (other.path, other.span.line) in places
     ]
 
 

@@ -2,7 +2,10 @@
 
 ``version`` is the version of this format (bumped only on incompatible changes), not of
 fastaudit. Each finding has rule, severity, path, line, column, end_line, end_column,
-message and fixable; extra keys may be added over time, never removed.
+message and fixable; extra keys may be added over time, never removed. ``related`` lists
+the other places a finding involves (each link of a call chain, the other places of a
+one-decision finding): path, line, label, and column/end_line/end_column or null when the
+rule knows only the line.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from fastaudit import __version__
 from fastaudit.audit.scan import ScanResult
-from fastaudit.model import Finding
+from fastaudit.model import Finding, Location
 
 FORMAT_VERSION = 1
 
@@ -34,6 +37,19 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         if fix is None
         else {"description": fix.description, "safety": fix.safety.value, "note": fix.note},
         "title": finding.title,
+        "related": [location_dict(place) for place in finding.related],
+    }
+
+
+def location_dict(place: Location) -> dict[str, Any]:
+    span = place.span
+    return {
+        "path": place.path,
+        "line": place.line,
+        "column": span.column if span is not None else None,
+        "end_line": span.end_line if span is not None else None,
+        "end_column": span.end_column if span is not None else None,
+        "label": place.label,
     }
 
 

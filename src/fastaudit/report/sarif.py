@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastaudit import __version__
 from fastaudit.audit.scan import ScanResult
-from fastaudit.model import Severity
+from fastaudit.model import Severity, Span
 from fastaudit.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,6 +35,23 @@ def _rule_descriptor(rule_id: str) -> dict[str, Any]:
     }
 
 
+def _physical(path: str, line: int, span: Span | None) -> dict[str, Any]:
+    """A physicalLocation: the span's region, or the whole line when it is None."""
+    region: dict[str, int] = {"startLine": line}
+    if span is not None:
+        region = {
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        }
+    # A URI reference: spaces, `%` and non-ASCII are percent-encoded.
+    return {
+        "artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"},
+        "region": region,
+    }
+
+
 def render(result: ScanResult) -> str:
     used = sorted({f.rule for f in result.findings})
     index = {rule_id: i for i, rule_id in enumerate(used)}
@@ -45,21 +62,18 @@ def render(result: ScanResult) -> str:
             "ruleIndex": index[f.rule],
             "level": _LEVEL[f.severity],
             "message": {"text": f.detail or f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        # A URI reference: spaces, `%` and non-ASCII are percent-encoded.
-                        "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": f.span.line,
-                            "startColumn": f.span.column,
-                            "endLine": f.span.end_line,
-                            "endColumn": f.span.end_column,
-                        },
-                    }
-                }
-            ],
+            "locations": [{"physicalLocation": _physical(f.path, f.line, f.span)}],
         }
+        if f.related:
+            # Ids are unique within a result: a viewer links "[text](id)" in a message.
+            entry["relatedLocations"] = [
+                {
+                    "id": number,
+                    "physicalLocation": _physical(place.path, place.line, place.span),
+                    "message": {"text": place.label or f"{place.path}:{place.line}"},
+                }
+                for number, place in enumerate(f.related, 1)
+            ]
         if f.fix is not None:
             entry["properties"] = {"fix": f.fix.description, "fixSafety": f.fix.safety.value}
         results.append(entry)

@@ -20,6 +20,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("fix: undo the last change", "undo", "u · restores the exact previous bytes"),
     ("finding: add a suppression comment", "suppress", "i · # noqa: ID, previewed first"),
     ("finding: open in $EDITOR at the line", "open_editor", "o"),
+    (
+        "finding: go to its other places (a call chain's links)",
+        "places",
+        "p · enter shows one's code, o opens it in $EDITOR",
+    ),
     ("view: filter findings", "filter", "/ · by rule, file or message"),
     ("view: switch grouping (rule / file)", "toggle_grouping", "g"),
     ("view: dependency matrix", "dependencies", "d"),

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import facts, is_migration_path, is_test_path
 from fastaudit.engine.names import annotation_value, value_of
-from fastaudit.model import Finding, Severity
+from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
 from fastaudit.rules.async_code._reach import (
@@ -420,20 +420,23 @@ class BlockingCallReachedFromAsync(ProjectRule):
         findings: list[Finding] = []
         for path, (_, caller, calls) in graph.async_defs:
             for callee, line, column, end_line, end_column, written, through in calls:
+                site = Span(line, column, end_line, end_column)
                 direct = graph.blocking(callee)
                 if direct is not None:
                     value = graph.value(callee)
                     if through and callee.split("()", 1)[0] in providers:
                         continue
-                    message, detail = self._describe_direct(
-                        graph, direct, caller, written, through, value, path, line
+                    message, detail, related = self._describe_direct(
+                        graph, direct, caller, written, through, value, path, site
                     )
                 else:
                     reached = [t for t in graph.targets(callee) if t in best]
                     if not reached:
                         continue
                     start = min(reached, key=lambda t: (best[t].depth, t))
-                    message, detail = self._describe(graph, best, start, caller, path, line)
+                    message, detail, related = self._describe(
+                        graph, best, start, caller, path, site
+                    )
                 finding = project.finding(
                     self,
                     path,
@@ -443,7 +446,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_line=end_line,
                     end_column=end_column,
                 )
-                findings.append(replace(finding, detail=detail))
+                findings.append(replace(finding, detail=detail, related=related))
         return findings
 
     @staticmethod
@@ -469,8 +472,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
         through: str,
         value: str,
         path: str,
-        line: int,
-    ) -> tuple[str, str]:
+        site: Span,
+    ) -> tuple[str, str, tuple[Location, ...]]:
         """A blocking call written in the async function on a value only other files
         settle: an imported ``pwd_context``, ``SessionLocal``, a ``Depends`` value."""
         kind, remedy = self._kind(rule, graph)
@@ -479,16 +482,17 @@ class BlockingCallReachedFromAsync(ProjectRule):
             f"`{caller}` calls `{written}` {kind} on the event loop ({where}): {remedy}"
             "call it through `await run_in_threadpool(...)`"
         )
+        place = Location(path, site.line, f"`{caller}` calls `{written}` {kind}", site)
         detail = "\n".join(
             [
                 message,
                 "",
                 f"`{written}` is `{value}`, from what the project's other modules define.",
                 "The chain, from the event loop to the blocking call:",
-                f"  {path}:{line}  `{caller}` calls `{written}` {kind}",
+                f"  {place.path}:{place.line}  {place.label}",
             ]
         )
-        return message, detail
+        return message, detail, (place,)
 
     def _describe(
         self,
@@ -497,8 +501,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
         start: int,
         caller: str,
         path: str,
-        line: int,
-    ) -> tuple[str, str]:
+        site: Span,
+    ) -> tuple[str, str, tuple[Location, ...]]:
+        """The message, the detail (the message and the chain as text) and the chain's
+        links as locations: the call in the async function, each function's call of the
+        next, the blocking call."""
         steps = list(graph.chain(start, best))
         chain = [(graph.functions[i], step) for i, step in steps]
         index = steps[-1][0]
@@ -512,13 +519,14 @@ class BlockingCallReachedFromAsync(ProjectRule):
             f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
             f"call `{first}` through `await run_in_threadpool(...)`"
         )
-        links = [f"  {path}:{line}  `{caller}` calls `{first}`"]
+        related = [Location(path, site.line, f"`{caller}` calls `{first}`", site)]
         for (function, link), (following, _) in pairwise(chain):
-            links.append(
-                f"  {function.path}:{link.line}  `{function.shown}` calls `{following.shown}`"
+            related.append(
+                Location(function.path, link.line, f"`{function.shown}` calls `{following.shown}`")
             )
-        links.append(f"  {last.path}:{step.line}  `{last.shown}` calls `{written}` {kind}")
+        related.append(Location(last.path, step.line, f"`{last.shown}` calls `{written}` {kind}"))
+        links = [f"  {place.path}:{place.line}  {place.label}" for place in related]
         detail = "\n".join(
             [message, "", "The chain, from the event loop to the blocking call:", *links]
         )
-        return message, detail
+        return message, detail, tuple(related)

@@ -8,10 +8,10 @@ from dataclasses import replace
 from packaging.version import Version
 
 from fastaudit.engine.project_view import ProjectView
-from fastaudit.model import Finding, Safety, Severity
+from fastaudit.model import Finding, Location, Safety, Severity, Span
 from fastaudit.project.deps import Declaration, DependencySet, Matrix
 from fastaudit.project.deps.edits import raise_fix
-from fastaudit.project.deps.model import Syntax
+from fastaudit.project.deps.model import Syntax, Where
 from fastaudit.project.deps.python_mentions import python_mentions
 from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules.pins._shared import PYPROJECT, PinRule
@@ -63,7 +63,8 @@ class PythonBelowMinimum(PinRule):
                 message = f"`{declaration.display}` shuts out Python {minimum} and later"
             commands = deps.lock_commands.get(declaration.where.file, [])
             fix = raise_fix(view, declaration, minimum, commands)
-            elsewhere = _older_pythons_elsewhere(view, deps, declaration, minimum)
+            related = _older_pythons_elsewhere(view, deps, declaration, minimum)
+            elsewhere = [f"{place.path}:{place.line} ({place.label})" for place in related]
             if elsewhere:
                 places = ", ".join(elsewhere[:3]) + (
                     f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
@@ -75,7 +76,7 @@ class PythonBelowMinimum(PinRule):
                         safety=Safety.UNSAFE,
                         note=f"{places} still name an older Python: raise them together",
                     )
-            finding = self.at(view, declaration.where, message, fix)
+            finding = replace(self.at(view, declaration.where, message, fix), related=related)
             if len(elsewhere) > 3:
                 finding = replace(finding, detail="\n".join(elsewhere))
             yield finding
@@ -83,13 +84,22 @@ class PythonBelowMinimum(PinRule):
 
 def _older_pythons_elsewhere(
     view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Version
-) -> list[str]:
+) -> tuple[Location, ...]:
     """Other places naming a Python below ``minimum``: a Dockerfile's base image, a CI
     matrix, tox envs, and the project's other Python declarations (``.python-version``)."""
-    places = [mention.label for mention in python_mentions(view) if mention.version < minimum]
+    places = [
+        _location(mention.where, f"{mention.kind} {mention.version}")
+        for mention in python_mentions(view)
+        if mention.version < minimum
+    ]
     for other in deps.declarations:
         if other.name != "python" or other.where.file == declaration.where.file:
             continue
         if judge(other, minimum).status in (Status.BELOW, Status.PINNED, Status.EXCLUDED):
-            places.append(f"{other.where.label} (`{other.display}`)")
-    return places
+            places.append(_location(other.where, f"`{other.display}`"))
+    return tuple(places)
+
+
+def _location(where: Where, label: str) -> Location:
+    span = Span(where.line, where.column, where.end_line, where.end_column)
+    return Location(where.file, where.line, label, span if where.end_line else None)

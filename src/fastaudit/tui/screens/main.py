@@ -43,6 +43,7 @@ from fastaudit.tui.screens.structure import StructureScreen
 from fastaudit.tui.widgets.detail import FindingDetail
 from fastaudit.tui.widgets.findings_tree import FindingsTree
 from fastaudit.tui.widgets.fitting_footer import FittingFooter
+from fastaudit.tui.widgets.places import PlacesList
 from fastaudit.tui.widgets.summary import COMPACT_WIDTH, SummaryBar
 from fastaudit.workflows.learn import Progress
 
@@ -152,6 +153,15 @@ class MainScreen(Screen[None]):
             id="finding.open",
             tooltip="Open the file at the line in $EDITOR",
         ),
+        # Shown only on a finding with other places (a call chain): at 80 columns it
+        # takes the room of the keys after it while it is there.
+        Binding(
+            "p",
+            "places",
+            "Places",
+            id="finding.places",
+            tooltip="The places a finding involves (a call chain's links); enter shows one",
+        ),
         Binding(
             "i",
             "suppress",
@@ -196,6 +206,7 @@ class MainScreen(Screen[None]):
                 ("F", "fix_all"),
                 ("u", "undo"),
                 ("o", "open_editor"),
+                ("p", "places"),
                 ("i", "suppress"),
             )
         ),
@@ -471,6 +482,7 @@ class MainScreen(Screen[None]):
         "undo",
         "suppress",
         "open_editor",
+        "places",
         "dependencies",
         "learn",
         "zoom",
@@ -519,6 +531,9 @@ class MainScreen(Screen[None]):
             return True if self.session is not None and self.session.can_undo else None
         if action in ("suppress", "open_editor"):
             return True if ready and finding is not None else None
+        if action == "places":
+            # Hidden, not dimmed, elsewhere: few findings have places.
+            return ready and finding is not None and bool(finding.related)
         if action in ("dependencies", "problems", "structure", "learn"):
             return True if ready and self.facts is not None else None
         if action == "close_filter":
@@ -554,6 +569,10 @@ class MainScreen(Screen[None]):
             return f"No safe fix under this {group.kind}.{more}"
         if action in ("suppress", "open_editor"):
             return "Select a finding (not a group) first."
+        if action == "places":
+            if finding is None:
+                return "Select a finding (not a group) first."
+            return f"This {finding.rule} finding involves no other places."
         return "Not available here."
 
     def action_why_not(self, action: str) -> None:
@@ -692,9 +711,13 @@ class MainScreen(Screen[None]):
         result = self.result
         if finding is None or result is None:
             return
-        command = editor_command(
-            result.root / finding.path, finding.span.line, finding.span.column, os.environ
-        )
+        # The place the code view shows (enter in the places list), else the finding.
+        opened = self.query_one(FindingDetail).opened
+        path, line, column = (finding.path, finding.span.line, finding.span.column)
+        if opened is not None:
+            path, line = opened.path, opened.line
+            column = opened.span.column if opened.span is not None else 1
+        command = editor_command(result.root / path, line, column, os.environ)
         if problem := editor_problem(command, os.environ):
             self.notify(plain(problem), title="Editor", severity="error", markup=False, timeout=8)
             return
@@ -712,7 +735,7 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        refresh(result, [finding.path])
+        refresh(result, [path])
         self.rebuild()
 
     def action_zoom(self) -> None:
@@ -724,6 +747,41 @@ class MainScreen(Screen[None]):
         detail = self.query_one(FindingDetail)
         self.maximize(detail, container=False)
         detail.focus()
+
+    def action_places(self) -> None:
+        """The focus on the finding's places; stacked panes leave the detail pane too
+        little room, so it fills the screen until esc."""
+        finding = self.selected_finding
+        if finding is None or not finding.related:
+            return
+        detail = self.query_one(FindingDetail)
+        if detail.shown != finding_key(finding):
+            # Keys typed ahead: the tree's cursor moved, the pane has not followed yet.
+            self.sync_detail()
+        if self.has_class("-narrow") and self.maximized is None:
+            self.maximize(detail, container=False)
+        # At once (``focus`` waits a turn): keys typed after p go to the list.
+        self.set_focus(detail.places, scroll_visible=False)
+        # After the layout of a maximised pane, which the scroll needs.
+        self.call_after_refresh(detail.reveal_places)
+
+    @on(PlacesList.Left)
+    def leave_places(self) -> None:
+        self._back_to_tree()
+        if self.maximized is not None:
+            self.minimize()
+
+    def _back_to_tree(self) -> None:
+        self.query_one(FindingDetail).close_place()
+        # At once, not after the next refresh: ``minimize`` scrolls to what has focus.
+        self.set_focus(self.tree)
+
+    def minimize(self) -> None:
+        # Textual spends esc on restoring a maximised pane before any binding sees it:
+        # from the places list, that one esc leaves the list too.
+        if isinstance(self.focused, PlacesList):
+            self._back_to_tree()
+        super().minimize()
 
     def action_rescan(self) -> None:
         self.start_scan()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from fastaudit.audit.scan import ScanResult
-from fastaudit.model import Finding
+from fastaudit.model import Finding, Location, Span
 from fastaudit.report.counts import tally
 from fastaudit.rules import all_rules
 from fastaudit.rules.families import name_of
@@ -19,6 +21,7 @@ from fastaudit.tui.grouping import Group, Key, family_of, finding_key, rule_titl
 from fastaudit.tui.render import fix_line, plain, severity_style
 from fastaudit.tui.widgets.code_view import CodeView
 from fastaudit.tui.widgets.examples import DoDont
+from fastaudit.tui.widgets.places import PlacesList
 
 
 def reflow(text: str) -> str:
@@ -31,6 +34,31 @@ def lines(rows: list[str]) -> Content:
     return Content("\n").join(Content(plain(row)) for row in rows)
 
 
+def detail_rows(finding: Finding) -> tuple[list[str], list[str]]:
+    """The rows of the detail text before and after those that name the finding's
+    places ("  path:line ..."): the places list stands between them, and opens them."""
+    rows = (finding.detail or finding.message).split("\n")
+    named = tuple(f"{place.path}:{place.line}" for place in finding.related)
+    marks = [index for index, row in enumerate(rows) if _names_place(row.lstrip(), named)]
+    if not marks:
+        return rows, []
+    before, after = rows[: marks[0]], rows[marks[-1] + 1 :]
+    # A detail that is only the list of places (PIN105's): the message introduces it.
+    return (before if any(before) else [finding.message]), after
+
+
+def _names_place(row: str, named: tuple[str, ...]) -> bool:
+    return any(
+        row.startswith(place) and row[len(place) : len(place) + 1] in (" ", ":", "")
+        for place in named
+    )
+
+
+def place_span(place: Location) -> Span:
+    """Where the code view marks ``place``: its span, else its whole line."""
+    return place.span or Span(place.line, 1, place.line, 1)
+
+
 class FindingDetail(VerticalScroll):
     ALLOW_MAXIMIZE = True
     # What the pane shows while a scan streams (to skip re-rendering it per update).
@@ -39,16 +67,23 @@ class FindingDetail(VerticalScroll):
     _rule_shown: str | None = None
     # The key of the group or finding shown, None for a message.
     shown: Key | None = None
+    # The place of the finding the code view shows instead of the finding (enter in the
+    # places list); ``o`` opens the editor there.
+    opened: Location | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         # What each Static shows now, so an unchanged one is not updated again.
         self._texts: dict[str, Content | str] = {}
+        # The finding shown with a code view, and the root its paths are relative to.
+        self._shown_code: tuple[Finding, Path] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-meta")
         yield Static(id="detail-message")
+        yield PlacesList(id="places")
+        yield Static(id="detail-after")
         yield Static(id="detail-fix")
         yield CodeView(id="code")
         yield Static("Why it matters", id="why-title", classes="section")
@@ -63,8 +98,12 @@ class FindingDetail(VerticalScroll):
         self._texts[widget_id] = content
         self.query_one(f"#{widget_id}", Static).update(content)
 
-    def _sections(self, *, code: bool, rule: bool, fix: bool) -> None:
+    def _sections(
+        self, *, code: bool, rule: bool, fix: bool, places: bool = False, after: bool = False
+    ) -> None:
         self.query_one(CodeView).display = code
+        self.query_one(PlacesList).display = places
+        self.query_one("#detail-after").display = after
         self.query_one("#detail-fix").display = fix
         for widget_id in ("#why-title", "#detail-why", "#examples"):
             self.query_one(widget_id).display = rule
@@ -83,6 +122,8 @@ class FindingDetail(VerticalScroll):
     def show_message(self, title: str, body: Content | str = "") -> None:
         self._streaming = None
         self.shown = None
+        self._shown_code = None
+        self.opened = None
         self._sections(code=False, rule=False, fix=False)
         self._set("detail-title", Content.styled(plain(title), "bold"))
         self._set("detail-meta", "")
@@ -92,8 +133,15 @@ class FindingDetail(VerticalScroll):
         if result is None and finding == self._streaming:
             return  # a scan update that did not move the cursor
         self._streaming = finding if result is None else None
+        # Shown again (a rescan, a cursor event that arrives after p or enter): the place
+        # opened and the scroll the places list needs stay.
+        staying = self.shown == finding_key(finding) and (
+            self.places.has_focus or self.opened in finding.related
+        )
         self.shown = finding_key(finding)
-        self.scroll_home(animate=False)
+        if not staying:
+            self.opened = None
+            self.scroll_home(animate=False)
         title = finding.title or rule_title(finding.rule)
         self._set(
             "detail-title",
@@ -114,14 +162,57 @@ class FindingDetail(VerticalScroll):
                 "$text 60%",
             ),
         )
-        # The detail has lines of its own (the places of a one-decision finding, why a
-        # file counts as served); each is made literal.
-        self._set("detail-message", lines((finding.detail or finding.message).split("\n")))
+        # The detail has lines of its own (why a file counts as served); each is made
+        # literal. The places the finding involves are a list of their own.
+        before, after = detail_rows(finding)
+        self._set("detail-message", lines(before))
+        self._set("detail-after", lines(after))
         self._set("detail-fix", fix_line(finding))
         has_rule = self._rule(finding.rule)
-        self._sections(code=result is not None, rule=has_rule, fix=True)
+        self.query_one(PlacesList).show(finding.related)
+        self._sections(
+            code=result is not None,
+            rule=has_rule,
+            fix=True,
+            places=bool(finding.related),
+            after=any(after),
+        )
+        self._shown_code = (finding, result.root) if result is not None else None
         if result is not None:
-            self.query_one(CodeView).show(result.root, finding)
+            place = self.opened
+            if place is None:
+                self.query_one(CodeView).show(result.root, finding)
+            else:
+                self.query_one(CodeView).show_place(result.root, place.path, place_span(place))
+
+    @property
+    def places(self) -> PlacesList:
+        return self.query_one(PlacesList)
+
+    def reveal_places(self) -> None:
+        """Scroll as little as shows the code view, then the list: both, when they fit."""
+        self.scroll_to_widget(self.query_one(CodeView), animate=False)
+        self.scroll_to_widget(self.query_one(PlacesList), animate=False)
+
+    def close_place(self) -> None:
+        """The code view back on the finding itself, the pane back at its top."""
+        self.opened = None
+        self.scroll_home(animate=False)
+        if self._shown_code is not None:
+            finding, root = self._shown_code
+            self.query_one(CodeView).show(root, finding)
+
+    @on(OptionList.OptionSelected, "#places")
+    def open_place(self, event: OptionList.OptionSelected) -> None:
+        """Enter or a click on a place: its code in the code view, under the list."""
+        event.stop()
+        if self._shown_code is None:
+            return
+        root = self._shown_code[1]
+        place = self.query_one(PlacesList).place_at(event.option_index)
+        self.opened = place
+        self.query_one(CodeView).show_place(root, place.path, place_span(place))
+        self.call_after_refresh(self.reveal_places)
 
     def show_group(self, group: Group) -> None:
         self._streaming = None
