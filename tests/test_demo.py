@@ -29,6 +29,9 @@ CHECKED_FAMILIES = tuple(FAMILIES)
 NOT_SEEDED: dict[str, str] = {
     # The demo hashes passwords only in sync helpers; ASY108 reports them (below).
     "ASY109": "issue 14 hashing step: no hash written in an async body of the demo",
+    # A terminal prompt in served code is rare (none in the calibration set); the rule's
+    # own examples cover it, and a seeded one would look contrived.
+    "ASY110": "issue 14 peer rules: no `input()` on a route's path in the demo",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.
@@ -41,6 +44,7 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("src/notifications/service.py", "ASY101", "requests.post(settings.SLACK_WEBHOOK_URL"),
     ("src/orders/router.py", "ASY104", "db.query(Order)"),
     ("src/orders/service.py", "ASY102", "time.sleep(0.05 * attempt)"),
+    ("src/orders/webhooks.py", "ASY111", "asyncio.create_task(notification_service"),
     # ASY108: hashlib.scrypt (src/auth/security.py) reached through the password helpers
     ("src/auth/service.py", "ASY108", "hashed_password=hash_password(payload.password)"),
     ("src/auth/service.py", "ASY108", "not verify_password(password, user.hashed_password)"),

@@ -3,6 +3,7 @@
 The provider signs each callback as a JWT. This module predates our move to PyJWT.
 """
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -33,5 +34,6 @@ async def payment_callback(request: Request, session: SessionDep) -> dict[str, s
         return {"status": "ignored"}
     order = await service.mark_paid(session, event.order_id, event.reference)
     if order is not None:
-        await notification_service.send_order_confirmation(order.id, str(order.total))
+        # The provider retries a slow callback: answer now, confirm to the customer after.
+        asyncio.create_task(notification_service.send_order_confirmation(order.id, str(order.total)))
     return {"status": "ok"}
