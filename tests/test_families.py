@@ -25,6 +25,8 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "ASY107",
         "ASY108",
         "ASY109",
+        "ASY112",
+        "ASY113",
     ),
     "pydantic": ("PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"),
     "dependencies": ("DEP101", "DEP102"),
