@@ -27,6 +27,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "ASY109",
         "ASY112",
         "ASY113",
+        "ASY114",
     ),
     "pydantic": ("PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"),
     "dependencies": ("DEP101", "DEP102"),
