@@ -32,6 +32,11 @@ NOT_SEEDED: dict[str, str] = {
     # A terminal prompt in served code is rare (none in the calibration set); the rule's
     # own examples cover it, and a seeded one would look contrived.
     "ASY110": "issue 14 peer rules: no `input()` on a route's path in the demo",
+    # Issue 14 asyncio-peer rules: not seeded, to keep the demo's findings (and the TUI
+    # snapshots built on them) still while the other issue-14 steps land.
+    "ASY112": "issue 14: no async helper of the demo enforces its own timeout",
+    "ASY113": "issue 14: the demo polls nothing with asyncio.sleep",
+    "ASY114": "issue 14: the demo's awaitless async routes block outright or stay cheap",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.
