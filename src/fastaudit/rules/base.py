@@ -44,6 +44,9 @@ class Rule:
     extra_invalid: ClassVar[tuple[str, ...]] = ()
     # A related ruff code, for people who also run ruff.
     see_also: ClassVar[str] = ""
+    # The peer rules this one corresponds to, each "<tool> <code>": "ruff FAST003",
+    # "semgrep python.fastapi.security.wildcard-cors", "flake8-pydantic PYD001".
+    peers: ClassVar[tuple[str, ...]] = ()
     # Low-value or opinionated rules can be off unless selected.
     default_enabled: ClassVar[bool] = True
     # The `fastaudit learn` area, when not its family's (see rules/families.py).
