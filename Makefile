@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast typecheck lint format bench clean
+.PHONY: setup demo test test-fast typecheck lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: typecheck
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
+
+# docs/rules.md from the rules themselves (tests/test_rules_doc.py fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/fastaudit rules --format markdown > docs/rules.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -270,7 +270,7 @@ def test_rules_table(capsys):
     code, out, _ = run(capsys, "rules")
     assert code == 0
     row = next(line for line in out.splitlines() if "ASY102" in line)
-    assert "Async" in row and "error" in row and "✓" in row and " on " in row
+    assert "error" in row and "✓" in row and " on " in row
     assert "SCN001" in out
     opt_in = next(line for line in out.splitlines() if "STR104" in line)
     assert "opt-in" in opt_in
@@ -289,6 +289,38 @@ def test_rules_json(capsys):
     assert rules["ASY102"]["title"] == "`time.sleep` in async code"
     assert rules["ASY102"]["default_enabled"] is True
     assert rules["STR104"]["default_enabled"] is False
+    assert rules["RTE101"]["peers"] == ["ruff FAST001"]
+    assert rules["ASY104"]["peers"] == []
+
+
+def test_rules_table_and_explain_name_the_peer_rules(capsys):
+    _, out, _ = run(capsys, "rules")
+    row = next(line for line in out.splitlines() if "RTE101" in line)
+    assert "ruff FAST001" in row.replace("\u00a0", " ")
+    _, out, _ = run(capsys, "explain", "DEP101")
+    assert "peers ruff FAST002" in out
+
+
+def test_rules_markdown_is_the_docs_page(capsys):
+    code, out, _ = run(capsys, "rules", "--format", "markdown")
+    assert code == 0
+    assert out == (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_a_reader_that_goes_away_is_no_internal_error() -> None:
+    """``fastaudit rules --format markdown | head -1`` (a page larger than a pipe
+    buffer): no traceback, status 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fastaudit", "rules", "--format", "markdown"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "internal error" not in err
 
 
 def test_explain_shows_rationale_and_do_and_dont(capsys):

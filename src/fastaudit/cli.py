@@ -158,7 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     deps.add_argument("path", nargs="?", default=".")
 
     rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="markdown: the page docs/rules.md is generated from",
+    )
 
     explain = sub.add_parser("explain", help="why a rule matters, with Do and Don't")
     explain.add_argument("rule", help="rule id or name: ASY102, blocking-sleep-in-async")
@@ -236,6 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_CLEAN
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``fastaudit rules | head``): not an error of ours. Point
+        # stdout at nothing so the interpreter's final flush does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLEAN
     except Exception as exc:  # a crash must not look like "findings" (exit 1) to CI
         import traceback
 
@@ -617,10 +629,16 @@ def run_rules(args: argparse.Namespace) -> int:
                 "fixable": r.fixable(),
                 "title": r.title,
                 "default_enabled": r.default_enabled,
+                "peers": list(r.peers),
             }
             for r in rules.values()
         ]
         print(json.dumps(payload, indent=2))
+        return EXIT_CLEAN
+    if args.format == "markdown":
+        from fastaudit.report.rules_doc import render_rules_markdown
+
+        sys.stdout.write(render_rules_markdown(rules.values()))
         return EXIT_CLEAN
     from rich.table import Table
 
@@ -635,18 +653,31 @@ def run_rules(args: argparse.Namespace) -> int:
             else None
         ),
     )
-    for column in ("id", "family", "severity", "default", "fixable", "title"):
-        table.add_column(column)
+    console = _console()
+    # At 80 columns the family (the id's prefix says it) gives its room to the title.
+    wide = console.width >= 120
+    table.add_column("id", no_wrap=True)
+    if wide:
+        table.add_column("family", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("default", no_wrap=True)
+    table.add_column("fix", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("peers", ratio=2)
     for rule in rules.values():
-        table.add_row(  # Text, not markup: a title may hold `Annotated[...]`
-            Text(rule.id),
-            Text(rule.family_name()),
+        cells: list[Text | str] = [Text(rule.id)]
+        if wide:
+            cells.append(Text(rule.family_name()))
+        cells += [
             Text(rule.severity.value),
             "on" if rule.default_enabled else Text("opt-in", style="dim"),
             "✓" if rule.fixable() else "",
-            Text(rule.title),
-        )
-    _console().print(table)
+            Text(rule.title),  # Text, not markup: a title may hold `Annotated[...]`
+            # One peer per line, its tool and code kept together.
+            Text("\n".join(peer.replace(" ", "\u00a0", 1) for peer in rule.peers), style="dim"),
+        ]
+        table.add_row(*cells)
+    console.print(table)
     return EXIT_CLEAN
 
 
@@ -675,7 +706,7 @@ def run_explain(args: argparse.Namespace) -> int:
         Text(
             f"family {rule.family_name()} · severity {rule.severity.value} · "
             f"{'fixable' if rule.fixable() else 'no automatic fix'}"
-            + (f" · see also ruff {rule.see_also}" if rule.see_also else "")
+            + (f" · peers {', '.join(rule.peers)}" if rule.peers else "")
             + (f" · formerly {', '.join(old)}" if (old := old_codes(rule.id)) else ""),
             style="dim",
         )

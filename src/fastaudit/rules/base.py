@@ -42,8 +42,6 @@ class Rule:
     # Further examples the test-suite checks: must not trigger / must trigger.
     extra_valid: ClassVar[tuple[str, ...]] = ()
     extra_invalid: ClassVar[tuple[str, ...]] = ()
-    # A related ruff code, for people who also run ruff.
-    see_also: ClassVar[str] = ""
     # The peer rules this one corresponds to, each "<tool> <code>": "ruff FAST003",
     # "semgrep python.fastapi.security.wildcard-cors", "flake8-pydantic PYD001".
     peers: ClassVar[tuple[str, ...]] = ()

@@ -18,7 +18,6 @@ class RouteWithoutResponseModel(Rule):
     name = "route-without-response-model"
     title = "Route declares no response model or return type"
     severity = Severity.WARNING
-    see_also = "FAST001"
     rationale = """
     Without `response_model=` or a return annotation, the OpenAPI schema shows an empty
     response body, generated clients get `Any`, and FastAPI returns whatever the function

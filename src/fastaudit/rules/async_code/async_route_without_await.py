@@ -88,7 +88,7 @@ class AsyncRouteWithoutAwait(DependencyRefs, ProjectRule):
     name = "async-route-without-await"
     title = "Async route that never awaits but calls slow sync code"
     severity = Severity.INFO
-    see_also = "RUF029"
+    peers = ("ruff RUF029",)
     rationale = """
     FastAPI runs an `async def` route or dependency on the event loop and a plain `def`
     one in its threadpool. An `async def` that never awaits (no `await`, `async for`,

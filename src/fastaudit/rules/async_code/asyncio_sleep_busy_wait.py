@@ -37,7 +37,7 @@ class AsyncioSleepBusyWait(Rule):
     name = "asyncio-sleep-busy-wait"
     title = "`while` loop that polls a condition with `asyncio.sleep`"
     severity = Severity.WARNING
-    see_also = "ASYNC110"
+    peers = ("ruff ASYNC110",)
     rationale = """
     A loop whose body only sleeps (`while not self.ready: await asyncio.sleep(0.1)`)
     waits for something another task will do by waking up again and again to look.

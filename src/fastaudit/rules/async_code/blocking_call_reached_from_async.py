@@ -111,6 +111,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
     name = "blocking-call-reached-from-async"
     title = "Blocking call reached from async code through project functions"
     severity = Severity.WARNING
+    peers = ("flake8-async ASYNC200",)
     rationale = """
     An `async def` route or dependency runs on the event loop, and so does every sync
     function it calls. When a repository method, a service or a small helper makes a

@@ -78,7 +78,7 @@ class BlockingFileIO(BlockingCallRule):
     name = "blocking-file-io-in-async"
     title = "Synchronous file I/O in async code"
     severity = Severity.WARNING
-    see_also = "ASYNC230, ASYNC240"
+    peers = ("ruff ASYNC230", "ruff ASYNC240")
     rationale = """
     Reading or writing a file with `open()`, `Path.read_text()`-style helpers, `os` and
     `shutil` calls, and even asking whether a file exists (`os.path.exists`,

@@ -50,7 +50,7 @@ class BlockingHttpCall(BlockingCallRule):
     name = "blocking-http-call-in-async"
     title = "Synchronous HTTP client called in async code"
     severity = Severity.ERROR
-    see_also = "ASYNC210, ASYNC212"
+    peers = ("ruff ASYNC210", "ruff ASYNC212", "flake8-async ASYNC211")
     rationale = """
     `requests`, `urllib.request`, `urllib3`, `http.client` and httpx's sync `Client`
     wait for the network on the calling thread. In an `async def` route that thread is

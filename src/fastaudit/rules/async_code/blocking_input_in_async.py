@@ -12,7 +12,7 @@ class BlockingInput(BlockingCallRule):
     name = "blocking-input-in-async"
     title = "`input()` or `getpass()` in async code"
     severity = Severity.ERROR
-    see_also = "ASYNC250"
+    peers = ("ruff ASYNC250",)
     # A server has no one at the terminal: the answer is not to ask, not a thread.
     has_async_form = False
     rationale = """

@@ -15,7 +15,11 @@ class BlockingSleep(BlockingCallRule):
     name = "blocking-sleep-in-async"
     title = "`time.sleep` in async code"
     severity = Severity.ERROR
-    see_also = "ASYNC251"
+    peers = (
+        "ruff ASYNC251",
+        "Fixit UseAsyncSleepInAsyncDef",
+        "semgrep python.lang.correctness.sync-sleep-in-async-code",
+    )
     fix_safety = "Safe: the function is already a coroutine, awaiting the sleep keeps its timing."
     rationale = """
     `time.sleep` parks the whole event loop, not just this request: nothing else on the

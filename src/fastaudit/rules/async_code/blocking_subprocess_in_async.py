@@ -12,7 +12,7 @@ class BlockingSubprocess(BlockingCallRule):
     name = "blocking-subprocess-in-async"
     title = "Synchronous child process in async code"
     severity = Severity.ERROR
-    see_also = "ASYNC221"
+    peers = ("ruff ASYNC220", "ruff ASYNC221", "ruff ASYNC222")
     rationale = """
     `subprocess.run`, `os.system` and friends wait for the child process on the event
     loop. Use `asyncio.create_subprocess_exec` and await it, or move the work to a

@@ -54,7 +54,7 @@ class DroppedAsyncioTask(Rule):
     name = "dropped-asyncio-task"
     title = "Task started and dropped without a reference"
     severity = Severity.WARNING
-    see_also = "RUF006"
+    peers = ("ruff RUF006", "flake8-async ASYNC300")
     rationale = """
     `asyncio.create_task(...)` returns the only strong reference to the task: the event
     loop keeps a weak one. A task whose result is thrown away can be garbage-collected

@@ -65,7 +65,7 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
     name = "timeout-parameter-on-async-function"
     title = "Async function that enforces its own `timeout` parameter"
     severity = Severity.INFO
-    see_also = "ASYNC109"
+    peers = ("ruff ASYNC109",)
     rationale = """
     An `async def` that takes `timeout` and wraps its own awaits in
     `asyncio.wait_for(..., timeout)` (or `asyncio.timeout`, `anyio.fail_after`, a

@@ -11,7 +11,7 @@ class DependsAsDefault(MarkerDefaultRule):
     name = "depends-as-default"
     title = "`Depends(...)` used as a parameter default instead of `Annotated`"
     severity = Severity.WARNING
-    see_also = "FAST002"
+    peers = ("ruff FAST002",)
     kind = "dependency"
     fix_safety = _FIX_SAFETY
     rationale = """

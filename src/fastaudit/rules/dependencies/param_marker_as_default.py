@@ -12,7 +12,7 @@ class ParameterMarkerAsDefault(MarkerDefaultRule):
     name = "param-marker-as-default"
     title = "`Query`/`Path`/`Body`... used as a parameter default instead of `Annotated`"
     severity = Severity.WARNING
-    see_also = "FAST002"
+    peers = ("ruff FAST002",)
     kind = "parameter"
     fix_safety = _FIX_SAFETY
     rationale = """

@@ -45,6 +45,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     name = "undeclared-import"
     title = "Code imports a package the project does not declare"
     severity = Severity.WARNING
+    peers = ("deptry DEP001",)
     rationale = """
     An import that works only because something else happened to install the package
     (a developer's virtualenv, a package since removed) breaks on a clean install, and

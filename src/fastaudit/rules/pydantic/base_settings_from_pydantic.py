@@ -15,6 +15,7 @@ class BaseSettingsFromPydantic(Rule):
     name = "base-settings-from-pydantic"
     title = "`BaseSettings` imported from `pydantic`"
     severity = Severity.ERROR
+    peers = ("bump-pydantic BP004",)
     fix_safety = (
         "Safe: under Pydantic v2 the old import raises at start-up, so nothing that works "
         "can change. Add `pydantic-settings` to the project's dependencies."

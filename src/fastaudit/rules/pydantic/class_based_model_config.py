@@ -121,6 +121,7 @@ class ClassBasedConfig(PydanticRule):
     name = "class-based-model-config"
     title = "Inner `class Config` on a Pydantic model"
     severity = Severity.WARNING
+    peers = ("bump-pydantic BP002",)
     fix_safety = (
         "Safe: the same settings move to `model_config = ConfigDict(...)` "
         "(`SettingsConfigDict` for settings classes), v1 key names renamed to their v2 "

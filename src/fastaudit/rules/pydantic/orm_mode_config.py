@@ -16,6 +16,7 @@ class OrmModeConfig(PydanticRule):
     name = "orm-mode-config"
     title = "`orm_mode` instead of `from_attributes`"
     severity = Severity.WARNING
+    peers = ("bump-pydantic BP002",)
     fix_safety = (
         "Safe: renames the key to `from_attributes`, the name Pydantic v2 reads. Not "
         "fixed when the same configuration already sets `from_attributes`."

@@ -24,6 +24,7 @@ class V1Validator(PydanticRule):
     name = "pydantic-v1-validator"
     title = "`@validator` / `@root_validator` from Pydantic v1"
     severity = Severity.WARNING
+    peers = ("bump-pydantic BP007",)
     fix_safety = (
         "Safe for `@validator(...)` on a `(cls, value)` function with no `each_item` or "
         "`always`: it becomes `@field_validator(...)` plus `@classmethod`, `pre=True` "

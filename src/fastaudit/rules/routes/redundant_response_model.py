@@ -88,7 +88,7 @@ class RedundantResponseModel(Rule):
     name = "redundant-response-model"
     title = "`response_model=` repeats the route's return annotation"
     severity = Severity.INFO
-    see_also = "FAST001"
+    peers = ("ruff FAST001",)
     fix_safety = (
         "Safe: since FastAPI 0.89 a route without `response_model=` takes its response "
         "model from the return annotation, which here is the same type, so validation, "

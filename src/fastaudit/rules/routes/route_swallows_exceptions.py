@@ -31,7 +31,7 @@ class BroadExceptInRoute(Rule):
     name = "route-swallows-exceptions"
     title = "Route catches every exception without re-raising"
     severity = Severity.WARNING
-    see_also = "BLE001"
+    peers = ("ruff BLE001",)
     rationale = """
     `except Exception:` (or a bare `except:`) around a route's work catches the bugs
     along with the failures you meant to handle: a typo, a broken query, a timeout all

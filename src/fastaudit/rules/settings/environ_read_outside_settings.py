@@ -28,7 +28,6 @@ class EnvironReadOutsideSettings(Rule):
     name = "environ-read-outside-settings"
     title = "Environment read outside the settings modules"
     severity = Severity.WARNING
-    see_also = ""
     rationale = """
     `os.getenv("X")` scattered through the code reads configuration nobody has
     declared: it is not validated (a typo or a missing variable shows up as `None` at
