@@ -134,3 +134,48 @@ def test_a_lowered_file_offers_no_fix_from_a_project_rule(tmp_path: Path) -> Non
     (finding,) = [f for f in result.findings if f.path == "src/posts/service.py"]
     assert (finding.rule, finding.line) == ("STR102", 1)
     assert finding.fix is None
+
+
+# ------------------------------------- the token path and LibCST lower the same way
+TOKEN_LOWERED = {
+    **{k: v for k, v in NEWER.items() if not k.startswith("pep701")},
+    **{k: v for k, v in MULTI_LINE.items() if not k.startswith("fstring")},
+    "async-generic": "async def fetch[T](kind: type[T]) -> T:\n    return kind()\n",
+    "except-star": "try:\n    pass\nexcept* ValueError, TypeError:\n    pass\n",
+    "nested-generic-class": "if True:\n    class Box[T]:\n        pass\n",
+    "type-as-a-name-beside": "type = 3\nprint(type(type))\ntype X = int\n",
+    "one-line-body": "def f[T](x: T) -> T: return x\n",
+    "except-over-lines": "try:\n    pass\nexcept (\n    ValueError\n), KeyError:\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("newer", TOKEN_LOWERED.values(), ids=TOKEN_LOWERED.keys())
+def test_the_token_path_lowers_as_libcst_does(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_libcst, _lower_by_tokens
+
+    fast = _lower_by_tokens(newer)
+    assert fast is not None
+    assert fast == _lower_by_libcst(newer)
+    assert len(fast.splitlines()) == len(newer.splitlines())
+
+
+@pytest.mark.parametrize(
+    "newer",
+    [NEWER["pep701-fstring"], NEWER["pep701-comment"], "class Box[T]:\r    pass\r"],
+    ids=["fstring", "fstring-comment", "lone-cr"],
+)
+def test_what_the_tokens_cannot_settle_goes_to_libcst(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_tokens
+
+    assert _lower_by_tokens(newer) is None
+    lowered = lower(newer)
+    assert lowered is not None
+    ast.parse(lowered)
+
+
+def test_an_unbracketed_except_tuple_with_a_name_stays_an_error() -> None:
+    """PEP 758 allows ``except A, B:`` only when the exception is not named."""
+    source = "try:\n    pass\nexcept ValueError, TypeError as error:\n    pass\n"
+    assert lower(source) is None
+    (finding,) = check_source(source, "bad.py")
+    assert finding.rule == "SCN001"

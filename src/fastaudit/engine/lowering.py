@@ -14,131 +14,169 @@ older spelling, on the same lines:
 Only rules see the lowered text: the file's findings keep their lines (what a removed
 construct spanned becomes backslash continuations), and fixes are not offered on it,
 since their character positions would point into text that is not the file's.
+
+LibCST's parse of a large file takes a tenth of a second or more, so the first three
+constructs (all but f-strings, the bulk of real files: polar has 83 such files) are first
+lowered from the interpreter's own tokens, which read them: the same edits, checked by
+``ast`` before they are trusted. Anything the tokens cannot settle (a PEP 701 f-string,
+an odd line end) goes to LibCST as before.
 """
 
 from __future__ import annotations
 
+import ast
+import io
 import re
-
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+import tokenize
+import warnings
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
-# Newest first: the first grammar that reads the file wins.
-GRAMMARS = ("3.14", "3.13", "3.12")
 
 
-class _Lowering(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self) -> None:
-        # (start line, start column, end line, end column, replacement), 1-based lines
-        # and 0-based columns as LibCST gives them.
-        self.edits: list[tuple[int, int, int, int, str]] = []
-        self.failed = False
-
-    def _range(self, node: cst.CSTNode) -> CodeRange:
-        return self.get_metadata(PositionProvider, node)
-
-    def _replace(self, node: cst.CSTNode, text: str) -> None:
-        """Replace ``node``'s text; the lines it spanned stay, as backslash
-        continuations (valid between any two tokens, and inside a string literal)."""
-        where = self._range(node)
-        lines = where.end.line - where.start.line
-        self.edits.append(
-            (
-                where.start.line,
-                where.start.column,
-                where.end.line,
-                where.end.column,
-                text + " \\\n" * lines,
-            )
-        )
-
-    def _insert(self, line: int, column: int, text: str) -> None:
-        self.edits.append((line, column, line, column, text))
-
-    def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
-        # ``type X[T] = v`` -> ``X = v``: the keyword and the parameters go, the value
-        # (wherever its lines are) stays as written.
-        whole = self._range(node)
-        name = self._range(node.name)
-        if whole.start.line != name.start.line:
-            self.failed = True
-            return
-        self.edits.append(
-            (whole.start.line, whole.start.column, name.start.line, name.start.column, "")
-        )
-        if node.type_parameters is not None:
-            self._replace(node.type_parameters, "")
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if node.type_parameters is not None:
-            self._replace(node.type_parameters, "")
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if node.type_parameters is not None:
-            self._replace(node.type_parameters, "")
-
-    def _except(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
-        kind = node.type
-        if isinstance(kind, cst.Tuple) and not kind.lpar:
-            where = self._range(kind)
-            self._insert(where.start.line, where.start.column, "(")
-            self._insert(where.end.line, where.end.column, ")")
-
-    visit_ExceptHandler = _except
-    visit_ExceptStarHandler = _except
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        quote = node.end  # ", ', """ or '''
-        triple = len(quote) == 3
-        code = cst.Module([])
-        for part in node.parts:
-            if not isinstance(part, cst.FormattedStringExpression):
-                continue
-            field = code.code_for_node(part)  # the whole ``{...}``, comments included
-            inner = field[1:-1]
-            if quote[0] in inner or "\\" in inner or "#" in inner or (not triple and "\n" in inner):
-                if triple:
-                    where = self._range(part)
-                    newlines = "\n" * (where.end.line - where.start.line)
-                    self.edits.append(
-                        (
-                            where.start.line,
-                            where.start.column,
-                            where.end.line,
-                            where.end.column,
-                            "{_" + newlines + "}",
-                        )
-                    )
-                else:
-                    self._replace(part, "{_}")
-        return False  # nested f-strings are inside the fields just replaced
+Edit = tuple[int, int, int, int, str]
 
 
 def lower(text: str) -> str | None:
     """``text`` with newer syntax rewritten for an older parser, lines unchanged; None
     when no known grammar reads it or a construct cannot be lowered in place."""
+    fast = _lower_by_tokens(text)
+    if fast is not None:
+        return fast
+    return _lower_by_libcst(text)
+
+
+def _lower_by_libcst(text: str) -> str | None:
     if _nesting(text) > MAX_NESTING or _longest_line(text) > MAX_LINE:
         return None  # LibCST's native parser overflows its stack on such input
-    module = None
-    for version in GRAMMARS:
-        try:
-            module = cst.parse_module(text, config=cst.PartialParserConfig(python_version=version))
-            break
-        except (cst.ParserSyntaxError, ValueError, RecursionError):
-            continue
-    if module is None:
+    # Here, not at the top: LibCST is slow to import and few files need it.
+    from fastaudit.engine.lowering_cst import libcst_edits
+
+    edits = libcst_edits(text)
+    return _apply(text, edits) if edits is not None else None
+
+
+# ----------------------------------------------------------------- by tokens
+# Where a statement may start: after these tokens (or at the top of the file).
+_STATEMENT_BREAKS = frozenset({tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT})
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+
+
+def _lower_by_tokens(text: str) -> str | None:
+    """The lowering of type aliases, type parameters and ``except A, B:`` from the
+    tokens this interpreter's tokenizer gives; None when the file holds anything else
+    the parser rejects (then LibCST decides) or the tokens cannot be read."""
+    if "\r" in text.replace("\r\n", ""):
+        # A lone \r ends a line for the parsers (and ``_apply``) but not for the reader
+        # below, which splits at \n only.
         return None
-    lowering = _Lowering()
     try:
-        MetadataWrapper(module, unsafe_skip_copy=True).visit(lowering)
-    except RecursionError:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type not in (tokenize.COMMENT, tokenize.NL)
+        ]
+    except (tokenize.TokenError, SyntaxError, ValueError):
         return None
-    if lowering.failed:
+    edits: list[Edit] = []
+    at_start = True
+    for index, token in enumerate(tokens):
+        starts = at_start
+        at_start = token.type in _STATEMENT_BREAKS or token.string == ";"
+        if not starts or token.type != tokenize.NAME:
+            continue
+        if token.string == "type":
+            _type_alias(tokens, index, edits)
+        elif token.string in ("def", "class"):
+            _type_parameters(tokens, index + 2, edits)
+        elif token.string == "except":
+            _except_tuple(tokens, index + 1, edits)
+        elif (
+            token.string == "async"
+            and index + 1 < len(tokens)
+            and tokens[index + 1].string == "def"
+        ):
+            _type_parameters(tokens, index + 3, edits)
+    if not edits:
         return None
-    return _apply(text, lowering.edits)
+    lowered = _apply(text, edits)
+    try:
+        with warnings.catch_warnings():  # the audited code's warnings are not ours
+            warnings.simplefilter("ignore")
+            ast.parse(lowered)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return lowered
+
+
+def _type_alias(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
+    """``type X[T] = v`` -> ``X = v`` (``type`` as a plain name is left alone)."""
+    if index + 2 >= len(tokens):
+        return
+    name, after = tokens[index + 1], tokens[index + 2]
+    if name.type != tokenize.NAME or after.string not in ("=", "["):
+        return
+    keyword = tokens[index]
+    if keyword.start[0] != name.start[0]:
+        return
+    edits.append((*keyword.start, *name.start, ""))
+    if after.string == "[":
+        _type_parameters(tokens, index + 2, edits)
+
+
+def _type_parameters(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
+    """Remove the ``[...]`` at ``tokens[index]`` (after a def's, class's or alias's
+    name); its lines stay as backslash continuations."""
+    if index >= len(tokens) or tokens[index].string != "[":
+        return
+    end = _closing(tokens, index)
+    if end is None:
+        return
+    start, stop = tokens[index].start, tokens[end].end
+    edits.append((*start, *stop, " \\\n" * (stop[0] - start[0])))
+
+
+def _except_tuple(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
+    """``except A, B:`` / ``except* A, B:`` -> parenthesised."""
+    if index < len(tokens) and tokens[index].string == "*":
+        index += 1
+    first = index
+    depth = 0
+    comma = False
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == tokenize.OP and token.string in _OPEN:
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif depth == 0 and (token.string == ":" or token.string == "as"):
+            break
+        elif depth == 0 and token.string == ",":
+            comma = True
+        elif token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            return
+        index += 1
+    if not comma or index >= len(tokens) or index == first:
+        return
+    if tokens[index].string == "as":
+        return  # PEP 758 wants the brackets when the exception is named: a real error
+    last = tokens[index - 1]
+    edits.append((*tokens[first].start, *tokens[first].start, "("))
+    edits.append((*last.end, *last.end, ")"))
+
+
+def _closing(tokens: list[tokenize.TokenInfo], index: int) -> int | None:
+    depth = 0
+    for position in range(index, len(tokens)):
+        token = tokens[position]
+        if token.type != tokenize.OP:
+            continue
+        if token.string in _OPEN:
+            depth += 1
+        elif token.string in ")]}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return None
 
 
 # Deeper bracket nesting than any hand-written code has; past it LibCST's parser can
