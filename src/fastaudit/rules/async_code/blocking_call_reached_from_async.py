@@ -28,6 +28,7 @@ from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Severity
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.project_walk import file_facts
+from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, note_wrap_fix, wrap_fixes
 from fastaudit.rules.async_code._shared import BlockingCallRule
 from fastaudit.rules.base import ProjectRule
 
@@ -366,6 +367,30 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 return OrderRepository().save(session, Order())
             """,
     }
+    fix_safety = (
+        f"Unsafe: the fix wraps the call in `await run_in_threadpool(...)`; it {THREAD_NOTE}."
+    )
+    dont_fixed_files: ClassVar[dict[str, str] | None] = {
+        "app/orders/repository.py": dont_files["app/orders/repository.py"],
+        "app/orders/router.py": """
+            from typing import Annotated
+
+            from fastapi import APIRouter, Depends
+            from fastapi.concurrency import run_in_threadpool
+            from sqlalchemy.orm import Session
+
+            from app.database import get_session
+            from app.orders.models import Order
+            from app.orders.repository import OrderRepository
+
+            router = APIRouter()
+
+
+            @router.post("/orders")
+            async def create_order(session: Annotated[Session, Depends(get_session)]):
+                return await run_in_threadpool(OrderRepository().save, session, Order())
+            """,
+    }
     do_files: ClassVar[dict[str, str]] = {
         "app/orders/repository.py": dont_files["app/orders/repository.py"],
         "app/orders/router.py": """
@@ -453,6 +478,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                             target[1],
                         )
                     )
+                    note_wrap_fix(ctx, node, span)
         elif kind is not None:
             frame.blocking.append((kind, ctx.text(node.func), node.lineno))
         else:
@@ -506,6 +532,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_line=end_line,
                     end_column=end_column,
                 )
+                finding = replace(finding, fix=wrap_fixes(project, path).get(finding.span))
                 findings.append(replace(finding, detail=detail))
         return findings
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -13,6 +15,7 @@ class BlockingFileIO(BlockingCallRule):
     title = "Synchronous file I/O in async code"
     severity = Severity.WARNING
     see_also = "ASYNC230"
+    async_alternative = "`anyio.Path` or `aiofiles`"
     rationale = """
     Reading or writing a file with `open()` or `Path.read_text()`-style helpers waits on
     the disk on the event loop thread. On a slow or network disk that stalls every
@@ -20,6 +23,8 @@ class BlockingFileIO(BlockingCallRule):
     for the file work.
     """
     dont = """
+    from pathlib import Path
+
     from fastapi import APIRouter
 
     router = APIRouter()
@@ -27,8 +32,22 @@ class BlockingFileIO(BlockingCallRule):
 
     @router.get("/reports/{name}")
     async def read_report(name: str):
-        with open(f"/srv/reports/{name}.csv") as handle:
-            return {"rows": handle.read().splitlines()}
+        text = Path(f"/srv/reports/{name}.csv").read_text()
+        return {"rows": text.splitlines()}
+    """
+    dont_fixed = """
+    from pathlib import Path
+
+    from fastapi import APIRouter
+    from fastapi.concurrency import run_in_threadpool
+
+    router = APIRouter()
+
+
+    @router.get("/reports/{name}")
+    async def read_report(name: str):
+        text = await run_in_threadpool(Path(f"/srv/reports/{name}.csv").read_text)
+        return {"rows": text.splitlines()}
     """
     do = """
     import anyio
@@ -60,6 +79,11 @@ class BlockingFileIO(BlockingCallRule):
         """,
     )
     extra_invalid = (
+        """
+        async def read_report(name: str):
+            with open(f"/srv/reports/{name}.csv") as handle:
+                return {"rows": handle.read().splitlines()}
+        """,
         """
         from pathlib import Path
 
@@ -115,3 +139,7 @@ class BlockingFileIO(BlockingCallRule):
         }
     )
     what = "does file I/O on the event loop"
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # An open file's reads and writes would still run on the loop, unreported.
+        return callee not in ("builtins.open", "io.open") and not callee.endswith(".open")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -13,6 +15,7 @@ class BlockingHttpCall(BlockingCallRule):
     title = "Synchronous HTTP client called in async code"
     severity = Severity.ERROR
     see_also = "ASYNC210"
+    async_alternative = "`httpx.AsyncClient`"
     rationale = """
     `requests`, `urllib.request` and `http.client` wait for the network on the calling
     thread. In an `async def` route that thread is the event loop, so one slow upstream
@@ -30,6 +33,19 @@ class BlockingHttpCall(BlockingCallRule):
     @router.get("/weather/{city}")
     async def city_weather(city: str):
         reply = requests.get(f"https://api.weather.test/{city}", timeout=3)
+        return reply.json()
+    """
+    dont_fixed = """
+    import requests
+    from fastapi import APIRouter
+    from fastapi.concurrency import run_in_threadpool
+
+    router = APIRouter()
+
+
+    @router.get("/weather/{city}")
+    async def city_weather(city: str):
+        reply = await run_in_threadpool(requests.get, f"https://api.weather.test/{city}", timeout=3)
         return reply.json()
     """
     do = """
@@ -131,3 +147,11 @@ class BlockingHttpCall(BlockingCallRule):
         {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
     )
     what = "waits for the network on the event loop"
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # A streamed body is read later, on the loop, by ``iter_content()`` and the like.
+        streamed = any(
+            k.arg == "stream" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+            for k in node.keywords
+        )
+        return not streamed and not callee.endswith(".stream")

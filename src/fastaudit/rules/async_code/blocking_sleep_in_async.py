@@ -6,6 +6,7 @@ import ast
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Fix, Severity
+from fastaudit.rules._support.threadpool_wrap import wrap_refusal
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
 
@@ -16,6 +17,7 @@ class BlockingSleep(BlockingCallRule):
     title = "`time.sleep` in async code"
     severity = Severity.ERROR
     see_also = "ASYNC251"
+    async_alternative = "`asyncio.sleep`"
     fix_safety = "Safe: the function is already a coroutine, awaiting the sleep keeps its timing."
     rationale = """
     `time.sleep` parks the whole event loop, not just this request: nothing else on the
@@ -89,7 +91,9 @@ class BlockingSleep(BlockingCallRule):
     blocking = frozenset({"time.sleep"})
     what = "blocks the event loop"
 
-    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix:
+    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
+        if wrap_refusal(ctx, node) is not None:
+            return None  # where ``await`` cannot go, or would change the meaning
         asyncio_name, import_edit = ctx.ensure_import("asyncio")
         call_text = f"await {asyncio_name}.sleep{ctx.text(node)[len(ctx.text(node.func)) :]}"
         parent = ctx.parent

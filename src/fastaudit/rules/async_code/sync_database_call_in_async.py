@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
-from fastaudit.model import Severity
+from fastaudit.model import Fix, Severity
 from fastaudit.rules._support.sync_sessions import (
     SYNC_DB_HANDLES,
     SYNC_SESSION_PROVIDER,
     note_sync_session_provider,
 )
+from fastaudit.rules._support.threadpool_wrap import threadpool_fix
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
 
@@ -20,6 +21,7 @@ class BlockingDatabaseCall(BlockingCallRule):
     name = "sync-database-call-in-async"
     title = "Synchronous database call in async code"
     severity = Severity.ERROR
+    async_alternative = "`AsyncSession`"
     rationale = """
     A sync SQLAlchemy `Session`, a `create_engine()` connection, or a sync driver
     (psycopg2, sqlite3, pymongo...) waits for the database on the event loop. Under
@@ -43,6 +45,24 @@ class BlockingDatabaseCall(BlockingCallRule):
     @router.get("/orders/{order_id}")
     async def get_order(order_id: int, session: Annotated[Session, Depends(get_session)]):
         return session.scalar(select(Order).where(Order.id == order_id))
+    """
+    dont_fixed = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
+    from fastapi.concurrency import run_in_threadpool
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.database import get_session
+    from app.orders.models import Order
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int, session: Annotated[Session, Depends(get_session)]):
+        return await run_in_threadpool(session.scalar, select(Order).where(Order.id == order_id))
     """
     do = """
     from typing import Annotated
@@ -169,6 +189,7 @@ class BlockingDatabaseCall(BlockingCallRule):
                     f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
                     f"`{func.value.id}` comes from `Depends({provider.rsplit('.', 1)[-1]})`, "
                     "which hands out a sync SQLAlchemy session",
+                    fix=self.make_fix(node, ctx),
                     when=(SYNC_SESSION_PROVIDER, provider),
                 )
 
@@ -182,6 +203,13 @@ class BlockingDatabaseCall(BlockingCallRule):
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
     ) -> None:
         note_sync_session_provider(node, ctx)
+
+    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
+        callee = ctx.resolve(node.func)
+        if callee is not None and callee.startswith("sqlite3."):
+            # sqlite3 objects refuse to be used from a thread other than their own.
+            return None
+        return threadpool_fix(ctx, node, self.async_alternative)
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:
