@@ -128,6 +128,9 @@ REFUSED = [
     ("from pathlib import Path", "handle = Path(path).open()"),
     ("import subprocess", "process = subprocess.Popen(['ls'])"),
     ("import sqlite3", "return sqlite3.connect(path)"),
+    # A query reads its rows later, in ``.all()``, which would stay on the loop.
+    ("from sqlalchemy.orm import Session\n\ndb = Session()", "return db.query(url).all()"),
+    ("from sqlalchemy.orm import Session\n\ndb = Session()", "rows = db.query(url)"),
     ("import requests", "reply = requests.get(url, stream=True)"),
 ]
 

@@ -36,8 +36,9 @@ _THREAD_HANDOFFS = frozenset(
 
 THREAD_NOTE = (
     "moves the call to a worker thread: whatever it touches (a sync Session, a "
-    "connection, a client) must be safe to use from another thread; its result, "
-    "exceptions and order stay the same"
+    "connection, a client) must be safe to use from another thread, and other requests "
+    "now run while it waits, so state it shares with them (module globals) may change "
+    "in between; its result, exceptions and order stay the same"
 )
 
 # Fact of ASY108, by file: (span of a project call in an ``async def``, the fix wrapping

@@ -35,8 +35,9 @@ class BlockingCallRule(Rule):
     fix_safety = (
         "Unsafe: the fix wraps the call in `await run_in_threadpool(...)`, which moves it "
         "to a worker thread. Whatever the call touches (a sync Session, a connection, a "
-        "client) must be safe to use from another thread; its result, exceptions and "
-        "order stay the same. No fix is offered where `await` is not allowed or would "
+        "client) must be safe to use from another thread, and other requests run while it "
+        "waits (state shared with them may change in between); its result, exceptions "
+        "and order stay the same. No fix is offered where `await` is not allowed or would "
         "change the meaning (a generator expression, a class body, an f-string, a `with` "
         "item, a call already awaited or handed to a thread), nor where the call returns "
         "a handle whose later use would still block."

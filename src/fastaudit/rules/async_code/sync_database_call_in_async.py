@@ -189,9 +189,15 @@ class BlockingDatabaseCall(BlockingCallRule):
                     f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
                     f"`{func.value.id}` comes from `Depends({provider.rsplit('.', 1)[-1]})`, "
                     "which hands out a sync SQLAlchemy session",
-                    fix=self.make_fix(node, ctx),
+                    fix=self._untyped_fix(node, func.attr, ctx),
                     when=(SYNC_SESSION_PROVIDER, provider),
                 )
+
+    def _untyped_fix(self, node: ast.Call, method: str, ctx: FileContext) -> Fix | None:
+        # The session's type is only known from its provider: judge by the method.
+        if not self.wrappable(f"session.{method}", node):
+            return None
+        return threadpool_fix(ctx, node, self.async_alternative)
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         self._note_provider(node, ctx)
@@ -204,12 +210,12 @@ class BlockingDatabaseCall(BlockingCallRule):
     ) -> None:
         note_sync_session_provider(node, ctx)
 
-    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
-        callee = ctx.resolve(node.func)
-        if callee is not None and callee.startswith("sqlite3."):
-            # sqlite3 objects refuse to be used from a thread other than their own.
-            return None
-        return threadpool_fix(ctx, node, self.async_alternative)
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # sqlite3 objects refuse to be used from a thread other than their own; a query
+        # builder or cursor (``db.query(X)``, ``collection.find()``) fetches its rows
+        # later, in ``.all()`` or the loop over it, which would stay on the event loop.
+        method = callee.rpartition(".")[2]
+        return not callee.startswith("sqlite3.") and method not in _LAZY_METHODS
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:
@@ -229,6 +235,8 @@ class BlockingDatabaseCall(BlockingCallRule):
         return False
 
 
+# Methods that return something which reads the rows later (a query, a cursor).
+_LAZY_METHODS = frozenset({"query", "find", "aggregate"})
 # What a parameter resolves to when its annotation says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
 
