@@ -134,8 +134,9 @@ def test_json_contract(tmp_path):
         "ASY101",
         8,
         12,
-        False,
+        True,
     )
+    assert second["fix"]["safety"] == "unsafe"
     assert payload["summary"]["findings"] == 2
 
 
@@ -264,7 +265,8 @@ def test_text_shows_code_frame_and_summary(tmp_path):
     assert "= fix (safe): Replace with `await asyncio.sleep(...)`" in out
     assert "app/main.py:8:12: ASY101 [error]" in out
     assert out.rstrip().endswith(
-        "Found 2 problems in 1 of 1 files (2 errors).\n1 fixable with `fastaudit check --fix`."
+        "Found 2 problems in 1 of 1 files (2 errors).\n1 fixable with `fastaudit check --fix` "
+        "(1 more with `--unsafe-fixes`)."
     )
 
 
@@ -422,7 +424,7 @@ def test_concise_is_one_line_per_finding_then_the_summary(tmp_path: Path) -> Non
         "app/main.py:8:12: ASY101 `requests.get` waits for the network on the event loop inside "
         "`async def list_items`",
         "Found 2 problems in 1 of 1 files (2 errors).",
-        "1 fixable with `fastaudit check --fix`.",
+        "1 fixable with `fastaudit check --fix` (1 more with `--unsafe-fixes`).",
     ]
 
 

@@ -197,7 +197,7 @@ class TestFixAndUndo:
     async def test_f_is_dimmed_without_a_fix(self, shop: Path):
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
-            await select(pilot, "ASY101", "app/main.py")
+            await select(pilot, "ASY103", "app/reports.py")  # `with open(...)`: no fix
             screen = main_screen(pilot.app)
             assert screen.check_action("fix", ()) is None
             await press(pilot, "f")

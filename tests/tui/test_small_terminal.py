@@ -164,10 +164,10 @@ class TestKeysSayWhy:
     async def test_f_without_a_fix_says_so(self, shop: Path, notices: list[str]):
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
-            await select(pilot, "ASY101", "app/main.py")
+            await select(pilot, "ASY103", "app/reports.py")  # `with open(...)`: no fix
             await press(pilot, "f")
             assert pilot.app.screen is main_screen(pilot.app)
-            assert any("ASY101 has no automatic fix" in notice for notice in notices)
+            assert any("ASY103 has no automatic fix" in notice for notice in notices)
 
     async def test_shift_f_without_safe_fixes_says_so(self, shop: Path, notices: list[str]):
         async with make_app(shop).run_test(size=WIDE) as pilot:

@@ -238,14 +238,17 @@ def remove_import_names(
 
 
 def ensure_import(
-    ctx: FileContext, module: str, name: str | None = None
+    ctx: FileContext, module: str, name: str | None = None, *, beside: str = ""
 ) -> tuple[str, Edit | None]:
     """Make ``module`` (or ``module.name``) usable at module level.
 
     Returns the expression to use in code and the edit adding the import, or ``None``
     when it is already imported. The import goes after the module docstring and
     ``__future__`` imports, before the first other statement, in the file's own line
-    ending, so the rest of the file is untouched (the tidy pass sorts it in).
+    ending, so the rest of the file is untouched (the tidy pass sorts it in). With
+    ``beside`` (a top-level package: ``"fastapi"``), it goes after the last import of
+    that package at the top of the file when there is one, so it sits with its kin in
+    a block the tidy pass does not re-sort.
     """
     target = f"{module}.{name}" if name else module
     existing = ctx.imported_as(target)
@@ -261,8 +264,30 @@ def ensure_import(
         owner, edit = ensure_import(ctx, module)
         return f"{owner}.{name}", edit
     statement = f"from {module} import {name}" if name else f"import {module}"
+    kin = _last_import_of(ctx, beside) if beside else None
+    if kin is not None:
+        after, line_end = rest_of_line(ctx, ctx.offsets(kin)[1])
+        if not after.strip():  # not ``import x; y = 1`` nor a comment after it
+            return name or module, Edit(line_end, line_end, ctx.source.newline + statement)
     offset, prefix = _import_position(ctx)
     return name or module, Edit(offset, offset, prefix + statement + ctx.source.newline)
+
+
+def _last_import_of(ctx: FileContext, package: str) -> ast.stmt | None:
+    """The last statement of the file's top import block importing from ``package``."""
+    last: ast.stmt | None = None
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.ImportFrom):
+            modules = [] if statement.level else [statement.module or ""]
+        elif isinstance(statement, ast.Import):
+            modules = [alias.name for alias in statement.names]
+        elif isinstance(statement, ast.Expr) and last is None:
+            continue  # the docstring
+        else:
+            break
+        if any(m == package or m.startswith(package + ".") for m in modules):
+            last = statement
+    return last
 
 
 def add_import(

@@ -11,6 +11,7 @@ from typing import ClassVar
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Fix, Span
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
+from fastaudit.rules._support.threadpool_wrap import threadpool_fix
 from fastaudit.rules.base import Rule
 
 
@@ -29,6 +30,18 @@ class BlockingCallRule(Rule):
     # Whether an async alternative exists (an async client, AsyncSession); CPU-bound work
     # such as password hashing can only be moved to a thread.
     has_async_form: ClassVar[bool] = True
+    # The native async form the fix's description points to ("" when there is none).
+    async_alternative: ClassVar[str] = ""
+    fix_safety = (
+        "Unsafe: the fix wraps the call in `await run_in_threadpool(...)`, which moves it "
+        "to a worker thread. Whatever the call touches (a sync Session, a connection, a "
+        "client) must be safe to use from another thread, and other requests run while it "
+        "waits (state shared with them may change in between); its result, exceptions "
+        "and order stay the same. No fix is offered where `await` is not allowed or would "
+        "change the meaning (a generator expression, a class body, an f-string, a `with` "
+        "item, a call already awaited or handed to a thread), nor where the call returns "
+        "a handle whose later use would still block."
+    )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if not ctx.in_async_body:
@@ -55,7 +68,16 @@ class BlockingCallRule(Rule):
         return False
 
     def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
-        return None
+        callee = ctx.resolve(node.func)
+        if callee is None or not self.wrappable(callee, node):
+            return None
+        return threadpool_fix(ctx, node, self.async_alternative)
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        """Whether running this call in a thread takes the blocking work off the loop:
+        not when it returns a handle (an open file, a child process) whose later use
+        blocks unseen, or an object bound to the thread that made it."""
+        return True
 
 
 def def_header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:

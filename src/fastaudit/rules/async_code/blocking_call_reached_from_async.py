@@ -25,6 +25,7 @@ from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
+from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, wrap_fixes_at
 from fastaudit.rules.async_code._reach import (
     ASYNC_FUNCTION_FACT,
     ATTRIBUTE_FACT,
@@ -193,6 +194,30 @@ class BlockingCallReachedFromAsync(ProjectRule):
             @router.post("/orders")
             async def create_order(session: Annotated[Session, Depends(get_session)]):
                 return OrderRepository().save(session, Order())
+            """,
+    }
+    fix_safety = (
+        f"Unsafe: the fix wraps the call in `await run_in_threadpool(...)`; it {THREAD_NOTE}."
+    )
+    dont_fixed_files: ClassVar[dict[str, str] | None] = {
+        "app/orders/repository.py": dont_files["app/orders/repository.py"],
+        "app/orders/router.py": """
+            from typing import Annotated
+
+            from fastapi import APIRouter, Depends
+            from fastapi.concurrency import run_in_threadpool
+            from sqlalchemy.orm import Session
+
+            from app.database import get_session
+            from app.orders.models import Order
+            from app.orders.repository import OrderRepository
+
+            router = APIRouter()
+
+
+            @router.post("/orders")
+            async def create_order(session: Annotated[Session, Depends(get_session)]):
+                return await run_in_threadpool(OrderRepository().save, session, Order())
             """,
     }
     do_files: ClassVar[dict[str, str]] = {
@@ -448,7 +473,17 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_column=end_column,
                 )
                 findings.append(replace(finding, detail=detail, related=related))
-        return findings
+        return self._with_fixes(project, findings)
+
+    @staticmethod
+    def _with_fixes(project: ProjectView, findings: list[Finding]) -> list[Finding]:
+        """Each finding with its wrap in ``await run_in_threadpool(...)``, computed for
+        the files that have findings only (see ``wrap_fixes_at``)."""
+        spans: dict[str, set[Span]] = {}
+        for finding in findings:
+            spans.setdefault(finding.path, set()).add(finding.span)
+        fixes = {path: wrap_fixes_at(project, path, wanted) for path, wanted in spans.items()}
+        return [replace(f, fix=fixes[f.path].get(f.span)) for f in findings]
 
     @staticmethod
     def _kind(rule: str, graph: Graph) -> tuple[str, str]:

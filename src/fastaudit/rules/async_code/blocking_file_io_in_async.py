@@ -79,6 +79,7 @@ class BlockingFileIO(BlockingCallRule):
     title = "Synchronous file I/O in async code"
     severity = Severity.WARNING
     peers = ("ruff ASYNC230", "ruff ASYNC240")
+    async_alternative = "`anyio.Path` or `aiofiles`"
     rationale = """
     Reading or writing a file with `open()`, `Path.read_text()`-style helpers, `os` and
     `shutil` calls, and even asking whether a file exists (`os.path.exists`,
@@ -92,6 +93,8 @@ class BlockingFileIO(BlockingCallRule):
     rule; it also follows a path bound to a name or typed as a parameter.
     """
     dont = """
+    from pathlib import Path
+
     from fastapi import APIRouter
 
     router = APIRouter()
@@ -99,8 +102,22 @@ class BlockingFileIO(BlockingCallRule):
 
     @router.get("/reports/{name}")
     async def read_report(name: str):
-        with open(f"/srv/reports/{name}.csv") as handle:
-            return {"rows": handle.read().splitlines()}
+        text = Path(f"/srv/reports/{name}.csv").read_text()
+        return {"rows": text.splitlines()}
+    """
+    dont_fixed = """
+    from pathlib import Path
+
+    from fastapi import APIRouter
+    from fastapi.concurrency import run_in_threadpool
+
+    router = APIRouter()
+
+
+    @router.get("/reports/{name}")
+    async def read_report(name: str):
+        text = await run_in_threadpool(Path(f"/srv/reports/{name}.csv").read_text)
+        return {"rows": text.splitlines()}
     """
     do = """
     import anyio
@@ -173,6 +190,11 @@ class BlockingFileIO(BlockingCallRule):
     )
     extra_invalid = (
         """
+        async def read_report(name: str):
+            with open(f"/srv/reports/{name}.csv") as handle:
+                return {"rows": handle.read().splitlines()}
+        """,
+        """
         from pathlib import Path
 
         async def load(name: str) -> str:
@@ -240,3 +262,7 @@ class BlockingFileIO(BlockingCallRule):
             return True
         receiver, _, method = callee.rpartition(".")
         return method in _PATH_IO and is_path(receiver)
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # An open file's reads and writes would still run on the loop, unreported.
+        return callee not in ("builtins.open", "io.open") and not callee.endswith(".open")

@@ -51,6 +51,7 @@ class BlockingHttpCall(BlockingCallRule):
     title = "Synchronous HTTP client called in async code"
     severity = Severity.ERROR
     peers = ("ruff ASYNC210", "ruff ASYNC212", "flake8-async ASYNC211")
+    async_alternative = "`httpx.AsyncClient`"
     rationale = """
     `requests`, `urllib.request`, `urllib3`, `http.client` and httpx's sync `Client`
     wait for the network on the calling thread. In an `async def` route that thread is
@@ -71,6 +72,19 @@ class BlockingHttpCall(BlockingCallRule):
     @router.get("/weather/{city}")
     async def city_weather(city: str):
         reply = requests.get(f"https://api.weather.test/{city}", timeout=3)
+        return reply.json()
+    """
+    dont_fixed = """
+    import requests
+    from fastapi import APIRouter
+    from fastapi.concurrency import run_in_threadpool
+
+    router = APIRouter()
+
+
+    @router.get("/weather/{city}")
+    async def city_weather(city: str):
+        reply = await run_in_threadpool(requests.get, f"https://api.weather.test/{city}", timeout=3)
         return reply.json()
     """
     do = """
@@ -228,3 +242,11 @@ class BlockingHttpCall(BlockingCallRule):
             return True
         receiver, _, method = callee.rpartition(".")
         return method in SYNC_CLIENTS.get(receiver, ())
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # A streamed body is read later, on the loop, by ``iter_content()`` and the like.
+        streamed = any(
+            k.arg == "stream" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+            for k in node.keywords
+        )
+        return not streamed and not callee.endswith(".stream")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -88,3 +90,7 @@ class BlockingInput(BlockingCallRule):
 
     blocking = frozenset({"builtins.input", "getpass.getpass"})
     what = "waits for someone to type at the terminal, on the event loop"
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # The remedy is not to ask: in a thread the read waits just as long, unseen.
+        return False

@@ -6,6 +6,7 @@ import ast
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Fix, Severity
+from fastaudit.rules._support.threadpool_wrap import wrap_refusal
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
 
@@ -20,6 +21,7 @@ class BlockingSleep(BlockingCallRule):
         "Fixit UseAsyncSleepInAsyncDef",
         "semgrep python.lang.correctness.sync-sleep-in-async-code",
     )
+    async_alternative = "`asyncio.sleep`"
     fix_safety = "Safe: the function is already a coroutine, awaiting the sleep keeps its timing."
     rationale = """
     `time.sleep` parks the whole event loop, not just this request: nothing else on the
@@ -93,7 +95,9 @@ class BlockingSleep(BlockingCallRule):
     blocking = frozenset({"time.sleep"})
     what = "blocks the event loop"
 
-    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix:
+    def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
+        if wrap_refusal(ctx, node) is not None:
+            return None  # where ``await`` cannot go, or would change the meaning
         asyncio_name, import_edit = ctx.ensure_import("asyncio")
         call_text = f"await {asyncio_name}.sleep{ctx.text(node)[len(ctx.text(node.func)) :]}"
         parent = ctx.parent

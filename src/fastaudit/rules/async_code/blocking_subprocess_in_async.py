@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -13,6 +15,7 @@ class BlockingSubprocess(BlockingCallRule):
     title = "Synchronous child process in async code"
     severity = Severity.ERROR
     peers = ("ruff ASYNC220", "ruff ASYNC221", "ruff ASYNC222")
+    async_alternative = "`asyncio.create_subprocess_exec`"
     rationale = """
     `subprocess.run`, `os.system` and friends wait for the child process on the event
     loop. Use `asyncio.create_subprocess_exec` and await it, or move the work to a
@@ -28,7 +31,23 @@ class BlockingSubprocess(BlockingCallRule):
 
     @router.post("/thumbnails/{image_id}")
     async def make_thumbnail(image_id: str):
-        subprocess.run(["convert", f"{image_id}.png", "-thumbnail", "128", "t.jpg"], check=True)
+        command = ["convert", f"{image_id}.png", "-thumbnail", "128", "t.jpg"]
+        subprocess.run(command, check=True)
+        return {"image": image_id}
+    """
+    dont_fixed = """
+    import subprocess
+
+    from fastapi import APIRouter
+    from fastapi.concurrency import run_in_threadpool
+
+    router = APIRouter()
+
+
+    @router.post("/thumbnails/{image_id}")
+    async def make_thumbnail(image_id: str):
+        command = ["convert", f"{image_id}.png", "-thumbnail", "128", "t.jpg"]
+        await run_in_threadpool(subprocess.run, command, check=True)
         return {"image": image_id}
     """
     do = """
@@ -72,3 +91,7 @@ class BlockingSubprocess(BlockingCallRule):
         }
     )
     what = "waits for a child process on the event loop"
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # A started process is waited for, and its pipes read, later on the loop.
+        return callee not in ("subprocess.Popen", "os.popen")

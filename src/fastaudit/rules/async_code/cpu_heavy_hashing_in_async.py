@@ -61,6 +61,24 @@ class CpuHeavyHashing(BlockingCallRule):
             raise HTTPException(status_code=401)
         return {"user": user.id}
     """
+    dont_fixed = """
+    from fastapi import APIRouter, HTTPException
+    from fastapi.concurrency import run_in_threadpool
+    from passlib.context import CryptContext
+
+    from app.users import find_user
+
+    router = APIRouter()
+    pwd_context = CryptContext(schemes=["bcrypt"])
+
+
+    @router.post("/login")
+    async def login(email: str, password: str):
+        user = await find_user(email)
+        if not await run_in_threadpool(pwd_context.verify, password, user.hashed_password):
+            raise HTTPException(status_code=401)
+        return {"user": user.id}
+    """
     do = """
     from fastapi import APIRouter, HTTPException
     from fastapi.concurrency import run_in_threadpool

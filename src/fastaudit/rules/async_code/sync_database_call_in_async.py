@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
-from fastaudit.model import Severity
+from fastaudit.model import Fix, Severity
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import (
     SYNC_DB_HANDLES,
     SYNC_SESSION_PROVIDER,
     note_sync_session_provider,
 )
+from fastaudit.rules._support.threadpool_wrap import threadpool_fix
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
 
@@ -21,6 +22,7 @@ class BlockingDatabaseCall(BlockingCallRule):
     name = "sync-database-call-in-async"
     title = "Synchronous database call in async code"
     severity = Severity.ERROR
+    async_alternative = "`AsyncSession`"
     rationale = """
     A sync SQLAlchemy `Session`, a `create_engine()` connection, or a sync driver
     (psycopg2, sqlite3, pymongo...) waits for the database on the event loop. Under
@@ -44,6 +46,24 @@ class BlockingDatabaseCall(BlockingCallRule):
     @router.get("/orders/{order_id}")
     async def get_order(order_id: int, session: Annotated[Session, Depends(get_session)]):
         return session.scalar(select(Order).where(Order.id == order_id))
+    """
+    dont_fixed = """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends
+    from fastapi.concurrency import run_in_threadpool
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.database import get_session
+    from app.orders.models import Order
+
+    router = APIRouter()
+
+
+    @router.get("/orders/{order_id}")
+    async def get_order(order_id: int, session: Annotated[Session, Depends(get_session)]):
+        return await run_in_threadpool(session.scalar, select(Order).where(Order.id == order_id))
     """
     do = """
     from typing import Annotated
@@ -170,8 +190,15 @@ class BlockingDatabaseCall(BlockingCallRule):
                     f"`{ctx.text(func)}` {self.what} inside `{function.kind} {function.name}`: "
                     f"`{func.value.id}` comes from `Depends({provider.rsplit('.', 1)[-1]})`, "
                     "which hands out a sync SQLAlchemy session",
+                    fix=self._untyped_fix(node, func.attr, ctx),
                     when=(SYNC_SESSION_PROVIDER, provider),
                 )
+
+    def _untyped_fix(self, node: ast.Call, method: str, ctx: FileContext) -> Fix | None:
+        # The session's type is only known from its provider: judge by the method.
+        if not self.wrappable(f"session.{method}", node):
+            return None
+        return threadpool_fix(ctx, node, self.async_alternative)
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         self._note_provider(node, ctx)
@@ -183,6 +210,13 @@ class BlockingDatabaseCall(BlockingCallRule):
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
     ) -> None:
         note_sync_session_provider(node, ctx)
+
+    def wrappable(self, callee: str, node: ast.Call) -> bool:
+        # sqlite3 objects refuse to be used from a thread other than their own; a query
+        # builder or cursor (``db.query(X)``, ``collection.find()``) fetches its rows
+        # later, in ``.all()`` or the loop over it, which would stay on the event loop.
+        method = callee.rpartition(".")[2]
+        return not callee.startswith("sqlite3.") and method not in _LAZY_METHODS
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:
@@ -202,5 +236,7 @@ class BlockingDatabaseCall(BlockingCallRule):
         return False
 
 
+# Methods that return something which reads the rows later (a query, a cursor).
+_LAZY_METHODS = frozenset({"query", "find", "aggregate"})
 # What a parameter resolves to when its annotation says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
