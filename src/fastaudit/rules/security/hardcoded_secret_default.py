@@ -270,6 +270,8 @@ class HardcodedSecretDefault(Rule):
                 return  # environment reads are looked at as calls
         if not secret_name(name) or default is None or _literal_secret(default) is None:
             return
+        if name.startswith("_") and isinstance(ctx.parent, ast.ClassDef):
+            return  # a private attribute: no environment variable sets it
         shown = ctx.text(annotation) if annotation is not None else None
         record = (default, name, ctx.text(default), shown, None)
         holder = ctx.parent

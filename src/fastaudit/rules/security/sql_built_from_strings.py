@@ -44,28 +44,36 @@ _SQL = re.compile(
 )
 
 
-def _parts(node: ast.expr) -> tuple[str, list[ast.expr]] | None:
-    """``(static text, interpolated expressions)`` of a string assembled at run time;
+# Where a value formatted into SQL is data, not a name: in quotes, after a comparison,
+# in an IN/VALUES list, a LIKE pattern, a LIMIT/OFFSET.
+_VALUE_POSITION = re.compile(
+    r"""(['=<>]|\bin\s*\(|\bvalues\s*\(|\blike|\bbetween|\blimit|\boffset|,)\s*$""",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
+_BRACES = re.compile(r"\{(\w*)[^{}]*\}")
+
+# A string assembled at run time: its static text, and each interpolated value with the
+# text before it.
+_Parts = tuple[str, list[tuple[str, ast.expr]]]
+
+
+def _parts(node: ast.expr) -> _Parts | None:
+    """The static text and the interpolated values of a string assembled at run time;
     None for anything else (a plain literal included)."""
     if isinstance(node, ast.JoinedStr):
         text, values = "", []
         for part in node.values:
             if isinstance(part, ast.FormattedValue):
-                values.append(part.value)
+                values.append((text, part.value))
                 text += " ? "
             elif isinstance(part, ast.Constant) and isinstance(part.value, str):
                 text += part.value
         return (text, values) if values else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
-            right = node.right
-            if isinstance(right, ast.Tuple):
-                values = list(right.elts)
-            elif isinstance(right, ast.Dict):
-                values = list(right.values)
-            else:
-                values = [right]
-            return node.left.value, values
+        template = node.left
+        if isinstance(template, ast.Constant) and isinstance(template.value, str):
+            return _percent(template.value, node.right)
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         pieces: list[ast.expr] = []
@@ -76,8 +84,8 @@ def _parts(node: ast.expr) -> tuple[str, list[ast.expr]] | None:
                 text += piece.value
                 stringy = True
             elif (inner := _parts(piece)) is not None:
+                values.extend((text + before, value) for before, value in inner[1])
                 text += inner[0]
-                values.extend(inner[1])
                 stringy = True
             elif isinstance(piece, ast.JoinedStr):
                 text += "".join(
@@ -87,8 +95,8 @@ def _parts(node: ast.expr) -> tuple[str, list[ast.expr]] | None:
                 )
                 stringy = True
             else:
+                values.append((text, piece))
                 text += " ? "
-                values.append(piece)
         return (text, values) if stringy and values else None
     if (
         isinstance(node, ast.Call)
@@ -97,9 +105,49 @@ def _parts(node: ast.expr) -> tuple[str, list[ast.expr]] | None:
         and isinstance(node.func.value, ast.Constant)
         and isinstance(node.func.value.value, str)
     ):
-        values = [*node.args, *(k.value for k in node.keywords)]
-        return (node.func.value.value, values) if values else None
+        return _format(node.func.value.value, node)
     return None
+
+
+def _percent(template: str, right: ast.expr) -> _Parts | None:
+    """``"... %s ..." % values``: each value with the text before its placeholder."""
+    slots = list(_PERCENT.finditer(template))
+    if isinstance(right, ast.Dict):
+        named = {
+            key.value: value
+            for key, value in zip(right.keys, right.values, strict=True)
+            if isinstance(key, ast.Constant)
+        }
+        values = [
+            (template[: slot.start()], named[slot.group(1)])
+            for slot in slots
+            if slot.group(1) in named
+        ]
+    else:
+        items = right.elts if isinstance(right, ast.Tuple) else [right]
+        values = [
+            (template[: slot.start()], item) for slot, item in zip(slots, items, strict=False)
+        ]
+    return (template, values) if values else None
+
+
+def _format(template: str, call: ast.Call) -> _Parts | None:
+    """``"... {} ...".format(...)``: each value with the text before its field."""
+    named = {k.arg: k.value for k in call.keywords if k.arg}
+    values: list[tuple[str, ast.expr]] = []
+    position = 0
+    for field in _BRACES.finditer(template):
+        name = field.group(1)
+        if name.isdigit() and int(name) < len(call.args):
+            value: ast.expr | None = call.args[int(name)]
+        elif not name and position < len(call.args):
+            value = call.args[position]
+            position += 1
+        else:
+            value = named.get(name)
+        if value is not None:
+            values.append((template[: field.start()], value))
+    return (template, values) if values else None
 
 
 def _flatten(node: ast.expr, into: list[ast.expr]) -> None:
@@ -128,16 +176,21 @@ class SqlBuiltFromStrings(Rule):
     SQLAlchemy's expression language. Identifiers cannot be bound: pick them from a
     fixed set in code.
 
-    Reported when a value that is not fixed by the code is formatted into a string that
-    reads as SQL and reaches `text()` or an `execute`-like method (`execute`,
-    `exec_driver_sql`, asyncpg's `fetch*`, `databases`' `fetch_*`), directly or through
-    a variable of the same function. Values fixed by the code are left alone: literals,
-    module constants and imports (a schema name from `settings`, a table name from
-    `Model.__tablename__`), and locals assigned only from those. Only files the app
-    serves are looked at (not tests, migrations or scripts it never imports). ruff's
-    S608 reports any SQL-looking string built with formatting, wherever it goes;
-    semgrep's `sqlalchemy-execute-raw-query` only formatted strings passed straight to
-    `execute`. No automatic fix: the placeholder style depends on the driver.
+    Reported when a value that is not fixed by the code is formatted into a value's
+    place (in quotes, after a comparison, in an `IN (...)` or `VALUES (...)` list, a
+    `LIKE` pattern, a `LIMIT`) of a string that reads as SQL, and the string reaches
+    `text()` or an `execute`-like method (`execute`, `exec_driver_sql`, asyncpg's
+    `fetch*`, `databases`' `fetch_*`), directly or through a variable of the same
+    function. Values fixed by the code are left alone: literals, module constants and
+    imports (`settings`, `Model.__tablename__`), and locals assigned or iterated only
+    from those. A name put where SQL wants a name (a table, a schema, a column list, a
+    dialect's type) is not reported either: it cannot be bound, and real code fills
+    those places from its own constants (a value the client picks there still needs
+    checking against a fixed set). Only files the app serves are looked at (not tests,
+    migrations or scripts it never imports). ruff's S608 reports any SQL-looking
+    string built with formatting, wherever it goes and whatever it holds; semgrep's
+    `sqlalchemy-execute-raw-query` any formatted string passed straight to `execute`.
+    No automatic fix: the placeholder style depends on the driver.
     """
     dont = """
     from sqlalchemy import text
@@ -184,6 +237,14 @@ class SqlBuiltFromStrings(Rule):
             conn.execute(text(f"SELECT count(*) FROM {settings.DB_SCHEMA}.events"))
             table = User.__tablename__
             conn.execute(text(f"DELETE FROM {table} WHERE archived"))
+        """,
+        # Names in a name's place, and the connection's own dialect fragments.
+        """
+        async def drop(conn, schema, columns, table):
+            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            await conn.execute(f"SELECT {columns} FROM {table}")
+            now = conn.timestamp_now
+            await conn.execute(f"UPDATE jobs SET seen_at = {now} WHERE id = :id", {"id": 1})
         """,
         # Not SQL, or not run as SQL.
         """
@@ -252,8 +313,11 @@ class SqlBuiltFromStrings(Rule):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _RUNNERS:
             sink = f"`.{func.attr}()`"
+            # The connection's own SQL fragments (``db.timestamp_now``) are its dialect's.
+            receiver = {n.id for n in ast.walk(func.value) if isinstance(n, ast.Name)}
         elif ctx.resolve(func) in _TEXT:
             sink = f"`{ctx.text(func)}()`"
+            receiver = set()
         else:
             return
         query = node.args[0]
@@ -269,7 +333,11 @@ class SqlBuiltFromStrings(Rule):
         text, interpolated = parts
         if not _SQL.search(text):
             return
-        unsafe = [value for value in interpolated if not self._fixed(value, ctx, 0)]
+        unsafe = [
+            value
+            for before, value in interpolated
+            if _VALUE_POSITION.search(before) and not self._fixed(value, ctx, 0, receiver)
+        ]
         if not unsafe:
             return
         shown = ctx.text(unsafe[0])
@@ -282,9 +350,12 @@ class SqlBuiltFromStrings(Rule):
             '(`text("... = :value")` with `{"value": ...}`)',
         )
 
-    def _fixed(self, node: ast.expr, ctx: FileContext, depth: int) -> bool:
+    def _fixed(
+        self, node: ast.expr, ctx: FileContext, depth: int, known: set[str] | None = None
+    ) -> bool:
         """Whether every name the expression reads is fixed by the code: a constant,
-        a module-level name (import, class, constant), or a local assigned once from
+        a module-level name (import, class, constant), one of ``known`` (the connection
+        running the SQL, whose dialect fragments it is), or a local assigned once from
         such values."""
         if depth > 4:
             return False
@@ -292,7 +363,7 @@ class SqlBuiltFromStrings(Rule):
         items: set[str] = set()
         for comprehension in ast.walk(node):
             if isinstance(comprehension, ast.comprehension):
-                if not self._fixed(comprehension.iter, ctx, depth + 1):
+                if not self._fixed(comprehension.iter, ctx, depth + 1, known):
                     return False
                 items.update(
                     n.id for n in ast.walk(comprehension.target) if isinstance(n, ast.Name)
@@ -300,7 +371,9 @@ class SqlBuiltFromStrings(Rule):
         for name in ast.walk(node):
             if not isinstance(name, ast.Name):
                 continue
-            if name.id in items or name.id.isupper() or ctx.is_module_binding(name.id):
+            if name.id in items or name.id in (known or ()) or name.id.isupper():
+                continue
+            if ctx.is_module_binding(name.id):
                 continue
             found, _ = ctx.lookup(name.id)
             if not found and name.id in BUILTIN_NAMES:
@@ -309,7 +382,7 @@ class SqlBuiltFromStrings(Rule):
             if (
                 len(values) == 1
                 and values[0] is not name
-                and self._fixed(values[0], ctx, depth + 1)
+                and self._fixed(values[0], ctx, depth + 1, known)
             ):
                 continue
             return False
