@@ -37,6 +37,13 @@ NOT_SEEDED: dict[str, str] = {
     "ASY112": "issue 14: no async helper of the demo enforces its own timeout",
     "ASY113": "issue 14: the demo polls nothing with asyncio.sleep",
     "ASY114": "issue 14: the demo's awaitless async routes block outright or stay cheap",
+    # Issue 16 security rules, part 1: not seeded, so the demo's findings and the TUI
+    # snapshots built on them stay still while the other issue-16 steps land.
+    "SEC101": "issue 16: the demo's CORS names its origins",
+    "SEC102": "issue 16: the demo's app takes debug from nowhere (off)",
+    "SEC103": "issue 16: the demo verifies every token it decodes",
+    "SEC104": "issue 16: the demo's settings give secrets no default",
+    "SEC105": "issue 16: the demo builds SQL with SQLAlchemy expressions only",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.

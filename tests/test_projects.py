@@ -29,6 +29,7 @@ EXPECTED: dict[str, set[tuple[str, int, str]]] = {
         ("app/auth.py", 5, "LIB101"),  # from jose import JWTError, jwt
         ("app/auth.py", 17, "DEP101"),  # token: str = Depends(oauth2_scheme)
         ("app/config.py", 1, "PYD106"),  # from pydantic import BaseSettings
+        ("app/config.py", 5, "SEC104"),  # secret_key: str = "dev-secret"
         ("app/config.py", 9, "PYD102"),  # class Config on the settings
         ("app/main.py", 8, "SET103"),  # FastAPI() with docs in every environment
         ("app/main.py", 13, "DOC101"),  # POST /users (register) answers 200
@@ -72,6 +73,7 @@ EXPECTED: dict[str, set[tuple[str, int, str]]] = {
     "uv-app": {
         ("pyproject.toml", 7, "PIN101"),  # "pydantic-settings"
         ("pyproject.toml", 9, "PIN108"),  # "jwt>=1.3"
+        ("src/weather/config.py", 8, "SEC104"),  # TOKEN_SECRET: str = "dev"
         ("src/weather/router.py", 27, "ASY102"),  # time.sleep in async def
         ("uv.lock", 30, "PIN103"),  # pydantic-settings 2.3.4
     },

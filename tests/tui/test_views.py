@@ -217,15 +217,15 @@ class TestLearn:
             await press(pilot, "l")
             screen = pilot.app.screen
             assert isinstance(screen, LearnScreen)
-            assert "Step 1/10 · Project layout" in text_of(screen, "#learn-progress")
-            assert "0/10 done" in text_of(screen, "#learn-progress")
+            assert "Step 1/11 · Project layout" in text_of(screen, "#learn-progress")
+            assert "0/11 done" in text_of(screen, "#learn-progress")
             await press(pilot, "n")
             assert AREAS[screen.index].key == "async"
             assert "5 places in your code" in text_of(screen, "#learn-places-title")
             assert "requests.get" in text_of(screen, "#dont")  # ASY101, broken here
             await press(pilot, "m")
             assert "✔ done" in text_of(screen, "#learn-progress")
-            assert "1/10 done" in text_of(screen, "#learn-progress")
+            assert "1/11 done" in text_of(screen, "#learn-progress")
             assert Progress(shop).done == {"async"}
             await press(pilot, "p", "p")
             assert AREAS[screen.index].key == "tooling"  # wraps around
@@ -248,7 +248,7 @@ class TestLearn:
         async with make_app(shop).run_test(size=WIDE) as pilot:
             await settle(pilot)
             await press(pilot, "l")
-            assert "1/10 done" in text_of(pilot.app.screen, "#learn-progress")
+            assert "1/11 done" in text_of(pilot.app.screen, "#learn-progress")
             await press(pilot, "space")  # toggles it off
             assert Progress(shop).done == set()
 

@@ -26,6 +26,10 @@ PYDANTIC_ROOTS = frozenset(
     }
 )
 
+# The settings bases: a class deriving from one reads its fields from the environment.
+SETTINGS_ROOTS = frozenset({"pydantic.BaseSettings", "pydantic_settings.BaseSettings"})
+# Qualname of a class that is a settings class if it derives from one (SEC104).
+SETTINGS_CLASS = "settings-class"
 
 UNPUBLISHED_APP = "unpublished-app"  # qualname of ``X = FastAPI(openapi_url=None)``
 MOUNTED = "mounted"  # qualname of an object passed to ``.mount()`` / ``.host()``
@@ -97,6 +101,21 @@ class ProjectIndex:
         )
         self._memo[qualname] = answer
         return answer
+
+    def is_settings_class(self, qualname: str, _depth: int = 0) -> bool:
+        """Whether the class derives, directly or through project classes, from
+        ``BaseSettings``."""
+        qualname = qualname.removesuffix("()")
+        if qualname in SETTINGS_ROOTS:
+            return True
+        if _depth > 20:
+            return False
+        return any(
+            self.is_settings_class(base, _depth + 1)
+            for bases in self._definitions(qualname)
+            for base in bases
+            if base
+        )
 
     def add_session_providers(self, qualnames: Iterable[str]) -> None:
         self._session_providers.update(qualnames)
@@ -193,6 +212,7 @@ class ProjectIndex:
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
+            SETTINGS_CLASS: self.is_settings_class,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
             "errors-undocumented": self.errors_undocumented,

@@ -2,8 +2,9 @@
 
 A blocking call matters on the loop that serves requests. A one-off script that
 ``asyncio.run``s its own loop, a test, an Alembic revision or a deploy helper beside the
-app never runs there, so the serving rules (ASY*, DBS101, SET102, RTE101/102)
-are not for them. The decision needs two pieces of evidence, never a folder name alone:
+app never runs there, so the serving rules (ASY*, DBS101, SET102, RTE101/102, and
+SEC105: SQL built from strings is only an injection where requests reach it) are not
+for them. The decision needs two pieces of evidence, never a folder name alone:
 
 1. the file cannot be reached from any module that creates the FastAPI app, following
    the project's own imports; and
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from fastaudit.engine.layout import APP_FACT, facts, is_migration_path, is_test_path
 from fastaudit.engine.project_view import ProjectView
 
-SERVING_RULES = ("ASY", "DBS101", "SET102", "RTE101", "RTE102")
+SERVING_RULES = ("ASY", "DBS101", "SET102", "RTE101", "RTE102", "SEC105")
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})
 _SCRIPT_MARKERS = (
     (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),

@@ -38,9 +38,15 @@ def _missing_algorithms(call: ast.Call) -> str | None:
 
 
 def _skips_signature(call: ast.Call) -> bool:
-    """True for ``options={"verify_signature": False}``: nothing is verified, so no
-    algorithm is needed (an unverified read is deliberate)."""
+    """True for ``options={"verify_signature": False}`` (or PyJWT 1's ``verify=False``):
+    nothing is verified, so no algorithm is needed (SEC103 reports the unverified read)."""
     for keyword in call.keywords:
+        if (
+            keyword.arg == "verify"
+            and isinstance(keyword.value, ast.Constant)
+            and keyword.value.value is False
+        ):
+            return True
         if keyword.arg == "options" and isinstance(keyword.value, ast.Dict):
             for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
                 if (
