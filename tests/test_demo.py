@@ -37,6 +37,13 @@ NOT_SEEDED: dict[str, str] = {
     "ASY112": "issue 14: no async helper of the demo enforces its own timeout",
     "ASY113": "issue 14: the demo polls nothing with asyncio.sleep",
     "ASY114": "issue 14: the demo's awaitless async routes block outright or stay cheap",
+    # Issue 16 security rules: not seeded, to keep the demo's findings (and the TUI
+    # snapshots built on them) still while the other issue-16 steps land.
+    "SEC106": "issue 16: the demo's routes answer failures with fixed messages",
+    "SEC107": "issue 16: the demo sets no cookie",
+    "SEC108": "issue 16: the demo serves no file by a client's path",
+    "SEC109": "issue 16: the demo redirects nowhere the client names",
+    "SEC110": "issue 16: the demo deserialises nothing with pickle or yaml",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.

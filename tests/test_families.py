@@ -31,6 +31,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "ASY113",
         "ASY114",
     ),
+    "security": ("SEC106", "SEC107", "SEC108", "SEC109", "SEC110"),
     "pydantic": ("PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"),
     "dependencies": ("DEP101", "DEP102"),
     "auth": ("LIB101", "LIB104"),

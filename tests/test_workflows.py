@@ -136,7 +136,7 @@ def test_bad_baseline_file_is_a_usage_error(repo: Path, capsys) -> None:
 def test_learn_walks_every_area_with_the_projects_own_code(repo: Path, capsys) -> None:
     assert main(["learn", str(repo), "--all"]) == 0
     out = capsys.readouterr().out
-    assert "Step 1/10" in out and "Step 10/10" in out
+    assert "Step 1/11" in out and "Step 11/11" in out
     assert "1 place(s) in your code" in out and "app.py:10" in out
 
 

@@ -29,6 +29,7 @@ TABLE: tuple[Family, ...] = (
     # Scan problems (a file that does not parse or cannot be read) teach no practice.
     Family("SCN", "Scan", "scan", ""),
     Family("ASY", "Async", "async_code", "async"),
+    Family("SEC", "Security", "security", "security"),
     Family("DEP", "Dependencies", "dependencies", "dependencies"),
     # Library choices span areas (auth, database, tests): each LIB rule names its area.
     Family("LIB", "Libraries", "libraries", ""),

@@ -40,6 +40,14 @@ AREAS: tuple[Area, ...] = (
         "One blocking call in an async route stalls every request the worker serves.",
     ),
     Area(
+        "security",
+        "Security",
+        "Keep secrets out of code (`SecretStr` settings read from the environment), verify "
+        "every token, build SQL with bound parameters, never trust a client's path, URL "
+        "or bytes, and allow credentials only for the origins you name.",
+        "These mistakes pass every functional test and surface only when someone exploits them.",
+    ),
+    Area(
         "pydantic",
         "Pydantic v2",
         "Use the v2 API: `model_config`, `model_dump()`, `field_validator`, "
