@@ -203,14 +203,9 @@ def _assignments(body: list[ast.stmt]) -> list[tuple[list[str], ast.expr, bool]]
 class RouteData:
     """What the client sent, as one route's body sees it."""
 
-    def __init__(
-        self, ctx: FileContext, node: FunctionNode, route: ast.Call, *, method: bool = False
-    ) -> None:
+    def __init__(self, ctx: FileContext, node: FunctionNode, route: ast.Call) -> None:
         self.ctx = ctx
         self.node = node
-        # A route written as a method (class-based views): its first parameter is the
-        # instance, not request data.
-        self._method = method
         # Parameter -> (how it is described, whether it can hold a "/").
         self.params: dict[str, tuple[str, bool]] = {}
         # ``Request`` parameters: the request itself is not data, what it reads is.
@@ -246,7 +241,9 @@ class RouteData:
             }
         )
         parameters = [*positional, *args.kwonlyargs]
-        if self._method and positional:
+        # A route written as a method (class-based views): its instance is not request
+        # data. Known by name: a route nested in a method may take the request first.
+        if positional and positional[0].arg in ("self", "cls") and not positional[0].annotation:
             parameters.remove(positional[0])
         for arg in parameters:
             kind = self._parameter_kind(arg, defaults.get(arg.arg))
@@ -469,7 +466,7 @@ def route_data(ctx: FileContext) -> RouteData | None:
     function = ctx.function
     if function is None or function.route is None or isinstance(function.node, ast.Lambda):
         return None
-    return RouteData(ctx, function.node, function.route, method=function.class_name is not None)
+    return RouteData(ctx, function.node, function.route)
 
 
 def call_name(node: ast.expr) -> str:

@@ -267,7 +267,7 @@ class UncheckedPathFromRequest(Rule):
             node,
             f"`{one_line(ctx.text(node.func), 40)}(...)` in route `{name}` gets a path built "
             f"from {source} with no check that it stays in its folder: `../` or an absolute "
-            "path reaches any file the server can read",
+            "path reaches files outside it",
         )
 
     @staticmethod

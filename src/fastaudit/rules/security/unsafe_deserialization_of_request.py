@@ -210,6 +210,11 @@ class UnsafeDeserializationOfRequest(Rule):
         if source is None:
             return
         written = one_line(ctx.text(node.func), 40)
+        advice = (
+            "use `yaml.safe_load`"
+            if callee.startswith("yaml.")
+            else "accept JSON (a Pydantic model) instead"
+        )
         fix = None
         if (
             is_yaml
@@ -232,6 +237,6 @@ class UnsafeDeserializationOfRequest(Rule):
         ctx.report(
             node,
             f"`{written}(...)` in route `{data.node.name}` deserialises {source}: "
-            "whoever sends it runs code on the server; accept JSON or use `yaml.safe_load`",
+            f"whoever sends it runs code on the server; {advice}",
             fix=fix,
         )
