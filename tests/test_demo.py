@@ -44,6 +44,11 @@ NOT_SEEDED: dict[str, str] = {
     "SEC103": "issue 16: the demo verifies every token it decodes",
     "SEC104": "issue 16: the demo's settings give secrets no default",
     "SEC105": "issue 16: the demo builds SQL with SQLAlchemy expressions only",
+    "SEC106": "issue 16: the demo's routes answer failures with fixed messages",
+    "SEC107": "issue 16: the demo sets no cookie",
+    "SEC108": "issue 16: the demo serves no file by a client's path",
+    "SEC109": "issue 16: the demo redirects nowhere the client names",
+    "SEC110": "issue 16: the demo deserialises nothing with pickle or yaml",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.
