@@ -233,3 +233,68 @@ def test_rte104_routes_in_tests_and_class_views_are_left_alone(tmp_path: Path) -
         """
     write_tree(tmp_path, {"tests/test_app.py": source})
     assert not project_findings(tmp_path, "RTE104")
+
+
+# ------------------------------------------------------------------------------ RTE105
+def _app(routes: str, main_extra: str = "") -> dict[str, str]:
+    return {
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app import items\n\n"
+        "app = FastAPI()\n"
+        'app.include_router(items.router, prefix="/api")\n' + main_extra + "\n",
+        "app/items.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n" + routes,
+    }
+
+
+def test_rte105_reports_the_second_with_the_first_as_related(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        _app(
+            '@router.get("/items/{item_id}")\n'
+            "def one(item_id: int) -> dict:\n    return {}\n\n"
+            '@router.api_route("/items/{id}", methods=["GET", "PUT"])\n'
+            "def two(id: int) -> dict:\n    return {}\n"
+        ),
+    )
+    (finding,) = project_findings(tmp_path, "RTE105")
+    assert finding.path == "app/items.py" and finding.span.line == 9
+    assert finding.message.startswith(
+        "`GET /api/items/{id}` (`two`) is already declared by `one` (app/items.py:5)"
+    )
+    (related,) = finding.related
+    assert (related.path, related.line) == ("app/items.py", 5)
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        # Another method, another converter, another trailing slash.
+        '@router.get("/items/{id}")\ndef one(id: int) -> dict: ...\n'
+        '@router.put("/items/{id}")\ndef two(id: int) -> dict: ...\n'
+        '@router.get("/items/{id:path}")\ndef three(id: str) -> dict: ...\n'
+        '@router.get("/items/{id}/")\ndef four(id: int) -> dict: ...\n',
+        # Declared under a condition: one or the other.
+        "import os\n"
+        'if os.environ.get("V2"):\n'
+        '    @router.get("/items")\n    def one() -> list: ...\n'
+        "else:\n"
+        '    @router.get("/items")\n    def two() -> list: ...\n',
+    ],
+)
+def test_rte105_distinct_routes_are_fine(routes: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, _app(routes))
+    assert not project_findings(tmp_path, "RTE105")
+
+
+def test_rte105_one_router_under_two_prefixes_is_no_duplicate(tmp_path: Path) -> None:
+    routes = '@router.get("/items")\ndef one() -> list: ...\n'
+    write_tree(tmp_path, _app(routes, 'app.include_router(items.router, prefix="/v2")'))
+    assert not project_findings(tmp_path, "RTE105")
+
+
+def test_rte105_the_app_and_an_included_router(tmp_path: Path) -> None:
+    routes = '@router.get("/health")\ndef health() -> dict: ...\n'
+    main = '@app.get("/api/health")\ndef app_health() -> dict: ...\n'
+    write_tree(tmp_path, _app(routes, main))
+    (finding,) = project_findings(tmp_path, "RTE105")
+    assert "`GET /api/health`" in finding.message
