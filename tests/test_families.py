@@ -36,7 +36,17 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
     "auth": ("LIB101", "LIB104"),
     "database": ("DBS101", "DBS102", "DBS103", "DBS104", "DBS105", "LIB103"),
     "migrations": ("MIG101", "MIG102", "MIG103", "MIG104"),
-    "docs": ("DOC101", "DOC102", "DOC103", "RTE101", "RTE102", "RTE103", "RTE104", "RTE105"),
+    "docs": (
+        "DOC101",
+        "DOC102",
+        "DOC103",
+        "RTE101",
+        "RTE102",
+        "RTE103",
+        "RTE104",
+        "RTE105",
+        "RTE106",
+    ),
     "tests": ("LIB102", "TST101", "TST102", "TST103"),
     "tooling": (
         "PIN101",

@@ -143,3 +143,28 @@ def annotated_dependency_aliases(ctx: FileContext) -> dict[str, list[ast.Call]]:
                 if isinstance(e, ast.Call) and ctx.resolve(e.func) in DEPENDS_MARKERS
             ]
     return found
+
+
+def route_methods(route: ast.Call) -> list[str]:
+    func = route.func
+    assert isinstance(func, ast.Attribute)  # a route decorator: ``owner.verb(...)``
+    verb = func.attr
+    if verb != "api_route":
+        return [verb.upper()]
+    methods = keyword_arg(route, "methods")
+    if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
+        return [
+            e.value.upper()
+            for e in methods.value.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return ["GET"]
+
+
+def route_label(route: ast.Call, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    path_node = route.args[0] if route.args else getattr(keyword_arg(route, "path"), "value", None)
+    if isinstance(path_node, ast.Constant) and isinstance(path_node.value, str):
+        path = path_node.value or '""'
+    else:
+        path = "..."
+    return f"`{'/'.join(route_methods(route))} {path}` (`{node.name}`)"

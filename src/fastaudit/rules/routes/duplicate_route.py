@@ -13,8 +13,7 @@ from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Location, Severity
 from fastaudit.rules._support.project_walk import file_facts
-from fastaudit.rules._support.route_calls import keyword_arg, route_path
-from fastaudit.rules.api_docs._shared import FunctionNode, route_methods
+from fastaudit.rules._support.route_calls import keyword_arg, route_methods, route_path
 from fastaudit.rules.base import ProjectRule
 
 if TYPE_CHECKING:
@@ -42,6 +41,9 @@ def _shape(path: str) -> str:
         return "{}" if converter in ("", ":str") else "{" + converter + "}"
 
     return _PARAM.sub(one, path)
+
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 class DuplicateRoute(ProjectRule):
