@@ -46,6 +46,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "RTE104",
         "RTE105",
         "RTE106",
+        "RTE107",
     ),
     "tests": ("LIB102", "TST101", "TST102", "TST103"),
     "tooling": (

@@ -8,7 +8,7 @@ import pytest
 
 from fastaudit.model import Safety
 
-from .conftest import project_findings, write_tree
+from .conftest import found, project_findings, write_tree
 
 # ------------------------------------------------------------------------------ RTE104
 RTE104_VALID = (
@@ -298,3 +298,42 @@ def test_rte105_the_app_and_an_included_router(tmp_path: Path) -> None:
     write_tree(tmp_path, _app(routes, main))
     (finding,) = project_findings(tmp_path, "RTE105")
     assert "`GET /api/health`" in finding.message
+
+
+# ------------------------------------------------------------------------------ RTE107
+def test_rte107_points_at_the_cors_call_and_names_what_wraps_it() -> None:
+    # The shape of a public app read for calibration: a host check answering 400 by
+    # itself, declared after CORS.
+    source = """
+        from fastapi import FastAPI, Request
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.responses import PlainTextResponse
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["https://a.example"])
+
+        @app.middleware("http")
+        async def check_host(request: Request, call_next):
+            if request.headers.get("host") != "a.example":
+                return PlainTextResponse("Invalid host", status_code=400)
+            return await call_next(request)
+        """
+    (finding,) = found(source, "RTE107", path="app/main.py")
+    assert finding.span.line == 6
+    assert finding.message.startswith(
+        '`CORSMiddleware` is added before `@app.middleware("http")` function `check_host` (line 8)'
+    )
+
+
+def test_rte107_in_tests_is_left_alone() -> None:
+    source = """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        from app.auth import AuthMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware)
+        app.add_middleware(AuthMiddleware)
+        """
+    assert not found(source, "RTE107", path="tests/test_cors.py")
