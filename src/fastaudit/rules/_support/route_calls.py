@@ -104,3 +104,67 @@ def depends_provider(
                 target = ctx.qualify(marker.args[0].id)
             return target
     return None
+
+
+def route_path(route: ast.Call) -> ast.Constant | None:
+    """The path string of a route decorator (``@router.get("/items/{id}")`` or
+    ``path="/items/{id}"``), when written as a literal."""
+    node = route.args[0] if route.args else getattr(keyword_arg(route, "path"), "value", None)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
+    return None
+
+
+def annotated_dependency_aliases(ctx: FileContext) -> dict[str, list[ast.Call]]:
+    """The file's module-level ``Name = Annotated[T, ...]`` aliases (also spelled
+    ``Name: TypeAlias = ...`` or ``type Name = ...``) -> the ``Depends(...)`` /
+    ``Security(...)`` calls in their metadata (empty for ``Annotated[int, Query()]``)."""
+    found: dict[str, list[ast.Call]] = {}
+    type_alias = getattr(ast, "TypeAlias", None)  # Python 3.12+
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
+            name, value = stmt.target.id, stmt.value
+        elif type_alias is not None and isinstance(stmt, type_alias):
+            name, value = stmt.name.id, stmt.value
+        else:
+            continue
+        if isinstance(value, ast.Subscript) and ctx.resolve(value.value) == "typing.Annotated":
+            inner = value.slice
+            extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
+            found[name] = [
+                e
+                for e in extras
+                if isinstance(e, ast.Call) and ctx.resolve(e.func) in DEPENDS_MARKERS
+            ]
+    return found
+
+
+def route_methods(route: ast.Call) -> list[str]:
+    func = route.func
+    assert isinstance(func, ast.Attribute)  # a route decorator: ``owner.verb(...)``
+    verb = func.attr
+    if verb != "api_route":
+        return [verb.upper()]
+    methods = keyword_arg(route, "methods")
+    if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
+        return [
+            e.value.upper()
+            for e in methods.value.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return ["GET"]
+
+
+def route_label(route: ast.Call, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    path_node = route.args[0] if route.args else getattr(keyword_arg(route, "path"), "value", None)
+    if isinstance(path_node, ast.Constant) and isinstance(path_node.value, str):
+        path = path_node.value or '""'
+    else:
+        path = "..."
+    return f"`{'/'.join(route_methods(route))} {path}` (`{node.name}`)"

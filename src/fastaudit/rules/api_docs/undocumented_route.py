@@ -27,6 +27,7 @@ class UndocumentedRoute(Rule):
     title = "Route without summary, description, tags or error responses"
     severity = Severity.INFO
     default_enabled = False
+    peers = ("ruff FAST004", "flake8-fastapi CF009")
     rationale = """
     The interactive docs and generated clients are only as good as what each route
     declares: a `summary=` or `description=` (a docstring becomes the description),
@@ -34,7 +35,9 @@ class UndocumentedRoute(Rule):
     rule is opinionated and off unless selected (`select = ["DOC103"]`). Tags are only
     asked of routes declared on the `FastAPI()` app itself, since routers are usually
     tagged where they are included; error statuses are those raised as
-    `HTTPException` directly in the route's body.
+    `HTTPException` directly in the route's body. That last part is what ruff's
+    proposed FAST004 and flake8-fastapi's CF009 check; it also counts the
+    `responses=` of the route's router and of every `include_router` above it.
     """
     dont = """
     from fastapi import FastAPI, HTTPException

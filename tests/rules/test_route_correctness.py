@@ -1,0 +1,339 @@
+"""Route correctness rules (issue 16): RTE104 onwards, on small projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastaudit.model import Safety
+
+from .conftest import found, project_findings, write_tree
+
+# ------------------------------------------------------------------------------ RTE104
+RTE104_VALID = (
+    """
+    from typing import Annotated
+
+    from fastapi import APIRouter, Depends, Path
+
+    router = APIRouter()
+
+    def get_shop(shop_id: int) -> dict:
+        return {"id": shop_id}
+
+    ShopDep = Annotated[dict, Depends(get_shop)]
+
+    class Pager:
+        def __init__(self, page: int) -> None:
+            self.page = page
+
+    class Owner:
+        def __call__(self, owner_id: int) -> int:
+            return owner_id
+
+    owner = Owner()
+
+    @router.get("/shops/{shop_id}/pages/{page}/owners/{owner_id}/{code}")
+    def read(
+        shop: ShopDep,
+        pager: Pager = Depends(),
+        who: int = Depends(owner),
+        short: Annotated[str, Path(alias="code")] = "",
+    ) -> dict:
+        return shop
+    """,
+    """
+    from fastapi import APIRouter, Depends
+
+    def check_team(team_id: int) -> None: ...
+
+    router = APIRouter(dependencies=[Depends(check_team)])
+
+    def check_user(user_id: int) -> None: ...
+
+    @router.delete("/teams/{team_id}/users/{user_id}", dependencies=[Depends(check_user)])
+    def remove() -> None: ...
+    """,
+    """
+    from fastapi import APIRouter, Depends
+
+    from app.deps import get_project
+
+    router = APIRouter()
+
+    @router.get("/projects/{project_id}")
+    def read(project=Depends(get_project)) -> dict:
+        return project
+    """,
+    """
+    from fastapi import APIRouter, Request
+
+    router = APIRouter()
+
+    @router.get("/files/{name:path}")
+    def read(request: Request) -> str:
+        return request.path_params["name"]
+    """,
+    """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.websocket("/ws/{room}")
+    async def chat(websocket) -> None: ...
+    """,
+)
+RTE104_INVALID = (
+    """
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/files/{file_path:path}")
+    def read_file(path: str) -> str:
+        return path
+    """,
+    """
+    from fastapi import APIRouter, Depends
+
+    router = APIRouter()
+
+    def get_shop(shop_id: int) -> dict:
+        return {"id": shop_id}
+
+    @router.api_route("/shops/{shop_id}/items/{ item_id }", methods=["GET"])
+    def read_item(shop=Depends(get_shop), *, verbose: bool = False) -> dict:
+        return shop
+    """,
+)
+
+
+@pytest.mark.parametrize("source", RTE104_VALID)
+def test_rte104_parameters_taken_somewhere_are_fine(source: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/routes.py": source})
+    assert not project_findings(tmp_path, "RTE104")
+
+
+@pytest.mark.parametrize("source", RTE104_INVALID)
+def test_rte104_parameters_nobody_takes_are_reported(source: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/routes.py": source})
+    (finding,) = project_findings(tmp_path, "RTE104")
+    assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
+
+
+def test_rte104_message_and_position(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/routes.py": """
+                from fastapi import APIRouter
+
+                router = APIRouter()
+
+                @router.get("/teams/{team_id}/users/{user_id}")
+                def read(team_id: int) -> dict:
+                    return {}
+                """
+        },
+    )
+    (finding,) = project_findings(tmp_path, "RTE104")
+    assert finding.span.line == 5 and finding.span.column == 13
+    assert finding.message.startswith("`{user_id}` in the path of `read` is taken by no")
+
+
+ALIASES = """
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.other import load_elsewhere
+
+
+def get_shop(shop_id: int) -> dict:
+    return {"id": shop_id}
+
+
+def get_session() -> object:
+    return object()
+
+
+ShopDep = Annotated[dict, Depends(get_shop)]
+SessionDep = Annotated[object, Depends(get_session)]
+Elsewhere = Annotated[object, Depends(load_elsewhere)]
+"""
+
+
+@pytest.mark.parametrize(
+    ("parameter", "reported"),
+    [
+        ("shop: ShopDep", False),  # the alias's dependency takes `shop_id`
+        ("session: SessionDep", True),  # an alias that takes something else
+        ("thing: Elsewhere", False),  # an alias whose dependency is not known
+        ("item: Item", True),  # a class, not an alias
+    ],
+)
+def test_rte104_follows_aliases_from_other_files(
+    parameter: str, reported: bool, tmp_path: Path
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/deps.py": ALIASES,
+            "app/schemas.py": "class Item:\n    pass\n",
+            "app/routes.py": f"""
+                from fastapi import APIRouter
+
+                from app.deps import Elsewhere, SessionDep, ShopDep
+                from app.schemas import Item
+
+                router = APIRouter()
+
+                @router.get("/shops/{{shop_id}}")
+                def read({parameter}) -> dict:
+                    return {{}}
+                """,
+        },
+    )
+    assert bool(project_findings(tmp_path, "RTE104")) is reported
+
+
+def test_rte104_a_dependency_reading_path_params_takes_them(tmp_path: Path) -> None:
+    # Netflix/dispatch: `get_current_case` reads `request.path_params["case_id"]`.
+    source = """
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends, Request
+
+        router = APIRouter()
+
+        def get_current_case(request: Request) -> dict:
+            return {"id": request.path_params["case_id"]}
+
+        CurrentCase = Annotated[dict, Depends(get_current_case)]
+
+        @router.post("/{case_id}/channel")
+        def create_channel(case: CurrentCase) -> dict:
+            return case
+        """
+    write_tree(tmp_path, {"app/routes.py": source})
+    assert not project_findings(tmp_path, "RTE104")
+
+
+def test_rte104_routes_in_tests_and_class_views_are_left_alone(tmp_path: Path) -> None:
+    source = """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+        @router.get("/x/{x_id}")
+        def read() -> dict:
+            return {}
+        """
+    write_tree(tmp_path, {"tests/test_app.py": source})
+    assert not project_findings(tmp_path, "RTE104")
+
+
+# ------------------------------------------------------------------------------ RTE105
+def _app(routes: str, main_extra: str = "") -> dict[str, str]:
+    return {
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app import items\n\n"
+        "app = FastAPI()\n"
+        'app.include_router(items.router, prefix="/api")\n' + main_extra + "\n",
+        "app/items.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n" + routes,
+    }
+
+
+def test_rte105_reports_the_second_with_the_first_as_related(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        _app(
+            '@router.get("/items/{item_id}")\n'
+            "def one(item_id: int) -> dict:\n    return {}\n\n"
+            '@router.api_route("/items/{id}", methods=["GET", "PUT"])\n'
+            "def two(id: int) -> dict:\n    return {}\n"
+        ),
+    )
+    (finding,) = project_findings(tmp_path, "RTE105")
+    assert finding.path == "app/items.py" and finding.span.line == 9
+    assert finding.message.startswith(
+        "`GET /api/items/{id}` (`two`) is already declared by `one` (app/items.py:5)"
+    )
+    (related,) = finding.related
+    assert (related.path, related.line) == ("app/items.py", 5)
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        # Another method, another converter, another trailing slash.
+        '@router.get("/items/{id}")\ndef one(id: int) -> dict: ...\n'
+        '@router.put("/items/{id}")\ndef two(id: int) -> dict: ...\n'
+        '@router.get("/items/{id:path}")\ndef three(id: str) -> dict: ...\n'
+        '@router.get("/items/{id}/")\ndef four(id: int) -> dict: ...\n',
+        # Declared under a condition: one or the other.
+        "import os\n"
+        'if os.environ.get("V2"):\n'
+        '    @router.get("/items")\n    def one() -> list: ...\n'
+        "else:\n"
+        '    @router.get("/items")\n    def two() -> list: ...\n',
+    ],
+)
+def test_rte105_distinct_routes_are_fine(routes: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, _app(routes))
+    assert not project_findings(tmp_path, "RTE105")
+
+
+def test_rte105_one_router_under_two_prefixes_is_no_duplicate(tmp_path: Path) -> None:
+    routes = '@router.get("/items")\ndef one() -> list: ...\n'
+    write_tree(tmp_path, _app(routes, 'app.include_router(items.router, prefix="/v2")'))
+    assert not project_findings(tmp_path, "RTE105")
+
+
+def test_rte105_the_app_and_an_included_router(tmp_path: Path) -> None:
+    routes = '@router.get("/health")\ndef health() -> dict: ...\n'
+    main = '@app.get("/api/health")\ndef app_health() -> dict: ...\n'
+    write_tree(tmp_path, _app(routes, main))
+    (finding,) = project_findings(tmp_path, "RTE105")
+    assert "`GET /api/health`" in finding.message
+
+
+# ------------------------------------------------------------------------------ RTE107
+def test_rte107_points_at_the_cors_call_and_names_what_wraps_it() -> None:
+    # The shape of a public app read for calibration: a host check answering 400 by
+    # itself, declared after CORS.
+    source = """
+        from fastapi import FastAPI, Request
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.responses import PlainTextResponse
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["https://a.example"])
+
+        @app.middleware("http")
+        async def check_host(request: Request, call_next):
+            if request.headers.get("host") != "a.example":
+                return PlainTextResponse("Invalid host", status_code=400)
+            return await call_next(request)
+        """
+    (finding,) = found(source, "RTE107", path="app/main.py")
+    assert finding.span.line == 6
+    assert finding.message.startswith(
+        '`CORSMiddleware` is added before `@app.middleware("http")` function `check_host` (line 8)'
+    )
+
+
+def test_rte107_in_tests_is_left_alone() -> None:
+    source = """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        from app.auth import AuthMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware)
+        app.add_middleware(AuthMiddleware)
+        """
+    assert not found(source, "RTE107", path="tests/test_cors.py")
