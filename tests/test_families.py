@@ -37,7 +37,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
     "database": ("DBS101", "DBS102", "DBS103", "DBS104", "DBS105", "LIB103"),
     "migrations": ("MIG101", "MIG102", "MIG103", "MIG104"),
     "docs": ("DOC101", "DOC102", "DOC103", "RTE101", "RTE102", "RTE103"),
-    "tests": ("LIB102", "TST101", "TST102", "TST103"),
+    "tests": ("LIB102", "TST101", "TST102", "TST103", "TST104"),
     "tooling": (
         "PIN101",
         "PIN102",
