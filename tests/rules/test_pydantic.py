@@ -761,3 +761,50 @@ def test_none_default_through_a_project_alias_below_the_scan_root(tmp_path):
     )
     findings = scan(tmp_path, Config(select=["PYD107"])).findings
     assert [(f.path, f.line) for f in findings] == [("server/shop/schemas.py", 8)]
+
+
+def test_field_spelling_fixes_stay_safe_under_a_pydantic_1_pin(tmp_path):
+    # `Field(default=...)` and a plain default are Pydantic v1 spellings too.
+    write_tree(
+        tmp_path,
+        {
+            "requirements.txt": "pydantic<2\n",
+            "app/schemas.py": """
+                from pydantic import BaseModel, Field
+
+
+                class Page(BaseModel):
+                    size: int = Field(20, le=100)
+                    sort: str = Field(default="-id")
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(select=["PYD108", "PYD109"])).findings
+    assert [(f.rule, f.fix.safety if f.fix else None) for f in result] == [
+        ("PYD108", "safe"),
+        ("PYD109", "safe"),
+    ]
+
+
+def test_dropping_a_required_marker_is_unsafe_where_none_may_be_allowed():
+    result = found(
+        """
+        from typing import Optional
+
+        from pydantic import BaseModel, Field
+
+
+        class Item(BaseModel):
+            a: int = Field(..., ge=1)
+            b: Optional[int] = Field(..., ge=1)
+            c: Optional[int] = Field(...)
+            d: int = Field(...)
+        """,
+        ["PYD108", "PYD109"],
+    )
+    assert [(f.rule, f.line, f.fix.safety if f.fix else None) for f in result] == [
+        ("PYD108", 7, Safety.SAFE),
+        ("PYD108", 8, Safety.UNSAFE),
+        ("PYD109", 9, Safety.UNSAFE),
+        ("PYD109", 10, Safety.SAFE),
+    ]

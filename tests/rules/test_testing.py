@@ -431,7 +431,7 @@ def test_shortcut_fix_follows_how_httpx_is_imported(tmp_path):
 def test_shortcut_fix_is_unsafe_when_an_older_httpx_can_be_installed(tmp_path):
     (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, "httpx>=0.16\n")
     assert finding.fix is not None and finding.fix.safety == "unsafe"
-    assert "admits httpx < 0.18" in finding.fix.note
+    assert "needs httpx 0.18 and the project allows older ones" in finding.fix.note
 
 
 def test_shortcut_fix_is_unsafe_when_httpx_is_not_declared(tmp_path):
@@ -470,3 +470,28 @@ def test_clients_without_the_shortcut_are_not_reported(tmp_path):
         d = httpx.get("https://example.com", params={"app": 1})
         """,
     )
+
+
+def test_shortcut_fix_follows_the_lock_over_the_declarations(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                version = "1.0"
+                dependencies = ["fastapi>=0.115", "httpx"]
+                """,
+            "uv.lock": """
+                version = 1
+
+                [[package]]
+                name = "httpx"
+                version = "0.17.1"
+                source = { registry = "https://pypi.org/simple" }
+                """,
+        },
+    )
+    (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, None)
+    assert finding.fix is not None and finding.fix.safety == "unsafe"
+    assert "the lock installs httpx 0.17.1" in finding.fix.note

@@ -3,52 +3,18 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
-from packaging.version import Version
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.edit_builders import add_import
-from fastaudit.model import Finding, Fix, Safety, Severity
-from fastaudit.project.deps import collect
-from fastaudit.project.deps.verdict import Status, judge
-from fastaudit.rules._support.project_walk import file_facts, text_contains
+from fastaudit.model import Fix, Severity
+from fastaudit.rules._support.project_walk import text_contains
 from fastaudit.rules._support.route_calls import keyword_arg
-from fastaudit.rules.base import ProjectRule
-
-if TYPE_CHECKING:
-    from fastaudit.engine.project_view import ProjectView
+from fastaudit.rules.base import Rule
 
 _ASYNC_CLIENTS = frozenset({"httpx.AsyncClient", "httpx._client.AsyncClient"})
-# The first release whose ``ASGITransport`` takes ``app=`` the way the fix writes it.
-TRANSPORT_SINCE = Version("0.18")
-# Noted per file: (line, column, end line, end column, message, fix or None).
-SHORTCUT_FACT = "httpx-app-shortcut"
 
 
-def declared_floor_ok(project: ProjectView) -> tuple[bool, str]:
-    """Whether every httpx the project can install has ``ASGITransport(app=)``: its
-    locks all hold 0.18 or later, or (without a lock) each declaration admits nothing
-    older. Returns the answer and, when no, why (for the fix's note)."""
-    deps, _ = collect(project)
-    locked = [lock for lock in deps.locked if lock.name == "httpx"]
-    if locked:
-        old = [lock for lock in locked if lock.version is None or lock.version < TRANSPORT_SINCE]
-        if not old:
-            return True, ""
-        return False, f"{old[0].where.file} locks httpx {old[0].version_text}"
-    declared = [d for d in deps.declarations if d.name == "httpx" and d.applies]
-    if not declared:
-        return False, "the project does not declare which httpx it installs"
-    for declaration in declared:
-        if judge(declaration, TRANSPORT_SINCE).status is not Status.OK:
-            return False, f"`{declaration.display}` ({declaration.where.file}) admits httpx < 0.18"
-    return True, ""
-
-
-class HttpxClientAppShortcut(ProjectRule):
+class HttpxClientAppShortcut(Rule):
     id = "TST104"
     name = "httpx-client-app-shortcut"
     title = "`httpx.AsyncClient(app=...)`: the shortcut httpx removed"
@@ -56,7 +22,8 @@ class HttpxClientAppShortcut(ProjectRule):
     fix_safety = (
         "Safe when every httpx the project can install (its lock, else its declarations) "
         "is 0.18 or later, where `ASGITransport(app=)` exists: `app=` was only ever a "
-        "shortcut for that transport. Unsafe otherwise, with the reason in the note."
+        "shortcut for that transport. Unsafe otherwise (an older or undeclared httpx), "
+        "with the reason in the note (see `project/deps/policy.py`)."
     )
     rationale = """
     `AsyncClient(app=app)` was a shortcut for `AsyncClient(transport=ASGITransport(app=app))`.
@@ -77,11 +44,9 @@ class HttpxClientAppShortcut(ProjectRule):
     import pytest
     from httpx import AsyncClient
 
-    from app.main import app
-
 
     @pytest.fixture
-    async def client():
+    async def client(app):  # the app fixture builds the application
         async with AsyncClient(app=app, base_url="http://test") as ac:
             yield ac
     """
@@ -89,28 +54,32 @@ class HttpxClientAppShortcut(ProjectRule):
     import pytest
     from httpx import ASGITransport, AsyncClient
 
-    from app.main import app
-
 
     @pytest.fixture
-    async def client():
+    async def client(app):  # the app fixture builds the application
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as ac:
             yield ac
     """
-    _PYPROJECT = """
-        [project]
-        name = "shop"
-        version = "1.0"
-        dependencies = ["fastapi>=0.115", "httpx>=0.27"]
+    extra_valid = (
         """
-    _APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
-    dont_files = {"pyproject.toml": _PYPROJECT, "app/main.py": _APP, "tests/conftest.py": dont}
-    do_files = {"pyproject.toml": _PYPROJECT, "app/main.py": _APP, "tests/conftest.py": dont_fixed}
-    dont_fixed_files = {
-        "pyproject.toml": _PYPROJECT,
-        "app/main.py": _APP,
-        "tests/conftest.py": dont_fixed,
-    }
+        import httpx
+        from httpx import ASGITransport, AsyncClient, Client
+
+        options = {"app": app}
+        a = AsyncClient(transport=ASGITransport(app=app))
+        b = AsyncClient(**options)
+        c = Client(app=wsgi_app)
+        d = httpx.get("https://example.com", params={"app": 1})
+        """,
+    )
+    extra_invalid = (
+        # Both: httpx used the transport; reported without a fix.
+        """
+        from httpx import ASGITransport, AsyncClient
+
+        client = AsyncClient(app=app, transport=ASGITransport(app=app))
+        """,
+    )
 
     def __init__(self) -> None:
         self._from_imports: list[ast.ImportFrom] = []
@@ -151,35 +120,4 @@ class HttpxClientAppShortcut(ProjectRule):
                 else f"`{shown}(app=...)` is the shortcut httpx deprecated in 0.27 and "
                 "removed in 0.28; pass `transport=ASGITransport(app=...)`"
             )
-        span = ctx.span(node)
-        ctx.add_fact(
-            SHORTCUT_FACT, (span.line, span.column, span.end_line, span.end_column, message, fix)
-        )
-
-    def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        noted = [
-            (path, fact)
-            for path in project.python_files
-            for fact in file_facts(project, path, SHORTCUT_FACT)
-        ]
-        if not noted:
-            return []
-        safe, why = declared_floor_ok(project)
-        findings = []
-        for path, (line, column, end_line, end_column, message, fix) in noted:
-            if fix is not None and not safe:
-                note = f"{why}: check that it has `ASGITransport`"
-                fix = replace(fix, safety=Safety.UNSAFE, note=note)
-            findings.append(
-                project.finding(
-                    self,
-                    path,
-                    line,
-                    message,
-                    column=column,
-                    end_line=end_line,
-                    end_column=end_column,
-                    fix=fix,
-                )
-            )
-        return findings
+        ctx.report(node, message, fix=fix)
