@@ -41,6 +41,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "PYD107",
         "PYD108",
         "PYD109",
+        "PYD110",
     ),
     "dependencies": ("DEP101", "DEP102"),
     "auth": ("LIB101", "LIB104"),

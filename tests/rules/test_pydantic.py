@@ -11,7 +11,7 @@ from fastaudit.config import Config
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 
-from .conftest import code, found, write_tree
+from .conftest import code, found, project_findings, write_tree
 
 
 # ------------------------------------------------------------------ PYD101 v1 methods
@@ -808,3 +808,56 @@ def test_dropping_a_required_marker_is_unsafe_where_none_may_be_allowed():
         ("PYD109", 9, Safety.UNSAFE),
         ("PYD109", 10, Safety.SAFE),
     ]
+
+
+def test_extra_allow_is_reported_only_on_models_routes_take(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "app/schemas.py": """
+                from pydantic import BaseModel, Extra
+
+
+                class ItemIn(BaseModel):
+                    name: str
+
+                    class Config:
+                        extra = Extra.allow
+
+
+                class Webhook(BaseModel, extra="allow"):
+                    kind: str
+
+
+                class Settings(BaseModel):
+                    model_config = {"extra": "allow"}
+
+
+                class Filters(BaseModel):
+                    model_config = {"extra": "allow"}
+                """,
+            "app/routes.py": """
+                from typing import Annotated
+
+                from fastapi import APIRouter, Depends
+
+                from app.schemas import Filters, ItemIn, Settings, Webhook
+
+                router = APIRouter()
+
+
+                @router.post("/items")
+                async def create(items: list[ItemIn] | None = None) -> None: ...
+
+
+                @router.get("/search")
+                async def search(filters: Annotated[Filters, Depends()]) -> None: ...
+
+
+                def helper(settings: Settings, hook: Webhook) -> None: ...
+                """,
+        },
+    )
+    result = project_findings(tmp_path, "PYD110")
+    assert [(f.path, f.line) for f in result] == [("app/schemas.py", 8)]
+    assert "request parameter of `create` (app/routes.py:11)" in result[0].message

@@ -68,9 +68,10 @@ class PositionalFieldDefault(PydanticRule):
     the form FastAPI's documentation uses. `Field(..., description="...")` marks a
     field required, which a field with no default already is in Pydantic v2: drop the
     `...`. A `Field` that holds nothing but the default is PYD109's (the call itself
-    goes), so it is not reported here. Peer: flake8-pydantic PYD001, which reports
-    every positional argument without a fix; ours fixes and reads `sqlmodel.Field`
-    too (same signature).
+    goes), so it is not reported here. A codebase written this way has hundreds
+    (info severity; the fix is safe, so `--fix` settles them at once). Peer:
+    flake8-pydantic PYD001, which reports every positional argument without a fix;
+    ours fixes and reads `sqlmodel.Field` too (same signature).
     """
     dont = """
     from pydantic import BaseModel, Field

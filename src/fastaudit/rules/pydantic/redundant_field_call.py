@@ -112,7 +112,11 @@ class RedundantFieldCall(PydanticRule):
         else:
             value = ctx.text(default)
             shown = value if len(value) <= 30 and "\n" not in value else "..."
-            message = f"`{field}`: `Field` holds only the default; write `{field}: ... = {shown}`"
+            message = (
+                f"`{field}`: `Field` holds only the default; write `= {shown}` without it"
+                if shown != "..."
+                else f"`{field}`: `Field` holds only the default; write it after `=` instead"
+            )
             fix = ctx.fix(
                 f"Write the default `{shown}` without `Field`", Edit(call_start, call_end, value)
             )
