@@ -43,6 +43,7 @@ NOT_SEEDED: dict[str, str] = {
     "PYD108": "issue 16: the demo's models name their Field defaults",
     "PYD109": "issue 16: the demo's Field calls all carry constraints",
     "PYD110": "issue 16: the demo's request models keep the default extra handling",
+    "PIN111": "issue 16: the demo has no pre-commit configuration",
 }
 
 # (path, rule, anchor): the finding is reported on the line where the anchor text starts.

@@ -60,6 +60,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "PIN108",
         "PIN109",
         "PIN110",
+        "PIN111",
         "SET101",
         "SET102",
         "SET103",
