@@ -11,7 +11,7 @@ from fastaudit.config import Config
 from fastaudit.fixes.runner import fix_project, fix_source
 from fastaudit.model import Safety
 
-from .conftest import code, found, write_tree
+from .conftest import code, found, project_findings, write_tree
 
 
 # ------------------------------------------------------------------ PYD101 v1 methods
@@ -761,3 +761,103 @@ def test_none_default_through_a_project_alias_below_the_scan_root(tmp_path):
     )
     findings = scan(tmp_path, Config(select=["PYD107"])).findings
     assert [(f.path, f.line) for f in findings] == [("server/shop/schemas.py", 8)]
+
+
+def test_field_spelling_fixes_stay_safe_under_a_pydantic_1_pin(tmp_path):
+    # `Field(default=...)` and a plain default are Pydantic v1 spellings too.
+    write_tree(
+        tmp_path,
+        {
+            "requirements.txt": "pydantic<2\n",
+            "app/schemas.py": """
+                from pydantic import BaseModel, Field
+
+
+                class Page(BaseModel):
+                    size: int = Field(20, le=100)
+                    sort: str = Field(default="-id")
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(select=["PYD108", "PYD109"])).findings
+    assert [(f.rule, f.fix.safety if f.fix else None) for f in result] == [
+        ("PYD108", "safe"),
+        ("PYD109", "safe"),
+    ]
+
+
+def test_dropping_a_required_marker_is_unsafe_where_none_may_be_allowed():
+    result = found(
+        """
+        from typing import Optional
+
+        from pydantic import BaseModel, Field
+
+
+        class Item(BaseModel):
+            a: int = Field(..., ge=1)
+            b: Optional[int] = Field(..., ge=1)
+            c: Optional[int] = Field(...)
+            d: int = Field(...)
+        """,
+        ["PYD108", "PYD109"],
+    )
+    assert [(f.rule, f.line, f.fix.safety if f.fix else None) for f in result] == [
+        ("PYD108", 7, Safety.SAFE),
+        ("PYD108", 8, Safety.UNSAFE),
+        ("PYD109", 9, Safety.UNSAFE),
+        ("PYD109", 10, Safety.SAFE),
+    ]
+
+
+def test_extra_allow_is_reported_only_on_models_routes_take(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "app/schemas.py": """
+                from pydantic import BaseModel, Extra
+
+
+                class ItemIn(BaseModel):
+                    name: str
+
+                    class Config:
+                        extra = Extra.allow
+
+
+                class Webhook(BaseModel, extra="allow"):
+                    kind: str
+
+
+                class Settings(BaseModel):
+                    model_config = {"extra": "allow"}
+
+
+                class Filters(BaseModel):
+                    model_config = {"extra": "allow"}
+                """,
+            "app/routes.py": """
+                from typing import Annotated
+
+                from fastapi import APIRouter, Depends
+
+                from app.schemas import Filters, ItemIn, Settings, Webhook
+
+                router = APIRouter()
+
+
+                @router.post("/items")
+                async def create(items: list[ItemIn] | None = None) -> None: ...
+
+
+                @router.get("/search")
+                async def search(filters: Annotated[Filters, Depends()]) -> None: ...
+
+
+                def helper(settings: Settings, hook: Webhook) -> None: ...
+                """,
+        },
+    )
+    result = project_findings(tmp_path, "PYD110")
+    assert [(f.path, f.line) for f in result] == [("app/schemas.py", 8)]
+    assert "request parameter of `create` (app/routes.py:11)" in result[0].message

@@ -398,3 +398,100 @@ def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():
     )
     assert [(f.line, f.span.column) for f in result] == [(23, 10)]
     assert "(it is assigned to `db`) in an integration test (it imports" in result[0].message
+
+
+# --------------------------------------------------------------------------- TST104
+def _shortcut_project(tmp_path, conftest: str, requirements: str | None = "httpx>=0.27\n"):
+    files = {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
+    files["tests/conftest.py"] = conftest
+    if requirements is not None:
+        files["requirements.txt"] = requirements
+    write_tree(tmp_path, files)
+    return project_findings(tmp_path, "TST104")
+
+
+_MODULE_IMPORT = """
+    import httpx
+
+    from app.main import app
+
+
+    async def make_client():
+        return httpx.AsyncClient(app=app, base_url="http://test")
+    """
+
+
+def test_shortcut_fix_follows_how_httpx_is_imported(tmp_path):
+    (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT)
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    assert [e.text for e in finding.fix.edits] == ["transport=httpx.ASGITransport(app=app)"]
+    assert "deprecated in 0.27 and removed in 0.28" in finding.message
+
+
+def test_shortcut_fix_is_unsafe_when_an_older_httpx_can_be_installed(tmp_path):
+    (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, "httpx>=0.16\n")
+    assert finding.fix is not None and finding.fix.safety == "unsafe"
+    assert "needs httpx 0.18 and the project allows older ones" in finding.fix.note
+
+
+def test_shortcut_fix_is_unsafe_when_httpx_is_not_declared(tmp_path):
+    (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, None)
+    assert finding.fix is not None and finding.fix.safety == "unsafe"
+    assert "does not declare" in finding.fix.note
+
+
+def test_shortcut_with_a_transport_too_is_reported_without_a_fix(tmp_path):
+    (finding,) = _shortcut_project(
+        tmp_path,
+        """
+        from httpx import ASGITransport, AsyncClient
+
+        from app.main import app
+
+        client = AsyncClient(app=app, transport=ASGITransport(app=app))
+        """,
+    )
+    assert finding.fix is None and "drop `app=`" in finding.message
+
+
+def test_clients_without_the_shortcut_are_not_reported(tmp_path):
+    assert not _shortcut_project(
+        tmp_path,
+        """
+        import httpx
+        from httpx import ASGITransport, AsyncClient, Client
+
+        from app.main import app
+
+        options = {"app": app}
+        a = AsyncClient(transport=ASGITransport(app=app))
+        b = AsyncClient(**options)
+        c = Client(app=object())
+        d = httpx.get("https://example.com", params={"app": 1})
+        """,
+    )
+
+
+def test_shortcut_fix_follows_the_lock_over_the_declarations(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                version = "1.0"
+                dependencies = ["fastapi>=0.115", "httpx"]
+                """,
+            "uv.lock": """
+                version = 1
+
+                [[package]]
+                name = "httpx"
+                version = "0.17.1"
+                source = { registry = "https://pypi.org/simple" }
+                """,
+        },
+    )
+    (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, None)
+    assert finding.fix is not None and finding.fix.safety == "unsafe"
+    assert "the lock installs httpx 0.17.1" in finding.fix.note

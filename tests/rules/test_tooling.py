@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from fastaudit.audit.scan import scan
+from fastaudit.config import Config
 from fastaudit.project.discovery import discover
 from fastaudit.rules._support.config_files import read_pre_commit_hooks
 
@@ -208,3 +210,38 @@ def test_flake8_with_only_plugins_ruff_implements_keeps_the_plain_message(tmp_pa
     (finding,) = findings(tmp_path)
     assert "ruff covers it with" in finding.message
     assert '"B", "C4"' in finding.message
+
+
+# --------------------------------------------------------------------------- PIN111
+def test_ruff_hook_revs_below_the_minimum_keep_their_style(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": """
+                repos:
+                  - repo: https://github.com/charliermarsh/ruff-pre-commit
+                    rev: "0.4.2"  # old home of the hooks
+                    hooks:
+                      - id: ruff
+                  - repo: https://github.com/astral-sh/ruff-pre-commit
+                    rev: 3e8a8703264a2f4a69428a0aa4dcb512790b2c8c  # frozen: v0.1.0
+                    hooks:
+                      - id: ruff-format
+                  - repo: https://github.com/astral-sh/ruff-pre-commit
+                    rev: v0.8.4
+                    hooks:
+                      - id: ruff
+                """,
+            "sub/.pre-commit-config.yaml": (
+                "repos: [{repo: https://github.com/astral-sh/ruff-pre-commit, rev: v0.1.0}]\n"
+            ),
+        },
+    )
+    result = scan(tmp_path, Config(select=["PIN111"]))
+    found = [f for f in result.findings if f.rule == "PIN111"]
+    assert [(f.path, f.line, f.span.column) for f in found] == [(".pre-commit-config.yaml", 3, 11)]
+    assert found[0].fix is not None and found[0].fix.edits[0].text == "0.6.0"
+    assert any(
+        "sub/.pre-commit-config.yaml:1: the ruff hook's `rev:` could not be read" in w
+        for w in result.warnings
+    )

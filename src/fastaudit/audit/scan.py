@@ -29,7 +29,7 @@ from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
-from fastaudit.project.deps.policy import fix_policy
+from fastaudit.project.deps.policy import applies, fix_policy
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
 from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
@@ -313,7 +313,7 @@ def finalize(
             finding = replace(finding, severity=level)
         if fix_policy and finding.fix is not None:
             # Every reason the project gives, on unsafe fixes too: they say what to check.
-            reasons = [r for p, r in fix_policy.items() if finding.rule.startswith(p)]
+            reasons = [r for p, r in fix_policy.items() if applies(p, finding.rule)]
             if reasons:
                 note = "; ".join([finding.fix.note, *reasons] if finding.fix.note else reasons)
                 finding = replace(

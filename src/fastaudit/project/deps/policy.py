@@ -4,7 +4,8 @@ A Pydantic v2 spelling (``model_dump()``, ``ConfigDict``) breaks a project that 
 declares ``pydantic<2``: there the PYD fixes are not safe, whatever they do on their own.
 Importing ``pydantic_settings`` needs that package declared; writing ``int | None`` in a
 model needs Python 3.10 at least; ``Annotated[..., Depends()]`` needs FastAPI 0.95 and a
-route whose return annotation stands in for ``response_model=`` needs FastAPI 0.89.
+route whose return annotation stands in for ``response_model=`` needs FastAPI 0.89;
+``ASGITransport(app=...)`` needs httpx 0.18.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.matrix import Matrix
 from fastaudit.project.deps.model import DependencySet, Source
 from fastaudit.project.deps.specs import SpecError
-from fastaudit.project.deps.verdict import version_bounds
+from fastaudit.project.deps.verdict import Status, judge, version_bounds
 from fastaudit.project.files import ProjectFiles
 
 PYDANTIC_V2 = Version("2")
+# PYD fixes that write nothing Pydantic v1 lacks (``Field(default=...)``, a plain
+# default): a ``pydantic<2`` pin does not make them unsafe.
+KEEPS_PYDANTIC_V1 = frozenset({"PYD108", "PYD109"})
+# Fixes that write ``httpx.ASGITransport(app=...)``: rule -> the first httpx that has it.
+NEEDS_HTTPX = {"TST104": Version("0.18")}
 PEP604 = Version("3.10")  # ``X | None`` evaluated at runtime (Pydantic reads annotations)
 # Fixes that add ``from pydantic_settings import ...``.
 IMPORTS_PYDANTIC_SETTINGS = ("PYD106",)
@@ -54,7 +60,43 @@ def fix_policy(view: ProjectFiles) -> dict[str, str]:
     _pydantic_settings(policy, deps, matrix)
     _python_floor(policy, deps)
     _fastapi_releases(policy, deps)
+    _httpx_releases(policy, deps)
     return policy
+
+
+def applies(prefix: str, rule: str) -> bool:
+    """Whether the policy entry ``prefix`` demotes ``rule``'s fixes."""
+    if not rule.startswith(prefix):
+        return False
+    return not (prefix == "PYD" and rule in KEEPS_PYDANTIC_V1)
+
+
+def _httpx_releases(policy: dict[str, str], deps: DependencySet) -> None:
+    """A fix writing an httpx API is safe only when every httpx the project can
+    install has it: the locks all hold a release that does, or (without a lock) each
+    declaration admits none older. An undeclared httpx could be any release."""
+    locked = [lock for lock in deps.locked if lock.name == "httpx"]
+    declared = [
+        d
+        for d in deps.declarations
+        if d.name == "httpx" and d.applies and d.source is not Source.CONSTRAINTS
+    ]
+    for rule, needed in NEEDS_HTTPX.items():
+        reason = ""
+        if locked:
+            old = next((k for k in locked if k.version is None or k.version < needed), None)
+            if old is not None:
+                reason = f"the lock installs httpx {old.version_text} ({old.where.label})"
+        elif not declared:
+            reason = "the project does not declare httpx, so its release is unknown"
+        else:
+            for declaration in declared:
+                if judge(declaration, needed).status is not Status.OK:
+                    where = declaration.where.label
+                    reason = f"the project allows older ones (`{declaration.display}`, {where})"
+                    break
+        if reason:
+            policy.setdefault(rule, f"this needs httpx {needed} and {reason}")
 
 
 def _fastapi_releases(policy: dict[str, str], deps: DependencySet) -> None:

@@ -122,3 +122,44 @@ def read_pre_commit_hooks(text: str) -> list[Hook]:
             in_additional = False
     flush()
     return hooks
+
+
+@dataclass(frozen=True, slots=True)
+class PreCommitRepo:
+    """One ``- repo:`` entry of a ``.pre-commit-config.yaml`` and its ``rev``: the
+    value as written (quotes and comment left out) and its character range in the
+    file, so a fix can replace exactly it."""
+
+    url: str
+    line: int  # 1-based line of ``repo:``
+    rev: str = ""
+    rev_line: int = 0
+    rev_start: int = -1
+    rev_end: int = -1
+
+
+_REV = re.compile(r"^(\s*-?\s*rev:\s*)(['\"]?)([^'\"\s#]+)\2")
+
+
+def read_pre_commit_repos(text: str) -> list[PreCommitRepo]:
+    """The repositories of a ``.pre-commit-config.yaml`` in block style (``- repo:``
+    then its ``rev:``), each with its ``rev``."""
+    repos: list[PreCommitRepo] = []
+    offset = 0
+    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+        start_of_line = offset
+        offset += len(raw)
+        line = raw.rstrip("\r\n")
+        if line.lstrip().startswith("#"):
+            continue
+        match = _REPO.match(line)
+        if match:
+            repos.append(PreCommitRepo(match.group(1), number))
+            continue
+        rev = _REV.match(line)
+        if rev and repos and not repos[-1].rev:
+            value = rev.group(3)
+            start = start_of_line + rev.end(1) + len(rev.group(2))
+            end = start + len(value)
+            repos[-1] = replace(repos[-1], rev=value, rev_line=number, rev_start=start, rev_end=end)
+    return repos
