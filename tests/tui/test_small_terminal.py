@@ -254,3 +254,20 @@ class TestBrokenConfiguration:
             await settle(pilot)
             header = text_of(main_screen(pilot.app), "#summary")
             assert "⚠ pyproject.toml is not valid TOML" in header
+
+
+class TestFixPreviewAtEightyByTwentyFour:
+    async def test_a_long_unsafe_note_leaves_the_diff_room(self, demo: Path):
+        """ASY108's wrap carries a five-line note at 80 columns: it scrolls in its own
+        box and the diff keeps most of the dialog."""
+        async with make_app(demo).run_test(size=NARROW) as pilot:
+            await settle(pilot)
+            await select(pilot, "ASY108", "src/auth/service.py")
+            await press(pilot, "f")
+            preview = pilot.app.screen
+            assert isinstance(preview, FixPreviewScreen)
+            assert "thread" in preview.plan.note
+            meta = preview.query_one("#preview-meta")
+            diff = preview.query_one("#preview-diff")
+            assert meta.virtual_size.height > meta.size.height  # the note scrolls
+            assert diff.size.height >= 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -47,7 +47,8 @@ class FixPreviewScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="preview", classes="dialog"):
             yield Static(Content.styled(plain(self.plan.title), "bold"), id="preview-title")
-            yield Static(plan_summary(self.plan), id="preview-meta")
+            with VerticalScroll(id="preview-meta", can_focus=False):
+                yield Static(plan_summary(self.plan))
             yield DiffView(self.plan.diff, id="preview-diff")
             yield Static(
                 Content.styled(
