@@ -58,7 +58,6 @@ NOT_SEEDED: dict[str, str] = {
     # Issue 16 misc step: not seeded, to keep the demo's findings (and the TUI snapshots
     # built on them) still while the other issue-16 steps land.
     "TST104": "issue 16: the demo's tests already pass ASGITransport",
-    "PYD108": "issue 16: the demo's models name their Field defaults",
     "PYD109": "issue 16: the demo's Field calls all carry constraints",
     "PYD110": "issue 16: the demo's request models keep the default extra handling",
     "PIN111": "issue 16: the demo has no pre-commit configuration",

@@ -54,6 +54,10 @@ class PositionalFieldDefault(PydanticRule):
     title = "`Field` default passed by position"
     severity = Severity.INFO
     peers = ("flake8-pydantic PYD001",)
+    # A style point a codebase either follows everywhere or nowhere: polar alone writes
+    # it 173 times, which would bury the findings that matter. Selected, `--fix`
+    # settles them all at once.
+    default_enabled = False
     fix_safety = (
         "Safe: `default` is `Field`'s only positional parameter, so naming it changes "
         "nothing. `Field(..., ...)` loses its `...` (a field with no default is required "
@@ -68,8 +72,9 @@ class PositionalFieldDefault(PydanticRule):
     the form FastAPI's documentation uses. `Field(..., description="...")` marks a
     field required, which a field with no default already is in Pydantic v2: drop the
     `...`. A `Field` that holds nothing but the default is PYD109's (the call itself
-    goes), so it is not reported here. A codebase written this way has hundreds
-    (info severity; the fix is safe, so `--fix` settles them at once). Peer:
+    goes), so it is not reported here. A codebase written this way has hundreds, so
+    the rule is opt-in (`--extend-select PYD108`); the fix is safe, so `--fix` settles
+    them at once. Peer:
     flake8-pydantic PYD001, which reports every positional argument without a fix;
     ours fixes and reads `sqlmodel.Field` too (same signature).
     """

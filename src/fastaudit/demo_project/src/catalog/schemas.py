@@ -33,7 +33,7 @@ class ProductCreate(ProductBase):
 
 
 class ProductUpdate(ShopModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     price: Money | None = Field(default=None, gt=0)
     discount_percent: int | None = Field(default=None, ge=0, le=90)
