@@ -148,6 +148,9 @@ class FileContext:
         self.imports: list[ImportRecord] = []
         # Facts rules note for project-level rules (see ``add_fact``), by kind.
         self.facts: dict[str, list[Any]] = {}  # each kind's reader knows its values' shape
+        # Per-file results several rules compute alike (keyed by their own tuple), so the
+        # second rule asking does not redo the first one's work.
+        self.memo: dict[tuple[object, ...], Any] = {}
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []

@@ -8,6 +8,8 @@ provide a sync session to `Depends(...)`.
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Iterator
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
@@ -49,12 +51,18 @@ def note_sync_session_provider(
     as a ``SYNC_SESSION_PROVIDER`` fact (ASY104 and DBS101 read it)."""
     if ctx.function is not None or ctx.class_name is not None:
         return
+    if not _mentions_an_orm(ctx.source.text):
+        return  # no session factory or type can be named here: skip the body's walk
+    key = (SYNC_SESSION_PROVIDER, id(node))
+    if key in ctx.memo:
+        return  # ASY104 and DBS101 both ask; the first noted the answer
+    ctx.memo[key] = node
     qualname = ctx.qualify(node.name)
     returns = annotation_value(generator_item(node.returns, ctx), ctx.resolve)
     if returns is not None and returns.startswith(_SYNC_SESSIONS):
         ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
         return
-    for inner in ast.walk(node):
+    for inner in _own_nodes(node):
         if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
             value = inner.value
             if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
@@ -63,6 +71,26 @@ def note_sync_session_provider(
             if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
                 ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
                 return
+
+
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s own body: a nested def's ``return`` is not its own."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _NESTED_SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+@functools.lru_cache(maxsize=8)
+def _mentions_an_orm(text: str) -> bool:
+    """Whether a file could name a sync session at all. Asked for every module-level
+    function of every file; cached per text (its hash is computed once per string)."""
+    return "sqlalchemy" in text or "sqlmodel" in text
 
 
 def generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | None:
