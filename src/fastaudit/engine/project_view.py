@@ -3,8 +3,9 @@ read those files and to point findings and fixes into them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastaudit.config import Config
 from fastaudit.engine.context import RuleInfo
@@ -19,6 +20,9 @@ from fastaudit.project.files import ProjectFiles
 class ProjectView(ProjectFiles):
     outcomes: dict[str, FileOutcome]
     index: ProjectIndex
+    # What several project rules build alike from the same facts (ASY108's and ASY114's
+    # call graph), keyed by the builder: built once per project pass.
+    memo: dict[object, Any] = field(default_factory=dict)
 
     @classmethod
     def of(

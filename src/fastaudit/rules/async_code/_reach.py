@@ -197,8 +197,27 @@ def _unique(entries: list[tuple[str, str]]) -> str | None:
 class Graph:
     """The sync project functions and who calls whom, from the facts of every file."""
 
+    _shortest: dict[int, Step] | None
+
+    @classmethod
+    def of(cls, view: ProjectView) -> Graph:
+        """The project's graph, built once per project pass (ASY108 and ASY114 both read
+        it)."""
+        graph = view.memo.get(cls)
+        if not isinstance(graph, Graph):
+            graph = view.memo[cls] = cls(view)
+        return graph
+
+    def shortest(self) -> dict[int, Step]:
+        """For each function that reaches a blocking call through at most ``MAX_DEPTH``
+        sync functions, its first step on the shortest way there (computed once)."""
+        if self._shortest is None:
+            self._shortest = self._find_shortest()
+        return self._shortest
+
     def __init__(self, view: ProjectView) -> None:
         self.functions: list[Function] = []
+        self._shortest: dict[int, Step] | None = None
         # ``[tool.fastaudit] blocking-calls``: pattern -> the async alternative.
         self.configured = dict(view.config.blocking_calls)
         self._configured = configured_matcher(self.configured)
@@ -406,11 +425,9 @@ class Graph:
                 found.append((kind, written, line))
         return found
 
-    def shortest(self) -> dict[int, Step]:
-        """For each function that reaches a blocking call through at most ``MAX_DEPTH``
-        sync functions, its first step on the shortest way there. One breadth-first
-        search backwards from every function that blocks itself: linear in the calls,
-        and cycles end it like any visited function."""
+    def _find_shortest(self) -> dict[int, Step]:
+        """One breadth-first search backwards from every function that blocks itself:
+        linear in the calls, and cycles end it like any visited function."""
         callers: dict[int, list[tuple[int, int]]] = {}
         for index, function in enumerate(self.functions):
             for callee, line, _ in function.calls:

@@ -313,7 +313,7 @@ class AsyncRouteWithoutAwait(DependencyRefs, ProjectRule):
             return []
         dependencies = DependencyNames(project)
         costly = _CostlyFunctions(project)
-        graph = Graph(project)
+        graph = Graph.of(project)
         best = graph.shortest()
         findings = []
         for path, fact in candidates:

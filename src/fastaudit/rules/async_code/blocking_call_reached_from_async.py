@@ -438,7 +438,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
 
     # --------------------------------------------------------- the project pass
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        graph = Graph(project)
+        graph = Graph.of(project)
         best = graph.shortest()
         # ``Depends(get_db)`` parameters ASY104 already reports at the call when
         # ``get_db`` hands out a sync session.
