@@ -262,6 +262,7 @@ def test_a_broken_dependency_cache_entry_is_a_miss(
     keys = sorted(payload["derived"])
     payload["derived"][keys[0]] = "not an entry"
     payload["derived"][keys[1]] = (payload["derived"][keys[1]][0], ["not", "parsed"])
+    payload["project"] = None  # no kept project pass: the dependency files are read again
     stored.write_bytes(pickle.dumps(payload))
     toml_parses.clear()
     assert everything(scan(root)) == expected
@@ -314,3 +315,113 @@ def test_related_locations_survive_the_cache(tmp_path: Path, cache: Path) -> Non
     reached = [f for f in again.findings if f.rule == "ASY108"]
     assert reached and reached[0].related
     assert again.findings == first.findings
+
+
+# ------------------------------------------------------------ the kept project pass
+PINNED_APP = {
+    "requirements.txt": "fastapi==0.95.0\nrequests\n",
+    "app/__init__.py": "",
+    "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+    "app/helpers.py": "import time\n\n\ndef pause():\n    time.sleep(1)\n",
+    "app/routes.py": ("from app.helpers import pause\n\n\nasync def index():\n    pause()\n"),
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def project_rules_ran(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the project passes that really ran (not taken from the cache)."""
+    from fastaudit.audit import scan as scan_module
+
+    runs: list[int] = []
+    real = scan_module._run_project_rules
+
+    def counting(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "_run_project_rules", counting)
+    return runs
+
+
+def all_findings(result) -> list[tuple[str, int, str, str]]:
+    return sorted((f.path, f.span.line, f.rule, f.message) for f in result.findings)
+
+
+def test_a_warm_scan_with_nothing_changed_keeps_the_project_pass(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "p", PINNED_APP)
+    cold = scan(root, use_cache=False)
+    runs = project_rules_ran(monkeypatch)
+    first = scan(root)
+    again = scan(root)
+    assert len(runs) == 1, "the second warm scan ran the project rules again"
+    assert all_findings(again) == all_findings(first) == all_findings(cold)
+    assert {"PIN102", "ASY108"} <= {f.rule for f in again.findings}
+
+
+@pytest.mark.parametrize(
+    ("change", "gone", "appears"),
+    [
+        # A dependency file the PIN rules read: its bytes are checked on every run.
+        (("requirements.txt", "fastapi>=0.115\nrequests\n"), "PIN102", None),
+        # A Python file: its digest is part of the key.
+        (("app/helpers.py", "def pause():\n    return None\n"), "ASY108", None),
+        # A new file the project rules would read.
+        (("pyproject.toml", '[project]\nname = "p"\nrequires-python = ">=3.8"\n'), None, "PIN105"),
+    ],
+    ids=["dependency-file", "python-file", "new-file"],
+)
+def test_any_change_the_pass_depended_on_runs_it_again(
+    tmp_path: Path,
+    cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: tuple[str, str],
+    gone: str | None,
+    appears: str | None,
+) -> None:
+    root = write(tmp_path / "p", PINNED_APP)
+    scan(root)
+    runs = project_rules_ran(monkeypatch)
+    write(root, {change[0]: change[1]})
+    warm = scan(root)
+    assert runs == [1]
+    assert all_findings(warm) == all_findings(scan(root, use_cache=False))
+    rules = {f.rule for f in warm.findings}
+    if gone is not None:
+        assert gone not in rules
+    if appears is not None:
+        assert appears in rules
+
+
+def test_other_settings_run_the_pass_again(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write(tmp_path / "p", PINNED_APP)
+    scan(root)
+    runs = project_rules_ran(monkeypatch)
+    listed = Config(blocking_calls={"app.helpers.pause": ""})
+    assert {f.rule for f in scan(root, listed).findings} >= {"ASY108"}
+    assert runs == [1]
+
+
+def test_a_kept_pass_keeps_the_parsed_dependency_files_too(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    """Three warm runs, nothing changed, then a Python file edited: the project pass runs
+    again, and the dependency files parsed by the first run are still not parsed."""
+    root = dependency_project(tmp_path / "p")
+    scan(root)
+    scan(root)
+    scan(root)
+    (root / "extra.py").write_text("x = 1\n", encoding="utf-8")
+    toml_parses.clear()
+    scan(root)
+    assert toml_parses == []

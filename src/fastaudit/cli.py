@@ -448,6 +448,12 @@ def _fix_paths(
 
 
 def run_check(args: argparse.Namespace) -> int:
+    import gc
+
+    # One scan, a report, and the process ends: the cyclic collector would only walk the
+    # scan's long-lived objects once more on the way out (~0.1 s on a large project) to
+    # free what exiting frees anyway. The scan pauses it too (``audit.scan``).
+    gc.disable()
     from fastaudit.fixes.apply import unified_diff
     from fastaudit.fixes.runner import fix_project
     from fastaudit.report.safe import literal

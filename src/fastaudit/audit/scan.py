@@ -11,6 +11,7 @@ import ast
 import contextlib
 import functools
 import gc
+import hashlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, is_dataclass, replace
@@ -72,6 +73,10 @@ class ScanResult:
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
+    # What the project rules read (other than the Python files) and warned about: what a
+    # kept project pass depends on and repeats (see ``ProjectPass``).
+    read_paths: list[str] = field(default_factory=list)
+    project_warnings: list[str] = field(default_factory=list)
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -441,9 +446,93 @@ def project_view(result: ScanResult) -> ProjectView:
     return ProjectView.of(result.root, result.config, result.discovery, result.files, result.index)
 
 
+@dataclass(slots=True)
+class ProjectPass:
+    """What the project rules gave in one run, and what that depended on: kept in the
+    result cache and given again while nothing of it changed (a warm run with nothing
+    edited skips the project pass, the bulk of its time)."""
+
+    # The Python files with their digests, the other files found, the configuration and
+    # the rules: the inputs every project rule reads.
+    key: str
+    # Every other file the project rules read -> its digest ("" if it could not be read).
+    reads: dict[str, str]
+    project_findings: list[Finding]
+    fix_policy: dict[str, str]
+    off_loop: dict[str, str]
+    on_loop: dict[str, str]
+    direct_calls: dict[str, dict[str, tuple[str, int]]]
+    fix_vetoes: dict[tuple[str, int], str]
+    digests: dict[str, str]
+    warnings: list[str]
+
+
+def _project_key(result: ScanResult) -> str:
+    discovery = result.discovery
+    assert discovery is not None
+    material = repr(
+        (
+            sorted((path, outcome.digest) for path, outcome in result.files.items()),
+            discovery.other_files,
+            result.enabled,
+            result.config,
+        )
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _still_true(result: ScanResult, stored: object, key: str) -> ProjectPass | None:
+    """The stored pass when its inputs are what they were: same files, configuration
+    and rules, and every other file it read holds the same bytes."""
+    if not isinstance(stored, ProjectPass) or stored.key != key:
+        return None
+    for path, digest in stored.reads.items():
+        try:
+            now = decode(read_bytes(result.root / path, result.config.max_file_size)).digest
+        except SourceError:
+            now = ""
+        if now != digest:
+            return None
+    return stored
+
+
 def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
     """Run the enabled project-level rules over the scanned files; with a ``cache``,
-    dependency files parsed by an earlier run are not parsed again."""
+    dependency files parsed by an earlier run are not parsed again, and when nothing
+    the last pass depended on changed, its results are taken as they are."""
+    key = _project_key(result) if cache is not None else ""
+    if cache is not None and (kept := _still_true(result, cache.project, key)) is not None:
+        result.project_findings = list(kept.project_findings)
+        result.fix_policy = dict(kept.fix_policy)
+        result.off_loop = dict(kept.off_loop)
+        result.on_loop = dict(kept.on_loop)
+        result.direct_calls = dict(kept.direct_calls)
+        result.fix_vetoes = dict(kept.fix_vetoes)
+        result.digests = dict(kept.digests)
+        result.warnings.extend(kept.warnings)
+        # Nothing was parsed, and nothing parsed before is stale: keep it for the run
+        # that needs the pass again.
+        cache.derived.used.update(cache.derived.entries)
+        return
+    _run_project_rules(result, cache)
+    if cache is not None:
+        view_reads = result.digests
+        cache.project = ProjectPass(
+            key=key,
+            reads={p: view_reads.get(p, "") for p in result.read_paths if p not in result.files},
+            project_findings=result.project_findings,
+            fix_policy=result.fix_policy,
+            off_loop=result.off_loop,
+            on_loop=result.on_loop,
+            direct_calls=result.direct_calls,
+            fix_vetoes=result.fix_vetoes,
+            digests=result.digests,
+            warnings=result.project_warnings,
+        )
+        cache.dirty = True
+
+
+def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
     registry = all_rules()
     view = project_view(result)
     view.derived = cache.derived if cache is not None else None
@@ -465,6 +554,8 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
+    result.read_paths = list(view.read_paths())
+    result.project_warnings = list(view.warnings)
     result.warnings.extend(view.warnings)
 
 

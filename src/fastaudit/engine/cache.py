@@ -24,7 +24,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastaudit import __version__, settings
 from fastaudit.model import Fix, compact_pickle
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files;
 # 5: findings carry related locations (``Finding.related``).
-_FORMAT = 5
+_FORMAT = 6  # 5: related locations on findings; 6: the last project pass
 
 
 def cache_dir() -> Path:
@@ -95,6 +95,9 @@ class ResultCache:
     proofs: dict[str, tuple[str, frozenset[Fix], dict[Fix, str]]] = field(default_factory=dict)
     # Parsed dependency files, by content (see ``deps.collect``).
     derived: Derived = field(default_factory=Derived)
+    # The last project pass (``audit.scan.ProjectPass``): what the project rules gave, and
+    # what it depended on, to be given again while none of that changed.
+    project: Any = None
     dirty: bool = False
     hits: int = 0
 
@@ -118,12 +121,14 @@ class ResultCache:
                 cache.proofs = proofs if isinstance(proofs, dict) else {}
                 derived = stored.get("derived")
                 cache.derived.entries = derived if isinstance(derived, dict) else {}
+                cache.project = stored.get("project")
         except FileNotFoundError:
             pass
         except Exception:
             cache.entries = {}
             cache.proofs = {}
             cache.derived.entries = {}
+            cache.project = None
         return cache
 
     def lookup_stat(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
@@ -174,6 +179,7 @@ class ResultCache:
             "entries": self.entries,
             "proofs": self.proofs,
             "derived": self.derived.entries,
+            "project": self.project,
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

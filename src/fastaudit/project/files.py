@@ -47,6 +47,10 @@ class ProjectFiles:
         self._texts[path] = text
         return text
 
+    def read_paths(self) -> list[str]:
+        """Every file read so far (or tried: an unreadable one counts too)."""
+        return list(self._texts)
+
     def already_reported(self, path: str) -> bool:
         """Whether an unreadable ``path`` was already reported elsewhere (a Python
         file's scan finding says why), so reading it again need not warn."""
