@@ -90,6 +90,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "SET102",
         "SET103",
         "TLG101",
+        "TLG102",
     ),
 }
 
