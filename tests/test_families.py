@@ -70,6 +70,8 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "RTE105",
         "RTE106",
         "RTE107",
+        "RTE108",
+        "RTE109",
     ),
     "tests": ("LIB102", "TST101", "TST102", "TST103", "TST104"),
     "tooling": (
@@ -88,6 +90,7 @@ AREA_RULES: dict[str, tuple[str, ...]] = {
         "SET102",
         "SET103",
         "TLG101",
+        "TLG102",
     ),
 }
 

@@ -300,6 +300,234 @@ def test_rte105_the_app_and_an_included_router(tmp_path: Path) -> None:
     assert "`GET /api/health`" in finding.message
 
 
+# ------------------------------------------------------------------------------ RTE108
+def _mounted(router: str, routes: str, main: str, extra: dict[str, str] | None = None):
+    return {
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app import items\n\n"
+        "app = FastAPI()\n" + main + "\n",
+        "app/items.py": "from fastapi import APIRouter\n\n" + router + "\n\n" + routes,
+        **(extra or {}),
+    }
+
+
+_ITEMS = '@router.get("/{item_id}")\ndef read(item_id: int) -> dict:\n    return {}\n'
+
+
+def test_rte108_points_at_the_prefix_and_the_router(tmp_path: Path) -> None:
+    main = 'app.include_router(items.router, prefix="/items", tags=["items"])'
+    write_tree(tmp_path, _mounted("router = APIRouter()", _ITEMS, main))
+    (finding,) = project_findings(tmp_path, "RTE108")
+    assert (finding.path, finding.span.line, finding.span.column) == ("app/main.py", 6, 34)
+    assert finding.message.startswith(
+        '`prefix="/items"` is the only prefix of `router` (app/items.py:3)'
+    )
+    (related,) = finding.related
+    assert (related.path, related.line) == ("app/items.py", 3)
+
+
+@pytest.mark.parametrize(
+    ("router", "routes", "main", "extra"),
+    [
+        # Mounted twice: the prefix at the mount point is doing work.
+        (
+            "router = APIRouter()",
+            _ITEMS,
+            'app.include_router(items.router, prefix="/items")\n'
+            'app.include_router(items.router, prefix="/v2/items")',
+            None,
+        ),
+        # Mounted once in the app and once more by a test.
+        (
+            "router = APIRouter()",
+            _ITEMS,
+            'app.include_router(items.router, prefix="/items")',
+            {
+                "tests/test_items.py": "from fastapi import FastAPI\n\n"
+                "from app import items\n\n"
+                "test_app = FastAPI()\ntest_app.include_router(items.router)\n"
+            },
+        ),
+        # The router has a prefix of its own already.
+        (
+            'router = APIRouter(prefix="/items")',
+            _ITEMS,
+            'app.include_router(items.router, prefix="/api")',
+            None,
+        ),
+        # Its prefix comes from settings: where the app is put together decides it.
+        (
+            "router = APIRouter()",
+            _ITEMS,
+            "API = '/api'\napp.include_router(items.router, prefix=API)",
+            None,
+        ),
+        # An aggregating router: no routes of its own.
+        (
+            "from app import other\n\nrouter = APIRouter()\nrouter.include_router(other.router)",
+            "",
+            'app.include_router(items.router, prefix="/api")',
+            {
+                "app/other.py": "from fastapi import APIRouter\n\n"
+                'router = APIRouter(prefix="/other")\n\n'
+                '@router.get("")\ndef read() -> dict:\n    return {}\n'
+            },
+        ),
+        # Its settings are unpacked: the prefix could be among them.
+        (
+            "OPTIONS = {}\nrouter = APIRouter(**OPTIONS)",
+            _ITEMS,
+            'app.include_router(items.router, prefix="/items")',
+            None,
+        ),
+    ],
+)
+def test_rte108_left_alone(
+    router: str, routes: str, main: str, extra: dict[str, str] | None, tmp_path: Path
+) -> None:
+    write_tree(tmp_path, _mounted(router, routes, main, extra))
+    assert not project_findings(tmp_path, "RTE108")
+
+
+# ------------------------------------------------------------------------------ RTE109
+def test_rte109_is_one_finding_listing_every_place(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/exceptions.py": """
+                from fastapi import HTTPException
+
+
+                class NotFound(HTTPException):
+                    def __init__(self) -> None:
+                        super().__init__(status_code=404)
+                """,
+            "app/services/__init__.py": "",
+            "app/services/items.py": """
+                from fastapi import HTTPException, status
+
+                from app.exceptions import NotFound
+
+                GONE = HTTPException(410)
+
+
+                def get(items: dict, key: str) -> str:
+                    if key not in items:
+                        raise NotFound()
+                    return items[key]
+
+
+                def archive(items: dict, key: str) -> None:
+                    if key == "old":
+                        raise GONE
+                    raise HTTPException(status.HTTP_409_CONFLICT, detail="busy")
+                """,
+            "app/crud_users.py": """
+                from fastapi import HTTPException
+
+
+                class UserService:
+                    def rename(self, name: str) -> str:
+                        if not name:
+                            raise HTTPException(status_code=422)
+                        return name
+                """,
+        },
+    )
+    (finding,) = project_findings(tmp_path, "RTE109")
+    assert (finding.path, finding.span.line) == ("app/crud_users.py", 7)
+    assert finding.message.startswith(
+        "HTTP errors are raised in 2 service-layer modules (4 places): "
+        "`HTTPException(422)` in `rename` (app/crud_users.py:7); also "
+        "`NotFound` (an `HTTPException`) in `get` (app/services/items.py:10)"
+    )
+    assert [(r.path, r.line) for r in finding.related] == [
+        ("app/services/items.py", 10),
+        ("app/services/items.py", 16),
+        ("app/services/items.py", 17),
+    ]
+    assert "`HTTPException(409)` in `archive`" in finding.detail
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        # A dependency kept in a service module belongs to the edge.
+        (
+            "app/auth/service.py",
+            """
+            from typing import Annotated
+
+            from fastapi import Depends, HTTPException, Request
+
+
+            def current_user(request: Request) -> str:
+                raise HTTPException(401)
+
+
+            def current_admin(user: Annotated[str, Depends(current_user)]) -> str:
+                raise HTTPException(403)
+
+
+            def page(size: int = Depends(lambda: 10)) -> int:
+                raise HTTPException(400)
+            """,
+        ),
+        # A module that defines routes is the edge, whatever its name.
+        (
+            "app/items/service.py",
+            """
+            from fastapi import APIRouter, HTTPException
+
+            router = APIRouter()
+
+
+            @router.get("/items/{key}")
+            def read(key: str) -> str:
+                raise HTTPException(404)
+            """,
+        ),
+        # Not a service-layer module.
+        (
+            "app/items/router_helpers.py",
+            """
+            from fastapi import HTTPException
+
+
+            def not_found() -> None:
+                raise HTTPException(404)
+            """,
+        ),
+        # Domain exceptions, and HTTPException raised by tests.
+        (
+            "app/items/service.py",
+            """
+            class ItemNotFound(Exception):
+                pass
+
+
+            def get(key: str) -> str:
+                raise ItemNotFound(key)
+            """,
+        ),
+        (
+            "tests/services/test_items.py",
+            """
+            from fastapi import HTTPException
+
+
+            def fake() -> None:
+                raise HTTPException(500)
+            """,
+        ),
+    ],
+)
+def test_rte109_left_alone(path: str, source: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", path: source})
+    assert not project_findings(tmp_path, "RTE109")
+
+
 # ------------------------------------------------------------------------------ RTE107
 def test_rte107_points_at_the_cors_call_and_names_what_wraps_it() -> None:
     # The shape of a public app read for calibration: a host check answering 400 by

@@ -1,4 +1,5 @@
-"""TLG101: legacy lint/format tools configured while ruff is absent."""
+"""TLG101 and TLG102: legacy lint/format tools configured while ruff is absent, and their
+pre-commit hooks kept where ruff is used."""
 
 from __future__ import annotations
 
@@ -245,3 +246,98 @@ def test_ruff_hook_revs_below_the_minimum_keep_their_style(tmp_path):
         "sub/.pre-commit-config.yaml:1: the ruff hook's `rev:` could not be read" in w
         for w in result.warnings
     )
+
+
+# ------------------------------------------------------------------------------ TLG102
+BLACK_AND_ISORT = """
+    repos:
+      - repo: https://github.com/psf/black-pre-commit-mirror
+        rev: 24.8.0
+        hooks:
+          - id: black
+      - repo: https://github.com/adamchainz/blacken-docs
+        rev: 1.18.0
+        hooks:
+          - id: blacken-docs
+      - repo: https://github.com/pycqa/isort
+        rev: 5.13.2
+        hooks:
+          - id: isort
+    """
+
+
+def test_tlg102_ruff_configured_names_each_hook_and_proposes_the_entry(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n\n[tool.ruff]\n',
+            ".pre-commit-config.yaml": BLACK_AND_ISORT,
+        },
+    )
+    black, isort = project_findings(tmp_path, "TLG102")
+    assert (black.span.line, isort.span.line) == (5, 13)
+    assert black.message.startswith(
+        "the `black` hook runs black, which `ruff format` replaces; the project already "
+        "uses ruff: run it from this file"
+    )
+    assert "      - id: ruff\n        args: [--fix]\n      - id: ruff-format" in black.detail
+    assert "    rev: v0.6.0\n" in black.detail
+    assert not findings(tmp_path)  # one finding per hook, not two
+
+
+def test_tlg101_carries_the_same_entry_when_ruff_is_absent(tmp_path):
+    write_tree(tmp_path, {".pre-commit-config.yaml": BLACK_AND_ISORT})
+    assert not project_findings(tmp_path, "TLG102")
+    black, _ = findings(tmp_path)
+    assert black.detail.endswith(
+        "In .pre-commit-config.yaml, in its place:\n"
+        "  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    rev: v0.6.0\n"
+        "    hooks:\n"
+        "      - id: ruff\n"
+        "        args: [--fix]\n"
+        "      - id: ruff-format"
+    )
+
+
+def test_tlg102_takes_the_rev_of_the_ruff_entry_and_its_hook_ids(tmp_path):
+    source = """
+        repos:
+          - repo: https://github.com/astral-sh/ruff-pre-commit
+            rev: v0.12.3
+            hooks:
+              - id: ruff-check
+          - repo: https://github.com/PyCQA/flake8
+            rev: 7.1.1
+            hooks:
+              - id: flake8
+                additional_dependencies: [flake8-bugbear, flake8-simplify]
+          - repo: https://github.com/PyCQA/flake8
+            rev: 7.1.1
+            hooks:
+              - id: flake8
+                alias: wemake
+                additional_dependencies:
+                  - wemake-python-styleguide
+        """
+    write_tree(tmp_path, {".pre-commit-config.yaml": source})
+    (flake8,) = project_findings(tmp_path, "TLG102")
+    assert flake8.span.line == 9
+    assert "the `ruff-check` hook on line 5 already runs it" in flake8.message
+    assert "(select `B`, `SIM` for its plugins)" in flake8.message
+    assert "    rev: v0.12.3\n    hooks:\n      - id: ruff-check\n" in flake8.detail
+
+
+def test_tlg102_unreadable_yaml_is_a_warning(tmp_path):
+    source = """
+        repos: [{repo: "https://github.com/astral-sh/ruff-pre-commit", rev: v0.6.0,
+                 hooks: [{id: ruff}]},
+                {repo: "https://github.com/psf/black", rev: 24.8.0, hooks: [{id: black}]}]
+        """
+    write_tree(tmp_path, {".pre-commit-config.yaml": source, "ruff.toml": ""})
+    result = scan(tmp_path, Config(select=["TLG102"]))
+    assert not [f for f in result.findings if f.rule == "TLG102"]
+    assert any(
+        w.startswith(".pre-commit-config.yaml:3: the hooks of this repository could not be read")
+        for w in result.warnings
+    ), result.warnings

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
-from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Location, Severity
-from fastaudit.rules._support.project_walk import file_facts
-from fastaudit.rules._support.route_calls import keyword_arg, route_methods, route_path
 from fastaudit.rules.base import ProjectRule
+from fastaudit.rules.routes._shared import Include, Made, RouterFacts, router_graph
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
 
-# (qualname, is an app, prefix) of a module-level ``X = APIRouter(prefix=...)`` or
-# ``X = FastAPI(...)``; a prefix that is not a literal is kept as its source text.
-MADE_FACT = "rte105-made"
-# (into, router, prefix, into is an app) of ``into.include_router(router, prefix=...)``.
-INCLUDE_FACT = "rte105-include"
-# (owner, methods, path, line, column, end_line, end_column, endpoint) of a route.
-ROUTE_FACT = "rte105-route"
-
-_APP = "fastapi.FastAPI()"
-_ROUTER_CALLS = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
-_APP_CALLS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 # ``{item_id}`` and ``{id}`` match the same URLs; a converter changes what matches.
 _PARAM = re.compile(r"\{\s*[^\W\d]\w*\s*(:\s*\w+\s*)?\}")
 _MAX_DEPTH = 12
@@ -43,10 +28,7 @@ def _shape(path: str) -> str:
     return _PARAM.sub(one, path)
 
 
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-class DuplicateRoute(ProjectRule):
+class DuplicateRoute(RouterFacts, ProjectRule):
     id = "RTE105"
     name = "duplicate-route"
     title = "The same method and path declared twice in one app"
@@ -136,96 +118,29 @@ class DuplicateRoute(ProjectRule):
             """,
     }
 
-    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        value = node.value
-        if (
-            not isinstance(value, ast.Call)
-            or len(node.targets) != 1
-            or not isinstance(node.targets[0], ast.Name)
-            or not isinstance(ctx.parent, ast.Module)
-            or is_test_path(ctx.path)
-        ):
-            return
-        made = ctx.resolve(value.func)
-        if made in _ROUTER_CALLS or made in _APP_CALLS:
-            ctx.add_fact(
-                MADE_FACT,
-                (ctx.qualify(node.targets[0].id), made in _APP_CALLS, _prefix(value, ctx)),
-            )
-
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        func = node.func
-        if (
-            not isinstance(func, ast.Attribute)
-            or func.attr != "include_router"
-            or not node.args
-            or is_test_path(ctx.path)
-        ):
-            return
-        into, router = _qualified(func.value, ctx), _qualified(node.args[0], ctx)
-        if into and router:
-            is_app = ctx.resolve(func.value) == _APP
-            ctx.add_fact(INCLUDE_FACT, (into, router, _prefix(node, ctx), is_app))
-
-    def visit_FunctionDef(self, node: FunctionNode, ctx: FileContext) -> None:
-        if (
-            not node.decorator_list
-            or not isinstance(ctx.parent, ast.Module)
-            or is_test_path(ctx.path)
-            or is_migration_path(ctx.path)
-        ):
-            return
-        route = ctx.route_decorator(node)
-        if route is None or any(k.arg is None for k in route.keywords):
-            return
-        path = route_path(route)
-        owner = route.func.value if isinstance(route.func, ast.Attribute) else None
-        qualified = _qualified(owner, ctx) if owner is not None else None
-        methods = route_methods(route)
-        if path is None or qualified is None or not methods:
-            return
-        written = keyword_arg(route, "methods")
-        if written is not None and not isinstance(written.value, (ast.List, ast.Tuple, ast.Set)):
-            return  # ``api_route(methods=VERBS)``: not known here
-        span = ctx.span(path)
-        ctx.add_fact(
-            ROUTE_FACT,
-            (
-                qualified,
-                tuple(methods),
-                str(path.value),
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-                node.name,
-            ),
-        )
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
-        made: dict[str, tuple[bool, str]] = {}
-        includes: list[tuple[str, str, str, bool]] = []
-        routes: list[tuple[str, tuple[str, ...], str, int, int, int, int, str, str]] = []
-        for path in project.python_files:
-            for qualname, is_app, prefix in file_facts(project, path, MADE_FACT):
-                made[qualname] = (is_app, prefix)
-            includes.extend(file_facts(project, path, INCLUDE_FACT))
-            routes.extend((*fact, path) for fact in file_facts(project, path, ROUTE_FACT))
-        mounts = _Mounts(made, includes)
+        graph = router_graph(project)
+        mounts = _Mounts(graph.made, [i for i in graph.includes if not i.in_test])
         seen: dict[tuple[str, str, str], tuple[str, int, int, int, int, str, str]] = {}
         findings: list[Finding] = []
-        routes.sort(key=lambda r: (r[8], r[3], r[4]))
-        for owner, methods, path, line, column, end_line, end_column, endpoint, file in routes:
+        routes = sorted(graph.routes, key=lambda r: (r.file, r.line, r.column))
+        for route in routes:
             reported = False
-            for app, prefix in sorted(mounts.places(owner)):
-                full = prefix + path
-                for method in methods:
+            for app, prefix in sorted(mounts.places(route.owner)):
+                full = prefix + route.path
+                for method in route.methods:
                     key = (app, method, _shape(full))
-                    here = (file, line, column, end_line, end_column, endpoint, full)
+                    here = (
+                        route.file,
+                        route.line,
+                        route.column,
+                        route.end_line,
+                        route.end_column,
+                        route.endpoint,
+                        full,
+                    )
                     first = seen.setdefault(key, here)
-                    if first is here or reported or first[:2] == (file, line):
+                    if first is here or reported or first[:2] == (route.file, route.line):
                         continue
                     reported = True
                     findings.append(_finding(self, project, method, here, first))
@@ -259,24 +174,22 @@ def _finding(
 class _Mounts:
     """Where each router ends up: (app, the prefix before its routes' paths)."""
 
-    def __init__(
-        self, made: dict[str, tuple[bool, str]], includes: list[tuple[str, str, str, bool]]
-    ) -> None:
+    def __init__(self, made: list[Made], includes: list[Include]) -> None:
         self.made = made
         self.includes = includes
-        included = {router for _, router, _, _ in includes}
+        included = {i.router for i in includes}
         # An app: built by ``FastAPI()``, or something routers are included into that
         # is itself included nowhere (``app = create_app()``).
-        self.apps = {name for name, (is_app, _) in made.items() if is_app}
-        for into, _, _, into_is_app in includes:
-            if into_is_app or not any(same_qualname(into, r) for r in included):
-                self.apps.add(into)
+        self.apps = {m.qualname for m in made if m.is_app}
+        for include in includes:
+            if include.into_is_app or not any(same_qualname(include.into, r) for r in included):
+                self.apps.add(include.into)
         self._memo: dict[str, set[tuple[str, str]]] = {}
 
     def _own_prefix(self, router: str) -> str | None:
-        for name, (is_app, prefix) in self.made.items():
-            if same_qualname(name, router):
-                return "" if is_app else prefix
+        for made in self.made:
+            if same_qualname(made.qualname, router):
+                return "" if made.is_app else made.prefix
         return None
 
     def places(self, owner: str, depth: int = 0) -> set[tuple[str, str]]:
@@ -290,33 +203,9 @@ class _Mounts:
         elif depth < _MAX_DEPTH:
             own = self._own_prefix(owner)
             if own is not None:
-                for into, router, prefix, _ in self.includes:
-                    if same_qualname(router, owner):
-                        for root, above in self.places(into, depth + 1):
-                            found.add((root, above + prefix + own))
+                for include in self.includes:
+                    if same_qualname(include.router, owner):
+                        for root, above in self.places(include.into, depth + 1):
+                            found.add((root, above + include.prefix + own))
         self._memo[owner] = found
         return found
-
-
-def _prefix(call: ast.Call, ctx: FileContext) -> str:
-    keyword = keyword_arg(call, "prefix")
-    if keyword is None:
-        return ""
-    value = keyword.value
-    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        return value.value
-    return "⟨" + " ".join(ctx.text(value).split()) + "⟩"
-
-
-def _qualified(node: ast.expr, ctx: FileContext) -> str | None:
-    """The project-wide name of an app or router: ``pkg.admin.router`` for a name
-    imported from there, ``<this module>.router`` for one assigned here."""
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        resolved = ctx.resolve(node)  # ``users.router`` after ``from app import users``
-        return resolved if resolved and not resolved.endswith(")") else None
-    if not isinstance(node, ast.Name):
-        return None
-    resolved = ctx.resolve(node)
-    if resolved is None or resolved.endswith(")"):
-        return ctx.qualify(node.id)  # bound in this module (to a call's result)
-    return resolved

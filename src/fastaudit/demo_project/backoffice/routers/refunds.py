@@ -3,7 +3,7 @@ from fastapi import APIRouter
 from backoffice.schemas.refunds import RefundSummary
 from backoffice.services.refunds import pending_refunds
 
-router = APIRouter(prefix="/refunds", tags=["refunds"])
+router = APIRouter(tags=["refunds"])
 
 
 @router.get("/pending", summary="Refunds waiting for approval")

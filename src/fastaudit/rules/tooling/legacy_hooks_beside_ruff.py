@@ -1,0 +1,198 @@
+"""TLG102 legacy-hooks-beside-ruff: black / isort / flake8 / autoflake pre-commit hooks in
+a project that already uses ruff."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from packaging.version import Version
+
+from fastaudit.model import Finding, Severity
+from fastaudit.rules._support.config_files import (
+    Hook,
+    read_pre_commit_hooks,
+    read_pre_commit_repos,
+)
+from fastaudit.rules.base import ProjectRule
+from fastaudit.rules.tooling._shared import (
+    FLAKE8_PLUGINS,
+    HOOK_TOOLS,
+    RUFF_HOOKS,
+    UNCOVERED_PLUGINS,
+    LinterConfigs,
+    folder_of,
+    ruff_hook_block,
+    ruff_hook_rev,
+)
+
+if TYPE_CHECKING:
+    from fastaudit.engine.project_view import ProjectView
+
+# What does each tool's job in ruff, and which ruff hook runs it.
+_REPLACED_BY = {
+    "black": ("`ruff format`", "ruff-format"),
+    "isort": ('the `"I"` rules of `ruff check --fix`', "check"),
+    "autoflake": ("`ruff check --fix` (`F401`, `F841`)", "check"),
+    "flake8": ("`ruff check`", "check"),
+}
+# Repositories that hold those hooks, for telling a file the line reader could not read.
+_LEGACY_REPOS = re.compile(
+    r"psf/black|ambv/black|black-pre-commit-mirror|pycqa/isort|mirrors-isort|"
+    r"pycqa/flake8|/autoflake",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"^v?\d+(\.\d+){0,2}$")
+
+
+class LegacyHooksBesideRuff(ProjectRule):
+    id = "TLG102"
+    name = "legacy-hooks-beside-ruff"
+    title = "black / isort / flake8 / autoflake pre-commit hooks where ruff is used"
+    severity = Severity.INFO
+    rationale = """
+    Once a project uses ruff (a ruff pre-commit hook, `[tool.ruff]`, `ruff.toml`, or
+    ruff among its dependencies), the black, isort, flake8 and autoflake hooks left in
+    `.pre-commit-config.yaml` do again what ruff does: `ruff format` formats as black
+    does, the `I` rules sort imports, `ruff check --fix` removes unused imports and
+    reports flake8's codes and most plugins'. Each extra hook is another tool to pin
+    and configure in step, and two tools doing one job can disagree: isort and ruff's
+    `I` rules with different settings rewrite each other's import blocks, and a commit
+    never settles. Each finding points at one hook; its detail shows the
+    `astral-sh/ruff-pre-commit` entry that takes its place (at the rev of the ruff
+    entry already there, else at the minimum of the version matrix). A flake8 hook
+    running plugins ruff does not implement (wemake-python-styleguide, darglint...)
+    is left alone. Where ruff is not used at all, TLG101 reports the same hooks with
+    the same entry. There is no automatic fix: ruff's formatter and import sorter do
+    not give byte-identical output, so the switch reformats files and is a change to
+    review. No peer checks hooks against each other.
+    """
+    dont = """
+    # .pre-commit-config.yaml
+    repos:
+      - repo: https://github.com/astral-sh/ruff-pre-commit
+        rev: v0.6.0
+        hooks:
+          - id: ruff
+            args: [--fix]
+      - repo: https://github.com/psf/black
+        rev: 24.8.0
+        hooks:
+          - id: black
+      - repo: https://github.com/pycqa/isort
+        rev: 5.13.2
+        hooks:
+          - id: isort
+    """
+    do = """
+    # .pre-commit-config.yaml
+    repos:
+      - repo: https://github.com/astral-sh/ruff-pre-commit
+        rev: v0.6.0
+        hooks:
+          - id: ruff
+            args: [--fix]
+          - id: ruff-format
+    """
+    dont_files = {".pre-commit-config.yaml": dont}
+    do_files = {".pre-commit-config.yaml": do}
+
+    def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        configs: LinterConfigs | None = None
+        findings: list[Finding] = []
+        for path in project.other_files:
+            if path.rpartition("/")[2] != ".pre-commit-config.yaml":
+                continue
+            source = project.read_text(path)
+            if source is None:
+                continue
+            text = source.text
+            hooks = read_pre_commit_hooks(text)
+            legacy = [h for h in hooks if h.hook_id in HOOK_TOOLS and not _uncovered(h)]
+            if not legacy:
+                match = _LEGACY_REPOS.search(text)
+                if match and not any(h.hook_id in HOOK_TOOLS for h in hooks):
+                    line = text.count("\n", 0, match.start()) + 1
+                    project.warnings.append(
+                        f"{path}:{line}: the hooks of this repository could not be read "
+                        "(not block-style YAML?); they were not checked"
+                    )
+                continue
+            configs = configs or LinterConfigs(project)
+            here = [h for h in hooks if h.hook_id in RUFF_HOOKS or "ruff" in h.repo]
+            if not (here or configs.ruff_hook or configs.ruff_above(folder_of(path))):
+                continue  # ruff is not used: TLG101's finding
+            block = ruff_hook_block(_newer(_rev(text), ruff_hook_rev(project)))
+            for hook in legacy:
+                findings.append(self._finding(project, path, hook, here, block))
+        return findings
+
+    def _finding(
+        self, project: ProjectView, path: str, hook: Hook, here: list[Hook], block: str
+    ) -> Finding:
+        tool = HOOK_TOOLS[hook.hook_id]
+        does, kind = _REPLACED_BY[tool]
+        runs = [h for h in here if _runs(h, kind)]
+        if runs:
+            where = f"the `{runs[0].hook_id}` hook on line {runs[0].line} already runs it"
+        elif here:
+            where = f"add `ruff-format` to the ruff entry of this file (line {here[0].line})"
+            if kind == "check":
+                where = f"add a `ruff` check hook to the ruff entry (line {here[0].line})"
+        else:
+            where = "the project already uses ruff: run it from this file"
+        message = f"the `{hook.hook_id}` hook runs {tool}, which {does} replaces; {where}"
+        if tool == "isort":
+            message += ' (with `"I"` among the selected rules)'
+        elif tool == "flake8" and hook.additional_dependencies:
+            prefixes = sorted(
+                {
+                    FLAKE8_PLUGINS[name]
+                    for dependency in hook.additional_dependencies
+                    if (name := _name(dependency)) in FLAKE8_PLUGINS
+                }
+            )
+            if prefixes:
+                message += f" (select {', '.join(f'`{p}`' for p in prefixes)} for its plugins)"
+        finding = project.finding(self, path, hook.line, message)
+        detail = (
+            f"{message}.\n\nRemove the `{hook.hook_id}` hook; this entry runs ruff's linter "
+            f"with fixes and its formatter:\n{block}"
+        )
+        return replace(finding, detail=detail)
+
+
+def _runs(hook: Hook, kind: str) -> bool:
+    if kind == "ruff-format":
+        return hook.hook_id == "ruff-format"
+    return hook.hook_id in ("ruff", "ruff-check")
+
+
+def _name(dependency: str) -> str:
+    return re.split(r"[=<>~!\[ ]", dependency, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _uncovered(hook: Hook) -> bool:
+    """A flake8 hook running a plugin ruff does not implement: flake8 still has a job."""
+    return HOOK_TOOLS[hook.hook_id] == "flake8" and any(
+        _name(d) in UNCOVERED_PLUGINS for d in hook.additional_dependencies
+    )
+
+
+def _newer(rev: str, minimum: str) -> str:
+    """The file's own ruff rev, unless it is below the minimum (PIN111 reports that)."""
+    if not rev:
+        return minimum
+    return rev if Version(rev.lstrip("v")) >= Version(minimum.lstrip("v")) else minimum
+
+
+def _rev(text: str) -> str:
+    """The release tag of this file's ruff-pre-commit entry, when it has one."""
+    for repo in read_pre_commit_repos(text):
+        if repo.url.rstrip("/").removesuffix(".git").endswith("/ruff-pre-commit") and _TAG.match(
+            repo.rev
+        ):
+            return repo.rev if repo.rev.startswith("v") else "v" + repo.rev
+    return ""
