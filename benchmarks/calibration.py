@@ -412,6 +412,42 @@ def cmd_sample(args: argparse.Namespace) -> None:
 # ------------------------------------------------------------------------------ precision
 
 ROW = re.compile(r"^\|\s*([A-Z]{3}\d{3})\s*\|([^|]*)\|([^|]*)\|\s*(true|false|debatable)\s*\|")
+# The other shape later rounds use: a ``## RULE`` heading, then ``| place | verdict | why |``.
+HEADING = re.compile(r"^#{2,3}\s+([A-Z]{3}\d{3})\b")
+PLACE_ROW = re.compile(r"^\|([^|]*)\|\s*(true|false|debatable)\s*\|")
+ROUND = re.compile(r"round(\d+)")
+
+
+def judgement_files() -> list[Path]:
+    """Every judgement file, oldest round first: ``judgements.md`` (round 1), the
+    whole-set rounds (``judgements-roundN.md``), then the per-rule rounds written since
+    (``judgements-<rules>-roundN.md``), so a rule's newest verdicts win."""
+
+    def age(path: Path) -> tuple[int, int, str]:
+        found = ROUND.search(path.stem)
+        number = int(found.group(1)) if found else 1
+        whole_set = path.stem == "judgements" or re.fullmatch(r"judgements-round\d+", path.stem)
+        return (0 if whole_set else 1, number, path.name)
+
+    return sorted(JUDGEMENTS.parent.glob("judgements*.md"), key=age)
+
+
+def verdicts_of(text: str) -> dict[str, Counter[str]]:
+    """Each rule's verdicts in one judgement file, in either table shape."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    heading: str | None = None
+    for line in text.splitlines():
+        if (title := HEADING.match(line)) is not None:
+            heading = title.group(1)
+            continue
+        if line.startswith("## "):
+            heading = None
+        if (match := ROW.match(line)) is not None:
+            # Rounds judged before a rule moved family (DOC105 -> ASY106) count for it.
+            found[canonical(match.group(1))][match.group(4)] += 1
+        elif heading is not None and (place := PLACE_ROW.match(line)) is not None:
+            found[canonical(heading)][place.group(2)] += 1
+    return found
 
 
 def cmd_precision(args: argparse.Namespace) -> None:
@@ -423,14 +459,9 @@ def cmd_precision(args: argparse.Namespace) -> None:
     # Several rounds: a rule's verdicts come from the last file that judged it (a rule
     # changed since an earlier round is judged again on a fresh sample).
     verdicts: dict[str, Counter[str]] = {}
-    for name in args.judgements:
-        found: dict[str, Counter[str]] = defaultdict(Counter)
-        for line in Path(name).read_text().splitlines():
-            match = ROW.match(line)
-            if match:
-                # Rounds judged before a rule moved family (DOC105 -> ASY106) count for it.
-                found[canonical(match.group(1))][match.group(4)] += 1
-        verdicts.update(found)
+    names = args.judgements or [str(path) for path in judgement_files()]
+    for name in names:
+        verdicts.update(verdicts_of(Path(name).read_text()))
     off = default_off_rules()
     print("| rule | findings | sampled | true | false | debatable | precision |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -512,8 +543,9 @@ def main(argv: list[str] | None = None) -> None:
     p_prec.add_argument(
         "--judgements",
         nargs="+",
-        default=[str(JUDGEMENTS)],
-        help="judgement files, oldest first: a rule's verdicts come from the last that has it",
+        default=None,
+        help="judgement files, oldest first: a rule's verdicts come from the last that has "
+        "it (default: every benchmarks/calibration/judgements*.md, oldest round first)",
     )
     sub.add_parser("list", help="print the calibration set")
     args = parser.parse_args(argv)
