@@ -433,20 +433,28 @@ def judgement_files() -> list[Path]:
 
 
 def verdicts_of(text: str) -> dict[str, Counter[str]]:
-    """Each rule's verdicts in one judgement file, in either table shape."""
+    """Each rule's verdicts in one judgement file, in either table shape. A rule whose
+    rows all judge findings of the set also counts ``"on set"`` (see ``cmd_precision``)."""
     found: dict[str, Counter[str]] = defaultdict(Counter)
     heading: str | None = None
+    names = {project.name for project in PROJECTS}
     for line in text.splitlines():
         if (title := HEADING.match(line)) is not None:
             heading = title.group(1)
             continue
         if line.startswith("## "):
             heading = None
+        rule = where = verdict = None
         if (match := ROW.match(line)) is not None:
             # Rounds judged before a rule moved family (DOC105 -> ASY106) count for it.
-            found[canonical(match.group(1))][match.group(4)] += 1
+            rule, where, verdict = canonical(match.group(1)), match.group(2), match.group(4)
         elif heading is not None and (place := PLACE_ROW.match(line)) is not None:
-            found[canonical(heading)][place.group(2)] += 1
+            rule, where, verdict = canonical(heading), place.group(1), place.group(2)
+        if rule is not None and verdict is not None and where is not None:
+            found[rule][verdict] += 1
+            found[rule]["rows"] += 1
+            project = where.strip().split(" ", 1)[0].strip("`")
+            found[rule]["on set"] += project in names
     return found
 
 
@@ -467,14 +475,22 @@ def cmd_precision(args: argparse.Namespace) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     grand: Counter[str] = Counter()
     default_only: Counter[str] = Counter()
+    stale: list[str] = []
     for rule in sorted(verdicts, key=lambda r: (-totals[r], r)):
         v = verdicts[rule]
-        grand.update(v)
-        if rule not in off:
-            default_only.update(v)
+        judged = Counter({k: v[k] for k in ("true", "false", "debatable")})
         mark = " (off by default)" if rule in off else ""
+        if totals and totals[rule] == 0 and v["on set"] == v["rows"]:
+            # Every verdict was on a finding of the set that the rule no longer reports
+            # (its false patterns were fixed since): nothing left to be right or wrong.
+            stale.append(rule)
+            mark += " (stale: reports nothing on the set now)"
+        else:
+            grand.update(judged)
+            if rule not in off:
+                default_only.update(judged)
         print(
-            f"| {rule}{mark} | {totals[rule]} | {sum(v.values())} | {v['true']} | "
+            f"| {rule}{mark} | {totals[rule]} | {sum(judged.values())} | {v['true']} | "
             f"{v['false']} | {v['debatable']} | {precision(v)} |"
         )
     print(
@@ -487,8 +503,8 @@ def cmd_precision(args: argparse.Namespace) -> None:
         f"{default_only['debatable']} | **{precision(default_only)}** |"
     )
     for label, rules in (
-        ("all rules", list(verdicts)),
-        ("default rules", [r for r in verdicts if r not in off]),
+        ("all rules", [r for r in verdicts if r not in stale]),
+        ("default rules", [r for r in verdicts if r not in off and r not in stale]),
     ):
         print(f"\nFinding-weighted precision, {label}: {weighted(rules, verdicts, totals)}")
     unjudged = sorted(set(totals) - set(verdicts))
