@@ -31,6 +31,7 @@ from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
 from fastaudit.project.deps.policy import applies, fix_policy
+from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
 from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
@@ -77,6 +78,8 @@ class ScanResult:
     # kept project pass depends on and repeats (see ``ProjectPass``).
     read_paths: list[str] = field(default_factory=list)
     project_warnings: list[str] = field(default_factory=list)
+    # Dependency files parsed for this result, by content (see ``project.derived``).
+    derived: Derived | None = None
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -535,7 +538,13 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
 def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
     registry = all_rules()
     view = project_view(result)
-    view.derived = cache.derived if cache is not None else None
+    # The cache's parsed dependency files, or (``--no-cache``, the TUI's rescans after a
+    # fix) those this result parsed already: a rescan does not parse the lock again.
+    if cache is not None:
+        result.derived = cache.derived
+    elif result.derived is None:
+        result.derived = Derived()
+    view.derived = result.derived
     found: list[Finding] = []
     for rule_id in result.enabled:
         rule_cls = registry.get(rule_id)
