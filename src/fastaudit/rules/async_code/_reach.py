@@ -404,7 +404,9 @@ class Graph:
 
     def _find_kind(self, callee: str) -> str | None:
         value = self.value(callee)
-        kind = blocking_kind(value)
+        # The walk notes a call only when no blocking-call rule matches it as written:
+        # only a rewritten value can match one now.
+        kind = blocking_kind(value) if value != callee else None
         if kind is None and self._configured is not None:
             match = self._configured.fullmatch(written_name(value))
             if match is None and value != callee:
