@@ -20,10 +20,13 @@ import posixpath
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    # Imported where a project has ignore rules: pathspec costs ~13 ms of every start-up.
+    from pathspec import GitIgnoreSpec
 
-from fastaudit.project.ignore_match import Verdict, verdict_of
+    from fastaudit.project.ignore_match import Verdict
 
 # What ``fixes.apply.atomic_write`` names its temporary files.
 TEMP_SUFFIX = ".fastaudit-tmp"
@@ -140,11 +143,17 @@ class _Ignore:
         self.specs = specs  # (folder relative to root, "" for root; spec)
         # Each spec compiled once, not once per folder below it.
         if verdicts is None:
-            verdicts = [(base, verdict_of(spec)) for base, spec in specs]
+            verdicts = []
+            if specs:
+                from fastaudit.project.ignore_match import verdict_of
+
+                verdicts = [(base, verdict_of(spec)) for base, spec in specs]
         self.verdicts = verdicts
 
     def adding(self, base: str, spec: GitIgnoreSpec) -> _Ignore:
         """These specs and a deeper folder's ``.gitignore``."""
+        from fastaudit.project.ignore_match import verdict_of
+
         return _Ignore([*self.specs, (base, spec)], [*self.verdicts, (base, verdict_of(spec))])
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
@@ -173,6 +182,8 @@ def spec_of(lines: list[str]) -> tuple[GitIgnoreSpec, list[str]]:
 
     git skips a pattern it cannot read and keeps the others; so do we, and say which.
     Dropping a line keeps the order of the rest, so the verdicts of the others stand."""
+    from pathspec import GitIgnoreSpec
+
     try:
         return GitIgnoreSpec.from_lines(lines), []
     except ValueError:  # GitIgnorePatternError
