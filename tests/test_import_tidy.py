@@ -219,3 +219,73 @@ def test_a_ruff_clean_project_stays_clean_after_fix(tmp_path: Path) -> None:
     assert schemas.startswith("from pydantic import BaseModel, ConfigDict, field_validator\n")
     after = ruff()
     assert after.returncode == 0, after.stdout
+
+
+def test_an_unused_name_leaves_an_unsorted_multi_name_import_in_its_own_layout() -> None:
+    """``Field`` is no longer used after a fix in a file whose imports are not sorted
+    the ruff way: it leaves its statement; the other names stay as written."""
+    old = code(
+        """
+        from pydantic import field_validator, Field, ConfigDict
+        import os
+        from app.things import (
+            first as one,
+            Field as F,
+            last,
+        )
+
+
+        class M:
+            a: int = Field(default=1)
+            b: int = F(default=2)
+            config = ConfigDict(), field_validator, os, one, last
+        """
+    )
+    new = old.replace("Field(default=1)", "1").replace("F(default=2)", "2")
+    assert tidy_imports(old, new, style=STYLE) == code(
+        """
+        from pydantic import field_validator, ConfigDict
+        import os
+        from app.things import (
+            first as one,
+            last,
+        )
+
+
+        class M:
+            a: int = 1
+            b: int = 2
+            config = ConfigDict(), field_validator, os, one, last
+        """
+    )
+
+
+def test_a_statement_with_a_comment_keeps_its_unused_name() -> None:
+    old = "from pydantic import Field, BaseModel  # models\n\nx: BaseModel = Field()\n"
+    new = old.replace("Field()", "None")
+    assert tidy_imports(old, new, style=STYLE) == new
+
+
+def test_the_renderer_orders_a_module_s_statements_by_their_first_name() -> None:
+    """As ruff does: ``import Account as A`` before ``import AccountUpdate``, and an
+    aliased import written over lines for a magic trailing comma keeps its lines."""
+    old = code(
+        """
+        import time
+
+        from .schemas import Account as AccountSchema
+        from .schemas import AccountUpdate
+        from .service import (
+            account as account_service,
+        )
+
+
+        def f():
+            time.sleep(1)
+            return AccountSchema, AccountUpdate, account_service
+        """
+    )
+    new = "import asyncio\n" + old.replace("time.sleep(1)", "asyncio.sleep(1)")
+    assert tidy_imports(old, new, style=STYLE) == old.replace(
+        "import time\n", "import asyncio\n"
+    ).replace("time.sleep(1)", "asyncio.sleep(1)")

@@ -728,3 +728,29 @@ def test_method_called_on_an_untyped_object_elsewhere_gets_an_unsafe_fix(tmp_pat
     result = scan(tmp_path, Config(), use_cache=False, jobs=1)
     (finding,) = [f for f in result.findings if f.rule == "DEP101"]
     assert finding.fix.note.startswith("`list_orders` is also called directly (shop/cli.py:2)")
+
+
+def test_a_mutable_default_moving_into_the_signature_makes_the_fix_unsafe():
+    """``Query([])`` -> ``Annotated[list[str], Query()] = []``: FastAPI copies the list
+    per request, but ruff's B006 reports a mutable default in a signature, so a project
+    clean under B stays clean after ``--fix``."""
+    source = code(
+        """
+        from fastapi import FastAPI, Query
+
+        app = FastAPI()
+
+
+        @app.get("/")
+        def read(tags: list[str] = Query([], alias="tag"), q: str = Query("x")):
+            return tags, q
+        """
+    )
+    found = {
+        f.message.split("`")[1].split(":")[0]: f.fix
+        for f in check_source(source, "app.py", ["DEP102"])
+        if f.fix is not None
+    }
+    assert found["tags"].safety is Safety.UNSAFE
+    assert "ruff's B006" in found["tags"].note
+    assert found["q"].safety is Safety.SAFE

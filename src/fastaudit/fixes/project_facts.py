@@ -29,15 +29,33 @@ def import_style(result: ScanResult) -> ImportStyle:
     return style
 
 
+# Files that make their folder a project root for ruff (its ``src`` is resolved there).
+_PROJECT_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+
+
 def _first_party(result: ScanResult) -> frozenset[str]:
-    """Top-level names importable from the project root or its ``src`` folder (ruff's
-    default ``src = [".", "src"]``)."""
+    """Top-level names importable from a project root or its ``src`` folder (ruff's
+    default ``src = [".", "src"]``). Each folder holding a ``pyproject.toml`` or
+    ``ruff.toml`` is a project root for the files below it, as for ruff: in a monorepo
+    (``server/pyproject.toml``, ``server/polar/...``) ``polar`` is first-party."""
+    roots = {""}
+    if result.discovery is not None:
+        for other in result.discovery.other_files:
+            folder, _, name = other.rpartition("/")
+            if name in _PROJECT_FILES:
+                roots.add(folder)
+    for name in (".ruff.toml", "ruff.toml"):
+        for found in result.root.glob(f"*/{name}"):
+            roots.add(found.parent.name)
     names: set[str] = set()
     for path in result.files:
-        parts = path.split("/")
-        names.add(parts[0].removesuffix(".py"))
-        if parts[0] == "src" and len(parts) > 1:
-            names.add(parts[1].removesuffix(".py"))
+        for root in roots:
+            if root and not path.startswith(root + "/"):
+                continue
+            parts = path[len(root) + 1 :].split("/") if root else path.split("/")
+            names.add(parts[0].removesuffix(".py"))
+            if parts[0] == "src" and len(parts) > 1:
+                names.add(parts[1].removesuffix(".py"))
     return frozenset(n for n in names if n.isidentifier())
 
 

@@ -34,6 +34,8 @@ class _From:
     module: str
     names: list[tuple[str, str | None]] = field(default_factory=list)
     multiline: bool = False  # a magic trailing comma keeps it one name per line
+    # Aliased names (one statement each) whose own statement had that comma.
+    split: set[tuple[str, str | None]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -127,6 +129,8 @@ def render(
             if (alias.name, alias.asname) not in entry.names:
                 entry.names.append((alias.name, alias.asname))
             entry.multiline = entry.multiline or multiline
+            if aliased and multiline:
+                entry.split.add((alias.name, alias.asname))
     out: list[str] = []
     for section in _SECTIONS:
         chunk: list[str] = []
@@ -134,18 +138,20 @@ def render(
             straight[section], key=lambda n: (*_module_key(n[0]), n[1] or "")
         ):
             chunk.append(f"import {name} as {asname}" if asname else f"import {name}")
-        entries = sorted(
-            froms[section].values(),
-            key=lambda e: (-e.level, *_module_key(e.module), bool(e.names and e.names[0][1])),
-        )
-        for entry in entries:
+        # One statement per aliased name (combine-as-imports is off), one for the plain
+        # names of a module; statements of one module are ordered, as ruff does, by
+        # their first name (``import Account as A`` before ``import AccountUpdate``).
+        ordered: list[tuple[tuple[int, str, str, tuple[int, str, str], str], str]] = []
+        for entry in froms[section].values():
             names = sorted(entry.names, key=lambda n: _member_key(*n))
-            if entry.names[0][1] is not None:
-                # Aliased names stay one per statement (combine-as-imports is off).
-                for name, asname in names:
-                    chunk.append(_from_line(entry, [(name, asname)], style, False))
-            else:
-                chunk.append(_from_line(entry, names, style, entry.multiline))
+            groups = [[n] for n in names] if entry.names[0][1] is not None else [names]
+            for group in groups:
+                first = _member_key(*group[0])
+                order = (-entry.level, *_module_key(entry.module), first, group[0][1] or "")
+                aliased = entry.names[0][1] is not None
+                multiline = group[0] in entry.split if aliased else entry.multiline
+                ordered.append((order, _from_line(entry, group, style, multiline)))
+        chunk.extend(line for _, line in sorted(ordered, key=lambda item: item[0]))
         if chunk:
             out.append(newline.join(chunk))
     return (newline + newline).join(out)
@@ -301,20 +307,55 @@ def _without(
 
 
 def _remove_lines(text: str, tree: ast.Module, lines: list[str], unused: set[str]) -> str:
-    """Without a sorted block to re-render: delete a whole-line import statement all
-    of whose names went unused; leave anything more tangled alone."""
+    """Without a sorted block to re-render: delete a top-level import statement all of
+    whose names went unused, and drop the unused names from one that keeps others
+    (``from pydantic import Field, field_validator`` -> ``... import field_validator``),
+    written back in its own layout; a statement holding a comment or sharing a line
+    with another statement is left alone."""
     if not unused:
         return text
-    doomed: set[int] = set()
+    # First line -> (last line, the statement's new text; "" deletes it).
+    rewrites: dict[int, tuple[int, str]] = {}
     for stmt in tree.body:
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or stmt.lineno != stmt.end_lineno:
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
             continue
-        if not all(_bound_by(a, stmt) in unused for a in stmt.names):
+        kept = [a for a in stmt.names if _bound_by(a, stmt) not in unused]
+        if len(kept) == len(stmt.names):
             continue
-        line = lines[stmt.lineno - 1]
-        if line.strip() == ast.get_source_segment(text, stmt):
-            doomed.add(stmt.lineno)
-    if not doomed:
+        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+        written = "".join(lines[first - 1 : last])
+        segment = ast.get_source_segment(text, stmt) or ""
+        if written.strip() != segment or "#" in segment or ";" in written:
+            continue
+        newline = written[len(written.rstrip("\r\n")) :] or "\n"
+        rewrites[first] = (last, _rewritten(stmt, kept, segment, newline) if kept else "")
+    if not rewrites:
         return text
-    result = "".join(line for number, line in enumerate(lines, 1) if number not in doomed)
+    out: list[str] = []
+    number = 1
+    while number <= len(lines):
+        if number in rewrites:
+            last, statement = rewrites[number]
+            out.append(statement)
+            number = last + 1
+            continue
+        out.append(lines[number - 1])
+        number += 1
+    result = "".join(out)
     return result if _parse(result) is not None else text
+
+
+def _rewritten(
+    stmt: ast.Import | ast.ImportFrom, kept: list[ast.alias], segment: str, newline: str
+) -> str:
+    """``stmt`` importing only ``kept``, one line or one name per line as it was."""
+    names = [f"{a.name} as {a.asname}" if a.asname else a.name for a in kept]
+    indent = " " * stmt.col_offset
+    if isinstance(stmt, ast.Import):
+        return f"{indent}import {', '.join(names)}{newline}"
+    head = f"{indent}from {'.' * stmt.level}{stmt.module or ''} import "
+    if "\n" not in segment:
+        return f"{head}{', '.join(names)}{newline}"
+    inner = indent + "    "
+    body = "".join(f"{inner}{name},{newline}" for name in names)
+    return f"{head}({newline}{body}{indent}){newline}"

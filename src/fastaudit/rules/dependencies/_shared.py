@@ -167,8 +167,18 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
         return None  # parentheses or comments around the default: leave it to a person
     if conversion.default is not None:
         new += f" = {conversion.default}"
+        if _MUTABLE_DEFAULT.match(conversion.default):
+            notes.append(
+                f"the default `{conversion.default}` moves into the signature: FastAPI "
+                "copies it for each request, but linters report a mutable argument default "
+                "there (ruff's B006)"
+            )
     edits.append(Edit(start, call_end, new))
     return Rewrite(edits, notes)
+
+
+# A default that is a new mutable value: a list, dict or set display or constructor.
+_MUTABLE_DEFAULT = re.compile(r"\s*(\[|\{|(list|dict|set)\(\s*\)\s*$)")
 
 
 @dataclass(slots=True)
