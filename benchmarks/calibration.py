@@ -94,6 +94,12 @@ PROJECTS: tuple[Project, ...] = (
         "c6c3645e639ee8eeaa05aa0835cf8e39e330382f",
         "2026, monorepo (server + SDK generator), Python >= 3.13/3.14, PEP 695 syntax",
     ),
+    Project(
+        "prefect",
+        "github:PrefectHQ/prefect",
+        "ce79dd3d6cfa2b7337265498210dbc4d25bcdc98",
+        "2026, large (1,900 .py, 24 MB): FastAPI server + client + 30 integrations (issue 15)",
+    ),
 )
 
 
