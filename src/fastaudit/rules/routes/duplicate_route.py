@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Finding, Location, Severity
 from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.routes._shared import Include, Made, RouterFacts, router_graph
@@ -26,6 +26,9 @@ def _shape(path: str) -> str:
         return "{}" if converter in ("", ":str") else "{" + converter + "}"
 
     return _PARAM.sub(one, path)
+
+
+_T = TypeVar("_T")
 
 
 class DuplicateRoute(RouterFacts, ProjectRule):
@@ -175,21 +178,30 @@ class _Mounts:
     """Where each router ends up: (app, the prefix before its routes' paths)."""
 
     def __init__(self, made: list[Made], includes: list[Include]) -> None:
-        self.made = made
-        self.includes = includes
-        included = {i.router for i in includes}
+        # Every lookup goes through an index (see ``_ByName``): a project with thousands
+        # of routers all named ``router`` is not compared pair by pair.
+        self.made: _ByName[Made] = _ByName()
+        for item in made:
+            self.made.add(item.qualname, item)
+        self.includes: _ByName[Include] = _ByName()
+        included: _ByName[str] = _ByName()
+        for include in includes:
+            self.includes.add(include.router, include)
+            included.add(include.router, include.router)
         # An app: built by ``FastAPI()``, or something routers are included into that
         # is itself included nowhere (``app = create_app()``).
-        self.apps = {m.qualname for m in made if m.is_app}
+        apps = {m.qualname for m in made if m.is_app}
         for include in includes:
-            if include.into_is_app or not any(same_qualname(include.into, r) for r in included):
-                self.apps.add(include.into)
+            if include.into_is_app or not included.find(include.into):
+                apps.add(include.into)
+        self.apps: _ByName[str] = _ByName()
+        for app in sorted(apps):
+            self.apps.add(app, app)
         self._memo: dict[str, set[tuple[str, str]]] = {}
 
     def _own_prefix(self, router: str) -> str | None:
-        for made in self.made:
-            if same_qualname(made.qualname, router):
-                return "" if made.is_app else made.prefix
+        for made in self.made.find(router):
+            return "" if made.is_app else made.prefix
         return None
 
     def places(self, owner: str, depth: int = 0) -> set[tuple[str, str]]:
@@ -197,15 +209,46 @@ class _Mounts:
             return self._memo[owner]
         self._memo[owner] = set()  # a cycle reaches nothing
         found: set[tuple[str, str]] = set()
-        app = next((a for a in self.apps if same_qualname(a, owner)), None)
+        app = next(iter(self.apps.find(owner)), None)
         if app is not None:
             found.add((app, ""))
         elif depth < _MAX_DEPTH:
             own = self._own_prefix(owner)
             if own is not None:
-                for include in self.includes:
-                    if same_qualname(include.router, owner):
-                        for root, above in self.places(include.into, depth + 1):
-                            found.add((root, above + include.prefix + own))
+                for include in self.includes.find(owner):
+                    for root, above in self.places(include.into, depth + 1):
+                        found.add((root, above + include.prefix + own))
         self._memo[owner] = found
         return found
+
+
+class _ByName(Generic[_T]):
+    """Items by qualified name, found by ``same_qualname`` (a src layout's
+    ``src.app.routes.router`` is ``app.routes.router``: one name is the other or ends
+    with it after a dot) through two indexes instead of a pass over all items."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        # Every dotted suffix of an item's name (the whole name included) -> its items.
+        self._by_suffix: dict[str, list[tuple[int, _T]]] = defaultdict(list)
+        self._by_name: dict[str, list[tuple[int, _T]]] = defaultdict(list)
+
+    def add(self, qualname: str, item: _T) -> None:
+        number = self._count
+        self._count += 1
+        self._by_name[qualname].append((number, item))
+        for suffix in _suffixes(qualname):
+            self._by_suffix[suffix].append((number, item))
+
+    def find(self, qualname: str) -> list[_T]:
+        """The items whose name is ``qualname``, in the order they were added."""
+        found = dict(self._by_suffix.get(qualname, ()))  # names ending in it
+        for suffix in _suffixes(qualname):  # names it ends in
+            found.update(self._by_name.get(suffix, ()))
+        return [found[number] for number in sorted(found)]
+
+
+def _suffixes(qualname: str) -> list[str]:
+    """``a.b.c`` -> ``a.b.c``, ``b.c``, ``c``."""
+    parts = qualname.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
