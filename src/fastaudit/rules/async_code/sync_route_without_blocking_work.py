@@ -8,7 +8,7 @@ from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import ANNOTATED_ALIAS
 from fastaudit.model import Severity
-from fastaudit.rules._support.route_calls import DEPENDS_MARKERS
+from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, annotated_dependency_aliases
 from fastaudit.rules.async_code._shared import SyncFunctionFacts, def_header
 from fastaudit.rules.base import Rule
 
@@ -180,33 +180,11 @@ class SyncRouteWithoutBlockingWork(SyncFunctionFacts, Rule):
 
 
 def _annotated_aliases(ctx: FileContext) -> dict[str, bool]:
-    """The file's module-level ``Name = Annotated[T, ...]`` aliases (also spelled
-    ``Name: TypeAlias = ...`` or ``type Name = ...``) -> whether their metadata holds
+    """The file's module-level ``Annotated`` aliases -> whether their metadata holds
     ``Depends(...)``/``Security(...)``: ``CurrentCase = Annotated[Case, Depends(get)]``
     hands a route what a dependency loaded, ``PageSize = Annotated[int, Query()]`` plain
     request data."""
-    found: dict[str, bool] = {}
-    type_alias = getattr(ast, "TypeAlias", None)  # Python 3.12+
-    for stmt in ctx.tree.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-        ):
-            name, value = stmt.targets[0].id, stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value:
-            name, value = stmt.target.id, stmt.value
-        elif type_alias is not None and isinstance(stmt, type_alias):
-            name, value = stmt.name.id, stmt.value
-        else:
-            continue
-        if isinstance(value, ast.Subscript) and ctx.resolve(value.value) == "typing.Annotated":
-            inner = value.slice
-            extras = inner.elts[1:] if isinstance(inner, ast.Tuple) else []
-            found[name] = any(
-                isinstance(e, ast.Call) and ctx.resolve(e.func) in DEPENDS_MARKERS for e in extras
-            )
-    return found
+    return {name: bool(calls) for name, calls in annotated_dependency_aliases(ctx).items()}
 
 
 # Annotations of parameters that hold plain request data, never loaded rows.
