@@ -289,3 +289,72 @@ def test_the_renderer_orders_a_module_s_statements_by_their_first_name() -> None
     assert tidy_imports(old, new, style=STYLE) == old.replace(
         "import time\n", "import asyncio\n"
     ).replace("time.sleep(1)", "asyncio.sleep(1)")
+
+
+LONG_LINES_PROJECT = {
+    "pyproject.toml": (
+        '[tool.ruff]\nline-length = 70\n\n[tool.ruff.lint]\nselect = ["E", "F", "I"]\n'
+    ),
+    "app/__init__.py": "",
+    "app/deps.py": "def get_user():\n    return None\n",
+    "app/routes.py": (
+        "from fastapi import Depends, FastAPI\n\n"
+        "from app.deps import get_user\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.get("/me")\n'
+        "def me(user: str = Depends(get_user)):\n"
+        "    return user\n\n\n"
+        '@app.get("/profile/{profile_id}")\n'
+        "def profile(profile_id: int, current_user: str = Depends(get_user)):\n"
+        "    return profile_id, current_user\n"
+    ),
+}
+
+
+@needs_ruff
+def test_fix_leaves_out_a_fix_that_would_write_a_line_over_the_project_s_length(
+    tmp_path: Path,
+) -> None:
+    """With E501 on at 70 columns, DEP101's rewrite of the second signature would be
+    79 characters: ``--fix`` leaves it (and says so) and ``ruff check`` stays clean; the
+    short one is still fixed."""
+    for rel, text in LONG_LINES_PROJECT.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert RUFF is not None
+
+    def ruff() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [RUFF, "check", "--no-cache", "--output-format", "concise", "."],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert ruff().returncode == 0, ruff().stdout
+    fixed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fastaudit",
+            "check",
+            "--fix",
+            "--no-cache",
+            "--select",
+            "DEP101",
+            ".",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = fixed.stdout + fixed.stderr
+    assert "app/routes.py:15: DEP101 fix not applied: it would write a line of" in output, output
+    routes = (tmp_path / "app/routes.py").read_text()
+    assert "def me(user: Annotated[str, Depends(get_user)]):" in routes
+    assert "current_user: str = Depends(get_user)" in routes
+    after = ruff()
+    assert after.returncode == 0, after.stdout

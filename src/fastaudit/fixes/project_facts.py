@@ -59,6 +59,53 @@ def _first_party(result: ScanResult) -> frozenset[str]:
     return frozenset(n for n in names if n.isidentifier())
 
 
+def long_line_limit(result: ScanResult) -> int | None:
+    """The line length ruff holds this project to (E501 selected in its ruff settings:
+    ``E501``, ``E5``, ``E`` or ``ALL``, and not ignored), or None when long lines are not
+    reported. A safe fix must not be what makes a line too long."""
+    cached = _LIMITS.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    _LIMITS.clear()
+    limit = _long_line_limit(result.root)
+    _LIMITS[id(result)] = (result, limit)
+    return limit
+
+
+_LIMITS: dict[int, tuple[ScanResult, int | None]] = {}
+
+
+def _long_line_limit(root: Path) -> int | None:
+    for name, table in (
+        ("ruff.toml", ()),
+        (".ruff.toml", ()),
+        ("pyproject.toml", ("tool", "ruff")),
+    ):
+        try:
+            data = tomllib.loads((root / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
+            continue
+        for key in table:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        if not isinstance(data, dict) or not data:
+            continue
+        lint = data.get("lint", {})
+        lint = lint if isinstance(lint, dict) else {}
+        chosen: list[str] = []
+        ignored: list[str] = []
+        for source in (data, lint):
+            for key, into in (("select", chosen), ("extend-select", chosen), ("ignore", ignored)):
+                value = source.get(key, [])
+                if isinstance(value, list):
+                    into.extend(str(v) for v in value)
+        if any(code in ("E501", "E50", "E5", "E", "ALL") for code in chosen) and not any(
+            code in ("E501", "E50", "E5", "E") for code in ignored
+        ):
+            return _line_length(root)
+        return None  # the first settings file found is ruff's, as ruff reads them
+    return None
+
+
 def _line_length(root: Path) -> int:
     """ruff's ``line-length`` where the project sets it (ruff.toml, .ruff.toml or
     pyproject's ``[tool.ruff]``), else ruff's default."""

@@ -19,7 +19,7 @@ from fastaudit.fixes.apply import (
     ensure_inside,
     remove_leftovers,
 )
-from fastaudit.fixes.project_facts import import_style, mentioned_in_project
+from fastaudit.fixes.project_facts import import_style, long_line_limit, mentioned_in_project
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Fix, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
@@ -164,6 +164,11 @@ def fix_file(
         fixes = [f for f in candidates if allowed(f, unsafe)]
         if is_python:
             fixes = _provable(path, text, fixes, skipped)
+            # ``--fix`` (no ``only``) keeps ``ruff check`` clean; a fix picked in the
+            # auditor was read in its preview and is applied as asked.
+            limit = long_line_limit(result) if only is None else None
+            if limit is not None:
+                fixes = _within_line_length(path, text, fixes, limit, skipped)
         if not fixes:
             break
         new_text, applied = apply_edits(text, _fixes_of(fixes))
@@ -222,6 +227,32 @@ def _fixes_of(findings: list[Finding]) -> list[Fix]:
 
 def _safe_fixes(findings: list[Finding]) -> bool:
     return any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
+
+
+def _within_line_length(
+    path: str, text: str, fixes: list[Finding], limit: int, skipped: list[str]
+) -> list[Finding]:
+    """Leave out the safe fixes that would write a line over the project's line length
+    where ruff reports long lines (E501): ``--fix`` must not turn a clean ``ruff check``
+    red. Unsafe fixes were chosen knowingly and are not second-guessed."""
+    before = set(text.splitlines())
+    kept = []
+    for finding in fixes:
+        fix = finding.fix
+        if fix is None or fix.safety is not Safety.SAFE:
+            kept.append(finding)
+            continue
+        after, _ = apply_edits(text, [fix])
+        longest = max((len(line) for line in after.splitlines() if line not in before), default=0)
+        if longest <= limit:
+            kept.append(finding)
+        else:
+            skipped.append(
+                f"{path}:{finding.line}: {finding.rule} fix not applied: it would write a "
+                f"line of {longest} characters, over the project's line length of {limit} "
+                "(ruff E501); apply it from the auditor and wrap the line there"
+            )
+    return kept
 
 
 def _provable(path: str, text: str, fixes: list[Finding], skipped: list[str]) -> list[Finding]:
