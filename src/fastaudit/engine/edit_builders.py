@@ -238,7 +238,12 @@ def remove_import_names(
 
 
 def ensure_import(
-    ctx: FileContext, module: str, name: str | None = None, *, beside: str = ""
+    ctx: FileContext,
+    module: str,
+    name: str | None = None,
+    *,
+    beside: str = "",
+    join: bool = True,
 ) -> tuple[str, Edit | None]:
     """Make ``module`` (or ``module.name``) usable at module level.
 
@@ -248,7 +253,9 @@ def ensure_import(
     ending, so the rest of the file is untouched (the tidy pass sorts it in). With
     ``beside`` (a top-level package: ``"fastapi"``), it goes after the last import of
     that package at the top of the file when there is one, so it sits with its kin in
-    a block the tidy pass does not re-sort.
+    a block the tidy pass does not re-sort. A name joins the file's own one-line
+    ``from module import ...`` when there is one (not with ``join=False``: a caller
+    whose other fixes rewrite that statement).
     """
     target = f"{module}.{name}" if name else module
     existing = ctx.imported_as(target)
@@ -263,6 +270,10 @@ def ensure_import(
         # The plain name is taken by something else: import the module instead.
         owner, edit = ensure_import(ctx, module)
         return f"{owner}.{name}", edit
+    if name is not None and join:
+        joined = _join_from_import(ctx, module, name)
+        if joined is not None:
+            return name, joined
     statement = f"from {module} import {name}" if name else f"import {module}"
     kin = _last_import_of(ctx, beside) if beside else None
     if kin is not None:
@@ -271,6 +282,40 @@ def ensure_import(
             return name or module, Edit(line_end, line_end, ctx.source.newline + statement)
     offset, prefix = _import_position(ctx)
     return name or module, Edit(offset, offset, prefix + statement + ctx.source.newline)
+
+
+def _join_from_import(ctx: FileContext, module: str, name: str) -> Edit | None:
+    """The edit adding ``name`` to the file's own one-line ``from module import a, b``
+    at module level (in sorted place when its names are sorted), so the module is not
+    imported twice: a block kept in the project's own order stays otherwise as it was."""
+    for statement in ctx.tree.body:
+        if not (
+            isinstance(statement, ast.ImportFrom)
+            and statement.level == 0
+            and statement.module == module
+            and statement.lineno == statement.end_lineno
+            and all(alias.asname is None and alias.name != "*" for alias in statement.names)
+        ):
+            continue
+        start, end = ctx.offsets(statement)
+        written = ctx.source.text[start:end]
+        after, _ = rest_of_line(ctx, end)
+        if "(" in written or after.strip():  # brackets, or ``; x = 1`` / a comment after it
+            continue
+        names = [alias.name for alias in statement.names]
+        key = _import_name_key
+        position = len(names)
+        if names == sorted(names, key=key):
+            position = next((i for i, n in enumerate(names) if key(n) > key(name)), len(names))
+        joined = [*names[:position], name, *names[position:]]
+        return Edit(start, end, f"from {module} import {', '.join(joined)}")
+    return None
+
+
+def _import_name_key(name: str) -> tuple[int, str, str]:
+    """ruff's order of imported names: CONSTANTS, Classes, then the rest."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, name.lower(), name)
 
 
 def _last_import_of(ctx: FileContext, package: str) -> ast.stmt | None:
@@ -315,7 +360,8 @@ def add_import(
         ):
             continue
         return name, insert_after(ctx, stmt.names[-1], f", {name}")
-    return ensure_import(ctx, module, name)
+    # The statements left out above are another fix's to rewrite: none is joined.
+    return ensure_import(ctx, module, name, join=False)
 
 
 def _import_position(ctx: FileContext) -> tuple[int, str]:
