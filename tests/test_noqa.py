@@ -233,3 +233,23 @@ class TestSessionSuppression:
         session = AuditSession(result, Journal.load(tmp_path))
         with pytest.raises(FixError, match=r"whole project.*per-file-ignores"):
             session.plan_suppression(project_wide)
+
+
+PEER_SILENCED = """\
+import asyncio
+import time
+
+
+async def notify(send):
+    asyncio.create_task(send())  # noqa: RUF006 -- kept elsewhere
+    time.sleep(0.1)  # noqa: ASYNC251
+    time.sleep(0.2)  # noqa: E501
+    asyncio.ensure_future(send())
+"""
+
+
+def test_a_noqa_written_for_a_peer_code_silences_our_rule_for_it() -> None:
+    """``# noqa: RUF006`` (ruff) covers ASY111 and ``# noqa: ASYNC251`` covers ASY102,
+    the rules that name those codes as peers; an unrelated code (E501) covers nothing."""
+    found = check_source(PEER_SILENCED, "app/jobs.py", ["ASY102", "ASY111"])
+    assert sorted((f.rule, f.line) for f in found) == [("ASY102", 8), ("ASY111", 9)]

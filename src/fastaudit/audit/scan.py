@@ -188,7 +188,7 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
         )
         outcome.parsed = False
         return outcome
-    suppressions = parse_suppressions(source.text, set(registry))
+    suppressions = parse_suppressions(source.text, set(registry), noqa_peer_codes())
     if suppressions.skip_file:
         return outcome
     for line, rule_id in suppressions.unknown:
@@ -206,6 +206,24 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     if lowered:
         _without_fixes(outcome)
     return outcome
+
+
+# Tools whose findings are silenced with ``# noqa: CODE``: their codes, written in such a
+# comment, also silence our rules that name them as peers.
+_NOQA_TOOLS = ("ruff", "flake8-async", "flake8-fastapi", "flake8-pydantic")
+
+
+@functools.cache
+def noqa_peer_codes() -> dict[str, frozenset[str]]:
+    """A peer tool's code -> the ids of our rules corresponding to it (``RUF006`` ->
+    ASY111, ``FAST002`` -> DEP101 and DEP102)."""
+    found: dict[str, set[str]] = {}
+    for rule_id, rule in all_rules().items():
+        for peer in rule.peers:
+            tool, _, code = peer.partition(" ")
+            if tool in _NOQA_TOOLS and code:
+                found.setdefault(code.upper(), set()).add(rule_id)
+    return {code: frozenset(ids) for code, ids in found.items()}
 
 
 def _parse_newer(

@@ -47,7 +47,12 @@ def _ids(raw: str | None) -> set[str]:
     return {canonical(part.strip()) for part in re.split(r"[,\s]+", raw) if part.strip()}
 
 
-def parse_suppressions(text: str, known: set[str]) -> Suppressions:
+def parse_suppressions(
+    text: str, known: set[str], peer_codes: dict[str, frozenset[str]] | None = None
+) -> Suppressions:
+    """The file's suppression comments. ``peer_codes`` maps another tool's code to our
+    rules that correspond to it (``RUF006`` -> ASY111): a ``# noqa: RUF006`` written for
+    ruff silences the same finding here, so users of both mark it once."""
     result = Suppressions()
     lowered = text.lower()
     if "noqa" not in lowered and "fastaudit:" not in lowered:
@@ -70,8 +75,11 @@ def parse_suppressions(text: str, known: set[str]) -> Suppressions:
             ids |= _ids(match.group("ids"))
         if match := _NOQA.search(comment):
             noqa_ids = _ids(match.group("ids"))
-            # A noqa comment naming another tool's code (E501, say) is not ours to warn about.
+            # A noqa comment naming another tool's code (E501, say) is not ours to warn
+            # about; one naming a peer of ours (RUF006) covers our rule for it.
             ids |= {i for i in noqa_ids if i == ALL or _looks_like_ours(i, known)}
+            for code in noqa_ids:
+                ids |= (peer_codes or {}).get(code, frozenset())
         if not ids:
             continue
         for rule_id in ids:
