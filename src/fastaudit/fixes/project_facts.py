@@ -7,7 +7,9 @@ Both are read once per scan result and kept beside it.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from fastaudit.audit.scan import ScanResult
 from fastaudit.fixes.tidy import DEFAULT_LINE_LENGTH, ImportStyle
@@ -75,7 +77,9 @@ def long_line_limit(result: ScanResult) -> int | None:
 _LIMITS: dict[int, tuple[ScanResult, int | None]] = {}
 
 
-def _long_line_limit(root: Path) -> int | None:
+def _ruff_tables(root: Path) -> Iterator[dict[str, Any]]:
+    """The project's ruff settings tables, in the order ruff looks for them: ruff.toml,
+    .ruff.toml, then pyproject's ``[tool.ruff]``."""
     for name, table in (
         ("ruff.toml", ()),
         (".ruff.toml", ()),
@@ -87,40 +91,36 @@ def _long_line_limit(root: Path) -> int | None:
             continue
         for key in table:
             data = data.get(key, {}) if isinstance(data, dict) else {}
-        if not isinstance(data, dict) or not data:
-            continue
-        lint = data.get("lint", {})
-        lint = lint if isinstance(lint, dict) else {}
-        chosen: list[str] = []
-        ignored: list[str] = []
-        for source in (data, lint):
-            for key, into in (("select", chosen), ("extend-select", chosen), ("ignore", ignored)):
-                value = source.get(key, [])
-                if isinstance(value, list):
-                    into.extend(str(v) for v in value)
-        if any(code in ("E501", "E50", "E5", "E", "ALL") for code in chosen) and not any(
-            code in ("E501", "E50", "E5", "E") for code in ignored
-        ):
-            return _line_length(root)
-        return None  # the first settings file found is ruff's, as ruff reads them
+        if isinstance(data, dict) and data:
+            yield data
+
+
+def _long_line_limit(root: Path) -> int | None:
+    # The first settings table found is ruff's, as ruff reads them.
+    data = next(_ruff_tables(root), None)
+    if data is None:
+        return None
+    lint = data.get("lint", {})
+    lint = lint if isinstance(lint, dict) else {}
+    chosen: list[str] = []
+    ignored: list[str] = []
+    for source in (data, lint):
+        for key, into in (("select", chosen), ("extend-select", chosen), ("ignore", ignored)):
+            value = source.get(key, [])
+            if isinstance(value, list):
+                into.extend(str(v) for v in value)
+    if any(code in ("E501", "E50", "E5", "E", "ALL") for code in chosen) and not any(
+        code in ("E501", "E50", "E5", "E") for code in ignored
+    ):
+        return _line_length(root)
     return None
 
 
 def _line_length(root: Path) -> int:
     """ruff's ``line-length`` where the project sets it (ruff.toml, .ruff.toml or
     pyproject's ``[tool.ruff]``), else ruff's default."""
-    for name, table in (
-        ("ruff.toml", ()),
-        (".ruff.toml", ()),
-        ("pyproject.toml", ("tool", "ruff")),
-    ):
-        try:
-            data = tomllib.loads((root / name).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
-            continue
-        for key in table:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        value = data.get("line-length") if isinstance(data, dict) else None
+    for data in _ruff_tables(root):
+        value = data.get("line-length")
         if isinstance(value, int) and value > 0:
             return value
     return DEFAULT_LINE_LENGTH
