@@ -6,26 +6,9 @@ import ast
 
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Severity
+from fastaudit.rules._support.jwt_calls import JWT_DECODERS
 from fastaudit.rules.base import Rule
 from fastaudit.rules.libraries._shared import _missing_algorithms
-
-# Functions that verify a JWT signature and take the accepted algorithms as their
-# third parameter (``algorithms``), in PyJWT and python-jose.
-_JWT_DECODERS = frozenset(
-    {
-        "jwt.decode",
-        "jwt.decode_complete",
-        "jwt.api_jwt.decode",
-        "jwt.api_jwt.decode_complete",
-        "jwt.PyJWT().decode",
-        "jwt.PyJWT().decode_complete",
-        "jwt.api_jws.decode",
-        "jwt.api_jws.decode_complete",
-        "jwt.PyJWS().decode",
-        "jwt.PyJWS().decode_complete",
-        "jose.jwt.decode",
-    }
-)
 
 
 class JwtDecodeWithoutAlgorithms(Rule):
@@ -121,7 +104,7 @@ class JwtDecodeWithoutAlgorithms(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         callee = ctx.resolve(node.func)
-        if callee not in _JWT_DECODERS:
+        if callee not in JWT_DECODERS:
             return
         missing = _missing_algorithms(node)
         if missing is None:

@@ -9,26 +9,12 @@ from typing import ClassVar
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
+from fastaudit.rules._support.jwt_calls import JWT_DECODERS
 from fastaudit.rules.base import Rule
 from fastaudit.rules.security._shared import keyword, module_literal, string_value
 
 # Decoders that verify unless told not to (PyJWT and python-jose).
-_DECODERS = frozenset(
-    {
-        "jwt.decode",
-        "jwt.decode_complete",
-        "jwt.api_jwt.decode",
-        "jwt.api_jwt.decode_complete",
-        "jwt.PyJWT().decode",
-        "jwt.PyJWT().decode_complete",
-        "jwt.api_jws.decode",
-        "jwt.api_jws.decode_complete",
-        "jwt.PyJWS().decode",
-        "jwt.PyJWS().decode_complete",
-        "jose.jwt.decode",
-        "jose.jws.verify",
-    }
-)
+_DECODERS = JWT_DECODERS | {"jose.jws.verify"}
 _UNVERIFIED_READERS = frozenset({"jose.jwt.get_unverified_claims"})
 _ENCODERS = frozenset({"jwt.encode", "jwt.api_jwt.encode", "jwt.PyJWT().encode", "jose.jwt.encode"})
 
