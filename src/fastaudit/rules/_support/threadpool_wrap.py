@@ -182,10 +182,17 @@ def _threadpool_name(ctx: FileContext) -> tuple[str, Edit | None]:
 
 
 def _hands_to_thread(ctx: FileContext, call: ast.Call) -> bool:
-    func = call.func
-    if isinstance(func, ast.Attribute) and func.attr == "run_in_executor":
+    return hands_to_thread(ctx.resolve(call.func), call)
+
+
+def hands_to_thread(callee: str | None, call: ast.Call) -> bool:
+    """Whether ``call`` (to ``callee``, as resolved) runs what it is given in a worker
+    thread: ``run_in_threadpool``, ``asyncio.to_thread``, ``anyio.to_thread.run_sync``,
+    or ``loop.run_in_executor`` whatever ``loop`` resolves to."""
+    if callee in _THREAD_HANDOFFS:
         return True
-    return ctx.resolve(func) in _THREAD_HANDOFFS
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
 
 
 def _needs_parentheses(ctx: FileContext, call: ast.Call) -> bool:

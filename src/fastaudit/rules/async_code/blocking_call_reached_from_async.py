@@ -25,7 +25,7 @@ from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
-from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, wrap_fixes_at
+from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, hands_to_thread, wrap_fixes_at
 from fastaudit.rules.async_code._reach import (
     ASYNC_FUNCTION_FACT,
     ATTRIBUTE_FACT,
@@ -46,28 +46,11 @@ from fastaudit.rules.base import ProjectRule
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
 
-# Calls whose arguments run in a worker thread, not on the loop.
-_THREAD_WRAPPERS = frozenset(
-    {
-        "starlette.concurrency.run_in_threadpool",
-        "fastapi.concurrency.run_in_threadpool",
-        "asyncio.to_thread",
-        "anyio.to_thread.run_sync",
-    }
-)
 # Values not worth noting as what a module name, an attribute or a function holds: they
 # never lead to a blocking call or to the project's code.
 _PLAIN_VALUES = ("builtins.", "typing.", "fastapi.", "pydantic.", "logging.")
 # What a ``Depends`` parameter's annotation says when it says nothing about the value.
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
-
-
-def _is_thread_wrapper(callee: str | None, node: ast.Call) -> bool:
-    if callee in _THREAD_WRAPPERS:
-        return True
-    # ``loop.run_in_executor(None, fn)`` whatever ``loop`` resolves to.
-    func = node.func
-    return isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
 
 
 def _worth_noting(value: str | None) -> bool:
@@ -358,7 +341,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
         if callee is None and isinstance(func, ast.Name) and ctx.is_module_binding(func.id):
             # A function of this module: its name binds no value (see ``engine.names``).
             callee = ctx.qualify(func.id)
-        if _is_thread_wrapper(callee, node):
+        if hands_to_thread(callee, node):
             # ``run_in_threadpool(fn, x)`` runs ``fn`` in a thread: a reference, not a call,
             # so nothing of it is noted. A call written in its arguments
             # (``run_in_threadpool(fn(x))``) still runs here, on the loop, and is noted
