@@ -39,7 +39,13 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate, generate_findings  # noqa: E402
 
-from fastaudit.audit.scan import refresh, scan  # noqa: E402
+from fastaudit.audit.scan import (  # noqa: E402
+    adopt_project,
+    project_pass,
+    refresh_files,
+    run_project_pass,
+    scan,
+)
 from fastaudit.fixes.apply import atomic_write  # noqa: E402
 from fastaudit.fixes.runner import fix_file  # noqa: E402
 from fastaudit.project.discovery import discover  # noqa: E402
@@ -284,11 +290,13 @@ def edit_one(root: Path, target: str, repeat: int) -> float:
     return best
 
 
-def fix_and_rescan(root: Path, repeat: int) -> float | None:
+def fix_and_rescan(root: Path, repeat: int) -> tuple[float, float] | None:
     """Best of ``repeat`` (each on another file): what the auditor does on ``f`` + enter,
-    in process: build the fix, write it, re-scan that file and the project rules."""
+    in process: build the fix, write it and re-scan that file (``refresh_files``, what
+    the user waits for); then, apart, the project rules' pass the TUI runs in a worker
+    afterwards (``run_project_pass``). Returns (fix + rescan, project pass) seconds."""
     result = scan(root)
-    best: float | None = None
+    best: tuple[float, float] | None = None
     done: set[str] = set()
     first = next((f for f in result.findings if f.fix is not None), None)
     if first is not None:
@@ -310,9 +318,12 @@ def fix_and_rescan(root: Path, repeat: int) -> float | None:
         if change is None:
             continue
         atomic_write(result.root, target.path, change.new, change.old)
-        refresh(result, [target.path])
+        refresh_files(result, [target.path], {target.path: change.old})
         seconds = time.perf_counter() - start
-        best = seconds if best is None else min(best, seconds)
+        start = time.perf_counter()
+        adopt_project(result, run_project_pass(project_pass(result)))
+        behind = time.perf_counter() - start
+        best = (seconds, behind) if best is None or seconds < best[0] else best
     return best
 
 
@@ -403,7 +414,8 @@ class Figures:
             + verdict(peak < MEMORY_MB),
             "n/a"
             if self.fix is None
-            else f"{self.fix * 1000:.0f} ms: {verdict(self.fix * 1000 < FIX_MS)}",
+            else f"{self.fix[0] * 1000:.0f} ms: {verdict(self.fix[0] * 1000 < FIX_MS)} "
+            f"(project rules after, in a worker: {self.fix[1] * 1000:.0f} ms)",
             "n/a" if self.first is None else f"{self.first:.2f} s",
         ]
         return "| " + " | ".join(cells) + " |"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,39 @@ class TestFixAndUndo:
                 "ASY102",
                 "app/orders.py",
             )
+
+    async def test_project_rules_catch_up_in_a_worker_after_a_fix(
+        self, shop: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        from fastaudit.audit.scan import scan
+        from fastaudit.tui.screens import main as main_module
+
+        gate = threading.Event()
+        real = main_module.run_project_pass
+
+        def held(snapshot):
+            gate.wait(10)
+            return real(snapshot)
+
+        monkeypatch.setattr(main_module, "run_project_pass", held)
+        async with make_app(shop).run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            await select(pilot, "ASY102", "app/main.py")
+            await press(pilot, "f", "enter")
+            screen = main_screen(pilot.app)
+            summary = screen.query_one("#summary")
+            # The fixed file is rescanned at once, while the project rules still run.
+            assert ("ASY102", "app/main.py", 15) not in rules_shown(screen)
+            assert screen.settling
+            assert "checking the project" in str(summary.render())
+            gate.set()
+            await settle(pilot)
+            assert not screen.settling
+            assert "checking" not in str(summary.render())
+            expected = scan(shop, use_cache=False).findings
+            assert [(f.rule, f.path, f.span.line) for f in screen.findings] == [
+                (f.rule, f.path, f.span.line) for f in expected
+            ]
 
     async def test_y_applies_and_escape_cancels(self, shop: Path):
         main_py = shop / "app" / "main.py"

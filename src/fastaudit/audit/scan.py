@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import functools
 import gc
 import hashlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     return outcome
 
 
-# Tools whose findings are silenced with ``# noqa: CODE``: their codes, written in such a
+# Tools whose findings are silenced with a noqa comment naming a code: their codes, in such a
 # comment, also silence our rules that name them as peers.
 _NOQA_TOOLS = ("ruff", "flake8-async", "flake8-fastapi", "flake8-pydantic")
 
@@ -706,10 +707,80 @@ def refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
     findings in dependency files move too. Paths that no longer exist drop out.
     """
     with _collector_paused():
-        return _refresh(result, paths)
+        _reanalyse(result, paths)
+        before = len(result.warnings)
+        run_project_rules(result)
+        del result.warnings[before:]  # project warnings were already reported once
+        _settle(result)
+        return result
 
 
-def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
+def refresh_files(
+    result: ScanResult, paths: Iterable[str], before: Mapping[str, bytes] | None = None
+) -> ScanResult:
+    """The first half of ``refresh``, what a user waits for after a fix: the files are
+    re-analysed, and the project rules' last results are kept, moved with the lines of
+    the changed files (``before``: the bytes each had when scanned). A project finding
+    on a changed line, or in a changed file whose old bytes are unknown, is left out.
+    ``project_pass`` and ``adopt_project`` then bring the project rules up to date."""
+    paths = list(paths)
+    with _collector_paused():
+        _reanalyse(result, paths)
+        _carry_project(result, paths, before or {})
+        _settle(result)
+        return result
+
+
+def project_pass(result: ScanResult) -> ScanResult:
+    """The project rules over a snapshot of ``result``, into a copy of it: may run in a
+    worker thread while ``result`` stays on screen and further fixes refresh its files.
+    Take the snapshot (this call) on the thread that owns ``result``; run the returned
+    copy's pass with ``run_project_pass`` anywhere; hand it to ``adopt_project``."""
+    return replace(
+        result,
+        files=dict(result.files),
+        warnings=[],
+        notes=[],
+        findings=[],
+        project_findings=[],
+        digests={},
+    )
+
+
+def run_project_pass(snapshot: ScanResult) -> ScanResult:
+    """The project rules of a ``project_pass`` snapshot (thread-safe: it touches only the
+    snapshot and the dependency files' shared parse cache)."""
+    _run_project_rules(snapshot)
+    return snapshot
+
+
+def adopt_project(result: ScanResult, snapshot: ScanResult) -> ScanResult:
+    """Take the project rules' results of a snapshot that ran ``run_project_pass``, and
+    settle ``result``'s findings with them. Files refreshed since the snapshot keep
+    their own new outcomes; the next pass (the caller starts one) covers them."""
+    for name in _PROJECT_FIELDS:
+        setattr(result, name, getattr(snapshot, name))
+    with _collector_paused():
+        _settle(result)
+    return result
+
+
+# What a project pass sets on its result (see ``_run_project_rules``).
+_PROJECT_FIELDS = (
+    "project_findings",
+    "fix_policy",
+    "off_loop",
+    "on_loop",
+    "direct_calls",
+    "fix_vetoes",
+    "digests",
+    "read_paths",
+    "project_warnings",
+    "derived",
+)
+
+
+def _reanalyse(result: ScanResult, paths: Iterable[str]) -> None:
     root = result.root
     for path in paths:
         if path.endswith(".py"):
@@ -720,9 +791,67 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
             else:
                 result.files.pop(path, None)
     result.index = build_index(result.files.values())
-    before = len(result.warnings)
-    run_project_rules(result)
-    del result.warnings[before:]  # project warnings were already reported once
+
+
+def _carry_project(result: ScanResult, paths: list[str], before: Mapping[str, bytes]) -> None:
+    """Move the last project pass's findings and fix vetoes in ``paths`` with their
+    lines (see ``refresh_files``)."""
+    maps: dict[str, Callable[[int], int | None]] = {}
+    for path in paths:
+        maps[path] = _nowhere
+        old = before.get(path)
+        if old is None:
+            continue
+        try:
+            new = read_bytes(result.root / path, result.config.max_file_size)
+            maps[path] = line_map(decode(old).text, decode(new).text)
+        except SourceError:
+            continue  # gone or unreadable now: its project findings wait for the pass
+    if not maps:
+        return
+    carried: list[Finding] = []
+    for finding in result.project_findings:
+        moved = maps.get(finding.path)
+        if moved is None:
+            carried.append(finding)
+            continue
+        line, end_line = moved(finding.span.line), moved(finding.span.end_line)
+        if line is None or end_line is None:
+            continue
+        span = replace(finding.span, line=line, end_line=end_line)
+        # Its fix edits the old text: none until the pass computes it again.
+        carried.append(replace(finding, span=span, fix=None))
+    result.project_findings = carried
+    vetoes: dict[tuple[str, int], str] = {}
+    for (path, line), reason in result.fix_vetoes.items():
+        moved = maps.get(path)
+        now = line if moved is None else moved(line)
+        if now is not None:
+            vetoes[(path, now)] = reason
+    result.fix_vetoes = vetoes
+
+
+def _nowhere(line: int) -> int | None:
+    return None
+
+
+def line_map(old: str, new: str) -> Callable[[int], int | None]:
+    """Old line number -> the same line's number in ``new`` (1-based), or None for a
+    line the change removed or rewrote."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+
+    def moved(line: int) -> int | None:
+        index = line - 1
+        for block in blocks:
+            if block.a <= index < block.a + block.size:
+                return block.b + index - block.a + 1
+        return None
+
+    return moved
+
+
+def _settle(result: ScanResult) -> None:
     findings, _ = finalize(
         result.files.values(),
         result.config,
@@ -735,7 +864,6 @@ def _refresh(result: ScanResult, paths: Iterable[str]) -> ScanResult:
         result.on_loop,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
-    return result
 
 
 # (path, digest, safe fixes) -> those that could not be proved safe, with why. A rescan

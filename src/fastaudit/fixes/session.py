@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastaudit.audit.scan import ScanResult, analyze, finalize, refresh
+from fastaudit.audit.scan import ScanResult, analyze, finalize, refresh, refresh_files
 from fastaudit.fixes.apply import (
     FixError,
     Written,
@@ -183,10 +183,12 @@ class AuditSession:
 
     # -- applying and undoing ----------------------------------------------------
 
-    def apply(self, plan: Plan) -> JournalEntry:
+    def apply(self, plan: Plan, *, settle: bool = True) -> JournalEntry:
         """Write every change of ``plan`` or none of them; then rescan those files.
 
-        The journal records the bytes being replaced before anything is written."""
+        The journal records the bytes being replaced before anything is written. With
+        ``settle=False`` only the changed files are rescanned (``refresh_files``): the
+        caller brings the project rules up to date (the TUI does it in a worker)."""
         root = self.result.root
         files: list[JournalFile] = []
         for change in plan.changes:
@@ -216,19 +218,38 @@ class AuditSession:
                 restore(done)
             self.journal.discard(entry)
             raise
-        refresh(self.result, plan.paths)
+        if settle:
+            refresh(self.result, plan.paths)
+        else:
+            refresh_files(self.result, plan.paths, {c.path: c.old for c in plan.changes})
         return entry
 
     @property
     def can_undo(self) -> bool:
         return self.journal.last is not None
 
-    def undo(self) -> JournalEntry:
+    def undo(self, *, settle: bool = True) -> JournalEntry:
         """Restore the exact bytes and modes the last applied change replaced, even when
-        it was applied before a restart; refuses if a file changed since."""
+        it was applied before a restart; refuses if a file changed since. ``settle`` as
+        for ``apply``."""
+        last = self.journal.last
+        before = self._current_bytes(last.paths if last is not None else [])
         entry = self.journal.undo()
-        refresh(self.result, entry.paths)
+        if settle:
+            refresh(self.result, entry.paths)
+        else:
+            refresh_files(self.result, entry.paths, before)
         return entry
+
+    def _current_bytes(self, paths: list[str]) -> dict[str, bytes]:
+        """What ``paths`` hold now (those that can be read), for ``refresh_files``."""
+        found: dict[str, bytes] = {}
+        for path in paths:
+            try:
+                found[path] = ensure_inside(self.result.root, Path(path)).read_bytes()
+            except (OSError, FixError):
+                continue
+        return found
 
     def replace_result(self, result: ScanResult) -> None:
         """A new scan (rescan): undo history stays valid, it checks file contents."""

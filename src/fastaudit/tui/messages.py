@@ -60,3 +60,15 @@ class ScanFailed(Message):
         super().__init__()
         self.generation = generation
         self.error = error
+
+
+class ProjectSettled(Message):
+    """The project rules ran again after a fix, an undo or an edit (``pass_id`` says
+    which request: a later one supersedes it)."""
+
+    def __init__(self, generation: int, pass_id: int, snapshot: ScanResult | None, error: str = ""):
+        super().__init__()
+        self.generation = generation
+        self.pass_id = pass_id
+        self.snapshot = snapshot
+        self.error = error

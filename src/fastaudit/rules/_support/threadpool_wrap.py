@@ -21,6 +21,7 @@ from fastaudit.model import Edit, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
+    from fastaudit.project.source import SourceText
 
 # Where ``run_in_threadpool`` may already be imported from; the first is what a fix adds.
 _THREADPOOL = ("fastapi.concurrency", "starlette.concurrency")
@@ -126,9 +127,29 @@ def wrap_fixes_at(view: ProjectView, path: str, spans: set[Span]) -> dict[Span, 
     syntax tree, and noting a wrap for every call of every ``async def`` while walking
     cost a tenth of the walk for the few that are reported: the file is parsed again
     and walked for just those calls, once, when it has a finding."""
-    source = view.read_text(path)
-    if source is None or not spans:
+    if not spans:
         return {}
+    # A wrap depends on the file's bytes and the spans alone: kept by content between
+    # runs, so an edit elsewhere does not parse and walk every file with a finding again.
+    outcome = view.outcomes.get(path)
+    digest = outcome.digest if outcome is not None else ""
+    variant = "ASY108-wraps " + repr(
+        sorted((s.line, s.column, s.end_line, s.end_column) for s in spans)
+    )
+    if view.derived is not None and digest:
+        kept = view.derived.get(path, variant, digest)
+        if isinstance(kept, dict):
+            return kept
+    source = view.read_text(path)
+    if source is None:
+        return {}
+    found = _wraps_in(source, path, spans)
+    if view.derived is not None and digest and source.digest == digest:
+        view.derived.put(path, variant, digest, found)
+    return found
+
+
+def _wraps_in(source: SourceText, path: str, spans: set[Span]) -> dict[Span, Fix]:
     try:
         with warnings.catch_warnings():  # the audited code's warnings are not ours
             warnings.simplefilter("ignore")

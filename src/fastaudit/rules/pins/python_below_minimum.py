@@ -12,7 +12,7 @@ from fastaudit.model import Finding, Location, Safety, Severity, Span
 from fastaudit.project.deps import Declaration, DependencySet, Matrix
 from fastaudit.project.deps.edits import raise_fix
 from fastaudit.project.deps.model import Syntax, Where
-from fastaudit.project.deps.python_mentions import python_mentions
+from fastaudit.project.deps.python_mentions import PythonMention, python_mentions
 from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules.pins._shared import PYPROJECT, PinRule
 
@@ -87,9 +87,13 @@ def _older_pythons_elsewhere(
 ) -> tuple[Location, ...]:
     """Other places naming a Python below ``minimum``: a Dockerfile's base image, a CI
     matrix, tox envs, and the project's other Python declarations (``.python-version``)."""
+    # Read once per pass: a monorepo asks for each of its Python declarations.
+    mentions: list[PythonMention] | None = view.memo.get("python-mentions")
+    if mentions is None:
+        mentions = view.memo["python-mentions"] = python_mentions(view)
     places = [
         _location(mention.where, f"{mention.kind} {mention.version}")
-        for mention in python_mentions(view)
+        for mention in mentions
         if mention.version < minimum
     ]
     for other in deps.declarations:

@@ -258,6 +258,34 @@ class SharedSettings(LayoutFacts, ProjectRule):
                 )
 
 
+# An import of the app's own modules, by the module's parts below the app root:
+# (importing file, its domain, ``from`` import?, the names imported).
+_ImportsBelow = dict[tuple[str, ...], list[tuple[str, str, bool, tuple[str, ...]]]]
+
+
+def _imports_below(project: ProjectView, app: App) -> _ImportsBelow:
+    """Every import of the app's non-test files that names one of its modules, once per
+    scan: each settings class then looks up its own module instead of going over every
+    import of the project (prefect: 57 classes times 30,000 imports)."""
+    key = ("SET101-imports", app.root)
+    index: _ImportsBelow | None = project.memo.get(key)
+    if index is not None:
+        return index
+    index = {}
+    for path in sorted(project.outcomes):
+        if is_test_path(path):
+            continue
+        domain = app.domain_of_path(path)
+        if domain is None:
+            continue
+        for record in project.outcomes[path].imports:
+            rest = app.locate(record.module)
+            if rest is not None:
+                index.setdefault(rest, []).append((path, domain, record.is_from, record.names))
+    project.memo[key] = index
+    return index
+
+
 def _readers(project: ProjectView, app: App, cls: SettingsClass) -> dict[str, list[str]]:
     """Domain -> files importing ``cls``, an instance of it, a function returning it,
     or the module defining it."""
@@ -277,24 +305,16 @@ def _readers(project: ProjectView, app: App, cls: SettingsClass) -> dict[str, li
         for name, callee in own_facts.get(MODULE_CALL_FACT, ()):
             if callee in known:
                 accessors.add(name)
+    index = _imports_below(project, app)
+    found: set[tuple[str, str]] = set()
+    for path, domain, is_from, names in index.get(module_parts, ()):
+        if not is_from or accessors.intersection(names):
+            found.add((path, domain))
+    for path, domain, is_from, names in index.get(module_parts[:-1], ()):
+        if is_from and module_parts[-1] in names:
+            found.add((path, domain))
     readers: dict[str, list[str]] = defaultdict(list)
-    for path in sorted(project.outcomes):
-        if path == cls.path or is_test_path(path):
-            continue
-        domain = app.domain_of_path(path)
-        if domain is None:
-            continue
-        for record in project.outcomes[path].imports:
-            rest = app.locate(record.module)
-            if rest is None:
-                continue
-            if record.is_from:
-                reads = (rest == module_parts and bool(accessors & set(record.names))) or (
-                    rest == module_parts[:-1] and module_parts[-1] in record.names
-                )
-            else:
-                reads = rest == module_parts
-            if reads:
-                readers[domain].append(path)
-                break
+    for path, domain in sorted(found):
+        if path != cls.path:
+            readers[domain].append(path)
     return dict(readers)

@@ -21,7 +21,14 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, ProgressBar, Static, Tree
 from textual.worker import get_current_worker
 
-from fastaudit.audit.scan import ScanResult, refresh, scan
+from fastaudit.audit.scan import (
+    ScanResult,
+    adopt_project,
+    project_pass,
+    refresh_files,
+    run_project_pass,
+    scan,
+)
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.fixes.apply import FixError
 from fastaudit.fixes.journal import Journal, JournalEntry
@@ -32,7 +39,13 @@ from fastaudit.rules.families import name_of, prefix_of
 from fastaudit.tui.deps import ProjectFacts, matrix_status, project_facts
 from fastaudit.tui.editor import editor_command, editor_problem
 from fastaudit.tui.grouping import Group, Grouping, Key, build_groups, finding_key, matches
-from fastaudit.tui.messages import FactsReady, ScanFailed, ScanFinished, ScanProgress
+from fastaudit.tui.messages import (
+    FactsReady,
+    ProjectSettled,
+    ScanFailed,
+    ScanFinished,
+    ScanProgress,
+)
 from fastaudit.tui.render import plain
 from fastaudit.tui.screens.dependencies import DependencyScreen
 from fastaudit.tui.screens.fix_preview import FixPreviewScreen
@@ -222,6 +235,12 @@ class MainScreen(Screen[None]):
         self.filter_text = ""
         self.generation = 0
         self.scanning = False
+        # The project rules' pass after a fix, an undo or an edit: which request is the
+        # newest, and whether one is still running (the summary says "checking").
+        self.pass_id = 0
+        self.settling = False
+        # The change an undo restored, to select once its project findings are back.
+        self._undone: JournalEntry | None = None
         self.live: list[Finding] = []
         self.files_done = 0
         self.facts: ProjectFacts | None = None
@@ -283,6 +302,7 @@ class MainScreen(Screen[None]):
     def start_scan(self) -> None:
         self.generation += 1
         self.scanning = True
+        self.settling = False
         self.live = []
         self.files_done = 0
         self.remove_class("-empty")
@@ -333,6 +353,42 @@ class MainScreen(Screen[None]):
     def refresh_facts(self, generation: int, result: ScanResult) -> None:
         """The matrix and structure again (after a fix to a dependency file)."""
         self.post_message(FactsReady(generation, safe_project_facts(result)))
+
+    def settle_project(self) -> None:
+        """Run the project rules again in a worker after the changed files were
+        rescanned (``refresh_files``): the tree shows those files' new findings at once,
+        and the project-wide ones when the pass is done."""
+        assert self.session is not None
+        self.pass_id += 1
+        self.settling = True
+        # The snapshot is taken here, on the thread that changes the result.
+        self.run_project(self.generation, self.pass_id, project_pass(self.session.result))
+
+    @work(thread=True, exclusive=True, group="project", exit_on_error=False)
+    def run_project(self, generation: int, pass_id: int, snapshot: ScanResult) -> None:
+        """Runs in a thread. Touches no widget and not the shown result: only the
+        snapshot, then posts it."""
+        try:
+            done = run_project_pass(snapshot)
+        except Exception:  # a failure is a message, never a traceback on screen
+            self.post_message(ProjectSettled(generation, pass_id, None, traceback.format_exc(4)))
+            return
+        self.post_message(ProjectSettled(generation, pass_id, done))
+
+    def on_project_settled(self, message: ProjectSettled) -> None:
+        if (
+            message.generation != self.generation
+            or message.pass_id != self.pass_id
+            or self.session is None
+        ):
+            return  # a newer fix, undo or scan asked for another pass
+        self.settling = False
+        if message.snapshot is None:
+            self.app.push_screen(ErrorScreen("The project rules failed", message.error))
+            return
+        adopt_project(self.session.result, message.snapshot)
+        undone, self._undone = self._undone, None
+        self.rebuild(prefer=self._undone_key(undone) if undone is not None else None)
 
     def on_facts_ready(self, message: FactsReady) -> None:
         if message.generation == self.generation:
@@ -415,6 +471,7 @@ class MainScreen(Screen[None]):
             scanning=scanning,
             name=self.root.name,
             config_problems=config_problems(result) if result is not None else (),
+            settling=self.settling,
         )
 
     def on_resize(self) -> None:
@@ -637,10 +694,11 @@ class MainScreen(Screen[None]):
     def _apply(self, plan: Plan) -> None:
         assert self.session is not None
         try:
-            self.session.apply(plan)
+            self.session.apply(plan, settle=False)
         except FixError as error:
             self._refused(error, "Nothing written")
             return
+        self.settle_project()
         self.rebuild()
         self._after_change(plan.paths)
         verb = "Suppressed" if plan.kind == "suppress" else "Fixed"
@@ -679,11 +737,14 @@ class MainScreen(Screen[None]):
         if self.session is None:
             return
         try:
-            undone = self.session.undo()
+            undone = self.session.undo(settle=False)
         except FixError as error:
             self._refused(error, "Undo refused")
             return
-        # Back on what the undone change had fixed: it is at its old place again.
+        # Back on what the undone change had fixed: it is at its old place again (a
+        # project rule's finding once the project pass is done).
+        self.settle_project()
+        self._undone = undone
         self.rebuild(prefer=self._undone_key(undone))
         self._after_change(undone.paths)
         self.notify(f"Undid: {plain(undone.title)}", title="Undone", markup=False)
@@ -722,6 +783,10 @@ class MainScreen(Screen[None]):
             self.notify(plain(problem), title="Editor", severity="error", markup=False, timeout=8)
             return
         try:
+            before = {path: (result.root / path).read_bytes()}
+        except OSError:
+            before = {}
+        try:
             with self.app.suspend():
                 subprocess.run(command, check=False)
         except SuspendNotSupported:
@@ -735,7 +800,8 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
-        refresh(result, [path])
+        refresh_files(result, [path], before)
+        self.settle_project()
         self.rebuild()
 
     def action_zoom(self) -> None:

@@ -35,7 +35,10 @@ def summary_content(
     compact: bool = False,
     name: str = "",
     config_problems: tuple[str, ...] = (),
+    settling: bool = False,
 ) -> Content:
+    """``settling``: a fix or an edit was rescanned and the project rules are running
+    again in the background; their findings may still move."""
     counts = Counter(f.severity for f in findings)
     families = Counter(family_of(f) for f in findings)
     fixes = tally(findings)
@@ -44,6 +47,8 @@ def summary_content(
     if compact and name:
         parts.append(Content.styled(plain(name), "bold $text-accent"))
     parts.append(Content.styled(f"{'scanning · ' if scanning else ''}{files} {noun}", "bold"))
+    if settling and not scanning:
+        parts.append(Content.styled("checking…" if compact else "checking the project…", "italic"))
     if findings:
         parts.append(
             Content(" ").join(
@@ -83,6 +88,7 @@ class SummaryBar(Static):
         scanning: bool = False,
         name: str = "",
         config_problems: tuple[str, ...] = (),
+        settling: bool = False,
     ) -> None:
         compact = self.app.size.width < COMPACT_WIDTH
         self.update(
@@ -94,5 +100,6 @@ class SummaryBar(Static):
                 compact=compact,
                 name=name,
                 config_problems=config_problems,
+                settling=settling,
             )
         )
