@@ -3,6 +3,7 @@ bad input files that become findings of their own while the scan goes on."""
 
 from __future__ import annotations
 
+import ast
 import codecs
 import textwrap
 from pathlib import Path
@@ -262,3 +263,70 @@ def test_old_mac_line_endings_give_right_lines_and_fix(tmp_path):
         .replace("time.sleep(1)", "await asyncio.sleep(1)")
         .encode()
     )
+
+
+class TestCallFilters:
+    """A rule's ``only_calls`` declaration lets the engine skip its ``visit_Call`` on
+    other calls: the walk must give exactly what calling every handler gives, on every
+    rule's examples and on the bundled projects."""
+
+    @staticmethod
+    def sources() -> list[tuple[str, str]]:
+        from fastaudit.rules import all_rules
+
+        found: list[tuple[str, str]] = []
+        for rule in all_rules().values():
+            examples = [rule.dont, rule.do, rule.dont_fixed, *rule.extra_valid, *rule.extra_invalid]
+            found.extend(
+                (f"{rule.id}.py", text) for text in examples if isinstance(text, str) and text
+            )
+        here = Path(__file__).parent
+        for folder in (here / "projects", here.parent / "src" / "fastaudit" / "demo_project"):
+            for path in sorted(folder.rglob("*.py")):
+                found.append(
+                    (path.relative_to(folder).as_posix(), path.read_text(errors="replace"))
+                )
+        return found
+
+    def test_some_rules_declare_their_calls(self) -> None:
+        from fastaudit.engine.context import call_filter
+        from fastaudit.rules import all_rules
+
+        declared = [r for r, cls in all_rules().items() if call_filter(cls) is not None]
+        assert len(declared) >= 10
+
+    def test_a_filter_speaks_only_for_the_handler_it_was_declared_with(self) -> None:
+        from fastaudit.engine.context import CallFilter, call_filter
+
+        class Parent:
+            calls = CallFilter.of(callees=["time.sleep"])
+
+            def visit_Call(self, node: ast.Call, ctx: object) -> None: ...
+
+        class Child(Parent):
+            def visit_Call(self, node: ast.Call, ctx: object) -> None: ...
+
+        class Narrowed(Child):
+            calls = CallFilter.of(attrs=["sleep"])
+
+        assert call_filter(Parent) == CallFilter.of(callees=["time.sleep"])
+        assert call_filter(Child) is None  # overrides the handler, declares nothing
+        assert call_filter(Narrowed) == CallFilter.of(attrs=["sleep"])
+
+    def test_filtered_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from fastaudit.audit.scan import analyze
+        from fastaudit.engine.context import CallDispatch
+        from fastaudit.rules import all_rules
+
+        ids = sorted(all_rules())
+        sources = self.sources()
+
+        def outcome(path: str, text: str) -> str:
+            result = analyze(path, text.encode(), ids)
+            return repr((result.findings, result.deferred, result.facts))
+
+        filtered = [outcome(path, text) for path, text in sources]
+        monkeypatch.setattr(CallDispatch, "handlers", lambda self, node, ctx: self.every)
+        whole = [outcome(path, text) for path, text in sources]
+        for (path, _), mine, theirs in zip(sources, filtered, whole, strict=True):
+            assert mine == theirs, path

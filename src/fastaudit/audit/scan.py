@@ -21,7 +21,13 @@ from pathlib import Path
 from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.cache import ResultCache
-from fastaudit.engine.context import Dispatch, FileContext, module_name
+from fastaudit.engine.context import (
+    CallDispatch,
+    Dispatch,
+    FileContext,
+    call_filter,
+    module_name,
+)
 from fastaudit.engine.layout import LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
@@ -144,8 +150,16 @@ def _dispatch_plan(
         # ``finalize`` drops them).
         classes.append(next(c for c in registry.values() if issubclass(c, LayoutFacts)))
     plan: dict[object, list[tuple[int, str]]] = {}
+    shared: dict[object, set[object]] = {}
     for index, cls in enumerate(classes):
         for key, attr in cls._handlers.items():
+            handler = getattr(cls, attr)
+            if getattr(handler, "shared_visitor", False):
+                # Inherited by several rules and the same whichever runs it: once a node.
+                seen = shared.setdefault(key, set())
+                if handler in seen:
+                    continue
+                seen.add(handler)
             plan.setdefault(key, []).append((index, attr))
     return classes, list(plan.items())
 
@@ -173,12 +187,23 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     registry = all_rules()
     classes, plan = _dispatch_plan(tuple(rule_ids))
     rules = [cls() for cls in classes]
-    dispatch: Dispatch = {
-        key: [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
-        for key, entries in plan
-    }
+    dispatch: Dispatch = {}
+    for key, entries in plan:
+        handlers = [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
+        if key is ast.Call:
+            filters = [call_filter(type(rule)) for rule, _ in handlers]
+            if any(filters):
+                dispatch[key] = CallDispatch.of(
+                    [
+                        (rule, handler, wanted)
+                        for (rule, handler), wanted in zip(handlers, filters, strict=True)
+                    ]
+                )
+                continue
+        dispatch[key] = handlers
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package)
+    LayoutFacts.claim_layout(ctx, rules)
     try:
         ctx.run(dispatch, rules)
     except (RecursionError, MemoryError):

@@ -9,9 +9,9 @@ function, what a name refers to, the parent node) is kept here.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from fastaudit.engine import edit_builders
 from fastaudit.engine.names import (
@@ -120,8 +120,114 @@ class ImportRecord:
 
 _Handler = Callable[[ast.AST, "FileContext"], None]
 # The handlers to call per node type; a ``("leave", node type)`` key is called when the walk
-# leaves a scope of that type.
-Dispatch = dict[object, list[tuple[RuleInfo, _Handler]]]
+# leaves a scope of that type. ``ast.Call`` may map to a ``CallDispatch`` instead.
+Dispatch = dict[object, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CallFilter:
+    """The calls a rule's ``visit_Call`` acts on (its ``calls`` class attribute): those
+    whose callee resolves (``resolve(node.func)``) to one of ``callees``, whose resolved
+    callee's last part is one of ``tails`` (``get`` of ``requests.get``), or whose
+    function is an attribute named one of ``attrs``. On any other call the handler
+    would do nothing, so the engine does not call it there."""
+
+    callees: frozenset[str] = frozenset()
+    tails: frozenset[str] = frozenset()
+    attrs: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, *, callees: Iterable[str] = (), tails: Iterable[str] = (), attrs: Iterable[str] = ()
+    ) -> CallFilter:
+        return cls(frozenset(callees), frozenset(tails), frozenset(attrs))
+
+
+def call_filter(rule: type) -> CallFilter | None:
+    """The ``calls`` filter of a rule class, when it speaks for the class's ``visit_Call``:
+    declared where that handler is defined or below. A subclass overriding the handler
+    without declaring its own filter gets none (every call), never its parent's."""
+    wanted = getattr(rule, "calls", None)
+    if not isinstance(wanted, CallFilter):
+        return None
+    mro = rule.__mro__
+    declared = next(c for c in mro if "calls" in c.__dict__)
+    handler = next((c for c in mro if "visit_Call" in c.__dict__), None)
+    return wanted if handler is not None and issubclass(declared, handler) else None
+
+
+_Visitor = TypeVar("_Visitor", bound=Callable[..., None])
+
+
+def shared_visitor(handler: _Visitor) -> _Visitor:
+    """Mark a mixin's visitor whose work is the same whichever rule runs it (it notes
+    facts for the project pass, or fills state only the ``finish`` of the rule that ran
+    it reads, to note facts): when several rules of a rule set inherit it, the engine
+    calls it once per node, for the first of them, instead of once per rule."""
+    handler.shared_visitor = True  # type: ignore[attr-defined]  # read by the dispatch plan
+    return handler
+
+
+# A ``visit_Call`` handler with its place among the rules (calls keep the rules' order).
+_Ranked = tuple[int, RuleInfo, _Handler]
+
+
+@dataclass(slots=True)
+class CallDispatch:
+    """The ``visit_Call`` handlers of a rule set, split by what they declared: most calls
+    match no filter, and then only ``always`` is called. Each call's callee is resolved
+    once, before any handler, and every handler asking again gets the kept answer."""
+
+    always: list[tuple[RuleInfo, _Handler]]
+    ranked: list[_Ranked]
+    by_callee: dict[str, list[_Ranked]]
+    by_tail: dict[str, list[_Ranked]]
+    by_attr: dict[str, list[_Ranked]]
+    # Every handler, filters aside (what the tests compare the filtered walk with).
+    every: list[tuple[RuleInfo, _Handler]]
+
+    @classmethod
+    def of(cls, entries: Sequence[tuple[RuleInfo, _Handler, CallFilter | None]]) -> CallDispatch:
+        ranked: list[_Ranked] = []
+        by_callee: dict[str, list[_Ranked]] = {}
+        by_tail: dict[str, list[_Ranked]] = {}
+        by_attr: dict[str, list[_Ranked]] = {}
+        for index, (rule, handler, wanted) in enumerate(entries):
+            item = (index, rule, handler)
+            if wanted is None:
+                ranked.append(item)
+                continue
+            for callee in wanted.callees:
+                by_callee.setdefault(callee, []).append(item)
+            for tail in wanted.tails:
+                by_tail.setdefault(tail, []).append(item)
+            for attr in wanted.attrs:
+                by_attr.setdefault(attr, []).append(item)
+        every = [(rule, handler) for rule, handler, _ in entries]
+        return cls([(r, h) for _, r, h in ranked], ranked, by_callee, by_tail, by_attr, every)
+
+    def handlers(self, node: ast.Call, ctx: FileContext) -> list[tuple[RuleInfo, _Handler]]:
+        extra: list[_Ranked] = []
+        func = node.func
+        if self.by_callee or self.by_tail:
+            callee = ctx.resolve(func)
+            if callee is not None:
+                named = self.by_callee.get(callee)
+                if named:
+                    extra = named
+                named = self.by_tail.get(callee.rpartition(".")[2])
+                if named:
+                    extra = extra + named if extra else named
+        if self.by_attr and type(func) is ast.Attribute:
+            named = self.by_attr.get(func.attr)
+            if named:
+                extra = extra + named if extra else named
+        if not extra:
+            return self.always
+        chosen = {index: (rule, handler) for index, rule, handler in self.ranked}
+        for index, rule, handler in extra:
+            chosen[index] = (rule, handler)
+        return [chosen[index] for index in sorted(chosen)]
 
 
 class FileContext:
@@ -395,6 +501,8 @@ class FileContext:
         child_fields = _CHILD_FIELDS
         ast_type = ast.AST
         nullable = _NULLABLE_LIST_FIELDS
+        # Calls are dispatched through a ``CallDispatch`` when the rule set has one.
+        call_type = ast.Call if isinstance(get(ast.Call), CallDispatch) else None
         self._resolved = {}
         while stack:
             node, parent = pop()
@@ -411,6 +519,8 @@ class FileContext:
             handlers = get(kind)
             if handlers is not None:
                 self.parent = parent
+                if kind is call_type:
+                    handlers = handlers.handlers(node, self)
                 for rule, handler in handlers:
                     self._rule = rule
                     handler(node, self)

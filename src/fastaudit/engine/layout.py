@@ -25,11 +25,11 @@ import functools
 import posixpath
 import warnings
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fastaudit.engine.context import FileContext, RuleInfo
+from fastaudit.engine.context import FileContext, RuleInfo, shared_visitor
 from fastaudit.engine.project_index import same_qualname
 
 if TYPE_CHECKING:
@@ -117,18 +117,33 @@ DOMAIN_MODULES = frozenset(
 SETTINGS_MODULES = frozenset({"config", "settings", "conf", "configuration"})
 
 
+# ``FileContext.memo`` key: the layout rule noting the layout facts in a walk.
+_LAYOUT_OWNER = ("layout-owner",)
+
+
 class LayoutFacts:
     """Mixin for rules that need the layout: notes where ``FastAPI()`` is created and
     which files define routes. Rules overriding these visitors must call ``super()``."""
 
     def _notes_layout(self, ctx: FileContext) -> bool:
-        """Several rules carry these visitors and the facts are the same: the first of
-        them to see the file notes them, the others need not look again."""
-        owner = getattr(ctx, "_layout_facts_by", None)
+        """Several rules carry these visitors and the facts are the same: one of them
+        notes them (the first of the rule set, see ``claim_layout``), the others need
+        not look again."""
+        owner = ctx.memo.get(_LAYOUT_OWNER)
         if owner is None:
-            ctx._layout_facts_by = owner = self  # type: ignore[attr-defined]  # a mark for this walk
+            ctx.memo[_LAYOUT_OWNER] = owner = self
         return owner is self
 
+    @staticmethod
+    def claim_layout(ctx: FileContext, rules: Iterable[object]) -> None:
+        """Make the first layout rule of ``rules`` the one noting the layout in this
+        walk, before it starts: the engine calls each shared visitor once, for the first
+        rule inheriting it, and an override's ``super()`` call reaches the same owner."""
+        owner = next((rule for rule in rules if isinstance(rule, LayoutFacts)), None)
+        if owner is not None:
+            ctx.memo[_LAYOUT_OWNER] = owner
+
+    @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
@@ -143,6 +158,7 @@ class LayoutFacts:
         elif callee == "fastapi.APIRouter":
             ctx.add_fact(ROUTES_FACT, node.lineno)
 
+    @shared_visitor
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         if not node.decorator_list or not self._notes_layout(ctx):
             return
@@ -150,6 +166,7 @@ class LayoutFacts:
         if decorator is not None:
             ctx.add_fact(ROUTES_FACT, decorator.lineno)
 
+    @shared_visitor
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         # Rules override visit_FunctionDef for plain defs; it reads only what both kinds share.
         self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]  # an async def, read alike

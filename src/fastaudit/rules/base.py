@@ -22,7 +22,7 @@ from fastaudit.rules.families import BY_PREFIX, name_of, prefix_of
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from fastaudit.engine.context import FileContext
+    from fastaudit.engine.context import CallFilter, FileContext
     from fastaudit.engine.project_view import ProjectView
     from fastaudit.model import Finding
 
@@ -49,6 +49,10 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     # The `fastaudit learn` area, when not its family's (see rules/families.py).
     learn_area: ClassVar[str] = ""
+
+    # The calls ``visit_Call`` acts on, when it can say (see ``CallFilter``): the engine
+    # then skips it on every other call. None: every call.
+    calls: ClassVar[CallFilter | None] = None
 
     _handlers: ClassVar[dict[object, str]] = {}
 

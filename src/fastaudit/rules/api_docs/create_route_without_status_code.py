@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fastaudit.engine.context import ROUTE_METHODS, FileContext
+from fastaudit.engine.context import ROUTE_METHODS, CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import BACKGROUND_TASKS, keyword_arg, name_words
 from fastaudit.rules.api_docs._shared import (
@@ -178,6 +178,9 @@ class CreateRouteWithoutStatusCode(Rule):
             return order
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=[*QUEUE_METHODS, "add_task", "TemplateResponse", "add", "add_all"])
 
     def __init__(self) -> None:
         self._routes: dict[int, _CreateCandidate] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import BACKGROUND_TASKS, keyword_arg, status_number
 from fastaudit.rules.api_docs._shared import QUEUE_METHODS, FunctionNode, has_splat, route_label
@@ -108,6 +108,9 @@ class RouteWithoutResponseModel(Rule):
             tasks.add_task(rebuild_report, report_id)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=[*QUEUE_METHODS, "add_task"])
 
     def __init__(self) -> None:
         self._routes: dict[int, tuple[ast.Call, FunctionNode]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import DOCUMENTED_ROUTER, INCLUDED, MOUNTED, UNPUBLISHED_APP
 from fastaudit.model import Severity
@@ -99,6 +99,9 @@ class UndocumentedRoute(Rule):
             raise HTTPException(409, "conflict")
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=["include_router", "mount", "host"])
 
     def __init__(self) -> None:
         self._routes: dict[int, _Documented] = {}

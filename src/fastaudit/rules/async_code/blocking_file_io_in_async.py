@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
+from fastaudit.engine.context import CallFilter
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -256,6 +257,9 @@ class BlockingFileIO(BlockingCallRule):
     receivers = _PATHS
     methods: ClassVar[frozenset[str]] = _PATH_IO
     what = "does file I/O on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking, tails=_PATH_IO)
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:

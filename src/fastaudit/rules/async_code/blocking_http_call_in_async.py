@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
+from fastaudit.engine.context import CallFilter
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -236,6 +237,9 @@ class BlockingHttpCall(BlockingCallRule):
     receivers = tuple(SYNC_CLIENTS)
     methods: ClassVar[frozenset[str]] = frozenset().union(*SYNC_CLIENTS.values())
     what = "waits for the network on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking, tails=[m for ms in SYNC_CLIENTS.values() for m in ms])
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if callee in self.blocking:

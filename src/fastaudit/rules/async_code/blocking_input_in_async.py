@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from fastaudit.engine.context import CallFilter
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -90,6 +91,9 @@ class BlockingInput(BlockingCallRule):
 
     blocking = frozenset({"builtins.input", "getpass.getpass"})
     what = "waits for someone to type at the terminal, on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking)
 
     def wrappable(self, callee: str, node: ast.Call) -> bool:
         # The remedy is not to ask: in a thread the read waits just as long, unseen.

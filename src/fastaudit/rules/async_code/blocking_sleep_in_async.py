@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Fix, Severity
 from fastaudit.rules._support.threadpool_wrap import wrap_refusal
 from fastaudit.rules.async_code._shared import BlockingCallRule
@@ -94,6 +94,9 @@ class BlockingSleep(BlockingCallRule):
 
     blocking = frozenset({"time.sleep"})
     what = "blocks the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking)
 
     def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:
         if wrap_refusal(ctx, node) is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from fastaudit.engine.context import CallFilter
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import BlockingCallRule
 
@@ -91,6 +92,9 @@ class BlockingSubprocess(BlockingCallRule):
         }
     )
     what = "waits for a child process on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking)
 
     def wrappable(self, callee: str, node: ast.Call) -> bool:
         # A started process is waited for, and its pipes read, later on the loop.

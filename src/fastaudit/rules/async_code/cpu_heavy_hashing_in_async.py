@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from fastaudit.engine.context import CallFilter
 from fastaudit.model import Severity
 from fastaudit.rules.async_code._shared import HASHLIB_KDFS, BlockingCallRule
 
@@ -209,6 +210,9 @@ class CpuHeavyHashing(BlockingCallRule):
         {"hash", "verify", "verify_and_update", "encrypt", "dummy_verify", "derive"}
     )
     what = "runs deliberately slow password hashing on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking, tails=methods | _HANDLER_METHODS)
 
     def matches(self, callee: str, node: ast.Call) -> bool:
         if super().matches(callee, node):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Fix, Severity
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import (
@@ -167,6 +167,9 @@ class BlockingDatabaseCall(BlockingCallRule):
         }
     )
     what = "waits for the database on the event loop"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=blocking, tails=methods, attrs=methods)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         super().visit_Call(node, ctx)

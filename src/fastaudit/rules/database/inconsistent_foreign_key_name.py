@@ -6,9 +6,9 @@ import ast
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
@@ -48,6 +48,9 @@ class _ForeignKeys:
     """Walk state for DBS105: the foreign-key columns of a file's tables, noted as a
     fact for the project pass. Only files outside tests and migrations that mention
     ``ForeignKey``/``foreign_key`` are looked at."""
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls: ClassVar[CallFilter | None] = CallFilter.of(callees=TABLE)
 
     def __init__(self) -> None:
         self._columns: list[_ForeignKeyColumn] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_migration_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.inflect import plural_table_name
@@ -90,6 +90,9 @@ class PluralTableName(Rule):
             __tablename__ = "people"
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=TABLE)
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if ctx.class_name is None or ctx.function is not None:

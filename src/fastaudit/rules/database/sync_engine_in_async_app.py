@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import (
@@ -154,6 +154,9 @@ class SyncEngineInAsyncApp(WorkingAsyncRouteFacts, ProjectRule):
             """,
         "app/orders/router.py": dont_files["app/orders/router.py"],
     }
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=[*_ASYNC_FACTORIES, *_SYNC_FACTORIES])
 
     def __init__(self) -> None:
         super().__init__()

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.edit_builders import (
     insert_before,
     insert_line_before,
@@ -308,6 +308,7 @@ class MarkerDefaultRule(Rule):
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
         self.check(node, ctx)
 
+    @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         """Note direct calls of the project's own functions: a route whose markers move
         into ``Annotated`` loses its parameter defaults, which a direct call may rely on

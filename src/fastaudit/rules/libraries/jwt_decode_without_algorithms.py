@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.jwt_calls import JWT_DECODERS
 from fastaudit.rules.base import Rule
@@ -101,6 +101,9 @@ class JwtDecodeWithoutAlgorithms(Rule):
             return jwt.decode(token, key)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=JWT_DECODERS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         callee = ctx.resolve(node.func)

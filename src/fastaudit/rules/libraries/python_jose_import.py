@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import only_in_block, remove_statement, statement_separator
 from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
@@ -139,6 +139,9 @@ class PythonJoseImport(Rule):
             return jose_jwt.decode(token, key, algorithms=["HS256"])
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=["jose.jwt.decode"])
 
     def __init__(self) -> None:
         self._imports: list[_JoseImport] = []

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
-from fastaudit.rules.pydantic._shared import PydanticRule, config_call_keywords, config_sites
+from fastaudit.rules.pydantic._shared import (
+    CONFIG_DICTS,
+    PydanticRule,
+    config_call_keywords,
+    config_sites,
+)
 
 
 class JsonEncodersConfig(PydanticRule):
@@ -85,6 +90,9 @@ class JsonEncodersConfig(PydanticRule):
         config = SettingsConfigDict(env_prefix="APP_", json_encoders={bytes: bytes.hex})
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=CONFIG_DICTS)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         condition = self.model_condition(node, ctx)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import rename_keyword
 from fastaudit.model import Fix, Severity
-from fastaudit.rules.pydantic._shared import PydanticRule, config_call_keywords, config_sites
+from fastaudit.rules.pydantic._shared import (
+    CONFIG_DICTS,
+    PydanticRule,
+    config_call_keywords,
+    config_sites,
+)
 
 
 class OrmModeConfig(PydanticRule):
@@ -85,6 +90,9 @@ class OrmModeConfig(PydanticRule):
 
     key: ClassVar[str] = "orm_mode"
     new_key: ClassVar[str] = "from_attributes"
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=CONFIG_DICTS)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         condition = self.model_condition(node, ctx)

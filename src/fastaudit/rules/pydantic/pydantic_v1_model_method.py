@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import add_call_argument, rename_attribute
 from fastaudit.model import Fix, Severity
 from fastaudit.rules.pydantic._shared import PydanticRule
@@ -217,6 +217,9 @@ class V1ModelMethod(PydanticRule):
             return item.dict()
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=_METHODS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

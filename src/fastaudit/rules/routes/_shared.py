@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext, shared_visitor
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
@@ -103,6 +103,10 @@ class RouterFacts:
     """Mixin for project rules reading :func:`router_graph`. Rules overriding these
     visitors must call ``super()``."""
 
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls: ClassVar[CallFilter | None] = CallFilter.of(attrs=["include_router"])
+
+    @shared_visitor
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         value = node.value
         if (
@@ -127,6 +131,7 @@ class RouterFacts:
                 ),
             )
 
+    @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         if not isinstance(func, ast.Attribute) or func.attr != "include_router" or not node.args:
@@ -155,6 +160,7 @@ class RouterFacts:
             ),
         )
 
+    @shared_visitor
     def visit_FunctionDef(self, node: FunctionNode, ctx: FileContext) -> None:
         if (
             not node.decorator_list
@@ -190,6 +196,7 @@ class RouterFacts:
             ),
         )
 
+    @shared_visitor
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         self.visit_FunctionDef(node, ctx)
 

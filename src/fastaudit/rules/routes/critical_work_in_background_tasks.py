@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.route_calls import BACKGROUND_TASKS, name_words
@@ -86,6 +86,9 @@ class CriticalWorkInBackgroundTasks(Rule):
             bg.add_task(billing.issueRefund, 3)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=["add_task"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
@@ -98,6 +98,9 @@ class DebugModeEnabled(Rule):
         app.debug = True
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_APPS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.resolve(node.func) not in _APPS or is_test_path(ctx.path):

@@ -6,7 +6,7 @@ import ast
 import re
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_settings_path, is_test_path
 from fastaudit.engine.project_index import SETTINGS_CLASS, SETTINGS_ROOTS
 from fastaudit.model import Severity
@@ -215,6 +215,9 @@ class HardcodedSecretDefault(Rule):
             webhook_secret: str = Field(default="whsec_abc")
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_ENV_READS | _CONFIG_READS)
 
     def __init__(self) -> None:
         # (default reported, name, default text, annotation text, and the class that

@@ -6,7 +6,7 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine import edit_builders
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules._support.route_calls import name_words
@@ -189,6 +189,9 @@ class InsecureSessionCookie(Rule):
             response.set_cookie("visitor", visitor, samesite="none")
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(attrs=["set_cookie"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

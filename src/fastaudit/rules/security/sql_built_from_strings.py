@@ -6,7 +6,7 @@ import ast
 import re
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.names import BUILTIN_NAMES
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
@@ -275,6 +275,9 @@ class SqlBuiltFromStrings(Rule):
             return await conn.fetch(sql)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_TEXT, attrs=_RUNNERS)
 
     def __init__(self) -> None:
         # Per function (or module), names assigned in it: {scope id: {name: [values]}}.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules._support.route_calls import keyword_arg
@@ -250,6 +250,9 @@ class UncheckedPathFromRequest(Rule):
             return {"text": (Path("logs") / name).read_text()}
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_FILE_SINKS, attrs=_PATH_ONLY_METHODS | _SHARED_METHODS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         target = self._path_argument(node, ctx)

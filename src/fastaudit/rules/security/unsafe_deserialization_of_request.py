@@ -6,7 +6,7 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine import edit_builders
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Edit, Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules._support.route_calls import keyword_arg
@@ -185,6 +185,9 @@ class UnsafeDeserializationOfRequest(Rule):
             return pickle.load(upload.file)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_YAML_LOAD | _OBJECT_LOADERS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         callee = ctx.resolve(node.func)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import keyword_arg
 from fastaudit.rules.base import Rule
@@ -168,6 +168,9 @@ class UnvalidatedRedirect(Rule):
             return RedirectResponse(f"{redirect_uri}?done=1")
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_REDIRECTS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.resolve(node.func) not in _REDIRECTS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.jwt_calls import JWT_DECODERS
@@ -170,6 +170,9 @@ class UnverifiedJwtDecode(Rule):
             return decode(token, options=NO_CHECKS)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_UNVERIFIED_READERS | _ENCODERS | _DECODERS)
 
     def __init__(self) -> None:
         # Unverified reads, with the function they are in (None: module level).

@@ -7,7 +7,7 @@ import ast
 import re
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 from fastaudit.rules.security._shared import (
@@ -181,6 +181,9 @@ class WildcardCorsWithCredentials(Rule):
         app = CORSMiddleware(api, allow_origins="*", allow_credentials=True)
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_CORS | _MIDDLEWARE, attrs=["add_middleware"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

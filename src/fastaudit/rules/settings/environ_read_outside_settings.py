@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_settings_path, is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
@@ -108,6 +108,9 @@ class EnvironReadOutsideSettings(Rule):
             return operating_system.environ["AWS_REGION"]
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_ENV_CALLS)
 
     def __init__(self) -> None:
         self._pending: list[tuple[ast.AST, str]] = []

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.layout import (
     DOMAIN_MODULES,
     ROUTES_FACT,
@@ -159,6 +159,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             return None  # ``import ErrorCode as PostsErrorCode``: the origin stays visible
         return module, found, star
 
+    @shared_visitor
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
         if not self._prepared:
             self._prepare(ctx)
@@ -168,6 +169,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             module_level = ctx.function is None and ctx.class_name is None
             self._candidates.append((node, module_level))
 
+    @shared_visitor
     def visit_Name(self, node: ast.Name, ctx: FileContext) -> None:
         if not self._prepared:
             self._prepare(ctx)
@@ -178,11 +180,13 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         elif (ctx.function is None and ctx.class_name is None) or isinstance(node.ctx, ast.Del):
             self._blocked.add(node.id)
 
+    @shared_visitor
     def visit_Global(self, node: ast.Global, ctx: FileContext) -> None:
         if not self._prepared:
             self._prepare(ctx)
         self._blocked.update(node.names)
 
+    @shared_visitor
     def visit_Constant(self, node: ast.Constant, ctx: FileContext) -> None:
         if not self._prepared:
             self._prepare(ctx)

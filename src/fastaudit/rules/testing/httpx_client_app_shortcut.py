@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import add_import
 from fastaudit.model import Fix, Severity
 from fastaudit.rules._support.project_walk import text_contains
@@ -80,6 +80,9 @@ class HttpxClientAppShortcut(Rule):
         client = AsyncClient(app=app, transport=ASGITransport(app=app))
         """,
     )
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_ASYNC_CLIENTS)
 
     def __init__(self) -> None:
         self._from_imports: list[ast.ImportFrom] = []

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import (
@@ -111,6 +111,9 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
                     assert (await client.get("/orders")).status_code == 200
             """,
     }
+
+    # The calls ``visit_Call`` acts on (the engine skips it on the others).
+    calls = CallFilter.of(callees=_TEST_CLIENTS)
 
     def __init__(self) -> None:
         self._noted = False
