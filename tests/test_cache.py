@@ -106,6 +106,29 @@ def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     assert scan(root).cache_hits == 6  # rebuilt
 
 
+@pytest.mark.parametrize("touched", [False, True])
+def test_a_damaged_entry_is_a_miss_and_the_file_is_analysed_again(
+    tmp_path: Path, cache: Path, touched: bool
+) -> None:
+    import pickle
+
+    from fastaudit.engine.cache import Entry
+
+    root = project(tmp_path / "p")
+    expected = found(scan(root))
+    (stored,) = cache.glob("*.pickle")
+    payload = pickle.loads(stored.read_bytes())
+    rel, entry = next(iter(payload["entries"].items()))
+    payload["entries"][rel] = Entry(entry.size, entry.mtime_ns, entry.digest, b"not a pickle")
+    stored.write_bytes(pickle.dumps(payload))
+    if touched:  # same bytes, new mtime: the entry is compared by digest, then read
+        os.utime(root / rel, ns=(entry.mtime_ns + 10**9, entry.mtime_ns + 10**9))
+    result = scan(root)
+    assert found(result) == expected
+    assert result.cache_hits == 5  # the other files still hit
+    assert scan(root).cache_hits == 6  # and the damaged entry was written anew
+
+
 def test_other_rules_do_not_read_stale_results(tmp_path: Path, cache: Path) -> None:
     root = project(tmp_path / "p")
     assert found(scan(root, Config(select=["ASY101"]))) == []

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 # 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files;
 # 5: findings carry related locations (``Finding.related``).
-_FORMAT = 6  # 5: related locations on findings; 6: the last project pass
+# 6: the last project pass; 7: outcomes kept pickled (a save after one edit writes the
+# other files' bytes as they are instead of pickling every outcome again).
+_FORMAT = 7
 
 
 def cache_dir() -> Path:
@@ -82,7 +84,12 @@ class Entry:
     size: int
     mtime_ns: int
     digest: str
-    outcome: FileOutcome
+    # The outcome, pickled: unpickled when used, saved again as it is.
+    blob: bytes
+
+    def outcome(self) -> FileOutcome:
+        outcome: FileOutcome = pickle.loads(self.blob)
+        return outcome
 
 
 @dataclass(slots=True)
@@ -116,7 +123,10 @@ class ResultCache:
                 and stored.get("key") == key
                 and isinstance(stored.get("entries"), dict)
             ):
-                cache.entries = stored["entries"]
+                entries = stored["entries"]
+                cache.entries = {
+                    rel: entry for rel, entry in entries.items() if isinstance(entry, Entry)
+                }
                 proofs = stored.get("proofs")
                 cache.proofs = proofs if isinstance(proofs, dict) else {}
                 derived = stored.get("derived")
@@ -134,20 +144,37 @@ class ResultCache:
     def lookup_stat(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
         entry = self.entries.get(rel)
         if entry is not None and entry.size == size and entry.mtime_ns == mtime_ns:
-            self.hits += 1
-            return entry.outcome
+            return self._use(entry)
         return None
 
     def lookup_digest(self, rel: str, digest: str) -> FileOutcome | None:
         entry = self.entries.get(rel)
         if entry is not None and entry.digest == digest:
-            self.hits += 1
-            return entry.outcome
+            return self._use(entry)
         return None
 
+    def _use(self, entry: Entry) -> FileOutcome | None:
+        try:
+            outcome = entry.outcome()
+        except Exception:  # a damaged entry is a miss, never an error
+            return None
+        self.hits += 1
+        return outcome
+
     def store(self, rel: str, size: int, mtime_ns: int, outcome: FileOutcome) -> None:
-        self.entries[rel] = Entry(size, mtime_ns, outcome.digest, outcome)
+        blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        self.entries[rel] = Entry(size, mtime_ns, outcome.digest, blob)
         self.dirty = True
+
+    def touch(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
+        """The outcome of ``rel``'s entry, whose bytes were found unchanged though its
+        size or mtime moved: the entry keeps them from now on."""
+        entry = self.entries[rel]
+        outcome = self._use(entry)
+        if outcome is not None:
+            self.entries[rel] = Entry(size, mtime_ns, entry.digest, entry.blob)
+            self.dirty = True
+        return outcome
 
     def proof(self, rel: str, digest: str, fixes: frozenset[Fix]) -> dict[Fix, str] | None:
         stored = self.proofs.get(rel)

@@ -149,13 +149,22 @@ def analyze_paths(
         else:
             pending.append((rel, None))
 
+    def again(rel: str) -> FileOutcome:
+        """A file whose cache entry could not be read back: analysed here, afresh."""
+        settled = _settle(
+            cache, *_analyze_one(root, rel, rule_ids, max_bytes, None, analyze, unreadable)
+        )
+        assert settled is not None  # analysed, not compared with an entry
+        return settled
+
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         for rel, known in pending:
-            yield _settle(
+            settled = _settle(
                 cache,
                 *_analyze_one(root, rel, rule_ids, max_bytes, known, analyze, unreadable),
             )
+            yield settled if settled is not None else again(rel)
         return
 
     # Many small chunks keep both workers busy to the end and stream results early.
@@ -177,19 +186,18 @@ def analyze_paths(
             done, futures = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
                 for item in future.result():
-                    yield _settle(cache, *item)
+                    settled = _settle(cache, *item)
+                    yield settled if settled is not None else again(item[0])
 
 
 def _settle(
     cache: ResultCache | None, rel: str, size: int, mtime_ns: int, outcome: FileOutcome | None
-) -> FileOutcome:
+) -> FileOutcome | None:
     if outcome is None:
-        # Same bytes as the cached entry (only the mtime moved): reuse it.
+        # Same bytes as the cached entry (only the mtime moved): reuse it, unless the
+        # entry cannot be read back (None: the caller analyses the file again).
         assert cache is not None
-        entry = cache.entries[rel]
-        cache.hits += 1
-        cache.store(rel, size, mtime_ns, entry.outcome)
-        return entry.outcome
+        return cache.touch(rel, size, mtime_ns)
     if cache is not None and size >= 0:
         cache.store(rel, size, mtime_ns, outcome)
     return outcome
