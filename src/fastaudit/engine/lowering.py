@@ -39,10 +39,85 @@ Edit = tuple[int, int, int, int, str]
 def lower(text: str) -> str | None:
     """``text`` with newer syntax rewritten for an older parser, lines unchanged; None
     when no known grammar reads it or a construct cannot be lowered in place."""
+    fast = _lower_where_rejected(text)
+    if fast is not None:
+        return fast
     fast = _lower_by_tokens(text)
     if fast is not None:
         return fast
     return _lower_by_libcst(text)
+
+
+# Files with more constructs than this are lowered from all their tokens at once: each
+# round costs a parse of the whole file.
+_MAX_ROUNDS = 8
+
+
+def _lower_where_rejected(text: str) -> str | None:
+    """The lowering of the statements the parser stops at, one at a time, each from the
+    tokens of that statement alone: the pure-Python tokenizer over a whole file cost ten
+    times the parse (most such files hold one or two constructs). None when a statement
+    the parser rejects is not one this path lowers (the whole-file paths decide)."""
+    if "\r" in text.replace("\r\n", ""):
+        return None  # see ``_lower_by_tokens``
+    current = text
+    last = 0
+    for _ in range(_MAX_ROUNDS):
+        try:
+            with warnings.catch_warnings():  # the audited code's warnings are not ours
+                warnings.simplefilter("ignore")
+                ast.parse(current)
+        except SyntaxError as error:
+            line = error.lineno or 0
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        else:
+            return current if current is not text else None
+        if line <= last:
+            return None  # the last edit did not get the parser past its statement
+        edits = _statement_edits(current, line)
+        if not edits:
+            return None
+        current = _apply(current, edits)
+        last = line
+    return None
+
+
+def _statement_edits(text: str, line: int) -> list[Edit]:
+    """The edits lowering the statement starting on ``line``, read from its tokens up to
+    its end; none when it starts elsewhere or is not a construct lowered here."""
+    rest = io.StringIO(text[_line_start(text, line) :])
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(rest.readline):
+            if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT):
+                continue
+            tokens.append(token)
+            if token.type == tokenize.NEWLINE:
+                break
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return []
+    edits: list[Edit] = []
+    if not tokens or tokens[0].type != tokenize.NAME:
+        return edits
+    keyword = tokens[0].string
+    if keyword == "type":
+        _type_alias(tokens, 0, edits)
+    elif keyword in ("def", "class"):
+        _type_parameters(tokens, 2, edits)
+    elif keyword == "except":
+        _except_tuple(tokens, 1, edits)
+    elif keyword == "async" and len(tokens) > 1 and tokens[1].string == "def":
+        _type_parameters(tokens, 3, edits)
+    # Rows of the statement's own tokens, counted from ``line``.
+    return [(a + line - 1, b, c + line - 1, d, new) for a, b, c, d, new in edits]
+
+
+def _line_start(text: str, line: int) -> int:
+    position = 0
+    for _ in range(line - 1):
+        position = text.index("\n", position) + 1
+    return position
 
 
 def _lower_by_libcst(text: str) -> str | None:
