@@ -179,3 +179,29 @@ def test_an_unbracketed_except_tuple_with_a_name_stays_an_error() -> None:
     assert lower(source) is None
     (finding,) = check_source(source, "bad.py")
     assert finding.rule == "SCN001"
+
+
+@pytest.mark.parametrize("newer", TOKEN_LOWERED.values(), ids=TOKEN_LOWERED.keys())
+def test_the_statement_path_lowers_as_the_whole_file_path(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_tokens, _lower_where_rejected
+
+    # When the parser stops inside the statement (a multi-line ``except``), the
+    # statement path leaves it to the whole-file one.
+    fast = _lower_where_rejected(newer)
+    assert fast in (None, _lower_by_tokens(newer))
+    assert lower(newer) == _lower_by_tokens(newer)
+
+
+def test_a_file_with_many_constructs_is_lowered_whole() -> None:
+    """Past eight constructs the statement path gives up (a parse each); the whole-file
+    token path still lowers every one, on the same lines."""
+    from fastaudit.engine.lowering import _lower_where_rejected
+
+    newer = "".join(f"class Box{n}[T]:\n    value: T\n\n\n" for n in range(10))
+    newer += "def first[T](items: list[T]) -> T:\n    return items[0]\n"
+    assert _lower_where_rejected(newer) is None
+    lowered = lower(newer)
+    assert lowered is not None
+    ast.parse(lowered)
+    assert lowered.splitlines()[-2] == "def first(items: list[T]) -> T:"
+    assert len(lowered.splitlines()) == len(newer.splitlines())
