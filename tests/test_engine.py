@@ -330,3 +330,38 @@ class TestCallFilters:
         whole = [outcome(path, text) for path, text in sources]
         for (path, _), mine, theirs in zip(sources, filtered, whole, strict=True):
             assert mine == theirs, path
+
+
+class TestTextGates:
+    """A rule's ``needs_text`` lets the engine skip it on a file holding none of those
+    strings: the outcome must be what running it there gives."""
+
+    def test_some_rules_declare_what_their_files_contain(self) -> None:
+        from fastaudit.rules import all_rules
+
+        gated = {r for r, cls in all_rules().items() if cls.needs_text}
+        assert {"LIB101", "PYD105", "TST103"} <= gated
+
+    def test_a_file_without_the_text_is_not_walked_by_the_rule(self) -> None:
+        from fastaudit.audit.scan import _not_needed
+
+        ids = ("ASY101", "LIB101", "TST103")
+        assert _not_needed(ids, "import requests\n") == ("LIB101", "TST103")
+        assert _not_needed(ids, "from jose import jwt\nfrom unittest import mock\n") == ()
+
+    def test_gated_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from fastaudit.audit import scan as scan_module
+        from fastaudit.rules import all_rules
+
+        ids = sorted(all_rules())
+        sources = TestCallFilters.sources()
+
+        def outcome(path: str, text: str) -> str:
+            result = scan_module.analyze(path, text.encode(), ids)
+            return repr((result.findings, result.deferred, result.facts))
+
+        gated = [outcome(path, text) for path, text in sources]
+        monkeypatch.setattr(scan_module, "_not_needed", lambda rule_ids, text: ())
+        whole = [outcome(path, text) for path, text in sources]
+        for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
+            assert mine == theirs, path

@@ -136,14 +136,35 @@ def parse(source: SourceText, path: str) -> ast.Module:
 
 
 @functools.lru_cache(maxsize=64)
-def _dispatch_plan(
-    rule_ids: tuple[str, ...],
-) -> tuple[list[type[Rule]], list[tuple[object, list[tuple[int, str]]]]]:
-    """The rule classes with handlers among ``rule_ids``, and per node type the handlers
-    to call, as (index into those classes, method name): worked out once per rule set,
-    not once per file."""
+def _text_gated(rule_ids: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(id, needles) of the rules among ``rule_ids`` that declare ``needs_text``."""
     registry = all_rules()
-    classes = [registry[r] for r in rule_ids if r in registry and registry[r]._handlers]
+    return tuple(
+        (r, registry[r].needs_text) for r in rule_ids if r in registry and registry[r].needs_text
+    )
+
+
+def _not_needed(rule_ids: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The rules that cannot report anything in ``text``: none of their ``needs_text``
+    strings is in it (a substring test each, far cheaper than their handlers)."""
+    return tuple(
+        rule for rule, needles in _text_gated(rule_ids) if not any(n in text for n in needles)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _dispatch_plan(
+    rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()
+) -> tuple[list[type[Rule]], list[tuple[object, list[tuple[int, str]]]]]:
+    """The rule classes with handlers among ``rule_ids`` (less ``skipped``), and per node
+    type the handlers to call, as (index into those classes, method name): worked out
+    once per rule set, not once per file."""
+    registry = all_rules()
+    classes = [
+        registry[r]
+        for r in rule_ids
+        if r in registry and registry[r]._handlers and r not in skipped
+    ]
     if any(serves(r) for r in rule_ids) and not any(issubclass(c, LayoutFacts) for c in classes):
         # Where code runs needs to know which files create the app, whatever is
         # selected: walk with a layout rule too (its findings are not enabled, so
@@ -185,7 +206,8 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
         outcome.findings.append(_scan_problem(path, error))
         return outcome
     registry = all_rules()
-    classes, plan = _dispatch_plan(tuple(rule_ids))
+    ids = tuple(rule_ids)
+    classes, plan = _dispatch_plan(ids, _not_needed(ids, source.text))
     rules = [cls() for cls in classes]
     dispatch: Dispatch = {}
     for key, entries in plan:

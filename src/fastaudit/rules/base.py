@@ -53,6 +53,10 @@ class Rule:
     # The calls ``visit_Call`` acts on, when it can say (see ``CallFilter``): the engine
     # then skips it on every other call. None: every call.
     calls: ClassVar[CallFilter | None] = None
+    # Strings one of which any file the rule can report on (or note a fact for) must
+    # contain, e.g. the module every name it looks for is imported from: the engine does
+    # not run the rule on a file holding none of them. Empty: every file.
+    needs_text: ClassVar[tuple[str, ...]] = ()
 
     _handlers: ClassVar[dict[object, str]] = {}
 

@@ -143,6 +143,9 @@ class PythonJoseImport(Rule):
     # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=["jose.jwt.decode"])
 
+    # Everything it reports starts at an import of python-jose.
+    needs_text = ("jose",)
+
     def __init__(self) -> None:
         self._imports: list[_JoseImport] = []
         self._names: set[str] = set()  # local names bound to python-jose objects

@@ -114,6 +114,9 @@ class V1Validator(PydanticRule):
         """,
     )
 
+    # The validators it looks for resolve to ``pydantic.*`` names: imported from pydantic.
+    needs_text = ("pydantic",)
+
     def __init__(self) -> None:
         super().__init__()
         self._names: set[str] = set()  # local names imported for the v1 decorators

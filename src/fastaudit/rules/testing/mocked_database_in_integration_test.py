@@ -141,6 +141,10 @@ class MockedDatabaseInIntegrationTest(Rule):
         """,
     )
 
+    # Every mock it looks for is imported from ``unittest.mock``/``mock`` or made by
+    # ``mocker.``: a file without "mock" has none.
+    needs_text = ("mock",)
+
     def __init__(self) -> None:
         self._mocked: list[_Mocked] = []
         self._client_fixture = False
