@@ -454,8 +454,6 @@ def run_check(args: argparse.Namespace) -> int:
     # scan's long-lived objects once more on the way out (~0.1 s on a large project) to
     # free what exiting frees anyway. The scan pauses it too (``audit.scan``).
     gc.disable()
-    from fastaudit.fixes.apply import unified_diff
-    from fastaudit.fixes.runner import fix_project
     from fastaudit.report.safe import literal
 
     def warn(message: str) -> None:
@@ -494,6 +492,11 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         console = _console(args.no_color or out_file is not None, file=out_file)
         if args.diff:
+            # The fix machinery loads only when fixes are asked for: a plain check is
+            # most runs, and its start-up counts (pre-commit, editors).
+            from fastaudit.fixes.apply import unified_diff
+            from fastaudit.fixes.runner import fix_project
+
             report = fix_project(result, unsafe=args.unsafe_fixes, write=False, paths=fix_paths)
             for change in report.changed:
                 diff = unified_diff(
@@ -528,6 +531,8 @@ def run_check(args: argparse.Namespace) -> int:
         fix_notes: list[str] = []
         fixed_count = 0
         if args.fix:
+            from fastaudit.fixes.runner import fix_project
+
             # A fix in one file can open the way for one in another (once the code no
             # longer imports python-jose, its declaration can go): fix again after each
             # rescan, as long as something changes.
