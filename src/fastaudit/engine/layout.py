@@ -174,7 +174,9 @@ class LayoutFacts:
 
 # ----------------------------------------------------------------------------- paths
 def parent_dir(path: str) -> str:
-    return posixpath.dirname(path)
+    # ``posixpath.dirname`` for the relative POSIX paths of a scan, at a third of its
+    # cost (asked for every file of every app on each project pass).
+    return path.rpartition("/")[0]
 
 
 def is_under(path: str, folder: str) -> bool:
