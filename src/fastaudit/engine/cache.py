@@ -161,8 +161,13 @@ class ResultCache:
         self.hits += 1
         return outcome
 
-    def store(self, rel: str, size: int, mtime_ns: int, outcome: FileOutcome) -> None:
-        blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    def store(
+        self, rel: str, size: int, mtime_ns: int, outcome: FileOutcome, blob: bytes | None = None
+    ) -> None:
+        """Keep ``outcome``; ``blob`` is its pickle when the caller has it already (a
+        worker process pickled it to send it)."""
+        if blob is None:
+            blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         self.entries[rel] = Entry(size, mtime_ns, outcome.digest, blob)
         self.dirty = True
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -79,13 +80,19 @@ def _analyze_chunk(
     max_bytes: int,
     analyze: Analyze,
     unreadable: Unreadable,
-) -> list[tuple[str, int, int, FileOutcome | None]]:
+) -> list[tuple[str, int, int, bytes | None]]:
+    """The outcomes of a chunk, pickled here: the parent unpickles each for the scan and
+    keeps the bytes as the cache entry, instead of pickling it again itself."""
     if _PARENT is not None and os.getppid() != _PARENT:
         os._exit(1)  # orphaned: nobody will read the answer
-    return [
-        _analyze_one(root, rel, rule_ids, max_bytes, known, analyze, unreadable)
-        for rel, known in chunk
-    ]
+    done: list[tuple[str, int, int, bytes | None]] = []
+    for rel, known in chunk:
+        rel, size, mtime_ns, outcome = _analyze_one(
+            root, rel, rule_ids, max_bytes, known, analyze, unreadable
+        )
+        blob = None if outcome is None else pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        done.append((rel, size, mtime_ns, blob))
+    return done
 
 
 def _bind_to_parent(parent: int) -> None:
@@ -178,20 +185,26 @@ def analyze_paths(
         initializer=_bind_to_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        futures: set[Future[list[tuple[str, int, int, FileOutcome | None]]]] = {
+        futures: set[Future[list[tuple[str, int, int, bytes | None]]]] = {
             pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
             for chunk in chunks
         }
         while futures:
             done, futures = wait(futures, return_when=FIRST_COMPLETED)
             for future in done:
-                for item in future.result():
-                    settled = _settle(cache, *item)
-                    yield settled if settled is not None else again(item[0])
+                for rel, size, mtime_ns, blob in future.result():
+                    outcome = pickle.loads(blob) if blob is not None else None
+                    settled = _settle(cache, rel, size, mtime_ns, outcome, blob)
+                    yield settled if settled is not None else again(rel)
 
 
 def _settle(
-    cache: ResultCache | None, rel: str, size: int, mtime_ns: int, outcome: FileOutcome | None
+    cache: ResultCache | None,
+    rel: str,
+    size: int,
+    mtime_ns: int,
+    outcome: FileOutcome | None,
+    blob: bytes | None = None,
 ) -> FileOutcome | None:
     if outcome is None:
         # Same bytes as the cached entry (only the mtime moved): reuse it, unless the
@@ -199,5 +212,5 @@ def _settle(
         assert cache is not None
         return cache.touch(rel, size, mtime_ns)
     if cache is not None and size >= 0:
-        cache.store(rel, size, mtime_ns, outcome)
+        cache.store(rel, size, mtime_ns, outcome, blob)
     return outcome
