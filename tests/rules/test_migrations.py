@@ -315,6 +315,60 @@ def test_session_backfill_is_data_only():
     assert findings == []
 
 
+def test_a_batched_backfill_in_an_autocommit_block_is_data_only():
+    """``autocommit_block()`` is a transaction mode and ``fetchall()`` reads rows from
+    what ``op.get_bind()`` returns; a SQLite ``PRAGMA`` sets the connection. None of them
+    changes the schema, so a batched backfill around them, its SQL kept in a local, is
+    data only."""
+    findings = mig103(
+        """\
+        import sqlalchemy as sa
+        from alembic import op
+
+
+        def upgrade():
+            op.execute("PRAGMA foreign_keys=OFF")
+            weigh_in_batches = '''
+                WITH unweighed AS (SELECT id FROM parcel WHERE weight_kg IS NULL LIMIT 100)
+                UPDATE parcel SET weight_kg = 0 FROM unweighed WHERE parcel.id = unweighed.id
+            '''
+            with op.get_context().autocommit_block():
+                conn = op.get_bind()
+                while True:
+                    rows = conn.execute(sa.text("SELECT id FROM parcel LIMIT 100")).fetchall()
+                    if not rows:
+                        break
+                    conn.execute(sa.text(weigh_in_batches))
+            op.execute("PRAGMA foreign_keys=ON")
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert findings == []
+
+
+def test_a_schema_change_inside_an_autocommit_block_is_still_one():
+    (finding,) = mig103(
+        """\
+        import sqlalchemy as sa
+        from alembic import op
+
+
+        def upgrade():
+            add_state = "ALTER TYPE parcel_state ADD VALUE 'lost'"
+            with op.get_context().autocommit_block():
+                op.get_bind().execute(sa.text(add_state))
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert "changes the schema (ALTER TYPE)" in finding.message
+
+
 @pytest.mark.parametrize(
     ("upgrade", "what"),
     [

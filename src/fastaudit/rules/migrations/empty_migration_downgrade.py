@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import FileContext
@@ -25,6 +26,13 @@ _OP_NEUTRAL = frozenset(
     {"get_bind", "get_context", "inline_literal", "f", "invoke", "implementation_for", "run_async"}
 )
 _SQL_DATA = frozenset({"UPDATE", "INSERT", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "COPY"})
+# Statements that set the connection, not the schema (SQLite's `PRAGMA foreign_keys=OFF`
+# around a batch, `SET statement_timeout`): neither data nor schema.
+_SQL_SESSION = frozenset({"PRAGMA", "SET"})
+# An `alembic.op` function itself (`op.add_column`), not a method of what one returns
+# (`op.get_context().autocommit_block()`, `op.get_bind().execute(...).fetchall()`):
+# those are read like any other call below.
+_OP_FUNCTION = re.compile(r"alembic\.op\.\w+")
 _SESSION_WRITES = frozenset(
     {
         "add",
@@ -55,10 +63,13 @@ class _Effects:
             labels.append(label)
 
 
-def _sql_text(node: ast.expr) -> str | None:
-    """The SQL of ``"UPDATE ..."`` or ``sa.text("UPDATE ...")`` (an f-string's start)."""
+def _sql_text(node: ast.expr, strings: dict[str, ast.expr] | None = None) -> str | None:
+    """The SQL of ``"UPDATE ..."`` or ``sa.text("UPDATE ...")`` (an f-string's start), or
+    of a name the function binds once to such a string (``strings``)."""
     if isinstance(node, ast.Call) and node.args and _method(node) == "text":
         node = node.args[0]
+    if isinstance(node, ast.Name) and strings and node.id in strings:
+        node = strings[node.id]
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr) and node.values:
@@ -134,13 +145,35 @@ def _statement_kind(node: ast.expr) -> str | None:
     return None
 
 
-def _execute_effect(call: ast.Call, label: str, effects: _Effects) -> None:
+def _strings(function: ast.FunctionDef) -> dict[str, ast.expr]:
+    """Names ``function`` binds exactly once, by ``name = "..."`` (or an f-string): the
+    SQL a batched migration keeps in a local (``update_in_batches = "UPDATE ..."``)."""
+    stores: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, (ast.Constant, ast.JoinedStr))
+        ):
+            values[node.targets[0].id] = node.value
+    return {name: value for name, value in values.items() if stores.get(name) == 1}
+
+
+def _execute_effect(
+    call: ast.Call, label: str, effects: _Effects, strings: dict[str, ast.expr] | None = None
+) -> None:
     if not call.args:
         return
     argument = call.args[0]
-    sql = _sql_text(argument)
+    sql = _sql_text(argument, strings)
     if sql is not None:
         words = _sql_words(sql)
+        if words and words[0] in _SQL_SESSION:
+            return
         if words and words[0] in _SQL_DATA:
             effects.note("data", words[0])
         elif words:
@@ -348,15 +381,16 @@ class EmptyDowngrade(Rule):
         seen: set[str] = {upgrade.name}
         while pending:
             function = pending.pop(0)
+            strings = _strings(function)
             for node in ast.walk(function):
                 if not isinstance(node, ast.Call):
                     continue
                 callee = self._callees.get(id(node))
                 method = _method(node)
-                if callee is not None and callee.startswith("alembic.op."):
+                if callee is not None and _OP_FUNCTION.fullmatch(callee):
                     name = callee.rsplit(".", 1)[-1]
                     if name == "execute":
-                        _execute_effect(node, "op.execute", effects)
+                        _execute_effect(node, "op.execute", effects, strings)
                     elif name == "bulk_insert":
                         effects.note("data", "op.bulk_insert")
                     elif name not in _OP_NEUTRAL:
@@ -368,7 +402,7 @@ class EmptyDowngrade(Rule):
                 elif not isinstance(node.func, ast.Attribute):
                     continue
                 elif method in ("execute", "exec_driver_sql"):
-                    _execute_effect(node, method, effects)
+                    _execute_effect(node, method, effects, strings)
                 elif method in _SESSION_WRITES:
                     effects.note("data", "session writes")
                 elif method in _SCHEMA_METHODS and _schema_call(node, method):
