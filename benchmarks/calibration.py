@@ -438,10 +438,11 @@ def judgement_files() -> list[Path]:
     return sorted(JUDGEMENTS.parent.glob("judgements*.md"), key=age)
 
 
-def verdicts_of(text: str) -> dict[str, Counter[str]]:
-    """Each rule's verdicts in one judgement file, in either table shape. A rule whose
-    rows all judge findings of the set also counts ``"on set"`` (see ``cmd_precision``)."""
-    found: dict[str, Counter[str]] = defaultdict(Counter)
+def verdicts_of(text: str) -> dict[tuple[str, str], Counter[str]]:
+    """Each rule's verdicts in one judgement file, in either table shape, per project
+    judged (a round may judge one project only: prefect's first). Rows on findings of
+    the set also count ``"on set"`` (see ``cmd_precision``)."""
+    found: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     heading: str | None = None
     names = {project.name for project in PROJECTS}
     for line in text.splitlines():
@@ -457,10 +458,10 @@ def verdicts_of(text: str) -> dict[str, Counter[str]]:
         elif heading is not None and (place := PLACE_ROW.match(line)) is not None:
             rule, where, verdict = canonical(heading), place.group(1), place.group(2)
         if rule is not None and verdict is not None and where is not None:
-            found[rule][verdict] += 1
-            found[rule]["rows"] += 1
             project = where.strip().split(" ", 1)[0].strip("`")
-            found[rule]["on set"] += project in names
+            found[(rule, project)][verdict] += 1
+            found[(rule, project)]["rows"] += 1
+            found[(rule, project)]["on set"] += project in names
     return found
 
 
@@ -470,12 +471,16 @@ def cmd_precision(args: argparse.Namespace) -> None:
     if summary_path.is_file():
         for row in json.loads(summary_path.read_text()).values():
             totals.update(row["counts"])
-    # Several rounds: a rule's verdicts come from the last file that judged it (a rule
-    # changed since an earlier round is judged again on a fresh sample).
-    verdicts: dict[str, Counter[str]] = {}
+    # Several rounds: a rule's verdicts on a project come from the last file that judged
+    # it there (a rule changed since an earlier round is judged again on a fresh sample;
+    # a round of one project leaves the others' verdicts as they were).
+    by_project: dict[tuple[str, str], Counter[str]] = {}
     names = args.judgements or [str(path) for path in judgement_files()]
     for name in names:
-        verdicts.update(verdicts_of(Path(name).read_text()))
+        by_project.update(verdicts_of(Path(name).read_text()))
+    verdicts: dict[str, Counter[str]] = defaultdict(Counter)
+    for (rule, _project), counts in by_project.items():
+        verdicts[rule].update(counts)
     off = default_off_rules()
     print("| rule | findings | sampled | true | false | debatable | precision |")
     print("|---|---:|---:|---:|---:|---:|---:|")
