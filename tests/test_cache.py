@@ -395,7 +395,7 @@ def test_a_warm_scan_with_nothing_changed_keeps_the_project_pass(
     [
         # A dependency file the PIN rules read: its bytes are checked on every run.
         (("requirements.txt", "fastapi>=0.115\nrequests\n"), "PIN102", None),
-        # A Python file: its digest is part of the key.
+        # A Python file whose facts change (no blocking call any more).
         (("app/helpers.py", "def pause():\n    return None\n"), "ASY108", None),
         # A new file the project rules would read.
         (("pyproject.toml", '[project]\nname = "p"\nrequires-python = ">=3.8"\n'), None, "PIN105"),
@@ -422,6 +422,67 @@ def test_any_change_the_pass_depended_on_runs_it_again(
         assert gone not in rules
     if appears is not None:
         assert appears in rules
+
+
+def with_fixes(result) -> list[tuple[str, int, str, object]]:
+    return sorted(
+        ((f.path, f.span.line, f.rule, f.fix) for f in result.findings), key=lambda f: f[:3]
+    )
+
+
+def test_an_edit_the_project_rules_cannot_see_keeps_the_pass(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A comment, a message, a body that notes the same facts: nothing the project rules
+    read of the file changed, so their results are kept."""
+    root = write(tmp_path / "p", PINNED_APP)
+    scan(root)
+    runs = project_rules_ran(monkeypatch)
+    write(root, {"app/main.py": PINNED_APP["app/main.py"] + "# the app\n"})
+    write(root, {"app/helpers.py": PINNED_APP["app/helpers.py"].replace("(1)", "(2)")})
+    warm = scan(root)
+    assert runs == []
+    assert with_fixes(warm) == with_fixes(scan(root, use_cache=False))
+    assert "ASY108" in {f.rule for f in warm.findings}
+
+
+def test_an_edit_to_a_file_whose_text_the_pass_used_runs_it_again(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASY108's wrap is an edit at character offsets of routes.py: a longer import line
+    moves them without changing any fact, and a kept pass would write at the old ones."""
+    root = write(tmp_path / "p", PINNED_APP)
+    before = [f.fix for f in scan(root).findings if f.rule == "ASY108"]
+    assert before and before[0] is not None
+    runs = project_rules_ran(monkeypatch)
+    routes = PINNED_APP["app/routes.py"].replace("pause\n", "pause  # the helper\n", 1)
+    write(root, {"app/routes.py": routes})
+    warm = scan(root)
+    assert runs == [1]
+    assert with_fixes(warm) == with_fixes(scan(root, use_cache=False))
+    assert [f.fix for f in warm.findings if f.rule == "ASY108"] != before
+
+
+def test_the_summary_is_the_same_in_another_process(tmp_path: Path) -> None:
+    """Hash randomisation must not change what the pass is keyed by, or no warm run in
+    a new process would ever keep it."""
+    root = write(tmp_path / "p", PINNED_APP)
+    code = (
+        "import sys; from pathlib import Path; from fastaudit.audit.scan import scan; "
+        "r = scan(Path(sys.argv[1]), use_cache=False); "
+        "print(sorted((p, o.summary) for p, o in r.files.items()))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
 
 
 def test_other_settings_run_the_pass_again(

@@ -253,7 +253,19 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
     outcome.facts = ctx.facts
     if lowered:
         _without_fixes(outcome)
+    outcome.summary = project_summary(outcome)
     return outcome
+
+
+def project_summary(outcome: FileOutcome) -> str:
+    """The digest of what the project pass reads of ``outcome`` (see
+    ``FileOutcome.summary``): its facts, classes and imports, whether it parsed, and
+    whether a serving rule reports in it (which files count as served)."""
+    serving = any(serves(f.rule) for f in outcome.findings) or any(
+        serves(d.finding.rule) for d in outcome.deferred
+    )
+    material = repr((outcome.facts, outcome.classes, outcome.imports, outcome.parsed, serving))
+    return hashlib.sha256(material.encode()).hexdigest()
 
 
 # Tools whose findings are silenced with a noqa comment naming a code: their codes, in such a
@@ -541,7 +553,12 @@ def _project_key(result: ScanResult) -> str:
     assert discovery is not None
     material = repr(
         (
-            sorted((path, outcome.digest) for path, outcome in result.files.items()),
+            # What the pass reads of each Python file: an edit that changes none of it
+            # (a comment, a function body, a message) keeps the pass, unless the pass
+            # read the file's text itself (``ProjectPass.reads``).
+            sorted(
+                (path, outcome.summary or outcome.digest) for path, outcome in result.files.items()
+            ),
             discovery.other_files,
             result.enabled,
             result.config,
@@ -556,10 +573,14 @@ def _still_true(result: ScanResult, stored: object, key: str) -> ProjectPass | N
     if not isinstance(stored, ProjectPass) or stored.key != key:
         return None
     for path, digest in stored.reads.items():
-        try:
-            now = decode(read_bytes(result.root / path, result.config.max_file_size)).digest
-        except SourceError:
-            now = ""
+        outcome = result.files.get(path)
+        if outcome is not None:
+            now = outcome.digest  # a Python file: its bytes were just read and hashed
+        else:
+            try:
+                now = decode(read_bytes(result.root / path, result.config.max_file_size)).digest
+            except SourceError:
+                now = ""
         if now != digest:
             return None
     return stored
@@ -588,7 +609,10 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
         view_reads = result.digests
         cache.project = ProjectPass(
             key=key,
-            reads={p: view_reads.get(p, "") for p in result.read_paths if p not in result.files},
+            reads={
+                p: result.files[p].digest if p in result.files else view_reads.get(p, "")
+                for p in result.read_paths
+            },
             project_findings=result.project_findings,
             fix_policy=result.fix_policy,
             off_loop=result.off_loop,

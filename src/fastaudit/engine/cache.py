@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 # 3: proofs of safe fixes kept beside the outcomes; 4: parsed dependency files;
 # 5: findings carry related locations (``Finding.related``).
 # 6: the last project pass; 7: outcomes kept pickled (a save after one edit writes the
-# other files' bytes as they are instead of pickling every outcome again).
-_FORMAT = 7
+# other files' bytes as they are instead of pickling every outcome again); 8: outcomes
+# carry the summary the kept project pass is keyed by.
+_FORMAT = 8
 
 
 def cache_dir() -> Path:

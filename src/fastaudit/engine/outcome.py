@@ -26,3 +26,8 @@ class FileOutcome:
     facts: dict[str, list[Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     parsed: bool = True
+    # A digest of what the project pass reads of this outcome (facts, classes, imports,
+    # whether it was parsed, whether a serving rule reports in it): an edit that leaves
+    # it as it was cannot change the project rules' results through this file ("" when
+    # unknown: then the file's content digest stands for it).
+    summary: str = ""

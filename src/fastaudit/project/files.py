@@ -27,6 +27,7 @@ class ProjectFiles:
     # None to derive everything afresh (``--no-cache``, rescans).
     derived: Derived | None = None
     _texts: dict[str, SourceText | None] = field(default_factory=dict)
+    _used: set[str] = field(default_factory=set)
 
     def read_text(self, path: str) -> SourceText | None:
         """The decoded text of a project file (relative POSIX path), or None with a
@@ -47,9 +48,15 @@ class ProjectFiles:
         self._texts[path] = text
         return text
 
+    def uses(self, path: str) -> None:
+        """Record that a result depends on ``path``'s text without reading it now (a value
+        kept by its content digest): ``read_paths`` lists it like a file read."""
+        self._used.add(path)
+
     def read_paths(self) -> list[str]:
-        """Every file read so far (or tried: an unreadable one counts too)."""
-        return list(self._texts)
+        """Every file read so far (or tried: an unreadable one counts too), and every file
+        whose text a result depends on (``uses``)."""
+        return list(dict.fromkeys([*self._texts, *sorted(self._used)]))
 
     def already_reported(self, path: str) -> bool:
         """Whether an unreadable ``path`` was already reported elsewhere (a Python

@@ -131,6 +131,9 @@ def wrap_fixes_at(view: ProjectView, path: str, spans: set[Span]) -> dict[Span, 
         return {}
     # A wrap depends on the file's bytes and the spans alone: kept by content between
     # runs, so an edit elsewhere does not parse and walk every file with a finding again.
+    # The wraps' edits are offsets into this text: a pass kept for later runs must be
+    # run again when it changes, whether it is read now or found by its digest.
+    view.uses(path)
     outcome = view.outcomes.get(path)
     digest = outcome.digest if outcome is not None else ""
     variant = "ASY108-wraps " + repr(
