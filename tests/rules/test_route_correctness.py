@@ -565,3 +565,26 @@ def test_rte107_in_tests_is_left_alone() -> None:
         app.add_middleware(AuthMiddleware)
         """
     assert not found(source, "RTE107", path="tests/test_cors.py")
+
+
+def test_rte106_a_204_route_returning_a_response_of_its_own_is_left_alone() -> None:
+    """``-> Response`` on a 204 route: what it returns is a response (an OAuth
+    library's here), sent as it is; a 204 route returning a dict is still told."""
+    source = """
+    from fastapi import APIRouter, Request, Response
+
+    from app.oauth import server
+
+    router = APIRouter()
+
+
+    @router.delete("/clients/{client_id}", status_code=204)
+    async def delete_client(client_id: str, request: Request) -> Response:
+        return server.create_endpoint_response("client_configuration", request)
+
+
+    @router.delete("/keys/{key_id}", status_code=204)
+    async def delete_key(key_id: str):
+        return {"deleted": key_id}
+    """
+    assert [f.line for f in found(source, "RTE106")] == [15]

@@ -814,3 +814,27 @@ def test_error_responses_listed_on_a_router_above_cover_its_routes(tmp_path):
             "`DELETE /{order_id}` (`delete_order`) raises 409 without listing it in `responses=`",
         )
     ]
+
+
+def test_create_route_answering_with_a_response_of_its_own_is_left_alone():
+    """``-> Response``: the route hands back a response an OAuth library built, with
+    its own status (201 for a client registration); the decorator's would be unused.
+    A ``dict`` route named alike is still told."""
+    source = """
+    from fastapi import APIRouter, Depends, Request, Response
+
+    from app.oauth import server
+
+    router = APIRouter()
+
+
+    @router.post("/register")
+    async def create_client(request: Request, auth=Depends(server)) -> Response:
+        return auth.create_endpoint_response("client_registration", request)
+
+
+    @router.post("/clients")
+    async def create_other(request: Request) -> dict:
+        return {}
+    """
+    assert [f.line for f in found(source, "DOC101")] == [14]

@@ -630,3 +630,23 @@ def test_the_suggested_alias_never_takes_a_name_the_file_uses(tmp_path):
     (finding,) = [f for f in findings(root, "STR102") if f.path == "src/posts/service.py"]
     assert "`from src.auth import service as auth_service_module`" in finding.message
     assert "`auth_service_module.get_user`" in finding.message
+
+
+def test_a_module_imported_from_a_domain_package_is_already_named(tmp_path):
+    """``from src.auth.providers import github as github_client`` imports a module under
+    a name, the form STR104 asks for; a name pulled out of that module still counts."""
+    files = {
+        "src/auth/providers/__init__.py": "",
+        "src/auth/providers/github.py": "def client():\n    return 'gh'\n",
+        "src/auth/providers/gitlab/__init__.py": "def client():\n    return 'gl'\n",
+        "src/posts/service.py": """
+            from src.auth.providers import github as github_client, gitlab
+            from src.auth.service import get_user
+
+
+            async def author(post_id: int):
+                return github_client.client(), gitlab.client(), await get_user(post_id)
+            """,
+    }
+    root = project(tmp_path, files)
+    assert located(root, "STR102") == {("STR104", "src/posts/service.py", 2)}

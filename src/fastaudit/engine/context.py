@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from fastaudit.engine import edit_builders
 from fastaudit.engine.names import (
@@ -31,7 +31,14 @@ from fastaudit.project.source import SourceText
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route"}
 )
-APP_TYPES = frozenset({"fastapi.FastAPI()", "fastapi.APIRouter()"})
+# What calling a class builds, for the classes FastAPI ships: an app or a router.
+RouteOwner = Literal["app", "router"]
+ROUTE_OWNER_CLASSES: dict[str, RouteOwner] = {
+    "fastapi.FastAPI": "app",
+    "fastapi.APIRouter": "router",
+}
+# The last name of a project's own class taken for FastAPI's (see ``route_owner_class``).
+_OWN_OWNER_NAMES: dict[str, RouteOwner] = {"FastAPI": "app", "APIRouter": "router"}
 
 
 class RuleInfo(Protocol):
@@ -371,9 +378,55 @@ class FileContext:
                 return decorator
         return None
 
+    def route_owner_class(self, callee: str | None, _depth: int = 0) -> RouteOwner | None:
+        """``"app"`` when calling the class ``callee`` (a resolved name, as ``resolve``
+        gives it) builds a FastAPI app, ``"router"`` when it builds an ``APIRouter``,
+        else None. Every recogniser of apps and routers asks here.
+
+        Besides FastAPI's own two classes, a project's own class counts when:
+
+        * it is defined in another module and its last name is exactly ``FastAPI`` /
+          ``APIRouter``. A project wrapping FastAPI's class (a subclass setting
+          ``route_class``, a re-export) keeps the name so its endpoint modules read as
+          FastAPI's, and endpoint modules only see the import: polar's
+          ``polar.routing.APIRouter`` is not even a class statement (``APIRouter =
+          get_api_router_class(APIRoute)``), so no index of bases would find it. Only
+          the exact name counts: a project ``Router`` may be anything.
+        * it is defined above, in this file, deriving from one of these (whatever its
+          name: a class of this file called ``FastAPI`` deriving from nothing is not).
+
+        A subclass with another name defined in another module (``PrefectRouter``) is
+        not seen: telling it from a look-alike needs the other module's class statement,
+        which the per-file walk does not have (its outcome is cached by its own bytes).
+        """
+        if callee is None or _depth > 8:
+            return None
+        callee = canonical(callee)
+        known = ROUTE_OWNER_CLASSES.get(callee)
+        if known is not None:
+            return known
+        if not self.is_own(callee):
+            return None
+        for info in self.classes:
+            if info.qualname == callee:  # defined here: its bases say, not its name
+                for base in info.bases:
+                    found = self.route_owner_class(base, _depth + 1)
+                    if found is not None:
+                        return found
+                return None
+        return _OWN_OWNER_NAMES.get(callee.rpartition(".")[2])
+
+    def route_owner(self, node: ast.expr) -> RouteOwner | None:
+        """What ``node`` holds when it is an instance made by calling an app or router
+        class here (``app`` after ``app = FastAPI()``), else None."""
+        value = self.resolve(node)
+        if value is None or not value.endswith("()"):
+            return None
+        return self.route_owner_class(value[:-2])
+
     def is_app_or_router(self, node: ast.expr) -> bool:
         value = self.resolve(node)
-        if value in APP_TYPES:
+        if value is not None and value.endswith("()") and self.route_owner_class(value[:-2]):
             return True
         # A router imported from another module of the project: trust its name.
         if isinstance(node, ast.Name):

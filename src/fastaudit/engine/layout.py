@@ -151,11 +151,11 @@ class LayoutFacts:
             return  # cheap filter; misses only `from fastapi import FastAPI as Other`
         if not self._notes_layout(ctx):
             return
-        callee = ctx.resolve(func)
-        if callee == "fastapi.FastAPI":
+        made = ctx.route_owner_class(ctx.resolve(func))
+        if made == "app":
             span = ctx.span(node)
             ctx.add_fact(APP_FACT, (span.line, span.column, span.end_line, span.end_column))
-        elif callee == "fastapi.APIRouter":
+        elif made == "router":
             ctx.add_fact(ROUTES_FACT, node.lineno)
 
     @shared_visitor

@@ -68,9 +68,10 @@ class CreateRouteWithoutStatusCode(Rule):
     queues the work (`task.delay(...)`, `.apply_async(...)`, `send_task(...)`,
     `.enqueue(...)`, Arq's `enqueue_job(...)`, or `BackgroundTasks` without writing
     anything itself) the advice is `202 Accepted` instead. Left alone: routes that take
-    a `Response` parameter (they set their status themselves), routes serving several
-    methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators), and HTML
-    form routes (`response_class=HTMLResponse`, or returning `HTMLResponse`,
+    a `Response` parameter or are annotated `-> Response` (they set their status
+    themselves, or answer with a response whose status FastAPI keeps), routes serving
+    several methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators), and
+    HTML form routes (`response_class=HTMLResponse`, or returning `HTMLResponse`,
     `RedirectResponse` or a template's `TemplateResponse`).
     """
     dont = """
@@ -197,6 +198,10 @@ class CreateRouteWithoutStatusCode(Rule):
         if response_class is not None and _is_html_response(response_class.value, ctx):
             return
         if _is_html_response(node.returns, ctx):
+            return
+        if node.returns is not None and _resolves_to_response(node.returns, ctx):
+            # ``-> Response``: it answers with a response of its own making (an OAuth
+            # library's, say), whose status FastAPI keeps; the decorator's is unused.
             return
         args = node.args
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):

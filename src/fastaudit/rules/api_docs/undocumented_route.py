@@ -118,13 +118,13 @@ class UndocumentedRoute(Rule):
         target = node.targets[0]
         if not isinstance(target, ast.Name) or ctx.function is not None or ctx.class_name:
             return
-        made = ctx.resolve(value.func)
-        if made == "fastapi.FastAPI" and _is_none(keyword_arg(value, "openapi_url")):
+        made = ctx.route_owner_class(ctx.resolve(value.func))
+        if made == "app" and _is_none(keyword_arg(value, "openapi_url")):
             ctx.add_fact(UNPUBLISHED_APP, ctx.qualify(target.id))
-        elif made == "fastapi.APIRouter" and _is_false(keyword_arg(value, "include_in_schema")):
+        elif made == "router" and _is_false(keyword_arg(value, "include_in_schema")):
             self._hidden_routers.add(target.id)
         responses = keyword_arg(value, "responses")
-        if made in ("fastapi.APIRouter", "fastapi.FastAPI") and responses is not None:
+        if made is not None and responses is not None:
             # Error responses declared once for every route below this router.
             codes = _listed_codes(responses)
             self._documented_routers[target.id] = codes
@@ -188,7 +188,7 @@ class UndocumentedRoute(Rule):
             and ast.get_docstring(node) is None
         ):
             missing.append("no summary or description (nor a docstring)")
-        if keyword_arg(route, "tags") is None and ctx.resolve(func.value) == "fastapi.FastAPI()":
+        if keyword_arg(route, "tags") is None and ctx.route_owner(func.value) == "app":
             missing.append("no tags")
         owner_node = func.value
         undocumented = self._undocumented(route, found.raised)

@@ -33,9 +33,6 @@ INCLUDE_FACT = "router-include"
 # (owner, methods, path, line, column, end_line, end_column, endpoint) of a route.
 ROUTE_FACT = "router-route"
 
-APP = "fastapi.FastAPI()"
-ROUTER_CALLS = frozenset({"fastapi.APIRouter", "fastapi.routing.APIRouter"})
-APP_CALLS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -117,14 +114,14 @@ class RouterFacts:
             or is_test_path(ctx.path)
         ):
             return
-        made = ctx.resolve(value.func)
-        if made in ROUTER_CALLS or made in APP_CALLS:
+        made = ctx.route_owner_class(ctx.resolve(value.func))
+        if made is not None:
             opaque = bool(value.args) or any(k.arg is None for k in value.keywords)
             ctx.add_fact(
                 MADE_FACT,
                 (
                     ctx.qualify(node.targets[0].id),
-                    made in APP_CALLS,
+                    made == "app",
                     prefix_text(value, ctx),
                     node.lineno,
                     opaque,
@@ -150,7 +147,7 @@ class RouterFacts:
                 into,
                 router,
                 prefix_text(node, ctx),
-                ctx.resolve(func.value) == APP,
+                ctx.route_owner(func.value) == "app",
                 span.line,
                 span.column,
                 span.end_line,

@@ -170,7 +170,7 @@ class CorsMiddlewareNotOutermost(Rule):
         listed = keyword_arg(node, "middleware")
         if listed is not None and isinstance(listed.value, (ast.List, ast.Tuple)):
             made = ctx.resolve(node.func)
-            if made in ("fastapi.FastAPI", "starlette.applications.Starlette"):
+            if made == "starlette.applications.Starlette" or ctx.route_owner_class(made) == "app":
                 self._check_list(listed.value, ctx)
 
     def visit_FunctionDef(

@@ -50,8 +50,10 @@ class NoContentRouteWithBody(Rule):
     code building it is dead and a client expecting the data gets nothing; older
     versions sent it with a 204, which HTTP clients and proxies reject. Annotate
     `-> None` and return nothing (or a `Response(status_code=204)`), or pick another
-    status. flake8-fastapi's CF011 asks for `response_class=Response` on every 204
-    route, which modern FastAPI no longer needs; this rule reports the body instead.
+    status. A route annotated `-> Response` returns a response of its own making (built
+    by a library, say), which FastAPI sends as it is: it is left alone. flake8-fastapi's
+    CF011 asks for `response_class=Response` on every 204 route, which modern FastAPI
+    no longer needs; this rule reports the body instead.
     The 36 no-content routes of the calibration set are all written right (the startup
     check teaches the first two cases quickly); the rule says so before the app is run,
     and the third case, a value returned and silently dropped, fails no check at all.
@@ -172,6 +174,10 @@ class NoContentRouteWithBody(Rule):
                 "response model and refuses to start (a "
                 f"{status} response has no body); annotate `-> None`",
             )
+            return
+        if returns is not None and _is_response(returns, ctx):
+            # ``-> Response``: it returns a response of its own making (built by a
+            # library, say), which FastAPI sends as it is, status and body included.
             return
         self._routes[id(node)] = (route, None)
 

@@ -12,8 +12,14 @@ from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 from fastaudit.rules.security._shared import is_true, module_literal
 
-_APPS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "starlette.Starlette"})
-_APP_VALUES = frozenset(f"{name}()" for name in _APPS)
+_STARLETTE = frozenset({"starlette.applications.Starlette", "starlette.Starlette"})
+_APPS = _STARLETTE | {"fastapi.FastAPI"}
+_STARLETTE_VALUES = frozenset(f"{name}()" for name in _STARLETTE)
+
+
+def _is_app_class(callee: str | None, ctx: FileContext) -> bool:
+    """Starlette's app, FastAPI's, or a project's own FastAPI (``route_owner_class``)."""
+    return callee in _STARLETTE or ctx.route_owner_class(callee) == "app"
 
 
 class DebugModeEnabled(Rule):
@@ -100,10 +106,10 @@ class DebugModeEnabled(Rule):
     )
 
     # The calls ``visit_Call`` acts on (the engine skips it on the others).
-    calls = CallFilter.of(callees=_APPS)
+    calls = CallFilter.of(callees=_APPS, tails=["FastAPI"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.resolve(node.func) not in _APPS or is_test_path(ctx.path):
+        if not _is_app_class(ctx.resolve(node.func), ctx) or is_test_path(ctx.path):
             return
         for item in node.keywords:
             if item.arg == "debug" and is_true(module_literal(ctx, item.value)):
@@ -132,7 +138,10 @@ class DebugModeEnabled(Rule):
             if (
                 isinstance(target, ast.Attribute)
                 and target.attr == "debug"
-                and ctx.resolve(target.value) in _APP_VALUES
+                and (
+                    ctx.resolve(target.value) in _STARLETTE_VALUES
+                    or ctx.route_owner(target.value) == "app"
+                )
             ):
                 ctx.report(
                     node,

@@ -116,14 +116,14 @@ class DocsInEveryEnvironment(Rule):
     )
 
     # The calls ``visit_Call`` acts on (the engine skips it on the others).
-    calls = CallFilter.of(callees=["fastapi.FastAPI"])
+    calls = CallFilter.of(callees=["fastapi.FastAPI"], tails=["FastAPI"])
 
     def __init__(self) -> None:
         self._apps: list[tuple[ast.Call, str | None]] = []
         self._switched: set[str] = set()
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.resolve(node.func) != "fastapi.FastAPI":
+        if ctx.route_owner_class(ctx.resolve(node.func)) != "app":
             return
         parent = ctx.parent
         name = None

@@ -292,6 +292,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         apps = {app.root: app for app in find_apps(project)}
         patched: dict[str, str] | None = None
         units = _sub_domains(project)
+        files = frozenset(project.python_files)
         for path, value in facts(project, CROSS_IMPORT_FACT):
             item: CrossImport = value  # the values noted under CROSS_IMPORT_FACT
             if not self.wants(item):
@@ -305,6 +306,8 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                 continue
             if is_test_path(path):
                 continue
+            if len(item.rest) == 1 and _all_submodules(files, app, item):
+                continue  # ``from src.auth import service as auth_service``: modules, named
             fix = item.fix
             if fix is not None and not self._fix_holds(project, app, item):
                 fix = None
@@ -363,6 +366,17 @@ def _patched_by_name(path: str, item: CrossImport, patched: dict[str, str]) -> s
                     f"once `{name}` is qualified, that attribute no longer exists"
                 )
     return ""
+
+
+def _all_submodules(files: frozenset[str], app: App, item: CrossImport) -> bool:
+    """Every imported name is a module of the imported package (``from
+    polar.integrations.github import client as github``): modules imported under a
+    name, the form the rules ask for, not names pulled out of a module."""
+    folder = join(app.domains[item.target], *item.rest)
+    return all(
+        f"{folder}/{name}.py" in files or f"{folder}/{name}/__init__.py" in files
+        for name in item.names
+    )
 
 
 def _named_in(text: str, name: str) -> bool:

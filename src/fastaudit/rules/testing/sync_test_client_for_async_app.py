@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
 _TEST_CLIENTS = frozenset(f"{module}.TestClient" for module in _TEST_CLIENT_MODULES)
 # An app object made in the file itself (an imported app resolves to its module path).
-_APPS_BUILT_HERE = frozenset({"fastapi.FastAPI()", "starlette.applications.Starlette()"})
+_STARLETTE_BUILT_HERE = "starlette.applications.Starlette()"
 # Noted by TST101 for a test file: (line, column, end line, end column) of its first
 # ``TestClient(...)`` that drives the real app, not one built in that file
 # (``app = FastAPI()`` in the test or the module) which mounts no router.
@@ -126,7 +126,7 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
         app = node.args[0] if node.args else getattr(keyword_arg(node, "app"), "value", None)
         if (
             app is not None
-            and ctx.resolve(app) in _APPS_BUILT_HERE
+            and (ctx.resolve(app) == _STARLETTE_BUILT_HERE or ctx.route_owner(app) == "app")
             and not text_contains(ctx, "include_router(", ".mount(")
         ):
             return  # a tiny app the test builds for itself
