@@ -265,6 +265,31 @@ def test_old_mac_line_endings_give_right_lines_and_fix(tmp_path):
     )
 
 
+SUBCLASSED_APP = """\
+from fastapi import APIRouter, FastAPI
+
+
+class ShopApp(FastAPI):
+    pass
+
+
+class ShopRouter(APIRouter):
+    pass
+
+
+app = ShopApp(debug=True)
+router = ShopRouter()
+
+
+@router.get("/items")
+def items():
+    return []
+
+
+app.include_router(router)
+"""
+
+
 class TestCallFilters:
     """A rule's ``only_calls`` declaration lets the engine skip its ``visit_Call`` on
     other calls: the walk must give exactly what calling every handler gives, on every
@@ -280,6 +305,9 @@ class TestCallFilters:
             found.extend(
                 (f"{rule.id}.py", text) for text in examples if isinstance(text, str) and text
             )
+        # Shapes a filter could wrongly narrow away: an app or router made by a class of
+        # the file deriving from FastAPI's, under a name of its own.
+        found.append(("app/main.py", SUBCLASSED_APP))
         here = Path(__file__).parent
         for folder in (here / "projects", here.parent / "src" / "fastaudit" / "demo_project"):
             for path in sorted(folder.rglob("*.py")):

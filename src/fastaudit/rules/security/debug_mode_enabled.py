@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.context import FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
@@ -104,9 +104,6 @@ class DebugModeEnabled(Rule):
         app.debug = True
         """,
     )
-
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
-    calls = CallFilter.of(callees=_APPS, tails=["FastAPI"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if not _is_app_class(ctx.resolve(node.func), ctx) or is_test_path(ctx.path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
@@ -114,9 +114,6 @@ class DocsInEveryEnvironment(Rule):
         app = FastAPI(docs_url=None)
         """,
     )
-
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
-    calls = CallFilter.of(callees=["fastapi.FastAPI"], tails=["FastAPI"])
 
     def __init__(self) -> None:
         self._apps: list[tuple[ast.Call, str | None]] = []
