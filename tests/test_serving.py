@@ -170,3 +170,186 @@ def test_a_library_import_never_reaches_a_project_file_of_the_same_name(tmp_path
     assert result.off_loop["devtools/cmd/stripe.py"] == (
         "not imported by the app, and runs its own event loop (`asyncio.run`)"
     )
+
+
+CLI = {
+    **APP,
+    # A cyclopts program beside the app: its async commands run on their own loop.
+    "app/cli/__init__.py": "",
+    "app/cli/main.py": """
+        import time
+
+        import cyclopts
+
+        from app.cli.helpers import render_report
+
+        shop = cyclopts.App(name="shop")
+
+
+        @shop.command
+        async def report(path: str) -> None:
+            time.sleep(1)
+            await render_report(path)
+        """,
+    # Imported by the command only: where the command runs.
+    "app/cli/helpers.py": """
+        import time
+
+
+        async def render_report(path: str) -> None:
+            time.sleep(1)
+        """,
+    # Imported by the command and by a module nothing marks: not settled, it serves.
+    "app/cli/shared.py": """
+        import time
+
+
+        async def shared() -> None:
+            time.sleep(1)
+        """,
+    "app/plugin.py": """
+        from app.cli.shared import shared
+
+
+        async def hook() -> None:
+            await shared()
+        """,
+}
+
+
+def test_a_cyclopts_program_and_its_own_helpers_are_not_served(tmp_path: Path) -> None:
+    files = dict(CLI)
+    files["app/cli/main.py"] = CLI["app/cli/main.py"].replace(
+        "from app.cli.helpers import render_report",
+        "from app.cli.helpers import render_report\n        from app.cli.shared import shared",
+    )
+    write(tmp_path, files)
+    found = asy(tmp_path)
+    assert ("app/cli/main.py", 12) not in found
+    assert ("app/cli/helpers.py", 5) not in found
+    assert ("app/cli/shared.py", 5) in found
+    result = scan(tmp_path, Config(select=["ASY102"]), use_cache=False, jobs=1)
+    assert result.off_loop["app/cli/main.py"] == (
+        "not imported by the app, and is a command-line program (`cyclopts`)"
+    )
+    assert result.off_loop["app/cli/helpers.py"] == (
+        "not imported by the app, and only scripts, tests and command-line programs "
+        "import it (`app/cli/main.py`)"
+    )
+
+
+def test_a_module_only_tests_import_still_serves(tmp_path: Path) -> None:
+    """A module no script imports may be a library's public API: tests alone say
+    nothing about where it runs."""
+    files = {
+        **APP,
+        "app/public.py": """
+            import time
+
+
+            async def fetch() -> None:
+                time.sleep(1)
+            """,
+        "tests/test_public.py": """
+            from app.public import fetch
+
+
+            async def test_fetch() -> None:
+                await fetch()
+            """,
+    }
+    write(tmp_path, files)
+    assert ("app/public.py", 5) in asy(tmp_path)
+
+
+def test_commands_defined_in_a_served_module_are_not_served(tmp_path: Path) -> None:
+    """The app imports the module for one function; the click, typer and cyclopts
+    commands beside it run on their own loops, the rest of the module serves."""
+    files = {
+        **APP,
+        "app/main.py": APP["app/main.py"].replace(
+            "from app.jobs import nightly",
+            "from app.jobs import nightly\nfrom app.manage import migrate",
+        ),
+        "app/manage.py": """
+            import time
+
+            import click
+            import cyclopts
+            import typer
+
+            tool = cyclopts.App()
+            other = typer.Typer()
+
+
+            @click.group()
+            def cli():
+                pass
+
+
+            @cli.group()
+            def extensions():
+                pass
+
+
+            @extensions.command("update")
+            @click.argument("name")
+            async def update(name):
+                time.sleep(1)
+
+
+            @click.command()
+            async def alone():
+                time.sleep(1)
+
+
+            @tool.default
+            async def main():
+                time.sleep(1)
+
+
+            @other.command()
+            async def typed():
+                time.sleep(1)
+
+
+            async def migrate():
+                time.sleep(1)
+            """,
+    }
+    write(tmp_path, files)
+    found = [line for path, line in asy(tmp_path) if path == "app/manage.py"]
+    assert found == [43]
+
+
+def test_a_public_library_module_a_command_uses_still_serves(tmp_path: Path) -> None:
+    """``acme/deploy.py`` is imported by the command only, but a library's users call
+    its public modules from their own code: only private modules and the command's own
+    folder are its helpers."""
+    files = {
+        **CLI,
+        "app/cli/main.py": CLI["app/cli/main.py"].replace(
+            "from app.cli.helpers import render_report",
+            "from app.cli.helpers import render_report\n"
+            "        from app.deploy import push\n"
+            "        from app._internal import hidden",
+        ),
+        "app/deploy.py": """
+            import time
+
+
+            async def push() -> None:
+                time.sleep(1)
+            """,
+        "app/_internal.py": """
+            import time
+
+
+            async def hidden() -> None:
+                time.sleep(1)
+            """,
+    }
+    write(tmp_path, files)
+    found = asy(tmp_path)
+    assert ("app/deploy.py", 5) in found
+    assert ("app/_internal.py", 5) not in found

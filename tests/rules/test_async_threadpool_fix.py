@@ -132,6 +132,16 @@ REFUSED = [
     ("from sqlalchemy.orm import Session\n\ndb = Session()", "return db.query(url).all()"),
     ("from sqlalchemy.orm import Session\n\ndb = Session()", "rows = db.query(url)"),
     ("import requests", "reply = requests.get(url, stream=True)"),
+    # Lazy iterators: the walk happens as the caller iterates, back on the loop.
+    ("from pathlib import Path", "for found in Path(path).rglob('*'):\n        print(found)"),
+    ("from pathlib import Path", "return [p.name for p in Path(path).iterdir()]"),
+    ("from pathlib import Path", "return sorted(Path(path).glob('*.csv'))"),
+    ("from pathlib import Path", "return list(Path(path).walk())"),
+    ("import os", "for root, dirs, files in os.walk(path):\n        print(files)"),
+    ("import os", "entries = os.scandir(path)"),
+    ("import os", "return list(os.fwalk(path))"),
+    ("import glob", "return list(glob.iglob(path))"),
+    ("import os", "handle = os.fdopen(3)"),
 ]
 
 
@@ -141,6 +151,26 @@ def test_refused_where_await_cannot_go_or_would_mislead(setup: str, body: str) -
     findings = found(text, BLOCKING)
     assert findings, "the call is still reported"
     assert all(f.fix is None for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("setup", "body", "expected"),
+    [
+        (
+            "import glob",
+            "return glob.glob(path)",
+            "return await run_in_threadpool(glob.glob, path)",
+        ),
+        (
+            "import os",
+            "return os.listdir(path)",
+            "return await run_in_threadpool(os.listdir, path)",
+        ),
+    ],
+)
+def test_a_folder_read_whole_is_still_wrapped(setup: str, body: str, expected: str) -> None:
+    """``glob.glob`` and ``os.listdir`` return lists: the thread does the whole read."""
+    assert expected in body_after_fix(setup, body)
 
 
 def test_a_nested_sync_def_or_lambda_is_not_reported_at_all() -> None:
@@ -327,6 +357,68 @@ def test_asy108_wraps_the_call_in_the_async_function(
     routes = (tmp_path / "app/routes.py").read_text()
     assert expected in routes
     assert IMPORT in routes
+
+
+def test_asy108_offers_no_thread_to_a_function_that_asks_for_the_running_loop(
+    tmp_path: Path,
+) -> None:
+    """``pick_client`` keeps one client per event loop (it asks which loop runs, two
+    calls down): in a worker thread there is none, so the wrap would change what it
+    returns. The blocking call is still reported, with no thread offered."""
+    from fastaudit.audit.scan import scan
+    from fastaudit.config import Config
+
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/clients.py": """
+                import asyncio
+
+                import requests
+
+                CLIENTS = {}
+
+
+                def current_loop():
+                    try:
+                        return asyncio.get_running_loop()
+                    except RuntimeError:
+                        return None
+
+
+                def warm_up():
+                    requests.get("https://api.test/health", timeout=3)
+
+
+                def pick_client():
+                    loop = current_loop()
+                    if loop not in CLIENTS:
+                        warm_up()
+                        CLIENTS[loop] = object()
+                    return CLIENTS[loop]
+                """,
+            "app/routes.py": """
+                from app.clients import pick_client, warm_up
+
+
+                async def status():
+                    client = pick_client()
+                    warm_up()
+                    return {"client": id(client)}
+                """,
+        },
+    )
+    result = scan(tmp_path, Config(select=["ASY108"]), use_cache=False)
+    findings = {f.line: f for f in result.findings if f.rule == "ASY108"}
+    assert sorted(findings) == [5, 6]
+    assert findings[5].fix is None
+    assert "`pick_client` or a function it calls asks for the running event loop" in (
+        findings[5].message
+    )
+    assert "run_in_threadpool" not in findings[5].message
+    # ``warm_up`` asks for nothing: its wrap stays.
+    assert findings[6].fix is not None
 
 
 # --------------------------------------------------------------------- --fix and ruff

@@ -28,7 +28,7 @@ from fastaudit.engine.context import (
     call_filter,
     module_name,
 )
-from fastaudit.engine.layout import LayoutFacts
+from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.parallel import analyze_paths
@@ -379,6 +379,12 @@ def finalize(
         warnings.extend(outcome.warnings)
         candidates.extend(outcome.findings)
         candidates.extend(index.settle(outcome.deferred))
+    # Defs registered as command-line commands, by file: their own loop, not the server's.
+    commands = {
+        outcome.path: spans
+        for outcome in outcomes
+        if (spans := outcome.facts.get(CLI_COMMAND_FACT))
+    }
     findings: list[Finding] = []
     ignores: dict[str, set[str]] = {}
     for finding in candidates:
@@ -386,6 +392,9 @@ def finalize(
             continue
         if serves(finding.rule):
             if off_loop and finding.path in off_loop:
+                continue
+            spans = commands.get(finding.path)
+            if spans and any(first <= finding.line <= last for first, last in spans):
                 continue
             if on_loop and finding.path in on_loop:
                 finding = with_evidence(finding, on_loop[finding.path])

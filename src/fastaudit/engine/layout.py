@@ -39,6 +39,20 @@ if TYPE_CHECKING:
 # Fact kinds noted per file.
 APP_FACT = "fastapi-app"  # (line, column, end_line, end_column) of a ``FastAPI(...)`` call
 ROUTES_FACT = "routes"  # line of an ``APIRouter()`` or a route decorator
+# (first line, last line) of a def registered as a command of a command-line framework
+# (``@app.command`` on a ``cyclopts.App()``/``typer.Typer()``, ``@click.command()``,
+# ``@group.command()`` on a click group this file defines): it runs on the command's own
+# loop, never on the server's, so the serving rules say nothing inside it.
+CLI_COMMAND_FACT = "cli-command"
+# The command-line frameworks: a module importing one is a command-line program.
+CLI_FRAMEWORKS = ("typer", "click", "asyncclick", "cyclopts", "fire")
+# What registers a def on such a framework's object: ``app.command``, ``app.default``
+# (cyclopts), ``app.callback`` (typer), ``group.command``/``group.group`` (click).
+_CLI_REGISTERS = frozenset({"command", "group", "default", "callback"})
+# ``FileContext.memo`` keys: whether the file imports a framework; the click groups and
+# commands it defines (names of module-level defs).
+_CLI_FILE = ("cli-file",)
+_CLI_GROUPS = ("cli-groups",)
 
 # Folders named for a kind of file, and the module each kind becomes inside a domain.
 TYPE_FOLDERS: dict[str, str] = {
@@ -165,11 +179,40 @@ class LayoutFacts:
         decorator = ctx.route_decorator(node)
         if decorator is not None:
             ctx.add_fact(ROUTES_FACT, decorator.lineno)
+        elif _is_cli_command(node, ctx):
+            ctx.add_fact(CLI_COMMAND_FACT, (node.lineno, node.end_lineno or node.lineno))
 
     @shared_visitor
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         # Rules override visit_FunctionDef for plain defs; it reads only what both kinds share.
         self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]  # an async def, read alike
+
+
+def _is_cli_command(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """Whether a decorator registers ``node`` on a command-line framework (see
+    ``CLI_COMMAND_FACT``). Only in a file importing one of them."""
+    cli_file = ctx.memo.get(_CLI_FILE)
+    if cli_file is None:
+        cli_file = ctx.memo[_CLI_FILE] = any(
+            record.module.split(".", 1)[0] in CLI_FRAMEWORKS for record in ctx.imports
+        )
+    if not cli_file:
+        return False
+    groups: set[str] = ctx.memo.setdefault(_CLI_GROUPS, set())
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not isinstance(target, ast.Attribute) or target.attr not in _CLI_REGISTERS:
+            continue
+        value = ctx.resolve(target)
+        registered = value is not None and value.split(".", 1)[0] in CLI_FRAMEWORKS
+        if not registered and isinstance(target.value, ast.Name):
+            # ``@extensions.command()`` on a click group defined above in this file.
+            registered = target.value.id in groups and ctx.is_module_binding(target.value.id)
+        if registered:
+            if ctx.function is None:
+                groups.add(node.name)
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------- paths

@@ -9,9 +9,16 @@ for them. The decision needs two pieces of evidence, never a folder name alone:
 1. the file cannot be reached from any module that creates the FastAPI app, following
    the project's own imports; and
 2. it says what it is: a test or migration file, a ``__main__`` guard, a top-level
-   ``asyncio.run``, a typer/click command, or a home such as ``scripts/`` or ``bin/``.
+   ``asyncio.run``, a command-line program (typer, click, asyncclick, cyclopts, fire), a
+   home such as ``scripts/`` or ``bin/``; or every project file importing it is one of
+   those (a helper of the command-line program, imported by nothing else).
 
 When no app is found, nothing is set aside but tests and migrations.
+
+Inside a file that serves, an ``async def`` registered as a command of a command-line
+framework (``@app.command`` on a ``cyclopts.App``/``typer.Typer``, ``@group.command`` on a
+click group) runs on the command's own loop: findings inside it are set aside too (see
+:data:`fastaudit.engine.layout.CLI_COMMAND_FACT`).
 """
 
 from __future__ import annotations
@@ -20,7 +27,13 @@ import re
 from collections import deque
 from collections.abc import Iterable
 
-from fastaudit.engine.layout import APP_FACT, facts, is_migration_path, is_test_path
+from fastaudit.engine.layout import (
+    APP_FACT,
+    CLI_FRAMEWORKS,
+    facts,
+    is_migration_path,
+    is_test_path,
+)
 from fastaudit.engine.project_view import ProjectView
 
 SERVING_RULES = ("ASY", "DBS101", "SET102", "RTE101", "RTE102", "SEC105")
@@ -28,10 +41,10 @@ SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terrafo
 _SCRIPT_MARKERS = (
     (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),
     (re.compile(r"^asyncio\.run\(", re.M), "runs its own event loop (`asyncio.run`)"),
-    (
-        re.compile(r"^(import typer|from typer import|import click|from click import)", re.M),
-        "is a typer/click command",
-    ),
+)
+# A module-level import of a command-line framework marks a command-line program.
+_CLI_IMPORT = re.compile(
+    r"^(?:import|from)\s+(" + "|".join(CLI_FRAMEWORKS) + r")(?:\s|\.|,|$)", re.M
 )
 
 
@@ -134,6 +147,7 @@ def off_loop(
     if not wanted:
         return {}
     found: dict[str, str] = {}
+    helpers: _ScriptHelpers | None = None
     for path in wanted:
         if is_test_path(path):
             found[path] = "a test file"
@@ -144,9 +158,104 @@ def off_loop(
         if served is None or path in served:
             continue
         reason = _script_evidence(view, path)
+        if not reason:
+            if helpers is None:
+                helpers = _ScriptHelpers(view, served)
+            importers = helpers.script_importers(path)
+            if importers:
+                shown = ", ".join(f"`{p}`" for p in importers[:3])
+                more = f" and {len(importers) - 3} more" if len(importers) > 3 else ""
+                reason = f"only scripts, tests and command-line programs import it ({shown}{more})"
         if reason:
             found[path] = f"not imported by the app, and {reason}"
     return found
+
+
+class _ScriptHelpers:
+    """Files the app never reaches that only scripts, command-line programs and tests
+    import: a command's helpers (``cli/_prompts.py``), which run where the command runs.
+    At least one importer must be a script or a command (a module only tests import may
+    be a library's public API), and each must say what it is, or be such a helper
+    itself. The file must be the project's own: private (``_sdk/``, ``_prompts.py``) or
+    in the folder of a command importing it; a library's public module serves its
+    users' code too."""
+
+    _MAX_DEPTH = 16
+
+    def __init__(self, view: ProjectView, served: dict[str, str | None]) -> None:
+        self.view = view
+        self.served = served
+        self._importers: dict[str, set[str]] | None = None
+        # path -> True (a test), False (not set aside) or a list of its script importers.
+        self._known: dict[str, bool | list[str]] = {}
+        self._open: set[str] = set()
+
+    def importers(self, path: str) -> set[str]:
+        if self._importers is None:
+            index = _module_index(self.view.outcomes)
+            found: dict[str, set[str]] = {}
+            for importer, outcome in self.view.outcomes.items():
+                for record in outcome.imports:
+                    candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
+                    for module in candidates:
+                        target = _resolve(index, module, importer)
+                        if target is not None and target != importer:
+                            found.setdefault(target, set()).add(importer)
+            self._importers = found
+        return self._importers.get(path, set())
+
+    def script_importers(self, path: str) -> list[str]:
+        """The scripts and commands importing ``path`` when every importer is one (or a
+        test); empty otherwise."""
+        known = self._status(path, 0)
+        return known if isinstance(known, list) else []
+
+    def _status(self, path: str, depth: int) -> bool | list[str]:
+        known = self._known.get(path)
+        if known is not None:
+            return known
+        if is_test_path(path) or is_migration_path(path):
+            return True
+        if path in self.served or path in self._open or depth > self._MAX_DEPTH:
+            return False  # a cycle or a long chain: not settled, so it serves
+        if _script_evidence(self.view, path):
+            status: bool | list[str] = [path]
+        else:
+            self._open.add(path)
+            status = self._through_importers(path, depth)
+            self._open.discard(path)
+        self._known[path] = status
+        return status
+
+    def _through_importers(self, path: str, depth: int) -> bool | list[str]:
+        scripts: list[str] = []
+        for importer in sorted(self.importers(path)):
+            status = self._status(importer, depth + 1)
+            if status is False:
+                return False
+            if status is not True:
+                scripts.append(importer)
+        if not scripts or not (_private(path) or any(_beside(path, s) for s in scripts)):
+            # A public module of a library the command happens to use (``acme.deploy``):
+            # the library's users call it from their own code, on their own loop.
+            return False
+        return scripts
+
+
+def _private(path: str) -> bool:
+    """A module or package named ``_x``: the project's own internals."""
+    return any(
+        part.startswith("_") and not part.startswith("__")
+        for part in path.removesuffix(".py").split("/")
+    )
+
+
+def _beside(path: str, script: str) -> bool:
+    """``path`` is in the folder of ``script``, or below it (``cli/helpers.py`` beside
+    ``cli/main.py``)."""
+    folder = script.rpartition("/")[0]
+    parent = path.rpartition("/")[0]
+    return parent == folder or (bool(folder) and parent.startswith(folder + "/"))
 
 
 def _script_evidence(view: ProjectView, path: str) -> str:
@@ -160,4 +269,7 @@ def _script_evidence(view: ProjectView, path: str) -> str:
     for pattern, reason in _SCRIPT_MARKERS:
         if pattern.search(text.text):
             return reason
+    cli = _CLI_IMPORT.search(text.text)
+    if cli is not None:
+        return f"is a command-line program (`{cli.group(1)}`)"
     return ""

@@ -62,6 +62,22 @@ ATTRIBUTE_FACT = "reach-attribute"
 MODULE_VALUE_FACT = "reach-module-value"
 # (class qualname, base qualnames) of a module-level class with bases.
 BASES_FACT = "reach-bases"
+# Qualname of a module- or class-level sync def that asks which loop (or task) is
+# running: in a worker thread there is none, so the function would do something else
+# there, and the chain through it is not handed to a thread.
+ASKS_LOOP_FACT = "reach-asks-loop"
+LOOP_CALLS = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio.get_event_loop",
+        "asyncio.current_task",
+        "asyncio.all_tasks",
+        "asyncio.events.get_running_loop",
+        "asyncio.events.get_event_loop",
+        "sniffio.current_async_library",
+        "anyio.get_current_task",
+    }
+)
 
 # Callees that are never the project's own: the standard library and the libraries a
 # FastAPI app calls most (keeps the facts small; a miss only costs fact space).
@@ -218,6 +234,9 @@ class Graph:
     def __init__(self, view: ProjectView) -> None:
         self.functions: list[Function] = []
         self._shortest: dict[int, Step] | None = None
+        self._callers: dict[int, list[tuple[int, int]]] | None = None
+        self._loop_bound: set[int] | None = None
+        asks_loop: set[str] = set()
         # ``[tool.fastaudit] blocking-calls``: pattern -> the async alternative.
         self.configured = dict(view.config.blocking_calls)
         self._configured = configured_matcher(self.configured)
@@ -252,12 +271,14 @@ class Graph:
                 index = len(self.functions)
                 self.functions.append(Function(path, qualname, shown, line, blocking, calls))
                 self._by_tail.setdefault(tail(qualname), []).append((qualname, index))
+            asks_loop.update(file_facts(view, path, ASKS_LOOP_FACT))
             for fact in file_facts(view, path, ASYNC_FUNCTION_FACT):
                 qualname = fact[0]
                 if qualname:
                     self._by_tail.setdefault(tail(qualname), []).append((qualname, None))
                 if fact[2]:
                     self.async_defs.append((path, fact))
+        self._asks_loop = asks_loop
         self._names = _Names(
             {q.rpartition(".")[2] for entries in self._module_values.values() for q, _ in entries},
             {q.rpartition(".")[2] for entries in self._returns.values() for q, _ in entries},
@@ -427,15 +448,38 @@ class Graph:
                 found.append((kind, written, line))
         return found
 
+    def callers(self) -> dict[int, list[tuple[int, int]]]:
+        """For each function, the functions calling it, with the line (computed once)."""
+        if self._callers is None:
+            callers: dict[int, list[tuple[int, int]]] = {}
+            for index, function in enumerate(self.functions):
+                for callee, line, _ in function.calls:
+                    for target in self.targets(callee):
+                        if target != index:
+                            callers.setdefault(target, []).append((index, line))
+            self._callers = callers
+        return self._callers
+
+    def asks_loop(self, index: int) -> bool:
+        """Whether ``functions[index]``, or a sync project function it calls at any
+        depth, asks for the running loop or task (``asyncio.get_running_loop``): moved
+        to a worker thread, it would find none and behave differently."""
+        if self._loop_bound is None:
+            callers = self.callers()
+            found = {i for i, f in enumerate(self.functions) if f.qualname in self._asks_loop}
+            queue = deque(found)
+            while queue:
+                for caller, _ in callers.get(queue.popleft(), ()):
+                    if caller not in found:
+                        found.add(caller)
+                        queue.append(caller)
+            self._loop_bound = found
+        return index in self._loop_bound
+
     def _find_shortest(self) -> dict[int, Step]:
         """One breadth-first search backwards from every function that blocks itself:
         linear in the calls, and cycles end it like any visited function."""
-        callers: dict[int, list[tuple[int, int]]] = {}
-        for index, function in enumerate(self.functions):
-            for callee, line, _ in function.calls:
-                for target in self.targets(callee):
-                    if target != index:
-                        callers.setdefault(target, []).append((index, line))
+        callers = self.callers()
         best: dict[int, Step] = {}
         queue: deque[int] = deque()
         for index in range(len(self.functions)):

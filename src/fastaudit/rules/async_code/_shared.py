@@ -40,7 +40,9 @@ class BlockingCallRule(Rule):
         "and order stay the same. No fix is offered where `await` is not allowed or would "
         "change the meaning (a generator expression, a class body, an f-string, a `with` "
         "item, a call already awaited or handed to a thread), nor where the call returns "
-        "a handle whose later use would still block."
+        "a handle whose later use would still block, or a lazy iterator (`Path.rglob`, "
+        "`os.walk`, `os.scandir`) that would still read the folder on the loop as it is "
+        "iterated."
     )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

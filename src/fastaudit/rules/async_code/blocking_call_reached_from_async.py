@@ -27,10 +27,12 @@ from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
 from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, hands_to_thread, wrap_fixes_at
 from fastaudit.rules.async_code._reach import (
+    ASKS_LOOP_FACT,
     ASYNC_FUNCTION_FACT,
     ATTRIBUTE_FACT,
     BASES_FACT,
     CONFIGURED,
+    LOOP_CALLS,
     MODULE_VALUE_FACT,
     RETURNS_FACT,
     SYNC_FUNCTION_FACT,
@@ -88,6 +90,8 @@ class _Frame:
     returns: set[str | None] = field(default_factory=set)
     # Parameters filled by ``Depends(fn)`` with no telling annotation: name -> ``fn``.
     depends: dict[str, str] = field(default_factory=dict)
+    # A sync def asking for the running loop or task (see ``ASKS_LOOP_FACT``).
+    asks_loop: bool = False
 
 
 class BlockingCallReachedFromAsync(ProjectRule):
@@ -180,7 +184,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
             """,
     }
     fix_safety = (
-        f"Unsafe: the fix wraps the call in `await run_in_threadpool(...)`; it {THREAD_NOTE}."
+        f"Unsafe: the fix wraps the call in `await run_in_threadpool(...)`; it {THREAD_NOTE}. "
+        "No wrap is offered when the function called, or one it calls, asks for the "
+        "running loop or task (`asyncio.get_running_loop`, `current_task`, "
+        "`sniffio.current_async_library`): a worker thread has none, so it would do "
+        "something else there."
     )
     dont_fixed_files: ClassVar[dict[str, str] | None] = {
         "app/orders/repository.py": dont_files["app/orders/repository.py"],
@@ -360,6 +368,9 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 callee = ".".join([f"{frame.depends[through]}()", *path[1]])
         if callee is None:
             return
+        if not frame.is_async and callee in LOOP_CALLS:
+            frame.asks_loop = True
+            return
         kind = blocking_kind(callee, node)
         if frame.is_async:
             # A blocking call written here is ASY101-105's or ASY109's.
@@ -386,7 +397,9 @@ class BlockingCallReachedFromAsync(ProjectRule):
         if frame is None or not frame.qualname:
             return
         self._note_returns(frame, ctx)
-        if frame.blocking or frame.sync_calls:
+        if frame.asks_loop:
+            ctx.add_fact(ASKS_LOOP_FACT, frame.qualname)
+        if frame.blocking or frame.sync_calls or frame.asks_loop:
             ctx.add_fact(
                 SYNC_FUNCTION_FACT,
                 (
@@ -427,6 +440,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
         # ``get_db`` hands out a sync session.
         providers = {provider for _, provider in facts(project, SYNC_SESSION_PROVIDER)}
         findings: list[Finding] = []
+        # Findings whose call may not go to a thread: the function asks for the loop.
+        unwrappable: set[tuple[str, Span]] = set()
         for path, (_, caller, calls) in graph.async_defs:
             for callee, line, column, end_line, end_column, written, through in calls:
                 site = Span(line, column, end_line, end_column)
@@ -443,9 +458,12 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     if not reached:
                         continue
                     start = min(reached, key=lambda t: (best[t].depth, t))
+                    asks_loop = next((t for t in graph.targets(callee) if graph.asks_loop(t)), None)
                     message, detail, related = self._describe(
-                        graph, best, start, caller, path, site
+                        graph, best, start, caller, path, site, asks_loop
                     )
+                    if asks_loop is not None:
+                        unwrappable.add((path, site))
                 finding = project.finding(
                     self,
                     path,
@@ -456,17 +474,25 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_column=end_column,
                 )
                 findings.append(replace(finding, detail=detail, related=related))
-        return self._with_fixes(project, findings)
+        return self._with_fixes(project, findings, unwrappable)
 
     @staticmethod
-    def _with_fixes(project: ProjectView, findings: list[Finding]) -> list[Finding]:
+    def _with_fixes(
+        project: ProjectView, findings: list[Finding], unwrappable: set[tuple[str, Span]]
+    ) -> list[Finding]:
         """Each finding with its wrap in ``await run_in_threadpool(...)``, computed for
-        the files that have findings only (see ``wrap_fixes_at``)."""
+        the files that have findings only (see ``wrap_fixes_at``); none for a call of a
+        function that asks for the running loop."""
         spans: dict[str, set[Span]] = {}
         for finding in findings:
+            if (finding.path, finding.span) in unwrappable:
+                continue
             spans.setdefault(finding.path, set()).add(finding.span)
+        spans = {path: wanted for path, wanted in spans.items() if wanted}
         fixes = {path: wrap_fixes_at(project, path, wanted) for path, wanted in spans.items()}
-        return [replace(f, fix=fixes[f.path].get(f.span)) for f in findings]
+        return [
+            replace(f, fix=fixes[f.path].get(f.span) if f.path in fixes else None) for f in findings
+        ]
 
     @staticmethod
     def _kind(rule: str, graph: Graph) -> tuple[str, str]:
@@ -521,10 +547,12 @@ class BlockingCallReachedFromAsync(ProjectRule):
         caller: str,
         path: str,
         site: Span,
+        asks_loop: int | None = None,
     ) -> tuple[str, str, tuple[Location, ...]]:
         """The message, the detail (the message and the chain as text) and the chain's
         links as locations: the call in the async function, each function's call of the
-        next, the blocking call."""
+        next, the blocking call. When the called function (``asks_loop``) asks for the
+        running loop, a thread is not offered: there it would find none."""
         steps = list(graph.chain(start, best))
         chain = [(graph.functions[i], step) for i, step in steps]
         index = steps[-1][0]
@@ -534,10 +562,19 @@ class BlockingCallReachedFromAsync(ProjectRule):
         kind, remedy = self._kind(rule, graph)
         first = chain[0][0].shown
         names = " -> ".join(f"`{function.shown}`" for function, _ in chain)
-        message = (
-            f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {remedy}"
-            f"call `{first}` through `await run_in_threadpool(...)`"
-        )
+        if asks_loop is None:
+            advice = f"{remedy}call `{first}` through `await run_in_threadpool(...)`"
+        else:
+            asker = graph.functions[asks_loop].shown
+            why = (
+                f"`{asker}` or a function it calls asks for the running event loop, "
+                "which a worker thread does not have"
+            )
+            if remedy:
+                advice = f"{remedy.removesuffix(', or ')} (not in a worker thread: {why})"
+            else:
+                advice = f"move the blocking call out of the chain (not to a thread: {why})"
+        message = f"`{caller}` calls {names} -> `{written}` {kind} on the event loop: {advice}"
         related = [Location(path, site.line, f"`{caller}` calls `{first}`", site)]
         for (function, link), (following, _) in pairwise(chain):
             related.append(

@@ -27,6 +27,10 @@ _SHUTIL_IO = (
     "copyfile", "copyfileobj", "copy", "copy2", "copymode", "copystat", "copytree",
     "rmtree", "move", "disk_usage", "make_archive", "unpack_archive",
 )  # fmt: skip
+# Calls returning an open file, or an iterator that reads the folder as it is iterated.
+_HANDLES = frozenset({"builtins.open", "io.open", "os.fdopen"})
+_LAZY = frozenset({"os.scandir", "os.walk", "os.fwalk", "glob.iglob"})
+_PATH_LAZY = frozenset({"iterdir", "glob", "rglob", "walk"})
 # A concrete path as a value: what ``Path(...)`` and friends return.
 _PATHS = (
     "pathlib.Path()",
@@ -268,5 +272,11 @@ class BlockingFileIO(BlockingCallRule):
         return method in _PATH_IO and is_path(receiver)
 
     def wrappable(self, callee: str, node: ast.Call) -> bool:
-        # An open file's reads and writes would still run on the loop, unreported.
-        return callee not in ("builtins.open", "io.open") and not callee.endswith(".open")
+        # An open file's reads and writes would still run on the loop, unreported; so
+        # would a lazy walk of a folder, done as the caller iterates what the thread
+        # handed back. ``list(...)`` in the thread would change when the folder is read
+        # (entries the loop body creates or removes), so no fix is offered.
+        if callee in _HANDLES or callee in _LAZY:
+            return False
+        receiver, _, method = callee.rpartition(".")
+        return method != "open" and not (method in _PATH_LAZY and is_path(receiver))
