@@ -212,6 +212,65 @@ def test_platform_variables_are_not_configuration():
     assert [(f.line, f.severity.value) for f in findings] == [(5, "warning")]
 
 
+def test_ci_variables_read_to_label_a_build_are_not_configuration():
+    source = textwrap.dedent(
+        """
+        import os
+
+        SIGNS_OF_CI = ("CI", "GITLAB_CI", "TRAVIS")
+
+
+        def release_label() -> str:
+            sha = os.getenv("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
+            branch = os.getenv("BITBUCKET_BRANCH") or os.getenv("BUILD_SOURCEBRANCHNAME")
+            return f"{os.getenv('GITHUB_REPOSITORY')}@{branch}:{sha}"
+
+
+        def in_ci() -> bool:
+            return any(os.environ.get(name) for name in SIGNS_OF_CI)
+
+
+        def plain() -> bool:
+            return bool(os.environ.get("NO_COLOR") or os.getenv("DO_NOT_TRACK"))
+
+
+        def mixed() -> list[str | None]:
+            return [os.environ.get(name) for name in ("CI", "SHOP_REGION")]
+
+
+        def app_settings() -> tuple[str | None, str | None]:
+            return os.getenv("GITHUB_CLIENT_SECRET"), os.getenv("GITHUB_TOKEN")
+        """
+    ).lstrip("\n")
+    findings = check_source(source, "src/shop/release.py", ["SET102"])
+    # The loop that mixes in the app's own variable, and the app's own GitHub OAuth
+    # settings, are still configuration.
+    assert [f.line for f in findings] == [21, 25, 25]
+
+
+def test_a_cli_command_the_app_never_imports_may_read_the_environment(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/main.py": (
+                "from fastapi import FastAPI\n\nfrom shop import keys\n\n"
+                "app = FastAPI(openapi_url=None)\n"
+            ),
+            # A cyclopts command that checks where a value comes from: not served.
+            "shop/cli.py": (
+                "import os\n\nimport cyclopts\n\ncommands = cyclopts.App()\n\n\n"
+                "@commands.command\ndef login(key: str) -> None:\n"
+                '    if os.getenv("SHOP_KEY") not in (None, key):\n'
+                '        print("SHOP_KEY in the environment overrides the saved key")\n'
+            ),
+            # The same read in a module the app imports is reported.
+            "shop/keys.py": 'import os\n\nKEY = os.getenv("SHOP_KEY")\n',
+        },
+    )
+    assert located(tmp_path, "SET102") == {("SET102", "shop/keys.py", 3)}
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -9,7 +9,8 @@ for them. The decision needs two pieces of evidence, never a folder name alone:
 1. the file cannot be reached from any module that creates the FastAPI app, following
    the project's own imports; and
 2. it says what it is: a test or migration file, a ``__main__`` guard, a top-level
-   ``asyncio.run``, a typer/click command, or a home such as ``scripts/`` or ``bin/``.
+   ``asyncio.run``, a typer/click/cyclopts command, or a home such as ``scripts/`` or
+   ``bin/``.
 
 When no app is found, nothing is set aside but tests and migrations.
 """
@@ -29,8 +30,8 @@ _SCRIPT_MARKERS = (
     (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),
     (re.compile(r"^asyncio\.run\(", re.M), "runs its own event loop (`asyncio.run`)"),
     (
-        re.compile(r"^(import typer|from typer import|import click|from click import)", re.M),
-        "is a typer/click command",
+        re.compile(r"^(?:import|from) (typer|click|cyclopts)\b", re.M),
+        "is a typer/click/cyclopts command",
     ),
 )
 
