@@ -196,7 +196,7 @@ _BUILD_NAMES = frozenset(
 # Variables a CI service defines for every job (the commit, the branch, the repository),
 # read to detect the build or label a version: GitHub Actions, GitLab CI, Bitbucket
 # Pipelines, Azure Pipelines, CircleCI, Travis, Buildkite, Jenkins, CodeBuild, Drone,
-# TeamCity, AppVeyor. Only the documented names: ``GITHUB_TOKEN`` or
+# TeamCity, AppVeyor, Semaphore, Buddy. Only the documented names: ``GITHUB_TOKEN`` or
 # ``GITHUB_CLIENT_SECRET`` in an app are its own configuration (an OAuth app, say).
 _CI_NAMES = frozenset(
     {"CI", "CONTINUOUS_INTEGRATION", "GITHUB_ACTIONS", "GITHUB_ACTION", "GITHUB_ACTOR",
@@ -209,7 +209,7 @@ _CI_NAMES = frozenset(
      "GITHUB_WORKFLOW_REF", "GITHUB_WORKFLOW_SHA", "GITHUB_WORKSPACE", "GITLAB_CI",
      "TF_BUILD", "BUILD_BUILDID", "BUILD_BUILDNUMBER", "BUILD_REQUESTEDFOR", "BUILD_REASON",
      "JENKINS_URL", "JENKINS_HOME", "BUILD_URL", "TEAMCITY_VERSION", "CIRCLECI", "TRAVIS",
-     "BUILDKITE", "DRONE", "APPVEYOR"}
+     "BUILDKITE", "DRONE", "APPVEYOR", "SEMAPHORE", "BUDDY"}
 )  # fmt: skip
 
 _CI_PREFIXES = (
@@ -219,7 +219,7 @@ _CI_PREFIXES = (
     "BITBUCKET_GIT_", "BITBUCKET_BUILD_NUMBER", "BITBUCKET_PIPELINE_", "BITBUCKET_STEP_",
     "BITBUCKET_WORKSPACE", "BITBUCKET_PR_", "BITBUCKET_PROJECT_", "BITBUCKET_CLONE_DIR",
     "BUILD_SOURCE", "BUILD_REPOSITORY_", "SYSTEM_TEAMFOUNDATION",  # Azure Pipelines
-    "CIRCLE_", "TRAVIS_", "BUILDKITE_", "CODEBUILD_", "DRONE_", "APPVEYOR_",
+    "CIRCLE_", "TRAVIS_", "BUILDKITE_", "CODEBUILD_", "DRONE_", "APPVEYOR_", "SEMAPHORE_GIT_",
 )  # fmt: skip
 
 
