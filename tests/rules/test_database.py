@@ -182,6 +182,21 @@ def test_no_finding_inside_a_migration_revision():
     assert found(source, "DBS102", "migrations/env.py")[0].fix is not None
 
 
+def test_no_finding_on_a_test_modules_own_base():
+    """Tables a test declares for itself never reach a migration."""
+    source = (
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.orm import declarative_base\n\n"
+        "Scratch = declarative_base()\n\n"
+        "class Widget(Scratch):\n"
+        '    __tablename__ = "widget"\n'
+        "    id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    for path in ("tests/db/test_sessions.py", "tests/conftest.py", "app/test_models.py"):
+        assert found(source, "DBS102", path) == [], path
+    assert len(found(source, "DBS102", "app/models.py")) == 1
+
+
 def test_declarative_base_fix_adds_metadata_and_import():
     source = textwrap.dedent(
         '''\

@@ -838,3 +838,34 @@ def test_create_route_answering_with_a_response_of_its_own_is_left_alone():
         return {}
     """
     assert [f.line for f in found(source, "DOC101")] == [14]
+
+
+THROWAWAY_APP = """
+from fastapi import FastAPI
+
+
+def make_probe_app() -> FastAPI:
+    probe = FastAPI()
+
+    @probe.get("/echo-header")
+    def echo_header():
+        return {"seen": True}
+
+    @probe.post("/things")
+    def create_thing():
+        return {"id": 1}
+
+    return probe
+"""
+
+
+def test_apps_built_by_tests_are_not_asked_for_api_docs():
+    """A fixture's or test function's throwaway app publishes no schema anyone reads."""
+    for path in ("tests/conftest.py", "tests/fixtures/apps.py", "tests/api/test_headers.py"):
+        for rule in ("DOC101", "DOC102", "DOC103"):
+            assert found(THROWAWAY_APP, rule, path) == [], (path, rule)
+    assert [f.rule for f in found(THROWAWAY_APP, "DOC102", "shop/probe.py")] == [
+        "DOC102",
+        "DOC102",
+    ]
+    assert len(found(THROWAWAY_APP, "DOC101", "shop/probe.py")) == 1

@@ -70,6 +70,33 @@ def test_settings_modules_constants_and_test_settings(tmp_path: Path) -> None:
     assert [(f.path, f.line) for f in findings] == [("app/config.py", 1)]
 
 
+def test_benchmark_harness_defaults_are_not_deployed() -> None:
+    source = """
+        import os
+
+        LOAD_DB_PASSWORD = os.environ.get("LOAD_DB_PASSWORD", "postgres")
+    """
+    assert found(source, "SEC104", "bench/run_load.py") == []
+    assert found(source, "SEC104", "shop/benchmarks/queries.py") == []
+    assert len(found(source, "SEC104", "shop/queries.py")) == 1
+
+
+def test_fill_in_marker_for_a_providers_key() -> None:
+    source = """
+        import os
+
+        MAPS_API_KEY = os.getenv("MAPS_API_KEY", "YOUR_MAPS_API_KEY_HERE")
+        WEATHER_APIKEY = os.getenv("WEATHER_APIKEY", "<your weather key>")
+        SECRET_KEY = os.getenv("SECRET_KEY", "YOUR_SECRET_KEY_HERE")
+        ADMIN_API_KEY = os.getenv("ADMIN_API_KEY", "your-admin-key-here")
+        API_KEY = os.getenv("API_KEY", "YOUR_API_KEY_HERE")
+        MAIL_API_KEY = os.getenv("MAIL_API_KEY", "mail-key-2024")
+    """
+    # A provider never accepts the marker; the app's own secrets accept it, and a
+    # real-looking value may be a real key.
+    assert [f.line for f in found(source, "SEC104", "tools/build_info.py")] == [5, 6, 7, 8]
+
+
 def test_sql_in_a_script_the_app_never_imports_is_not_reported(tmp_path: Path) -> None:
     # polar's scripts/: operator tools, not request handlers (SEC105 is a serving rule).
     root = write_tree(

@@ -212,6 +212,65 @@ def test_platform_variables_are_not_configuration():
     assert [(f.line, f.severity.value) for f in findings] == [(5, "warning")]
 
 
+def test_ci_variables_read_to_label_a_build_are_not_configuration():
+    source = textwrap.dedent(
+        """
+        import os
+
+        SIGNS_OF_CI = ("CI", "GITLAB_CI", "TRAVIS")
+
+
+        def release_label() -> str:
+            sha = os.getenv("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
+            branch = os.getenv("BITBUCKET_BRANCH") or os.getenv("BUILD_SOURCEBRANCHNAME")
+            return f"{os.getenv('GITHUB_REPOSITORY')}@{branch}:{sha}"
+
+
+        def in_ci() -> bool:
+            return any(os.environ.get(name) for name in SIGNS_OF_CI)
+
+
+        def plain() -> bool:
+            return bool(os.environ.get("NO_COLOR") or os.getenv("DO_NOT_TRACK"))
+
+
+        def mixed() -> list[str | None]:
+            return [os.environ.get(name) for name in ("CI", "SHOP_REGION")]
+
+
+        def app_settings() -> tuple[str | None, str | None]:
+            return os.getenv("GITHUB_CLIENT_SECRET"), os.getenv("GITHUB_TOKEN")
+        """
+    ).lstrip("\n")
+    findings = check_source(source, "src/shop/release.py", ["SET102"])
+    # The loop that mixes in the app's own variable, and the app's own GitHub OAuth
+    # settings, are still configuration.
+    assert [f.line for f in findings] == [21, 25, 25]
+
+
+def test_a_cli_command_the_app_never_imports_may_read_the_environment(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/main.py": (
+                "from fastapi import FastAPI\n\nfrom shop import keys\n\n"
+                "app = FastAPI(openapi_url=None)\n"
+            ),
+            # A cyclopts command that checks where a value comes from: not served.
+            "shop/cli.py": (
+                "import os\n\nimport cyclopts\n\ncommands = cyclopts.App()\n\n\n"
+                "@commands.command\ndef login(key: str) -> None:\n"
+                '    if os.getenv("SHOP_KEY") not in (None, key):\n'
+                '        print("SHOP_KEY in the environment overrides the saved key")\n'
+            ),
+            # The same read in a module the app imports is reported.
+            "shop/keys.py": 'import os\n\nKEY = os.getenv("SHOP_KEY")\n',
+        },
+    )
+    assert located(tmp_path, "SET102") == {("SET102", "shop/keys.py", 3)}
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -288,3 +347,112 @@ def test_switching_off_another_app_does_not_count():
         admin.openapi_url = None
         """
     assert spans(text, "SET103", "src/main.py") == [(3, 10, 3, 19)]
+
+
+def test_a_scripts_app_is_not_deployed():
+    text = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    assert spans(text, "SET103", "scripts/load/echo.py") == []
+    assert spans(text, "SET103", "tools/fake_gateway.py") == []
+
+
+CALLBACK_SERVER = """
+import uvicorn
+from fastapi import FastAPI
+
+callback = FastAPI()
+
+
+@callback.post("/done")
+def done(code: str) -> None:
+    callback.extra["code"] = code
+
+
+def wait_for_browser() -> uvicorn.Server:
+    return uvicorn.Server(uvicorn.Config(callback, port=PORT, log_level="error"))
+"""
+
+
+def test_an_app_served_on_a_port_the_os_picks_lives_only_for_its_caller():
+    assert spans(CALLBACK_SERVER.replace("PORT", "0"), "SET103", "shop/cli/login.py") == []
+    assert len(spans(CALLBACK_SERVER.replace("PORT", "8080"), "SET103", "shop/cli/login.py")) == 1
+
+
+PROBE_SERVER = """
+from fastapi import APIRouter, FastAPI
+
+
+def probe_app(worker) -> FastAPI:
+    probes = FastAPI()
+    router = APIRouter()
+    router.add_api_route("/healthz", lambda: {"ok": worker.alive()}, methods=["GET"])
+    EXTRA
+    probes.include_router(router)
+
+    @probes.get("/status")
+    def status():
+        return {"jobs": worker.jobs}
+
+    return probes
+"""
+
+
+def test_an_app_with_only_health_probes_has_nothing_to_hide():
+    quiet = PROBE_SERVER.replace("EXTRA", "pass")
+    assert spans(quiet, "SET103", "shop/worker/probes.py") == []
+    control = PROBE_SERVER.replace(
+        "EXTRA", 'router.add_api_route("/drain", worker.drain, methods=["POST"])'
+    )
+    assert len(spans(control, "SET103", "shop/worker/probes.py")) == 1
+    # Routes that come from elsewhere are unknown: reported.
+    imported = quiet.replace("probes.include_router(router)", "probes.include_router(api)")
+    assert len(spans(imported, "SET103", "shop/worker/probes.py")) == 1
+
+
+SITE = """
+from fastapi import FastAPI
+
+
+def create_front() -> FastAPI:
+    front = FastAPI(title="Front")
+
+    @front.get("/front-config.json")
+    def front_config():
+        return {}
+
+    return front
+
+
+def create_site() -> FastAPI:
+    site = FastAPI(OUTER)
+    front = create_front()
+    site.mount(WHERE, front)
+    return site
+"""
+
+
+def test_an_app_mounted_at_the_root_under_an_app_with_docs_is_shadowed():
+    shadowed = SITE.replace("OUTER", 'title="Site"').replace("WHERE", '"/"')
+    assert [line for line, *_ in spans(shadowed, "SET103", "shop/site.py")] == [15]
+    # Mounted elsewhere, its /docs answer under the mount.
+    under = SITE.replace("OUTER", 'title="Site"').replace("WHERE", '"/front"')
+    assert [line for line, *_ in spans(under, "SET103", "shop/site.py")] == [5, 15]
+    # The outer app hides its docs: the mounted app's are reached at /docs.
+    hidden = SITE.replace("OUTER", "openapi_url=None").replace("WHERE", '"/"')
+    assert [line for line, *_ in spans(hidden, "SET103", "shop/site.py")] == [5]
+
+
+def test_an_app_whose_schema_the_project_builds_itself_has_decided():
+    text = """
+        from fastapi import FastAPI
+        from fastapi.openapi.utils import get_openapi
+
+        app = FastAPI(title="Public API")
+
+
+        def public_schema():
+            return get_openapi(title="Public API", version="1", routes=app.routes)
+
+
+        app.openapi = public_schema
+        """
+    assert spans(text, "SET103", "shop/main.py") == []

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import ROUTE_METHODS, CallFilter, FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import BACKGROUND_TASKS, keyword_arg, name_words
 from fastaudit.rules.api_docs._shared import (
@@ -70,9 +71,10 @@ class CreateRouteWithoutStatusCode(Rule):
     anything itself) the advice is `202 Accepted` instead. Left alone: routes that take
     a `Response` parameter or are annotated `-> Response` (they set their status
     themselves, or answer with a response whose status FastAPI keeps), routes serving
-    several methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators), and
+    several methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators),
     HTML form routes (`response_class=HTMLResponse`, or returning `HTMLResponse`,
-    `RedirectResponse` or a template's `TemplateResponse`).
+    `RedirectResponse` or a template's `TemplateResponse`), and the throwaway apps of
+    tests.
     """
     dont = """
     from fastapi import APIRouter
@@ -190,6 +192,8 @@ class CreateRouteWithoutStatusCode(Rule):
         route = ctx.route_decorator(node)
         if route is None or route_methods(route) != ["POST"] or has_splat(route):
             return
+        if is_test_path(ctx.path):
+            return  # a test's throwaway app: nobody reads its schema
         if keyword_arg(route, "status_code") is not None:
             return
         if any(_is_route_call(d, ctx) for d in node.decorator_list if d is not route):

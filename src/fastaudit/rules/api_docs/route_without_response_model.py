@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import BACKGROUND_TASKS, keyword_arg, status_number
 from fastaudit.rules.api_docs._shared import QUEUE_METHODS, FunctionNode, has_splat, route_label
@@ -26,7 +27,7 @@ class RouteWithoutResponseModel(Rule):
     that never returns a value should say so: `-> None`, and `status_code=204`, or `202`
     when it only queues work (`BackgroundTasks`, `.delay(...)`), so clients expect no
     body. Routes that answer 204/3xx, set `response_class=`, return a `Response` object,
-    or are hidden from the schema are left alone.
+    or are hidden from the schema are left alone, as are the throwaway apps of tests.
     """
     dont = """
     from fastapi import APIRouter
@@ -122,6 +123,8 @@ class RouteWithoutResponseModel(Rule):
         route = ctx.route_decorator(node)
         if route is None or node.returns is not None or has_splat(route):
             return
+        if is_test_path(ctx.path):
+            return  # a test's throwaway app: nobody reads its schema
         for name in ("response_model", "response_class"):
             if keyword_arg(route, name) is not None:
                 return

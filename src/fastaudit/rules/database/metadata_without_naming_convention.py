@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.edit_builders import add_call_argument, insert_at_line, replace_lines
+from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
@@ -59,7 +60,7 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
     `target_metadata`, or one passed to `create_all`, wherever in the project that
     happens. A `MetaData()` kept only to reflect existing tables, to build a throwaway
     `Table` for one insert, or to mirror another datastore for queries creates nothing
-    and is left alone, as is any `MetaData` inside an Alembic revision.
+    and is left alone, as is any `MetaData` inside an Alembic revision or a test module.
     """
     dont = """
     from sqlalchemy import MetaData
@@ -234,10 +235,11 @@ class MetadataWithoutNamingConvention(ModelMetadata, Rule):
     def finish(self, ctx: FileContext) -> None:
         if not self._found:
             return
-        if "versions" in ctx.path.split("/")[:-1]:
+        if "versions" in ctx.path.split("/")[:-1] or is_test_path(ctx.path):
             # A revision's MetaData or Base is a throwaway for that step (a data
             # migration, a reflected table): the app's tables are declared on the
-            # models' metadata, and history is not rewritten. Nothing to say here.
+            # models' metadata, and history is not rewritten. A test's own Base or
+            # MetaData builds throwaway tables no migration ever sees. Nothing to say.
             return
         # A declarative base always holds models. A bare ``MetaData()`` only matters
         # when the models, Alembic or ``create_all`` use it; a module-level one may be

@@ -31,6 +31,12 @@ _CONFIG_READS = frozenset(
 _LOCATION = re.compile(r"^(\.{0,2}/|~/)|\.(pem|key|crt|json|txt|pub)$")
 # Settings written for tests, whichever folder holds them.
 _TEST_MODULES = frozenset({"test", "tests", "testing"})
+# Benchmark harnesses: run on a developer's machine against a local database.
+_BENCH_FOLDERS = frozenset({"bench", "benches", "benchmark", "benchmarks"})
+# A fill-in marker (``YOUR_API_KEY_HERE``, ``<your key>``): no provider ever issued it.
+_PLACEHOLDER = re.compile(r"^(your[\W_]|<.*>$)|[\W_]here$", re.IGNORECASE)
+# Qualifiers of a key the app itself checks (``ADMIN_API_KEY``): a placeholder works there.
+_OWN_KEY_WORDS = frozenset({"admin", "internal", "service", "master", "app", "server", "root"})
 
 
 def secret_name(name: str) -> bool:
@@ -42,6 +48,23 @@ def secret_name(name: str) -> bool:
     if words[-1] in _SECRET_WORDS:
         return True
     return words[-1] == "key" and any(word in _KEY_WORDS for word in words[:-1])
+
+
+def _placeholder_for_a_provider(name: str, value: str) -> bool:
+    """``AMPLITUDE_API_KEY`` defaulting to ``YOUR_AMPLITUDE_API_KEY_HERE``: the key a
+    third party issues, and a marker that can never be one. A missing variable makes the
+    calls fail; nobody can use the marker to get in. A placeholder for the app's own
+    secret (``SECRET_KEY``, ``ADMIN_API_KEY``) is a value anyone can use, and stays."""
+    if not _PLACEHOLDER.search(value.strip()):
+        return False
+    words = [word.lower() for part in name.split("_") for word in _WORD.findall(part)]
+    if words[-1:] == ["apikey"]:
+        qualifiers = words[:-1]
+    elif words[-2:] == ["api", "key"]:
+        qualifiers = words[:-2]
+    else:
+        return False
+    return bool(qualifiers) and not _OWN_KEY_WORDS.intersection(qualifiers)
 
 
 def _literal_secret(node: ast.expr | None) -> str | None:
@@ -109,7 +132,10 @@ class HardcodedSecretDefault(Rule):
     secret, private, api, signing, encryption, jwt...). Not reported: an empty default,
     a path to a key file, a value computed at start-up (`secrets.token_urlsafe()`), a
     placeholder the same module compares against to refuse it (a validator raising on
-    "changethis"), and settings written for tests. ruff's S105/S107 report any
+    "changethis"), a fill-in marker for a key a third party issues
+    (`AMPLITUDE_API_KEY` defaulting to `"YOUR_AMPLITUDE_API_KEY_HERE"`: no provider ever
+    accepts it, while a marker for the app's own secret is a password anyone can use),
+    settings written for tests, and benchmark harnesses (`benches/`). ruff's S105/S107 report any
     password-like name assigned or defaulted to a string, anywhere; this rule looks
     where configuration lives and also reads environment defaults. A `str` typed secret
     with no default is not reported. No automatic fix: `SecretStr` changes how the
@@ -293,8 +319,13 @@ class HardcodedSecretDefault(Rule):
         stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
         if is_test_path(ctx.path) or stem in _TEST_MODULES:
             return
+        if _BENCH_FOLDERS.intersection(ctx.path.split("/")[:-1]):
+            return
         for node, name, text, annotation, settings_class in self._pending:
-            if string_value(node) in self._compared:
+            value = string_value(node)
+            if value in self._compared:
+                continue
+            if value is not None and _placeholder_for_a_provider(name, value):
                 continue
             typing = ""
             if annotation in ("str", "str | None", "Optional[str]"):
