@@ -78,7 +78,11 @@ REMOVED_STDLIB = frozenset(
         "xdrlib",
     }
 )
-STDLIB = frozenset(sys.stdlib_module_names) | NEWER_STDLIB | REMOVED_STDLIB
+# Typeshed's private module of the standard library's stubs (``StrPath``,
+# ``SupportsRead``): it exists for type checkers only, imported under ``TYPE_CHECKING``,
+# and no distribution provides it.
+TYPING_ONLY_STDLIB = frozenset({"_typeshed"})
+STDLIB = frozenset(sys.stdlib_module_names) | NEWER_STDLIB | REMOVED_STDLIB | TYPING_ONLY_STDLIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,8 @@ def third_party_imports(
 
 # Lines of imports inside ``try:`` blocks that catch ImportError, noted per file.
 GUARDED_IMPORT_FACT = "guarded-import"
+# Lines of imports a function makes after adding a folder to ``sys.path`` itself.
+PATH_IMPORT_FACT = "path-import"
 
 
 class GuardedImportFacts:
@@ -157,6 +163,24 @@ class GuardedImportFacts:
     def visit_TryStar(self, node: ast.TryStar, ctx: FileContext) -> None:
         self.visit_Try(node, ctx)
 
+    def visit_FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
+        """``sys.path.append(scripts)`` then ``from generate import main``: the function
+        imports a module from the folder it has just put on the path (a test loading a
+        script, or modules it wrote to a temporary folder), not a distribution."""
+        extended = False
+        for statement in node.body:
+            if extended:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        ctx.add_fact(PATH_IMPORT_FACT, inner.lineno)
+            elif _extends_sys_path(statement):
+                extended = True
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.visit_FunctionDef(node, ctx)
+
     def visit_If(self, node: ast.If, ctx: FileContext) -> None:
         """``if SECRET_PROVIDER == "vault":`` then ``import hvac``: an integration the
         configuration selects, installed only where it is chosen."""
@@ -166,6 +190,35 @@ class GuardedImportFacts:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+
+
+def _extends_sys_path(statement: ast.stmt) -> bool:
+    """``sys.path.insert(0, folder)``, ``.append``, ``.extend``, as a statement, or a
+    ``with`` block that does it first thing."""
+    for inner in ast.walk(statement):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr in ("insert", "append", "extend")
+            and isinstance(inner.func.value, ast.Attribute)
+            and inner.func.value.attr == "path"
+            and isinstance(inner.func.value.value, ast.Name)
+            and inner.func.value.value.id == "sys"
+        ):
+            return True
+    return False
+
+
+def path_imports(view: ProjectView, sites: list[ImportSite]) -> set[ImportSite]:
+    """The sites a function imports after putting a folder on ``sys.path`` (the lines
+    :class:`GuardedImportFacts` noted)."""
+    found: set[ImportSite] = set()
+    for site in sites:
+        outcome = view.outcomes.get(site.path)
+        facts = getattr(outcome, "facts", None) or {}
+        if site.line in facts.get(PATH_IMPORT_FACT, ()):
+            found.add(site)
+    return found
 
 
 def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
