@@ -568,3 +568,36 @@ def test_test_data_and_modules_loaded_from_a_folder_put_on_the_path(project) -> 
         ("PIN107", "tests/test_loading.py", 3),
         ("PIN107", "tests/test_loading.py", 15),
     ]
+
+
+def test_a_backport_that_no_admitted_python_runs(project) -> None:
+    """``try: from importlib.resources import files`` / ``except ImportError: from
+    importlib_resources import files``: with Python 3.10 and later admitted the fallback
+    never runs. ``tomllib`` arrived in 3.11, so its backport does run on 3.10."""
+    code = """
+        try:
+            from importlib.resources import files
+        except ImportError:
+            from importlib_resources import files
+
+        try:
+            import tomllib
+        except ModuleNotFoundError:
+            import tomli as tomllib
+        """
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "relay"\nrequires-python = ">=3.10"\n'
+                'dependencies = ["fastapi"]\n'
+            ),
+            "relay/__init__.py": "",
+            "relay/assets.py": code,
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [("PIN107", "relay/assets.py", 9)]
+    project.write({"pyproject.toml": project.read("pyproject.toml").replace("3.10", "3.8")})
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "relay/assets.py", 4),
+        ("PIN107", "relay/assets.py", 9),
+    ]

@@ -144,6 +144,18 @@ def third_party_imports(
 
 # Lines of imports inside ``try:`` blocks that catch ImportError, noted per file.
 GUARDED_IMPORT_FACT = "guarded-import"
+# (line, Python version) of imports in the ``except ImportError`` handler of a ``try``
+# importing a standard-library module that Python version added.
+BACKPORT_FACT = "backport-import"
+# Standard-library modules with a backport on PyPI, and the Python that has them (with
+# the API the backports are used for: ``importlib.resources.files``, 3.9).
+STDLIB_ADDED = {
+    "tomllib": "3.11",
+    "zoneinfo": "3.9",
+    "graphlib": "3.9",
+    "importlib.resources": "3.9",
+    "importlib.metadata": "3.10",
+}
 # Lines of imports a function makes after adding a folder to ``sys.path`` itself.
 PATH_IMPORT_FACT = "path-import"
 
@@ -155,10 +167,23 @@ class GuardedImportFacts:
     def visit_Try(self, node: ast.Try | ast.TryStar, ctx: FileContext) -> None:
         if not any(_catches_import_error(handler) for handler in node.handlers):
             return
+        tried: list[str] = []
         for statement in node.body:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+                    tried.extend(_modules_of(inner))
+        # ``try: import tomllib`` / ``except ImportError: import tomli``: the handler's
+        # import is a backport, run only on Pythons older than the module.
+        added = [STDLIB_ADDED.get(module) for module in tried]
+        if not tried or None in added:
+            return
+        since = max(version for version in added if version is not None)
+        for handler in node.handlers:
+            if _catches_import_error(handler):
+                for inner in ast.walk(handler):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        ctx.add_fact(BACKPORT_FACT, (inner.lineno, since))
 
     def visit_TryStar(self, node: ast.TryStar, ctx: FileContext) -> None:
         self.visit_Try(node, ctx)
@@ -190,6 +215,25 @@ class GuardedImportFacts:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+
+
+def _modules_of(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return [node.module or ""] if not node.level else [""]
+
+
+def backports(view: ProjectView, sites: list[ImportSite]) -> dict[ImportSite, str]:
+    """The sites that are the fallback of a standard-library import, with the Python
+    version from which the fallback never runs (noted by :class:`GuardedImportFacts`)."""
+    found: dict[ImportSite, str] = {}
+    for site in sites:
+        outcome = view.outcomes.get(site.path)
+        facts = getattr(outcome, "facts", None) or {}
+        for line, since in facts.get(BACKPORT_FACT, ()):
+            if line == site.line:
+                found[site] = since
+    return found
 
 
 def _extends_sys_path(statement: ast.stmt) -> bool:

@@ -6,15 +6,19 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Matrix, Source
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Where
 from fastaudit.project.deps.requires import dependency_path, node
+from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules._support.dep_imports import (
     GuardedImportFacts,
     ImportSite,
+    backports,
     path_imports,
     third_party_imports,
     unguarded,
@@ -62,7 +66,9 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     depends on (by the lock file, or the matrix for well-known packages) is reported
     at info severity: it installs today, but the project does not choose its version
     and loses it when that package drops it. Imports guarded by
-    `try: ... except ImportError:` are treated as optional and not reported; a script's
+    `try: ... except ImportError:` are treated as optional and not reported, and so is
+    the backport in its handler when every Python the project admits has the standard
+    module it stands in for (`importlib_resources` from 3.9); a script's
     PEP 723 block (`# /// script`) declares what it and the modules beside it that it
     imports need, and an example's front matter (`# dependencies: [...]` in a leading
     `# ---` block) what it needs itself. Modules a function imports after putting a
@@ -116,11 +122,18 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                 continue  # a different distribution of that name: PIN108
             # Modules a function loads from a folder it put on ``sys.path`` itself, unless
             # a lock installs a distribution of that name.
-            from_path = set() if dists[0] in locked else path_imports(view, sites)
+            skipped = set() if dists[0] in locked else path_imports(view, sites)
+            # A backport behind ``except ImportError`` of a standard-library import never
+            # runs when every Python the project admits has the module.
+            skipped |= {
+                site
+                for site, since in backports(view, sites).items()
+                if _every_python_from(deps, Version(since))
+            }
             sites = [
                 s
                 for s in unguarded(view, sites)
-                if s not in from_path
+                if s not in skipped
                 and not _named_after(s, declared, matrix, locked)
                 and not _declared_in(by_script.get(s.path), s, dists, matrix, locked)
                 and not _test_data(s.path)
@@ -216,6 +229,13 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
                 )
                 names.update(f"{bundle}-{service}" for service in services)
     return names
+
+
+def _every_python_from(deps: DependencySet, version: Version) -> bool:
+    """The project declares its Python, and no declaration admits one older than
+    ``version``."""
+    pythons = [d for d in deps.declarations if d.name == "python"]
+    return bool(pythons) and all(judge(d, version).status is Status.OK for d in pythons)
 
 
 def _covered(name: str, declared: set[str]) -> bool:
