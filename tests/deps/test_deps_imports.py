@@ -422,3 +422,182 @@ def test_an_extra_the_lock_says_brings_the_package_declares_it(project) -> None:
         }
     )
     assert [f for f in project.scan("PIN107").findings if f.rule == "PIN107"] == []
+
+
+def test_distributions_named_after_the_import_by_convention(project) -> None:
+    """Seen on a monorepo's integrations: ``azureml.core`` comes from azureml-core,
+    ``ruamel.yaml`` from ruamel.yaml, ``gitlab`` from python-gitlab; the dotted path with
+    dashes, or ``python-<name>``, is the distribution's name. A name nothing declares is
+    still reported, and so is an import whose own name a lock installs."""
+    project.write(
+        {
+            "pyproject.toml": """
+                [project]
+                name = "relay"
+                requires-python = ">=3.11"
+                dependencies = [
+                    "fastapi>=0.115",
+                    "orbit-engine>=1.2",
+                    "python-quasar>=3",
+                    "vega.tools>=0.4",
+                    "python-pulsar>=1",
+                ]
+                """,
+            "uv.lock": """
+                version = 1
+                requires-python = ">=3.11"
+
+                [[package]]
+                name = "relay"
+                version = "1.0"
+                source = { editable = "." }
+                dependencies = [{ name = "fastapi" }]
+
+                [[package]]
+                name = "fastapi"
+                version = "0.115.0"
+                source = { registry = "https://pypi.org/simple" }
+                dependencies = [{ name = "pulsar" }]
+
+                [[package]]
+                name = "pulsar"
+                version = "1.0"
+                source = { registry = "https://pypi.org/simple" }
+                """,
+            "relay/__init__.py": "",
+            "relay/jobs.py": """
+                from orbit.engine.runner import Runner
+                import quasar
+                from vega.tools import chart
+                import nebula.engine
+                import pulsar.engine
+                """,
+        }
+    )
+    found = {f.line: f for f in project.scan("PIN107").findings if f.rule == "PIN107"}
+    assert sorted(found) == [4, 5]
+    assert "nebula is not declared in any dependency file" in found[4].message
+    # pulsar is a distribution of its own (the lock installs it): not python-pulsar's.
+    assert found[5].severity.value == "info"
+
+
+def test_stub_bundles_full_and_essential_extras(project) -> None:
+    project.write(
+        {
+            "pyproject.toml": """
+                [project]
+                name = "relay"
+                requires-python = ">=3.11"
+                dependencies = ["fastapi>=0.115"]
+
+                [dependency-groups]
+                dev = ["boto3-stubs[full]>=1.34", "types-aiobotocore[essential]>=2.0"]
+                """,
+            "relay/__init__.py": "",
+            "relay/aws.py": """
+                from typing import TYPE_CHECKING
+
+                if TYPE_CHECKING:
+                    from _typeshed import StrPath
+                    from mypy_boto3_ecs.client import ECSClient
+                    from types_aiobotocore_s3 import S3Client
+                    from types_aiobotocore_logs import CloudWatchLogsClient
+                """,
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [("PIN107", "relay/aws.py", 7)]
+
+
+def test_front_matter_of_an_example_declares_its_own_imports(project) -> None:
+    """A documentation site's example opens with a ``# ---`` fenced comment block whose
+    ``dependencies`` line says what to install: that declares the example's imports, and
+    only its own (the example beside it without one is still reported)."""
+    front = (
+        "# ---\n"
+        "# title: Weather report\n"
+        '# dependencies: ["relay", "skyfetch[cache]>=2", "tabulate", "moonbeam"]\n'
+        "# ---\n"
+        "#\n"
+        "# Install: pip install skyfetch tabulate\n\n"
+    )
+    project.write(
+        {
+            "pyproject.toml": '[project]\nname = "relay"\ndependencies = ["fastapi"]\n',
+            "relay/__init__.py": "",
+            "examples/weather.py": front
+            + "import skyfetch\nimport tabulate\nimport relay\nimport moonbeam\n",
+            "examples/other.py": "# ---\n# title: Other\n# ---\nimport skyfetch\n",
+            "examples/broken.py": front.replace('"tabulate"', '"not a name"') + "import tabulate\n",
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "examples/broken.py", 8),
+        ("PIN107", "examples/other.py", 4),
+    ]
+
+
+def test_test_data_and_modules_loaded_from_a_folder_put_on_the_path(project) -> None:
+    """A flow under ``tests/sample-projects/`` imports a module that does not exist, on
+    purpose; a test puts a folder on ``sys.path`` and imports the module it wrote there.
+    Neither is a distribution. A test module importing an undeclared package still is."""
+    project.write(
+        {
+            "pyproject.toml": '[project]\nname = "relay"\ndependencies = ["fastapi"]\n',
+            "relay/__init__.py": "",
+            "tests/sample-projects/broken_flow/flow.py": "import zorblax\n",
+            "tests/test_loading.py": """
+                import sys
+
+                import respx
+
+
+                def test_loads_written_module(tmp_path):
+                    (tmp_path / "written_mod.py").write_text("X = 1")
+                    sys.path.insert(0, str(tmp_path))
+                    import written_mod
+
+                    assert written_mod.X == 1
+
+
+                def test_without_path():
+                    import glimmerlib
+                """,
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "tests/test_loading.py", 3),
+        ("PIN107", "tests/test_loading.py", 15),
+    ]
+
+
+def test_a_backport_that_no_admitted_python_runs(project) -> None:
+    """``try: from importlib.resources import files`` / ``except ImportError: from
+    importlib_resources import files``: with Python 3.10 and later admitted the fallback
+    never runs. ``tomllib`` arrived in 3.11, so its backport does run on 3.10."""
+    code = """
+        try:
+            from importlib.resources import files
+        except ImportError:
+            from importlib_resources import files
+
+        try:
+            import tomllib
+        except ModuleNotFoundError:
+            import tomli as tomllib
+        """
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "relay"\nrequires-python = ">=3.10"\n'
+                'dependencies = ["fastapi"]\n'
+            ),
+            "relay/__init__.py": "",
+            "relay/assets.py": code,
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [("PIN107", "relay/assets.py", 9)]
+    project.write({"pyproject.toml": project.read("pyproject.toml").replace("3.10", "3.8")})
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "relay/assets.py", 4),
+        ("PIN107", "relay/assets.py", 9),
+    ]

@@ -205,3 +205,23 @@ def test_poetry_fixes_keep_poetry_syntax(project):
         ),
         ('pydantic = "*"', 'pydantic = ">=2.7"'),
     ]
+
+
+def test_a_test_harness_follows_the_package_it_tests(project):
+    """``integration_tests/pyproject.toml`` of a package is a harness nobody installs:
+    its Python range follows the package's, which is reported on the package's own
+    file (naming the harness among the places to raise). Alone, it is reported."""
+    package = '[project]\nname = "relay"\nrequires-python = ">=3.9"\n'
+    harness = '[project]\nname = "relay-e2e"\nrequires-python = ">=3.9"\n'
+    project.write({"pyproject.toml": package, "integration_tests/pyproject.toml": harness})
+    findings = project.scan("PIN105").findings
+    assert [(f.rule, f.path) for f in findings] == [("PIN105", "pyproject.toml")]
+    assert "integration_tests/pyproject.toml" in findings[0].message
+
+
+def test_a_test_harness_alone_is_reported(project):
+    harness = '[project]\nname = "relay-e2e"\nrequires-python = ">=3.9"\n'
+    project.write({"e2e-tests/pyproject.toml": harness})
+    assert [(f.rule, f.path) for f in project.scan("PIN105").findings] == [
+        ("PIN105", "e2e-tests/pyproject.toml")
+    ]

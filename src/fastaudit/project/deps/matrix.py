@@ -85,6 +85,11 @@ class Matrix:
                 return found
         return (normalize(parts[0]),)
 
+    def maps(self, module: str) -> bool:
+        """Whether the ``[imports]`` table names the distributions of ``module``."""
+        parts = module.split(".")
+        return any(".".join(parts[:end]) in self.imports for end in range(len(parts), 0, -1))
+
 
 # Top-level packages many distributions share (PEP 420 namespace packages).
 NAMESPACE_ROOTS = frozenset({"google", "opentelemetry", "azure", "zope", "backports", "jaraco"})

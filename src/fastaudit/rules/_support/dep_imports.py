@@ -78,7 +78,11 @@ REMOVED_STDLIB = frozenset(
         "xdrlib",
     }
 )
-STDLIB = frozenset(sys.stdlib_module_names) | NEWER_STDLIB | REMOVED_STDLIB
+# Typeshed's private module of the standard library's stubs (``StrPath``,
+# ``SupportsRead``): it exists for type checkers only, imported under ``TYPE_CHECKING``,
+# and no distribution provides it.
+TYPING_ONLY_STDLIB = frozenset({"_typeshed"})
+STDLIB = frozenset(sys.stdlib_module_names) | NEWER_STDLIB | REMOVED_STDLIB | TYPING_ONLY_STDLIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,20 @@ def third_party_imports(
 
 # Lines of imports inside ``try:`` blocks that catch ImportError, noted per file.
 GUARDED_IMPORT_FACT = "guarded-import"
+# (line, Python version) of imports in the ``except ImportError`` handler of a ``try``
+# importing a standard-library module that Python version added.
+BACKPORT_FACT = "backport-import"
+# Standard-library modules with a backport on PyPI, and the Python that has them (with
+# the API the backports are used for: ``importlib.resources.files``, 3.9).
+STDLIB_ADDED = {
+    "tomllib": "3.11",
+    "zoneinfo": "3.9",
+    "graphlib": "3.9",
+    "importlib.resources": "3.9",
+    "importlib.metadata": "3.10",
+}
+# Lines of imports a function makes after adding a folder to ``sys.path`` itself.
+PATH_IMPORT_FACT = "path-import"
 
 
 class GuardedImportFacts:
@@ -149,13 +167,44 @@ class GuardedImportFacts:
     def visit_Try(self, node: ast.Try | ast.TryStar, ctx: FileContext) -> None:
         if not any(_catches_import_error(handler) for handler in node.handlers):
             return
+        tried: list[str] = []
         for statement in node.body:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+                    tried.extend(_modules_of(inner))
+        # ``try: import tomllib`` / ``except ImportError: import tomli``: the handler's
+        # import is a backport, run only on Pythons older than the module.
+        added = [STDLIB_ADDED.get(module) for module in tried]
+        if not tried or None in added:
+            return
+        since = max(version for version in added if version is not None)
+        for handler in node.handlers:
+            if _catches_import_error(handler):
+                for inner in ast.walk(handler):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        ctx.add_fact(BACKPORT_FACT, (inner.lineno, since))
 
     def visit_TryStar(self, node: ast.TryStar, ctx: FileContext) -> None:
         self.visit_Try(node, ctx)
+
+    def visit_FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+    ) -> None:
+        """``sys.path.append(scripts)`` then ``from generate import main``: the function
+        imports a module from the folder it has just put on the path (a test loading a
+        script, or modules it wrote to a temporary folder), not a distribution."""
+        extended = False
+        for statement in node.body:
+            if extended:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        ctx.add_fact(PATH_IMPORT_FACT, inner.lineno)
+            elif _extends_sys_path(statement):
+                extended = True
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        self.visit_FunctionDef(node, ctx)
 
     def visit_If(self, node: ast.If, ctx: FileContext) -> None:
         """``if SECRET_PROVIDER == "vault":`` then ``import hvac``: an integration the
@@ -166,6 +215,54 @@ class GuardedImportFacts:
             for inner in ast.walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
+
+
+def _modules_of(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return [node.module or ""] if not node.level else [""]
+
+
+def backports(view: ProjectView, sites: list[ImportSite]) -> dict[ImportSite, str]:
+    """The sites that are the fallback of a standard-library import, with the Python
+    version from which the fallback never runs (noted by :class:`GuardedImportFacts`)."""
+    found: dict[ImportSite, str] = {}
+    for site in sites:
+        outcome = view.outcomes.get(site.path)
+        facts = getattr(outcome, "facts", None) or {}
+        for line, since in facts.get(BACKPORT_FACT, ()):
+            if line == site.line:
+                found[site] = since
+    return found
+
+
+def _extends_sys_path(statement: ast.stmt) -> bool:
+    """``sys.path.insert(0, folder)``, ``.append``, ``.extend``, as a statement, or a
+    ``with`` block that does it first thing."""
+    for inner in ast.walk(statement):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr in ("insert", "append", "extend")
+            and isinstance(inner.func.value, ast.Attribute)
+            and inner.func.value.attr == "path"
+            and isinstance(inner.func.value.value, ast.Name)
+            and inner.func.value.value.id == "sys"
+        ):
+            return True
+    return False
+
+
+def path_imports(view: ProjectView, sites: list[ImportSite]) -> set[ImportSite]:
+    """The sites a function imports after putting a folder on ``sys.path`` (the lines
+    :class:`GuardedImportFacts` noted)."""
+    found: set[ImportSite] = set()
+    for site in sites:
+        outcome = view.outcomes.get(site.path)
+        facts = getattr(outcome, "facts", None) or {}
+        if site.line in facts.get(PATH_IMPORT_FACT, ()):
+            found.add(site)
+    return found
 
 
 def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:

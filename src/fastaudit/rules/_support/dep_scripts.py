@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 _BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 # Noted per file while it is walked: what its script block declares.
 SCRIPT_FACT = "script-dependencies"
+# Noted per file: what its front matter's ``dependencies`` list declares.
+FRONT_MATTER_FACT = "front-matter-dependencies"
+# A leading comment block fenced by ``# ---`` lines (the YAML front matter of an example
+# a documentation site renders), with a ``# dependencies: [...]`` line in it.
+_FRONT_MATTER = re.compile(r"\A# ---\n(?P<content>(?:#(?: .*)?\n)*?)# ---$", re.MULTILINE)
+_DEPENDENCIES_LINE = re.compile(r"(?m)^# dependencies: (?P<value>\[.*\])[ \t]*$")
 
 
 def script_dependencies(text: str) -> tuple[str, ...]:
@@ -50,14 +56,39 @@ def script_dependencies(text: str) -> tuple[str, ...]:
     dependencies = data.get("dependencies")
     if not isinstance(dependencies, list):
         return ()
+    return _requirement_names(dependencies)
+
+
+def front_matter_dependencies(text: str) -> tuple[str, ...]:
+    """What a file's front matter declares it needs, as :func:`script_dependencies`
+    answers: the example scripts of a documentation site open with a ``# ---`` fenced
+    comment block whose ``# dependencies: ["pkg", "other[extra]"]`` line tells the reader
+    what to install. Declares for that file alone; nothing unless every entry is a valid
+    requirement."""
+    if not text.startswith("# ---"):
+        return ()
+    block = _FRONT_MATTER.match(text)
+    if block is None:
+        return ()
+    line = _DEPENDENCIES_LINE.search(block.group("content"))
+    if line is None:
+        return ()
+    try:
+        entries = tomllib.loads(f"dependencies = {line.group('value')}")["dependencies"]
+    except (tomllib.TOMLDecodeError, RecursionError, MemoryError):
+        return ()
+    return _requirement_names(entries) if isinstance(entries, list) else ()
+
+
+def _requirement_names(entries: list[object]) -> tuple[str, ...]:
     names: list[str] = []
-    for entry in dependencies:
+    for entry in entries:
         try:
             requirement = Requirement(entry) if isinstance(entry, str) else None
         except InvalidRequirement:
             requirement = None
         if requirement is None:
-            return ()  # not a valid block: declares nothing rather than part of it
+            return ()  # not a valid list: declares nothing rather than part of it
         names.append(node(requirement.name))
         names.extend(node(requirement.name, extra) for extra in sorted(requirement.extras))
     return tuple(dict.fromkeys(names))

@@ -41,8 +41,13 @@ class PythonBelowMinimum(PinRule):
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         minimum = matrix.python.version
-        for declaration in deps.declarations:
-            if declaration.name != "python":
+        pythons = [d for d in deps.declarations if d.name == "python"]
+        # A test harness's own pyproject (``pkg/integration_tests/pyproject.toml``)
+        # follows the range of the package it tests, which is reported on its own file;
+        # it still counts among the places named beside that finding.
+        packages = any(not _test_harness(d.where.file) for d in pythons)
+        for declaration in pythons:
+            if packages and _test_harness(declaration.where.file):
                 continue
             verdict = judge(declaration, minimum)
             if verdict.status not in (Status.BELOW, Status.PINNED, Status.EXCLUDED):
@@ -80,6 +85,13 @@ class PythonBelowMinimum(PinRule):
             if len(elsewhere) > 3:
                 finding = replace(finding, detail="\n".join(elsewhere))
             yield finding
+
+
+def _test_harness(path: str) -> bool:
+    """A dependency file in a tests folder: ``tests``, ``integration_tests``,
+    ``e2e-tests``."""
+    folders = path.split("/")[:-1]
+    return any(part in ("test", "tests") or part.endswith(("_tests", "-tests")) for part in folders)
 
 
 def _older_pythons_elsewhere(

@@ -6,19 +6,30 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Matrix, Source
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
 from fastaudit.project.deps.model import Where
 from fastaudit.project.deps.requires import dependency_path, node
+from fastaudit.project.deps.verdict import Status, judge
 from fastaudit.rules._support.dep_imports import (
     GuardedImportFacts,
     ImportSite,
+    backports,
+    path_imports,
     third_party_imports,
     unguarded,
 )
-from fastaudit.rules._support.dep_scripts import SCRIPT_FACT, script_dependencies, script_scopes
+from fastaudit.rules._support.dep_scripts import (
+    FRONT_MATTER_FACT,
+    SCRIPT_FACT,
+    front_matter_dependencies,
+    script_dependencies,
+    script_scopes,
+)
 from fastaudit.rules.pins._shared import (
     PYPROJECT,
     PinRule,
@@ -55,9 +66,14 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     depends on (by the lock file, or the matrix for well-known packages) is reported
     at info severity: it installs today, but the project does not choose its version
     and loses it when that package drops it. Imports guarded by
-    `try: ... except ImportError:` are treated as optional and not reported; a script's
+    `try: ... except ImportError:` are treated as optional and not reported, and so is
+    the backport in its handler when every Python the project admits has the standard
+    module it stands in for (`importlib_resources` from 3.9); a script's
     PEP 723 block (`# /// script`) declares what it and the modules beside it that it
-    imports need.
+    imports need, and an example's front matter (`# dependencies: [...]` in a leading
+    `# ---` block) what it needs itself. Modules a function imports after putting a
+    folder on `sys.path`, and files in test-data folders Python cannot import
+    (`tests/sample-projects/...`) are not the project's dependencies.
     """
     dont = """
     # pyproject.toml declares fastapi only
@@ -78,6 +94,9 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
         names = script_dependencies(ctx.source.text)
         if names:
             ctx.add_fact(SCRIPT_FACT, names)
+        own = front_matter_dependencies(ctx.source.text)
+        if own:
+            ctx.add_fact(FRONT_MATTER_FACT, own)
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         if not deps.declaring_files:
@@ -86,22 +105,38 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
         by_script = {
             path: _with_provides(names, matrix) for path, names in script_scopes(view).items()
         }
+        for path, outcome in view.outcomes.items():
+            for names in outcome.facts.get(FRONT_MATTER_FACT, ()):
+                by_script.setdefault(path, set()).update(_with_provides(names, matrix))
+        locked = {package.name for package in deps.locked}
         graph = dependency_graph(deps, matrix)
         # A dependency file speaks for the folder it is in and everything below; a file
         # outside all of them (a maintainer's script beside a generated app) belongs to
         # no declared project, and its imports are nobody's to declare.
         covering = {f.rpartition("/")[0] for f in deps.declaring_files}
         for dists, sites in third_party_imports(view, matrix).items():
-            if any(d in declared for d in dists):
+            if any(_covered(d, declared) for d in dists):
                 continue
             top = sites[0].module.split(".", 1)[0]
             if normalized(top) in declared and normalized(top) not in dists:
                 continue  # a different distribution of that name: PIN108
+            # Modules a function loads from a folder it put on ``sys.path`` itself, unless
+            # a lock installs a distribution of that name.
+            skipped = set() if dists[0] in locked else path_imports(view, sites)
+            # A backport behind ``except ImportError`` of a standard-library import never
+            # runs when every Python the project admits has the module.
+            skipped |= {
+                site
+                for site, since in backports(view, sites).items()
+                if _every_python_from(deps, Version(since))
+            }
             sites = [
                 s
                 for s in unguarded(view, sites)
-                if not _namespace_declared(s, declared)
-                and not _declared_in(by_script.get(s.path), s, dists)
+                if s not in skipped
+                and not _named_after(s, declared, matrix, locked)
+                and not _declared_in(by_script.get(s.path), s, dists, matrix, locked)
+                and not _test_data(s.path)
                 and ("" in covering or any(s.path.startswith(c + "/") for c in covering))
             ]
             if not sites:
@@ -113,7 +148,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
             if slip:
                 also += slip
             where = Where(first.path, first.line, first.column)
-            chain = _brought_by(deps, matrix, graph, first, dists)
+            chain = _brought_by(deps, matrix, graph, first, dists, locked)
             if chain is None:
                 minimum = matrix.minimums.get(dists[0])
                 why = f", so its minimum {minimum.version} is never checked" if minimum else ""
@@ -181,9 +216,71 @@ def _installed_names(deps: DependencySet, matrix: Matrix) -> set[str]:
             # opentelemetry-instrumentation-httpx, so asking for it declares that.
             names |= deps.requires.get(node(declaration.name, extra), set())
             if declaration.name in _STUBS_BY_EXTRA:
-                # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs).
-                names.add(f"{_STUBS_BY_EXTRA[declaration.name]}-{normalized(extra)}")
+                # ``boto3-stubs[sqs]`` installs mypy-boto3-sqs (imported as mypy_boto3_sqs),
+                # ``[essential]`` the stubs of the seven most used services, ``[full]``
+                # every service's (noted as ``mypy-boto3-*``).
+                bundle = _STUBS_BY_EXTRA[declaration.name]
+                services = (
+                    ("*",)
+                    if normalized(extra) in ("full", "all")
+                    else _ESSENTIAL_SERVICES
+                    if normalized(extra) == "essential"
+                    else (normalized(extra),)
+                )
+                names.update(f"{bundle}-{service}" for service in services)
     return names
+
+
+def _every_python_from(deps: DependencySet, version: Version) -> bool:
+    """The project declares its Python, and no declaration admits one older than
+    ``version``."""
+    pythons = [d for d in deps.declarations if d.name == "python"]
+    return bool(pythons) and all(judge(d, version).status is Status.OK for d in pythons)
+
+
+def _covered(name: str, declared: set[str]) -> bool:
+    """``name`` is declared, or a stub bundle's ``[full]`` extra installs it."""
+    if name in declared:
+        return True
+    bundle, _, _ = name.rpartition("-")
+    while bundle:
+        if f"{bundle}-*" in declared:
+            return True
+        bundle, _, _ = bundle.rpartition("-")
+    return False
+
+
+def _named_after(site: ImportSite, declared: set[str], matrix: Matrix, locked: set[str]) -> bool:
+    """A declared distribution provides the import by one of the naming conventions:
+    the namespace packages' (:func:`_namespace_declared`), or, for a module the matrix's
+    ``imports`` table does not map, the dotted path with dashes (``azureml.core`` from
+    azureml-core, ``ruamel.yaml`` from ruamel.yaml) or ``python-<name>`` (``gitlab`` from
+    python-gitlab). Not when a lock installs a distribution named as the import's top
+    level: then that one may well be what the code imports."""
+    if _namespace_declared(site, declared):
+        return True
+    return bool(_conventional_names(site, matrix, locked) & declared)
+
+
+def _conventional_names(site: ImportSite, matrix: Matrix, locked: set[str]) -> set[str]:
+    parts = site.module.split(".")
+    top = normalized(parts[0])
+    if parts[0] in NAMESPACE_ROOTS or top in locked or matrix.maps(site.module):
+        return set()
+    dashed = {normalized("-".join(parts[:end])) for end in range(2, len(parts) + 1)}
+    return dashed | {f"python-{top}"}
+
+
+def _test_data(path: str) -> bool:
+    """A file under a tests folder inside a folder Python cannot import as a package
+    (``tests/test-projects/app/flows.py``): test data, loaded by path or run as a project
+    by the tests, whose imports are the data's (a flow importing a module that does not
+    exist, to test the error), not the test suite's."""
+    parts = path.split("/")[:-1]
+    if "tests" not in parts and "test" not in parts:
+        return False
+    start = parts.index("tests") if "tests" in parts else parts.index("test")
+    return any(not part.isidentifier() for part in parts[start + 1 :])
 
 
 def _namespace_declared(site: ImportSite, declared: set[str]) -> bool:
@@ -218,10 +315,16 @@ def _with_provides(names: Iterable[str], matrix: Matrix) -> set[str]:
     return found
 
 
-def _declared_in(names: set[str] | None, site: ImportSite, dists: tuple[str, ...]) -> bool:
+def _declared_in(
+    names: set[str] | None,
+    site: ImportSite,
+    dists: tuple[str, ...],
+    matrix: Matrix,
+    locked: set[str],
+) -> bool:
     if not names:
         return False
-    return any(d in names for d in dists) or _namespace_declared(site, names)
+    return any(_covered(d, names) for d in dists) or _named_after(site, names, matrix, locked)
 
 
 def _direct_parents(
@@ -242,14 +345,15 @@ def _brought_by(
     graph: dict[str, set[str]],
     site: ImportSite,
     dists: tuple[str, ...],
+    locked: set[str],
 ) -> list[str] | None:
     """The chain from a declared package to the distribution ``site`` imports, when one
     brings it along. Distributions are tried most specific first, so that
     ``opentelemetry.instrumentation.httpx`` is found as opentelemetry-instrumentation-
     httpx rather than as the opentelemetry-instrumentation it depends on."""
     starts = declared_nodes(deps, site.path, matrix)
-    namespace = sorted(_namespace_names(site), key=len, reverse=True)
-    for candidate in [*dists, *namespace]:
+    named = _namespace_names(site) | _conventional_names(site, matrix, locked)
+    for candidate in [*dists, *sorted(named, key=len, reverse=True)]:
         chain = dependency_path(starts, graph, {candidate})
         if chain is not None:
             return chain
@@ -266,6 +370,9 @@ def _through(chain: list[str]) -> str:
         middle.append(name)
     return f" (through {', '.join(middle)})" if middle else ""
 
+
+# What ``[essential]`` of a stub bundle installs.
+_ESSENTIAL_SERVICES = ("cloudformation", "dynamodb", "ec2", "lambda", "rds", "s3", "sqs")
 
 # Stub bundles whose extras each install a package named after the extra.
 _STUBS_BY_EXTRA = {
