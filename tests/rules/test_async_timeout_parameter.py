@@ -50,6 +50,49 @@ REPORTED = {
             async def reserve(self, sku: str, timeout: float = 5.0) -> bool:
                 return await asyncio.wait_for(self.book(sku), timeout)
         """,
+    "method of a plain class inside a function": """
+        import asyncio
+
+        def make_inventory():
+            class Inventory:
+                async def reserve(self, sku: str, timeout: float = 5.0) -> bool:
+                    return await asyncio.wait_for(self.book(sku), timeout)
+            return Inventory()
+        """,
+    # Gives up silently and returns nothing: the caller's scope does the same.
+    "move_on_after, nothing returned": """
+        import anyio
+
+        async def wait_until_built(build, timeout: float | None = None) -> None:
+            if build.done:
+                return
+            with anyio.move_on_after(timeout):
+                await build.finished.wait()
+        """,
+    # Checks the scope and raises: the same as ``fail_after``.
+    "move_on_after checked": """
+        import anyio
+
+        async def wait_until_built(build, timeout: float = 60.0):
+            with anyio.move_on_after(timeout) as scope:
+                await build.finished.wait()
+            if scope.cancelled_caught:
+                raise TimeoutError(f"build not done after {timeout} s")
+            return build.result
+        """,
+    # Only validated, logged or put in a message: still just a deadline.
+    "validated and logged": """
+        import asyncio
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+        async def drain(queue: asyncio.Queue, timeout: float = 5.0):
+            if timeout is not None and timeout < 0:
+                raise ValueError("timeout cannot be negative")
+            logger.debug("draining for %s s", timeout)
+            await asyncio.wait_for(queue.join(), max(timeout, 0.1))
+        """,
 }
 
 LEFT_ALONE = {
@@ -135,6 +178,54 @@ LEFT_ALONE = {
 
         def result(future: concurrent.futures.Future, timeout: float = 1.0):
             return future.result(timeout)
+        """,
+    "method of a subclass defined in a fixture": """
+        import asyncio
+
+        import pytest
+
+        from app.queues import JobQueue
+
+        @pytest.fixture
+        def queue():
+            class RecordingQueue(JobQueue):
+                async def pop(self, timeout: float = 1.0):
+                    return await asyncio.wait_for(self.items.get(), timeout=timeout)
+            return RecordingQueue()
+        """,
+    # Part of the result: the caller's cancel scope would lose what is returned.
+    "timeout of 0 answers at once": """
+        import anyio
+
+        async def start_build(api, spec, timeout: float | None = None):
+            build = await api.create_build(spec)
+            if timeout == 0:
+                return build
+            with anyio.move_on_after(timeout) as scope:
+                while not build.done:
+                    await anyio.sleep(1)
+                    build = await api.read_build(build.id)
+            if scope.cancel_called:
+                raise TimeoutError
+            return build
+        """,
+    "returns the job as it stands on timeout": """
+        import anyio
+
+        async def settle(api, job_id, timeout: float = 30.0):
+            job = await api.read_job(job_id)
+            with anyio.move_on_after(timeout):
+                while not job.finished:
+                    await anyio.sleep(2)
+                    job = await api.read_job(job_id)
+            return job
+        """,
+    "also sent to the server": """
+        import asyncio
+
+        async def hold_job(api, job_id, timeout: int = 3600):
+            await api.suspend_job(job_id, expires_after_seconds=timeout)
+            await asyncio.wait_for(api.wait_for_resume(job_id), timeout)
         """,
     # ``wait_for`` with another number: the parameter is something else.
     "unrelated wait_for": """

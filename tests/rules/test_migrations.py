@@ -366,7 +366,8 @@ def test_a_schema_change_inside_an_autocommit_block_is_still_one():
             pass
         """
     )
-    assert "changes the schema (ALTER TYPE)" in finding.message
+    # Inside the block it is still read; a new enum value gets its own advice.
+    assert "adds an enum value (ALTER TYPE ... ADD VALUE)" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -406,7 +407,7 @@ def test_schema_changes_stay_warnings(upgrade, what):
         ("CREATE MATERIALIZED VIEW invoice_total AS SELECT 1", "CREATE MATERIALIZED VIEW"),
         ("COMMENT ON COLUMN invoice.note IS 'free text'", "COMMENT ON COLUMN"),
         ("CREATE TEMP TABLE scratch (id int)", "CREATE TEMP TABLE"),
-        ("-- set up\nALTER TYPE invoice_status ADD VALUE 'void'", "ALTER TYPE"),
+        ("-- set up\nALTER TYPE invoice_status RENAME TO bill_status", "ALTER TYPE"),
         ("GRANT SELECT ON invoice TO reporting", "GRANT"),
     ],
 )
@@ -417,6 +418,110 @@ def test_raw_sql_is_named_by_its_whole_statement_kind(sql, kind):
     )
     (finding,) = check_source(source, "migrations/versions/0009_raw.py", ["MIG103"])
     assert f"changes the schema ({kind})" in finding.message
+
+
+def test_a_batched_backfill_in_autocommit_mode_is_data_only():
+    """Transaction control, connection settings, reads and SQL held in variables bound
+    only to literals are not schema changes."""
+    findings = mig103(
+        """\
+        import sqlalchemy as sa
+        from alembic import op
+
+        PAGE = "SELECT id FROM ticket WHERE priority IS NULL LIMIT 200"
+
+
+        def upgrade():
+            op.execute("PRAGMA foreign_keys=OFF")
+            fill = \"\"\"
+                -- one page at a time
+                UPDATE ticket SET priority = 'normal' WHERE id = :id
+            \"\"\"
+            with op.get_context().autocommit_block():
+                bind = op.get_bind()
+                bind.exec_driver_sql("SET statement_timeout = 0")
+                while True:
+                    rows = bind.execute(sa.text(PAGE)).fetchall()
+                    if not rows:
+                        break
+                    for (ticket_id,) in rows:
+                        bind.execute(sa.text(fill), {"id": ticket_id})
+            op.execute("PRAGMA foreign_keys=ON")
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert findings == []
+
+
+def test_sql_in_a_variable_is_read_only_when_every_value_is_a_literal():
+    body = """\
+        import sqlalchemy as sa
+        from alembic import op
+
+
+        def upgrade():
+            statement = "UPDATE ticket SET archived = false"
+            if op.get_context().dialect.name == "postgresql":
+                statement = {other}
+            op.get_bind().execute(sa.text(statement))
+
+
+        def downgrade():
+            pass
+        """
+    assert mig103(body.format(other='"UPDATE ticket SET archived = FALSE"')) == []
+    (ddl,) = mig103(body.format(other='"ALTER TABLE ticket DROP COLUMN archived"'))
+    assert "changes the schema (ALTER TABLE)" in ddl.message
+    (built,) = mig103(body.format(other="compile_statement()"))
+    assert "may change the schema" in built.message
+
+
+def test_calls_on_what_op_returns_are_not_op_operations():
+    (finding,) = mig103(
+        """\
+        from alembic import op
+
+
+        def upgrade():
+            with op.get_context().autocommit_block():
+                op.create_index("ticket_due_idx", "ticket", ["due_at"])
+
+
+        def downgrade():
+            pass
+        """
+    )
+    assert "changes the schema (op.create_index):" in finding.message
+
+
+def test_a_new_enum_value_gets_its_own_advice_at_info_level():
+    body = """\
+        from alembic import op
+
+
+        def upgrade():
+            op.execute("ALTER TYPE ticket_state ADD VALUE IF NOT EXISTS 'ON_HOLD'")
+
+
+        def downgrade():
+            pass
+        """
+    (finding,) = mig103(body)
+    assert finding.severity is Severity.INFO
+    assert finding.message.startswith(
+        "`downgrade()` does nothing while `upgrade()` adds an enum value "
+        "(ALTER TYPE ... ADD VALUE): Postgres cannot drop it"
+    )
+    assert "move them back to an old value" in finding.message
+    kept = body.replace("    pass\n", "    # ON_HOLD rows are moved out by hand first\n    pass\n")
+    assert mig103(kept) == []
+    # Beside another schema change, the revision is reported as usual.
+    dropped = '    op.drop_column("ticket", "hold_reason")\n'
+    (both,) = mig103(body.replace("'ON_HOLD'\")\n", f"'ON_HOLD'\")\n        {dropped}"))
+    assert both.severity is Severity.WARNING
 
 
 # ------------------------------------------------------------------ MIG104

@@ -215,6 +215,108 @@ def test_v1_method_names_on_other_objects_do_not_fire():
 
 
 # ------------------------------------------------------------------ PYD102 class Config
+GUARDED = """
+    import pydantic
+    from pydantic import VERSION, BaseModel
+
+    from app.compat import IS_PYDANTIC_V2, PYDANTIC_V1, is_v2_model
+
+
+    class Ticket(BaseModel):
+        title: str
+
+
+    def dump(ticket: Ticket):
+        {test}
+            data = ticket.model_dump()
+        else:
+            data = ticket.dict()
+        return data, ticket.copy()
+    """
+
+
+@pytest.mark.parametrize(
+    ("test", "v1_branch_left_alone"),
+    [
+        ("if is_v2_model(ticket):", True),
+        ("if IS_PYDANTIC_V2:", True),
+        ("if not PYDANTIC_V1:", True),
+        ('if hasattr(ticket, "model_dump"):', True),
+        ('if pydantic.VERSION >= "2":', True),
+        ("if int(VERSION.split('.')[0]) >= 2:", True),
+        ("if pydantic.version.VERSION > '1':", True),
+        ('if not pydantic.VERSION.startswith("1."):', True),
+        ("if is_v2_model(ticket) or not ticket.title:", True),
+        # The else branch may run under v2 too: still reported.
+        ("if is_v2_model(ticket) and ticket.title:", False),
+        ("if pydantic.VERSION >= (2, 0):", True),
+        ('if pydantic.VERSION >= "2.5":', False),  # 2.0 to 2.4 take the else branch
+        ('if pydantic.VERSION > "2":', False),
+        ('if hasattr(ticket, "dict"):', False),
+        ("if ticket.title:", False),
+    ],
+)
+def test_the_v1_branch_of_a_version_check_is_left_alone(test, v1_branch_left_alone):
+    findings = found(GUARDED.replace("{test}", test), "PYD101")
+    lines = sorted(f.line for f in findings)
+    # ``ticket.copy()`` after the check is v2 code whatever the branch: always reported.
+    assert lines == ([16] if v1_branch_left_alone else [15, 16])
+
+
+def test_v1_only_code_paths_in_other_shapes():
+    findings = found(
+        """
+        import pydantic
+        from pydantic import BaseModel
+
+        from app.compat import PYDANTIC_V1, is_v2_model
+
+        V1 = pydantic.VERSION.startswith("1.")
+
+
+        class Ticket(BaseModel):
+            title: str
+
+
+        def as_text(ticket: Ticket) -> str:
+            if is_v2_model(ticket):
+                return ticket.model_dump_json()
+            return ticket.json()
+
+
+        def as_dict(ticket: Ticket) -> dict:
+            return ticket.dict() if PYDANTIC_V1 else ticket.model_dump()
+
+
+        def as_copy(ticket: Ticket, deep: bool) -> Ticket:
+            if pydantic.VERSION < "2":
+                return ticket.copy(deep=deep)
+            elif deep:
+                return ticket.model_copy(deep=True)
+            return ticket.model_copy()
+
+
+        def schema_of(ticket: Ticket) -> dict:
+            if is_v2_model(ticket):
+                print("v2")
+            return ticket.schema()
+
+
+        def v2_only(ticket: Ticket) -> dict:
+            if is_v2_model(ticket):
+                return ticket.dict()
+            return {}
+        """,
+        "PYD101",
+    )
+    # ``schema()`` runs under v2 too (the check's branch does not return); a v1 call in
+    # the v2 branch is reported as anywhere else.
+    assert [f.message.split(" is ")[0] for f in findings] == [
+        "`ticket.schema()`",
+        "`ticket.dict()`",
+    ]
+
+
 def test_class_config_becomes_config_dict_with_comments_carried_over():
     before = code(
         """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
@@ -52,12 +52,26 @@ _TRIVIAL_BASES = frozenset(
 _OVERRIDE = frozenset({"typing.override", "typing_extensions.override"})
 
 
+# Calls ``timeout`` may be handed to without configuring anything else: builtins
+# (``min(timeout, 5)``), sleeps, and the message of a log line or an exception.
+_PASSIVE = frozenset({"asyncio.sleep", "anyio.sleep", "trio.sleep"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Timeout", "Warning")
+# Deadlines that give up silently: the function goes on after them.
+_SILENT = frozenset({"anyio.move_on_after", "trio.move_on_after"})
+
+
 @dataclass(slots=True)
 class _Candidate:
     node: ast.AsyncFunctionDef
     qualname: str
     shown: str
     enforced_by: str = ""
+    # Why a caller's cancel scope could not replace the parameter (see ``_keeps``).
+    kept_for: str = ""
+    silent_scopes: list[ast.With] = field(default_factory=list)
 
 
 class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
@@ -81,10 +95,14 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
     timeout, a Redis lock's lifetime) configures that library and is left alone, and so
     are the parameters of routes and dependencies (`Depends(...)`, in any file of the
     project: there `timeout` is a query or body parameter of the API), `__call__`
-    methods, `@override`s and methods of classes with a base class, whose signature a
-    library or base class fixes. The calibration set has no instance; it is kept for
-    the service layers and client wrappers of larger apps, where a per-call timeout
-    argument is how budgets drift apart.
+    methods, `@override`s and methods of classes with a base class (module-level or
+    defined inside a function), whose signature a library or base class fixes. Nor is
+    a `timeout` that is part of the function's result rather than only a deadline: one
+    also handed on to another call (`client.pause(run_id, timeout_seconds=timeout)`, a
+    server-side deadline), one whose value means something (`if timeout == 0: return
+    job`), or one enforced by `anyio.move_on_after(timeout)` after which a value is
+    returned (the job as it stands on timeout): a caller's cancel scope would lose
+    that value.
     """
     dont = """
     import asyncio
@@ -201,7 +219,8 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
         if any(ctx.resolve(d) in _OVERRIDE for d in node.decorator_list):
             return
         shown = node.name
-        if ctx.function is None and self._classes:
+        if self._classes and ctx.parent is self._classes[-1][0]:
+            # A method, of a module-level class or one defined inside a function.
             owner, has_base = self._classes[-1]
             if has_base:
                 return  # the signature may be a base class's or a library's
@@ -216,11 +235,41 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         super().visit_Call(node, ctx)
         candidate = self._candidate(ctx)
-        if candidate is None or candidate.enforced_by:
+        if candidate is None:
             return
-        seconds = _seconds_argument(node, ctx.resolve(node.func))
-        if seconds is not None and any(_is_timeout(inner) for inner in ast.walk(seconds)):
-            candidate.enforced_by = f"`{ctx.text(node.func)}(...)`"
+        callee = ctx.resolve(node.func)
+        seconds = _seconds_argument(node, callee)
+        if seconds is not None:
+            if not candidate.enforced_by and any(_is_timeout(n) for n in ast.walk(seconds)):
+                candidate.enforced_by = f"`{ctx.text(node.func)}(...)`"
+        elif not candidate.kept_for and _hands_on(node, callee):
+            # ``client.pause(timeout_seconds=timeout)``: the number also configures
+            # something else (a server-side deadline, a lock's lifetime).
+            candidate.kept_for = "handed on"
+
+    def visit_With(self, node: ast.With, ctx: FileContext) -> None:
+        """``with anyio.move_on_after(timeout):`` without ``as``: nothing asks whether
+        it fired, the function just goes on (see ``_returns_after``)."""
+        candidate = self._candidate(ctx)
+        if candidate is None:
+            return
+        for item in node.items:
+            call = item.context_expr
+            if (
+                item.optional_vars is None
+                and isinstance(call, ast.Call)
+                and ctx.resolve(call.func) in _SILENT
+                and any(_is_timeout(n) for a in (*call.args, *call.keywords) for n in ast.walk(a))
+            ):
+                candidate.silent_scopes.append(node)
+
+    def visit_If(self, node: ast.If, ctx: FileContext) -> None:
+        """``if timeout == 0: return run``: a timeout of 0 answers at once."""
+        candidate = self._candidate(ctx)
+        if candidate is None or candidate.kept_for:
+            return
+        if _compares_timeout_to_number(node.test) and _returns_value(node.body):
+            candidate.kept_for = "special value"
 
     def visit_BinOp(self, node: ast.BinOp, ctx: FileContext) -> None:
         candidate = self._candidate(ctx)
@@ -232,8 +281,11 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
 
     def leave_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         candidate = self._candidates.pop(id(node), None)
-        if candidate is not None and candidate.enforced_by:
-            self._found.append(candidate)
+        if candidate is None or not candidate.enforced_by or candidate.kept_for:
+            return
+        if any(_returns_after(node, scope) for scope in candidate.silent_scopes):
+            return  # on timeout it returns what it has: part of its result
+        self._found.append(candidate)
 
     def finish(self, ctx: FileContext) -> None:
         self.note_dependency_refs(ctx)
@@ -310,3 +362,64 @@ def _is_clock(call: ast.Call, ctx: FileContext) -> bool:
     # ``loop.time()`` on whatever ``loop`` is (``asyncio.get_running_loop()``).
     func = call.func
     return isinstance(func, ast.Attribute) and func.attr == "time" and not call.args
+
+
+def _hands_on(call: ast.Call, callee: str | None) -> bool:
+    """``timeout`` itself is an argument of ``call``, which is not a deadline, a sleep,
+    a builtin, a log line or an exception being built."""
+    if not any(_is_timeout(a) for a in (*call.args, *(k.value for k in call.keywords))):
+        return False
+    if callee is not None and (callee.startswith("builtins.") or callee in _PASSIVE):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name not in _LOG_METHODS and not name.endswith(_EXCEPTION_SUFFIXES)
+
+
+def _compares_timeout_to_number(test: ast.expr) -> bool:
+    """``timeout == 0``, ``timeout <= 0`` (not ``timeout is None``)."""
+    return any(
+        isinstance(node, ast.Compare)
+        and any(_is_timeout(side) for side in (node.left, *node.comparators))
+        and any(
+            isinstance(side, ast.Constant)
+            and isinstance(side.value, int | float)
+            and not isinstance(side.value, bool)
+            for side in (node.left, *node.comparators)
+        )
+        and all(isinstance(op, ast.Eq | ast.LtE) for op in node.ops)
+        for node in ast.walk(test)
+    )
+
+
+def _own_statements(statements: list[ast.stmt]) -> Iterable[ast.AST]:
+    """The nodes of ``statements``, not descending into nested functions or classes."""
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _returns_value(statements: list[ast.stmt]) -> bool:
+    return any(
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        for node in _own_statements(statements)
+    )
+
+
+def _returns_after(function: ast.AsyncFunctionDef, scope: ast.With) -> bool:
+    """A value is returned after ``scope`` ends: on timeout the function hands back
+    what it has (the job as it stands, the state seen so far), which a caller's cancel
+    scope would turn into a cancellation."""
+    end = scope.end_lineno or scope.lineno
+    return any(
+        isinstance(node, ast.Return)
+        and node.lineno > end
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        for node in _own_statements(function.body)
+    )

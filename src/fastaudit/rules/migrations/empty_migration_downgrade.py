@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import FileContext
@@ -26,13 +25,15 @@ _OP_NEUTRAL = frozenset(
     {"get_bind", "get_context", "inline_literal", "f", "invoke", "implementation_for", "run_async"}
 )
 _SQL_DATA = frozenset({"UPDATE", "INSERT", "DELETE", "MERGE", "SELECT", "WITH", "TRUNCATE", "COPY"})
-# Statements that set the connection, not the schema (SQLite's `PRAGMA foreign_keys=OFF`
-# around a batch, `SET statement_timeout`): neither data nor schema.
-_SQL_SESSION = frozenset({"PRAGMA", "SET"})
-# An `alembic.op` function itself (`op.add_column`), not a method of what one returns
-# (`op.get_context().autocommit_block()`, `op.get_bind().execute(...).fetchall()`):
-# those are read like any other call below.
-_OP_FUNCTION = re.compile(r"alembic\.op\.\w+")
+# Statements that change neither the schema nor the rows: connection and session
+# settings (`PRAGMA foreign_keys=OFF`, `SET lock_timeout`), transaction control, locks,
+# planner statistics and upkeep.
+_SQL_NEUTRAL = frozenset(
+    {
+        "PRAGMA", "SET", "RESET", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT",
+        "RELEASE", "LOCK", "ANALYZE", "VACUUM", "SHOW", "EXPLAIN", "CHECKPOINT",
+    }
+)  # fmt: skip
 _SESSION_WRITES = frozenset(
     {
         "add",
@@ -63,13 +64,8 @@ class _Effects:
             labels.append(label)
 
 
-def _sql_text(node: ast.expr, strings: dict[str, ast.expr] | None = None) -> str | None:
-    """The SQL of ``"UPDATE ..."`` or ``sa.text("UPDATE ...")`` (an f-string's start), or
-    of a name the function binds once to such a string (``strings``)."""
-    if isinstance(node, ast.Call) and node.args and _method(node) == "text":
-        node = node.args[0]
-    if isinstance(node, ast.Name) and strings and node.id in strings:
-        node = strings[node.id]
+def _literal_sql(node: ast.expr) -> str | None:
+    """The text of a string literal (an f-string's start)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr) and node.values:
@@ -77,6 +73,51 @@ def _sql_text(node: ast.expr, strings: dict[str, ast.expr] | None = None) -> str
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
     return None
+
+
+def _sql_texts(node: ast.expr, strings: _Strings) -> list[str] | None:
+    """The SQL of ``"UPDATE ..."`` or ``sa.text("UPDATE ...")``, or of a name bound
+    only to such literals (``sql = \"\"\"UPDATE ...\"\"\"`` then ``sa.text(sql)``); None
+    when some of it cannot be read."""
+    if isinstance(node, ast.Call) and node.args and _method(node) == "text":
+        node = node.args[0]
+    if isinstance(node, ast.Name):
+        values = strings.get(node.id)
+        if not values:
+            return None
+        texts = [_literal_sql(value) for value in values]
+        return None if any(text is None for text in texts) else [t for t in texts if t]
+    text = _literal_sql(node)
+    return None if text is None else [text]
+
+
+# name -> every value assigned to it (in the function, else at module level).
+_Strings = dict[str, list[ast.expr]]
+
+
+def _assigned_values(statements: list[ast.stmt], *, nested: bool) -> _Strings:
+    """What each plain name is assigned in ``statements`` (and, with ``nested``, in
+    the blocks inside them); a name also bound otherwise (a loop target, an augmented
+    assignment, ``with ... as``) maps to a non-literal, so it stays unread."""
+    found: _Strings = {}
+    nodes = [n for s in statements for n in ast.walk(s)] if nested else statements
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        value = node.value if isinstance(target, ast.Name) else target
+                        found.setdefault(name.id, []).append(value)
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).append(node.value or node.target)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).append(node.target)  # ``sql += ...``
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.withitem):
+            bound = node.optional_vars if isinstance(node, ast.withitem) else node.target
+            for name in ast.walk(bound) if bound is not None else ():
+                if isinstance(name, ast.Name):
+                    found.setdefault(name.id, []).append(name)
+    return found
 
 
 def _sql_words(sql: str) -> list[str]:
@@ -122,7 +163,13 @@ def _sql_kind(words: list[str]) -> str:
         if word in _DDL_OBJECTS:
             kind.append(word)
         break
+    if kind == ["ALTER", "TYPE"] and "ADD VALUE" in " ".join(words):
+        return _ENUM_ADD_VALUE
     return " ".join(kind)
+
+
+# A new value of a Postgres enum, which Postgres has no statement to remove.
+_ENUM_ADD_VALUE = "ALTER TYPE ... ADD VALUE"
 
 
 def _method(call: ast.Call) -> str | None:
@@ -145,39 +192,20 @@ def _statement_kind(node: ast.expr) -> str | None:
     return None
 
 
-def _strings(function: ast.FunctionDef) -> dict[str, ast.expr]:
-    """Names ``function`` binds exactly once, by ``name = "..."`` (or an f-string): the
-    SQL a batched migration keeps in a local (``update_in_batches = "UPDATE ..."``)."""
-    stores: dict[str, int] = {}
-    values: dict[str, ast.expr] = {}
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            stores[node.id] = stores.get(node.id, 0) + 1
-        elif (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, (ast.Constant, ast.JoinedStr))
-        ):
-            values[node.targets[0].id] = node.value
-    return {name: value for name, value in values.items() if stores.get(name) == 1}
-
-
-def _execute_effect(
-    call: ast.Call, label: str, effects: _Effects, strings: dict[str, ast.expr] | None = None
-) -> None:
+def _execute_effect(call: ast.Call, label: str, effects: _Effects, strings: _Strings) -> None:
     if not call.args:
         return
     argument = call.args[0]
-    sql = _sql_text(argument, strings)
-    if sql is not None:
-        words = _sql_words(sql)
-        if words and words[0] in _SQL_SESSION:
-            return
-        if words and words[0] in _SQL_DATA:
-            effects.note("data", words[0])
-        elif words:
-            effects.note("schema", _sql_kind(words))
+    texts = _sql_texts(argument, strings)
+    if texts is not None:
+        for sql in texts:
+            words = _sql_words(sql)
+            if not words or words[0] in _SQL_NEUTRAL:
+                continue
+            if words[0] in _SQL_DATA:
+                effects.note("data", words[0])
+            else:
+                effects.note("schema", _sql_kind(words))
         return
     kind = _statement_kind(argument)
     if kind is not None:
@@ -216,7 +244,13 @@ class EmptyDowngrade(Rule):
     a data repair is usually nothing. An empty `downgrade()` with a comment of the
     authors' own saying why is a decision, and is left alone too. The message names
     what `upgrade()` does; SQL the rule cannot read (`op.execute(statement)`) is treated
-    as a possible schema change.
+    as a possible schema change, while SQL held in a variable assigned only string
+    literals is read. Connection settings and transaction control (`PRAGMA
+    foreign_keys=OFF`, `SET lock_timeout`, `op.get_context().autocommit_block()`) and
+    reads (`.fetchall()`) change nothing. A new Postgres enum value (`ALTER TYPE ... ADD
+    VALUE`) is reported at info level with its own advice: Postgres cannot drop an enum
+    value without recreating the type, so the usual reverse is to move the rows that
+    hold it back to an old value (older code cannot read it), or to say why it can stay.
     """
     dont = """
     import sqlalchemy as sa
@@ -354,13 +388,24 @@ class EmptyDowngrade(Rule):
         if not _trivial(downgrade) or _trivial(upgrade):
             return
         end = downgrade.body[0] if downgrade.body[0].lineno == downgrade.lineno else None
-        effects = self._effects(upgrade)
+        effects = self._effects(upgrade, ctx.tree)
         if effects.data and not effects.schema and not effects.unknown:
             # Data only: rolling back leaves the schema right, and undoing a repair or a
             # backfill would mean putting the old rows back; an empty reverse is usual.
             return
         if _explained(downgrade, ctx):
             return  # the authors wrote down why there is no reverse
+        if effects.schema == [_ENUM_ADD_VALUE] and not effects.unknown:
+            ctx.report(
+                downgrade,
+                "`downgrade()` does nothing while `upgrade()` adds an enum value "
+                f"({_ENUM_ADD_VALUE}): Postgres cannot drop it, but older code breaks on "
+                "rows that hold it; move them back to an old value in `downgrade()`, or say "
+                "in a comment why it can stay",
+                end=end,
+                severity=Severity.INFO,
+            )
+            return
         if effects.schema:
             what = f"changes the schema ({', '.join(effects.schema[:3])})"
         elif effects.unknown:
@@ -374,21 +419,22 @@ class EmptyDowngrade(Rule):
             end=end,
         )
 
-    def _effects(self, upgrade: ast.FunctionDef) -> _Effects:
+    def _effects(self, upgrade: ast.FunctionDef, tree: ast.Module) -> _Effects:
         """What ``upgrade()`` and the module's functions it calls do to the database."""
         effects = _Effects()
         pending: list[ast.FunctionDef] = [upgrade]
         seen: set[str] = {upgrade.name}
+        module_strings = _assigned_values(tree.body, nested=False)
         while pending:
             function = pending.pop(0)
-            strings = _strings(function)
+            strings = module_strings | _assigned_values(function.body, nested=True)
             for node in ast.walk(function):
                 if not isinstance(node, ast.Call):
                     continue
                 callee = self._callees.get(id(node))
                 method = _method(node)
-                if callee is not None and _OP_FUNCTION.fullmatch(callee):
-                    name = callee.rsplit(".", 1)[-1]
+                name = _op_function(callee)
+                if name is not None:
                     if name == "execute":
                         _execute_effect(node, "op.execute", effects, strings)
                     elif name == "bulk_insert":
@@ -415,6 +461,16 @@ class EmptyDowngrade(Rule):
 
 
 _SESSION_KEYWORDS = frozenset({"db_session", "session", "db"})
+
+
+def _op_function(callee: str | None) -> str | None:
+    """``add_column`` for ``alembic.op.add_column``; None for anything else, including a
+    method called on what an ``op`` function returns (``op.get_context().autocommit_block``,
+    ``op.get_bind().execute(...).fetchall``), which the generic cases read."""
+    if callee is None or not callee.startswith("alembic.op."):
+        return None
+    name = callee.removeprefix("alembic.op.")
+    return name if name.isidentifier() else None
 
 
 def _schema_call(node: ast.Call, method: str) -> bool:

@@ -8,6 +8,7 @@ from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import add_call_argument, rename_attribute
 from fastaudit.model import Fix, Severity
 from fastaudit.rules.pydantic._shared import PydanticRule
+from fastaudit.rules.pydantic._version_guard import v1_only_parts
 
 # v1 method -> (v2 name, or None when there is no drop-in one; called on instances
 # rather than on the class; keyword arguments that keep their meaning in v2)
@@ -103,7 +104,12 @@ class V1ModelMethod(PydanticRule):
         "`model_dump_json()` writes compact JSON and leaves non-ASCII characters unescaped, "
         "so the text differs even though the JSON value is the same. Not fixed when an "
         "argument has no v2 counterpart (`skip_defaults`, `encoder`, `models_as_dict`, "
-        "`content_type`, `include`/`exclude` on `copy`...)."
+        "`content_type`, `include`/`exclude` on `copy`...). Neither reported nor fixed in "
+        "the v1 branch of a Pydantic version check, where code that supports both majors "
+        "keeps the v1 API on purpose (`if is_v2_model(m): ... else: m.json()`, "
+        '`if PYDANTIC_V2:`, `if hasattr(m, "model_dump"):`, '
+        '`if pydantic.VERSION.startswith("1."):`, and what follows such an `if` whose '
+        "v2 branch returns)."
     )
     rationale = """
     Pydantic v2 renamed the model API into a `model_` namespace: `.dict()` is
@@ -169,6 +175,18 @@ class V1ModelMethod(PydanticRule):
         def dump(item: Legacy):
             return item.dict()
         """,
+        # Both majors supported on purpose: the v1 branch of a version check.
+        """
+        import pydantic
+        from pydantic import BaseModel
+
+        PYDANTIC_V2 = pydantic.VERSION.startswith("2.")
+
+        def to_text(item: BaseModel) -> str:
+            if PYDANTIC_V2:
+                return item.model_dump_json()
+            return item.json()
+        """,
         # The v2 API, and text that only mentions the old one.
         """
         from pydantic import BaseModel
@@ -221,10 +239,25 @@ class V1ModelMethod(PydanticRule):
     # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=_METHODS)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._v1_path: set[int] = set()  # ids of the calls on a Pydantic v1 code path
+
+    def visit_If(self, node: ast.If, ctx: FileContext) -> None:
+        # Visited before what it holds, so the calls are known before they are visited.
+        for part in v1_only_parts(node, ctx):
+            self._v1_path.update(id(n) for n in ast.walk(part) if isinstance(n, ast.Call))
+
+    def visit_IfExp(self, node: ast.IfExp, ctx: FileContext) -> None:
+        for part in v1_only_parts(node, ctx):
+            self._v1_path.update(id(n) for n in ast.walk(part) if isinstance(n, ast.Call))
+
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         if not isinstance(func, ast.Attribute) or func.attr not in _METHODS:
             return
+        if id(node) in self._v1_path:
+            return  # the v1 branch of a version check: v1 API on purpose
         new, on_instance, kept = _METHODS[func.attr]
         found = receiver_model(ctx.resolve(func.value))
         if found is None:

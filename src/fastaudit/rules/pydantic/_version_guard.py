@@ -1,0 +1,183 @@
+"""Code that runs only under Pydantic v1: the branch of a version check.
+
+Libraries that support both majors keep the v1 API on purpose, behind a test:
+``if is_v2_model(m): m.model_dump_json() else: m.json()``, ``if PYDANTIC_V2: ...``,
+``if hasattr(m, "model_dump"): ...``, ``if pydantic.VERSION.startswith("1."): ...``.
+:func:`v1_only_parts` names the parts of an ``if`` (or a conditional expression) that
+such a test confines to v1, so a rule about the v1 API can leave them alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from fastaudit.engine.context import FileContext
+
+# ``is_v2_model``, ``_is_pydantic_v2``, ``IS_PYDANTIC_V2``, ``PYDANTIC_V1``.
+_MAJOR_WORD = re.compile(r"(?:^|_)v([12])(?:_|$)", re.IGNORECASE)
+_PYDANTIC_FLAG = re.compile(r"pydantic_?(?:v|version_?)?([12])(?:_|$)", re.IGNORECASE)
+
+# What a test says when true: "v2" (every v2 passes it) or "v1" (only v1 passes it).
+_Claim = str | None
+
+
+def v1_only_parts(node: ast.If | ast.IfExp, ctx: FileContext) -> list[ast.AST]:
+    """The branches of ``node`` that run only under Pydantic v1, and, for an ``if``
+    whose v2 branch ends in ``return``/``raise`` with no ``else``, the statements after
+    it in the same block (``if is_v2(m): return m.model_dump()`` then ``return m.dict()``)."""
+    test = node.test
+    parts: list[ast.AST] = []
+    when_true, when_false = _v1_when_true(test, ctx), _v1_when_false(test, ctx)
+    if isinstance(node, ast.IfExp):
+        if when_true:
+            parts.append(node.body)
+        if when_false:
+            parts.append(node.orelse)
+        return parts
+    if when_true:
+        parts.extend(node.body)
+    if when_false:
+        parts.extend(node.orelse)
+        if not node.orelse and node.body and isinstance(node.body[-1], ast.Return | ast.Raise):
+            parts.extend(_following(node, ctx.parent))
+    return parts
+
+
+def _following(node: ast.stmt, parent: ast.AST | None) -> list[ast.stmt]:
+    """The statements after ``node`` in the block of ``parent`` that holds it."""
+    if parent is None:
+        return []
+    for _, value in ast.iter_fields(parent):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if item is node:
+                    return value[index + 1 :]
+    return []
+
+
+def _v1_when_true(test: ast.expr, ctx: FileContext) -> bool:
+    """Only Pydantic v1 gets past ``test``."""
+    return _implies(test, ctx, "v1", _v1_when_false)
+
+
+def _v1_when_false(test: ast.expr, ctx: FileContext) -> bool:
+    """Every Pydantic v2 gets past ``test``: where it fails, v1 is running."""
+    return _implies(test, ctx, "v2", _v1_when_true)
+
+
+def _implies(
+    test: ast.expr,
+    ctx: FileContext,
+    claim: str,
+    negated: Callable[[ast.expr, FileContext], bool],
+) -> bool:
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return negated(test.operand, ctx)
+    if isinstance(test, ast.BoolOp):
+        # ``a and b`` confines to v1 when one operand does; ``a or b`` when all do; and
+        # the other way round for letting every v2 through.
+        check = any if isinstance(test.op, ast.And) == (claim == "v1") else all
+        return check(_implies(value, ctx, claim, negated) for value in test.values)
+    return _claim(test, ctx) == claim
+
+
+def _claim(test: ast.expr, ctx: FileContext) -> _Claim:
+    """What a single version test says when true."""
+    if isinstance(test, ast.Name | ast.Attribute):
+        name = test.id if isinstance(test, ast.Name) else test.attr
+        flag = _PYDANTIC_FLAG.search(name)
+        return f"v{flag.group(1)}" if flag else None
+    if isinstance(test, ast.Call):
+        return _call_claim(test, ctx)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _compare_claim(test.left, test.ops[0], test.comparators[0], ctx)
+    return None
+
+
+def _call_claim(call: ast.Call, ctx: FileContext) -> _Claim:
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    if name == "hasattr" and len(call.args) == 2:
+        attribute = call.args[1]
+        if (
+            isinstance(attribute, ast.Constant)
+            and isinstance(attribute.value, str)
+            and attribute.value.startswith("model_")
+        ):
+            return "v2"  # only v2 models have the ``model_`` API
+        return None
+    if name == "startswith" and isinstance(func, ast.Attribute) and len(call.args) == 1:
+        major = _major(call.args[0])
+        if major is not None and _is_version(func.value, ctx):
+            return "v2" if major == 2 else "v1" if major == 1 else None
+        return None
+    word = _MAJOR_WORD.search(name)
+    return f"v{word.group(1)}" if word else None
+
+
+_FLIPPED: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.Gt,
+    ast.Gt: ast.Lt,
+    ast.LtE: ast.GtE,
+    ast.GtE: ast.LtE,
+    ast.Eq: ast.Eq,
+    ast.NotEq: ast.NotEq,
+}
+
+
+def _compare_claim(left: ast.expr, op: ast.cmpop, right: ast.expr, ctx: FileContext) -> _Claim:
+    """``PYDANTIC_VERSION >= "2"``, ``pydantic.VERSION < (2,)``, ``2 <= MAJOR``..."""
+    kind = type(op)
+    if _major(left) is not None and kind in _FLIPPED:
+        left, right, kind = right, left, _FLIPPED[kind]
+    major = _major(right)
+    if major is None or not _is_version(left, ctx):
+        return None
+    # v2 for every v2 (and maybe later majors), v1 for v1 alone (or earlier ones).
+    if (kind is ast.GtE and major == 2) or (kind is ast.Gt and major == 1):
+        return "v2"
+    if (kind is ast.Eq and major == 2) or (kind is ast.NotEq and major == 1):
+        return "v2"
+    if (kind is ast.Lt and major == 2) or (kind is ast.Eq and major == 1):
+        return "v1"
+    if kind is ast.NotEq and major == 2:
+        return "v1"
+    return None
+
+
+def _major(node: ast.expr) -> int | None:
+    """The major version a constant names exactly: ``2``, ``"2"``, ``"2."``, ``"2.0"``,
+    ``(2, 0)``, ``Version("2.0")`` (not ``"2.5"``: 2.0 to 2.4 fall on the other side)."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    if isinstance(node, ast.Tuple) and node.elts:
+        parts: list[object] = [e.value if isinstance(e, ast.Constant) else None for e in node.elts]
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        parts = [int(p) if p.isdigit() else p for p in node.value.rstrip(".").split(".")]
+    elif isinstance(node, ast.Constant):
+        parts = [node.value]
+    else:
+        return None
+    major, rest = parts[0], parts[1:]
+    if isinstance(major, bool) or not isinstance(major, int) or any(p != 0 for p in rest):
+        return None
+    return major
+
+
+def _is_version(node: ast.expr, ctx: FileContext) -> bool:
+    """An expression about Pydantic's version: ``pydantic.VERSION``,
+    ``PYDANTIC_MAJOR_VERSION``, ``int(VERSION.split(".")[0])`` after ``from pydantic
+    import VERSION``."""
+    if _names_version(ast.unparse(node)):
+        return True
+    return any(
+        isinstance(inner, ast.Name | ast.Attribute) and _names_version(ctx.resolve(inner) or "")
+        for inner in ast.walk(node)
+    )
+
+
+def _names_version(text: str) -> bool:
+    lowered = text.lower()
+    return "pydantic" in lowered and "version" in lowered
