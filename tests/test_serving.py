@@ -121,6 +121,49 @@ def test_a_main_guard_outside_the_app_is_a_script(tmp_path: Path) -> None:
     assert result.off_loop["app/seed.py"] == "not imported by the app, and has a `__main__` guard"
 
 
+def test_a_pytest_fixture_module_outside_the_app_is_test_support(tmp_path: Path) -> None:
+    """A package's own fixtures (``app/testkit/fixtures.py``, a pytest plugin) run in
+    the test session; one the app imports still serves."""
+    files = {
+        **APP,
+        "app/testkit/__init__.py": "",
+        "app/testkit/fixtures.py": """
+            import time
+
+            import pytest
+
+
+            @pytest.fixture
+            async def warm_cache():
+                time.sleep(1)
+                yield {}
+            """,
+        "app/served_fixtures.py": """
+            import time
+
+            import pytest
+
+
+            @pytest.fixture
+            async def tenant():
+                time.sleep(1)
+                return "acme"
+            """,
+        "app/main.py": APP["app/main.py"].replace(
+            "from app.jobs import nightly",
+            "from app import served_fixtures\n        from app.jobs import nightly",
+        ),
+    }
+    write(tmp_path, files)
+    found = asy(tmp_path)
+    assert ("app/testkit/fixtures.py", 8) not in found
+    assert ("app/served_fixtures.py", 8) in found
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    assert result.off_loop["app/testkit/fixtures.py"] == (
+        "not imported by the app, and defines pytest fixtures (test support)"
+    )
+
+
 def test_the_decision_does_not_depend_on_the_rules_selected(tmp_path: Path) -> None:
     """``--select ASY102`` alone still finds the app, so the script stays quiet."""
     write(tmp_path, APP)

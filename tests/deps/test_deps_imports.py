@@ -511,7 +511,8 @@ def test_stub_bundles_full_and_essential_extras(project) -> None:
 def test_front_matter_of_an_example_declares_its_own_imports(project) -> None:
     """A documentation site's example opens with a ``# ---`` fenced comment block whose
     ``dependencies`` line says what to install: that declares the example's imports, and
-    only its own (the example beside it without one is still reported)."""
+    only its own (the example beside it without one is still reported). Here the
+    examples sit in a docs folder, not an ``examples/`` one (set aside altogether)."""
     front = (
         "# ---\n"
         "# title: Weather report\n"
@@ -524,15 +525,47 @@ def test_front_matter_of_an_example_declares_its_own_imports(project) -> None:
         {
             "pyproject.toml": '[project]\nname = "relay"\ndependencies = ["fastapi"]\n',
             "relay/__init__.py": "",
-            "examples/weather.py": front
+            "docs/recipes/weather.py": front
             + "import skyfetch\nimport tabulate\nimport relay\nimport moonbeam\n",
-            "examples/other.py": "# ---\n# title: Other\n# ---\nimport skyfetch\n",
-            "examples/broken.py": front.replace('"tabulate"', '"not a name"') + "import tabulate\n",
+            "docs/recipes/other.py": "# ---\n# title: Other\n# ---\nimport skyfetch\n",
+            "docs/recipes/broken.py": (
+                front.replace('"tabulate"', '"not a name"') + "import tabulate\n"
+            ),
         }
     )
     assert [f for f in project.findings() if f[0] == "PIN107"] == [
-        ("PIN107", "examples/broken.py", 8),
-        ("PIN107", "examples/other.py", 4),
+        ("PIN107", "docs/recipes/broken.py", 8),
+        ("PIN107", "docs/recipes/other.py", 4),
+    ]
+
+
+def test_documentation_examples_are_not_the_projects_imports(project) -> None:
+    """A script under ``examples/`` (or ``docs_src/``) is documentation: a reader runs
+    it in an environment of their own, set up as its prose says. One a project file
+    outside those folders imports (a tutorial the tests run) is the project's code, and
+    so is a docs build script; a project module named ``examples`` is too, when the
+    package imports it."""
+    project.write(
+        {
+            "pyproject.toml": '[project]\nname = "relay"\ndependencies = ["fastapi"]\n',
+            "relay/__init__.py": "from relay.examples import demo\n",
+            "relay/examples/__init__.py": "",
+            "relay/examples/demo.py": "import skyfetch\n",
+            "examples/weather_report.py": (
+                "# Setup: pip install relay skyfetch tabulate\n"
+                "import skyfetch\nimport tabulate\n\nfrom examples import _shared\n"
+            ),
+            "examples/_shared.py": "import moonbeam\n",
+            "docs_src/tutorial001.py": "import moonbeam\n",
+            "docs_src/tutorial002.py": "import zorblax\n",
+            "tests/test_tutorial.py": "from docs_src import tutorial002\n",
+            "docs/scripts/build_schema.py": "import yaml\n\nimport relay\n",
+        }
+    )
+    assert [f for f in project.findings() if f[0] == "PIN107"] == [
+        ("PIN107", "docs/scripts/build_schema.py", 1),
+        ("PIN107", "docs_src/tutorial002.py", 1),
+        ("PIN107", "relay/examples/demo.py", 1),
     ]
 
 

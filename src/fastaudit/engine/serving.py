@@ -9,8 +9,9 @@ for them. The decision needs two pieces of evidence, never a folder name alone:
 1. the file cannot be reached from any module that creates the FastAPI app, following
    the project's own imports; and
 2. it says what it is: a test or migration file, a ``__main__`` guard, a top-level
-   ``asyncio.run``, a command-line program (typer, click, asyncclick, cyclopts, fire), a
-   home such as ``scripts/`` or ``bin/``; or every project file importing it is one of
+   ``asyncio.run``, a command-line program (typer, click, asyncclick, cyclopts, fire),
+   module-level pytest fixtures (test support in a package), a home such as
+   ``scripts/`` or ``bin/``; or every project file importing it is one of
    those (a helper of the command-line program, imported by nothing else).
 
 When no app is found, nothing is set aside but tests and migrations.
@@ -41,6 +42,12 @@ SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terrafo
 _SCRIPT_MARKERS = (
     (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),
     (re.compile(r"^asyncio\.run\(", re.M), "runs its own event loop (`asyncio.run`)"),
+    # Test support shipped in a package (``acme/testing/fixtures.py``): a pytest plugin
+    # module, run by the test session.
+    (
+        re.compile(r"^@(?:pytest|pytest_asyncio)\.fixture\b", re.M),
+        "defines pytest fixtures (test support)",
+    ),
 )
 # A module-level import of a command-line framework marks a command-line program.
 _CLI_IMPORT = re.compile(
@@ -104,6 +111,20 @@ def reachable(view: ProjectView) -> dict[str, str | None] | None:
                     seen[found] = current
                     queue.append(found)
     return seen
+
+
+def importers_by_path(view: ProjectView) -> dict[str, set[str]]:
+    """Project file -> the project files importing it (the file itself left out)."""
+    index = _module_index(view.outcomes)
+    found: dict[str, set[str]] = {}
+    for importer, outcome in view.outcomes.items():
+        for record in outcome.imports:
+            candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
+            for module in candidates:
+                target = _resolve(index, module, importer)
+                if target is not None and target != importer:
+                    found.setdefault(target, set()).add(importer)
+    return found
 
 
 def import_chain(served: dict[str, str | None], path: str) -> list[str]:
@@ -192,16 +213,7 @@ class _ScriptHelpers:
 
     def importers(self, path: str) -> set[str]:
         if self._importers is None:
-            index = _module_index(self.view.outcomes)
-            found: dict[str, set[str]] = {}
-            for importer, outcome in self.view.outcomes.items():
-                for record in outcome.imports:
-                    candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
-                    for module in candidates:
-                        target = _resolve(index, module, importer)
-                        if target is not None and target != importer:
-                            found.setdefault(target, set()).add(importer)
-            self._importers = found
+            self._importers = importers_by_path(self.view)
         return self._importers.get(path, set())
 
     def script_importers(self, path: str) -> list[str]:

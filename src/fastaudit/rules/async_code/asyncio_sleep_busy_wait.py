@@ -29,6 +29,7 @@ _STATE_CALLEES = frozenset(
         "anyio.current_time",
     }
 )
+_THREAD_MODULES = ("threading.", "multiprocessing.")
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "log"})
 
 
@@ -51,7 +52,9 @@ class AsyncioSleepBusyWait(Rule):
     reported, and only when the condition reads this process's state: names,
     attributes, `task.done()`, `event.is_set()`, `queue.empty()`, the clock. A loop that
     does work between sleeps (a periodic job, a retry) or asks another system (a job
-    API, the database) whether it is done is polling for real, and is left alone.
+    API, the database) whether it is done is polling for real, and is left alone, and
+    so is a loop polling a `threading.Event` (or a thread): another thread sets it, and
+    cannot set an `asyncio.Event` without the loop's `call_soon_threadsafe`.
     """
     dont = """
     import asyncio
@@ -129,6 +132,30 @@ class AsyncioSleepBusyWait(Rule):
             while True:
                 await asyncio.sleep(3600)
         """,
+        # A flag another thread sets: polling is the bridge to the loop.
+        """
+        import asyncio
+        import threading
+
+        def watch(stopped: threading.Event):
+            done = threading.Event()
+
+            async def observe():
+                while not done.is_set():
+                    await asyncio.sleep(0.2)
+
+            worker = threading.Thread(target=stopped.wait)
+
+            async def join():
+                while worker.is_alive():
+                    await asyncio.sleep(0.1)
+
+            async def until_stopped():
+                while not stopped.is_set():
+                    await asyncio.sleep(0.1)
+
+            return observe, join, until_stopped
+        """,
         # Not in async code.
         """
         import time
@@ -190,6 +217,8 @@ class AsyncioSleepBusyWait(Rule):
                 return  # real work between the sleeps
         if not sleeps or not checks or not all(_reads_state(c, ctx) for c in checks):
             return
+        if any(_other_thread(c, ctx) for c in checks):
+            return  # set from another thread: no asyncio primitive it could set instead
         polled = " / ".join(f"`{ctx.text(check)}`" for check in checks)
         ctx.report(
             node,
@@ -198,6 +227,19 @@ class AsyncioSleepBusyWait(Rule):
             "that changes it set an `asyncio.Event` (or await the task itself)",
             end=node.test,
         )
+
+
+def _other_thread(expr: ast.expr, ctx: FileContext) -> bool:
+    """Whether ``expr`` reads a ``threading`` (or ``multiprocessing``) object: a
+    ``threading.Event`` another thread sets, a thread's ``is_alive()``. That thread
+    cannot set an ``asyncio.Event`` (not without ``call_soon_threadsafe`` and the loop),
+    so polling is how the loop hears of it."""
+    for inner in ast.walk(expr):
+        if isinstance(inner, (ast.Name, ast.Attribute, ast.Call)):
+            value = ctx.resolve(inner)
+            if value is not None and value.startswith(_THREAD_MODULES):
+                return True
+    return False
 
 
 def _always_true(test: ast.expr) -> bool:

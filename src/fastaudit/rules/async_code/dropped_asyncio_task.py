@@ -37,6 +37,60 @@ _LOOPS = frozenset(
 )
 
 
+_ENSURE_FUTURE = frozenset({"asyncio.ensure_future", "asyncio.tasks.ensure_future"})
+# What keeps the object passed to it: ``refs.add(task)``, ``tasks.append(task)``.
+_KEEPING_METHODS = frozenset({"add", "append", "appendleft", "insert", "extend", "setdefault"})
+
+
+def _starter_value(value: str | None) -> bool:
+    """A bound value that is the result of a task-starting call (``asyncio.create_task()``,
+    ``asyncio.get_running_loop().create_task()``)."""
+    if value is None or not value.endswith("()"):
+        return False
+    callee = value[:-2]
+    if callee in _STARTERS:
+        return True
+    receiver, _, method = callee.rpartition(".")
+    return method == "create_task" and receiver in _LOOPS
+
+
+def _existing_task(node: ast.Call, ctx: FileContext) -> bool:
+    """``asyncio.ensure_future(task)`` where ``task`` names a task already made (bound to
+    a task-starting call) or already kept (added to a set or list, stored in an
+    attribute or an item) by the enclosing function: ``ensure_future`` hands back a
+    task or future it is given unchanged, so nothing new is started, nothing dropped."""
+    if ctx.resolve(node.func) not in _ENSURE_FUTURE or len(node.args) != 1 or node.keywords:
+        return False
+    argument = node.args[0]
+    if not isinstance(argument, ast.Name):
+        return False
+    found, value = ctx.lookup(argument.id)
+    if found and _starter_value(value):
+        return True
+    function = ctx.function
+    if function is None:
+        return False
+    return any(
+        inner.lineno < node.lineno and _keeps(inner, argument.id)
+        for inner in ast.walk(function.node)
+        if isinstance(inner, (ast.Call, ast.Assign))
+    )
+
+
+def _keeps(node: ast.Call | ast.Assign, name: str) -> bool:
+    if isinstance(node, ast.Assign):
+        return (
+            isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets)
+        )
+    return (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr in _KEEPING_METHODS
+        and any(isinstance(a, ast.Name) and a.id == name for a in node.args)
+    )
+
+
 def _starts_task(node: ast.expr, ctx: FileContext) -> bool:
     if not isinstance(node, ast.Call):
         return False
@@ -63,7 +117,9 @@ class DroppedAsyncioTask(Rule):
     (`background_tasks.add_task(...)`), which runs it once the response is sent; work
     the function should wait for belongs in an `asyncio.TaskGroup`; a task that must
     outlive the request is kept in a set and removed by `add_done_callback` when done.
-    No fix is offered: where the reference should live is a design choice. ruff's RUF006
+    `asyncio.ensure_future(task)` on a task already made (or already kept) hands it
+    back unchanged and is not reported. No fix is offered: where the reference should
+    live is a design choice. ruff's RUF006
     (and flake8-async's ASYNC300) is the same check; this one also knows a loop bound to
     a name or typed as a parameter.
     """
@@ -157,6 +213,22 @@ class DroppedAsyncioTask(Rule):
         async def again() -> None:
             create_task("hello")
         """,
+        # ``ensure_future`` hands back a task it is given: made just above, or kept.
+        """
+        import asyncio
+
+        _running: set[asyncio.Task[None]] = set()
+
+        async def start(job) -> None:
+            task = asyncio.create_task(job())
+            asyncio.ensure_future(task).add_done_callback(print)
+
+        def schedule(context, loop, job) -> asyncio.Task[None]:
+            task = context.run(loop.create_task, job())
+            _running.add(task)
+            asyncio.ensure_future(task).add_done_callback(_running.discard)
+            return task
+        """,
         # The loop's executor holds what it runs.
         """
         import asyncio
@@ -198,6 +270,14 @@ class DroppedAsyncioTask(Rule):
         async def notify(send) -> None:
             asyncio.get_running_loop().create_task(send())
         """,
+        # A coroutine object under a name is no task: ``ensure_future`` starts one.
+        """
+        import asyncio
+
+        async def notify(send) -> None:
+            pending = send()
+            asyncio.ensure_future(pending)
+        """,
         # A done callback does not keep the task alive.
         """
         import asyncio
@@ -218,6 +298,8 @@ class DroppedAsyncioTask(Rule):
         ):
             value = value.func.value
         if not isinstance(value, ast.Call) or not _starts_task(value, ctx):
+            return
+        if _existing_task(value, ctx):
             return
         ctx.report(
             value,

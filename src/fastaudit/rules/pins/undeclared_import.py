@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from fastaudit.engine.project_view import ProjectView
+from fastaudit.engine.serving import importers_by_path
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Matrix, Source
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS
@@ -72,8 +73,10 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     PEP 723 block (`# /// script`) declares what it and the modules beside it that it
     imports need, and an example's front matter (`# dependencies: [...]` in a leading
     `# ---` block) what it needs itself. Modules a function imports after putting a
-    folder on `sys.path`, and files in test-data folders Python cannot import
-    (`tests/sample-projects/...`) are not the project's dependencies.
+    folder on `sys.path`, files in test-data folders Python cannot import
+    (`tests/sample-projects/...`), and documentation examples (files under an
+    `examples/` or `docs_src/` folder that no other project file imports: a reader runs
+    them in an environment of their own) are not the project's dependencies.
     """
     dont = """
     # pyproject.toml declares fastapi only
@@ -114,6 +117,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
         # outside all of them (a maintainer's script beside a generated app) belongs to
         # no declared project, and its imports are nobody's to declare.
         covering = {f.rpartition("/")[0] for f in deps.declaring_files}
+        examples = _Examples(view)
         for dists, sites in third_party_imports(view, matrix).items():
             if any(_covered(d, declared) for d in dists):
                 continue
@@ -137,6 +141,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                 and not _named_after(s, declared, matrix, locked)
                 and not _declared_in(by_script.get(s.path), s, dists, matrix, locked)
                 and not _test_data(s.path)
+                and not examples.standalone(s.path)
                 and ("" in covering or any(s.path.startswith(c + "/") for c in covering))
             ]
             if not sites:
@@ -269,6 +274,33 @@ def _conventional_names(site: ImportSite, matrix: Matrix, locked: set[str]) -> s
         return set()
     dashed = {normalized("-".join(parts[:end])) for end in range(2, len(parts) + 1)}
     return dashed | {f"python-{top}"}
+
+
+# Folders of documentation examples: scripts a reader copies and runs in an environment
+# of their own, set up as the example's text says.
+_EXAMPLE_FOLDERS = frozenset({"examples", "example", "docs_src"})
+
+
+class _Examples:
+    """Which files are standalone documentation examples: under an ``examples/`` (or
+    ``example/``, ``docs_src/``) folder, and imported by no project file outside such
+    folders. An example the test suite imports (FastAPI's ``docs_src`` tutorials run by
+    its tests) runs in the project's environment, and its imports are the project's."""
+
+    def __init__(self, view: ProjectView) -> None:
+        self.view = view
+        self._importers: dict[str, set[str]] | None = None
+
+    def standalone(self, path: str) -> bool:
+        if not _in_examples(path):
+            return False
+        if self._importers is None:
+            self._importers = importers_by_path(self.view)
+        return all(_in_examples(importer) for importer in self._importers.get(path, ()))
+
+
+def _in_examples(path: str) -> bool:
+    return any(part in _EXAMPLE_FOLDERS for part in path.split("/")[:-1])
 
 
 def _test_data(path: str) -> bool:
