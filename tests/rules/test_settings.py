@@ -271,6 +271,107 @@ def test_a_cli_command_the_app_never_imports_may_read_the_environment(tmp_path):
     assert located(tmp_path, "SET102") == {("SET102", "shop/keys.py", 3)}
 
 
+def test_a_variable_the_project_sets_itself_is_a_hand_off(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "relay/__init__.py": "",
+            # The parent sets private variables for the job process it starts, in
+            # every shape a child's environment is built.
+            "relay/launcher.py": textwrap.dedent(
+                """
+                import os
+                import subprocess
+
+
+                def job_environment(job_id: int) -> dict[str, str]:
+                    return {"RELAY__JOB_ID": str(job_id)}
+
+
+                def launch(job_id: int, queue: str) -> None:
+                    child_env = {**os.environ, **job_environment(job_id)}
+                    child_env["RELAY__QUEUE"] = queue
+                    child_env.update({"RELAY__ATTEMPT": "1"})
+                    os.environ["RELAY__PARENT_PID"] = str(os.getpid())
+                    os.putenv("RELAY__STARTED", "1")
+                    subprocess.run(
+                        ["relay-job"], env=os.environ | {"RELAY__LAUNCHED_BY": "launcher"}
+                    )
+                    os.environ.setdefault("RELAY_REGION", "eu")
+                """
+            ),
+            # The job reads them back: no configuration of a deployer's.
+            "relay/job.py": textwrap.dedent(
+                """
+                import os
+
+                JOB = os.environ["RELAY__JOB_ID"]
+                QUEUE = os.getenv("RELAY__QUEUE")
+                ATTEMPT = os.environ.get("RELAY__ATTEMPT")
+                PARENT = os.getenv("RELAY__PARENT_PID")
+                STARTED = os.getenv("RELAY__STARTED")
+                BY = os.getenv("RELAY__LAUNCHED_BY")
+                # A default the deployer may override is still configuration.
+                REGION = os.getenv("RELAY_REGION")
+                # Set only by the tests (for the app under test), or not at all.
+                TOKEN = os.getenv("RELAY_TOKEN")
+                LIMIT = os.getenv("RELAY_LIMIT")
+                """
+            ),
+            "tests/test_job.py": textwrap.dedent(
+                """
+                import os
+
+
+                def test_token(monkeypatch):
+                    os.environ["RELAY_LIMIT"] = "3"
+                    monkeypatch.setenv("RELAY_TOKEN", "t")
+                """
+            ),
+            "scripts/run_local.py": 'import os\n\nos.environ["RELAY_LIMIT"] = "9"\n',
+        },
+    )
+    assert located(tmp_path, "SET102") == {
+        ("SET102", "relay/job.py", 10),
+        ("SET102", "relay/job.py", 12),
+        ("SET102", "relay/job.py", 13),
+    }
+
+
+def test_names_built_at_run_time_are_an_open_family():
+    source = textwrap.dedent(
+        """
+        import os
+
+
+        def mocked(field: str) -> str | None:
+            key = f"SHOP__MOCK__{field.upper()}"
+            if key in os.environ:
+                return os.environ[key]
+            return os.environ.get("SHOP__OVERRIDE__" + field)
+
+
+        def database_url(prefix: str) -> str:
+            # One variable under a configurable prefix: still configuration.
+            return os.environ[f"{prefix}DATABASE_URL"]
+        """
+    ).lstrip("\n")
+    findings = check_source(source, "src/shop/mocks.py", ["SET102"])
+    assert [f.line for f in findings] == [13]
+
+
+def test_another_tools_own_variables_are_not_configuration():
+    source = (
+        "import os\n\n"
+        'PROFILES = os.getenv("DBT_PROFILES_DIR", "~/.dbt")\n'
+        'TIMEOUT = os.environ.get("DOCKER_CLIENT_TIMEOUT", "60")\n'
+        'CLUSTER = os.getenv("KUBECONFIG")\n'
+        'IMAGE = os.getenv("SHOP_DOCKER_IMAGE")\n'
+    )
+    findings = check_source(source, "src/shop/deploy.py", ["SET102"])
+    assert [f.line for f in findings] == [6]
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -285,6 +386,8 @@ def test_a_cli_command_the_app_never_imports_may_read_the_environment(tmp_path):
         "migrations/env.py",
         "alembic/env.py",
         "scripts/seed.py",
+        "hatch_build.py",
+        "setup.py",
     ],
 )
 def test_settings_modules_tests_and_scripts_may_read_the_environment(path):

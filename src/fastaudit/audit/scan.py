@@ -32,7 +32,12 @@ from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts
 from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.parallel import analyze_paths
-from fastaudit.engine.project_index import ANNOTATED_ALIAS, MODEL_METADATA, ProjectIndex
+from fastaudit.engine.project_index import (
+    ANNOTATED_ALIAS,
+    ENVIRON_WRITTEN,
+    MODEL_METADATA,
+    ProjectIndex,
+)
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
@@ -353,6 +358,7 @@ def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
         index.add_router_facts(outcome.facts)
         index.add_model_metadata(outcome.facts.get(MODEL_METADATA, ()))
         index.add_annotated_aliases(outcome.facts.get(ANNOTATED_ALIAS, ()))
+        index.add_environ_writes(outcome.facts.get(ENVIRON_WRITTEN, ()))
     return index
 
 

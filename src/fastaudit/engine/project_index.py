@@ -43,6 +43,11 @@ DOCUMENTED_ROUTER = "documented-router"
 MODEL_METADATA = "model-metadata"
 # (qualname, carries a dependency) of a module-level ``X = Annotated[T, ...]``.
 ANNOTATED_ALIAS = "annotated-alias"
+# Name of an environment variable the project's own code (not its tests) sets for itself
+# or a child process: ``os.environ["X"] = ...``, ``env={"X": ...}`` (SET102).
+ENVIRON_WRITTEN = "environ-written"
+# Deferred kind: holds when the variable named is never set by the project (SET102).
+ENVIRON_UNWRITTEN = "environ-unwritten"
 
 
 def same_qualname(a: str, b: str) -> bool:
@@ -69,6 +74,7 @@ class ProjectIndex:
         self._model_metadata: set[str] = set()
         # ``Annotated`` aliases by their last name -> [(qualname, carries Depends)].
         self._aliases: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        self._environ_written: set[str] = set()
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -209,6 +215,13 @@ class ProjectIndex:
                     pending.extend(targets)
         return bool(left)
 
+    def add_environ_writes(self, names: Iterable[str]) -> None:
+        self._environ_written.update(names)
+
+    def environ_unwritten(self, name: str) -> bool:
+        """Whether no file of the project (tests aside) sets the variable ``name``."""
+        return name not in self._environ_written
+
     def predicates(self) -> dict[str, Callable[[str], bool]]:
         return {
             "pydantic-model": self.is_pydantic_model,
@@ -218,6 +231,7 @@ class ProjectIndex:
             "errors-undocumented": self.errors_undocumented,
             MODEL_METADATA: self.is_model_metadata,
             "plain-annotated-aliases": self.are_plain_aliases,
+            ENVIRON_UNWRITTEN: self.environ_unwritten,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_settings_path, is_test_path
+from fastaudit.engine.project_index import ENVIRON_UNWRITTEN, ENVIRON_WRITTEN
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 
@@ -20,6 +22,8 @@ def _reads_settings_freely(path: str) -> bool:
         or is_test_path(path)
         or (parts[-1] == "env.py" and any(p in ("migrations", "alembic") for p in parts))
         or "scripts" in parts[:-1]
+        # Packaging and task-runner hooks: run by the build, never by the app.
+        or parts[-1] in ("setup.py", "hatch_build.py", "noxfile.py")
     )
 
 
@@ -37,9 +41,15 @@ class EnvironReadOutsideSettings(Rule):
 
     Left alone: what the platform, the CI service or the operating system sets for
     every process (`HOSTNAME`, `K_REVISION`, `GITHUB_SHA`, `CI_COMMIT_REF_NAME`,
-    `BITBUCKET_BRANCH`, `NO_COLOR`), read for labels or to detect a build; settings
-    modules, tests, Alembic's `env.py`, and scripts or CLI commands the app never
-    imports.
+    `BITBUCKET_BRANCH`, `NO_COLOR`), read for labels or to detect a build; another
+    tool's own variables (`DBT_PROFILES_DIR`, `DOCKER_HOST`, `KUBECONFIG`), read to
+    find what that tool would; a variable the project's own code sets (`os.environ["X"]
+    = ...`, `env={"X": ...}` for a child process): a hand-off between its processes,
+    not configuration (`os.environ.setdefault` keeps the deployer's value, so it does
+    not count); a name built at run time around a fixed part (`f"APP__MOCK__{name}"`),
+    an open family no settings class can list; settings modules, tests, Alembic's
+    `env.py`, build hooks (`setup.py`, `hatch_build.py`), and scripts or CLI commands
+    the app never imports.
     """
     dont = """
     import os
@@ -139,6 +149,11 @@ class EnvironReadOutsideSettings(Rule):
                 self._defines_settings = True
 
     def finish(self, ctx: FileContext) -> None:
+        if not is_test_path(ctx.path) and "scripts" not in ctx.path.split("/")[:-1]:
+            # What the project's own code sets (a test's or a script's setting stands for
+            # the deployer's): any read of it, anywhere, is a hand-off.
+            for written in _written_names(ctx):
+                ctx.add_fact(ENVIRON_WRITTEN, written)
         if self._defines_settings or _reads_settings_freely(ctx.path):
             return
         looped = (
@@ -159,11 +174,17 @@ class EnvironReadOutsideSettings(Rule):
             if names and all(is_platform_variable(name) for name in names):
                 # ``any(os.environ.get(v) for v in CI_VARIABLES)``: the same, in a loop.
                 continue
+            if not key and arg is not None and _built_name(arg, ctx.tree):
+                # ``os.environ[f"APP__MOCK__{name.upper()}"]``: an open family of names.
+                continue
             name = f"`{key}`" if key else "the variable"
             ctx.report(
                 node,
                 f"`{written}` reads the environment outside the settings modules; declare "
                 f"{name} on a BaseSettings class in a config.py and read it from there",
+                # A variable the project sets itself somewhere is a hand-off (settled
+                # once every file is walked).
+                when=(ENVIRON_UNWRITTEN, key) if key else None,
             )
 
 
@@ -233,9 +254,21 @@ _PROCESS_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Variables another tool defines (where dbt finds its profiles, how the Docker or
+# Kubernetes clients reach their daemon, the XDG base directories): an integration
+# reads them to find what that tool would, a settings field would only copy them.
+_TOOL_NAMES = frozenset(
+    {"DBT_PROFILES_DIR", "DBT_PROJECT_DIR", "DOCKER_HOST", "DOCKER_CONFIG",
+     "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_CLIENT_TIMEOUT", "KUBECONFIG",
+     "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+     "XDG_RUNTIME_DIR"}
+)  # fmt: skip
+
+
 def is_platform_variable(key: str) -> bool:
     return (
         key in _PROCESS_NAMES
+        or key in _TOOL_NAMES
         or key in _PLATFORM_NAMES
         or key.startswith(_PLATFORM_PREFIXES)
         or key in _BUILD_NAMES
@@ -302,3 +335,151 @@ def _key(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+# A snake_case or camelCase word of a name that says it holds environment variables
+# (``env``, ``child_env``, ``self._environ``, ``_base_run_environment``).
+_ENV_WORDS = frozenset(
+    {"env", "envs", "environ", "environs", "environment", "environments", "envvar", "envvars"}
+)
+_WORDS = re.compile(r"[a-z0-9]+|[A-Z][a-z0-9]*")
+# A literal that may name a variable, for the cheap test of a file before the walk.
+_VARIABLE_LITERAL = re.compile(r"""["'][A-Za-z_][A-Za-z0-9_]*["']""")
+
+
+def _env_word(name: str) -> bool:
+    return any(word.lower() in _ENV_WORDS for word in _WORDS.findall(name))
+
+
+def _holder_name(node: ast.expr) -> str:
+    """The last name of ``env``, ``self._env``, ``spec["env"]``; "" for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return _key(node.slice) or ""
+    return ""
+
+
+def _is_environ(node: ast.expr, ctx: FileContext) -> bool:
+    return ctx.resolve(node) == "os.environ"
+
+
+def _env_holder(node: ast.expr, ctx: FileContext) -> bool:
+    """``os.environ``, or a mapping whose name says it holds environment variables."""
+    return _is_environ(node, ctx) or _env_word(_holder_name(node))
+
+
+def _mapping_keys(node: ast.expr | None, ctx: FileContext) -> list[str]:
+    """The literal keys a mapping expression sets: ``{"A": 1, **{"B": 2}}``,
+    ``os.environ | {"C": 3}``, ``dict(D=4)``, either branch of ``x if c else y``."""
+    if isinstance(node, ast.Dict):
+        found: list[str] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:
+                found.extend(_mapping_keys(value, ctx))
+            elif (name := _key(key)) is not None:
+                found.append(name)
+        return found
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _mapping_keys(node.left, ctx) + _mapping_keys(node.right, ctx)
+    if isinstance(node, ast.IfExp):
+        return _mapping_keys(node.body, ctx) + _mapping_keys(node.orelse, ctx)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        found = [k.arg for k in node.keywords if k.arg]
+        for part in node.args:
+            found.extend(_mapping_keys(part, ctx))
+        return found
+    return []
+
+
+def _spreads_environ(node: ast.expr, ctx: FileContext) -> bool:
+    """``{**os.environ, ...}`` or ``os.environ | {...}``: a child's environment."""
+    if isinstance(node, ast.Dict):
+        return any(
+            key is None and _is_environ(value, ctx)
+            for key, value in zip(node.keys, node.values, strict=True)
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return any(
+            _is_environ(side, ctx) or _spreads_environ(side, ctx)
+            for side in (node.left, node.right)
+        )
+    return False
+
+
+def _written_names(ctx: FileContext) -> set[str]:
+    """The variables this file sets, by literal name: ``os.environ["X"] = v``,
+    ``os.putenv("X", v)``, ``os.environ.update(X=v)``, and the keys of a mapping built for
+    a child process (assigned to or updating a name like ``env``, passed as ``env=``,
+    returned by a function named like ``..._environment``, or spreading ``os.environ``).
+    ``os.environ.setdefault`` is left out: the deployer's value still wins."""
+    text = ctx.source.text
+    if ("env" not in text and "Env" not in text) or not _VARIABLE_LITERAL.search(text):
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript) and _env_holder(target.value, ctx):
+                    if (name := _key(target.slice)) is not None:
+                        found.add(name)
+                elif node.value is not None and _env_word(_holder_name(target)):
+                    found.update(_mapping_keys(node.value, ctx))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if ctx.resolve(func) == "os.putenv" and node.args:
+                if (name := _key(node.args[0])) is not None:
+                    found.add(name)
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr == "update"
+                and _env_holder(func.value, ctx)
+            ):
+                found.update(k.arg for k in node.keywords if k.arg)
+                for part in node.args:
+                    found.update(_mapping_keys(part, ctx))
+            for keyword in node.keywords:
+                if keyword.arg and _env_word(keyword.arg):
+                    found.update(_mapping_keys(keyword.value, ctx))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _env_word(node.name):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return):
+                    found.update(_mapping_keys(inner.value, ctx))
+        elif isinstance(node, (ast.Dict, ast.BinOp)) and _spreads_environ(node, ctx):
+            found.update(_mapping_keys(node, ctx))
+    return found
+
+
+def _built_name(arg: ast.expr, tree: ast.Module) -> bool:
+    """A name built at run time around a fixed part: ``f"APP__MOCK__{name}"``,
+    ``"APP_" + name``, or a local assigned one of those (``key = f"..."``)."""
+    if _formatted(arg):
+        return True
+    if not isinstance(arg, ast.Name):
+        return False
+    values = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == arg.id for t in node.targets)
+    ]
+    return bool(values) and all(_formatted(value) for value in values)
+
+
+def _formatted(node: ast.expr) -> bool:
+    """A fixed prefix and a run-time tail: ``f"APP__MOCK__{name}"``, ``"APP_" + name``.
+    A run-time prefix before a fixed name (``f"{prefix}DATABASE_URL"``) is one variable
+    under a configurable prefix, still configuration."""
+    if isinstance(node, ast.JoinedStr):
+        values = node.values
+        return (
+            len(values) > 1
+            and isinstance(values[0], ast.Constant)
+            and isinstance(values[-1], ast.FormattedValue)
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return (_key(node.left) is not None or _formatted(node.left)) and _key(node.right) is None
+    return False
