@@ -91,6 +91,10 @@ class Finding:
     # The other places the finding involves, in the order a reader follows them (the
     # detail text may list them too). Never part of a baseline's fingerprint.
     related: tuple[Location, ...] = ()
+    # A key naming the one change that settles this finding and others of its rule (ASY108:
+    # the sync helper many async functions reach blocking work through). After the scan's
+    # filters the rule's ``merge`` may report findings sharing it as one; "" for none.
+    decision: str = ""
 
     @property
     def line(self) -> int:

@@ -601,11 +601,19 @@ def test_a_depends_parameter_has_the_type_its_provider_yields(tmp_path: Path) ->
                 store.put(item)
             """,
     }
-    found = findings(tmp_path, files)
-    assert _lines(found) == [("app/routes.py", 12), ("app/routes.py", 17), ("app/routes.py", 22)]
-    assert found[0].message.startswith(
-        "`bare` calls `Store.put` -> `self.session.commit` (ASY104: a sync database call)"
+    # Three async functions reach ``Store.put``: one finding there, each call related.
+    (found,) = findings(tmp_path, files)
+    assert (found.path, found.span.line) == ("app/store.py", 12)
+    assert found.message.startswith(
+        "`Store.put` -> `self.session.commit` (ASY104: a sync database call) runs on the "
+        "event loop for 3 async functions"
     )
+    sites = [(p.path, p.line, p.label) for p in found.related if p.path == "app/routes.py"]
+    assert sites == [
+        ("app/routes.py", 12, "`bare` calls `Store.put`"),
+        ("app/routes.py", 17, "`any_typed` calls `Store.put`"),
+        ("app/routes.py", 22, "`annotated` calls `Store.put`"),
+    ]
 
 
 def test_an_annotated_depends_parameter_follows_its_annotation(tmp_path: Path) -> None:
@@ -992,3 +1000,143 @@ def test_a_warm_rescan_after_one_edit_walks_only_that_file(tmp_path: Path) -> No
     restored = scan(root, config)
     assert restored.cache_hits == len(files) - 2
     assert [f.span.line for f in restored.findings if f.rule == RULE] == [10]
+
+
+# ------------------------------------------------------------ one finding per helper
+LEDGER = """
+    import json
+
+
+    def load_ledger(name):
+        with open(f"/var/ledgers/{name}.json") as handle:
+            return json.load(handle)
+
+
+    def balance(name):
+        return sum(load_ledger(name)["entries"])
+"""
+
+
+def _routes(*bodies: str) -> str:
+    """A router module whose async routes run the given one-line bodies."""
+    lines = [
+        "from fastapi import APIRouter",
+        "",
+        "from app.ledger import balance, load_ledger",
+        "",
+        "router = APIRouter()",
+    ]
+    for number, body in enumerate(bodies):
+        lines += ["", "", f'@router.get("/r{number}")', f"async def route_{number}():"]
+        lines += [f"    {body}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_two_async_callers_of_one_helper_keep_a_finding_each(tmp_path: Path) -> None:
+    files = {
+        "app/ledger.py": LEDGER,
+        "app/routes.py": _routes("return load_ledger('a')", "return load_ledger('b')"),
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 10), ("app/routes.py", 15)]
+    assert all(f.fix is not None and f.decision for f in found)
+
+
+def test_three_async_callers_of_one_helper_are_one_finding_at_the_helper(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/ledger.py": LEDGER,
+        "app/routes.py": _routes(
+            "return load_ledger('a')",
+            "return load_ledger('b')",
+            "return [load_ledger('c'), load_ledger('d')]",
+        ),
+    }
+    (found,) = findings(tmp_path, files)
+    # At the helper's blocking line: where the one change goes.
+    assert (found.path, found.span.line) == ("app/ledger.py", 5)
+    assert found.message == (
+        "`load_ledger` -> `open` (ASY103: sync file I/O) runs on the event loop for 3 "
+        "async functions (`route_0`, `route_1` and 1 more): make `load_ledger` async or "
+        "move its blocking part out of it, one change for every caller"
+    )
+    # No per-call wrap: the remedy is in the helper.
+    assert found.fix is None
+    assert [(p.path, p.line) for p in found.related] == [
+        ("app/ledger.py", 5),
+        ("app/routes.py", 10),
+        ("app/routes.py", 15),
+        ("app/routes.py", 20),
+        ("app/routes.py", 20),
+    ]
+    assert "The 4 calls on the event loop that reach it:" in found.detail
+
+
+def test_callers_through_another_helper_join_the_deepest_one_async_code_calls(
+    tmp_path: Path,
+) -> None:
+    """``balance`` calls ``load_ledger``; async code calls both: the chains through
+    ``balance`` go through ``load_ledger`` too, and one change there settles them."""
+    files = {
+        "app/ledger.py": LEDGER,
+        "app/routes.py": _routes(
+            "return load_ledger('a')", "return balance('b')", "return balance('c')"
+        ),
+    }
+    (found,) = findings(tmp_path, files)
+    assert (found.path, found.span.line) == ("app/ledger.py", 5)
+    labels = [p.label for p in found.related[1:]]
+    assert labels == [
+        "`route_0` calls `load_ledger`",
+        "`route_1` calls `balance` (through `balance`)",
+        "`route_2` calls `balance` (through `balance`)",
+    ]
+
+
+def test_one_async_function_calling_a_helper_three_times_keeps_its_findings(
+    tmp_path: Path,
+) -> None:
+    """Three calls from one function are one caller: the grouping counts functions."""
+    files = {
+        "app/ledger.py": LEDGER,
+        "app/routes.py": _routes("return [load_ledger('a'), load_ledger('b'), load_ledger('c')]"),
+    }
+    assert len(findings(tmp_path, files)) == 3
+
+
+def test_callers_the_serving_filter_drops_do_not_count(tmp_path: Path) -> None:
+    """A command-line program's async functions run on their own loop: with them gone,
+    two served callers remain, each reported at its call."""
+    files = {
+        "app/ledger.py": LEDGER,
+        "app/routes.py": _routes("return load_ledger('a')", "return load_ledger('b')"),
+        "app/main.py": """
+            from fastapi import FastAPI
+
+            from app.routes import router
+
+            app = FastAPI()
+            app.include_router(router)
+            """,
+        "app/cli.py": """
+            import asyncio
+
+            import typer
+
+            from app.ledger import load_ledger
+
+            cli = typer.Typer()
+
+
+            @cli.command()
+            def show(name: str) -> None:
+                asyncio.run(_show(name))
+
+
+            async def _show(name):
+                print(load_ledger(name))
+            """,
+    }
+    found = findings(tmp_path, files)
+    assert _lines(found) == [("app/routes.py", 10), ("app/routes.py", 15)]

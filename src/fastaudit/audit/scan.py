@@ -435,6 +435,7 @@ def finalize(
                     finding, fix=replace(finding.fix, safety=Safety.UNSAFE, note=note)
                 )
         findings.append(finding)
+    findings = _merged_by_key(findings)
     findings = [shorten(f) for f in _one_per_decision(_templates_by_folder(findings))]
     findings.sort(key=Finding.sort_key)
     return findings, warnings
@@ -507,6 +508,23 @@ def _one_per_decision(findings: list[Finding]) -> list[Finding]:
             related = tuple(Location(f.path, f.span.line, f.message, f.span) for f in group[1:])
             first = replace(first, message=base + more, detail=detail, related=related)
         rest.append(first)
+    return rest
+
+
+def _merged_by_key(findings: list[Finding]) -> list[Finding]:
+    """Findings sharing a ``decision`` key, merged as their rule says (``Rule.merge``)."""
+    keyed: dict[tuple[str, str], list[Finding]] = {}
+    rest: list[Finding] = []
+    for finding in findings:
+        if finding.decision:
+            keyed.setdefault((finding.rule, finding.decision), []).append(finding)
+        else:
+            rest.append(finding)
+    registry = all_rules()
+    for (rule_id, _), group in keyed.items():
+        group.sort(key=Finding.sort_key)
+        rule = registry.get(rule_id)
+        rest.extend(rule.merge(group) if rule is not None else group)
     return rest
 
 

@@ -101,6 +101,13 @@ class Rule:
     def fixable(cls) -> bool:
         return cls.dont_fixed is not None
 
+    @classmethod
+    def merge(cls, findings: list[Finding]) -> list[Finding]:
+        """The rule's findings sharing one ``Finding.decision`` key, once the scan's
+        filters (served code, per-file ignores) have kept them: as reported. A rule whose
+        findings repeat one remedy at many places reports them as one here."""
+        return findings
+
     def handlers(self) -> list[tuple[object, Callable[[ast.AST, FileContext], None]]]:
         return [(key, getattr(self, attr)) for key, attr in self._handlers.items()]
 

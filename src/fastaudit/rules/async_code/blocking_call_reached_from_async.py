@@ -55,6 +55,40 @@ _PLAIN_VALUES = ("builtins.", "typing.", "fastapi.", "pydantic.", "logging.")
 _UNTYPED = frozenset({None, "builtins.object()", "typing.Any()"})
 
 
+# How many async functions must reach blocking work through one sync function before
+# their findings are reported as one, at that function: with one or two, each call keeps
+# its finding and its wrap (two places are read as easily as one); from three on, the
+# list repeats one decision, which belongs in the function they share.
+GROUPED_CALLERS = 3
+
+
+def _caller_of_label(label: str) -> str:
+    """``X`` of a chain link's label, "`X` calls ..."."""
+    return label.split("`", 2)[1] if label.count("`") >= 2 else label
+
+
+def _caller_of(finding: Finding) -> str:
+    """The async function a per-call finding's chain starts in."""
+    return _caller_of_label(finding.related[0].label) if finding.related else ""
+
+
+def _common_tail(chains: list[tuple[Location, ...]]) -> tuple[Location, ...]:
+    """The links every chain ends with (the way from the shared function down); never
+    the call sites, which differ."""
+    shortest = min(len(chain) for chain in chains) - 1
+    size = 0
+    while size < shortest and len({chain[-size - 1] for chain in chains}) == 1:
+        size += 1
+    return chains[0][len(chains[0]) - size :] if size else ()
+
+
+def _through(finding: Finding, shared: int) -> str:
+    """How a call site reaches the shared function, when through others of its own."""
+    links = finding.related[1 : len(finding.related) - shared]
+    names = [_caller_of_label(place.label) for place in links]
+    return f" (through {' -> '.join(f'`{name}`' for name in names)})" if names else ""
+
+
 def _worth_noting(value: str | None) -> bool:
     return value is not None and value.endswith("()") and not value.startswith(_PLAIN_VALUES)
 
@@ -119,7 +153,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
     `pwd_context` or `SessionLocal` what its module made, so a call on them written in
     the async function itself is reported here. A library the project knows to block
     (an internal SDK) is listed in `[tool.fastaudit] blocking-calls`, with the async
-    alternative to suggest, and followed the same way.
+    alternative to suggest, and followed the same way. When three or more async
+    functions reach blocking work through the same sync function (the deepest one on
+    their chains that async code calls itself, such as a client factory), that is one
+    decision: it is reported once, at that function's blocking link, with every call
+    site listed as a related location and counted in the message, and no per-call wrap.
     """
     dont = """
     import requests
@@ -188,7 +226,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
         "No wrap is offered when the function called, or one it calls, asks for the "
         "running loop or task (`asyncio.get_running_loop`, `current_task`, "
         "`sniffio.current_async_library`): a worker thread has none, so it would do "
-        "something else there."
+        "something else there. A finding standing for three or more async callers of "
+        "one function offers no wrap: the remedy belongs in that function."
     )
     dont_fixed_files: ClassVar[dict[str, str] | None] = {
         "app/orders/repository.py": dont_files["app/orders/repository.py"],
@@ -442,10 +481,13 @@ class BlockingCallReachedFromAsync(ProjectRule):
         findings: list[Finding] = []
         # Findings whose call may not go to a thread: the function asks for the loop.
         unwrappable: set[tuple[str, Span]] = set()
+        # Each finding through sync functions, with the first function of its chain.
+        reached_through: list[tuple[int, int]] = []
         for path, (_, caller, calls) in graph.async_defs:
             for callee, line, column, end_line, end_column, written, through in calls:
                 site = Span(line, column, end_line, end_column)
                 direct = graph.blocking(callee)
+                start: int | None = None
                 if direct is not None:
                     value = graph.value(callee)
                     if through and callee.split("()", 1)[0] in providers:
@@ -473,8 +515,75 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     end_line=end_line,
                     end_column=end_column,
                 )
+                if start is not None:
+                    reached_through.append((len(findings), start))
                 findings.append(replace(finding, detail=detail, related=related))
+        # The sync functions async code calls itself. A chain is keyed by the deepest of
+        # them it passes through: below it the functions are shared with sync callers,
+        # above it each caller's own way in; making that one function async (or moving
+        # its blocking part out) settles every async caller whose chain goes through it.
+        entries = {start for _, start in reached_through}
+        for position, start in reached_through:
+            key = start
+            for index, _ in graph.chain(start, best):
+                if index in entries:
+                    key = index
+            findings[position] = replace(findings[position], decision=graph.functions[key].qualname)
         return self._with_fixes(project, findings, unwrappable)
+
+    @classmethod
+    def merge(cls, findings: list[Finding]) -> list[Finding]:
+        """Chains through one sync function (the ``decision`` key) from at least
+        ``GROUPED_CALLERS`` async functions, as one finding at that function's link of
+        the chain, every call site in ``related``; fewer stay one finding per call, each
+        with its wrap."""
+        callers = {(f.path, _caller_of(f)) for f in findings}
+        if len(callers) < GROUPED_CALLERS:
+            return findings
+        shared = _common_tail([f.related for f in findings])
+        if not shared:
+            return findings
+        head = shared[0]
+        helper = _caller_of_label(head.label)
+        names = " -> ".join(f"`{_caller_of_label(place.label)}`" for place in shared)
+        chain = f"{names} -> {shared[-1].label.split(' calls ', 1)[1]}"
+        shown = sorted({name for _, name in callers})
+        listed = ", ".join(f"`{name}`" for name in shown[:2])
+        more = f" and {len(shown) - 2} more" if len(shown) > 2 else ""
+        message = (
+            f"{chain} runs on the event loop for {len(callers)} async functions "
+            f"({listed}{more}): make `{helper}` async or move its blocking part out of "
+            "it, one change for every caller"
+        )
+        sites = tuple(
+            replace(f.related[0], label=f.related[0].label + _through(f, len(shared)))
+            for f in findings
+        )
+        detail = "\n".join(
+            [
+                message,
+                "",
+                "A thread wrap at each call would repeat that decision at every caller, "
+                "so none is offered.",
+                "",
+                f"The chain, from `{helper}` to the blocking call:",
+                *(f"  {place.path}:{place.line}  {place.label}" for place in shared),
+                "",
+                f"The {len(sites)} calls on the event loop that reach it:",
+                *(f"  {place.path}:{place.line}  {place.label}" for place in sites),
+            ]
+        )
+        first = findings[0]
+        merged = replace(
+            first,
+            path=head.path,
+            span=head.span or Span(head.line, 1, head.line, 1),
+            message=message,
+            detail=detail,
+            related=(*shared, *sites),
+            fix=None,
+        )
+        return [merged]
 
     @staticmethod
     def _with_fixes(
