@@ -358,3 +358,66 @@ def test_fix_leaves_out_a_fix_that_would_write_a_line_over_the_project_s_length(
     assert "current_user: str = Depends(get_user)" in routes
     after = ruff()
     assert after.returncode == 0, after.stdout
+
+
+GUARDED = code(
+    """
+    from typing import TYPE_CHECKING
+
+    if TYPE_CHECKING:
+        from app.orders.models import Order
+        from app.orders.repository import OrderRepository
+
+
+    def total(order: "Order", repo: "OrderRepository") -> int:
+        return 0
+    """
+)
+
+
+def test_imports_under_if_type_checking_are_sorted_like_the_top_block() -> None:
+    """A fix rewriting an import under ``if TYPE_CHECKING:`` (STR102 qualifies a
+    cross-domain import there) leaves that block in ruff's order, as I001 wants."""
+    new = GUARDED.replace(
+        "from app.orders.repository import OrderRepository",
+        "from app.orders import repository as orders_repository",
+    ).replace('"OrderRepository"', '"orders_repository.OrderRepository"')
+    tidied = tidy_imports(GUARDED, new, style=STYLE)
+    assert (
+        code(
+            """
+        if TYPE_CHECKING:
+            from app.orders import repository as orders_repository
+            from app.orders.models import Order
+        """
+        )
+        in tidied
+    )
+
+
+def test_a_guarded_block_kept_in_another_order_is_not_reordered() -> None:
+    old = GUARDED.replace(
+        "    from app.orders.models import Order\n    from app.orders.repository import "
+        "OrderRepository\n",
+        "    from app.orders.repository import OrderRepository\n    from app.orders.models "
+        "import Order\n",
+    )
+    new = old.replace("-> int:\n    return 0", "-> int:\n    return 1")
+    assert tidy_imports(old, new, style=STYLE) == new
+
+
+@needs_ruff
+def test_the_sorted_guarded_block_is_what_ruff_writes(tmp_path: Path) -> None:
+    new = GUARDED.replace(
+        "from app.orders.repository import OrderRepository",
+        "from app.orders import repository as orders_repository",
+    )
+    path = tmp_path / "service.py"
+    path.write_text(tidy_imports(GUARDED, new, style=STYLE))
+    checked = subprocess.run(
+        [str(RUFF), "check", "--isolated", "--select", "I", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout

@@ -754,3 +754,37 @@ def test_a_mutable_default_moving_into_the_signature_makes_the_fix_unsafe():
     assert found["tags"].safety is Safety.UNSAFE
     assert "ruff's B006" in found["tags"].note
     assert found["q"].safety is Safety.SAFE
+
+
+@pytest.mark.parametrize(
+    ("annotation", "safe"),
+    [
+        ("str", False),
+        ("int", False),
+        ("str | None", True),
+        ("Optional[str]", True),
+        ("Union[int, None]", True),
+        ("Annotated[str | None, 'doc']", True),
+        ("Any", True),
+    ],
+)
+def test_a_none_default_moved_out_of_the_marker_needs_an_annotation_admitting_none(
+    annotation: str, safe: bool
+):
+    """``q: str = Query(None)`` type-checks (the marker is ``Any``), ``q: str = None``
+    does not (mypy, ruff's RUF013): such a move is left to a person."""
+    (finding,) = found(
+        f"""
+        from typing import Annotated, Any, Optional, Union
+
+        from fastapi import Query
+
+        def search(q: {annotation} = Query(None, max_length=5)):
+            return q
+        """
+    )
+    assert finding.fix is not None
+    assert (finding.fix.safety is Safety.SAFE) is safe
+    if not safe:
+        assert "does not admit None" in finding.fix.note
+        assert "RUF013" in finding.fix.note

@@ -279,8 +279,81 @@ def tidy_imports(
             head = "".join(new_lines[: first - 1])
             # With nothing left to import, the blank lines after the block go too.
             result = head + rendered + newline + tail if rendered else head + tail.lstrip("\r\n")
-            return result if _parse(result) is not None else new
-    return _remove_lines(new, new_tree, new_lines, unused)
+            return (
+                _sort_guarded(old_tree, old, result, style, newline)
+                if _parse(result) is not None
+                else new
+            )
+    return _sort_guarded(
+        old_tree, old, _remove_lines(new, new_tree, new_lines, unused), style, newline
+    )
+
+
+# ------------------------------------------------- imports under a module-level if
+def _guarded_runs(tree: ast.Module) -> dict[tuple[str, int], list[ast.Import | ast.ImportFrom]]:
+    """The imports opening the body of each module-level ``if`` (``if TYPE_CHECKING:``),
+    keyed by the test's text and its occurrence: a fix adds statements at the top, so
+    positions move but the ``if`` statements stay the same."""
+    runs: dict[tuple[str, int], list[ast.Import | ast.ImportFrom]] = {}
+    seen: dict[str, int] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.If):
+            continue
+        test = ast.unparse(stmt.test)
+        seen[test] = seen.get(test, 0) + 1
+        run: list[ast.Import | ast.ImportFrom] = []
+        for inner in stmt.body:
+            if not isinstance(inner, (ast.Import, ast.ImportFrom)):
+                break
+            run.append(inner)
+        if run:
+            runs[(test, seen[test])] = run
+    return runs
+
+
+def _render_indented(
+    run: list[ast.Import | ast.ImportFrom], style: ImportStyle, lines: list[str], newline: str
+) -> str:
+    indent = " " * run[0].col_offset
+    narrower = ImportStyle(style.first_party, style.line_length - len(indent))
+    return re.sub(r"(?m)^(?=[^\r\n])", indent, render(run, narrower, lines, newline))
+
+
+def _sort_guarded(
+    old_tree: ast.Module, old: str, new: str, style: ImportStyle, newline: str
+) -> str:
+    """``new`` with the imports under each module-level ``if`` sorted as ruff sorts
+    them, where they were sorted that way before the fixes (ruff's I001 reads every
+    block of imports, not only the file's first; STR102's fix rewrites imports under
+    ``if TYPE_CHECKING:``)."""
+    new_tree = _parse(new)
+    if new_tree is None:
+        return new
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    before = _guarded_runs(old_tree)
+    replacements: list[tuple[int, int, str]] = []
+    for key, run in _guarded_runs(new_tree).items():
+        old_run = before.get(key)
+        if old_run is None:
+            continue
+        first, last = _span(old_run, old_lines)
+        text = _block_text(old_lines, first, last)
+        if _has_comment_or_semicolon(text) or text != _render_indented(
+            old_run, style, old_lines, newline
+        ):
+            continue  # not kept in ruff's order before: not ours to reorder
+        first, last = _span(run, new_lines)
+        text = _block_text(new_lines, first, last)
+        rendered = _render_indented(run, style, new_lines, newline)
+        if text != rendered and not _has_comment_or_semicolon(text):
+            replacements.append((first, last, rendered))
+    if not replacements:
+        return new
+    for first, last, rendered in sorted(replacements, reverse=True):
+        new_lines[first - 1 : last] = [rendered + newline]
+    result = "".join(new_lines)
+    return result if _parse(result) is not None else new
 
 
 def _without(

@@ -167,6 +167,18 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
         return None  # parentheses or comments around the default: leave it to a person
     if conversion.default is not None:
         new += f" = {conversion.default}"
+        if (
+            conversion.default == "None"
+            and annotation is not None
+            and not _admits_none(annotation, ctx)
+        ):
+            # ``x: str = Query(None)`` type-checks (a marker is ``Any``); ``x: str = None``
+            # does not. Writing ``str | None`` would change the OpenAPI schema instead.
+            notes.append(
+                f"the default `None` moves into the signature while `{ctx.text(annotation)}` "
+                "does not admit None: type checkers and ruff's RUF013 (implicit Optional) "
+                "report it there; add `| None` if None is a value the route accepts"
+            )
         if _MUTABLE_DEFAULT.match(conversion.default):
             notes.append(
                 f"the default `{conversion.default}` moves into the signature: FastAPI "
@@ -175,6 +187,28 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
             )
     edits.append(Edit(start, call_end, new))
     return Rewrite(edits, notes)
+
+
+def _admits_none(annotation: ast.expr, ctx: FileContext) -> bool:
+    """Whether ``annotation`` lets None through (``X | None``, ``Optional[X]``, a
+    ``Union`` with None, ``Any``, ``None``); a string annotation is not read (it gets
+    its own note) and counts as admitting."""
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None or isinstance(annotation.value, str)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _admits_none(annotation.left, ctx) or _admits_none(annotation.right, ctx)
+    if isinstance(annotation, ast.Subscript):
+        outer = ctx.resolve(annotation.value) or ""
+        inner = annotation.slice
+        items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        if outer in ("typing.Optional", "typing_extensions.Optional"):
+            return True
+        if outer in ("typing.Union", "typing_extensions.Union"):
+            return any(_admits_none(item, ctx) for item in items)
+        if outer in ("typing.Annotated", "typing_extensions.Annotated") and items:
+            return _admits_none(items[0], ctx)
+        return False
+    return ctx.resolve(annotation) in ("typing.Any", "typing_extensions.Any", "builtins.object")
 
 
 # A default that is a new mutable value: a list, dict or set display or constructor.
