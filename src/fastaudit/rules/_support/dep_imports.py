@@ -158,6 +158,8 @@ STDLIB_ADDED = {
 }
 # Lines of imports a function makes after adding a folder to ``sys.path`` itself.
 PATH_IMPORT_FACT = "path-import"
+# ``FileContext.memo`` key: whether the file's text has ``sys.path`` at all.
+_MENTIONS_SYS_PATH = ("mentions-sys-path",)
 
 
 class GuardedImportFacts:
@@ -194,6 +196,14 @@ class GuardedImportFacts:
         """``sys.path.append(scripts)`` then ``from generate import main``: the function
         imports a module from the folder it has just put on the path (a test loading a
         script, or modules it wrote to a temporary folder), not a distribution."""
+        # ``_extends_sys_path`` looks for ``sys.path.<method>(...)`` written out: a file
+        # without that text has none, and its functions' bodies need no walk (asked for
+        # every function of every file, the walk cost more than the rest of PIN107).
+        mentions = ctx.memo.get(_MENTIONS_SYS_PATH)
+        if mentions is None:
+            mentions = ctx.memo[_MENTIONS_SYS_PATH] = "sys.path" in ctx.source.text
+        if not mentions:
+            return
         extended = False
         for statement in node.body:
             if extended:
