@@ -468,9 +468,11 @@ def verdicts_of(text: str) -> dict[tuple[str, str], Counter[str]]:
 def cmd_precision(args: argparse.Namespace) -> None:
     summary_path = cache_dir() / "results" / "summary.json"
     totals: Counter[str] = Counter()
+    counts_by_project: dict[str, Counter[str]] = {}
     if summary_path.is_file():
-        for row in json.loads(summary_path.read_text()).values():
+        for project_name, row in json.loads(summary_path.read_text()).items():
             totals.update(row["counts"])
+            counts_by_project[project_name] = Counter(row["counts"])
     # Several rounds: a rule's verdicts on a project come from the last file that judged
     # it there (a rule changed since an earlier round is judged again on a fresh sample;
     # a round of one project leaves the others' verdicts as they were).
@@ -479,7 +481,12 @@ def cmd_precision(args: argparse.Namespace) -> None:
     for name in names:
         by_project.update(verdicts_of(Path(name).read_text()))
     verdicts: dict[str, Counter[str]] = defaultdict(Counter)
-    for (rule, _project), counts in by_project.items():
+    for (rule, project), counts in by_project.items():
+        if project in counts_by_project and counts_by_project[project][rule] == 0:
+            # Verdicts on a project where the rule reports nothing now (its false
+            # patterns there were fixed since): nothing left there to be right or wrong.
+            verdicts[rule]["stale rows"] += counts["rows"]
+            continue
         verdicts[rule].update(counts)
     off = default_off_rules()
     print("| rule | findings | sampled | true | false | debatable | precision |")
@@ -491,7 +498,7 @@ def cmd_precision(args: argparse.Namespace) -> None:
         v = verdicts[rule]
         judged = Counter({k: v[k] for k in ("true", "false", "debatable")})
         mark = " (off by default)" if rule in off else ""
-        if totals and totals[rule] == 0 and v["on set"] == v["rows"]:
+        if totals and (v["rows"] == 0 or (totals[rule] == 0 and v["on set"] == v["rows"])):
             # Every verdict was on a finding of the set that the rule no longer reports
             # (its false patterns were fixed since): nothing left to be right or wrong.
             stale.append(rule)
