@@ -540,7 +540,7 @@ def weighted(rules: list[str], verdicts: dict[str, Counter[str]], totals: Counte
         if decided:
             num += totals[rule] * v["true"] / decided
             den += totals[rule]
-    return f"{100 * num / den:.0f}%" if den else "-"
+    return f"{100 * num / den:.1f}%" if den else "-"
 
 
 def precision(v: Counter[str]) -> str:
