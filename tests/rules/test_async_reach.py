@@ -1140,3 +1140,29 @@ def test_callers_the_serving_filter_drops_do_not_count(tmp_path: Path) -> None:
     }
     found = findings(tmp_path, files)
     assert _lines(found) == [("app/routes.py", 10), ("app/routes.py", 15)]
+
+
+def test_a_generator_helper_gets_no_thread_wrap(tmp_path: Path) -> None:
+    """In a worker thread, calling a generator function only makes the generator: the
+    sleeps run as ``list(...)`` iterates it, back on the loop. The finding stays; the
+    wrap is not offered. A plain helper keeps it."""
+    generator = (
+        "import time\n\n\ndef h1():\n    for n in range(3):\n        time.sleep(1)\n"
+        "        yield n\n"
+    )
+    route = ROUTE.replace("return h1()", "return list(h1())")
+    (found,) = findings(tmp_path / "gen", {"app/helpers.py": generator, "app/routes.py": route})
+    assert "`h1` -> `time.sleep`" in found.message
+    assert found.fix is None
+    (plain,) = findings(tmp_path / "plain", {"app/helpers.py": helpers(1), "app/routes.py": ROUTE})
+    assert plain.fix is not None
+
+
+def test_a_yield_from_helper_is_a_generator_too(tmp_path: Path) -> None:
+    generator = (
+        "import time\n\n\ndef inner():\n    time.sleep(1)\n    return [1]\n\n\n"
+        "def h1():\n    yield from inner()\n"
+    )
+    route = ROUTE.replace("return h1()", "return list(h1())")
+    (found,) = findings(tmp_path, {"app/helpers.py": generator, "app/routes.py": route})
+    assert found.fix is None

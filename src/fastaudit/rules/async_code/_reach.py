@@ -66,6 +66,9 @@ BASES_FACT = "reach-bases"
 # running: in a worker thread there is none, so the function would do something else
 # there, and the chain through it is not handed to a thread.
 ASKS_LOOP_FACT = "reach-asks-loop"
+# Qualname of a sync project function that is a generator function (``yield`` in its own
+# body): a thread wrap of its call would move only the making of the generator.
+GENERATOR_FACT = "reach-generator"
 LOOP_CALLS = frozenset(
     {
         "asyncio.get_running_loop",
@@ -237,6 +240,7 @@ class Graph:
         self._callers: dict[int, list[tuple[int, int]]] | None = None
         self._loop_bound: set[int] | None = None
         asks_loop: set[str] = set()
+        generators: set[str] = set()
         # ``[tool.fastaudit] blocking-calls``: pattern -> the async alternative.
         self.configured = dict(view.config.blocking_calls)
         self._configured = configured_matcher(self.configured)
@@ -272,6 +276,7 @@ class Graph:
                 self.functions.append(Function(path, qualname, shown, line, blocking, calls))
                 self._by_tail.setdefault(tail(qualname), []).append((qualname, index))
             asks_loop.update(file_facts(view, path, ASKS_LOOP_FACT))
+            generators.update(file_facts(view, path, GENERATOR_FACT))
             for fact in file_facts(view, path, ASYNC_FUNCTION_FACT):
                 qualname = fact[0]
                 if qualname:
@@ -279,6 +284,7 @@ class Graph:
                 if fact[2]:
                     self.async_defs.append((path, fact))
         self._asks_loop = asks_loop
+        self._generators = generators
         self._names = _Names(
             {q.rpartition(".")[2] for entries in self._module_values.values() for q, _ in entries},
             {q.rpartition(".")[2] for entries in self._returns.values() for q, _ in entries},
@@ -459,6 +465,10 @@ class Graph:
                             callers.setdefault(target, []).append((index, line))
             self._callers = callers
         return self._callers
+
+    def is_generator(self, index: int) -> bool:
+        """Whether ``functions[index]`` is a generator function."""
+        return self.functions[index].qualname in self._generators
 
     def asks_loop(self, index: int) -> bool:
         """Whether ``functions[index]``, or a sync project function it calls at any

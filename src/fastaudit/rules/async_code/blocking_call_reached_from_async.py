@@ -32,6 +32,7 @@ from fastaudit.rules.async_code._reach import (
     ATTRIBUTE_FACT,
     BASES_FACT,
     CONFIGURED,
+    GENERATOR_FACT,
     LOOP_CALLS,
     MODULE_VALUE_FACT,
     RETURNS_FACT,
@@ -126,6 +127,8 @@ class _Frame:
     depends: dict[str, str] = field(default_factory=dict)
     # A sync def asking for the running loop or task (see ``ASKS_LOOP_FACT``).
     asks_loop: bool = False
+    # A generator function: calling it only makes the generator (``GENERATOR_FACT``).
+    generator: bool = False
 
 
 class BlockingCallReachedFromAsync(ProjectRule):
@@ -334,7 +337,15 @@ class BlockingCallReachedFromAsync(ProjectRule):
             frame.returns.add(value_of(node.value, ctx.resolve))
 
     def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is not None:
+            frame.generator = True
         self.visit_Return(ast.Return(value=node.value), ctx)
+
+    def visit_YieldFrom(self, node: ast.YieldFrom, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is not None:
+            frame.generator = True
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         self._note_binding(node.targets, node.value, None, ctx)
@@ -438,6 +449,8 @@ class BlockingCallReachedFromAsync(ProjectRule):
         self._note_returns(frame, ctx)
         if frame.asks_loop:
             ctx.add_fact(ASKS_LOOP_FACT, frame.qualname)
+        if frame.generator:
+            ctx.add_fact(GENERATOR_FACT, frame.qualname)
         if frame.blocking or frame.sync_calls or frame.asks_loop:
             ctx.add_fact(
                 SYNC_FUNCTION_FACT,
@@ -504,7 +517,11 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     message, detail, related = self._describe(
                         graph, best, start, caller, path, site, asks_loop
                     )
-                    if asks_loop is not None:
+                    if asks_loop is not None or any(
+                        graph.is_generator(t) for t in graph.targets(callee)
+                    ):
+                        # In a thread, a generator function only makes its generator:
+                        # the work runs as the caller iterates, on the loop.
                         unwrappable.add((path, site))
                 finding = project.finding(
                     self,
