@@ -559,3 +559,41 @@ def test_an_app_whose_schema_the_project_builds_itself_has_decided():
         app.openapi = public_schema
         """
     assert spans(text, "SET103", "shop/main.py") == []
+
+
+def test_names_read_from_data_are_not_configuration():
+    """A template's ``$VAR`` placeholders name what to read: no settings class could
+    declare them. A loop over the app's own list, a parameter of a wrapper, and a
+    name also bound from elsewhere stay reported."""
+    source = textwrap.dedent(
+        """
+        import os
+        import re
+
+        REQUIRED = ("SMTP_URL", "SMTP_USER")
+
+
+        def render(template):
+            found = re.findall(r"[$](\\\\w+)", template)
+            for name in found:
+                name = name.strip()
+                template = template.replace("$" + name, os.environ.get(name, ""))
+            return template
+
+
+        def check():
+            return [os.environ[key] for key in REQUIRED]
+
+
+        def setting(name):
+            return os.environ.get(name)
+
+
+        def mixed(rows):
+            for item in rows:
+                item = "APP_MODE"
+                return os.environ.get(item)
+        """
+    )
+    findings = check_source(source, "src/templating.py", ["SET102"])
+    assert [f.line for f in findings] == [17, 21, 27]

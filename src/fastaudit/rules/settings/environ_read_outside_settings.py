@@ -47,7 +47,9 @@ class EnvironReadOutsideSettings(Rule):
     = ...`, `env={"X": ...}` for a child process): a hand-off between its processes,
     not configuration (`os.environ.setdefault` keeps the deployer's value, so it does
     not count); a name built at run time around a fixed part (`f"APP__MOCK__{name}"`),
-    an open family no settings class can list; settings modules, tests, Alembic's
+    an open family no settings class can list; a name read from data (`for name in
+    placeholders: os.environ.get(name)`, a template's `$VAR`s), which the user names,
+    not the app; settings modules, tests, Alembic's
     `env.py`, build hooks (`setup.py`, `hatch_build.py`), and scripts or CLI commands
     the app never imports.
     """
@@ -176,6 +178,11 @@ class EnvironReadOutsideSettings(Rule):
                 continue
             if not key and arg is not None and _built_name(arg, ctx.tree):
                 # ``os.environ[f"APP__MOCK__{name.upper()}"]``: an open family of names.
+                continue
+            if not key and arg is not None and _iterated_name(arg, ctx.tree):
+                # ``for name in placeholders: os.environ.get(name)``: the names come
+                # from data (a template's ``$VAR``s, a parsed file), not the app's own
+                # configuration: no settings class could declare them.
                 continue
             name = f"`{key}`" if key else "the variable"
             ctx.report(
@@ -467,6 +474,92 @@ def _built_name(arg: ast.expr, tree: ast.Module) -> bool:
         and any(isinstance(t, ast.Name) and t.id == arg.id for t in node.targets)
     ]
     return bool(values) and all(_formatted(value) for value in values)
+
+
+def _iterated_name(arg: ast.expr, tree: ast.Module) -> bool:
+    """A name every binding of which comes from iterating data: a ``for`` (or
+    comprehension) target over something held in a function (``for name in
+    placeholders``), possibly rebound from itself (``name = name.lstrip("$")``). A loop
+    over a module constant or an imported collection (``for key in REQUIRED``) lists the
+    app's own variables and does not count; nor does any other binding."""
+    if not isinstance(arg, ast.Name):
+        return False
+    scope = _enclosing_function(tree, arg)
+    if scope is None:
+        return False  # module level: a loop there goes over the module's own names
+    arguments = scope.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    if any(p.arg == arg.id for p in parameters):
+        return False  # a wrapper's parameter: its callers name the app's variables
+    module_names = _module_level_names(tree)
+    iterated = False
+    for node in ast.walk(scope):
+        loops: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            loops.append((node.target, node.iter))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == arg.id for t in targets):
+                value = node.value
+                derived = value is not None and any(
+                    isinstance(n, ast.Name) and n.id == arg.id for n in ast.walk(value)
+                )
+                if not derived:
+                    return False  # also bound from elsewhere
+        for target, iterable in loops:
+            if not any(isinstance(n, ast.Name) and n.id == arg.id for n in ast.walk(target)):
+                continue
+            root = _root_name(iterable)
+            if root is None or root in module_names or _literal_names(iterable, {}):
+                return False  # a literal list, a module constant, an import: the app's own
+            iterated = True
+    return iterated
+
+
+def _enclosing_function(
+    tree: ast.Module, node: ast.expr
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost ``def`` whose lines hold ``node``."""
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for candidate in ast.walk(tree):
+        if (
+            isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and candidate.lineno <= node.lineno <= (candidate.end_lineno or candidate.lineno)
+            and (found is None or candidate.lineno >= found.lineno)
+        ):
+            found = candidate
+    return found
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """``placeholders`` of ``placeholders``, ``placeholders.items()``, ``x[0].y``."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return None
+
+
+def _module_level_names(tree: ast.Module) -> set[str]:
+    """Names the module binds at top level: assignments, imports, definitions."""
+    found: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            found.add(statement.target.id)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in statement.names)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(statement.name)
+    return found
 
 
 def _formatted(node: ast.expr) -> bool:
