@@ -597,3 +597,31 @@ def test_names_read_from_data_are_not_configuration():
     )
     findings = check_source(source, "src/templating.py", ["SET102"])
     assert [f.line for f in findings] == [17, 21, 27]
+
+
+MONOREPO_ENV = {
+    "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["fastapi>=0.115"]\n',
+    "shop/__init__.py": "",
+    "shop/main.py": (
+        'import os\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\nKEY = os.getenv("SHOP_KEY")\n'
+    ),
+    "integrations/s3/pyproject.toml": '[project]\nname = "shop-s3"\ndependencies = ["boto3"]\n',
+    "integrations/s3/shop_s3/__init__.py": "",
+    "integrations/s3/shop_s3/client.py": 'import os\n\nREGION = os.getenv("AWS_REGION_NAME")\n',
+}
+
+
+def test_a_library_package_beside_the_app_is_not_asked_for_settings(tmp_path: Path):
+    """SET102 is about the app's own settings: an integration package of the monorepo,
+    whose dependencies leave FastAPI out, reads its environment as libraries do."""
+    root = write_tree(tmp_path / "p", MONOREPO_ENV)
+    found = {(f.path, f.line) for f in scan(root, use_cache=False).findings if f.rule == "SET102"}
+    assert found == {("shop/main.py", 6)}
+
+
+def test_without_a_package_that_depends_on_fastapi_every_file_is_checked(tmp_path: Path):
+    files = dict(MONOREPO_ENV)
+    files["pyproject.toml"] = '[project]\nname = "shop"\ndependencies = ["httpx"]\n'
+    root = write_tree(tmp_path / "p", files)
+    found = {(f.path, f.line) for f in scan(root, use_cache=False).findings if f.rule == "SET102"}
+    assert found == {("shop/main.py", 6), ("integrations/s3/shop_s3/client.py", 3)}

@@ -42,6 +42,7 @@ from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
+from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.policy import applies, fix_policy
 from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import Discovery, discover
@@ -83,6 +84,9 @@ class ScanResult:
     off_loop: dict[str, str] = field(default_factory=dict)
     # Files kept for the serving rules -> why they count as served (shown in the detail).
     on_loop: dict[str, str] = field(default_factory=dict)
+    # Files of a library package beside the app (a monorepo's package whose dependencies
+    # leave FastAPI out) -> why: the app-only rules (``Rule.app_only``) say nothing there.
+    outside_app: dict[str, str] = field(default_factory=dict)
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
@@ -372,6 +376,7 @@ def finalize(
     fix_vetoes: dict[tuple[str, int], str] | None = None,
     off_loop: dict[str, str] | None = None,
     on_loop: dict[str, str] | None = None,
+    outside_app: dict[str, str] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores, severity overrides and the
     fixes' safety: the project's policy demotes first, then the user's
@@ -393,8 +398,11 @@ def finalize(
     }
     findings: list[Finding] = []
     ignores: dict[str, set[str]] = {}
+    only_in_app = app_only_rules() if outside_app else frozenset()
     for finding in candidates:
         if finding.rule not in enabled:
+            continue
+        if outside_app and finding.path in outside_app and finding.rule in only_in_app:
             continue
         if serves(finding.rule):
             if off_loop and finding.path in off_loop:
@@ -439,6 +447,48 @@ def finalize(
     findings = [shorten(f) for f in _one_per_decision(_templates_by_folder(findings))]
     findings.sort(key=Finding.sort_key)
     return findings, warnings
+
+
+@functools.cache
+def app_only_rules() -> frozenset[str]:
+    """Ids of the rules about the app itself (``Rule.app_only``)."""
+    return frozenset(r for r, cls in all_rules().items() if cls.app_only)
+
+
+# Distributions whose presence among a package's dependencies makes it the app (or part
+# of it): a package depending on neither is a library beside it.
+_APP_DISTRIBUTIONS = frozenset({"fastapi", "starlette"})
+
+
+def library_paths(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
+    """Of ``paths``, the files of a library package beside the app: the nearest folder
+    above them holding a dependency file (not the root) declares neither FastAPI nor
+    Starlette, while another of the project's dependency files does (a monorepo's
+    integrations next to its server). With no such contrast, nothing is set aside."""
+    deps, _ = collect(view)
+    declares_app: dict[str, bool] = {}
+    for path in deps.declaring_files:
+        declares_app.setdefault(path.rpartition("/")[0], False)
+    for declaration in deps.declarations:
+        folder = declaration.where.file.rpartition("/")[0]
+        declares_app[folder] = declares_app.get(folder, False) or (
+            declaration.name in _APP_DISTRIBUTIONS
+        )
+    if not any(declares_app.values()) or all(declares_app.values()):
+        return {}
+    found: dict[str, str] = {}
+    for path in paths:
+        folders = [f for f in declares_app if not f or path.startswith(f + "/")]
+        if not folders:
+            continue
+        nearest = max(folders, key=len)
+        # The root is never a library beside the app: its dependency files may well be
+        # tooling only, with the app's in a requirements folder.
+        if nearest and not declares_app[nearest]:
+            found[path] = (
+                f"a package of its own (`{nearest}/`) whose dependencies leave FastAPI out"
+            )
+    return found
 
 
 def with_evidence(finding: Finding, evidence: str) -> Finding:
@@ -575,6 +625,7 @@ class ProjectPass:
     fix_policy: dict[str, str]
     off_loop: dict[str, str]
     on_loop: dict[str, str]
+    outside_app: dict[str, str]
     direct_calls: dict[str, dict[str, tuple[str, int]]]
     fix_vetoes: dict[tuple[str, int], str]
     digests: dict[str, str]
@@ -629,6 +680,7 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
         result.fix_policy = dict(kept.fix_policy)
         result.off_loop = dict(kept.off_loop)
         result.on_loop = dict(kept.on_loop)
+        result.outside_app = dict(kept.outside_app)
         result.direct_calls = dict(kept.direct_calls)
         result.fix_vetoes = dict(kept.fix_vetoes)
         result.digests = dict(kept.digests)
@@ -650,6 +702,7 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
             fix_policy=result.fix_policy,
             off_loop=result.off_loop,
             on_loop=result.on_loop,
+            outside_app=result.outside_app,
             direct_calls=result.direct_calls,
             fix_vetoes=result.fix_vetoes,
             digests=result.digests,
@@ -683,6 +736,14 @@ def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> 
     served = reachable(view) if serving_paths else None
     result.off_loop = off_loop(view, serving_paths, served)
     result.on_loop = on_loop(serving_paths, result.off_loop, served)
+    only_in_app = app_only_rules()
+    app_only_paths = {f.path for f in found if f.rule in only_in_app}
+    for outcome in result.files.values():
+        app_only_paths.update(f.path for f in outcome.findings if f.rule in only_in_app)
+        app_only_paths.update(
+            d.finding.path for d in outcome.deferred if d.finding.rule in only_in_app
+        )
+    result.outside_app = library_paths(view, app_only_paths) if app_only_paths else {}
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
@@ -776,6 +837,7 @@ def _scan(
         result.fix_vetoes,
         result.off_loop,
         result.on_loop,
+        result.outside_app,
     )
     result.findings = _only_since(result, prove_fixes(result, findings, cache))
     if cache is not None:
@@ -875,6 +937,7 @@ _PROJECT_FIELDS = (
     "fix_policy",
     "off_loop",
     "on_loop",
+    "outside_app",
     "direct_calls",
     "fix_vetoes",
     "digests",
@@ -966,6 +1029,7 @@ def _settle(result: ScanResult) -> None:
         result.fix_vetoes,
         result.off_loop,
         result.on_loop,
+        result.outside_app,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
 

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 # 5: findings carry related locations (``Finding.related``).
 # 6: the last project pass; 7: outcomes kept pickled (a save after one edit writes the
 # other files' bytes as they are instead of pickling every outcome again); 8: outcomes
-# carry the summary the kept project pass is keyed by.
-_FORMAT = 8
+# carry the summary the kept project pass is keyed by; 9: the pass keeps ``outside_app``.
+_FORMAT = 9
 
 
 def cache_dir() -> Path:

@@ -57,6 +57,10 @@ class Rule:
     # contain, e.g. the module every name it looks for is imported from: the engine does
     # not run the rule on a file holding none of them. Empty: every file.
     needs_text: ClassVar[tuple[str, ...]] = ()
+    # A rule about the FastAPI app itself (its settings), not about any Python code: it
+    # says nothing in a monorepo's library package whose dependencies leave FastAPI out
+    # (``audit.scan.library_paths``).
+    app_only: ClassVar[bool] = False
 
     _handlers: ClassVar[dict[object, str]] = {}
 

@@ -32,6 +32,9 @@ class EnvironReadOutsideSettings(Rule):
     name = "environ-read-outside-settings"
     title = "Environment read outside the settings modules"
     severity = Severity.WARNING
+    # About the app's own settings: a library package beside it reads its environment
+    # the way libraries do.
+    app_only = True
     rationale = """
     `os.getenv("X")` scattered through the code reads configuration nobody has
     declared: it is not validated (a typo or a missing variable shows up as `None` at
