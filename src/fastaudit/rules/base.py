@@ -11,8 +11,8 @@ like Fixit's VALID/INVALID cases.
 from __future__ import annotations
 
 import ast
-import inspect
 import textwrap
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -67,7 +67,15 @@ class Rule:
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         handlers: dict[object, str] = {}
-        for attr, _ in inspect.getmembers(cls, inspect.isfunction):
+        # The visit_/leave_ functions the class has, its own and inherited (what
+        # ``inspect.getmembers`` gives, without its getattr of every name: this runs for
+        # each of the ~90 rules at every start-up).
+        names = {name for klass in cls.__mro__ for name in vars(klass)}
+        for attr in sorted(names):
+            if not attr.startswith(("visit_", "leave_")) or not isinstance(
+                getattr(cls, attr, None), types.FunctionType
+            ):
+                continue
             prefix, _, node_name = attr.partition("_")
             if prefix not in ("visit", "leave") or not node_name:
                 continue
