@@ -93,6 +93,18 @@ def bind_import(
         bindings[alias.asname or alias.name] = canonical(target)
 
 
+def parameter_defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    """Each parameter's default, by name (positional ones take the last defaults;
+    keyword-only ones without a default are left out)."""
+    positional = [*args.posonlyargs, *args.args]
+    with_default = positional[len(positional) - len(args.defaults) :]
+    defaults = {a.arg: d for a, d in zip(with_default, args.defaults, strict=True)}
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    return defaults
+
+
 def assigned_names(target: ast.expr) -> list[str]:
     if isinstance(target, ast.Name):
         return [target.id]

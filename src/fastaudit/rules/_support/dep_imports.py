@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
+from fastaudit.rules._support.project_walk import text_contains
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -158,8 +159,6 @@ STDLIB_ADDED = {
 }
 # Lines of imports a function makes after adding a folder to ``sys.path`` itself.
 PATH_IMPORT_FACT = "path-import"
-# ``FileContext.memo`` key: whether the file's text has ``sys.path`` at all.
-_MENTIONS_SYS_PATH = ("mentions-sys-path",)
 
 
 class GuardedImportFacts:
@@ -199,10 +198,7 @@ class GuardedImportFacts:
         # ``_extends_sys_path`` looks for ``sys.path.<method>(...)`` written out: a file
         # without that text has none, and its functions' bodies need no walk (asked for
         # every function of every file, the walk cost more than the rest of PIN107).
-        mentions = ctx.memo.get(_MENTIONS_SYS_PATH)
-        if mentions is None:
-            mentions = ctx.memo[_MENTIONS_SYS_PATH] = "sys.path" in ctx.source.text
-        if not mentions:
+        if not text_contains(ctx, "sys.path"):
             return
         extended = False
         for statement in node.body:

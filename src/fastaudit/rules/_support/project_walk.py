@@ -38,9 +38,14 @@ def file_facts(view: ProjectView, path: str, kind: str) -> list[Any]:
 
 
 def text_contains(ctx: FileContext, *needles: str) -> bool:
-    """Cheap text test on the file being walked: does it contain any of ``needles``?"""
-    text = ctx.source.text
-    return any(needle in text for needle in needles)
+    """Cheap text test on the file being walked: does it contain any of ``needles``?
+    The answer is kept for the walk: handlers ask it again on every node they see."""
+    key = ("text-contains", needles)
+    found = ctx.memo.get(key)
+    if found is None:
+        text = ctx.source.text
+        found = ctx.memo[key] = any(needle in text for needle in needles)
+    return bool(found)
 
 
 def imports_any(view: ProjectView, path: str, module_prefixes: tuple[str, ...]) -> bool:

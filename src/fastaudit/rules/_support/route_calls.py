@@ -7,6 +7,8 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.names import parameter_defaults
+
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
 
@@ -69,16 +71,7 @@ def depends_provider(
         return None
     args = function.args
     positional = [*args.posonlyargs, *args.args]
-    defaults = dict(
-        zip(
-            [a.arg for a in positional[len(positional) - len(args.defaults) :]],
-            args.defaults,
-            strict=True,
-        )
-    )
-    defaults.update(
-        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
-    )
+    defaults = parameter_defaults(args)
     arg = next((a for a in (*positional, *args.kwonlyargs) if a.arg == name), None)
     if arg is None:
         return None

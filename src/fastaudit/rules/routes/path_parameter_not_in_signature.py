@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.edit_builders import insert_after, insert_before
 from fastaudit.engine.layout import is_test_path
+from fastaudit.engine.names import parameter_defaults
 from fastaudit.engine.project_index import same_qualname
 from fastaudit.model import Edit, Finding, Fix, Severity
 from fastaudit.rules._support.project_walk import file_facts
@@ -266,20 +267,7 @@ class _Reader:
             raise _Unknown  # too deep, or it reads ``request.path_params`` itself
         args = function.args
         positional = [*args.posonlyargs, *args.args]
-        defaults: dict[str, ast.expr] = dict(
-            zip(
-                [a.arg for a in positional[len(positional) - len(args.defaults) :]],
-                args.defaults,
-                strict=True,
-            )
-        )
-        defaults.update(
-            {
-                a.arg: d
-                for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-                if d is not None
-            }
-        )
+        defaults = parameter_defaults(args)
         for arg in [*positional[skip:], *args.kwonlyargs]:
             seen.names.add(arg.arg)
             markers: list[ast.expr] = []

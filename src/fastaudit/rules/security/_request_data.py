@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.names import parameter_defaults
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 
 if TYPE_CHECKING:
@@ -226,20 +227,7 @@ class RouteData:
             in_path = {m.group(1): m.group(2) or "" for m in _PATH_PARAM.finditer(path.value)}
         args = self.node.args
         positional = [*args.posonlyargs, *args.args]
-        defaults: dict[str, ast.expr] = dict(
-            zip(
-                [a.arg for a in positional[len(positional) - len(args.defaults) :]],
-                args.defaults,
-                strict=True,
-            )
-        )
-        defaults.update(
-            {
-                a.arg: d
-                for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-                if d is not None
-            }
-        )
+        defaults = parameter_defaults(args)
         parameters = [*positional, *args.kwonlyargs]
         # A route written as a method (class-based views): its instance is not request
         # data. Known by name: a route nested in a method may take the request first.
