@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import difflib
 import functools
 import gc
@@ -610,6 +611,20 @@ def project_view(result: ScanResult) -> ProjectView:
     return ProjectView.of(result.root, result.config, result.discovery, result.files, result.index)
 
 
+# The results of a project pass a kept ``ProjectPass`` holds under the same names as
+# ``ScanResult`` (its warnings aside: they are the pass's own, ``project_warnings``).
+_KEPT_FIELDS = (
+    "project_findings",
+    "fix_policy",
+    "off_loop",
+    "on_loop",
+    "outside_app",
+    "direct_calls",
+    "fix_vetoes",
+    "digests",
+)
+
+
 @dataclass(slots=True)
 class ProjectPass:
     """What the project rules gave in one run, and what that depended on: kept in the
@@ -676,14 +691,8 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
     the last pass depended on changed, its results are taken as they are."""
     key = _project_key(result) if cache is not None else ""
     if cache is not None and (kept := _still_true(result, cache.project, key)) is not None:
-        result.project_findings = list(kept.project_findings)
-        result.fix_policy = dict(kept.fix_policy)
-        result.off_loop = dict(kept.off_loop)
-        result.on_loop = dict(kept.on_loop)
-        result.outside_app = dict(kept.outside_app)
-        result.direct_calls = dict(kept.direct_calls)
-        result.fix_vetoes = dict(kept.fix_vetoes)
-        result.digests = dict(kept.digests)
+        for name in _KEPT_FIELDS:
+            setattr(result, name, copy.copy(getattr(kept, name)))
         result.warnings.extend(kept.warnings)
         # Nothing was parsed, and nothing parsed before is stale: keep it for the run
         # that needs the pass again.
@@ -698,15 +707,8 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
                 p: result.files[p].digest if p in result.files else view_reads.get(p, "")
                 for p in result.read_paths
             },
-            project_findings=result.project_findings,
-            fix_policy=result.fix_policy,
-            off_loop=result.off_loop,
-            on_loop=result.on_loop,
-            outside_app=result.outside_app,
-            direct_calls=result.direct_calls,
-            fix_vetoes=result.fix_vetoes,
-            digests=result.digests,
             warnings=result.project_warnings,
+            **{name: getattr(result, name) for name in _KEPT_FIELDS},
         )
         cache.dirty = True
 
@@ -933,14 +935,7 @@ def adopt_project(result: ScanResult, snapshot: ScanResult) -> ScanResult:
 
 # What a project pass sets on its result (see ``_run_project_rules``).
 _PROJECT_FIELDS = (
-    "project_findings",
-    "fix_policy",
-    "off_loop",
-    "on_loop",
-    "outside_app",
-    "direct_calls",
-    "fix_vetoes",
-    "digests",
+    *_KEPT_FIELDS,
     "read_paths",
     "project_warnings",
     "derived",
