@@ -98,17 +98,8 @@ def _statement_edits(text: str, line: int) -> list[Edit]:
     except (tokenize.TokenError, SyntaxError, ValueError):
         return []
     edits: list[Edit] = []
-    if not tokens or tokens[0].type != tokenize.NAME:
-        return edits
-    keyword = tokens[0].string
-    if keyword == "type":
-        _type_alias(tokens, 0, edits)
-    elif keyword in ("def", "class"):
-        _type_parameters(tokens, 2, edits)
-    elif keyword == "except":
-        _except_tuple(tokens, 1, edits)
-    elif keyword == "async" and len(tokens) > 1 and tokens[1].string == "def":
-        _type_parameters(tokens, 3, edits)
+    if tokens and tokens[0].type == tokenize.NAME:
+        _lower_statement(tokens, 0, edits)
     # Rows of the statement's own tokens, counted from ``line``.
     return [(a + line - 1, b, c + line - 1, d, new) for a, b, c, d, new in edits]
 
@@ -157,20 +148,8 @@ def _lower_by_tokens(text: str) -> str | None:
     for index, token in enumerate(tokens):
         starts = at_start
         at_start = token.type in _STATEMENT_BREAKS or token.string == ";"
-        if not starts or token.type != tokenize.NAME:
-            continue
-        if token.string == "type":
-            _type_alias(tokens, index, edits)
-        elif token.string in ("def", "class"):
-            _type_parameters(tokens, index + 2, edits)
-        elif token.string == "except":
-            _except_tuple(tokens, index + 1, edits)
-        elif (
-            token.string == "async"
-            and index + 1 < len(tokens)
-            and tokens[index + 1].string == "def"
-        ):
-            _type_parameters(tokens, index + 3, edits)
+        if starts and token.type == tokenize.NAME:
+            _lower_statement(tokens, index, edits)
     if not edits:
         return None
     lowered = _apply(text, edits)
@@ -181,6 +160,21 @@ def _lower_by_tokens(text: str) -> str | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return lowered
+
+
+def _lower_statement(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
+    """The edits for the statement whose first token (a name) is ``tokens[index]``, when
+    it is a construct lowered here: a type alias, a ``def``/``class``/``async def`` with
+    type parameters, an unbracketed ``except`` tuple."""
+    keyword = tokens[index].string
+    if keyword == "type":
+        _type_alias(tokens, index, edits)
+    elif keyword in ("def", "class"):
+        _type_parameters(tokens, index + 2, edits)
+    elif keyword == "except":
+        _except_tuple(tokens, index + 1, edits)
+    elif keyword == "async" and index + 1 < len(tokens) and tokens[index + 1].string == "def":
+        _type_parameters(tokens, index + 3, edits)
 
 
 def _type_alias(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
