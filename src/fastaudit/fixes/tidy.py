@@ -261,14 +261,9 @@ def tidy_imports(
     newline = first_line[len(first_line.rstrip("\r\n")) :] or "\n"
     old_block = _block(old_tree)
     new_block = _block(new_tree)
-    sorted_before = False
-    if old_block and new_block:
-        old_lines = old.splitlines(keepends=True)
-        first, last = _span(old_block, old_lines)
-        text = _block_text(old_lines, first, last)
-        sorted_before = not _has_comment_or_semicolon(text) and text == render(
-            old_block, style, old_lines, newline
-        )
+    sorted_before = bool(old_block and new_block) and _kept_sorted(
+        old_block, old.splitlines(keepends=True), style, newline
+    )
     if sorted_before:
         first, last = _span(new_block, new_lines)
         text = _block_text(new_lines, first, last)
@@ -319,6 +314,19 @@ def _render_indented(
     return re.sub(r"(?m)^(?=[^\r\n])", indent, render(run, narrower, lines, newline))
 
 
+def _kept_sorted(
+    run: list[ast.Import | ast.ImportFrom], lines: list[str], style: ImportStyle, newline: str
+) -> bool:
+    """Whether the imports of ``run`` stand in ``lines`` exactly as ruff's sorting writes
+    them (with no comment or semicolon among them): the sign the project keeps that
+    style, and so that a fix may sort them again."""
+    first, last = _span(run, lines)
+    text = _block_text(lines, first, last)
+    return not _has_comment_or_semicolon(text) and text == _render_indented(
+        run, style, lines, newline
+    )
+
+
 def _sort_guarded(
     old_tree: ast.Module, old: str, new: str, style: ImportStyle, newline: str
 ) -> str:
@@ -337,11 +345,7 @@ def _sort_guarded(
         old_run = before.get(key)
         if old_run is None:
             continue
-        first, last = _span(old_run, old_lines)
-        text = _block_text(old_lines, first, last)
-        if _has_comment_or_semicolon(text) or text != _render_indented(
-            old_run, style, old_lines, newline
-        ):
+        if not _kept_sorted(old_run, old_lines, style, newline):
             continue  # not kept in ruff's order before: not ours to reorder
         first, last = _span(run, new_lines)
         text = _block_text(new_lines, first, last)
