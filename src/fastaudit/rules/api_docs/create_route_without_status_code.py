@@ -182,7 +182,6 @@ class CreateRouteWithoutStatusCode(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=[*QUEUE_METHODS, "add_task", "TemplateResponse", "add", "add_all"])
 
     def __init__(self) -> None:

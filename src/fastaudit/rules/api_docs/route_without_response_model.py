@@ -110,7 +110,6 @@ class RouteWithoutResponseModel(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=[*QUEUE_METHODS, "add_task"])
 
     def __init__(self) -> None:

@@ -100,7 +100,6 @@ class UndocumentedRoute(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=["include_router", "mount", "host"])
 
     def __init__(self) -> None:

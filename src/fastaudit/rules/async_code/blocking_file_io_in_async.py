@@ -262,7 +262,6 @@ class BlockingFileIO(BlockingCallRule):
     methods: ClassVar[frozenset[str]] = _PATH_IO
     what = "does file I/O on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking, tails=_PATH_IO)
 
     def matches(self, callee: str, node: ast.Call) -> bool:

@@ -238,7 +238,6 @@ class BlockingHttpCall(BlockingCallRule):
     methods: ClassVar[frozenset[str]] = frozenset().union(*SYNC_CLIENTS.values())
     what = "waits for the network on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking, tails=[m for ms in SYNC_CLIENTS.values() for m in ms])
 
     def matches(self, callee: str, node: ast.Call) -> bool:

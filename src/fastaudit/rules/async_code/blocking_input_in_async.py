@@ -92,7 +92,6 @@ class BlockingInput(BlockingCallRule):
     blocking = frozenset({"builtins.input", "getpass.getpass"})
     what = "waits for someone to type at the terminal, on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking)
 
     def wrappable(self, callee: str, node: ast.Call) -> bool:

@@ -95,7 +95,6 @@ class BlockingSleep(BlockingCallRule):
     blocking = frozenset({"time.sleep"})
     what = "blocks the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking)
 
     def make_fix(self, node: ast.Call, ctx: FileContext) -> Fix | None:

@@ -93,7 +93,6 @@ class BlockingSubprocess(BlockingCallRule):
     )
     what = "waits for a child process on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking)
 
     def wrappable(self, callee: str, node: ast.Call) -> bool:

@@ -211,7 +211,6 @@ class CpuHeavyHashing(BlockingCallRule):
     )
     what = "runs deliberately slow password hashing on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking, tails=methods | _HANDLER_METHODS)
 
     def matches(self, callee: str, node: ast.Call) -> bool:

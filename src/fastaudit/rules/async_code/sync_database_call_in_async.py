@@ -176,7 +176,6 @@ class BlockingDatabaseCall(BlockingCallRule):
     )
     what = "waits for the database on the event loop"
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=blocking, tails=methods, attrs=methods)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

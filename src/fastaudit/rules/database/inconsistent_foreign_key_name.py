@@ -49,7 +49,6 @@ class _ForeignKeys:
     fact for the project pass. Only files outside tests and migrations that mention
     ``ForeignKey``/``foreign_key`` are looked at."""
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls: ClassVar[CallFilter | None] = CallFilter.of(callees=TABLE)
 
     def __init__(self) -> None:

@@ -91,7 +91,6 @@ class PluralTableName(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=TABLE)
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:

@@ -155,7 +155,6 @@ class SyncEngineInAsyncApp(WorkingAsyncRouteFacts, ProjectRule):
         "app/orders/router.py": dont_files["app/orders/router.py"],
     }
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=[*_ASYNC_FACTORIES, *_SYNC_FACTORIES])
 
     def __init__(self) -> None:

@@ -102,7 +102,6 @@ class JwtDecodeWithoutAlgorithms(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=JWT_DECODERS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -140,7 +140,6 @@ class PythonJoseImport(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=["jose.jwt.decode"])
 
     # Everything it reports starts at an import of python-jose.

@@ -91,7 +91,6 @@ class JsonEncodersConfig(PydanticRule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=CONFIG_DICTS)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:

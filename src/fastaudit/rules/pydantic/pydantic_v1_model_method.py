@@ -236,7 +236,6 @@ class V1ModelMethod(PydanticRule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=_METHODS)
 
     def __init__(self) -> None:

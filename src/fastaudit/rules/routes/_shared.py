@@ -100,7 +100,6 @@ class RouterFacts:
     """Mixin for project rules reading :func:`router_graph`. Rules overriding these
     visitors must call ``super()``."""
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls: ClassVar[CallFilter | None] = CallFilter.of(attrs=["include_router"])
 
     @shared_visitor

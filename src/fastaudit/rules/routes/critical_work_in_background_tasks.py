@@ -87,7 +87,6 @@ class CriticalWorkInBackgroundTasks(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=["add_task"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -242,7 +242,6 @@ class HardcodedSecretDefault(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_ENV_READS | _CONFIG_READS)
 
     def __init__(self) -> None:

@@ -190,7 +190,6 @@ class InsecureSessionCookie(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(attrs=["set_cookie"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -276,7 +276,6 @@ class SqlBuiltFromStrings(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_TEXT, attrs=_RUNNERS)
 
     def __init__(self) -> None:

@@ -251,7 +251,6 @@ class UncheckedPathFromRequest(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_FILE_SINKS, attrs=_PATH_ONLY_METHODS | _SHARED_METHODS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -186,7 +186,6 @@ class UnsafeDeserializationOfRequest(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_YAML_LOAD | _OBJECT_LOADERS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

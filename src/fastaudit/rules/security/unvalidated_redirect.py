@@ -169,7 +169,6 @@ class UnvalidatedRedirect(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_REDIRECTS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -171,7 +171,6 @@ class UnverifiedJwtDecode(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_UNVERIFIED_READERS | _ENCODERS | _DECODERS)
 
     def __init__(self) -> None:

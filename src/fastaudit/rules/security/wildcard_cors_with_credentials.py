@@ -182,7 +182,6 @@ class WildcardCorsWithCredentials(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_CORS | _MIDDLEWARE, attrs=["add_middleware"])
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

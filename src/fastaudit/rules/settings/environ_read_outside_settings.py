@@ -130,7 +130,6 @@ class EnvironReadOutsideSettings(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_ENV_CALLS)
 
     def __init__(self) -> None:

@@ -81,7 +81,6 @@ class HttpxClientAppShortcut(Rule):
         """,
     )
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_ASYNC_CLIENTS)
 
     def __init__(self) -> None:

@@ -112,7 +112,6 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
             """,
     }
 
-    # The calls ``visit_Call`` acts on (the engine skips it on the others).
     calls = CallFilter.of(callees=_TEST_CLIENTS)
 
     def __init__(self) -> None:
