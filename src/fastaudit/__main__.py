@@ -1,3 +1,3 @@
-from fastaudit.cli import main
+from fastaudit.cli import run
 
-raise SystemExit(main())
+run()

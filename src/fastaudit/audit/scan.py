@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
-import difflib
 import functools
 import gc
 import hashlib
@@ -1000,6 +999,8 @@ def _nowhere(line: int) -> int | None:
 def line_map(old: str, new: str) -> Callable[[int], int | None]:
     """Old line number -> the same line's number in ``new`` (1-based), or None for a
     line the change removed or rewrote."""
+    import difflib  # here: only a fix or an edit maps lines, and a check starts faster
+
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
 

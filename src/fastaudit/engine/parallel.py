@@ -11,7 +11,6 @@ processes by name.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import signal
@@ -103,6 +102,8 @@ def _bind_to_parent(parent: int) -> None:
     global _PARENT
     _PARENT = parent
     if sys.platform.startswith("linux"):
+        import ctypes  # here: only a worker needs it, and it costs every start-up 2 ms
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

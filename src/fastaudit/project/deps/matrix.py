@@ -23,10 +23,10 @@ overridden by the audited project's ``[tool.fastaudit.matrix]`` (same tables)::
 
 from __future__ import annotations
 
+import pkgutil
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from packaging.version import Version
@@ -97,8 +97,11 @@ NAMESPACE_ROOTS = frozenset({"google", "opentelemetry", "azure", "zope", "backpo
 
 @cache
 def shipped() -> dict[str, Any]:
-    text = resources.files("fastaudit").joinpath("data/matrix.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    # pkgutil, not importlib.resources: the same loader, without ~3 ms of imports per start.
+    data = pkgutil.get_data("fastaudit", "data/matrix.toml")
+    if data is None:  # a loader that cannot read package data
+        raise FileNotFoundError("fastaudit/data/matrix.toml")
+    return tomllib.loads(data.decode("utf-8"))
 
 
 def load_matrix(overrides: dict[str, Any] | None = None) -> Matrix:
