@@ -368,6 +368,181 @@ def test_test_client_on_a_tiny_app_built_in_the_test_is_fine(tmp_path):
     ]
 
 
+def test_test_client_on_a_fresh_router_of_the_test_is_fine(tmp_path):
+    """A router the test makes itself (a project class, by any name) is empty until
+    the test adds routes: including it does not bring the app's routes in."""
+    write_tree(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/test_paths.py": """
+                from fastapi import FastAPI
+                from fastapi.testclient import TestClient
+
+                from app.routing import AuditedRouter
+
+
+                def test_encoded_segment():
+                    app = FastAPI()
+                    router = AuditedRouter()
+
+                    @router.get("/{name}")
+                    def echo(name: str) -> str:
+                        return name
+
+                    app.include_router(router)
+                    assert TestClient(app).get("/a%20b").json() == "a b"
+            """,
+        },
+    )
+    assert project_findings(tmp_path, "TST101") == []
+
+
+# Two apps in one project: the API app, async through its routers, and a sync app that
+# serves the front end's settings. Factories, a module app, and a mounted sub-app.
+TWO_APPS = {
+    "shop/__init__.py": "",
+    "shop/api/__init__.py": "",
+    "shop/api/orders.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter(prefix="/orders")
+
+
+        @router.get("/")
+        async def list_orders() -> list[dict]:
+            return await fetch_orders()
+    """,
+    "shop/api/health.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/health")
+        def health() -> dict:
+            return {"ok": True}
+    """,
+    "shop/server.py": """
+        from fastapi import FastAPI
+        from fastapi.staticfiles import StaticFiles
+
+        from shop.api import health, orders
+
+
+        def build_api() -> FastAPI:
+            api = FastAPI()
+            api.include_router(health.router)
+            api.include_router(orders.router)
+            return api
+
+
+        def build_front() -> FastAPI:
+            front = FastAPI()
+            front.include_router(health.router)
+            front.mount("/static", StaticFiles(directory="static"))
+
+            @front.get("/settings")
+            def settings() -> dict:
+                return {"theme": "dark"}
+
+            return front
+
+
+        def build_site() -> FastAPI:
+            site = FastAPI()
+            site.mount("/api", build_api())
+            return site
+    """,
+    "shop/main.py": """
+        from shop.server import build_front
+
+        front_app = build_front()
+    """,
+}
+
+
+def test_test_client_is_asked_about_the_app_it_drives(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            **TWO_APPS,
+            "tests/test_front.py": """
+                from fastapi.testclient import TestClient
+
+                from shop.main import front_app
+                from shop.server import build_front
+
+
+                def test_settings():
+                    assert TestClient(build_front()).get("/settings").status_code == 200
+
+
+                def test_settings_from_the_module_app():
+                    assert TestClient(front_app).get("/settings").status_code == 200
+            """,
+            "tests/test_api.py": """
+                from fastapi.testclient import TestClient
+
+                from shop.server import build_api
+
+
+                def test_orders():
+                    api = build_api()
+                    client = TestClient(api)
+                    assert client.get("/orders/").status_code == 200
+            """,
+            "tests/test_site.py": """
+                from fastapi.testclient import TestClient
+
+                from shop.server import build_site
+
+                client = TestClient(build_site())
+            """,
+        },
+    )
+    findings = project_findings(tmp_path, "TST101")
+    # The front app's routes (its own, the health router, static files) never await;
+    # the API app's orders router does, and the site mounts the API app.
+    (finding,) = findings  # the site's client is the same finding, folded
+    assert (finding.path, finding.line) == ("tests/test_api.py", 8)
+    assert finding.message.endswith(
+        "(`async def list_orders` in shop/api/orders.py:7); use `httpx.AsyncClient` with "
+        "`ASGITransport(app=app)` in async tests (and 1 more like it: tests/test_site.py:5)"
+    )
+
+
+def test_test_client_asks_the_whole_project_when_routes_cannot_be_followed(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            **TWO_APPS,
+            "shop/server.py": TWO_APPS["shop/server.py"]
+            + """
+
+        def build_admin() -> FastAPI:
+            admin = FastAPI()
+            register_pages(admin)  # may add any route: not followed
+            return admin
+            """,
+            "tests/test_admin.py": """
+                from fastapi.testclient import TestClient
+
+                from shop.server import build_admin
+
+
+                def test_admin(app):
+                    TestClient(build_admin())
+                    TestClient(app)  # a fixture: which app is not known
+            """,
+        },
+    )
+    findings = project_findings(tmp_path, "TST101")
+    assert [(f.path, f.line) for f in findings] == [("tests/test_admin.py", 7)]
+    assert "`async def list_orders`" in findings[0].message
+
+
 def test_mocked_session_in_a_unit_test_next_to_integration_tests_is_fine():
     result = found(
         """

@@ -345,6 +345,61 @@ class FileContext:
             return self._resolve(node.value)
         return None
 
+    def object_key(self, node: ast.expr) -> str | None:
+        """A project-wide name for the object ``node`` holds, the same from every file,
+        or None when it has none (a parameter, a method's local, an expression).
+
+        * a name bound at module level: ``module.name``, or, for an import or an alias of
+          another module's object, that object's name;
+        * a local of a module-level function ``f`` (at any depth of nesting): ``module.f()``,
+          what calling ``f`` builds, as a caller elsewhere resolves ``f()``;
+        * an attribute naming the project's own module-level object (``api.router``).
+        """
+        if isinstance(node, ast.Attribute):
+            value = self.resolve(node)
+            if value is None or value.endswith(")") or not self.is_own(value):
+                return None
+            return value
+        if not isinstance(node, ast.Name):
+            return None
+        index = self._scope_of(node.id)
+        if index is None:
+            return None
+        scope = self._scopes[index]
+        value = scope.bindings[node.id]
+        if value is not None and not value.endswith(")") and self.is_own(value):
+            return value  # another module's object, under a name of this one
+        if scope.kind == "function":
+            params = scope.node.args if isinstance(scope.node, _ARGUMENT_TYPES) else None
+            if params is not None and node.id in {
+                arg.arg
+                for arg in (
+                    *params.posonlyargs,
+                    *params.args,
+                    *params.kwonlyargs,
+                    params.vararg,
+                    params.kwarg,
+                )
+                if arg is not None
+            }:
+                return None  # handed in by the caller: made elsewhere
+        return self._binding_key(node.id, index)
+
+    def binding_key(self, name: str) -> str | None:
+        """What :meth:`object_key` will give for ``name`` once the assignment being
+        visited here binds it (handlers see an assignment before its target is bound)."""
+        return self._binding_key(name, len(self._scopes) - 1)
+
+    def _binding_key(self, name: str, index: int) -> str | None:
+        if index == 0:
+            return self.qualify(name)
+        if self._scopes[index].kind != "function":
+            return None  # a class attribute
+        function = self._scopes[1].node
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None  # a local of a method or a lambda
+        return f"{self.qualify(function.name)}()"
+
     def bind(self, name: str, value: str | None) -> None:
         self._scopes[-1].bindings[name] = value
         if self._resolved:
@@ -775,6 +830,7 @@ _TRACKED = frozenset(
     }
 )
 _DEFINITION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_ARGUMENT_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _SCOPED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 _ScopeNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 

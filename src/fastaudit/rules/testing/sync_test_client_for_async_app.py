@@ -9,11 +9,17 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Finding, Severity
+from fastaudit.rules._support.app_reach import (
+    INCLUSION_ATTRS,
+    UNKNOWN,
+    AppReach,
+    AppReachFacts,
+    Route,
+)
 from fastaudit.rules._support.project_walk import (
     AsyncRouteFacts,
     file_facts,
     first_awaiting_route,
-    text_contains,
 )
 from fastaudit.rules._support.route_calls import keyword_arg
 from fastaudit.rules.base import ProjectRule
@@ -26,13 +32,14 @@ _TEST_CLIENT_MODULES = frozenset({"fastapi.testclient", "starlette.testclient"})
 _TEST_CLIENTS = frozenset(f"{module}.TestClient" for module in _TEST_CLIENT_MODULES)
 # An app object made in the file itself (an imported app resolves to its module path).
 _STARLETTE_BUILT_HERE = "starlette.applications.Starlette()"
-# Noted by TST101 for a test file: (line, column, end line, end column) of its first
-# ``TestClient(...)`` that drives the real app, not one built in that file
-# (``app = FastAPI()`` in the test or the module) which mounts no router.
+# Noted by TST101 for a test file: (line, column, end line, end column, app) of each
+# ``TestClient(...)`` that drives a real app, not one built in that file (``app =
+# FastAPI()`` in the test or the module) which mounts no router. ``app`` is what its
+# argument resolves to (``app.main.app``, ``app.factory.create_app()``), or None.
 TEST_CLIENT_CALL_FACT = "test-client-call"
 
 
-class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
+class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
     id = "TST101"
     name = "sync-test-client-for-async-app"
     title = "Sync `TestClient` used for an app with async routes"
@@ -45,7 +52,10 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
     (pytest-asyncio or anyio) with `httpx.AsyncClient(transport=ASGITransport(app=app))`:
     one loop, and fixtures that can `await`. The app counts as async when one of its
     routes awaits something (`await`, `async with`, `async for`); an `async def` health
-    check returning a constant in an otherwise sync app does not make it so. The finding
+    check returning a constant in an otherwise sync app does not make it so. The routes
+    asked are those of the app the client drives, followed through `include_router` and
+    `mount` across modules, when they can all be followed (a second app of the project,
+    such as a static UI, is not the API app); otherwise those of the whole project. The finding
     points at the `TestClient(...)` call (usually a conftest fixture), not at files
     that import the class only to annotate the fixture. A test file whose every
     `TestClient(...)` drives a small app built in that file (`app = FastAPI()` in the
@@ -112,28 +122,34 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
             """,
     }
 
-    calls = CallFilter.of(callees=_TEST_CLIENTS)
-
-    def __init__(self) -> None:
-        self._noted = False
+    calls = CallFilter.of(callees=_TEST_CLIENTS, attrs=INCLUSION_ATTRS)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if self._noted or ctx.resolve(node.func) not in _TEST_CLIENTS:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in INCLUSION_ATTRS:
+            self.note_inclusion(node, ctx)
             return
-        if not is_test_path(ctx.path):
+        if ctx.resolve(node.func) not in _TEST_CLIENTS or not is_test_path(ctx.path):
             return
         app = node.args[0] if node.args else getattr(keyword_arg(node, "app"), "value", None)
         if (
             app is not None
             and (ctx.resolve(app) == _STARLETTE_BUILT_HERE or ctx.route_owner(app) == "app")
-            and not text_contains(ctx, "include_router(", ".mount(")
+            and _includes_only_fresh_objects(ctx)
         ):
             return  # a tiny app the test builds for itself
         span = ctx.span(node)
+        target = ctx.resolve(app) if app is not None else None
         ctx.add_fact(
-            TEST_CLIENT_CALL_FACT, (span.line, span.column, span.end_line, span.end_column)
+            TEST_CLIENT_CALL_FACT,
+            (span.line, span.column, span.end_line, span.end_column, target),
         )
-        self._noted = True
+
+    def visit_Await(self, node: ast.AST, ctx: FileContext) -> None:
+        super().visit_Await(node, ctx)
+        self.note_awaiting_route(ctx)
+
+    visit_AsyncWith = visit_Await
+    visit_AsyncFor = visit_Await
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
         calls = []
@@ -151,15 +167,30 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
                 ),
                 "fastapi.testclient",
             )
-            calls.append((path, module, found[0]))
+            calls.append((path, module, found))
         if not calls:
             return []
-        route = first_awaiting_route(project)
-        if route is None:
-            return []
-        route_path, route_line, route_name = route
+        reach = AppReach(project)
+        anywhere: list[Route | None] = []  # the project-wide answer, asked once if at all
+
+        def awaiting(target: str | None) -> Route | None:
+            route = reach.awaiting_route(target) if target is not None else UNKNOWN
+            if route is not UNKNOWN:
+                return route
+            if not anywhere:
+                anywhere.append(first_awaiting_route(project))
+            return anywhere[0]
+
         findings = []
-        for path, module, (line, column, end_line, end_column) in calls:
+        for path, module, found in calls:
+            # One finding per file: at its first client driving an app whose routes await.
+            hit = next(
+                ((call, route) for call in found if (route := awaiting(call[4])) is not None),
+                None,
+            )
+            if hit is None:
+                continue
+            (line, column, end_line, end_column, _), (route_path, route_line, route_name) = hit
             project.read_text(path)
             findings.append(
                 project.finding(
@@ -176,3 +207,34 @@ class SyncTestClientForAsyncApp(AsyncRouteFacts, ProjectRule):
                 )
             )
         return findings
+
+
+def _includes_only_fresh_objects(ctx: FileContext) -> bool:
+    """Whether every router or app this test file includes or mounts is one it builds
+    itself by calling a class (``router = APIRouter()``, a project's ``PrefectRouter()``):
+    empty until the test adds its own routes. Including an imported router (the app's
+    real ``items.router``), or one a factory returns, brings the app's routes in."""
+    key = ("tst101-fresh-includes",)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _fresh_includes(ctx.tree)
+    return bool(found)
+
+
+def _fresh_includes(tree: ast.AST) -> bool:
+    if not isinstance(tree, ast.Module):
+        return False
+    fresh: set[str] = set()
+    included: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name[:1].isupper():  # a class, by the naming convention
+                fresh.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "include_router" and node.args:
+                included.append(node.args[0])
+            elif node.func.attr in ("mount", "host") and len(node.args) > 1:
+                included.append(node.args[1])
+    return all(isinstance(arg, ast.Name) and arg.id in fresh for arg in included)
