@@ -207,6 +207,68 @@ async def delete_order(order_id: int) -> None:
     )
 
 
+def test_undocumented_route_counts_the_422_fastapi_documents_itself():
+    """FastAPI lists 422 for a route with any parameter to validate; a route taking only
+    the request gets none, so raising 422 there is undocumented."""
+    findings = found(
+        HEAD
+        + """from fastapi import Request
+
+
+@app.post("/orders", summary="Place an order", tags=["orders"])
+async def place_order(order: dict) -> dict:
+    if not order:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="empty order")
+    return order
+
+
+@app.post("/replay", summary="Replay the last order", tags=["orders"])
+async def replay(request: Request, tasks: BackgroundTasks) -> dict:
+    if request.headers.get("x-dry-run"):
+        raise HTTPException(status_code=422)
+    return {}
+""",
+        "DOC103",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (
+            16,
+            "`POST /replay` (`replay`) raises 422 without listing it in `responses=`",
+        )
+    ]
+
+
+def test_undocumented_route_of_a_hidden_router_a_factory_builds_is_fine():
+    """A router made per provider by a function, kept out of the schema: its routes are
+    documented nowhere. A module router of the same name is still asked."""
+    findings = found(
+        """
+from fastapi import APIRouter, Request
+
+router = APIRouter()
+
+
+def provider_router(name: str, method: str) -> APIRouter:
+    router = APIRouter(prefix=f"/{name}", include_in_schema=False)
+
+    @router.api_route("/callback", methods=[method])
+    async def callback(request: Request) -> dict:
+        return {}
+
+    return router
+
+
+@router.api_route("/hook", methods=[HOOK_METHOD])
+async def hook(request: Request) -> dict:
+    return {}
+""",
+        "DOC103",
+    )
+    assert [(f.line, f.message) for f in findings] == [
+        (17, "`API_ROUTE /hook` (`hook`) has no summary or description (nor a docstring)")
+    ]
+
+
 # ------------------------------------------------------------------ RTE103
 def test_background_payment_task():
     (finding,) = found(
@@ -783,6 +845,18 @@ def test_error_responses_listed_on_a_router_above_cover_its_routes(tmp_path):
             @router.delete("/{order_id}", summary="Delete one order")
             async def delete_order(order_id: int) -> None:
                 raise HTTPException(409)
+
+
+            @router.put("/{order_id}", summary="Replace one order")
+            async def replace_order(order_id: int) -> None:
+                if order_id < 0:
+                    raise HTTPException(409)
+                raise HTTPException(404)
+
+
+            @router.post("/{order_id}/refund")
+            async def refund_order(order_id: int) -> None:
+                raise HTTPException(404)
             """,
         "shop/main.py": """
             from fastapi import FastAPI
@@ -807,12 +881,24 @@ def test_error_responses_listed_on_a_router_above_cover_its_routes(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text).lstrip("\n"))
     findings = scan(tmp_path, Config(select=["DOC103"]), use_cache=False).findings
+    # Only what no router above lists is said: 404 is documented by ``api``.
     assert [(f.path, f.line, f.message) for f in findings] == [
         (
             "shop/orders.py",
             11,
             "`DELETE /{order_id}` (`delete_order`) raises 409 without listing it in `responses=`",
-        )
+        ),
+        (
+            "shop/orders.py",
+            16,
+            "`PUT /{order_id}` (`replace_order`) raises 409 without listing it in `responses=`",
+        ),
+        (
+            "shop/orders.py",
+            23,
+            "`POST /{order_id}/refund` (`refund_order`) has no summary or description "
+            "(nor a docstring)",
+        ),
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from fastaudit.engine.context import ClassInfo, Deferred
@@ -48,6 +49,16 @@ ANNOTATED_ALIAS = "annotated-alias"
 ENVIRON_WRITTEN = "environ-written"
 # Deferred kind: holds when the variable named is never set by the project (SET102).
 ENVIRON_UNWRITTEN = "environ-unwritten"
+
+
+# Deferred kind (DOC103): "router code code...": the route's finding holds if the router
+# is published, and says only the codes no router above it lists in ``responses=``.
+ROUTE_DOCS = "route-docs"
+
+
+def errors_clause(codes: Iterable[int]) -> str:
+    """DOC103's words for status codes raised but not documented."""
+    return f"raises {', '.join(map(str, codes))} without listing it in `responses=`"
 
 
 def same_qualname(a: str, b: str) -> bool:
@@ -190,13 +201,13 @@ class ProjectIndex:
                 return False
         return True
 
-    def errors_undocumented(self, subject: str) -> bool:
-        """``subject`` is a router and the status codes a route of it raises: true when
-        the router is in the published schema and no router above it (nor an inclusion
-        with ``responses=``) lists every one of those codes."""
+    def undocumented_codes(self, subject: str) -> list[int] | None:
+        """``subject`` is a router and the status codes a route of it raises: those no
+        router above it (nor an inclusion with ``responses=``) lists, in the order
+        given; None when the router is in no published schema."""
         router, *raised = subject.split()
         if not self.in_published_schema(router):
-            return False
+            return None
         left = {int(code) for code in raised}
         seen: set[str] = set()
         pending = [router]
@@ -208,12 +219,32 @@ class ProjectIndex:
             for documented, codes in self._documented:
                 if same_qualname(current, documented):
                     if codes is None:
-                        return False
+                        return []
                     left -= codes
             for included, targets in self._included.items():
                 if same_qualname(included, current):
                     pending.extend(targets)
-        return bool(left)
+        return [int(code) for code in raised if int(code) in left]
+
+    def _route_docs(self, finding: Finding, subject: str) -> Finding | None:
+        """DOC103's finding with its error-response clause narrowed to the codes no
+        router above lists (dropped when none is left): None when nothing is left to
+        report, or the router is in no published schema."""
+        left = self.undocumented_codes(subject)
+        if left is None:
+            return None
+        raised = [int(code) for code in subject.split()[1:]]
+        if left == raised:
+            return finding
+        clause = errors_clause(raised)
+        message = finding.message
+        if left:
+            message = message.replace(clause, errors_clause(left))
+        elif message.endswith("; " + clause):
+            message = message.removesuffix("; " + clause)
+        else:
+            return None  # the codes were all it said
+        return replace(finding, message=message)
 
     def add_environ_writes(self, names: Iterable[str]) -> None:
         self._environ_written.update(names)
@@ -228,7 +259,6 @@ class ProjectIndex:
             SETTINGS_CLASS: self.is_settings_class,
             "sync-session-provider": self.is_session_provider,
             "published-router": self.in_published_schema,
-            "errors-undocumented": self.errors_undocumented,
             MODEL_METADATA: self.is_model_metadata,
             "plain-annotated-aliases": self.are_plain_aliases,
             ENVIRON_UNWRITTEN: self.environ_unwritten,
@@ -236,4 +266,12 @@ class ProjectIndex:
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:
         predicates = self.predicates()
-        return [d.finding for d in deferred if predicates[d.kind](d.subject)]
+        settled = []
+        for item in deferred:
+            if item.kind == ROUTE_DOCS:
+                narrowed = self._route_docs(item.finding, item.subject)
+                if narrowed is not None:
+                    settled.append(narrowed)
+            elif predicates[item.kind](item.subject):
+                settled.append(item.finding)
+        return settled

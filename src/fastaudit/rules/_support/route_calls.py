@@ -160,4 +160,6 @@ def route_label(route: ast.Call, node: ast.FunctionDef | ast.AsyncFunctionDef) -
         path = path_node.value or '""'
     else:
         path = "..."
-    return f"`{'/'.join(route_methods(route))} {path}` (`{node.name}`)"
+    # ``api_route(methods=[method])`` with methods computed: named by its decorator.
+    methods = "/".join(route_methods(route)) or "API_ROUTE"
+    return f"`{methods} {path}` (`{node.name}`)"

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
-from fastaudit.engine.project_index import DOCUMENTED_ROUTER, INCLUDED, MOUNTED, UNPUBLISHED_APP
+from fastaudit.engine.project_index import (
+    DOCUMENTED_ROUTER,
+    INCLUDED,
+    MOUNTED,
+    ROUTE_DOCS,
+    UNPUBLISHED_APP,
+    errors_clause,
+)
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import HTTP_EXCEPTIONS, keyword_arg, status_number
 from fastaudit.rules.api_docs._shared import FunctionNode, has_splat, route_label
@@ -37,7 +44,8 @@ class UndocumentedRoute(Rule):
     tagged where they are included; error statuses are those raised as
     `HTTPException` directly in the route's body. That last part is what ruff's
     proposed FAST004 and flake8-fastapi's CF009 check; it also counts the
-    `responses=` of the route's router and of every `include_router` above it.
+    `responses=` of the route's router and of every `include_router` above it, and
+    the 422 FastAPI lists itself for every route with a parameter to validate.
     """
     dont = """
     from fastapi import FastAPI, HTTPException
@@ -104,7 +112,7 @@ class UndocumentedRoute(Rule):
 
     def __init__(self) -> None:
         self._routes: dict[int, _Documented] = {}
-        self._hidden_routers: set[str] = set()
+        self._hidden_routers: set[str] = set()  # object keys (``FileContext.object_key``)
         # Router name -> the status codes its ``responses=`` lists (None: not readable).
         self._documented_routers: dict[str, tuple[int, ...] | None] = {}
 
@@ -115,13 +123,17 @@ class UndocumentedRoute(Rule):
         if not isinstance(value, ast.Call) or len(node.targets) != 1:
             return
         target = node.targets[0]
-        if not isinstance(target, ast.Name) or ctx.function is not None or ctx.class_name:
+        if not isinstance(target, ast.Name):
             return
         made = ctx.route_owner_class(ctx.resolve(value.func))
+        # Also a router a factory function builds (one per login provider).
+        key = ctx.binding_key(target.id)
+        if made == "router" and key and _is_false(keyword_arg(value, "include_in_schema")):
+            self._hidden_routers.add(key)
+        if ctx.function is not None or ctx.class_name:
+            return
         if made == "app" and _is_none(keyword_arg(value, "openapi_url")):
             ctx.add_fact(UNPUBLISHED_APP, ctx.qualify(target.id))
-        elif made == "router" and _is_false(keyword_arg(value, "include_in_schema")):
-            self._hidden_routers.add(target.id)
         responses = keyword_arg(value, "responses")
         if made is not None and responses is not None:
             # Error responses declared once for every route below this router.
@@ -154,7 +166,7 @@ class UndocumentedRoute(Rule):
         if _is_false(keyword_arg(route, "include_in_schema")):
             return  # not in the docs, by choice
         owner = route.func.value if isinstance(route.func, ast.Attribute) else None
-        if isinstance(owner, ast.Name) and owner.id in self._hidden_routers:
+        if owner is not None and ctx.object_key(owner) in self._hidden_routers:
             return
         self._routes[id(node)] = _Documented(route, node)
 
@@ -191,14 +203,15 @@ class UndocumentedRoute(Rule):
             missing.append("no tags")
         owner_node = func.value
         undocumented = self._undocumented(route, found.raised)
+        if 422 in undocumented and _takes_input(node, ctx):
+            # FastAPI lists 422 for every route with a parameter (its validation error).
+            undocumented.remove(422)
         if isinstance(owner_node, ast.Name) and owner_node.id in self._documented_routers:
             # Its router lists error responses for all its routes.
             listed = self._documented_routers[owner_node.id]
             undocumented = [c for c in undocumented if listed is not None and c not in listed]
-        errors_only = bool(undocumented) and not missing
         if undocumented:
-            codes = ", ".join(str(c) for c in undocumented)
-            missing.append(f"raises {codes} without listing it in `responses=`")
+            missing.append(errors_clause(undocumented))
         if missing:
             # "has no summary...; no tags; raises 409 without...": "has" once, before
             # the first thing missing, not before what it raises.
@@ -207,10 +220,10 @@ class UndocumentedRoute(Rule):
             message = f"{route_label(route, node)} {verb}{said}"
             owner = _qualified(owner_node, ctx)
             # Settled once every file is seen: the router may end up in an app that
-            # publishes no OpenAPI document, or below a router that lists the errors.
+            # publishes no OpenAPI document, or below routers that list the errors.
             when = None
-            if owner and errors_only:
-                when = ("errors-undocumented", f"{owner} {' '.join(map(str, undocumented))}")
+            if owner and undocumented:
+                when = (ROUTE_DOCS, f"{owner} {' '.join(map(str, undocumented))}")
             elif owner:
                 when = ("published-router", owner)
             ctx.report(route, message, when=when)
@@ -227,6 +240,36 @@ class UndocumentedRoute(Rule):
         if any(k is None for k in responses.value.keys):
             return []  # ``{**COMMON, ...}``
         return [code for code in raised if code not in listed]
+
+
+# Parameters FastAPI fills without validating anything: a route taking only these gets
+# no 422 response in its OpenAPI operation.
+_UNVALIDATED_TYPES = frozenset(
+    {
+        "fastapi.BackgroundTasks",
+        "fastapi.Request",
+        "fastapi.Response",
+        "fastapi.WebSocket",
+        "fastapi.requests.HTTPConnection",
+        "fastapi.security.SecurityScopes",
+        "starlette.background.BackgroundTasks",
+        "starlette.requests.HTTPConnection",
+        "starlette.requests.Request",
+        "starlette.responses.Response",
+        "starlette.websockets.WebSocket",
+    }
+)
+
+
+def _takes_input(node: FunctionNode, ctx: FileContext) -> bool:
+    """Whether the route has a parameter FastAPI may validate (a path, query or body
+    parameter, or a dependency, which may have its own): then its OpenAPI operation
+    lists 422 already. A parameter typed by an alias of another module counts too."""
+    args = node.args
+    return any(
+        arg.annotation is None or ctx.resolve(arg.annotation) not in _UNVALIDATED_TYPES
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+    )
 
 
 def _listed_codes(responses: ast.keyword) -> tuple[int, ...] | None:
