@@ -966,6 +966,77 @@ def test_a_listed_call_written_in_the_async_body_and_a_list_form(tmp_path: Path)
     )
 
 
+# Names the walk otherwise leaves out: the standard library's and known libraries'.
+ARCHIVER = {
+    "app/archive.py": """
+        import lzma
+
+        import orjson
+
+
+        def pack(rows: list[dict]) -> bytes:
+            return lzma.compress(orjson.dumps(rows), preset=9)
+        """,
+    "app/routes.py": """
+        import lzma
+
+        from sqlalchemy import create_engine
+
+        from app.archive import pack
+
+
+        async def export(rows: list[dict]) -> bytes:
+            create_engine("sqlite://")
+            lzma.compress(b"", preset=9)
+            return pack(rows)
+        """,
+}
+
+
+def test_a_listed_call_on_a_standard_library_or_known_library_name(tmp_path: Path) -> None:
+    write_tree(tmp_path, ARCHIVER)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.fastaudit]\nblocking-calls = ["lzma.compress", "sqlalchemy.create_engine"]\n',
+        encoding="utf-8",
+    )
+    found = configured_findings(tmp_path)
+    assert [(f.path, f.span.line, f.message) for f in found] == [
+        (
+            "app/routes.py",
+            9,
+            "`export` calls `create_engine` (`sqlalchemy.create_engine` in blocking-calls) "
+            "on the event loop: call it through `await run_in_threadpool(...)`",
+        ),
+        (
+            "app/routes.py",
+            10,
+            "`export` calls `lzma.compress` (`lzma.compress` in blocking-calls) "
+            "on the event loop: call it through `await run_in_threadpool(...)`",
+        ),
+        (
+            "app/routes.py",
+            11,
+            "`export` calls `pack` -> `lzma.compress` (`lzma.compress` in blocking-calls) "
+            "on the event loop: call `pack` through `await run_in_threadpool(...)`",
+        ),
+    ]
+
+
+def test_listing_a_call_walks_the_cached_files_again(tmp_path: Path) -> None:
+    """What the walk notes depends on the setting: a cached outcome walked without it
+    must not be reused once the project lists a standard-library call."""
+    from fastaudit.audit.scan import scan
+    from fastaudit.config import Config
+
+    root = write_tree(tmp_path, ARCHIVER)
+    assert [f for f in scan(root, Config(select=[RULE])).findings if f.rule == RULE] == []
+    listed = Config(select=[RULE], blocking_calls={"lzma.compress": ""})
+    again = scan(root, listed)
+    assert again.cache_hits == 0
+    assert [f.span.line for f in again.findings if f.rule == RULE] == [10, 11]
+    assert scan(root, listed).cache_hits == len(ARCHIVER)  # and kept under the new key
+
+
 def test_without_the_setting_library_calls_are_not_reported(tmp_path: Path) -> None:
     assert configured_findings(_with_settings(tmp_path, "")) == []
 

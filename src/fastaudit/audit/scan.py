@@ -22,9 +22,11 @@ from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.cache import ResultCache
 from fastaudit.engine.context import (
+    NO_OPTIONS,
     CallDispatch,
     Dispatch,
     FileContext,
+    WalkOptions,
     call_filter,
     module_name,
 )
@@ -194,7 +196,14 @@ def _dispatch_plan(
     return classes, list(plan.items())
 
 
-def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
+def walk_options(config: Config) -> WalkOptions:
+    """What of ``config`` a file's walk reads (see ``WalkOptions``)."""
+    return WalkOptions(blocking_calls=tuple(sorted(config.blocking_calls)))
+
+
+def analyze(
+    path: str, data: bytes, rule_ids: Iterable[str], options: WalkOptions = NO_OPTIONS
+) -> FileOutcome:
     """Read, parse and walk one file. Never raises for bad input."""
     outcome = FileOutcome(path=path)
     lowered = False
@@ -233,7 +242,7 @@ def analyze(path: str, data: bytes, rule_ids: Iterable[str]) -> FileOutcome:
                 continue
         dispatch[key] = handlers
     module, is_package = module_name(path)
-    ctx = FileContext(path, source, tree, module, is_package)
+    ctx = FileContext(path, source, tree, module, is_package, options)
     LayoutFacts.claim_layout(ctx, rules)
     try:
         ctx.run(dispatch, rules)
@@ -346,12 +355,18 @@ def unreadable(path: str, error: SourceError) -> FileOutcome:
     return outcome
 
 
-def analyze_file(root: Path, path: str, rule_ids: Iterable[str], max_bytes: int) -> FileOutcome:
+def analyze_file(
+    root: Path,
+    path: str,
+    rule_ids: Iterable[str],
+    max_bytes: int,
+    options: WalkOptions = NO_OPTIONS,
+) -> FileOutcome:
     try:
         data = read_bytes(root / path, max_bytes)
     except SourceError as error:
         return unreadable(path, error)
-    return analyze(path, data, rule_ids)
+    return analyze(path, data, rule_ids, options)
 
 
 def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
@@ -809,12 +824,14 @@ def _scan(
     result.warnings.extend(config.warnings)
     total = len(discovery.python_files)
     cache = ResultCache.open(root, rule_ids, config) if use_cache else None
+    options = walk_options(config)
     outcomes = analyze_paths(
         root,
         discovery.python_files,
         rule_ids,
         config.max_file_size,
-        analyze=analyze,
+        # A partial of a module-level function: workers can unpickle it.
+        analyze=functools.partial(analyze, options=options) if options != NO_OPTIONS else analyze,
         unreadable=unreadable,
         cache=cache,
         jobs=jobs,
@@ -947,7 +964,11 @@ def _reanalyse(result: ScanResult, paths: Iterable[str]) -> None:
         if path.endswith(".py"):
             if _is_file(root / path):
                 result.files[path] = analyze_file(
-                    root, path, result.enabled, result.config.max_file_size
+                    root,
+                    path,
+                    result.enabled,
+                    result.config.max_file_size,
+                    walk_options(result.config),
                 )
             else:
                 result.files.pop(path, None)

@@ -74,6 +74,7 @@ def settings_key(rule_ids: tuple[str, ...], config: Config) -> str:
             code_fingerprint(),
             rule_ids,
             config.max_file_size,
+            sorted(config.blocking_calls),  # what the walk notes (``WalkOptions``)
         )
     )
     return hashlib.sha256(material.encode()).hexdigest()[:16]

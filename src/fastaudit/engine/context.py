@@ -237,6 +237,20 @@ class CallDispatch:
         return [chosen[index] for index in sorted(chosen)]
 
 
+@dataclass(frozen=True, slots=True)
+class WalkOptions:
+    """What the project's configuration changes in a file's walk. It is part of the
+    result cache's key (``engine.cache.settings_key``): the same bytes walked with other
+    options give another outcome."""
+
+    # ``[tool.fastaudit] blocking-calls`` patterns: calls matching one are noted even on
+    # a library's or the standard library's names, which the walk otherwise leaves out.
+    blocking_calls: tuple[str, ...] = ()
+
+
+NO_OPTIONS = WalkOptions()
+
+
 class FileContext:
     """Everything a rule can ask about the file being scanned."""
 
@@ -247,11 +261,13 @@ class FileContext:
         tree: ast.Module,
         module: str = "",
         is_package: bool = False,
+        options: WalkOptions | None = None,
     ) -> None:
         self.path = path
         self.source = source
         self.tree = tree
         self.module = module
+        self.options = options if options is not None else NO_OPTIONS
         # The packages on this file's path, for ``is_own`` (asked on every call seen).
         self._own_tops = frozenset(module.split(".")) if module else frozenset()
         self.is_package = is_package

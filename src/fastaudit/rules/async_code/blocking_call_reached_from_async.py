@@ -14,6 +14,8 @@ functions (at most ``MAX_DEPTH``) that ends in a blocking call.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -41,8 +43,10 @@ from fastaudit.rules.async_code._reach import (
     Graph,
     Step,
     blocking_kind,
+    configured_matcher,
     matchers,
     might_be_project,
+    written_name,
 )
 from fastaudit.rules.base import ProjectRule
 
@@ -424,7 +428,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
         kind = blocking_kind(callee, node)
         if frame.is_async:
             # A blocking call written here is ASY101-105's or ASY109's.
-            if kind is None and might_be_project(callee):
+            if kind is None and _notable(callee, ctx):
                 span = ctx.span(node)
                 frame.async_calls.append(
                     (
@@ -439,7 +443,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 )
         elif kind is not None:
             frame.blocking.append((kind, ctx.text(func), node.lineno))
-        elif might_be_project(callee):
+        elif _notable(callee, ctx):
             frame.sync_calls.append((callee, node.lineno, ctx.text(func)))
 
     def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
@@ -506,7 +510,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                     if through and callee.split("()", 1)[0] in providers:
                         continue
                     message, detail, related = self._describe_direct(
-                        graph, direct, caller, written, through, value, path, site
+                        graph, direct, caller, written, through, value, path, site, callee
                     )
                 else:
                     reached = [t for t in graph.targets(callee) if t in best]
@@ -644,21 +648,34 @@ class BlockingCallReachedFromAsync(ProjectRule):
         value: str,
         path: str,
         site: Span,
+        callee: str,
     ) -> tuple[str, str, tuple[Location, ...]]:
-        """A blocking call written in the async function on a value only other files
-        settle: an imported ``pwd_context``, ``SessionLocal``, a ``Depends`` value."""
+        """A blocking call written in the async function: on a value only other files
+        settle (an imported ``pwd_context``, ``SessionLocal``, a ``Depends`` value), or
+        one the project lists in ``blocking-calls`` as written (``zlib.compress``)."""
         kind, remedy = self._kind(rule, graph)
-        where = f"`{through}` comes from `Depends`" if through else "another module says so"
+        settled = through or value != callee
+        if through:
+            where = f" (`{through}` comes from `Depends`)"
+        elif settled:
+            where = " (another module says so)"
+        else:
+            where = ""
         message = (
-            f"`{caller}` calls `{written}` {kind} on the event loop ({where}): {remedy}"
+            f"`{caller}` calls `{written}` {kind} on the event loop{where}: {remedy}"
             "call it through `await run_in_threadpool(...)`"
         )
         place = Location(path, site.line, f"`{caller}` calls `{written}` {kind}", site)
+        origin = (
+            [f"`{written}` is `{value}`, from what the project's other modules define."]
+            if settled
+            else []
+        )
         detail = "\n".join(
             [
                 message,
                 "",
-                f"`{written}` is `{value}`, from what the project's other modules define.",
+                *origin,
                 "The chain, from the event loop to the blocking call:",
                 f"  {place.path}:{place.line}  {place.label}",
             ]
@@ -712,3 +729,18 @@ class BlockingCallReachedFromAsync(ProjectRule):
             [message, "", "The chain, from the event loop to the blocking call:", *links]
         )
         return message, detail, tuple(related)
+
+
+def _notable(callee: str, ctx: FileContext) -> bool:
+    """Whether the project pass may need the call: one to the project's own code, or one
+    the project lists in ``blocking-calls`` (a library's or the standard library's name
+    included: ``zlib.compress``)."""
+    if might_be_project(callee):
+        return True
+    matcher = _configured(ctx.options.blocking_calls)
+    return matcher is not None and matcher.fullmatch(written_name(callee)) is not None
+
+
+@functools.cache
+def _configured(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return configured_matcher(dict.fromkeys(patterns, ""))
