@@ -341,3 +341,48 @@ def test_tlg102_unreadable_yaml_is_a_warning(tmp_path):
         w.startswith(".pre-commit-config.yaml:3: the hooks of this repository could not be read")
         for w in result.warnings
     ), result.warnings
+
+
+# Hooks a project runs from its own environment (``repo: local``): the entry says what.
+LOCAL_HOOKS = """
+    repos:
+      - repo: local
+        hooks:
+          - id: lint
+            name: lint
+            entry: uv run ruff check --fix
+            language: system
+            types: [python]
+          - id: style
+            name: style
+            entry: .venv/bin/black
+            language: system
+            types: [python]
+"""
+
+
+def test_local_hooks_are_read_with_the_program_they_run():
+    hooks = read_pre_commit_hooks(textwrap.dedent(LOCAL_HOOKS))
+    assert [(h.hook_id, h.line, h.entry, h.command) for h in hooks] == [
+        ("lint", 5, "uv run ruff check --fix", "ruff"),
+        ("style", 10, ".venv/bin/black", "black"),
+    ]
+
+
+def test_a_local_ruff_hook_counts_and_a_local_black_hook_is_named(tmp_path):
+    write_tree(tmp_path, {".pre-commit-config.yaml": LOCAL_HOOKS, ".flake8": "[flake8]\n"})
+    # ruff runs from a local hook: the flake8 config is TLG102's business, not TLG101's.
+    assert findings(tmp_path) == []
+    (black,) = project_findings(tmp_path, "TLG102")
+    assert black.span.line == 9
+    assert black.message.startswith(
+        "the `style` hook runs black, which `ruff format` replaces; add a local hook "
+        "running `ruff format` beside the `lint` hook (line 4)"
+    )
+
+
+def test_a_local_ruff_format_hook_already_does_blacks_job(tmp_path):
+    source = LOCAL_HOOKS.replace("ruff check --fix", "ruff format")
+    write_tree(tmp_path, {".pre-commit-config.yaml": source})
+    (black,) = project_findings(tmp_path, "TLG102")
+    assert black.message.endswith("the `lint` hook on line 4 already runs it")

@@ -72,11 +72,33 @@ class Hook:
     hook_id: str
     line: int
     additional_dependencies: tuple[str, ...] = ()
+    entry: str = ""  # the command a ``repo: local`` hook runs
+
+    @property
+    def command(self) -> str:
+        """The program the hook's ``entry`` runs, past the runners in front of it
+        (``uv run ruff check`` -> ``ruff``; ``.venv/bin/black`` -> ``black``)."""
+        words = self.entry.split()
+        while words:
+            if words[0] in _RUNNERS and len(words) > 1 and words[1] in ("run", "exec", "x"):
+                words = words[2:]
+            elif words[0] in _RUNNERS or words[0].startswith("--") or "=" in words[0]:
+                words = words[1:]
+            elif words[0].rpartition("/")[2].startswith("python") and words[1:2] == ["-m"]:
+                words = words[2:]
+            else:
+                return words[0].rpartition("/")[2]
+        return ""
+
+
+# Programs that run another one named after them: ``uv run``, ``poetry run``, ``uvx``...
+_RUNNERS = frozenset({"uv", "uvx", "poetry", "pdm", "pipenv", "hatch", "rye", "pipx", "env"})
 
 
 _REPO = re.compile(r"^\s*-?\s*repo:\s*['\"]?([^'\"\s#]+)")
 _ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([^'\"\s#]+)")
 _ADDITIONAL = re.compile(r"^\s*additional_dependencies:\s*\[(.*)\]")
+_ENTRY = re.compile(r"^\s*entry:\s*['\"]?([^'\"#]+)")
 _LIST_ITEM = re.compile(r"^\s*-\s*['\"]?([^'\"\s#]+)")
 
 
@@ -87,11 +109,12 @@ def read_pre_commit_hooks(text: str) -> list[Hook]:
     repo = ""
     pending: tuple[str, int] | None = None
     extra: list[str] = []
+    entry = ""
     in_additional = False
 
     def flush() -> None:
         if pending is not None:
-            hooks.append(Hook(repo, pending[0], pending[1], tuple(extra)))
+            hooks.append(Hook(repo, pending[0], pending[1], tuple(extra), entry.strip()))
 
     for number, raw in enumerate(text.splitlines(), start=1):
         if raw.lstrip().startswith("#"):
@@ -105,7 +128,11 @@ def read_pre_commit_hooks(text: str) -> list[Hook]:
         match = _ID.match(raw)
         if match:
             flush()
-            pending, extra, in_additional = (match.group(1), number), [], False
+            pending, extra, entry, in_additional = (match.group(1), number), [], "", False
+            continue
+        match = _ENTRY.match(raw)
+        if match:
+            entry, in_additional = match.group(1), False
             continue
         match = _ADDITIONAL.match(raw)
         if match:

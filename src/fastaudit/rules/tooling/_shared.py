@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from fastaudit.project.deps import collect, normalize
-from fastaudit.rules._support.config_files import read_ini, read_pre_commit_hooks
+from fastaudit.rules._support.config_files import Hook, read_ini, read_pre_commit_hooks
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
@@ -93,6 +93,22 @@ HOOK_TOOLS = {
     "autoflake": "autoflake",
 }
 RUFF_HOOKS = frozenset({"ruff", "ruff-format", "ruff-check"})
+
+
+def runs_ruff(hook: Hook) -> bool:
+    """A hook of ruff's own repository (or a mirror), or a local one whose entry runs
+    ruff (``entry: uv run ruff check``)."""
+    return hook.hook_id in RUFF_HOOKS or "ruff" in hook.repo or hook.command == "ruff"
+
+
+def legacy_tool(hook: Hook) -> str | None:
+    """The legacy tool a hook runs: by its id, or for a local hook, by its entry."""
+    tool = HOOK_TOOLS.get(hook.hook_id)
+    if tool is None and hook.repo == "local":
+        tool = HOOK_TOOLS.get(hook.command)
+    return tool
+
+
 _INI_SECTIONS = {
     "setup.cfg": {
         "flake8": "flake8",
@@ -268,10 +284,10 @@ class LinterConfigs:
             return False
         ruff = False
         for hook in read_pre_commit_hooks(source.text):
-            if hook.hook_id in RUFF_HOOKS or "ruff" in hook.repo:
+            if runs_ruff(hook):
                 ruff = True
                 continue
-            tool = HOOK_TOOLS.get(hook.hook_id)
+            tool = legacy_tool(hook)
             if tool is None:
                 continue
             folder.sightings.append(

@@ -19,13 +19,14 @@ from fastaudit.rules._support.config_files import (
 from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.tooling._shared import (
     FLAKE8_PLUGINS,
-    HOOK_TOOLS,
     RUFF_HOOKS,
     UNCOVERED_PLUGINS,
     LinterConfigs,
     folder_of,
+    legacy_tool,
     ruff_hook_block,
     ruff_hook_rev,
+    runs_ruff,
 )
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class LegacyHooksBesideRuff(ProjectRule):
     `astral-sh/ruff-pre-commit` entry that takes its place (at the rev of the ruff
     entry already there, else at the minimum of the version matrix). A flake8 hook
     running plugins ruff does not implement (wemake-python-styleguide, darglint...)
-    is left alone. Where ruff is not used at all, TLG101 reports the same hooks with
+    is left alone. A hook of the project's own environment (`repo: local`) counts by
+    the program its `entry` runs (`uv run ruff check`, `.venv/bin/black`). Where ruff
+    is not used at all, TLG101 reports the same hooks with
     the same entry. There is no automatic fix: ruff's formatter and import sorter do
     not give byte-identical output, so the switch reformats files and is a change to
     review. No peer checks hooks against each other.
@@ -110,10 +113,10 @@ class LegacyHooksBesideRuff(ProjectRule):
                 continue
             text = source.text
             hooks = read_pre_commit_hooks(text)
-            legacy = [h for h in hooks if h.hook_id in HOOK_TOOLS and not _uncovered(h)]
+            legacy = [h for h in hooks if legacy_tool(h) is not None and not _uncovered(h)]
             if not legacy:
                 match = _LEGACY_REPOS.search(text)
-                if match and not any(h.hook_id in HOOK_TOOLS for h in hooks):
+                if match and not any(legacy_tool(h) is not None for h in hooks):
                     line = text.count("\n", 0, match.start()) + 1
                     project.warnings.append(
                         f"{path}:{line}: the hooks of this repository could not be read "
@@ -121,7 +124,7 @@ class LegacyHooksBesideRuff(ProjectRule):
                     )
                 continue
             configs = configs or LinterConfigs(project)
-            here = [h for h in hooks if h.hook_id in RUFF_HOOKS or "ruff" in h.repo]
+            here = [h for h in hooks if runs_ruff(h)]
             if not (here or configs.ruff_hook or configs.ruff_above(folder_of(path))):
                 continue  # ruff is not used: TLG101's finding
             block = ruff_hook_block(_newer(_rev(text), ruff_hook_rev(project)))
@@ -132,11 +135,18 @@ class LegacyHooksBesideRuff(ProjectRule):
     def _finding(
         self, project: ProjectView, path: str, hook: Hook, here: list[Hook], block: str
     ) -> Finding:
-        tool = HOOK_TOOLS[hook.hook_id]
+        tool = legacy_tool(hook)
+        assert tool is not None  # only legacy hooks are reported
         does, kind = _REPLACED_BY[tool]
         runs = [h for h in here if _runs(h, kind)]
         if runs:
             where = f"the `{runs[0].hook_id}` hook on line {runs[0].line} already runs it"
+        elif here and here[0].repo == "local":
+            command = "ruff format" if kind == "ruff-format" else "ruff check --fix"
+            where = (
+                f"add a local hook running `{command}` beside the `{here[0].hook_id}` hook "
+                f"(line {here[0].line})"
+            )
         elif here:
             where = f"add `ruff-format` to the ruff entry of this file (line {here[0].line})"
             if kind == "check":
@@ -165,9 +175,19 @@ class LegacyHooksBesideRuff(ProjectRule):
 
 
 def _runs(hook: Hook, kind: str) -> bool:
-    if kind == "ruff-format":
-        return hook.hook_id == "ruff-format"
-    return hook.hook_id in ("ruff", "ruff-check")
+    if hook.hook_id in RUFF_HOOKS:
+        return (
+            hook.hook_id == "ruff-format"
+            if kind == "ruff-format"
+            else hook.hook_id != "ruff-format"
+        )
+    if hook.command != "ruff":
+        return False
+    # A local hook: ``ruff format`` formats; ``ruff check`` (or an old ``ruff .``) lints.
+    words = hook.entry.split()
+    at = next(i for i, word in enumerate(words) if word.rpartition("/")[2] == "ruff")
+    formats = words[at + 1 : at + 2] == ["format"]
+    return formats if kind == "ruff-format" else not formats
 
 
 def _name(dependency: str) -> str:
@@ -176,7 +196,7 @@ def _name(dependency: str) -> str:
 
 def _uncovered(hook: Hook) -> bool:
     """A flake8 hook running a plugin ruff does not implement: flake8 still has a job."""
-    return HOOK_TOOLS[hook.hook_id] == "flake8" and any(
+    return legacy_tool(hook) == "flake8" and any(
         _name(d) in UNCOVERED_PLUGINS for d in hook.additional_dependencies
     )
 
