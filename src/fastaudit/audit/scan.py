@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 
+from fastaudit.audit.route_classes import fingerprint, importers, project_route_classes
 from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
 from fastaudit.engine.cache import ResultCache
@@ -98,6 +99,9 @@ class ScanResult:
     project_warnings: list[str] = field(default_factory=list)
     # Dependency files parsed for this result, by content (see ``project.derived``).
     derived: Derived | None = None
+    # What every walk of a file of this result is given: the configuration's part and
+    # the project's own route classes (``WalkOptions``); a rescan of one file asks it.
+    options: WalkOptions = NO_OPTIONS
 
     def digest_of(self, path: str) -> str:
         outcome = self.files.get(path)
@@ -841,6 +845,8 @@ def _scan(
         result.files[outcome.path] = outcome
         if progress is not None:
             progress(done, total, outcome)
+    result.options = options
+    _walk_with_route_classes(result, cache, jobs)
     # Keep the files in path order whatever order they completed in.
     result.files = dict(sorted(result.files.items()))
     result.index = build_index(result.files.values())
@@ -872,6 +878,37 @@ def _scan(
     if discovery.broken_links:
         result.notes.append(broken_links_note([path for path, _ in discovery.broken_links]))
     return result
+
+
+def _walk_with_route_classes(
+    result: ScanResult, cache: ResultCache | None, jobs: int | None
+) -> None:
+    """Walk again, knowing the project's own FastAPI/APIRouter subclasses, the files
+    importing one (see ``audit.route_classes``); their outcomes replace the first ones."""
+    classes = project_route_classes(result.files.values())
+    if not classes:
+        if cache is not None and cache.rewalked:
+            cache.rewalked = {}
+            cache.dirty = True
+        return
+    result.options = replace(result.options, route_classes=classes)
+    paths = importers(result.files.values(), classes)
+    if not paths:
+        return
+    variant = cache.variant(fingerprint(classes)) if cache is not None else None
+    for outcome in analyze_paths(
+        result.root,
+        paths,
+        result.enabled,
+        result.config.max_file_size,
+        analyze=functools.partial(analyze, options=result.options),
+        unreadable=unreadable,
+        cache=variant,
+        jobs=jobs,
+    ):
+        result.files[outcome.path] = outcome
+    if variant is not None:
+        variant.prune(set(paths))
 
 
 def broken_links_note(paths: list[str], shown: int = 3) -> str:
@@ -968,7 +1005,7 @@ def _reanalyse(result: ScanResult, paths: Iterable[str]) -> None:
                     path,
                     result.enabled,
                     result.config.max_file_size,
-                    walk_options(result.config),
+                    result.options,
                 )
             else:
                 result.files.pop(path, None)

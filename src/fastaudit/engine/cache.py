@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # 6: the last project pass; 7: outcomes kept pickled (a save after one edit writes the
 # other files' bytes as they are instead of pickling every outcome again); 8: outcomes
 # carry the summary the kept project pass is keyed by; 9: the pass keeps ``outside_app``.
-_FORMAT = 9
+_FORMAT = 10
 
 
 def cache_dir() -> Path:
@@ -107,8 +107,12 @@ class ResultCache:
     # The last project pass (``audit.scan.ProjectPass``): what the project rules gave, and
     # what it depended on, to be given again while none of that changed.
     project: Any = None
+    # Outcomes of files walked a second time with the project's own route classes
+    # (``audit.route_classes``), under the key of those classes: one set kept.
+    rewalked: dict[str, dict[str, Entry]] = field(default_factory=dict)
     dirty: bool = False
     hits: int = 0
+    _variant: ResultCache | None = None
 
     @classmethod
     def open(cls, root: Path, rule_ids: tuple[str, ...], config: Config) -> ResultCache:
@@ -134,6 +138,8 @@ class ResultCache:
                 derived = stored.get("derived")
                 cache.derived.entries = derived if isinstance(derived, dict) else {}
                 cache.project = stored.get("project")
+                rewalked = stored.get("rewalked")
+                cache.rewalked = rewalked if isinstance(rewalked, dict) else {}
         except FileNotFoundError:
             pass
         except Exception:
@@ -141,7 +147,19 @@ class ResultCache:
             cache.proofs = {}
             cache.derived.entries = {}
             cache.project = None
+            cache.rewalked = {}
         return cache
+
+    def variant(self, key: str) -> ResultCache:
+        """A cache for outcomes walked with other options (``key``), kept in this one's
+        file and saved with it. Outcomes kept under any other key are dropped."""
+        entries = self.rewalked.get(key)
+        if entries is None or len(self.rewalked) != 1:
+            entries = self.rewalked.get(key, {})
+            self.rewalked = {key: entries}
+            self.dirty = True
+        self._variant = ResultCache(path=self.path, key=key, entries=entries)
+        return self._variant
 
     def lookup_stat(self, rel: str, size: int, mtime_ns: int) -> FileOutcome | None:
         entry = self.entries.get(rel)
@@ -205,7 +223,8 @@ class ResultCache:
         self.derived.prune()
 
     def save(self) -> None:
-        if not self.dirty and not self.derived.dirty:
+        variant = self._variant
+        if not self.dirty and not self.derived.dirty and not (variant and variant.dirty):
             return
         payload = {
             "format": _FORMAT,
@@ -214,6 +233,7 @@ class ResultCache:
             "proofs": self.proofs,
             "derived": self.derived.entries,
             "project": self.project,
+            "rewalked": self.rewalked,
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,6 +245,8 @@ class ResultCache:
             # A cache that cannot be written only costs speed next time.
             return
         self.dirty = self.derived.dirty = False
+        if variant is not None:
+            variant.dirty = False
 
 
 def clean() -> int:

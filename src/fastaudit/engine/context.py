@@ -23,6 +23,7 @@ from fastaudit.engine.names import (
     bind_import,
     canonical,
     collect_module_bindings,
+    same_qualname,
     value_of,
 )
 from fastaudit.model import Edit, Finding, Fix, Safety, Severity, Span, compact_pickle
@@ -246,6 +247,10 @@ class WalkOptions:
     # ``[tool.fastaudit] blocking-calls`` patterns: calls matching one are noted even on
     # a library's or the standard library's names, which the walk otherwise leaves out.
     blocking_calls: tuple[str, ...] = ()
+    # (qualname, "app" | "router") of the project's own subclasses of FastAPI's classes
+    # under another name, defined in other modules (prefect's ``PrefectRouter``): found
+    # after a first walk of every file (``audit.scan``), for the files importing them.
+    route_classes: tuple[tuple[str, RouteOwner], ...] = ()
 
 
 NO_OPTIONS = WalkOptions()
@@ -268,6 +273,12 @@ class FileContext:
         self.tree = tree
         self.module = module
         self.options = options if options is not None else NO_OPTIONS
+        # The project's route classes by their last name (see ``WalkOptions``).
+        self._route_classes: dict[str, list[tuple[str, RouteOwner]]] = {}
+        for qualname, owner in self.options.route_classes:
+            self._route_classes.setdefault(qualname.rpartition(".")[2], []).append(
+                (qualname, owner)
+            )
         # The packages on this file's path, for ``is_own`` (asked on every call seen).
         self._own_tops = frozenset(module.split(".")) if module else frozenset()
         self.is_package = is_package
@@ -466,9 +477,10 @@ class FileContext:
         * it is defined above, in this file, deriving from one of these (whatever its
           name: a class of this file called ``FastAPI`` deriving from nothing is not).
 
-        A subclass with another name defined in another module (``PrefectRouter``) is
-        not seen: telling it from a look-alike needs the other module's class statement,
-        which the per-file walk does not have (its outcome is cached by its own bytes).
+        * it is one of ``options.route_classes``: a subclass with another name defined
+          in another module (``PrefectRouter``). Telling it from a look-alike needs the
+          other module's class statement, so the scan walks every file first, then walks
+          again, with those classes, the files importing one.
         """
         if callee is None or _depth > 8:
             return None
@@ -485,7 +497,11 @@ class FileContext:
                     if found is not None:
                         return found
                 return None
-        return _OWN_OWNER_NAMES.get(callee.rpartition(".")[2])
+        name = callee.rpartition(".")[2]
+        for qualname, owner in self._route_classes.get(name, ()):
+            if same_qualname(qualname, callee):
+                return owner
+        return _OWN_OWNER_NAMES.get(name)
 
     def route_owner(self, node: ast.expr) -> RouteOwner | None:
         """What ``node`` holds when it is an instance made by calling an app or router

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fastaudit.engine.context import FileContext, RuleInfo, shared_visitor
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView

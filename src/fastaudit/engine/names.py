@@ -46,6 +46,11 @@ def canonical(name: str) -> str:
     return CANONICAL.get(name, name)
 
 
+def same_qualname(a: str, b: str) -> bool:
+    """``src.app.routes.router`` and ``app.routes.router`` name one object (src layout)."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
 class Scope:
     """One Python scope: module, class, function or lambda."""
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from fastaudit.engine.context import ClassInfo, Deferred
+from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding
 
 PYDANTIC_ROOTS = frozenset(
@@ -59,11 +60,6 @@ ROUTE_DOCS = "route-docs"
 def errors_clause(codes: Iterable[int]) -> str:
     """DOC103's words for status codes raised but not documented."""
     return f"raises {', '.join(map(str, codes))} without listing it in `responses=`"
-
-
-def same_qualname(a: str, b: str) -> bool:
-    """``src.app.routes.router`` and ``app.routes.router`` name one object (src layout)."""
-    return a == b or a.endswith("." + b) or b.endswith("." + a)
 
 
 class ProjectIndex:

@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastaudit.audit.scan import ScanResult, analyze, check_source, finalize, walk_options
+from fastaudit.audit.scan import ScanResult, analyze, check_source, finalize
 from fastaudit.engine.context import module_name
 from fastaudit.engine.name_safety import UNPROVEN, name_problems, unprovable
 from fastaudit.fixes.apply import (
@@ -144,9 +144,7 @@ def fix_file(
         elif not is_python:
             break  # other files get one round; the next scan shows what remains
         else:
-            current = analyze(
-                path, source.encode(text), result.enabled, walk_options(result.config)
-            )
+            current = analyze(path, source.encode(text), result.enabled, result.options)
             candidates, _ = finalize(
                 [current],
                 result.config,

@@ -20,7 +20,6 @@ from fastaudit.audit.scan import (
     finalize,
     refresh,
     refresh_files,
-    walk_options,
 )
 from fastaudit.fixes.apply import (
     FixError,
@@ -143,7 +142,7 @@ class AuditSession:
         rest = [f for f in selected if f not in applied]
         if not rest or not path.endswith(".py"):
             return tuple(applied)
-        outcome = analyze(path, new, self.result.enabled, walk_options(self.result.config))
+        outcome = analyze(path, new, self.result.enabled, self.result.options)
         after, _ = finalize([outcome], self.result.config, set(self.result.enabled))
         left = Counter(f.rule for f in after)
         taken_in = []
@@ -177,7 +176,7 @@ class AuditSession:
             raise FixError(f"{path}: changed on disk since it was scanned; rescan first (r)")
         new_text = add_noqa(source.text, finding)
         new = source.encode(new_text)
-        outcome = analyze(path, new, self.result.enabled, walk_options(self.result.config))
+        outcome = analyze(path, new, self.result.enabled, self.result.options)
         after, _ = finalize([outcome], self.result.config, set(self.result.enabled))
         if any(f.rule == finding.rule and f.span == finding.span for f in after):
             raise FixError(f"{path}:{finding.span.line}: the comment would not suppress it")

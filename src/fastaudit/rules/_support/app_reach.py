@@ -24,7 +24,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from fastaudit.engine.layout import is_migration_path, is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import keyword_arg
 

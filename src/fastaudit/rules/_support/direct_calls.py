@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.outcome import FileOutcome

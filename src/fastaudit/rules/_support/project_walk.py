@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 # Where a file stands (test, migration) is the project layout's to say: rules import
 # these from ``fastaudit.engine.layout``, where they are defined.
 from fastaudit.engine.layout import is_migration_path, is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext

@@ -13,7 +13,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.layout import is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 

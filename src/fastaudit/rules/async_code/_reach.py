@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.async_code._shared import BlockingCallRule

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.async_code._dependency_refs import DependencyNames, DependencyRefs

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import CallFilter, FileContext, shared_visitor
 from fastaudit.engine.layout import is_migration_path, is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import keyword_arg, route_methods, route_path
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import TYPE_FOLDERS, is_migration_path, is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Location, Severity
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import (

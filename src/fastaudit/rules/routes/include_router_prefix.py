@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Location, Severity
 from fastaudit.rules.base import ProjectRule
 from fastaudit.rules.routes._shared import RouterFacts, router_graph

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.edit_builders import insert_after, insert_before
 from fastaudit.engine.layout import is_test_path
-from fastaudit.engine.names import parameter_defaults
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import parameter_defaults, same_qualname
 from fastaudit.model import Edit, Finding, Fix, Severity
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import (

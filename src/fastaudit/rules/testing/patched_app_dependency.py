@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import is_test_path
-from fastaudit.engine.project_index import same_qualname
+from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.project_walk import file_facts, text_contains
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
