@@ -1,0 +1,125 @@
+"""A project's own router and app classes under other names, defined in another module:
+every route rule sees the routes of the files that import them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastaudit.audit.route_classes import importers, project_route_classes
+from fastaudit.audit.scan import refresh, scan
+from fastaudit.config import Config
+
+from .conftest import code, project_findings, write_tree
+
+# A router class two steps from FastAPI's, an app class, and a look-alike.
+ROUTING = {
+    "shop/__init__.py": "",
+    "shop/web/__init__.py": "",
+    "shop/web/routing.py": """
+        from fastapi import APIRouter, FastAPI
+
+
+        class AuditedRouter(APIRouter):
+            '''Records who called each route.'''
+
+
+        class ShopRouter(AuditedRouter):
+            '''The shop's routers: audited, with its error responses.'''
+
+
+        class ShopApp(FastAPI):
+            '''The shop's app.'''
+
+
+        class Router:
+            '''Routes jobs to queues: nothing to do with HTTP.'''
+    """,
+    "shop/orders.py": """
+        from shop.web.routing import ShopRouter
+
+        router = ShopRouter(prefix="/orders")
+
+
+        @router.get("/{order_id}")
+        async def read_order(order_id: int):
+            return {"id": order_id}
+    """,
+    "shop/main.py": """
+        from shop.web import routing
+
+        app = routing.ShopApp()
+
+
+        @app.get("/health")
+        async def health():
+            return {"ok": True}
+    """,
+    "shop/jobs.py": """
+        from shop.web.routing import Router
+
+        queue = Router()
+
+
+        @queue.get("/nightly")
+        async def nightly():
+            return {}
+    """,
+}
+
+
+def test_routes_of_a_router_class_from_another_module_are_seen(tmp_path: Path) -> None:
+    write_tree(tmp_path, ROUTING)
+    findings = project_findings(tmp_path, "DOC102")
+    # The routes of the shop's router and app classes; not those of the job router.
+    assert [(f.path, f.line) for f in findings] == [("shop/main.py", 6), ("shop/orders.py", 6)]
+    assert findings[1].message.startswith("`GET /{order_id}` (`read_order`) declares neither")
+
+
+def test_the_classes_and_the_files_importing_them(tmp_path: Path) -> None:
+    write_tree(tmp_path, ROUTING)
+    result = scan(tmp_path, Config(select=["DOC102"]), use_cache=False)
+    classes = project_route_classes(result.files.values())
+    assert classes == (
+        ("shop.web.routing.AuditedRouter", "router"),
+        ("shop.web.routing.ShopApp", "app"),
+        ("shop.web.routing.ShopRouter", "router"),
+    )
+    # ``from shop.web import routing`` imports the module defining them; ``jobs`` imports
+    # a name of that module, but not one of the classes.
+    assert importers(result.files.values(), classes) == ["shop/main.py", "shop/orders.py"]
+    assert result.options.route_classes == classes
+
+
+def test_a_warm_run_and_a_rescan_keep_the_classes(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, ROUTING)
+    config = Config(select=["DOC102"])
+    first = scan(root, config)
+    warm = scan(root, config)
+    assert warm.cache_hits == len(ROUTING)
+    assert [f.path for f in warm.findings] == [f.path for f in first.findings]
+    # A rescan of one file (the TUI after an edit) walks it with the same classes.
+    orders = root / "shop/orders.py"
+    orders.write_text(
+        code(ROUTING["shop/orders.py"]).replace("/{order_id}", "/{order_id}/lines"),
+        encoding="utf-8",
+    )
+    refreshed = refresh(warm, ["shop/orders.py"])
+    assert [(f.path, f.message.split(" (")[0]) for f in refreshed.findings] == [
+        ("shop/main.py", "`GET /health`"),
+        ("shop/orders.py", "`GET /{order_id}/lines`"),
+    ]
+
+
+def test_a_class_that_stops_deriving_from_fastapi_is_dropped(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, ROUTING)
+    config = Config(select=["DOC102"])
+    assert len(scan(root, config).findings) == 2
+    routing = root / "shop/web/routing.py"
+    routing.write_text(
+        code(ROUTING["shop/web/routing.py"]).replace(
+            "class AuditedRouter(APIRouter)", "class AuditedRouter"
+        ),
+        encoding="utf-8",
+    )
+    # The router's files were walked with the old classes: they are walked again.
+    assert [f.path for f in scan(root, config).findings] == ["shop/main.py"]
