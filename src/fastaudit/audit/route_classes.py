@@ -75,14 +75,19 @@ def importers(
     names = {qualname.rpartition(".")[2] for qualname, _ in classes}
     modules = {qualname.rpartition(".")[0] for qualname, _ in classes}
 
+    # Last names of the defining modules: most imports are ruled out by a set look-up.
+    tails = {module.rpartition(".")[2] for module in modules}
+
     def imports_one(module: str, imported: tuple[str, ...]) -> bool:
         if not imported or "*" in imported:  # ``import m`` / ``from m import *``
-            return any(same_qualname(module, defining) for defining in modules)
+            return module.rpartition(".")[2] in tails and any(
+                same_qualname(module, defining) for defining in modules
+            )
         for name in imported:
             full = f"{module}.{name}"
             if name in names and any(same_qualname(full, qualname) for qualname, _ in classes):
                 return True
-            if any(same_qualname(full, defining) for defining in modules):
+            if name in tails and any(same_qualname(full, defining) for defining in modules):
                 return True  # ``from prefect.server.utilities import server``
         return False
 
