@@ -260,6 +260,34 @@ def test_name_from_other_domain_module(tmp_path):
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
 
 
+def test_deep_imports_into_a_package_without_routes_are_a_librarys_use(tmp_path):
+    """A client library beside the server (``src/billing_client``, schemas and a service,
+    no routes) is used the way any library is; the same deep import into a domain with
+    routes of its own is reported."""
+    root = project(
+        tmp_path,
+        {
+            "src/billing_client/__init__.py": "",
+            "src/billing_client/schemas/__init__.py": "",
+            "src/billing_client/schemas/invoices.py": "class Invoice:\n    total: int = 0\n",
+            "src/billing_client/service.py": "def fetch() -> None:\n    return None\n",
+            "src/auth/tokens/__init__.py": "",
+            "src/auth/tokens/signing.py": "def sign(value: str) -> str:\n    return value\n",
+            "src/posts/service.py": """
+            from src.auth.tokens.signing import sign
+            from src.billing_client.schemas.invoices import Invoice
+
+
+            def receipt(invoice: Invoice) -> str:
+                return sign(str(invoice.total))
+            """,
+        },
+    )
+    assert [(f.rule, f.path, f.span.line) for f in findings(root, "STR102")] == [
+        ("STR102", "src/posts/service.py", 1)
+    ]
+
+
 def fixed(root: Path, rel: str) -> str:
     result = scan(root, Config(select=["STR102", "STR104"]), use_cache=False)
     report = fix_project(result, unsafe=True, write=True)

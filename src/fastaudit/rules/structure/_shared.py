@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.layout import (
@@ -21,6 +22,7 @@ from fastaudit.engine.layout import (
     is_test_path,
     join,
     module_bound_names,
+    parent_dir,
     singular,
 )
 from fastaudit.engine.names import absolute_module
@@ -106,6 +108,10 @@ class CrossImportRule(LayoutFacts, ProjectRule):
     @staticmethod
     def wants(item: CrossImport) -> bool:
         raise NotImplementedError
+
+    # Only imports into a domain with routes of its own: a package of the app without
+    # any (a client library, shared helpers) is used the way a library is.
+    routed_targets_only: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._prepared = False
@@ -293,12 +299,15 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         patched: dict[str, str] | None = None
         units = _sub_domains(project)
         files = frozenset(project.python_files)
+        routed = _routed_folders(project) if self.routed_targets_only else None
         for path, value in facts(project, CROSS_IMPORT_FACT):
             item: CrossImport = value  # the values noted under CROSS_IMPORT_FACT
             if not self.wants(item):
                 continue
             app = apps.get(item.root)
             if app is None or item.source not in app.domains or item.target not in app.domains:
+                continue
+            if routed is not None and app.domains[item.target] not in routed:
                 continue
             if len(item.rest) == 2 and join(app.domains[item.target], item.rest[0]) in units:
                 # ``incident/severity`` has its own router and service: a domain of its
@@ -383,6 +392,20 @@ def _named_in(text: str, name: str) -> bool:
     # The substring test first: the regex (with its look-behind) over a whole file is
     # slow, and most aliases appear nowhere in it.
     return name in text and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
+
+
+def _routed_folders(project: ProjectView) -> set[str]:
+    """Every folder holding, at any depth, a non-test module that declares routes or a
+    router."""
+    folders: set[str] = set()
+    for path, _ in facts(project, ROUTES_FACT):
+        if is_test_path(path):
+            continue
+        folder = parent_dir(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = parent_dir(folder)
+    return folders
 
 
 def _sub_domains(project: ProjectView) -> set[str]:

@@ -12,14 +12,18 @@ class CrossDomainImport(CrossImportRule):
     title = "Import reaching into another domain's internals"
     severity = Severity.WARNING
     fix_safety = CROSS_IMPORT_FIX_SAFETY
+    routed_targets_only = True
     rationale = """
     Domains should meet through a module of the other domain, imported under a name
     that says where things come from: `from src.auth import service as auth_service`,
     then `auth_service.get_user(...)`. A star import hides what one domain takes from
     the other, and a deep import (`from src.auth.service.user import get_user`) ties the
     caller to the other domain's internal file layout, so the two cannot be refactored
-    apart. (A name taken from another domain's top-level module, which the guide itself
-    shows, is the separate, opt-in STR104.)
+    apart. A domain here is a package of the app with routes of its own (its
+    `router.py`); a package without any, such as a client library or shared helpers
+    beside the server, is used the way a library is, and imports into it are left
+    alone. (A name taken from another domain's top-level module, which the guide
+    itself shows, is the separate, opt-in STR104.)
     """
     dont = """
     # src/orders/quotes.py
