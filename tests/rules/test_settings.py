@@ -212,6 +212,29 @@ def test_platform_variables_are_not_configuration():
     assert [(f.line, f.severity.value) for f in findings] == [(5, "warning")]
 
 
+def test_variables_choosing_the_configuration_are_not_configuration():
+    """A profile or a settings file picks which settings are built: read before they
+    exist. A plain value read next to it is still configuration."""
+    source = textwrap.dedent(
+        """
+        import os
+
+        from shop import settings
+
+
+        def active_settings() -> settings.Settings:
+            profile = os.environ.get("SHOP_PROFILE", "default")
+            env_file = os.getenv("SHOP_ENV_FILE") or os.getenv("ENV_FILE", ".env")
+            timeout = os.getenv("SHOP_TIMEOUT", "30")
+            return settings.load(profile, env_file, timeout)
+        """
+    ).lstrip("\n")
+    findings = check_source(source, "src/shop/bootstrap.py", ["SET102"])
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (9, 'os.getenv("SHOP_TIMEOUT", "30")')
+    ]
+
+
 def test_ci_variables_read_to_label_a_build_are_not_configuration():
     source = textwrap.dedent(
         """

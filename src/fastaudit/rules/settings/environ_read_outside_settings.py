@@ -46,7 +46,10 @@ class EnvironReadOutsideSettings(Rule):
     every process (`HOSTNAME`, `K_REVISION`, `GITHUB_SHA`, `CI_COMMIT_REF_NAME`,
     `BITBUCKET_BRANCH`, `NO_COLOR`), read for labels or to detect a build; another
     tool's own variables (`DBT_PROFILES_DIR`, `DOCKER_HOST`, `KUBECONFIG`), read to
-    find what that tool would; a variable the project's own code sets (`os.environ["X"]
+    find what that tool would; a variable choosing which configuration is loaded (a
+    profile, a settings or `.env` file: `PREFECT_PROFILE`, `APP_SETTINGS_FILE`), read
+    before any settings exist, so it cannot be one of their fields; a variable the
+    project's own code sets (`os.environ["X"]
     = ...`, `env={"X": ...}` for a child process): a hand-off between its processes,
     not configuration (`os.environ.setdefault` keeps the deployer's value, so it does
     not count); a name built at run time around a fixed part (`f"APP__MOCK__{name}"`),
@@ -274,9 +277,23 @@ _TOOL_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Variables choosing which configuration is loaded: a profile, a settings module or file,
+# an ``.env`` file. They are read to build the settings, so none can be a field of them.
+_SELECTOR_SUFFIXES = (
+    "_PROFILE", "_SETTINGS_MODULE", "_SETTINGS_FILE", "_SETTINGS_PATH", "_CONFIG_FILE",
+    "_CONFIG_PATH", "_ENV_FILE", "_DOTENV_PATH",
+)  # fmt: skip
+_SELECTOR_NAMES = frozenset(
+    {"PROFILE", "SETTINGS_MODULE", "SETTINGS_FILE", "CONFIG_FILE", "CONFIG_PATH", "ENV_FILE",
+     "DOTENV_PATH"}
+)  # fmt: skip
+
+
 def is_platform_variable(key: str) -> bool:
     return (
-        key in _PROCESS_NAMES
+        key in _SELECTOR_NAMES
+        or key.endswith(_SELECTOR_SUFFIXES)
+        or key in _PROCESS_NAMES
         or key in _TOOL_NAMES
         or key in _PLATFORM_NAMES
         or key.startswith(_PLATFORM_PREFIXES)
