@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rules", ("fastaudit.rules",)),
     ("audit", ("fastaudit.audit",)),
     ("fixes, report, workflows", ("fastaudit.fixes", "fastaudit.report", "fastaudit.workflows")),
-    ("tui and cli", ("fastaudit.tui", "fastaudit.cli", "fastaudit.__main__")),
+    ("tui and cli", ("fastaudit.tui", "fastaudit.cli", "fastaudit.entry", "fastaudit.__main__")),
 )
 # The root package holds only ``__version__``: anything may import it.
 ROOT_LAYER = 0

@@ -1,3 +1,3 @@
-from fastaudit.cli import run
+from fastaudit.entry import run
 
 run()
