@@ -100,6 +100,24 @@ PROJECTS: tuple[Project, ...] = (
         "ce79dd3d6cfa2b7337265498210dbc4d25bcdc98",
         "2026, large (1,900 .py, 24 MB): FastAPI server + client + 30 integrations (issue 15)",
     ),
+    Project(
+        "mealie",
+        "github:mealie-recipes/mealie",
+        "b5643a9399465d8b4ea339e7a6639df2d697741b",
+        "2024-10, recipe manager (550 .py): sync SQLAlchemy 2, Pydantic v2, class-based routers",
+    ),
+    Project(
+        "lnbits",
+        "github:lnbits/lnbits",
+        "7d98c6b0808efab3edafc21310ec34d1c38c23df",
+        "2026, Lightning wallet server: async throughout, its own SQL layer, extensions, CLI",
+    ),
+    Project(
+        "teamhide-boilerplate",
+        "github:teamhide/fastapi-boilerplate",
+        "df4e6d4f817ec187eeaf2d1c5a877b27c06bb77b",
+        "2025, layered (domain/application/adapter) async SQLAlchemy 2, dependency-injector",
+    ),
 )
 
 
