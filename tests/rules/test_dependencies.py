@@ -528,7 +528,9 @@ def test_class_dependency_constructor_and_methods_are_covered():
 
 
 # ------------------------------------------------------- markers that are not FastAPI's
-def test_dependency_injector_provider_keeps_its_default_form_unless_unsafe():
+def test_dependency_injector_provider_keeps_its_default_form():
+    """``Depends(Provide[...])`` is dependency-injector's idiom: its ``@inject`` fills the
+    parameter on direct calls too, and before 4.46 it finds markers in defaults only."""
     before = """
         from dependency_injector.wiring import Provide, inject
         from fastapi import APIRouter, Depends
@@ -543,10 +545,25 @@ def test_dependency_injector_provider_keeps_its_default_form_unless_unsafe():
         async def stock(service: StockService = Depends(Provide[Container.stock])):
             return await service.levels()
         """
-    (finding,) = found(before)
-    assert finding.fix.safety is Safety.UNSAFE
-    assert "dependency-injector provider" in finding.fix.note
-    assert fixed(before, unsafe=False) == code(before)
+    assert found(before) == []
+    # A method called by hand with the same marker: not FastAPI's either.
+    assert (
+        found(
+            """
+            from dependency_injector.wiring import Provide, inject
+            from fastapi import Depends
+
+            from shop.containers import Container
+
+
+            class IsStaff:
+                @inject
+                async def allowed(self, users=Depends(Provide[Container.users])) -> bool:
+                    return await users.is_staff()
+            """
+        )
+        == []
+    )
 
 
 def test_inject_decorator_alone_makes_the_rewrite_unsafe():

@@ -386,3 +386,34 @@ def test_a_local_ruff_format_hook_already_does_blacks_job(tmp_path):
     write_tree(tmp_path, {".pre-commit-config.yaml": source})
     (black,) = project_findings(tmp_path, "TLG102")
     assert black.message.endswith("the `lint` hook on line 4 already runs it")
+
+
+RUFF_AND_ISORT = """
+    repos:
+      - repo: https://github.com/astral-sh/ruff-pre-commit
+        rev: v0.6.9
+        hooks:
+          - id: ruff
+            args: [--fix]
+      - repo: https://github.com/pycqa/isort
+        rev: 5.13.2
+        hooks:
+          - id: isort
+"""
+
+
+def test_an_isort_hook_beside_ruff_is_replaced_only_once_ruff_sorts_imports(tmp_path):
+    """Ruff's default rules leave imports alone: the finding says what to select."""
+    write_tree(tmp_path / "bare", {".pre-commit-config.yaml": RUFF_AND_ISORT})
+    (isort,) = project_findings(tmp_path / "bare", "TLG102")
+    assert isort.message.endswith(
+        "the `ruff` hook on line 5 runs ruff, but its rules leave imports unsorted until "
+        '`"I"` is selected (`extend-select = ["I"]` under `[tool.ruff.lint]`)'
+    )
+    configured = {
+        ".pre-commit-config.yaml": RUFF_AND_ISORT,
+        "pyproject.toml": '[tool.ruff.lint]\nextend-select = ["I", "UP"]\n',
+    }
+    write_tree(tmp_path / "configured", configured)
+    (isort,) = project_findings(tmp_path / "configured", "TLG102")
+    assert isort.message.endswith("the `ruff` hook on line 5 already runs it")

@@ -385,6 +385,11 @@ class MarkerDefaultRule(Rule):
         ctx: FileContext,
     ) -> None:
         arg, call = conversion.arg, conversion.call
+        if _wraps_injector_provider(call, ctx):
+            # ``Depends(Provide[Container.service])``: dependency-injector's idiom, whose
+            # ``@inject`` fills the parameter on direct calls too; before 4.46 it reads
+            # its markers from defaults only, so the rewrite would stop the injection.
+            return
         name = arg.arg
         written = shown_call(ctx, call)
         if arg.annotation is not None:
@@ -422,25 +427,24 @@ class MarkerDefaultRule(Rule):
 _INJECTOR = "dependency_injector."
 
 
+def _wraps_injector_provider(call: ast.Call, ctx: FileContext) -> bool:
+    """``Depends(Provide[...])``: the marker hands dependency-injector's provider over."""
+    provided = call.args[0] if call.args else None
+    if isinstance(provided, ast.Subscript):
+        provided = provided.value
+    return provided is not None and (ctx.resolve(provided) or "").startswith(_INJECTOR)
+
+
 def _injector_marker(
     node: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, ctx: FileContext
 ) -> str:
     """Why the rewrite may break dependency-injector's wiring, or ""."""
-    provided = call.args[0] if call.args else None
-    if isinstance(provided, ast.Subscript):
-        provided = provided.value
-    if provided is not None and (ctx.resolve(provided) or "").startswith(_INJECTOR):
-        return (
-            "the marker wraps a dependency-injector provider: releases of "
-            "dependency-injector before 4.42 look for `Provide[...]` in parameter defaults "
-            "only, so check the version you use before moving it into `Annotated`"
-        )
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if (ctx.resolve(target) or "").startswith(_INJECTOR):
             return (
                 "the function is wired by dependency-injector's `@inject`, which in "
-                "releases before 4.42 reads its markers from parameter defaults only"
+                "releases before 4.46 reads its markers from parameter defaults only"
             )
     return ""
 

@@ -22,6 +22,9 @@ class DependsAsDefault(MarkerDefaultRule):
     Depends(get_user)]` keeps the wiring in the type, leaves the parameter genuinely
     required, and can be named once (`CurrentUser = Annotated[...]`) and reused by every
     endpoint. `Security(...)` is a `Depends` with scopes and is treated the same way.
+    Left alone: `Depends(Provide[Container.service])`, dependency-injector's own idiom.
+    Its `@inject` fills the parameter on direct calls too, and before 4.46 it looks for
+    its markers in defaults only, so the rewrite would stop the injection.
     """
     dont = """
     from fastapi import APIRouter, Depends

@@ -146,11 +146,30 @@ class Folder:
     uncovered: dict[str, list[str]] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
     complexity: bool = False
+    # Ruff's configuration here selects the import-sorting rules (`"I"`, or `"ALL"`).
+    ruff_sorts_imports: bool = False
 
     def runs(self, plugin: str, evidence: str) -> None:
         seen = self.uncovered.setdefault(plugin, [])
         if evidence not in seen:
             seen.append(evidence)
+
+
+def _selects_imports(ruff: dict[str, object]) -> bool:
+    """Whether a ruff configuration (``[tool.ruff]`` or a ``ruff.toml``) selects the
+    import-sorting rules: ``"I"``, ``"I001"`` or ``"ALL"`` in ``select`` or
+    ``extend-select``, at the top or under ``lint``."""
+    tables = [ruff, ruff.get("lint")]
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for key in ("select", "extend-select"):
+            codes = table.get(key)
+            if isinstance(codes, list) and any(
+                isinstance(code, str) and (code == "ALL" or code.startswith("I")) for code in codes
+            ):
+                return True
+    return False
 
 
 def folder_of(path: str) -> str:
@@ -204,7 +223,15 @@ class LinterConfigs:
                 folder = folders.setdefault(folder_of(path), Folder())
                 self.ruff_hook |= self._pre_commit(project, path, folder)
             elif name in ("ruff.toml", ".ruff.toml"):
-                folders.setdefault(folder_of(path), Folder()).ruff = True
+                folder = folders.setdefault(folder_of(path), Folder())
+                folder.ruff = True
+                source = project.read_text(path)
+                if source is not None:
+                    try:
+                        data = tomllib.loads(source.text)
+                    except (tomllib.TOMLDecodeError, RecursionError, MemoryError):
+                        data = {}
+                    folder.ruff_sorts_imports |= _selects_imports(data)
             elif name.startswith("requirements"):
                 source = project.read_text(path)
                 if source is not None and _RUFF_REQUIREMENT.search(source.text):
@@ -224,6 +251,9 @@ class LinterConfigs:
             return
         if "ruff" in tool or _TOML_RUFF_DEPENDENCY.search(source.text):
             folder.ruff = True
+        ruff = tool.get("ruff")
+        if isinstance(ruff, dict):
+            folder.ruff_sorts_imports |= _selects_imports(ruff)
         for name in LEGACY_TOOLS:
             settings = tool.get(name)
             if not isinstance(settings, dict):
@@ -323,6 +353,17 @@ class LinterConfigs:
             for path, folder in configured.items():
                 if path == folder_path or not folder_path or path.startswith(folder_path + "/"):
                     self._plugin(folder, declaration.name, f"declared in {file}")
+
+    def sorts_imports_above(self, folder_path: str) -> bool:
+        """Ruff's configuration in this folder or one it inherits from selects `"I"`."""
+        current = folder_path
+        while True:
+            found = self.folders.get(current)
+            if found is not None and found.ruff_sorts_imports:
+                return True
+            if not current:
+                return False
+            current = current.rpartition("/")[0]
 
     def ruff_above(self, folder_path: str) -> bool:
         """Ruff configured in this folder or one it inherits from."""

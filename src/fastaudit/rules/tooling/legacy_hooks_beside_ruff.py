@@ -128,18 +128,32 @@ class LegacyHooksBesideRuff(ProjectRule):
             if not (here or configs.ruff_hook or configs.ruff_above(folder_of(path))):
                 continue  # ruff is not used: TLG101's finding
             block = ruff_hook_block(_newer(_rev(text), ruff_hook_rev(project)))
+            sorts_imports = configs.sorts_imports_above(folder_of(path))
             for hook in legacy:
-                findings.append(self._finding(project, path, hook, here, block))
+                findings.append(self._finding(project, path, hook, here, block, sorts_imports))
         return findings
 
     def _finding(
-        self, project: ProjectView, path: str, hook: Hook, here: list[Hook], block: str
+        self,
+        project: ProjectView,
+        path: str,
+        hook: Hook,
+        here: list[Hook],
+        block: str,
+        sorts_imports: bool,
     ) -> Finding:
         tool = legacy_tool(hook)
         assert tool is not None  # only legacy hooks are reported
         does, kind = _REPLACED_BY[tool]
         runs = [h for h in here if _runs(h, kind)]
-        if runs:
+        if runs and tool == "isort" and not (sorts_imports or _selects_imports(runs[0])):
+            # Ruff's default rules leave imports alone: the hook runs, the job does not.
+            where = (
+                f"the `{runs[0].hook_id}` hook on line {runs[0].line} runs ruff, but its "
+                'rules leave imports unsorted until `"I"` is selected (`extend-select = '
+                '["I"]` under `[tool.ruff.lint]`)'
+            )
+        elif runs:
             where = f"the `{runs[0].hook_id}` hook on line {runs[0].line} already runs it"
         elif here and here[0].repo == "local":
             command = "ruff format" if kind == "ruff-format" else "ruff check --fix"
@@ -154,7 +168,7 @@ class LegacyHooksBesideRuff(ProjectRule):
         else:
             where = "the project already uses ruff: run it from this file"
         message = f"the `{hook.hook_id}` hook runs {tool}, which {does} replaces; {where}"
-        if tool == "isort":
+        if tool == "isort" and not runs:
             message += ' (with `"I"` among the selected rules)'
         elif tool == "flake8" and hook.additional_dependencies:
             prefixes = sorted(
@@ -188,6 +202,18 @@ def _runs(hook: Hook, kind: str) -> bool:
     at = next(i for i, word in enumerate(words) if word.rpartition("/")[2] == "ruff")
     formats = words[at + 1 : at + 2] == ["format"]
     return formats if kind == "ruff-format" else not formats
+
+
+def _selects_imports(hook: Hook) -> bool:
+    """A ruff hook told on its command line to sort imports (``--select I``, ``--extend-
+    select=I001``): its ``args`` are not read, so only a local hook's entry can say."""
+    words = hook.entry.replace("=", " ").split()
+    return any(
+        word in ("--select", "--extend-select")
+        and index + 1 < len(words)
+        and any(code.startswith("I") or code == "ALL" for code in words[index + 1].split(","))
+        for index, word in enumerate(words)
+    )
 
 
 def _name(dependency: str) -> str:
