@@ -38,30 +38,60 @@ NEEDS_FASTAPI = {
 }
 
 
+# Rules about what Pydantic 2 changed (its names, its config, its validators, its split
+# settings package, its explicit optional fields). Where every pydantic the project
+# declares is older, what they ask for does not exist yet: they are the work of the move
+# to Pydantic 2 (the pin's own finding asks for it), told as such, at info level.
+PYDANTIC_V2_CHANGES = frozenset(
+    {"PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"}
+)
+# The policy's key (not a rule prefix) when every pydantic declaration excludes v2.
+PYDANTIC_V1_ONLY = "pydantic<2"
+
+
 def fix_policy(view: ProjectFiles) -> dict[str, str]:
-    """Rule-id prefix -> why that family's fixes must be treated as unsafe here."""
+    """Rule-id prefix -> why that family's fixes must be treated as unsafe here; and
+    ``PYDANTIC_V1_ONLY`` -> why the Pydantic 2 rules say nothing (see ``silenced``)."""
     policy: dict[str, str] = {}
     deps, matrix = collect(view)
+    excluding: list[str] = []
+    admitting = False
     for declaration in deps.declarations:
         if declaration.name != "pydantic" or not declaration.applies:
             continue
         if not declaration.checkable:
+            admitting = True  # a pin fastaudit cannot read may be any release
             continue
         try:
             alternatives = version_bounds(declaration)
         except SpecError:
+            admitting = True
             continue
         if alternatives and all(b.excludes(PYDANTIC_V2) for b in alternatives):
-            policy["PYD"] = (
-                f"the project declares `{declaration.display}` ({declaration.where.label}), "
-                "which excludes Pydantic 2: this v2 spelling breaks until that pin is raised"
-            )
-            break
+            excluding.append(f"`{declaration.display}` ({declaration.where.label})")
+        else:
+            admitting = True
+    if excluding:
+        policy["PYD"] = (
+            f"the project declares {excluding[0]}, which excludes Pydantic 2: this v2 "
+            "spelling breaks until that pin is raised"
+        )
+        if not admitting:
+            policy[PYDANTIC_V1_ONLY] = excluding[0]
     _pydantic_settings(policy, deps, matrix)
     _python_floor(policy, deps)
     _fastapi_releases(policy, deps)
     _httpx_releases(policy, deps)
     return policy
+
+
+def pydantic_1_note(policy: dict[str, str], rule: str) -> str | None:
+    """For a Pydantic 2 rule where every declared pydantic is 1.x: what its finding says
+    after its message (its advice waits for the pin to be raised); else None."""
+    pin = policy.get(PYDANTIC_V1_ONLY)
+    if pin is None or rule not in PYDANTIC_V2_CHANGES:
+        return None
+    return f"for the move to Pydantic 2, once {pin} is raised: the pinned 1.x lacks this"
 
 
 def applies(prefix: str, rule: str) -> bool:
