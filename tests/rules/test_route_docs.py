@@ -922,8 +922,18 @@ def test_create_route_answering_with_a_response_of_its_own_is_left_alone():
     @router.post("/clients")
     async def create_other(request: Request) -> dict:
         return {}
+
+
+    @router.post("/accounts")
+    async def register(request: Request) -> JSONResponse:
+        return session_response(await accounts.open(request))
     """
-    assert [f.line for f in found(source, "DOC101")] == [14]
+    source = source.replace(
+        "from app.oauth import server",
+        "from fastapi.responses import JSONResponse\n\n    from app.oauth import server",
+    )
+    # ``-> JSONResponse`` (any Response subclass) answers with a status of its own.
+    assert [f.line for f in found(source, "DOC101")] == [16]
 
 
 THROWAWAY_APP = """

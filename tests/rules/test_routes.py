@@ -481,6 +481,9 @@ async def open_ticket(request: Request):
         '            return JSONResponse({{"detail": "ticket service down"}}, status_code=503)',
         "            return Response(status_code=status.HTTP_502_BAD_GATEWAY)",
         "            return PlainTextResponse('down', 500)",
+        # The standard library's enum, by its member name.
+        '            return JSONResponse({{"detail": str(e)}}, status_code=HTTPStatus.BAD_REQUEST)',
+        "            return Response(status_code=http.HTTPStatus.SERVICE_UNAVAILABLE)",
     ],
 )
 def test_handler_that_reports_the_failure_to_the_caller_is_fine(handler):

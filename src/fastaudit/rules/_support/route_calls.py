@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.names import parameter_defaults
@@ -41,7 +42,8 @@ def keyword_arg(call: ast.Call, name: str) -> ast.keyword | None:
 
 
 def status_number(node: ast.expr | None) -> int | None:
-    """200 for ``200``, ``"200"`` and ``status.HTTP_200_OK``."""
+    """200 for ``200``, ``"200"``, ``status.HTTP_200_OK`` and ``HTTPStatus.OK`` (the
+    standard library's enum, ``http.HTTPStatus.OK`` too)."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, int):
             return node.value
@@ -51,6 +53,10 @@ def status_number(node: ast.expr | None) -> int | None:
         match = re.match(r"HTTP_(\d{3})(?:_|$)", node.attr)
         if match:
             return int(match.group(1))
+        base = node.value
+        base_name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+        if base_name == "HTTPStatus" and node.attr in HTTPStatus.__members__:
+            return int(HTTPStatus[node.attr])
     return None
 
 

@@ -69,7 +69,8 @@ class CreateRouteWithoutStatusCode(Rule):
     queues the work (`task.delay(...)`, `.apply_async(...)`, `send_task(...)`,
     `.enqueue(...)`, Arq's `enqueue_job(...)`, or `BackgroundTasks` without writing
     anything itself) the advice is `202 Accepted` instead. Left alone: routes that take
-    a `Response` parameter or are annotated `-> Response` (they set their status
+    a `Response` parameter or are annotated `-> Response` or one of its subclasses such
+    as `-> JSONResponse` (they set their status
     themselves, or answer with a response whose status FastAPI keeps), routes serving
     several methods (`api_route(..., methods=["GET", "POST"])`, stacked decorators),
     HTML form routes (`response_class=HTMLResponse`, or returning `HTMLResponse`,
@@ -322,6 +323,24 @@ def _annotation_is(annotation: ast.expr, ctx: FileContext, names: frozenset[str]
 _BACKGROUND = frozenset({"fastapi.BackgroundTasks", "starlette.background.BackgroundTasks"})
 
 
+# ``Response`` and the classes deriving from it that a route may build and return.
+_RESPONSES = frozenset(
+    {"fastapi.Response", "starlette.responses.Response"}
+    | {
+        f"{module}.{name}"
+        for module in ("fastapi.responses", "starlette.responses")
+        for name in (
+            "Response",
+            "JSONResponse",
+            "ORJSONResponse",
+            "UJSONResponse",
+            "PlainTextResponse",
+            "StreamingResponse",
+            "FileResponse",
+        )
+    }
+)
+
+
 def _resolves_to_response(annotation: ast.expr, ctx: FileContext) -> bool:
-    target = ctx.resolve(annotation)
-    return target in ("fastapi.Response", "starlette.responses.Response")
+    return ctx.resolve(annotation) in _RESPONSES
