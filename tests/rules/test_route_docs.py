@@ -58,6 +58,17 @@ def test_create_verb_must_be_the_first_word():
     assert found(HEAD + '\n@router.post("/x")\nasync def createIndex() -> dict: ...\n', "DOC101")
 
 
+def test_adding_things_to_something_that_exists_is_not_creating():
+    """``add_items_to_cart`` puts things into a resource that exists: 200 fits."""
+    source = HEAD + (
+        '\n@router.post("/carts/{cart_id}/items")\n'
+        "async def add_items_to_cart(cart_id: int, items: list[int]) -> dict: ...\n"
+        '\n@router.post("/carts")\n'
+        "async def add_cart() -> dict: ...\n"
+    )
+    assert [f.message.split(" (")[0] for f in found(source, "DOC101")] == ["`POST /carts`"]
+
+
 # ------------------------------------------------------------------ DOC102
 def test_route_without_response_model():
     findings = found(
@@ -399,6 +410,47 @@ def slow() -> dict:
         "`def version` is a sync route whose body makes no call that could block: FastAPI "
         "still runs it in the threadpool; make it `async def`"
     )
+
+
+def test_sync_route_of_a_class_based_view_reading_self_is_left_alone():
+    """A method route returning ``self.kitchen``: a property of the view's base class
+    that queries, or a dependency the class declares. A method touching nothing of the
+    view is still told."""
+    findings = found(
+        """
+        from fastapi import APIRouter, Depends
+
+        from app.auth import current_cook
+        from app.views import register_view
+
+        router = APIRouter()
+
+
+        class CookView:
+            cook = Depends(current_cook)
+
+            @property
+            def kitchen(self):
+                return self.repos.kitchens.get_one(self.cook.kitchen_id)
+
+            @router.get("/kitchen")
+            def read_kitchen(self):
+                return self.kitchen
+
+            @router.get("/me")
+            def read_me(self):
+                return self.cook
+
+            @router.get("/units")
+            def units(self) -> list[str]:
+                return ["g", "ml"]
+
+
+        register_view(router, CookView)
+        """,
+        "ASY107",
+    )
+    assert [f.message.split(" is ")[0] for f in findings] == ["`def units`"]
 
 
 # ------------------------------------------------------------------ DOC101: look-alikes

@@ -481,6 +481,9 @@ async def open_ticket(request: Request):
         '            return JSONResponse({{"detail": "ticket service down"}}, status_code=503)',
         "            return Response(status_code=status.HTTP_502_BAD_GATEWAY)",
         "            return PlainTextResponse('down', 500)",
+        # Handed to a function named for turning it into an error answer.
+        "            self.handle_exceptions(e)",
+        "            raise_http_error(e)",
         # The standard library's enum, by its member name.
         '            return JSONResponse({{"detail": str(e)}}, status_code=HTTPStatus.BAD_REQUEST)',
         "            return Response(status_code=http.HTTPStatus.SERVICE_UNAVAILABLE)",
@@ -497,6 +500,9 @@ def test_handler_that_reports_the_failure_to_the_caller_is_fine(handler):
         # reaches error tracking.
         '            await add_toast(request, f"Failed to open ticket: {{e}}", "error")',
         '            return {{"error": str(e)}}',
+        # Handed to a logger (or a handler whose name says nothing) is still swallowed.
+        "            log_error(e)",
+        "            notify(e)",
         # Logged, but the caller is told it worked.
         '            logger.exception("ticket failed")\n'
         '            await add_toast(request, "Ticket opened.", "success")',

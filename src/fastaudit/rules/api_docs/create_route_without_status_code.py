@@ -212,7 +212,9 @@ class CreateRouteWithoutStatusCode(Rule):
             if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
                 return
         words = name_words(node.name)
-        candidate = _CreateCandidate(route, node, bool(words) and words[0] in _CREATE_VERBS)
+        # ``add_ingredients_to_list``: puts things into something that exists already.
+        named = bool(words) and words[0] in _CREATE_VERBS and "to" not in words[1:]
+        candidate = _CreateCandidate(route, node, named)
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _annotation_is(arg.annotation, ctx, _BACKGROUND):
                 candidate.background = f"{arg.arg}: {ctx.text(arg.annotation)}"

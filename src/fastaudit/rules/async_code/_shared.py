@@ -155,6 +155,23 @@ class _SyncFunction:
     pure: bool = True
 
 
+def _reads_self(node: ast.FunctionDef) -> bool:
+    """Whether a method reads an attribute of its first parameter (``self.user``): in a
+    class-based view that is a dependency the class declares, or a property whose body
+    (a query, say) the route's own body does not show."""
+    params = [*node.args.posonlyargs, *node.args.args]
+    if not params:
+        return False
+    first = params[0].arg
+    return any(
+        isinstance(inner, ast.Attribute)
+        and isinstance(inner.value, ast.Name)
+        and inner.value.id == first
+        for statement in node.body
+        for inner in ast.walk(statement)
+    )
+
+
 class SyncFunctionFacts:
     """Walk state shared by ASY106/ASY107 and their project pass: which sync functions
     make no call that could block, and which names ``Depends(...)`` refers to."""
@@ -211,6 +228,8 @@ class SyncFunctionFacts:
         if frame is None or not frame.pure:
             return
         span = ctx.span(def_header(node))
+        if frame.route is not None and ctx.class_name is not None and _reads_self(node):
+            return  # a class-based view: ``self.group`` may be a property that queries
         if frame.route is not None:
             self.pure_routes.append((span, frame))
         elif frame.module_level:

@@ -566,13 +566,34 @@ def _side_step(
     )
 
 
+# Last words of a function named for turning an exception into an error answer.
+_RAISER_WORDS = frozenset({"handle", "raise", "reraise", "rethrow", "abort", "throw"})
+
+
+def _hands_to_raiser(handler: ast.ExceptHandler) -> bool:
+    """``except Exception as e: self.handle_exceptions(e)``: the handler ends by handing
+    the exception to a function named for raising or handling it (a base class's mapper
+    to `HTTPException`s, say). A logger is not one (``log(e)`` still swallows)."""
+    if handler.name is None or not handler.body:
+        return False
+    last = handler.body[-1]
+    if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
+        return False
+    call = last.value
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if not _RAISER_WORDS.intersection(name_words(name)):
+        return False
+    return any(isinstance(arg, ast.Name) and arg.id == handler.name for arg in call.args)
+
+
 def _failure_accounted_for(
     handler: ast.ExceptHandler,
     try_node: ast.Try | ast.TryStar,
     node: ast.FunctionDef | ast.AsyncFunctionDef,
     route: ast.Call | None,
 ) -> bool:
-    if _answers_with_error_status(handler):
+    if _answers_with_error_status(handler) or _hands_to_raiser(handler):
         return True
     if _is_health_check(route, node) and not all(
         isinstance(s, (ast.Pass, ast.Continue))
