@@ -53,6 +53,7 @@ from fastaudit.project.since import changed_lines, only_changed
 from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.direct_calls import direct_call_vetoes, direct_calls
+from fastaudit.rules.async_code._startup import blocking_rules, startup_spans
 from fastaudit.rules.base import ProjectRule, Rule
 
 # Rules whose fixes the cross-file vetoes apply to.
@@ -90,6 +91,9 @@ class ScanResult:
     # Files of a library package beside the app (a monorepo's package whose dependencies
     # leave FastAPI out) -> why: the app-only rules (``Rule.app_only``) say nothing there.
     outside_app: dict[str, str] = field(default_factory=dict)
+    # (first line, last line) of the functions only start-up or shutdown runs, by path:
+    # the blocking rules say nothing inside them (``rules.async_code._startup``).
+    startup: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # Only findings on lines changed since this git ref (``--since``), kept through
     # every refresh.
     since: str | None = None
@@ -396,6 +400,7 @@ def finalize(
     off_loop: dict[str, str] | None = None,
     on_loop: dict[str, str] | None = None,
     outside_app: dict[str, str] | None = None,
+    startup: dict[str, list[tuple[int, int]]] | None = None,
 ) -> tuple[list[Finding], list[str]]:
     """Settle deferred findings and apply per-file ignores, severity overrides and the
     fixes' safety: the project's policy demotes first, then the user's
@@ -429,6 +434,13 @@ def finalize(
             spans = commands.get(finding.path)
             if spans and any(first <= finding.line <= last for first, last in spans):
                 continue
+            spans = startup.get(finding.path) if startup else None
+            if (
+                spans
+                and finding.rule in blocking_rules()
+                and any(first <= finding.line <= last for first, last in spans)
+            ):
+                continue  # start-up runs before any request is served
             if on_loop and finding.path in on_loop:
                 finding = with_evidence(finding, on_loop[finding.path])
         ignored = ignores.get(finding.path)
@@ -643,6 +655,7 @@ _KEPT_FIELDS = (
     "off_loop",
     "on_loop",
     "outside_app",
+    "startup",
     "direct_calls",
     "fix_vetoes",
     "digests",
@@ -665,6 +678,7 @@ class ProjectPass:
     off_loop: dict[str, str]
     on_loop: dict[str, str]
     outside_app: dict[str, str]
+    startup: dict[str, list[tuple[int, int]]]
     direct_calls: dict[str, dict[str, tuple[str, int]]]
     fix_vetoes: dict[tuple[str, int], str]
     digests: dict[str, str]
@@ -770,6 +784,7 @@ def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> 
             d.finding.path for d in outcome.deferred if d.finding.rule in only_in_app
         )
     result.outside_app = library_paths(view, app_only_paths) if app_only_paths else {}
+    result.startup = startup_spans(view) if serving_paths else {}
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
@@ -868,6 +883,7 @@ def _scan(
         result.off_loop,
         result.on_loop,
         result.outside_app,
+        result.startup,
     )
     result.findings = _only_since(result, prove_fixes(result, findings, cache))
     if cache is not None:
@@ -1090,6 +1106,7 @@ def _settle(result: ScanResult) -> None:
         result.off_loop,
         result.on_loop,
         result.outside_app,
+        result.startup,
     )
     result.findings = _only_since(result, prove_fixes(result, findings))
 

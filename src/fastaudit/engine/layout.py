@@ -44,6 +44,17 @@ ROUTES_FACT = "routes"  # line of an ``APIRouter()`` or a route decorator
 # ``@group.command()`` on a click group this file defines): it runs on the command's own
 # loop, never on the server's, so the serving rules say nothing inside it.
 CLI_COMMAND_FACT = "cli-command"
+# Qualname of a function the app runs once, at start-up or shutdown, never while serving:
+# its ``lifespan=``, an ``on_startup=[...]``/``on_shutdown=[...]`` entry, a def decorated
+# ``@app.on_event("startup")``. Uvicorn accepts no connection before start-up ends, so a
+# blocking call there stalls no request (the blocking rules follow, see
+# ``rules.async_code._startup``).
+STARTUP_HANDLER_FACT = "startup-handler"
+# (qualname, first line, last line) of each module-level ``async def``: where a start-up
+# function's findings are, once the project pass knows which functions only start-up runs.
+ASYNC_DEF_SPAN_FACT = "async-def-span"
+_STARTUP_EVENTS = frozenset({"startup", "shutdown"})
+_STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
 # The command-line frameworks: a module importing one is a command-line program.
 CLI_FRAMEWORKS = ("typer", "click", "asyncclick", "cyclopts", "fire")
 # What registers a def on such a framework's object: ``app.command``, ``app.default``
@@ -171,9 +182,25 @@ class LayoutFacts:
             ctx.add_fact(APP_FACT, (span.line, span.column, span.end_line, span.end_column))
         elif made == "router":
             ctx.add_fact(ROUTES_FACT, node.lineno)
+        if made is not None:
+            for keyword in node.keywords:
+                if keyword.arg not in _STARTUP_KEYWORDS:
+                    continue
+                value = keyword.value
+                items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+                for item in items:
+                    if (handler := _function_name(item, ctx)) is not None:
+                        ctx.add_fact(STARTUP_HANDLER_FACT, handler)
 
     @shared_visitor
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
+        module_level = ctx.function is None and ctx.class_name is None
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        if module_level and is_async and self._notes_layout(ctx):
+            ctx.add_fact(
+                ASYNC_DEF_SPAN_FACT,
+                (ctx.qualify(node.name), node.lineno, node.end_lineno or node.lineno),
+            )
         if not node.decorator_list or not self._notes_layout(ctx):
             return
         decorator = ctx.route_decorator(node)
@@ -181,11 +208,38 @@ class LayoutFacts:
             ctx.add_fact(ROUTES_FACT, decorator.lineno)
         elif _is_cli_command(node, ctx):
             ctx.add_fact(CLI_COMMAND_FACT, (node.lineno, node.end_lineno or node.lineno))
+        elif module_level and _on_startup_event(node, ctx):
+            ctx.add_fact(STARTUP_HANDLER_FACT, ctx.qualify(node.name))
 
     @shared_visitor
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
         # Rules override visit_FunctionDef for plain defs; it reads only what both kinds share.
         self.visit_FunctionDef(node, ctx)  # type: ignore[arg-type]  # an async def, read alike
+
+
+def _function_name(node: ast.expr, ctx: FileContext) -> str | None:
+    """The qualname of the function ``node`` names: one defined or imported here."""
+    if isinstance(node, ast.Name) and ctx.is_module_binding(node.id):
+        found, value = ctx.lookup(node.id)
+        return value if found and value is not None else ctx.qualify(node.id)
+    value = ctx.resolve(node)
+    return value if value is not None and ctx.is_own(value) and "(" not in value else None
+
+
+def _on_startup_event(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """``@app.on_event("startup")`` (or ``"shutdown"``) on an app or router."""
+    for decorator in node.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "on_event"
+            and decorator.args
+            and isinstance(decorator.args[0], ast.Constant)
+            and decorator.args[0].value in _STARTUP_EVENTS
+            and ctx.is_app_or_router(decorator.func.value)
+        ):
+            return True
+    return False
 
 
 def _is_cli_command(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:

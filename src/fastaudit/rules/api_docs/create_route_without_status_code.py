@@ -45,6 +45,7 @@ class _CreateCandidate:
     route: ast.Call
     node: FunctionNode
     named: bool  # the function name starts with a create verb
+    into: bool = False  # ... and says where to: ``add_items_to_cart`` (nothing new made)
     queued: str = ""  # the first queueing call, as written: ``task.delay(...)``
     background: str = ""  # the first ``BackgroundTasks.add_task(...)``
     persists: bool = False  # ``session.add(...)`` somewhere in the body
@@ -212,9 +213,9 @@ class CreateRouteWithoutStatusCode(Rule):
             if arg.annotation is not None and _resolves_to_response(arg.annotation, ctx):
                 return
         words = name_words(node.name)
+        candidate = _CreateCandidate(route, node, bool(words) and words[0] in _CREATE_VERBS)
         # ``add_ingredients_to_list``: puts things into something that exists already.
-        named = bool(words) and words[0] in _CREATE_VERBS and "to" not in words[1:]
-        candidate = _CreateCandidate(route, node, named)
+        candidate.into = candidate.named and "to" in words[1:]
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             if arg.annotation is not None and _annotation_is(arg.annotation, ctx, _BACKGROUND):
                 candidate.background = f"{arg.arg}: {ctx.text(arg.annotation)}"
@@ -294,6 +295,8 @@ class CreateRouteWithoutStatusCode(Rule):
                 "`status_code=status.HTTP_202_ACCEPTED`",
             )
             return
+        if candidate.into and not candidate.returned:
+            return  # adds to a resource that exists: 200 fits
         how = f" (`{candidate.returned}`, then returns it)" if not candidate.named else ""
         ctx.report(
             candidate.route,

@@ -386,6 +386,15 @@ class Graph:
                         queue.append(base)
 
     # ------------------------------------------------------------------- calls
+    def async_targets(self, callee: str) -> list[str]:
+        """The qualnames of the project's ``async def``s ``callee`` may name."""
+        target = project_target(self.value(callee))
+        if target is None:
+            return []
+        return [
+            qualname for qualname, index in best_matches(self._by_tail, target) if index is None
+        ]
+
     def targets(self, callee: str) -> list[int]:
         """The sync functions ``callee`` may call once its values are rewritten; none
         when it names an ``async def`` (awaited: another matter) or nothing of the

@@ -1,0 +1,106 @@
+"""Blocking calls in what only the app's start-up or shutdown runs: no request waits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastaudit.audit.scan import scan
+from fastaudit.config import Config
+
+from .conftest import write_tree
+
+BOOT = """
+    import time
+    from pathlib import Path
+
+
+    async def load_plugins() -> list[str]:
+        return [p.name for p in Path("plugins").iterdir()]
+
+
+    async def scan_plugins() -> list[str]:
+        return await load_plugins()
+
+
+    def wait_for_db() -> None:
+        time.sleep(1)
+
+
+    async def warm_cache() -> None:
+        time.sleep(0.5)
+"""
+
+
+def asy(root: Path) -> list[tuple[str, int, str]]:
+    result = scan(root, Config(select=["ASY"]), use_cache=False)
+    return [(f.path, f.line, f.rule) for f in result.findings]
+
+
+def test_the_lifespan_and_what_only_it_awaits_are_left_alone(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/boot.py": BOOT,
+            "shop/main.py": """
+                import time
+                from contextlib import asynccontextmanager
+
+                from fastapi import FastAPI
+
+                from shop.boot import scan_plugins, wait_for_db, warm_cache
+
+
+                @asynccontextmanager
+                async def lifespan(app: FastAPI):
+                    wait_for_db()
+                    time.sleep(0.1)
+                    await scan_plugins()
+                    await warm_cache()
+                    yield
+
+
+                app = FastAPI(lifespan=lifespan)
+
+
+                @app.get("/refresh")
+                async def refresh() -> dict:
+                    await warm_cache()
+                    return {}
+            """,
+        },
+    )
+    # ``warm_cache`` also runs for a request: reported. ``scan_plugins`` and the
+    # ``load_plugins`` it awaits run only at start-up, as does the lifespan itself.
+    assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102")]
+
+
+def test_start_up_events_and_handlers_count_too(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/boot.py": BOOT,
+            "shop/main.py": """
+                import time
+
+                from fastapi import FastAPI
+
+                from shop.boot import load_plugins
+
+                app = FastAPI(on_shutdown=[load_plugins])
+
+
+                @app.on_event("startup")
+                async def connect() -> None:
+                    time.sleep(1)
+
+
+                @app.get("/slow")
+                async def slow() -> dict:
+                    time.sleep(1)
+                    return {}
+            """,
+        },
+    )
+    assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102"), ("shop/main.py", 17, "ASY102")]
