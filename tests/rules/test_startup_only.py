@@ -104,3 +104,48 @@ def test_start_up_events_and_handlers_count_too(tmp_path: Path) -> None:
         },
     )
     assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102"), ("shop/main.py", 17, "ASY102")]
+
+
+def test_a_start_up_helper_also_run_by_a_command_line_command(tmp_path: Path) -> None:
+    """The command runs on its own loop: start-up and it are all the callers there are.
+    A helper only the command runs is the command's business, as before."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/boot.py": BOOT,
+            "shop/main.py": """
+                from contextlib import asynccontextmanager
+
+                from fastapi import FastAPI
+
+                from shop.boot import scan_plugins
+
+
+                @asynccontextmanager
+                async def lifespan(app: FastAPI):
+                    await scan_plugins()
+                    yield
+
+
+                app = FastAPI(lifespan=lifespan)
+            """,
+            "shop/cli.py": """
+                import asyncclick as click
+
+                from shop.boot import load_plugins, warm_cache
+                from shop.main import app
+
+
+                @click.command()
+                async def plugins() -> None:
+                    print(await load_plugins(), app.title)
+
+
+                @click.command()
+                async def warm() -> None:
+                    await warm_cache()
+            """,
+        },
+    )
+    assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102")]

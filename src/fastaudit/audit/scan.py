@@ -784,7 +784,7 @@ def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> 
             d.finding.path for d in outcome.deferred if d.finding.rule in only_in_app
         )
     result.outside_app = library_paths(view, app_only_paths) if app_only_paths else {}
-    result.startup = startup_spans(view) if serving_paths else {}
+    result.startup = startup_spans(view, result.off_loop) if serving_paths else {}
     result.direct_calls = direct_calls(result.files.values())
     result.fix_vetoes = direct_call_vetoes(result.files.values(), result.direct_calls)
     result.digests = view.digests
