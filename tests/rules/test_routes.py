@@ -484,6 +484,7 @@ async def open_ticket(request: Request):
         # Handed to a function named for turning it into an error answer.
         "            self.handle_exceptions(e)",
         "            raise_http_error(e)",
+        "            self.handle_exceptions(e)\n            return None",
         # The standard library's enum, by its member name.
         '            return JSONResponse({{"detail": str(e)}}, status_code=HTTPStatus.BAD_REQUEST)',
         "            return Response(status_code=http.HTTPStatus.SERVICE_UNAVAILABLE)",
@@ -503,6 +504,8 @@ def test_handler_that_reports_the_failure_to_the_caller_is_fine(handler):
         # Handed to a logger (or a handler whose name says nothing) is still swallowed.
         "            log_error(e)",
         "            notify(e)",
+        # Something after the hand-over answers: the failure may well be swallowed.
+        '            self.handle_exceptions(e)\n            return {{"ok": False}}',
         # Logged, but the caller is told it worked.
         '            logger.exception("ticket failed")\n'
         '            await add_toast(request, "Ticket opened.", "success")',

@@ -670,3 +670,48 @@ def test_shortcut_fix_follows_the_lock_over_the_declarations(tmp_path):
     (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, None)
     assert finding.fix is not None and finding.fix.safety == "unsafe"
     assert "the lock installs httpx 0.17.1" in finding.fix.note
+
+
+def test_a_client_fixture_used_for_websockets_alone_is_fine(tmp_path):
+    """``httpx.AsyncClient`` opens no WebSocket: a sync client kept for them is the tool
+    there is. The same fixture used for one HTTP call is reported."""
+    conftest = """
+        import pytest
+        from fastapi.testclient import TestClient
+
+        from app.main import app
+
+
+        @pytest.fixture
+        def live_client():
+            return TestClient(app)
+    """
+    socket_test = """
+        def test_price_feed(live_client):
+            with live_client.websocket_connect("/feed") as feed:
+                assert feed.receive_json()["symbol"]
+    """
+    write_tree(
+        tmp_path / "sockets",
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/conftest.py": conftest,
+            "tests/test_feed.py": socket_test,
+        },
+    )
+    assert project_findings(tmp_path / "sockets", "TST101") == []
+    write_tree(
+        tmp_path / "both",
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/conftest.py": conftest,
+            "tests/test_feed.py": socket_test,
+            "tests/test_me.py": """
+                def test_me(live_client):
+                    assert live_client.get("/me").status_code == 200
+            """,
+        },
+    )
+    assert [f.path for f in project_findings(tmp_path / "both", "TST101")] == ["tests/conftest.py"]

@@ -574,9 +574,16 @@ def _hands_to_raiser(handler: ast.ExceptHandler) -> bool:
     """``except Exception as e: self.handle_exceptions(e)``: the handler ends by handing
     the exception to a function named for raising or handling it (a base class's mapper
     to `HTTPException`s, say). A logger is not one (``log(e)`` still swallows)."""
-    if handler.name is None or not handler.body:
+    if handler.name is None:
         return False
-    last = handler.body[-1]
+    body = list(handler.body)
+    # ``self.handle_exceptions(e)`` then ``return None`` for the type checker: the return
+    # is never reached when the call always raises.
+    while body and _returns_nothing(body[-1]):
+        body.pop()
+    if not body:
+        return False
+    last = body[-1]
     if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
         return False
     call = last.value
@@ -585,6 +592,16 @@ def _hands_to_raiser(handler: ast.ExceptHandler) -> bool:
     if not _RAISER_WORDS.intersection(name_words(name)):
         return False
     return any(isinstance(arg, ast.Name) and arg.id == handler.name for arg in call.args)
+
+
+def _returns_nothing(statement: ast.stmt) -> bool:
+    """``pass``, ``return`` or ``return None``."""
+    if isinstance(statement, ast.Pass):
+        return True
+    return isinstance(statement, ast.Return) and (
+        statement.value is None
+        or (isinstance(statement.value, ast.Constant) and statement.value.value is None)
+    )
 
 
 def _failure_accounted_for(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,8 @@ _STARLETTE_BUILT_HERE = "starlette.applications.Starlette()"
 # Noted by TST101 for a test file: (line, column, end line, end column, app) of each
 # ``TestClient(...)`` that drives a real app, not one built in that file (``app =
 # FastAPI()`` in the test or the module) which mounts no router. ``app`` is what its
-# argument resolves to (``app.main.app``, ``app.factory.create_app()``), or None.
+# argument resolves to (``app.main.app``, ``app.factory.create_app()``), or None; then
+# the module-level function it is built in (a fixture), or "".
 TEST_CLIENT_CALL_FACT = "test-client-call"
 
 
@@ -60,7 +62,9 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
     that import the class only to annotate the fixture. A test file whose every
     `TestClient(...)` drives a small app built in that file (`app = FastAPI()` in the
     test or the module, with a route or two, no `include_router`/`mount`) is left
-    alone: that app shares nothing with the real one.
+    alone: that app shares nothing with the real one. So is a client fixture the tests
+    use for WebSockets alone (`client.websocket_connect(...)`), which `httpx` cannot
+    open.
     """
     dont = """
     # tests/test_orders.py
@@ -139,9 +143,14 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
             return  # a tiny app the test builds for itself
         span = ctx.span(node)
         target = ctx.resolve(app) if app is not None else None
+        # The module-level function building it: a fixture other tests take by name.
+        function = ctx.function
+        fixture = (
+            function.name if function is not None and ctx.is_module_binding(function.name) else ""
+        )
         ctx.add_fact(
             TEST_CLIENT_CALL_FACT,
-            (span.line, span.column, span.end_line, span.end_column, target),
+            (span.line, span.column, span.end_line, span.end_column, target, fixture),
         )
 
     def visit_Await(self, node: ast.AST, ctx: FileContext) -> None:
@@ -181,16 +190,29 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
                 anywhere.append(first_awaiting_route(project))
             return anywhere[0]
 
+        sockets_only: dict[str, bool] = {}
+
+        def for_websockets(fixture: str) -> bool:
+            if fixture and fixture not in sockets_only:
+                sockets_only[fixture] = _websockets_only(project, fixture)
+            return bool(fixture) and sockets_only[fixture]
+
         findings = []
         for path, module, found in calls:
-            # One finding per file: at its first client driving an app whose routes await.
+            # One finding per file: at its first client driving an app whose routes await,
+            # unless the tests use it for WebSockets alone (an ``httpx.AsyncClient`` has
+            # none to offer).
             hit = next(
-                ((call, route) for call in found if (route := awaiting(call[4])) is not None),
+                (
+                    (call, route)
+                    for call in found
+                    if (route := awaiting(call[4])) is not None and not for_websockets(call[5])
+                ),
                 None,
             )
             if hit is None:
                 continue
-            (line, column, end_line, end_column, _), (route_path, route_line, route_name) = hit
+            (line, column, end_line, end_column, *_), (route_path, route_line, route_name) = hit
             project.read_text(path)
             findings.append(
                 project.finding(
@@ -238,3 +260,25 @@ def _fresh_includes(tree: ast.AST) -> bool:
             elif node.func.attr in ("mount", "host") and len(node.args) > 1:
                 included.append(node.args[1])
     return all(isinstance(arg, ast.Name) and arg.id in fresh for arg in included)
+
+
+_CLIENT_USE = re.compile(
+    r"\b(?P<name>\w+)\.(?P<verb>get|post|put|patch|delete|head|options|request|stream|"
+    r"websocket_connect)\("
+)
+
+
+def _websockets_only(project: ProjectView, fixture: str) -> bool:
+    """Whether the test files use the client fixture ``fixture`` for WebSockets alone
+    (``client.websocket_connect(...)``, never ``client.get(...)``), read from their text."""
+    verbs: set[str] = set()
+    for path in project.python_files:
+        if not is_test_path(path):
+            continue
+        source = project.read_text(path)
+        if source is None or f"{fixture}." not in source.text:
+            continue
+        verbs.update(
+            match["verb"] for match in _CLIENT_USE.finditer(source.text) if match["name"] == fixture
+        )
+    return verbs == {"websocket_connect"}
