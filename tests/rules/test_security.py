@@ -183,6 +183,41 @@ def test_cors_with_credentials_from_a_constant() -> None:
 
         app = FastAPI(title="App")
         app.add_middleware(CORSMiddleware, allow_origins=ANY, allow_credentials=CREDENTIALS)
+
+
+        @app.get("/me")
+        def me(request: Request) -> dict:
+            return {"session": request.cookies.get("sid")}
     """
     (finding,) = found(source, "SEC101")
     assert "`allow_origins=ANY`" in finding.message
+
+
+def test_cors_with_credentials_where_another_file_sets_the_cookie(tmp_path) -> None:
+    """The credentials may live anywhere in the project: a login route elsewhere setting
+    a cookie is enough. Its test files do not count."""
+    app = """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+    """
+    login = """
+        from fastapi import APIRouter, Response
+
+        router = APIRouter()
+
+
+        @router.post("/login")
+        def login(response: Response) -> None:
+            response.set_cookie("sid", new_session())
+    """
+    cookie_test = """
+        def test_no_cookie_needed(client):
+            assert not client.cookies
+    """
+    write_tree(tmp_path / "bearer", {"app/main.py": app, "tests/test_api.py": cookie_test})
+    assert project_findings(tmp_path / "bearer", "SEC101") == []
+    write_tree(tmp_path / "cookies", {"app/main.py": app, "app/auth.py": login})
+    assert [f.path for f in project_findings(tmp_path / "cookies", "SEC101")] == ["app/main.py"]

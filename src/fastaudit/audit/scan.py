@@ -36,6 +36,7 @@ from fastaudit.engine.name_safety import demote, unprovable
 from fastaudit.engine.outcome import FileOutcome
 from fastaudit.engine.parallel import analyze_paths
 from fastaudit.engine.project_index import (
+    AMBIENT_CREDENTIALS,
     ANNOTATED_ALIAS,
     ENVIRON_WRITTEN,
     MODEL_METADATA,
@@ -386,6 +387,7 @@ def build_index(outcomes: Iterable[FileOutcome]) -> ProjectIndex:
         index.add_model_metadata(outcome.facts.get(MODEL_METADATA, ()))
         index.add_annotated_aliases(outcome.facts.get(ANNOTATED_ALIAS, ()))
         index.add_environ_writes(outcome.facts.get(ENVIRON_WRITTEN, ()))
+        index.add_ambient_credentials(outcome.facts.get(AMBIENT_CREDENTIALS, ()))
     return index
 
 

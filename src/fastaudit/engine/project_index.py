@@ -48,6 +48,10 @@ ANNOTATED_ALIAS = "annotated-alias"
 # Name of an environment variable the project's own code (not its tests) sets for itself
 # or a child process: ``os.environ["X"] = ...``, ``env={"X": ...}`` (SET102).
 ENVIRON_WRITTEN = "environ-written"
+# Noted (True) by a non-test file that deals in credentials a browser attaches by itself:
+# cookies (``set_cookie``, ``Cookie()``, ``request.cookies``, ``APIKeyCookie``, a
+# ``SessionMiddleware``) or HTTP Basic/Digest auth (SEC101).
+AMBIENT_CREDENTIALS = "ambient-credentials"
 # Deferred kind: holds when the variable named is never set by the project (SET102).
 ENVIRON_UNWRITTEN = "environ-unwritten"
 
@@ -82,6 +86,7 @@ class ProjectIndex:
         # ``Annotated`` aliases by their last name -> [(qualname, carries Depends)].
         self._aliases: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         self._environ_written: set[str] = set()
+        self._ambient_credentials = False
 
     def add_classes(self, classes: Iterable[ClassInfo]) -> None:
         for info in classes:
@@ -242,6 +247,13 @@ class ProjectIndex:
             return None  # the codes were all it said
         return replace(finding, message=message)
 
+    def add_ambient_credentials(self, noted: Iterable[bool]) -> None:
+        self._ambient_credentials = self._ambient_credentials or any(noted)
+
+    def browser_credentials(self, subject: str) -> bool:
+        """Whether some file of the project uses credentials a browser sends by itself."""
+        return self._ambient_credentials
+
     def add_environ_writes(self, names: Iterable[str]) -> None:
         self._environ_written.update(names)
 
@@ -258,6 +270,7 @@ class ProjectIndex:
             MODEL_METADATA: self.is_model_metadata,
             "plain-annotated-aliases": self.are_plain_aliases,
             ENVIRON_UNWRITTEN: self.environ_unwritten,
+            AMBIENT_CREDENTIALS: self.browser_credentials,
         }
 
     def settle(self, deferred: Iterable[Deferred]) -> list[Finding]:

@@ -8,7 +8,10 @@ import re
 from typing import ClassVar
 
 from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.layout import is_test_path
+from fastaudit.engine.project_index import AMBIENT_CREDENTIALS
 from fastaudit.model import Severity
+from fastaudit.rules._support.project_walk import text_contains
 from fastaudit.rules.base import Rule
 from fastaudit.rules.security._shared import (
     has_star_kwargs,
@@ -62,7 +65,10 @@ class WildcardCorsWithCredentials(Rule):
     user visits can then call the API as that user and read the answers. The same holds
     for an `allow_origin_regex` that accepts any origin (`".*"`). Name the origins that
     may send credentials (a list read from settings is fine), or keep the wildcard and
-    turn credentials off for a public, cookie-free API.
+    turn credentials off for a public, cookie-free API. Reported only where the browser
+    has something to attach: a project with no cookie, session middleware or HTTP
+    Basic/Digest auth anywhere (its users send a bearer token from JavaScript) is left
+    alone, the setting there merely pointless.
 
     Only literal wildcards are reported (also through a constant of the same module):
     origins from settings are the deployment's decision. semgrep's
@@ -73,8 +79,10 @@ class WildcardCorsWithCredentials(Rule):
     dont = """
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
+    from starlette.middleware.sessions import SessionMiddleware
 
     app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key=SESSION_SECRET)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -86,10 +94,12 @@ class WildcardCorsWithCredentials(Rule):
     do = """
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
+    from starlette.middleware.sessions import SessionMiddleware
 
     from app.config import settings
 
     app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key=settings.SESSION_SECRET)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
@@ -99,6 +109,15 @@ class WildcardCorsWithCredentials(Rule):
     )
     """
     extra_valid = (
+        # No cookie, session or Basic auth anywhere: the browser has nothing to attach
+        # (a bearer token is sent by the page's own code).
+        """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+        """,
         # A public API: any origin, no credentials.
         """
         from fastapi import FastAPI
@@ -163,6 +182,11 @@ class WildcardCorsWithCredentials(Rule):
                 Middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)
             ]
         )
+
+
+        @app.get("/me")
+        def me(session_id: str = Cookie()) -> dict:
+            return {"session": session_id}
         """,
         # A regex that admits every origin.
         """
@@ -171,6 +195,7 @@ class WildcardCorsWithCredentials(Rule):
 
         app = Starlette()
         app.add_middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)
+        app.add_middleware(SessionMiddleware, secret_key="from-settings")
         """,
         # The middleware wrapped around an app by hand.
         """
@@ -179,6 +204,11 @@ class WildcardCorsWithCredentials(Rule):
 
         api = FastAPI()
         app = CORSMiddleware(api, allow_origins="*", allow_credentials=True)
+
+
+        @api.post("/login")
+        def login(response: Response) -> None:
+            response.set_cookie("token", issue_token())
         """,
     )
 
@@ -216,4 +246,13 @@ class WildcardCorsWithCredentials(Rule):
             f"`CORSMiddleware` with {what} and `allow_credentials=True` echoes any site's "
             "origin and allows credentials: every website a user visits can call this API "
             "as that user; list the allowed origins (from settings) or turn credentials off",
+            # Only where the browser has credentials to attach: cookies or Basic auth
+            # somewhere in the project (a bearer token in JavaScript is not sent by itself).
+            when=(AMBIENT_CREDENTIALS, ""),
         )
+
+    def finish(self, ctx: FileContext) -> None:
+        if not is_test_path(ctx.path) and text_contains(
+            ctx, "cookie", "Cookie", "HTTPBasic", "HTTPDigest", "SessionMiddleware"
+        ):
+            ctx.add_fact(AMBIENT_CREDENTIALS, True)
