@@ -70,6 +70,16 @@ def test_adding_things_to_something_that_exists_is_not_creating():
         "    tasks.add_task(notify_owner, cart_id)\n"
         "    return {}\n"
     )
+    # A route answering nothing shows no resource: 201 would say nothing more.
+    assert (
+        found(
+            HEAD + '\n@router.post("/{cart_id}/favourite")\n'
+            "def add_favourite(cart_id: int) -> None:\n"
+            "    mark_favourite(cart_id)\n",
+            "DOC101",
+        )
+        == []
+    )
     # Work only queued is still told 202, whatever the name.
     assert [f.message.split(" but ")[0] for f in found(source, "DOC101")] == [
         "`POST /carts` (`add_cart`) creates a resource",

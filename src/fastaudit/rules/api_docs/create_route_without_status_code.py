@@ -46,6 +46,7 @@ class _CreateCandidate:
     node: FunctionNode
     named: bool  # the function name starts with a create verb
     into: bool = False  # ... and says where to: ``add_items_to_cart`` (nothing new made)
+    answers: bool = False  # some ``return`` gives a value
     queued: str = ""  # the first queueing call, as written: ``task.delay(...)``
     background: str = ""  # the first ``BackgroundTasks.add_task(...)``
     persists: bool = False  # ``session.add(...)`` somewhere in the body
@@ -267,6 +268,8 @@ class CreateRouteWithoutStatusCode(Rule):
         value = node.value
         if candidate is None or value is None:
             return
+        if not (isinstance(value, ast.Constant) and value.value is None):
+            candidate.answers = True
         if isinstance(value, ast.Call) and (
             _is_html_response(value.func, ctx)
             or (isinstance(value.func, ast.Attribute) and value.func.attr == "TemplateResponse")
@@ -297,6 +300,8 @@ class CreateRouteWithoutStatusCode(Rule):
             return
         if candidate.into and not candidate.returned:
             return  # adds to a resource that exists: 200 fits
+        if not candidate.answers and not _is_stub(node) and not _declares_answer(candidate):
+            return  # answers nothing (``add_favorite`` setting a flag): no resource to show
         how = f" (`{candidate.returned}`, then returns it)" if not candidate.named else ""
         ctx.report(
             candidate.route,
@@ -305,6 +310,24 @@ class CreateRouteWithoutStatusCode(Rule):
         )
 
     leave_AsyncFunctionDef = leave_FunctionDef
+
+
+def _declares_answer(candidate: _CreateCandidate) -> bool:
+    """A ``response_model=`` or a return annotation other than ``None``: the route says
+    it answers with something, whatever its body returns today."""
+    returns = candidate.node.returns
+    if returns is not None and not (isinstance(returns, ast.Constant) and returns.value is None):
+        return True
+    return keyword_arg(candidate.route, "response_model") is not None
+
+
+def _is_stub(node: FunctionNode) -> bool:
+    """A body of ``...``, ``pass`` and a docstring: what it returns is not written yet."""
+    return all(
+        isinstance(statement, ast.Pass)
+        or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+        for statement in node.body
+    )
 
 
 def _is_route_call(decorator: ast.expr, ctx: FileContext) -> bool:
