@@ -21,6 +21,11 @@ APP = """
         return await load_profile(user)
 """
 AUTH = """
+    from redis.asyncio import Redis
+
+    sessions = Redis()
+
+
     def get_current_user() -> dict:
         return load_user()
 """
@@ -120,6 +125,7 @@ def test_test_client_for_a_sync_app_with_a_trivial_async_route_is_fine(tmp_path)
                 def list_items(db: Session) -> list:
                     return db.exec(select(Item)).all()
             """,
+            "app/cache.py": "from redis.asyncio import Redis\n\ncache = Redis()\n",
             "tests/conftest.py": """
                 from fastapi.testclient import TestClient
 
@@ -157,6 +163,7 @@ def test_test_client_message_cites_a_route_that_awaits(tmp_path):
                     async with pool.connection() as conn:
                         return await conn.fetch("select 1")
             """,
+            "app/c_db.py": "import asyncpg\n\npool = asyncpg.create_pool(URL)\n",
             "tests/conftest.py": """
                 from fastapi.testclient import TestClient
 
@@ -403,6 +410,8 @@ def test_test_client_on_a_fresh_router_of_the_test_is_fine(tmp_path):
 # serves the front end's settings. Factories, a module app, and a mounted sub-app.
 TWO_APPS = {
     "shop/__init__.py": "",
+    # Connections bound to the loop that opened them: what the two loops cannot share.
+    "shop/db.py": "from sqlalchemy.ext.asyncio import create_async_engine\n",
     "shop/api/__init__.py": "",
     "shop/api/orders.py": """
         from fastapi import APIRouter
@@ -670,6 +679,74 @@ def test_shortcut_fix_follows_the_lock_over_the_declarations(tmp_path):
     (finding,) = _shortcut_project(tmp_path, _MODULE_IMPORT, None)
     assert finding.fix is not None and finding.fix.safety == "unsafe"
     assert "the lock installs httpx 0.17.1" in finding.fix.note
+
+
+def test_an_app_with_no_loop_bound_resource_is_fine(tmp_path):
+    """A sync database and clients made per request: the test's loop and the app's
+    share nothing, whatever the routes await."""
+    write_tree(
+        tmp_path,
+        {
+            "app/main.py": """
+                import httpx
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                @app.get("/rates")
+                async def rates() -> dict:
+                    return await fetch_rates()
+            """,
+            "tests/conftest.py": """
+                from fastapi.testclient import TestClient
+
+                from app.main import app
+
+                client = TestClient(app)
+            """,
+        },
+    )
+    assert project_findings(tmp_path, "TST101") == []
+    (tmp_path / "app/db.py").write_text("from sqlalchemy.ext.asyncio import AsyncSession\n")
+    assert [f.path for f in project_findings(tmp_path, "TST101")] == ["tests/conftest.py"]
+
+
+def test_a_route_awaiting_only_what_it_makes_itself_is_no_evidence(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "app/db.py": "from sqlalchemy.ext.asyncio import AsyncSession\n",
+            "app/main.py": """
+                import asyncio
+
+                import httpx
+                from fastapi import FastAPI
+
+                from app.weather import WeatherService
+
+                app = FastAPI()
+
+
+                @app.get("/rates")
+                async def rates() -> dict:
+                    async with httpx.AsyncClient() as client:
+                        response = await client.get(RATES_URL)
+                    service = WeatherService()
+                    await service.refresh()
+                    await asyncio.sleep(0)
+                    return response.json()
+            """,
+            "tests/conftest.py": """
+                from fastapi.testclient import TestClient
+
+                from app.main import app
+
+                client = TestClient(app)
+            """,
+        },
+    )
+    assert project_findings(tmp_path, "TST101") == []
 
 
 def test_a_client_fixture_used_for_websockets_alone_is_fine(tmp_path):

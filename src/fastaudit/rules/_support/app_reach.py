@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.names import same_qualname
-from fastaudit.rules._support.project_walk import file_facts
+from fastaudit.rules._support.project_walk import awaits_own_object, file_facts
 from fastaudit.rules._support.route_calls import keyword_arg
 
 if TYPE_CHECKING:
@@ -122,10 +122,12 @@ class AppReachFacts:
             target = resolved
         ctx.add_fact(APP_PART_FACT, ("includes", key, target))
 
-    def note_awaiting_route(self, ctx: FileContext) -> None:
+    def note_awaiting_route(self, node: ast.AST, ctx: FileContext) -> None:
         function = ctx.function
         if function is None or not function.is_async or function.route is None:
             return
+        if awaits_own_object(node, function.node, ctx):
+            return  # a client the route makes for itself: nothing shared with the tests
         if is_test_path(ctx.path):
             return
         seen: set[int] = ctx.memo.setdefault(_AWAITS, set())

@@ -81,11 +81,53 @@ class AsyncRouteFacts:
         # ``ctx.function`` is the innermost def: an await in a helper nested in the
         # route is the helper's.
         function = ctx.function
-        if function is not None and function.is_async and function.is_route:
-            ctx.add_fact(AWAITING_ROUTE_FACT, (function.node.lineno, function.name))
+        if function is None or not function.is_async or not function.is_route:
+            return
+        if awaits_own_object(node, function.node, ctx):
+            return
+        ctx.add_fact(AWAITING_ROUTE_FACT, (function.node.lineno, function.name))
 
     visit_AsyncWith = visit_Await
     visit_AsyncFor = visit_Await
+
+
+def awaits_own_object(node: ast.AST, function: ast.AST, ctx: FileContext) -> bool:
+    """Whether the await works on an object the route makes for itself (``async with
+    httpx.AsyncClient() as client``, ``await service.fetch()`` after ``service =
+    Service()``) or only waits (``asyncio.sleep``): nothing there is bound to the loop
+    beyond the request. A parameter (a session a dependency hands in), a module-level
+    client and anything else awaited count."""
+    if isinstance(node, ast.AsyncWith):
+        return all(_made_here(item.context_expr, ctx) for item in node.items)
+    if not isinstance(node, ast.Await):
+        return False  # ``async for``: over what, the walk cannot tell
+    value = node.value
+    if isinstance(value, ast.Call) and (ctx.resolve(value.func) or "").startswith("asyncio."):
+        return True
+    root: ast.expr = value
+    while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if not isinstance(root, ast.Name) or root is value:
+        return False
+    if ctx.is_module_binding(root.id) or root.id in _parameters(function):
+        return False
+    found, bound = ctx.lookup(root.id)
+    return found and bound is not None and bound.endswith("()")
+
+
+def _made_here(expr: ast.expr, ctx: FileContext) -> bool:
+    """``httpx.AsyncClient(...)``: a class called right here (by its capitalised name)."""
+    if not isinstance(expr, ast.Call):
+        return False
+    name = (ctx.resolve(expr.func) or "").rpartition(".")[2]
+    return name[:1].isupper()
+
+
+def _parameters(function: ast.AST) -> set[str]:
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return set()
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
 
 def first_async_route(view: ProjectView) -> tuple[str, int, str] | None:

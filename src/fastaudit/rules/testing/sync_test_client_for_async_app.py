@@ -53,8 +53,12 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
     the app, and objects bound to one loop fail in the other. Write async tests
     (pytest-asyncio or anyio) with `httpx.AsyncClient(transport=ASGITransport(app=app))`:
     one loop, and fixtures that can `await`. The app counts as async when one of its
-    routes awaits something (`await`, `async with`, `async for`); an `async def` health
-    check returning a constant in an otherwise sync app does not make it so. The routes
+    routes awaits something (`await`, `async with`, `async for`) that outlives the
+    request: not a client the route makes for itself (`async with httpx.AsyncClient()`)
+    nor `asyncio.sleep`; an `async def` health check returning a constant in an
+    otherwise sync app does not make it so. And only in an app with loop-bound
+    resources to share: one importing an async database or cache driver
+    (`sqlalchemy.ext.asyncio`, `asyncpg`, `redis.asyncio`, Tortoise, Motor...). The routes
     asked are those of the app the client drives, followed through `include_router` and
     `mount` across modules, when they can all be followed (a second app of the project,
     such as a static UI, is not the API app); otherwise those of the whole project. The finding
@@ -97,8 +101,14 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
         async def list_orders() -> list[dict]:
             return await load_orders()
         """
+    _DB = """
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        Session = async_sessionmaker(create_async_engine(DATABASE_URL))
+        """
     dont_files = {
         "app/main.py": _APP,
+        "app/db.py": _DB,
         "tests/test_orders.py": """
             from fastapi.testclient import TestClient
 
@@ -113,6 +123,7 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
     }
     do_files = {
         "app/main.py": _APP,
+        "app/db.py": _DB,
         "tests/test_orders.py": """
             from httpx import ASGITransport, AsyncClient
 
@@ -155,7 +166,7 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
 
     def visit_Await(self, node: ast.AST, ctx: FileContext) -> None:
         super().visit_Await(node, ctx)
-        self.note_awaiting_route(ctx)
+        self.note_awaiting_route(node, ctx)
 
     visit_AsyncWith = visit_Await
     visit_AsyncFor = visit_Await
@@ -177,7 +188,7 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
                 "fastapi.testclient",
             )
             calls.append((path, module, found))
-        if not calls:
+        if not calls or not _uses_async_resources(project):
             return []
         reach = AppReach(project)
         anywhere: list[Route | None] = []  # the project-wide answer, asked once if at all
@@ -260,6 +271,52 @@ def _fresh_includes(tree: ast.AST) -> bool:
             elif node.func.attr in ("mount", "host") and len(node.args) > 1:
                 included.append(node.args[1])
     return all(isinstance(arg, ast.Name) and arg.id in fresh for arg in included)
+
+
+# Libraries whose connections, pools and clients belong to the event loop that opened
+# them: what a test's loop and the `TestClient`'s cannot share.
+_ASYNC_RESOURCES = (
+    "sqlalchemy.ext.asyncio",
+    "sqlmodel.ext.asyncio",
+    "asyncpg",
+    "aiosqlite",
+    "aiomysql",
+    "asyncmy",
+    "psycopg_pool",
+    "motor",
+    "beanie",
+    "odmantic",
+    "redis.asyncio",
+    "aioredis",
+    "tortoise",
+    "databases",
+    "aiokafka",
+    "aio_pika",
+    "nats",
+)
+
+
+def _uses_async_resources(project: ProjectView) -> bool:
+    """Whether the app's code (tests aside) imports a library of loop-bound connections:
+    without one (a sync database, clients made per request) the two loops share
+    nothing, and the sync client is the simple choice."""
+    for path, outcome in project.outcomes.items():
+        if is_test_path(path):
+            continue
+        for record in outcome.imports:
+            module = record.module
+            if any(
+                module == prefix or module.startswith(prefix + ".") for prefix in _ASYNC_RESOURCES
+            ):
+                return True
+            if record.names and any(
+                f"{module}.{name}".startswith(_ASYNC_PREFIXES) for name in record.names
+            ):
+                return True
+    return False
+
+
+_ASYNC_PREFIXES = tuple(f"{prefix}" for prefix in _ASYNC_RESOURCES if "." in prefix)
 
 
 _CLIENT_USE = re.compile(
