@@ -433,6 +433,22 @@ def test_docs_finding_spans_the_call():
     assert spans(text, "SET103", "src/main.py") == [(3, 7, 5, 2)]
 
 
+def test_docs_published_for_the_public_on_purpose_are_fine():
+    """``license_info=`` (or ``contact=``, ``terms_of_service=``) shows on no page but
+    the docs: an app filling it in publishes them on purpose. A title or a description
+    says nothing of the kind."""
+    text = """
+        from fastapi import FastAPI
+
+        app = FastAPI(
+            title="Open Wallet",
+            license_info={"name": "MIT", "url": "https://example.org/LICENSE"},
+        )
+        internal = FastAPI(title="Back office", description="Staff tools.")
+        """
+    assert [line for line, *_ in spans(text, "SET103", "src/main.py")] == [7]
+
+
 def test_fixed_openapi_url_message():
     (finding,) = check_source(
         'from fastapi import FastAPI\n\napp = FastAPI(openapi_url="/api/schema.json")\n',

@@ -29,6 +29,11 @@ _PROBES = frozenset(
 )  # fmt: skip
 
 
+# What a `FastAPI(...)` app only tells its docs page: filled in, the docs are published
+# on purpose (an open-source API's licence, the terms its public users accept).
+_PUBLIC_DOCS = frozenset({"license_info", "terms_of_service", "contact"})
+
+
 def _hidden(value: ast.expr) -> bool:
     """A docs URL that is off (None, "") or decided elsewhere (any expression)."""
     if isinstance(value, ast.Constant):
@@ -54,7 +59,9 @@ class DocsInEveryEnvironment(Rule):
     status probes (`/health`, `/ready`, `/status`, `/metrics`...), an app mounted at `/`
     under one that serves the docs at the same URLs (the outer app answers them), and an
     app whose schema the project builds itself (`app.openapi = ...`: what it publishes
-    is a decision already made).
+    is a decision already made), and an app that fills in `license_info=`,
+    `terms_of_service=` or `contact=`, which its docs page alone shows: docs published
+    for the public, on purpose.
     """
     dont = """
     from fastapi import FastAPI
@@ -160,6 +167,8 @@ class DocsInEveryEnvironment(Rule):
         # A project's own app or router class counts as FastAPI's (``route_owner_class``):
         # no call filter by name here for that reason.
         made = ctx.route_owner_class(callee)
+        if made == "app" and any(k.arg in _PUBLIC_DOCS for k in node.keywords):
+            return  # docs meant for the public: ``license_info=`` shows on no page but them
         if made == "app":
             self._apps.append((node, _held_by(ctx.parent, ctx)))
             if isinstance(ctx.parent, ast.Return):
