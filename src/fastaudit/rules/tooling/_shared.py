@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -356,21 +357,18 @@ class LinterConfigs:
 
     def sorts_imports_above(self, folder_path: str) -> bool:
         """Ruff's configuration in this folder or one it inherits from selects `"I"`."""
-        current = folder_path
-        while True:
-            found = self.folders.get(current)
-            if found is not None and found.ruff_sorts_imports:
-                return True
-            if not current:
-                return False
-            current = current.rpartition("/")[0]
+        return self._above(folder_path, lambda folder: folder.ruff_sorts_imports)
 
     def ruff_above(self, folder_path: str) -> bool:
         """Ruff configured in this folder or one it inherits from."""
+        return self._above(folder_path, lambda folder: folder.ruff)
+
+    def _above(self, folder_path: str, holds: Callable[[Folder], bool]) -> bool:
+        """Whether ``holds`` for this folder or one above it, up to the root."""
         current = folder_path
         while True:
             found = self.folders.get(current)
-            if found is not None and found.ruff:
+            if found is not None and holds(found):
                 return True
             if not current:
                 return False
