@@ -360,6 +360,69 @@ def test_fix_leaves_out_a_fix_that_would_write_a_line_over_the_project_s_length(
     assert after.returncode == 0, after.stdout
 
 
+PASSWORD_DEFAULTS_PROJECT = {
+    "pyproject.toml": '[tool.ruff.lint]\nselect = ["F", "S"]\n',
+    "app/__init__.py": "",
+    "app/settings.py": (
+        "from pydantic import Field\n"
+        "from pydantic_settings import BaseSettings\n\n\n"
+        "class Settings(BaseSettings):\n"
+        '    site_name: str = Field(default="Shop")\n'
+        '    webhook_secret: str = Field(default="change-me")\n'
+    ),
+}
+
+
+@needs_ruff
+def test_fix_leaves_out_a_fix_that_would_write_a_password_string(tmp_path: Path) -> None:
+    """With ruff's S rules on, PYD109's ``webhook_secret: str = "change-me"`` is what S105
+    reports (the ``Field`` call hid the string): ``--fix`` leaves it and says why, and
+    fixes the field next to it."""
+    for rel, text in PASSWORD_DEFAULTS_PROJECT.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert RUFF is not None
+
+    def ruff() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [RUFF, "check", "--no-cache", "--output-format", "concise", "."],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert ruff().returncode == 0, ruff().stdout
+    fixed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fastaudit",
+            "check",
+            "--fix",
+            "--no-cache",
+            "--select",
+            "PYD109",
+            ".",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = fixed.stdout + fixed.stderr
+    assert (
+        "app/settings.py:7: PYD109 fix not applied: it would assign a string to "
+        "`webhook_secret`, which the project's ruff reports as a hard-coded password (S105)"
+    ) in output, output
+    settings = (tmp_path / "app/settings.py").read_text()
+    assert '    site_name: str = "Shop"\n' in settings
+    assert 'webhook_secret: str = Field(default="change-me")' in settings
+    after = ruff()
+    assert after.returncode == 0, after.stdout
+
+
 GUARDED = code(
     """
     from typing import TYPE_CHECKING

@@ -77,6 +77,22 @@ def long_line_limit(result: ScanResult) -> int | None:
 _LIMITS: dict[int, tuple[ScanResult, int | None]] = {}
 
 
+def flags_password_defaults(result: ScanResult) -> bool:
+    """Whether ruff holds this project to S105 (hard-coded password strings): then a
+    fix must not turn ``secret: str = Field(default="x")`` into ``secret: str = "x"``,
+    which S105 reports and the ``Field`` call hid."""
+    cached = _S105.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    _S105.clear()
+    selected = ruff_selects(result.root, "S105")
+    _S105[id(result)] = (result, selected)
+    return selected
+
+
+_S105: dict[int, tuple[ScanResult, bool]] = {}
+
+
 def _ruff_tables(root: Path) -> Iterator[dict[str, Any]]:
     """The project's ruff settings tables, in the order ruff looks for them: ruff.toml,
     .ruff.toml, then pyproject's ``[tool.ruff]``."""
@@ -96,10 +112,16 @@ def _ruff_tables(root: Path) -> Iterator[dict[str, Any]]:
 
 
 def _long_line_limit(root: Path) -> int | None:
-    # The first settings table found is ruff's, as ruff reads them.
+    return _line_length(root) if ruff_selects(root, "E501") else None
+
+
+def ruff_selects(root: Path, code: str) -> bool:
+    """Whether the project's ruff settings select ``code`` (itself, a prefix of it, or
+    ``ALL``) and do not ignore it. The first settings table found is ruff's, as ruff
+    reads them; per-file ignores are not read (a fix is held back the more often)."""
     data = next(_ruff_tables(root), None)
     if data is None:
-        return None
+        return False
     lint = data.get("lint", {})
     lint = lint if isinstance(lint, dict) else {}
     chosen: list[str] = []
@@ -109,11 +131,9 @@ def _long_line_limit(root: Path) -> int | None:
             value = source.get(key, [])
             if isinstance(value, list):
                 into.extend(str(v) for v in value)
-    if any(code in ("E501", "E50", "E5", "E", "ALL") for code in chosen) and not any(
-        code in ("E501", "E50", "E5", "E") for code in ignored
-    ):
-        return _line_length(root)
-    return None
+    return any(c == "ALL" or code.startswith(c) for c in chosen) and not any(
+        code.startswith(c) for c in ignored
+    )
 
 
 def _line_length(root: Path) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -19,7 +20,12 @@ from fastaudit.fixes.apply import (
     ensure_inside,
     remove_leftovers,
 )
-from fastaudit.fixes.project_facts import import_style, long_line_limit, mentioned_in_project
+from fastaudit.fixes.project_facts import (
+    flags_password_defaults,
+    import_style,
+    long_line_limit,
+    mentioned_in_project,
+)
 from fastaudit.fixes.tidy import ImportStyle, tidy_imports
 from fastaudit.model import Finding, Fix, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
@@ -169,6 +175,8 @@ def fix_file(
             limit = long_line_limit(result) if only is None else None
             if limit is not None:
                 fixes = _within_line_length(path, text, fixes, limit, skipped)
+            if only is None and flags_password_defaults(result):
+                fixes = _without_password_strings(path, text, fixes, skipped)
         if not fixes:
             break
         new_text, applied = apply_edits(text, _fixes_of(fixes))
@@ -252,6 +260,42 @@ def _within_line_length(
                 f"line of {longest} characters, over the project's line length of {limit} "
                 "(ruff E501); apply it from the auditor and wrap the line there"
             )
+    return kept
+
+
+# ruff's S105 (flake8-bandit B105): a string assigned to a name that reads as a secret.
+_PASSWORD_NAME = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)($|_)", re.I)
+_ASSIGNED_STRING = re.compile(r"""^\s*(\w+)\s*(?::[^=]*)?=\s*[rbuRBU]*(["'])(?!\2)""")
+
+
+def _without_password_strings(
+    path: str, text: str, fixes: list[Finding], skipped: list[str]
+) -> list[Finding]:
+    """Leave out the safe fixes that would write ``secret = "x"`` where the project's
+    ruff reports hard-coded password strings (S105): ``--fix`` must not turn a clean
+    ``ruff check`` red. ``Field(default="x")`` hid the string from it."""
+    before = set(text.splitlines())
+    kept = []
+    for finding in fixes:
+        fix = finding.fix
+        if fix is None or fix.safety is not Safety.SAFE:
+            kept.append(finding)
+            continue
+        after, _ = apply_edits(text, [fix])
+        added = [line for line in after.splitlines() if line not in before]
+        named = [
+            match[1]
+            for line in added
+            if (match := _ASSIGNED_STRING.match(line)) and _PASSWORD_NAME.search(match[1])
+        ]
+        if not named:
+            kept.append(finding)
+            continue
+        skipped.append(
+            f"{path}:{finding.line}: {finding.rule} fix not applied: it would assign a string "
+            f"to `{named[0]}`, which the project's ruff reports as a hard-coded password "
+            "(S105); apply it from the auditor if the value is no secret"
+        )
     return kept
 
 
