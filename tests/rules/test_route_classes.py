@@ -123,3 +123,27 @@ def test_a_class_that_stops_deriving_from_fastapi_is_dropped(tmp_path: Path) -> 
     )
     # The router's files were walked with the old classes: they are walked again.
     assert [f.path for f in scan(root, config).findings] == ["shop/main.py"]
+
+
+def test_the_app_made_by_a_class_of_another_name_is_found(tmp_path: Path) -> None:
+    """The layout (where the app is, which files it serves) finds an app built by the
+    project's own class, from another module or from the same file."""
+    root = write_tree(
+        tmp_path,
+        {
+            **ROUTING,
+            "shop/admin.py": """
+                from fastapi import FastAPI
+
+
+                class AdminApp(FastAPI):
+                    '''The back office.'''
+
+
+                admin = AdminApp()
+            """,
+        },
+    )
+    result = scan(root, Config(), use_cache=False)
+    assert "fastapi-app" in result.files["shop/main.py"].facts
+    assert "fastapi-app" in result.files["shop/admin.py"].facts

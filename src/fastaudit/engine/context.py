@@ -285,6 +285,7 @@ class FileContext:
         self.findings: list[Finding] = []
         self.deferred: list[Deferred] = []
         self.classes: list[ClassInfo] = []
+        self._class_names: set[str] = set()  # of ``classes``, for cheap look-ups
         self.imports: list[ImportRecord] = []
         # Facts rules note for project-level rules (see ``add_fact``), by kind.
         self.facts: dict[str, list[Any]] = {}  # each kind's reader knows its values' shape
@@ -502,6 +503,12 @@ class FileContext:
             if same_qualname(qualname, callee):
                 return owner
         return _OWN_OWNER_NAMES.get(name)
+
+    def may_name_route_class(self, name: str) -> bool:
+        """A cheap first test for a call's written name: one of the project's route
+        classes (``WalkOptions.route_classes``) or a class defined above in this file,
+        either of which ``route_owner_class`` may take for FastAPI's."""
+        return name in self._route_classes or name in self._class_names
 
     def route_owner(self, node: ast.expr) -> RouteOwner | None:
         """What ``node`` holds when it is an instance made by calling an app or router
@@ -769,6 +776,7 @@ class FileContext:
             bases = [self.resolve(base) or "" for base in node.bases]
             if not self._class_stack:
                 self.classes.append(ClassInfo(node.name, qualname, bases, node.lineno))
+                self._class_names.add(node.name)
             self._class_stack.append(node.name)
             self._scopes.append(Scope("class", node, node.name))
             if self._resolved:

@@ -172,7 +172,13 @@ class LayoutFacts:
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if written is None or not (written.endswith("FastAPI") or written.endswith("Router")):
+        if written is None:
+            return
+        if not (
+            written.endswith("FastAPI")
+            or written.endswith("Router")
+            or ctx.may_name_route_class(written)
+        ):
             return  # cheap filter; misses only `from fastapi import FastAPI as Other`
         if not self._notes_layout(ctx):
             return
