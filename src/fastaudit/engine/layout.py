@@ -46,9 +46,9 @@ ROUTES_FACT = "routes"  # line of an ``APIRouter()`` or a route decorator
 CLI_COMMAND_FACT = "cli-command"
 # Qualname of a function the app runs once, at start-up or shutdown, never while serving:
 # its ``lifespan=``, an ``on_startup=[...]``/``on_shutdown=[...]`` entry, a def decorated
-# ``@app.on_event("startup")``. Uvicorn accepts no connection before start-up ends, so a
-# blocking call there stalls no request (the blocking rules follow, see
-# ``rules.async_code._startup``).
+# ``@app.on_event("startup")`` or given to ``app.add_event_handler("startup", ...)``.
+# Uvicorn accepts no connection before start-up ends, so a blocking call there stalls no
+# request (the blocking rules follow, see ``rules.async_code._startup``).
 STARTUP_HANDLER_FACT = "startup-handler"
 # (qualname, first line, last line) of each module-level ``async def``: where a start-up
 # function's findings are, once the project pass knows which functions only start-up runs.
@@ -173,6 +173,17 @@ class LayoutFacts:
         func = node.func
         written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         if written is None:
+            return
+        if written == "add_event_handler" and len(node.args) == 2:
+            # ``app.add_event_handler("startup", connect)``
+            event, handler = node.args
+            if (
+                isinstance(event, ast.Constant)
+                and event.value in _STARTUP_EVENTS
+                and self._notes_layout(ctx)
+                and (name := _function_name(handler, ctx)) is not None
+            ):
+                ctx.add_fact(STARTUP_HANDLER_FACT, name)
             return
         if not (
             written.endswith("FastAPI")
