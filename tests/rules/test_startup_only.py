@@ -150,3 +150,35 @@ def test_a_start_up_helper_also_run_by_a_command_line_command(tmp_path: Path) ->
         },
     )
     assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102")]
+
+
+def test_a_task_the_lifespan_starts_runs_while_serving(tmp_path: Path) -> None:
+    """``asyncio.create_task(poll())`` in the lifespan: the loop serves requests while
+    the task runs, so its blocking call is reported."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/boot.py": BOOT,
+            "shop/main.py": """
+                import asyncio
+                from contextlib import asynccontextmanager
+
+                from fastapi import FastAPI
+
+                from shop.boot import scan_plugins, warm_cache
+
+
+                @asynccontextmanager
+                async def lifespan(app: FastAPI):
+                    await scan_plugins()
+                    refresher = asyncio.create_task(warm_cache())
+                    yield
+                    refresher.cancel()
+
+
+                app = FastAPI(lifespan=lifespan)
+            """,
+        },
+    )
+    assert asy(tmp_path) == [("shop/boot.py", 18, "ASY102")]

@@ -206,8 +206,8 @@ class LayoutFacts:
                 value = keyword.value
                 items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
                 for item in items:
-                    if (handler := _function_name(item, ctx)) is not None:
-                        ctx.add_fact(STARTUP_HANDLER_FACT, handler)
+                    if (qualname := _function_name(item, ctx)) is not None:
+                        ctx.add_fact(STARTUP_HANDLER_FACT, qualname)
 
     @shared_visitor
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:

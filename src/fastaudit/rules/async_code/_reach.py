@@ -50,6 +50,12 @@ SYNC_FUNCTION_FACT = "reach-sync-function"
 # body that no per-file rule reported, as (callee, line, column, end line, end column,
 # written callee, how it is reached: "" or the ``Depends`` parameter it goes through)).
 ASYNC_FUNCTION_FACT = "reach-async-function"
+# The callee of a coroutine handed to a task (``asyncio.create_task(poll())``,
+# ``task_group.start_soon``...): it runs on after its caller returns.
+SPAWNED_FACT = "reach-spawned"
+SPAWNERS = frozenset(
+    {"create_task", "ensure_future", "start_soon", "run_coroutine_threadsafe", "spawn"}
+)
 # (qualname, value) of a module- or class-level def: the value its return annotation
 # promises (``sqlalchemy.orm.Session()``; for a generator, the value it yields), or else
 # the one value every ``return``/``yield`` in it gives.

@@ -12,7 +12,8 @@ inside such a function. Which functions those are:
   a command-line program, a function of a script), following ASY108's call graph.
 
 An ``async def`` with a caller the graph does not know, or none at all (a route, a task
-scheduled by reference), is not one of them.
+scheduled by reference), or handed to a task (``asyncio.create_task(poll())`` in the
+lifespan: it runs on while serving), is not one of them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from fastaudit.engine.layout import (
     is_test_path,
 )
 from fastaudit.rules._support.project_walk import file_facts
-from fastaudit.rules.async_code._reach import Graph, best_matches, matchers, tail
+from fastaudit.rules.async_code._reach import SPAWNED_FACT, Graph, best_matches, matchers, tail
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
@@ -64,7 +65,10 @@ def startup_spans(view: ProjectView, off_loop: Collection[str] = ()) -> Spans:
         elsewhere |= {
             function.qualname for function in graph.functions if function.path in off_loop
         }
-        startup |= _only_called_from(startup, elsewhere, graph)
+        spawned = {
+            callee for path in view.python_files for callee in file_facts(view, path, SPAWNED_FACT)
+        }
+        startup |= _only_called_from(startup, elsewhere, spawned, graph)
     spans: Spans = {}
     for entries in defs.values():
         for qualname, (path, first, last) in entries:
@@ -73,11 +77,18 @@ def startup_spans(view: ProjectView, off_loop: Collection[str] = ()) -> Spans:
     return spans
 
 
-def _only_called_from(start: set[str], elsewhere: set[str], graph: Graph) -> set[str]:
+def _only_called_from(
+    start: set[str], elsewhere: set[str], spawned: set[str], graph: Graph
+) -> set[str]:
     """The ``async def``s with a caller in ``start`` (or found so) and every other in
     ``start``, in ``elsewhere`` (never on the server's loop) or found so, to a fixed
-    point. A command's own helper, with no start-up caller, is not start-up's."""
+    point. A command's own helper, with no start-up caller, is not start-up's; nor is a
+    coroutine handed to a task (``spawned``: a listener the lifespan starts runs on
+    while serving)."""
     callers: dict[str, set[str]] = {}
+    for callee in spawned:
+        for target in graph.async_targets(callee):
+            callers.setdefault(target, set()).add("<task>")
     for _, (qualname, _, calls) in graph.async_defs:
         for call in calls:
             for target in graph.async_targets(call[0]):

@@ -38,6 +38,8 @@ from fastaudit.rules.async_code._reach import (
     LOOP_CALLS,
     MODULE_VALUE_FACT,
     RETURNS_FACT,
+    SPAWNED_FACT,
+    SPAWNERS,
     SYNC_FUNCTION_FACT,
     AsyncCall,
     Graph,
@@ -427,6 +429,16 @@ class BlockingCallReachedFromAsync(ProjectRule):
             return
         kind = blocking_kind(callee, node)
         if frame.is_async:
+            parent = ctx.parent
+            spawner = (
+                parent.func.attr
+                if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+                else getattr(getattr(parent, "func", None), "id", None)
+            )
+            if spawner in SPAWNERS and isinstance(parent, ast.Call) and node in parent.args:
+                # ``asyncio.create_task(poll())``: the task outlives its caller (a
+                # lifespan starting a listener that then runs while serving).
+                ctx.add_fact(SPAWNED_FACT, callee)
             # A blocking call written here is ASY101-105's or ASY109's.
             if kind is None and _notable(callee, ctx):
                 span = ctx.span(node)
