@@ -118,6 +118,18 @@ PROJECTS: tuple[Project, ...] = (
         "df4e6d4f817ec187eeaf2d1c5a877b27c06bb77b",
         "2025, layered (domain/application/adapter) async SQLAlchemy 2, dependency-injector",
     ),
+    Project(
+        "chainlit",
+        "github:Chainlit/chainlit",
+        "488b74579ace74ad917556a1560e9db68e011219",
+        "2026, chat-app framework (library) shipping a FastAPI + Socket.IO server, data layers",
+    ),
+    Project(
+        "fastapi-react",
+        "github:Buuntu/fastapi-react",
+        "af17f2d422d0ebc5f173e83f2c6931045ab055b0",
+        "2022, cookiecutter: sync SQLAlchemy 1.3, Pydantic v1, PyJWT, React admin front end",
+    ),
 )
 
 
