@@ -69,3 +69,49 @@ def test_a_pydantic_1_pin_beside_a_pydantic_2_one_makes_v2_renames_unsafe(
 def test_v2_pin_keeps_the_rename_safe(tmp_path: Path) -> None:
     finding = pyd101(project(tmp_path, "pydantic>=2.7"))
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+
+
+OLD_FASTAPI_APP = """\
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str
+
+    class Config:
+        orm_mode = True
+
+
+@app.get("/items")
+def items(db=Depends(get_db)) -> dict:
+    return Item(name="x").dict()
+"""
+
+
+def test_an_old_fastapi_pin_keeps_pydantic_and_annotated_advice_for_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """`fastapi==0.65.2` alone: it installs Pydantic 1 and reads no `Annotated` markers.
+    The Pydantic 2 and `Annotated` findings wait for that pin, at info level, and their
+    fixes are left to `--unsafe-fixes`."""
+    (tmp_path / "requirements.txt").write_text("fastapi==0.65.2\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text(OLD_FASTAPI_APP, encoding="utf-8")
+    findings = {
+        f.rule: f
+        for f in scan(tmp_path, use_cache=False).findings
+        if f.rule in ("PYD101", "PYD102", "DEP101")
+    }
+    assert set(findings) == {"PYD101", "PYD102", "DEP101"}
+    assert all(f.severity is Severity.INFO for f in findings.values())
+    assert all(f.fix is None or f.fix.safety is Safety.UNSAFE for f in findings.values())
+    assert findings["PYD101"].message.endswith(
+        "(for the move to Pydantic 2, once `fastapi==0.65.2` (requirements.txt:1), which "
+        "installs Pydantic 1, is raised: the pinned 1.x lacks this)"
+    )
+    assert findings["DEP101"].message.endswith(
+        "(for the move to FastAPI 0.95 or later, once `fastapi==0.65.2` "
+        "(requirements.txt:1) is raised: older releases do not read `Annotated` markers)"
+    )

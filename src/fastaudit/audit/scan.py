@@ -47,7 +47,7 @@ from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
 from fastaudit.project.deps.collect import collect
-from fastaudit.project.deps.policy import applies, fix_policy, pydantic_1_note
+from fastaudit.project.deps.policy import applies, fix_policy, pinned_note
 from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
@@ -450,11 +450,11 @@ def finalize(
             ignored = ignores[finding.path] = config.ignored_for(finding.path)
         if any(finding.rule.startswith(i) for i in ignored):
             continue
-        note = pydantic_1_note(fix_policy, finding.rule) if fix_policy else None
-        if note is not None:
-            # Migration work, not a defect of the pinned release.
+        waits = pinned_note(fix_policy, finding.rule) if fix_policy else None
+        if waits is not None:
+            # Upgrade work, not a defect of the pinned release.
             finding = replace(
-                finding, message=f"{finding.message} ({note})", severity=Severity.INFO
+                finding, message=f"{finding.message} ({waits})", severity=Severity.INFO
             )
         level = severity_for(config, finding.rule, finding.severity)
         if level != finding.severity:

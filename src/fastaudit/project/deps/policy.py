@@ -45,39 +45,44 @@ NEEDS_FASTAPI = {
 PYDANTIC_V2_CHANGES = frozenset(
     {"PYD101", "PYD102", "PYD103", "PYD104", "PYD105", "PYD106", "PYD107"}
 )
-# The policy's key (not a rule prefix) when every pydantic declaration excludes v2.
+# The policy's keys (not rule prefixes) when every declaration of a package excludes the
+# release a family of rules speaks of: the pin, as shown in the findings.
 PYDANTIC_V1_ONLY = "pydantic<2"
+FASTAPI_BEFORE_ANNOTATED = "fastapi<0.95"
+# FastAPI 0.100 is the first to install Pydantic 2: a project pinning an older FastAPI
+# and declaring no pydantic of its own is on Pydantic 1.
+FASTAPI_WITH_PYDANTIC_2 = Version("0.100")
+# Rules whose advice is FastAPI's ``Annotated`` form (FastAPI 0.95 on).
+ANNOTATED_RULES = frozenset({"DEP101", "DEP102"})
 
 
 def fix_policy(view: ProjectFiles) -> dict[str, str]:
     """Rule-id prefix -> why that family's fixes must be treated as unsafe here; and
-    ``PYDANTIC_V1_ONLY`` -> why the Pydantic 2 rules say nothing (see ``silenced``)."""
+    ``PYDANTIC_V1_ONLY`` / ``FASTAPI_BEFORE_ANNOTATED`` -> the pin that keeps a family's
+    advice for a later upgrade (see ``pinned_note``)."""
     policy: dict[str, str] = {}
     deps, matrix = collect(view)
-    excluding: list[str] = []
-    admitting = False
-    for declaration in deps.declarations:
-        if declaration.name != "pydantic" or not declaration.applies:
-            continue
-        if not declaration.checkable:
-            admitting = True  # a pin fastaudit cannot read may be any release
-            continue
-        try:
-            alternatives = version_bounds(declaration)
-        except SpecError:
-            admitting = True
-            continue
-        if alternatives and all(b.excludes(PYDANTIC_V2) for b in alternatives):
-            excluding.append(f"`{declaration.display}` ({declaration.where.label})")
-        else:
-            admitting = True
-    if excluding:
+    pydantic = _every_declaration_excludes(deps, "pydantic", PYDANTIC_V2)
+    if pydantic is not None:
+        shown, every = pydantic
         policy["PYD"] = (
-            f"the project declares {excluding[0]}, which excludes Pydantic 2: this v2 "
+            f"the project declares {shown}, which excludes Pydantic 2: this v2 "
             "spelling breaks until that pin is raised"
         )
-        if not admitting:
-            policy[PYDANTIC_V1_ONLY] = excluding[0]
+        if every:
+            policy[PYDANTIC_V1_ONLY] = shown
+    elif not any(d.name == "pydantic" and d.applies for d in deps.declarations):
+        # No pydantic of its own: the FastAPI it pins chooses it.
+        fastapi = _every_declaration_excludes(deps, "fastapi", FASTAPI_WITH_PYDANTIC_2)
+        if fastapi is not None and fastapi[1]:
+            policy["PYD"] = (
+                f"the project declares {fastapi[0]}, which installs Pydantic 1: this v2 "
+                "spelling breaks until that pin is raised"
+            )
+            policy[PYDANTIC_V1_ONLY] = f"{fastapi[0]}, which installs Pydantic 1,"
+    fastapi = _every_declaration_excludes(deps, "fastapi", NEEDS_FASTAPI["DEP101"][0])
+    if fastapi is not None and fastapi[1]:
+        policy[FASTAPI_BEFORE_ANNOTATED] = fastapi[0]
     _pydantic_settings(policy, deps, matrix)
     _python_floor(policy, deps)
     _fastapi_releases(policy, deps)
@@ -85,13 +90,48 @@ def fix_policy(view: ProjectFiles) -> dict[str, str]:
     return policy
 
 
-def pydantic_1_note(policy: dict[str, str], rule: str) -> str | None:
-    """For a Pydantic 2 rule where every declared pydantic is 1.x: what its finding says
-    after its message (its advice waits for the pin to be raised); else None."""
-    pin = policy.get(PYDANTIC_V1_ONLY)
-    if pin is None or rule not in PYDANTIC_V2_CHANGES:
+def _every_declaration_excludes(
+    deps: DependencySet, name: str, release: Version
+) -> tuple[str, bool] | None:
+    """(the first declaration of ``name`` excluding ``release``, as shown, and whether
+    every one does), or None when none does. A pin fastaudit cannot read may be any
+    release: it admits."""
+    excluding: list[str] = []
+    admitting = False
+    for declaration in deps.declarations:
+        if declaration.name != name or not declaration.applies:
+            continue
+        if not declaration.checkable:
+            admitting = True
+            continue
+        try:
+            alternatives = version_bounds(declaration)
+        except SpecError:
+            admitting = True
+            continue
+        if alternatives and all(b.excludes(release) for b in alternatives):
+            excluding.append(f"`{declaration.display}` ({declaration.where.label})")
+        else:
+            admitting = True
+    if not excluding:
         return None
-    return f"for the move to Pydantic 2, once {pin} is raised: the pinned 1.x lacks this"
+    return excluding[0], not admitting
+
+
+def pinned_note(policy: dict[str, str], rule: str) -> str | None:
+    """What a finding says after its message where its advice waits for a pin to be
+    raised (a Pydantic 2 rule on a project whose pydantic is 1.x, FastAPI's `Annotated`
+    form below FastAPI 0.95); else None."""
+    pin = policy.get(PYDANTIC_V1_ONLY)
+    if pin is not None and rule in PYDANTIC_V2_CHANGES:
+        return f"for the move to Pydantic 2, once {pin} is raised: the pinned 1.x lacks this"
+    pin = policy.get(FASTAPI_BEFORE_ANNOTATED)
+    if pin is not None and rule in ANNOTATED_RULES:
+        return (
+            f"for the move to FastAPI 0.95 or later, once {pin} is raised: older releases "
+            "do not read `Annotated` markers"
+        )
+    return None
 
 
 def applies(prefix: str, rule: str) -> bool:
