@@ -396,3 +396,32 @@ def test_a_public_library_module_a_command_uses_still_serves(tmp_path: Path) -> 
     found = asy(tmp_path)
     assert ("app/deploy.py", 5) in found
     assert ("app/_internal.py", 5) not in found
+
+
+def test_an_end_to_end_suite_s_fixture_app_is_test_code(tmp_path: Path) -> None:
+    """``cypress/e2e/<feature>/main.py``: an app only the end-to-end suite starts. Its
+    blocking call is a test's, like one under ``tests/``."""
+    files = {
+        **APP,
+        "cypress/e2e/uploads/main.py": """
+            import time
+
+            from fastapi import FastAPI
+
+            app = FastAPI()
+
+
+            @app.post("/upload")
+            async def upload():
+                time.sleep(1)
+            """,
+        "e2e/smoke/app.py": """
+            import time
+
+
+            async def slow():
+                time.sleep(1)
+            """,
+    }
+    write(tmp_path, files)
+    assert asy(tmp_path) == [("app/jobs.py", 5), ("app/orphan.py", 5)]

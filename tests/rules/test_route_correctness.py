@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,34 @@ def test_rte104_follows_aliases_from_other_files(
         },
     )
     assert bool(project_findings(tmp_path, "RTE104")) is reported
+
+
+def test_rte104_a_catch_all_route_need_not_read_what_it_caught(tmp_path: Path) -> None:
+    """``/{full_path:path}``: a single-page app's fallback, the same page for any URL. A
+    ``path`` parameter beside others is still asked for."""
+    (tmp_path / "main.py").write_text(
+        textwrap.dedent(
+            """
+            from fastapi import FastAPI
+            from fastapi.responses import FileResponse
+
+            app = FastAPI()
+
+
+            @app.get("/{full_path:path}")
+            async def spa(request) -> FileResponse:
+                return FileResponse("dist/index.html")
+
+
+            @app.get("/files/{bucket}/{key:path}")
+            async def download(bucket: str) -> FileResponse:
+                return FileResponse(f"data/{bucket}")
+            """
+        ),
+        encoding="utf-8",
+    )
+    findings = project_findings(tmp_path, "RTE104")
+    assert [f.line for f in findings] == [13]
 
 
 def test_rte104_a_dependency_reading_path_params_takes_them(tmp_path: Path) -> None:

@@ -599,3 +599,46 @@ def test_response_model_removal_stays_safe_over_a_wraps_decorator():
     source = DECORATED_ROUTE.format(inner_decorator="    @functools.wraps(func)\n")
     [finding] = check_source(source, "app/routes.py", ["RTE101"])
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+
+
+def test_a_broad_handler_on_another_handler_s_error_path_is_that_handler_s_call():
+    """Cleanup inside ``except Exception:`` (cancelling a task, ignoring what that
+    raises) before the outer handler answers 400: the outer one is judged, not the
+    inner ``except BaseException: pass``."""
+    source = """
+        from fastapi import APIRouter
+        from fastapi.responses import JSONResponse
+
+        router = APIRouter()
+
+
+        @router.post("/connect")
+        async def connect(name: str):
+            task = start(name)
+            try:
+                await task.wait_ready()
+            except Exception as exc:
+                task.cancel()
+                try:
+                    await task
+                except BaseException:
+                    pass
+                return JSONResponse({"detail": str(exc)}, status_code=400)
+            return {"ok": True}
+
+
+        @router.post("/sync")
+        async def sync(name: str):
+            try:
+                await pull(name)
+            except Exception:
+                try:
+                    await rollback(name)
+                except Exception:
+                    pass
+                return {"synced": False}
+            return {"synced": True}
+    """
+    # The second route's outer handler passes a failure off as an answer: reported,
+    # and only it (its inner cleanup is its own business).
+    assert [f.line for f in found(source, "RTE102")] == [26]

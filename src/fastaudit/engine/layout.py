@@ -297,12 +297,17 @@ def is_under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder + "/")
 
 
+# Folders holding test suites: unit and integration tests, and end-to-end suites whose
+# fixture apps (``cypress/e2e/<feature>/main.py``) only the suite starts.
+_TEST_FOLDERS = frozenset({"tests", "test", "e2e", "cypress"})
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def is_test_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
     return (
-        any(part in ("tests", "test") for part in parts[:-1])
+        any(part in _TEST_FOLDERS for part in parts[:-1])
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"

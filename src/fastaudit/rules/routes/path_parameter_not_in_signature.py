@@ -31,6 +31,9 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 # Starlette's path parameters, ``{name}`` or ``{name:converter}``; spaces inside the
 # braces are tolerated here (FastAPI reads ``{ name }`` as a parameter named " name ").
 _PARAM = re.compile(r"\{\s*([^\W\d]\w*)\s*(?::\s*\w+\s*)?\}")
+# A route whose whole path is one ``path`` parameter: a catch-all answering every URL
+# alike (a single-page app's ``index.html``), which need not read what it caught.
+_CATCH_ALL = re.compile(r"/?\{\s*\w+\s*:\s*path\s*\}")
 # Parameter markers whose ``alias=`` names what the request calls the value.
 _ALIASED = frozenset(
     f"fastapi.{name}" for name in ("Path", "Query", "Header", "Cookie", "Body", "Form", "File")
@@ -162,7 +165,10 @@ class PathParameterNotInSignature(ProjectRule):
         path = route_path(route)
         if path is None:
             return
-        wanted = list(dict.fromkeys(_PARAM.findall(str(path.value))))
+        text = str(path.value)
+        if _CATCH_ALL.fullmatch(text.rstrip("/")):
+            return  # ``/{full_path:path}``: a fallback (a single-page app) answering any URL
+        wanted = list(dict.fromkeys(_PARAM.findall(text)))
         if not wanted:
             return
         reader = _Reader(ctx, annotated_dependency_aliases(ctx))

@@ -316,10 +316,15 @@ class BroadExceptInRoute(Rule):
         self.settle(node, ctx)
 
     def settle(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        for entry in self._open.pop(id(node), ()):
+        entries = self._open.pop(id(node), [])
+        for entry in entries:
             handler, keyword = entry.handler, entry.keyword
             if entry.reraises or _failure_accounted_for(handler, entry.try_node, node, entry.route):
                 continue
+            if any(
+                _inside(entry.try_node, other.handler) for other in entries if other is not entry
+            ):
+                continue  # cleanup on another handler's error path: that handler decides
             end: ast.AST
             if handler.type is None:
                 shown = f"bare `{keyword}:`"
@@ -568,6 +573,15 @@ def _side_step(
 
 # Last words of a function named for turning an exception into an error answer.
 _RAISER_WORDS = frozenset({"handle", "raise", "reraise", "rethrow", "abort", "throw"})
+
+
+def _inside(node: ast.AST, outer: ast.AST) -> bool:
+    """Whether ``node``'s span lies within ``outer``'s."""
+    start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    end = (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
+    outer_start = (getattr(outer, "lineno", 0), getattr(outer, "col_offset", 0))
+    outer_end = (getattr(outer, "end_lineno", 0) or 0, getattr(outer, "end_col_offset", 0) or 0)
+    return outer_start <= start and end <= outer_end
 
 
 def _hands_to_raiser(handler: ast.ExceptHandler) -> bool:
