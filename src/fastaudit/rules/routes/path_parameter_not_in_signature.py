@@ -85,7 +85,8 @@ class PathParameterNotInSignature(ProjectRule):
     the decorator's and the router's `dependencies=[...]`, accepts `{ name }` and
     non-ASCII names, and keeps quiet when a dependency is defined in another file (a
     parameter typed with an imported `Annotated` alias that carries a `Depends` counts as
-    such) or when the endpoint reads `request.path_params` itself.
+    such) or when the endpoint reads `request.path_params` itself. A catch-all route
+    (`/{full_path:path}`, a single-page app's fallback) need not read what it caught.
     """
     dont = """
     from fastapi import APIRouter

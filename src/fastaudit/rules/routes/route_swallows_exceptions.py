@@ -46,7 +46,8 @@ class BroadExceptInRoute(Rule):
     error tracker) and tells the caller (an error toast, the error in the answer); a
     logged, best-effort extra the route does without (a preview looked up into a
     variable that already holds a fallback, a notification after the route's work);
-    and a health check, whose job is to report the failure.
+    and a health check, whose job is to report the failure. A broad handler on another
+    broad handler's error path (cleanup before that one answers) is that handler's call.
     """
     dont = """
     import logging
