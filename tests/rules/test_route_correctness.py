@@ -582,6 +582,35 @@ def test_rte107_points_at_the_cors_call_and_names_what_wraps_it() -> None:
     )
 
 
+def test_rte107_a_subclass_of_pass_through_middleware_passes_through() -> None:
+    """A GZip middleware of the app's own, adjusted for one browser: it answers no more
+    than GZip does. A middleware of the file deriving from something else still counts."""
+    source = """
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+        from fastapi.middleware.gzip import GZipMiddleware
+        from starlette.middleware.base import BaseHTTPMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["https://a.example"])
+
+
+        class QuietGZipMiddleware(GZipMiddleware):
+            pass
+
+
+        class TenantMiddleware(BaseHTTPMiddleware):
+            pass
+
+
+        app.add_middleware(QuietGZipMiddleware)
+        app.add_middleware(TenantMiddleware)
+        """
+    (finding,) = found(source, "RTE107", path="app/main.py")
+    assert "`TenantMiddleware`" in finding.message
+    assert "QuietGZipMiddleware" not in finding.message
+
+
 def test_rte107_in_tests_is_left_alone() -> None:
     source = """
         from fastapi import FastAPI

@@ -972,6 +972,31 @@ def test_error_responses_listed_on_a_router_above_cover_its_routes(tmp_path):
     ]
 
 
+def test_routes_returning_a_response_they_build_are_left_alone():
+    """``return JSONResponse(...)`` without an annotation (its own status is sent), and a
+    redirect built into a name, a cookie set on it, then returned."""
+    source = """
+    from fastapi import APIRouter
+    from fastapi.responses import JSONResponse, RedirectResponse
+
+    router = APIRouter()
+
+
+    @router.post("/uploads")
+    async def create_upload(name: str):
+        return JSONResponse(content={"name": name})
+
+
+    @router.get("/login")
+    async def login(provider: str):
+        response = RedirectResponse(authorize_url(provider))
+        response.set_cookie("state", new_state())
+        return response
+    """
+    assert found(source, "DOC101") == []
+    assert found(source, "DOC102") == []
+
+
 def test_create_route_answering_with_a_response_of_its_own_is_left_alone():
     """``-> Response``: the route hands back a response an OAuth library built, with
     its own status (201 for a client registration); the decorator's would be unused.

@@ -50,7 +50,7 @@ class _CreateCandidate:
     queued: str = ""  # the first queueing call, as written: ``task.delay(...)``
     background: str = ""  # the first ``BackgroundTasks.add_task(...)``
     persists: bool = False  # ``session.add(...)`` somewhere in the body
-    html: bool = False  # answers with a page or a redirect
+    html: bool = False  # answers with a page, a redirect or another response it builds
     built: set[str] = field(default_factory=set)  # names bound to ``Class(...)``
     added: dict[str, str] = field(default_factory=dict)  # name -> ``db.add(name)``
     returned: str = ""  # ``db.add(x)`` of an ``x`` built here and returned
@@ -270,6 +270,12 @@ class CreateRouteWithoutStatusCode(Rule):
             return
         if not (isinstance(value, ast.Constant) and value.value is None):
             candidate.answers = True
+        made = value.func if isinstance(value, ast.Call) else value
+        resolved = (ctx.resolve(made) or "").removesuffix("()")
+        if resolved in _RESPONSES:
+            # ``return JSONResponse(...)`` (or a name bound to one): its own status is
+            # sent, the decorator's would be unused.
+            candidate.html = True
         if isinstance(value, ast.Call) and (
             _is_html_response(value.func, ctx)
             or (isinstance(value.func, ast.Attribute) and value.func.attr == "TemplateResponse")

@@ -157,6 +157,11 @@ class RouteWithoutResponseModel(Rule):
             callee = ctx.resolve(value.func) or ""
             if callee.startswith(_RESPONSE_MODULES) or _hands_on_the_request(value, ctx):
                 del self._routes[route]
+        elif isinstance(value, ast.Name):
+            # ``response = RedirectResponse(...)``, a cookie set on it, then returned.
+            bound = ctx.resolve(value) or ""
+            if bound.endswith(")") and bound.startswith(_RESPONSE_MODULES):
+                del self._routes[route]
 
     def visit_Yield(self, node: ast.Yield, ctx: FileContext) -> None:
         route = self._route_id(ctx)

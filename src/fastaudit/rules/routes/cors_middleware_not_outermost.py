@@ -32,6 +32,15 @@ _PASS_THROUGH = frozenset(
 )
 
 
+def _derives_pass_through(qualname: str, ctx: FileContext) -> bool:
+    """A class of this file deriving from pass-through middleware only (a GZip
+    middleware adjusted for one browser): it answers no more than its bases do."""
+    for info in ctx.classes:
+        if info.qualname == qualname:
+            return bool(info.bases) and all(base in _PASS_THROUGH for base in info.bases)
+    return False
+
+
 @dataclass(slots=True)
 class _Added:
     node: ast.AST
@@ -57,7 +66,8 @@ class CorsMiddlewareNotOutermost(Rule):
     and its answers to preflight `OPTIONS` requests, leave without CORS headers: the
     browser then reports a CORS failure instead of the real status, and cross-origin
     calls fail. Add `CORSMiddleware` last (or first in the list). Middleware that never
-    answers by itself (GZip, sessions, proxy headers) may wrap it and is not reported.
+    answers by itself (GZip, sessions, proxy headers, or a class of the same file
+    deriving from those alone) may wrap it and is not reported.
     flake8-fastapi's CF008 asks the same of any middleware. The calibration set orders
     its middleware right; public apps read beside it do not (a host check and a
     validation-error middleware answering 400 and 422 outside `CORSMiddleware`).
@@ -198,7 +208,7 @@ class CorsMiddlewareNotOutermost(Rule):
             getattr(node, "lineno", 0),
             f"`{one_line(ctx.text(cls), 40)}`",
             cors=resolved in _CORS or name == "CORSMiddleware",
-            passes=resolved in _PASS_THROUGH,
+            passes=resolved in _PASS_THROUGH or _derives_pass_through(resolved, ctx),
         )
 
     def _check_list(self, items: ast.List | ast.Tuple, ctx: FileContext) -> None:
