@@ -792,3 +792,42 @@ def test_a_client_fixture_used_for_websockets_alone_is_fine(tmp_path):
         },
     )
     assert [f.path for f in project_findings(tmp_path / "both", "TST101")] == ["tests/conftest.py"]
+
+
+def test_a_tiny_app_built_in_a_fixture_of_the_test_file_is_fine(tmp_path):
+    """``TestClient(cookie_app)`` where ``cookie_app`` is a fixture of the same file that
+    builds a ``FastAPI()`` with a route or two and returns it."""
+    write_tree(
+        tmp_path,
+        {
+            "app/main.py": APP,
+            "app/auth.py": AUTH,
+            "tests/test_cookies.py": """
+                import pytest
+                from fastapi import FastAPI, Response
+                from fastapi.testclient import TestClient
+
+
+                @pytest.fixture
+                def cookie_app():
+                    app = FastAPI()
+
+                    @app.get("/set")
+                    async def set_cookie(response: Response) -> dict:
+                        response.set_cookie("flavour", "oat")
+                        return {}
+
+                    return app
+
+
+                @pytest.fixture
+                def client(cookie_app):
+                    return TestClient(cookie_app)
+
+
+                def test_cookie(client):
+                    assert client.get("/set").cookies["flavour"] == "oat"
+            """,
+        },
+    )
+    assert project_findings(tmp_path, "TST101") == []

@@ -65,7 +65,8 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
     points at the `TestClient(...)` call (usually a conftest fixture), not at files
     that import the class only to annotate the fixture. A test file whose every
     `TestClient(...)` drives a small app built in that file (`app = FastAPI()` in the
-    test or the module, with a route or two, no `include_router`/`mount`) is left
+    test, the module or a fixture of the file returning it, with a route or two, no
+    `include_router`/`mount` of the app's routers) is left
     alone: that app shares nothing with the real one. So is a client fixture the tests
     use for WebSockets alone (`client.websocket_connect(...)`), which `httpx` cannot
     open.
@@ -152,6 +153,8 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
             and _includes_only_fresh_objects(ctx)
         ):
             return  # a tiny app the test builds for itself
+        if isinstance(app, ast.Name) and _tiny_fixture_app(app.id, ctx):
+            return  # ... or builds in a fixture of this file (``def test_app(): ...``)
         span = ctx.span(node)
         target = ctx.resolve(app) if app is not None else None
         # The module-level function building it: a fixture other tests take by name.
@@ -240,6 +243,42 @@ class SyncTestClientForAsyncApp(AppReachFacts, AsyncRouteFacts, ProjectRule):
                 )
             )
         return findings
+
+
+_APP_CLASSES = frozenset(
+    {"fastapi.FastAPI", "fastapi.applications.FastAPI", "starlette.applications.Starlette"}
+)
+
+
+def _tiny_fixture_app(name: str, ctx: FileContext) -> bool:
+    """Whether ``name`` (the client's argument, a fixture parameter) is a module-level
+    function of this test file that builds a ``FastAPI()`` of its own and returns it,
+    including nothing but what the file builds itself."""
+    function = next(
+        (
+            statement
+            for statement in ctx.tree.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.name == name
+        ),
+        None,
+    )
+    if function is None or not _includes_only_fresh_objects(ctx):
+        return False
+    built: set[str] = set()
+    for inner in ast.walk(function):
+        if (
+            isinstance(inner, ast.Assign)
+            and isinstance(inner.value, ast.Call)
+            and ctx.resolve(inner.value.func) in _APP_CLASSES
+        ):
+            built.update(t.id for t in inner.targets if isinstance(t, ast.Name))
+    return any(
+        isinstance(inner, (ast.Return, ast.Yield))
+        and isinstance(inner.value, ast.Name)
+        and inner.value.id in built
+        for inner in ast.walk(function)
+    )
 
 
 def _includes_only_fresh_objects(ctx: FileContext) -> bool:
