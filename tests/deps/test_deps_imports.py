@@ -634,3 +634,34 @@ def test_a_backport_that_no_admitted_python_runs(project) -> None:
         ("PIN107", "relay/assets.py", 4),
         ("PIN107", "relay/assets.py", 9),
     ]
+
+
+def test_an_integration_package_checking_for_its_library_is_optional(project):
+    """``shop/slack/__init__.py`` raises an install hint unless ``find_spec`` finds the
+    library; ``shop/llm/__init__.py`` checks a version by the module's name. What their
+    modules import is optional, as behind ``except ImportError``; the same import
+    elsewhere is not."""
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "src/shop/__init__.py": "",
+            "src/shop/slack/__init__.py": """
+                from importlib.util import find_spec
+
+                if find_spec("slack_bolt") is None:
+                    raise ImportError("pip install shop[slack]")
+                """,
+            "src/shop/slack/app.py": """
+                from slack_bolt import App
+                from slack_sdk.errors import SlackApiError
+                """,
+            "src/shop/llm/__init__.py": """
+                from shop.versions import require
+
+                require("langchain_core", "0.2.5")
+                """,
+            "src/shop/llm/callbacks.py": "from langchain_core.callbacks import BaseCallbackHandler\n",
+            "src/shop/reports.py": "from langchain_core.prompts import PromptTemplate\n",
+        }
+    )
+    assert project.findings() == [("PIN107", "src/shop/reports.py", 1)]

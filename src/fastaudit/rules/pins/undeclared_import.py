@@ -67,7 +67,9 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
     depends on (by the lock file, or the matrix for well-known packages) is reported
     at info severity: it installs today, but the project does not choose its version
     and loses it when that package drops it. Imports guarded by
-    `try: ... except ImportError:` are treated as optional and not reported, and so is
+    `try: ... except ImportError:` are treated as optional and not reported, as are
+    the imports of an integration package whose `__init__.py` checks for its library
+    first (`find_spec("slack_bolt")`, a version check naming the module), and so is
     the backport in its handler when every Python the project admits has the standard
     module it stands in for (`importlib_resources` from 3.9); a script's
     PEP 723 block (`# /// script`) declares what it and the modules beside it that it
@@ -142,6 +144,7 @@ class UndeclaredImport(GuardedImportFacts, PinRule):
                 and not _declared_in(by_script.get(s.path), s, dists, matrix, locked)
                 and not _test_data(s.path)
                 and not examples.standalone(s.path)
+                and not _package_checks_for(view, s)
                 and ("" in covering or any(s.path.startswith(c + "/") for c in covering))
             ]
             if not sites:
@@ -297,6 +300,23 @@ class _Examples:
         if self._importers is None:
             self._importers = importers_by_path(self.view)
         return all(_in_examples(importer) for importer in self._importers.get(path, ()))
+
+
+def _package_checks_for(view: ProjectView, site: ImportSite) -> bool:
+    """Whether a package holding the importing file checks in its ``__init__.py``, before
+    anything of it loads, for the module (a version check naming ``"langchain_core"``)
+    or for the libraries it integrates (``find_spec("slack_bolt")``, raising an install
+    hint): an optional integration, as a ``try``/``except ImportError`` would make it."""
+    top = site.module.split(".", 1)[0]
+    marks = (f'"{top}"', f"'{top}'", "find_spec(")
+    folder = site.path.rpartition("/")[0]
+    while folder:
+        init = f"{folder}/__init__.py"
+        source = view.read_text(init) if init in view.outcomes else None
+        if source is not None and any(mark in source.text for mark in marks):
+            return True
+        folder = folder.rpartition("/")[0]
+    return False
 
 
 def _in_examples(path: str) -> bool:
