@@ -660,7 +660,7 @@ def test_an_integration_package_checking_for_its_library_is_optional(project):
 
                 require("langchain_core", "0.2.5")
                 """,
-            "src/shop/llm/callbacks.py": "from langchain_core.callbacks import BaseCallbackHandler\n",
+            "src/shop/llm/callbacks.py": "from langchain_core.callbacks import Handler\n",
             "src/shop/reports.py": "from langchain_core.prompts import PromptTemplate\n",
         }
     )
