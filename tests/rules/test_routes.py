@@ -642,3 +642,70 @@ def test_a_broad_handler_on_another_handler_s_error_path_is_that_handler_s_call(
     # The second route's outer handler passes a failure off as an answer: reported,
     # and only it (its inner cleanup is its own business).
     assert [f.line for f in found(source, "RTE102")] == [26]
+
+
+def test_a_parse_with_a_plain_default_or_a_best_effort_cleanup_is_no_swallowing():
+    source = """
+        import json
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/threads/{thread_id}")
+        async def read_thread(thread_id: str):
+            thread = await load(thread_id)
+            try:
+                meta = json.loads(thread.meta)
+            except Exception:
+                meta = {}
+            return {"shared": meta.get("shared", False)}
+
+
+        @router.post("/sessions/{name}")
+        async def reconnect(name: str):
+            old = sessions.pop(name)
+            try:
+                await old.close()
+            except Exception:
+                pass
+            sessions[name] = await open_session(name)
+            return {"ok": True}
+
+
+        @router.get("/settings")
+        async def settings():
+            try:
+                current = json.loads(await read_settings())
+            except Exception:
+                current = default_settings()
+            return current
+    """
+    # A default computed by a call is the route's answer passed off as the settings.
+    assert [f.line for f in found(source, "RTE102")] == [33]
+
+
+def test_a_handler_followed_by_an_error_answer_is_no_swallowing():
+    source = """
+        import asyncio
+
+        from fastapi import APIRouter
+        from fastapi.responses import JSONResponse
+
+        router = APIRouter()
+
+
+        @router.post("/jobs")
+        async def start_job(name: str):
+            task = asyncio.create_task(run(name))
+            await ready.wait()
+            if failed(name):
+                try:
+                    await task
+                except BaseException:
+                    pass
+                return JSONResponse({"detail": "could not start"}, status_code=400)
+            return {"started": name}
+    """
+    assert found(source, "RTE102") == []

@@ -48,6 +48,9 @@ class BroadExceptInRoute(Rule):
     variable that already holds a fallback, a notification after the route's work);
     and a health check, whose job is to report the failure. A broad handler on another
     broad handler's error path (cleanup before that one answers) is that handler's call.
+    So are a parse with a plain default (`try: meta = json.loads(raw)` / `except
+    Exception: meta = {}`), a best-effort release (`try: await old.close()`), and a
+    handler right after which the route answers with an error status.
     """
     dont = """
     import logging
@@ -576,6 +579,63 @@ def _side_step(
 _RAISER_WORDS = frozenset({"handle", "raise", "reraise", "rethrow", "abort", "throw"})
 
 
+# Methods that release or stop something: their failure is not the route's work.
+_CLEANUP = frozenset(
+    {"close", "aclose", "cancel", "disconnect", "shutdown", "stop", "terminate", "kill",
+     "cleanup", "unlink", "remove", "release", "unsubscribe"}
+)  # fmt: skip
+
+
+def _fallback_value(try_node: ast.Try | ast.TryStar, handler: ast.ExceptHandler) -> bool:
+    """``try: meta = json.loads(raw)`` / ``except Exception: meta = {}``: one value
+    computed, a plain default in its place when that fails (a literal, an empty
+    container, ``None``); what the route makes of the default is its own logic."""
+    if len(try_node.body) != 1 or len(handler.body) != 1:
+        return False
+    tried, fallback = try_node.body[0], handler.body[0]
+    if not (isinstance(tried, ast.Assign) and isinstance(fallback, ast.Assign)):
+        return False
+    if ast.dump(tried.targets[0]) != ast.dump(fallback.targets[0]):
+        return False
+    value = fallback.value
+    return isinstance(value, ast.Constant) or (
+        isinstance(value, (ast.List, ast.Dict, ast.Tuple, ast.Set))
+        and not getattr(value, "elts", getattr(value, "keys", None))
+    )
+
+
+def _answered_right_after(
+    try_node: ast.Try | ast.TryStar, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> bool:
+    """``try: await task`` / ``except BaseException: pass`` and then ``return
+    JSONResponse(..., status_code=400)``: the statement right after the ``try`` answers
+    with an error status, whatever the awaited cleanup raised."""
+    for block in ast.walk(node):
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(block, field, None)
+            if not isinstance(statements, list) or try_node not in statements:
+                continue
+            index = statements.index(try_node)
+            after = statements[index + 1] if index + 1 < len(statements) else None
+            return isinstance(after, ast.Return) and _error_status(after.value)
+    return False
+
+
+def _cleanup_only(try_node: ast.Try | ast.TryStar) -> bool:
+    """``try: await old_session.close()``: releasing something, whose failure the route
+    can do without (best-effort teardown)."""
+    if len(try_node.body) != 1 or not isinstance(try_node.body[0], ast.Expr):
+        return False
+    value = try_node.body[0].value
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _CLEANUP
+    )
+
+
 def _inside(node: ast.AST, outer: ast.AST) -> bool:
     """Whether ``node``'s span lies within ``outer``'s."""
     start = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
@@ -626,6 +686,10 @@ def _failure_accounted_for(
     route: ast.Call | None,
 ) -> bool:
     if _answers_with_error_status(handler) or _hands_to_raiser(handler):
+        return True
+    if _fallback_value(try_node, handler) or _cleanup_only(try_node):
+        return True
+    if _answered_right_after(try_node, node):
         return True
     if _is_health_check(route, node) and not all(
         isinstance(s, (ast.Pass, ast.Continue))
