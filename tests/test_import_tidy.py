@@ -217,7 +217,7 @@ def test_a_ruff_clean_project_stays_clean_after_fix(tmp_path: Path) -> None:
     ), routes
     schemas = (tmp_path / "app/schemas.py").read_text()
     assert schemas.startswith("from pydantic import BaseModel, ConfigDict, field_validator\n")
-    after = ruff()
+    after = ruff_check(tmp_path)
     assert after.returncode == 0, after.stdout
 
 
@@ -291,6 +291,36 @@ def test_the_renderer_orders_a_module_s_statements_by_their_first_name() -> None
     ).replace("time.sleep(1)", "asyncio.sleep(1)")
 
 
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def ruff_check(root: Path) -> subprocess.CompletedProcess[str]:
+    assert RUFF is not None
+    return subprocess.run(
+        [RUFF, "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def fix_with(root: Path, rule: str) -> str:
+    """``fastaudit check --fix --select rule`` run on ``root``: what it printed."""
+    fixed = subprocess.run(
+        [sys.executable, "-m", "fastaudit", "check", "--fix", "--no-cache", "--select", rule, "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return fixed.stdout + fixed.stderr
+
+
 LONG_LINES_PROJECT = {
     "pyproject.toml": (
         '[tool.ruff]\nline-length = 70\n\n[tool.ruff.lint]\nselect = ["E", "F", "I"]\n'
@@ -318,45 +348,14 @@ def test_fix_leaves_out_a_fix_that_would_write_a_line_over_the_project_s_length(
     """With E501 on at 70 columns, DEP101's rewrite of the second signature would be
     79 characters: ``--fix`` leaves it (and says so) and ``ruff check`` stays clean; the
     short one is still fixed."""
-    for rel, text in LONG_LINES_PROJECT.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert RUFF is not None
-
-    def ruff() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [RUFF, "check", "--no-cache", "--output-format", "concise", "."],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    assert ruff().returncode == 0, ruff().stdout
-    fixed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fastaudit",
-            "check",
-            "--fix",
-            "--no-cache",
-            "--select",
-            "DEP101",
-            ".",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = fixed.stdout + fixed.stderr
+    write_files(tmp_path, LONG_LINES_PROJECT)
+    assert ruff_check(tmp_path).returncode == 0, ruff_check(tmp_path).stdout
+    output = fix_with(tmp_path, "DEP101")
     assert "app/routes.py:15: DEP101 fix not applied: it would write a line of" in output, output
     routes = (tmp_path / "app/routes.py").read_text()
     assert "def me(user: Annotated[str, Depends(get_user)]):" in routes
     assert "current_user: str = Depends(get_user)" in routes
-    after = ruff()
+    after = ruff_check(tmp_path)
     assert after.returncode == 0, after.stdout
 
 
@@ -378,40 +377,9 @@ def test_fix_leaves_out_a_fix_that_would_write_a_password_string(tmp_path: Path)
     """With ruff's S rules on, PYD109's ``webhook_secret: str = "change-me"`` is what S105
     reports (the ``Field`` call hid the string): ``--fix`` leaves it and says why, and
     fixes the field next to it."""
-    for rel, text in PASSWORD_DEFAULTS_PROJECT.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert RUFF is not None
-
-    def ruff() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [RUFF, "check", "--no-cache", "--output-format", "concise", "."],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    assert ruff().returncode == 0, ruff().stdout
-    fixed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fastaudit",
-            "check",
-            "--fix",
-            "--no-cache",
-            "--select",
-            "PYD109",
-            ".",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    output = fixed.stdout + fixed.stderr
+    write_files(tmp_path, PASSWORD_DEFAULTS_PROJECT)
+    assert ruff_check(tmp_path).returncode == 0, ruff_check(tmp_path).stdout
+    output = fix_with(tmp_path, "PYD109")
     assert (
         "app/settings.py:7: PYD109 fix not applied: it would assign a string to "
         "`webhook_secret`, which the project's ruff reports as a hard-coded password (S105)"
@@ -419,7 +387,7 @@ def test_fix_leaves_out_a_fix_that_would_write_a_password_string(tmp_path: Path)
     settings = (tmp_path / "app/settings.py").read_text()
     assert '    site_name: str = "Shop"\n' in settings
     assert 'webhook_secret: str = Field(default="change-me")' in settings
-    after = ruff()
+    after = ruff_check(tmp_path)
     assert after.returncode == 0, after.stdout
 
 

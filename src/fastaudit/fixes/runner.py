@@ -6,6 +6,7 @@ import ast
 import re
 import tomllib
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,12 +238,16 @@ def _safe_fixes(findings: list[Finding]) -> bool:
     return any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
 
 
-def _within_line_length(
-    path: str, text: str, fixes: list[Finding], limit: int, skipped: list[str]
+def _held_back(
+    path: str,
+    text: str,
+    fixes: list[Finding],
+    skipped: list[str],
+    problem: Callable[[list[str]], str | None],
 ) -> list[Finding]:
-    """Leave out the safe fixes that would write a line over the project's line length
-    where ruff reports long lines (E501): ``--fix`` must not turn a clean ``ruff check``
-    red. Unsafe fixes were chosen knowingly and are not second-guessed."""
+    """Leave out the safe fixes whose new lines ``problem`` objects to (it says why, as
+    the end of the note), so ``--fix`` does not turn a clean ``ruff check`` red. Unsafe
+    fixes were chosen knowingly and are not second-guessed."""
     before = set(text.splitlines())
     kept = []
     for finding in fixes:
@@ -251,16 +256,30 @@ def _within_line_length(
             kept.append(finding)
             continue
         after, _ = apply_edits(text, [fix])
-        longest = max((len(line) for line in after.splitlines() if line not in before), default=0)
-        if longest <= limit:
+        why = problem([line for line in after.splitlines() if line not in before])
+        if why is None:
             kept.append(finding)
         else:
-            skipped.append(
-                f"{path}:{finding.line}: {finding.rule} fix not applied: it would write a "
-                f"line of {longest} characters, over the project's line length of {limit} "
-                "(ruff E501); apply it from the auditor and wrap the line there"
-            )
+            skipped.append(f"{path}:{finding.line}: {finding.rule} fix not applied: {why}")
     return kept
+
+
+def _within_line_length(
+    path: str, text: str, fixes: list[Finding], limit: int, skipped: list[str]
+) -> list[Finding]:
+    """The safe fixes that write no line over the project's line length where ruff
+    reports long lines (E501)."""
+
+    def too_long(added: list[str]) -> str | None:
+        longest = max((len(line) for line in added), default=0)
+        if longest <= limit:
+            return None
+        return (
+            f"it would write a line of {longest} characters, over the project's line "
+            f"length of {limit} (ruff E501); apply it from the auditor and wrap the line there"
+        )
+
+    return _held_back(path, text, fixes, skipped, too_long)
 
 
 # ruff's S105 (flake8-bandit B105): a string assigned to a name that reads as a secret.
@@ -271,32 +290,23 @@ _ASSIGNED_STRING = re.compile(r"""^\s*(\w+)\s*(?::[^=]*)?=\s*[rbuRBU]*(["'])(?!\
 def _without_password_strings(
     path: str, text: str, fixes: list[Finding], skipped: list[str]
 ) -> list[Finding]:
-    """Leave out the safe fixes that would write ``secret = "x"`` where the project's
-    ruff reports hard-coded password strings (S105): ``--fix`` must not turn a clean
-    ``ruff check`` red. ``Field(default="x")`` hid the string from it."""
-    before = set(text.splitlines())
-    kept = []
-    for finding in fixes:
-        fix = finding.fix
-        if fix is None or fix.safety is not Safety.SAFE:
-            kept.append(finding)
-            continue
-        after, _ = apply_edits(text, [fix])
-        added = [line for line in after.splitlines() if line not in before]
+    """The safe fixes that write no ``secret = "x"`` where the project's ruff reports
+    hard-coded password strings (S105): ``Field(default="x")`` hid the string from it."""
+
+    def password_string(added: list[str]) -> str | None:
         named = [
             match[1]
             for line in added
             if (match := _ASSIGNED_STRING.match(line)) and _PASSWORD_NAME.search(match[1])
         ]
         if not named:
-            kept.append(finding)
-            continue
-        skipped.append(
-            f"{path}:{finding.line}: {finding.rule} fix not applied: it would assign a string "
-            f"to `{named[0]}`, which the project's ruff reports as a hard-coded password "
-            "(S105); apply it from the auditor if the value is no secret"
+            return None
+        return (
+            f"it would assign a string to `{named[0]}`, which the project's ruff reports as "
+            "a hard-coded password (S105); apply it from the auditor if the value is no secret"
         )
-    return kept
+
+    return _held_back(path, text, fixes, skipped, password_string)
 
 
 def _provable(path: str, text: str, fixes: list[Finding], skipped: list[str]) -> list[Finding]:
