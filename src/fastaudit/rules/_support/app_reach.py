@@ -45,10 +45,7 @@ _ROUTE_ADDERS = frozenset(
 )
 INCLUSION_ATTRS: Final = frozenset({"include_router", "mount", "host"}) | _ROUTE_ADDERS
 
-
 _BUILDS = ("app-reach-builds",)  # ctx.memo: key -> (local name, scope) of what is built
-
-
 _AWAITS = ("app-reach-awaits",)  # ctx.memo: ids of the route functions noted as awaiting
 
 
@@ -126,13 +123,13 @@ class AppReachFacts:
         function = ctx.function
         if function is None or not function.is_async or function.route is None:
             return
-        if awaits_own_object(node, function.node, ctx):
-            return  # a client the route makes for itself: nothing shared with the tests
         if is_test_path(ctx.path):
             return
         seen: set[int] = ctx.memo.setdefault(_AWAITS, set())
         if id(function.node) in seen:
             return
+        if awaits_own_object(node, function.node, ctx):
+            return  # a client the route makes for itself: nothing shared with the tests
         seen.add(id(function.node))
         owner = function.route.func
         key = ctx.object_key(owner.value) if isinstance(owner, ast.Attribute) else None
@@ -163,7 +160,6 @@ def _handed_over(name: str, scope: ast.AST, text: str) -> bool:
 
 @dataclass
 class _Part:
-    built: bool = False
     opaque: bool = False
     aliases: list[str] = field(default_factory=list)
     includes: list[str | None] = field(default_factory=list)
@@ -197,10 +193,8 @@ class AppReach:
                     part = self._parts[str(key)]
                     part.awaits = part.awaits or route
                 continue
-            part = self._parts[str(detail[0])]
-            if kind == "built":
-                part.built = True
-            elif kind == "opaque":
+            part = self._parts[str(detail[0])]  # "built" needs only the entry itself
+            if kind == "opaque":
                 part.opaque = True
             elif kind == "alias":
                 part.aliases.append(str(detail[1]))
