@@ -19,6 +19,7 @@ lifespan: it runs on while serving), is not one of them.
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.layout import (
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 Spans = dict[str, list[tuple[int, int]]]
 
 
+@cache
 def blocking_rules() -> frozenset[str]:
     """The rules about a blocking call on the event loop, written or reached."""
     return frozenset(matchers()) | {"ASY108"}
