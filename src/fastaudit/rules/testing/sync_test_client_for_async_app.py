@@ -333,6 +333,8 @@ _ASYNC_RESOURCES = (
     "aio_pika",
     "nats",
 )
+# The dotted ones, which ``from sqlalchemy.ext import asyncio`` names in two parts.
+_ASYNC_PREFIXES = tuple(prefix for prefix in _ASYNC_RESOURCES if "." in prefix)
 
 
 def _uses_async_resources(project: ProjectView) -> bool:
@@ -353,9 +355,6 @@ def _uses_async_resources(project: ProjectView) -> bool:
             ):
                 return True
     return False
-
-
-_ASYNC_PREFIXES = tuple(f"{prefix}" for prefix in _ASYNC_RESOURCES if "." in prefix)
 
 
 _CLIENT_USE = re.compile(
