@@ -41,6 +41,12 @@ def keyword_arg(call: ast.Call, name: str) -> ast.keyword | None:
     return None
 
 
+def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
+    """The value of the keyword argument ``name=`` of ``call``, if given."""
+    found = keyword_arg(call, name)
+    return found.value if found is not None else None
+
+
 def status_number(node: ast.expr | None) -> int | None:
     """200 for ``200``, ``"200"``, ``status.HTTP_200_OK`` and ``HTTPStatus.OK`` (the
     standard library's enum, ``http.HTTPStatus.OK`` too)."""

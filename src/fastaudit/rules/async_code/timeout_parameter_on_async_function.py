@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import file_facts
+from fastaudit.rules._support.route_calls import keyword_value
 from fastaudit.rules.async_code._dependency_refs import DependencyNames, DependencyRefs
 from fastaudit.rules.async_code._shared import def_header
 from fastaudit.rules.base import ProjectRule
@@ -353,7 +354,7 @@ def _seconds_argument(node: ast.Call, callee: str | None) -> ast.expr | None:
     position, keyword = where
     if position is not None and len(node.args) > position:
         return node.args[position]
-    return next((k.value for k in node.keywords if k.arg == keyword), None)
+    return keyword_value(node, keyword)
 
 
 def _is_clock(call: ast.Call, ctx: FileContext) -> bool:

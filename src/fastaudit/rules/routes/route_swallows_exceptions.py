@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fastaudit.engine.context import FileContext
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
-from fastaudit.rules._support.route_calls import name_words, status_number
+from fastaudit.rules._support.route_calls import keyword_value, name_words, status_number
 from fastaudit.rules.base import Rule
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
@@ -463,7 +463,7 @@ def _error_status(node: ast.expr | None) -> bool:
         node = node.value
     if not isinstance(node, ast.Call):
         return False
-    code = next((k.value for k in node.keywords if k.arg == "status_code"), None)
+    code = keyword_value(node, "status_code")
     callee = node.func.attr if isinstance(node.func, ast.Attribute) else ""
     callee = node.func.id if isinstance(node.func, ast.Name) else callee
     if code is None and callee.endswith("Response") and len(node.args) >= 2:
@@ -536,8 +536,7 @@ def _tells_caller(
 def _is_health_check(route: ast.Call | None, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     words = name_words(node.name)
     if route is not None:
-        path = route.args[0] if route.args else None
-        path = next((k.value for k in route.keywords if k.arg == "path"), path)
+        path = keyword_value(route, "path") or (route.args[0] if route.args else None)
         if isinstance(path, ast.Constant) and isinstance(path.value, str):
             words += name_words(path.value)
     return bool(_HEALTH_WORDS.intersection(words))

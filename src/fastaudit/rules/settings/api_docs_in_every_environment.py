@@ -10,6 +10,7 @@ from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.serving import SCRIPT_FOLDERS
 from fastaudit.model import Severity
+from fastaudit.rules._support.route_calls import keyword_value
 from fastaudit.rules.base import Rule
 
 _DOC_URLS = ("openapi_url", "docs_url", "redoc_url")
@@ -180,8 +181,8 @@ class DocsInEveryEnvironment(Rule):
                 self._routers.add(key)
             return
         if callee in _SERVERS:
-            served = node.args[0] if node.args else _keyword(node, "app")
-            port = _keyword(node, "port")
+            served = node.args[0] if node.args else keyword_value(node, "app")
+            port = keyword_value(node, "port")
             if (
                 isinstance(served, ast.Name)
                 and isinstance(port, ast.Constant)
@@ -193,16 +194,16 @@ class DocsInEveryEnvironment(Rule):
         if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
             return
         owner = _key(ctx, func.value.id)
-        first = node.args[0] if node.args else _keyword(node, "path")
+        first = node.args[0] if node.args else keyword_value(node, "path")
         if func.attr in ROUTE_METHODS or func.attr in _ROUTE_ADDERS:
             path = first.value if isinstance(first, ast.Constant) else None
             self._paths.setdefault(owner, []).append(path if isinstance(path, str) else None)
         elif func.attr == "include_router":
-            router = node.args[0] if node.args else _keyword(node, "router")
+            router = node.args[0] if node.args else keyword_value(node, "router")
             included = _key(ctx, router.id) if isinstance(router, ast.Name) else None
             self._includes.setdefault(owner, []).append(included)
         elif func.attr == "mount":
-            child = node.args[1] if len(node.args) > 1 else _keyword(node, "app")
+            child = node.args[1] if len(node.args) > 1 else keyword_value(node, "app")
             path = first.value if isinstance(first, ast.Constant) else None
             mounted = _key(ctx, child.id) if isinstance(child, ast.Name) else None
             self._mounts.append((owner, path if isinstance(path, str) else None, mounted))
@@ -353,10 +354,6 @@ def _held_by(parent: ast.AST | None, ctx: FileContext) -> _Key | None:
     if isinstance(parent, ast.AnnAssign) and isinstance(parent.target, ast.Name):
         return _key(ctx, parent.target.id)
     return None
-
-
-def _keyword(node: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in node.keywords if k.arg == name), None)
 
 
 def _default_docs(call: ast.Call) -> bool:
