@@ -361,6 +361,40 @@ def test_a_variable_the_project_sets_itself_is_a_hand_off(tmp_path):
     }
 
 
+def test_a_child_environment_held_in_an_upper_case_constant_is_a_hand_off(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "relay/__init__.py": "",
+            # Module constants in capitals hold the variables the worker is started with.
+            "relay/pool.py": textwrap.dedent(
+                """
+                import os
+                import subprocess
+
+                WORKER_ENV = {"RELAY__ROLE": "worker"}
+                ENVIRONMENT = {"RELAY__POOL": "default"}
+
+
+                def start() -> None:
+                    subprocess.run(["relay-worker"], env={**os.environ, **WORKER_ENV})
+                """
+            ),
+            "relay/worker.py": textwrap.dedent(
+                """
+                import os
+
+                ROLE = os.environ["RELAY__ROLE"]
+                POOL = os.getenv("RELAY__POOL")
+                # Set by no one in the project: the deployer's configuration.
+                SLOTS = os.getenv("RELAY_SLOTS")
+                """
+            ),
+        },
+    )
+    assert located(tmp_path, "SET102") == {("SET102", "relay/worker.py", 6)}
+
+
 def test_names_built_at_run_time_are_an_open_family():
     source = textwrap.dedent(
         """

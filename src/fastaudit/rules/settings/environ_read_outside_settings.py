@@ -9,6 +9,7 @@ from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_settings_path, is_test_path
 from fastaudit.engine.project_index import ENVIRON_UNWRITTEN, ENVIRON_WRITTEN
 from fastaudit.model import Severity
+from fastaudit.rules._support.route_calls import name_words
 from fastaudit.rules.base import Rule
 
 _ENV_CALLS = frozenset({"os.getenv", "os.environ.get", "os.getenvb", "os.environb.get"})
@@ -368,13 +369,13 @@ def _key(node: ast.expr) -> str | None:
 _ENV_WORDS = frozenset(
     {"env", "envs", "environ", "environs", "environment", "environments", "envvar", "envvars"}
 )
-_WORDS = re.compile(r"[a-z0-9]+|[A-Z][a-z0-9]*")
 # A literal that may name a variable, for the cheap test of a file before the walk.
 _VARIABLE_LITERAL = re.compile(r"""["'][A-Za-z_][A-Za-z0-9_]*["']""")
 
 
 def _env_word(name: str) -> bool:
-    return any(word.lower() in _ENV_WORDS for word in _WORDS.findall(name))
+    """``child_env``, ``jobEnv``, ``WORKER_ENV``: a name with an environment word."""
+    return any(word in _ENV_WORDS for word in name_words(name))
 
 
 def _holder_name(node: ast.expr) -> str:
