@@ -58,9 +58,9 @@ def test_the_name_check_of_safe_fixes_is_kept_too(
     proved: list[int] = []
     real = scan_module.unprovable
 
-    def counting(text, fixes):
+    def counting(text, fixes, tree=None):
         proved.append(len(fixes))
-        return real(text, fixes)
+        return real(text, fixes, tree)
 
     monkeypatch.setattr(scan_module, "unprovable", counting)
     monkeypatch.setattr(scan_module, "_PROOFS", {})  # no in-process memo between scans

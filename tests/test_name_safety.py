@@ -530,3 +530,28 @@ def test_the_write_guard_holds_even_when_the_labels_are_stale(tmp_path: Path, mo
         "`customers_service_module` is a local name in function `audit` (line 4): the new "
         "reference there would read it instead of the module-level `customers_service_module`"
     ]
+
+
+def test_the_walk_proves_the_fixes_it_finds(tmp_path: Path, monkeypatch) -> None:
+    """The proof is worked out where the file is walked (a worker, from the tree it
+    already has): the scan does not read the file again for it afterwards."""
+    import fastaudit.audit.scan as scan_module
+    from fastaudit.project.source import SourceError
+
+    def unreadable(*args: object, **kwargs: object) -> bytes:
+        raise SourceError("unreadable", "gone after the walk")
+
+    _domain_project(
+        tmp_path,
+        "from src.customers.service import find_customer\n\n\n"
+        "def check(find_customer_id, customers_service=None, customers_service_module=None):\n"
+        "    return find_customer(find_customer_id), customers_service_module\n",
+    )
+    monkeypatch.setattr(scan_module, "read_bytes", unreadable)
+    result = scan(tmp_path, Config(select=["ALL", "STR104"]), use_cache=False, jobs=1)
+    (finding,) = [f for f in result.findings if f.rule == "STR104"]
+    assert finding.fix is not None
+    assert finding.fix.safety is Safety.UNSAFE
+    assert finding.fix.note.startswith(
+        "not provably safe: `customers_service_module` is a local name"
+    )

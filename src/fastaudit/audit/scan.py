@@ -280,8 +280,29 @@ def analyze(
     outcome.facts = ctx.facts
     if lowered:
         _without_fixes(outcome)
+    else:
+        outcome.proof = _proof(source.text, tree, outcome)
     outcome.summary = project_summary(outcome)
     return outcome
+
+
+def _proof(
+    text: str, tree: ast.Module, outcome: FileOutcome
+) -> tuple[frozenset[Fix], dict[Fix, str]] | None:
+    """The proof of the file's safe fixes (``FileOutcome.proof``), worked out here, in a
+    worker, from the tree the walk read: after the walk it would cost a parse of the file
+    in the parent, one file after another. The set is the one ``prove_fixes`` most often
+    asks about; when the project pass changes it (a fix made unsafe by policy, a deferred
+    finding dropped), it asks again."""
+    fixes = [
+        finding.fix
+        for finding in (*outcome.findings, *(d.finding for d in outcome.deferred))
+        if finding.fix is not None and finding.fix.safety is Safety.SAFE
+    ]
+    if not fixes or not outcome.path.endswith(".py"):
+        return None
+    unique = list(dict.fromkeys(fixes))
+    return frozenset(unique), unprovable(text, unique, tree)
 
 
 def project_summary(outcome: FileOutcome) -> str:
@@ -1135,6 +1156,15 @@ def prove_fixes(
         checked = frozenset(fixes)
         key = (path, digest, checked)
         found = _PROOFS.get(key)
+        outcome = result.files.get(path)
+        if (
+            found is None
+            and outcome is not None
+            and outcome.proof is not None
+            and outcome.proof[0] == checked
+            and outcome.digest == digest
+        ):
+            found = outcome.proof[1]
         if found is None and cache is not None and digest:
             found = cache.proof(path, digest, checked)
         if found is None:

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 # 6: the last project pass; 7: outcomes kept pickled (a save after one edit writes the
 # other files' bytes as they are instead of pickling every outcome again); 8: outcomes
 # carry the summary the kept project pass is keyed by; 9: the pass keeps ``outside_app``;
-# 10: outcomes walked again with the project's route classes; 11: the pass keeps ``startup``.
-_FORMAT = 11
+# 10: outcomes walked again with the project's route classes; 11: the pass keeps ``startup``;
+# 12: outcomes carry the proof of their safe fixes (``FileOutcome.proof``).
+_FORMAT = 12
 
 
 def cache_dir() -> Path:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastaudit.engine.context import ClassInfo, Deferred, ImportRecord
-from fastaudit.model import Finding, compact_pickle
+from fastaudit.model import Finding, Fix, compact_pickle
 
 
 @compact_pickle
@@ -31,3 +31,8 @@ class FileOutcome:
     # it as it was cannot change the project rules' results through this file ("" when
     # unknown: then the file's content digest stands for it).
     summary: str = ""
+    # The file's safe fixes, checked together where the file was walked, and those
+    # that could not be proved to keep what names mean, each with why (see
+    # ``name_safety.unprovable``): the scan reuses the answer when the fixes it reports
+    # for the file are the same set, instead of parsing the file again after the walk.
+    proof: tuple[frozenset[Fix], dict[Fix, str]] | None = None
