@@ -26,6 +26,8 @@ NEWER = {
     "pep701-fstring": 'label = f"{", ".join(["a", "b"])} and {f"{1}"}"\n',
     "pep701-comment": 'label = f"""{\n    1 + 1  # two\n}"""\n',
     "pep758-except": "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n",
+    "pep750-template": 'greeting = t"Hello {name}!"\n',
+    "pep750-template-pep701-field": 'row = t"<td>{cells["name"]}</td>"\n',
 }
 
 
@@ -138,7 +140,7 @@ def test_a_lowered_file_offers_no_fix_from_a_project_rule(tmp_path: Path) -> Non
 
 # ------------------------------------- the token path and LibCST lower the same way
 TOKEN_LOWERED = {
-    **{k: v for k, v in NEWER.items() if not k.startswith("pep701")},
+    **{k: v for k, v in NEWER.items() if not k.startswith("pep701") and "field" not in k},
     **{k: v for k, v in MULTI_LINE.items() if not k.startswith("fstring")},
     "async-generic": "async def fetch[T](kind: type[T]) -> T:\n    return kind()\n",
     "except-star": "try:\n    pass\nexcept* ValueError, TypeError:\n    pass\n",
@@ -146,6 +148,8 @@ TOKEN_LOWERED = {
     "type-as-a-name-beside": "type = 3\nprint(type(type))\ntype X = int\n",
     "one-line-body": "def f[T](x: T) -> T: return x\n",
     "except-over-lines": "try:\n    pass\nexcept (\n    ValueError\n), KeyError:\n    pass\n",
+    "template-raw-triple": 'pattern = Rt"""\n\\d+{suffix}\n"""\n',
+    "template-in-call": 'render(T"<b>{title!r:>{width}}</b>", escape=True)\n',
 }
 
 
@@ -205,3 +209,80 @@ def test_a_file_with_many_constructs_is_lowered_whole() -> None:
     ast.parse(lowered)
     assert lowered.splitlines()[-2] == "def first(items: list[T]) -> T:"
     assert len(lowered.splitlines()) == len(newer.splitlines())
+
+
+def test_a_template_string_is_lowered_to_a_call_around_an_f_string() -> None:
+    """PEP 750: a ``Template`` is not text. Its fields stay read (names used), and the
+    string is inside a call, where no rule takes it for a value formatted into text."""
+    source = 'query = t"SELECT * FROM users WHERE id = {user_id}"\n'
+    assert lower(source) == 'query = __template__(f"SELECT * FROM users WHERE id = {user_id}")\n'
+
+
+@pytest.mark.parametrize(
+    ("newer", "lowered"),
+    [
+        # Implicit concatenation (only of template strings, in 3.14): one call around all.
+        (
+            's = (t"<p>{a}</p>"\n     t"<p>{b}</p>")\n',
+            's = (__template__(f"<p>{a}</p>"\n     f"<p>{b}</p>"))\n',
+        ),
+        # ``tr`` (LibCST 1.9 reads only ``rt``).
+        ('s = tr"\\w+{x}"\n', 's = __template__(fr"\\w+{x}")\n'),
+    ],
+    ids=["concatenated", "tr-prefix"],
+)
+def test_template_strings_libcst_cannot_read_are_lowered_from_tokens(
+    newer: str, lowered: str
+) -> None:
+    assert lower(newer) == lowered
+
+
+def test_sql_in_a_template_string_is_not_sql_built_from_strings() -> None:
+    """A t-string hands its values to the library apart from the text (a driver that
+    takes templates binds them as parameters); the same text as an f-string is SEC105."""
+    template = textwrap.dedent(
+        """\
+        from sqlalchemy import text
+
+
+        async def find_user(session, email: str):
+            return await session.execute(sql(t"SELECT id FROM users WHERE email = {email}"))
+
+
+        async def find_order(session, number: str):
+            return await session.execute(text(f"SELECT id FROM orders WHERE number = '{number}'"))
+        """
+    )
+    findings = check_source(template, "app/users.py", ["SEC105", "SCN001"])
+    assert [(f.rule, f.line) for f in findings] == [("SEC105", 9)]
+
+
+def test_a_python_314_route_file_is_audited(tmp_path: Path) -> None:
+    """A 3.14 file (a template string, an unbracketed ``except`` tuple) gets its
+    findings on their own lines, not a syntax error."""
+    write(
+        tmp_path,
+        {
+            "app/main.py": textwrap.dedent(
+                """\
+                import time
+
+                from fastapi import FastAPI
+
+                app = FastAPI()
+
+
+                @app.get("/hello")
+                async def hello(name: str) -> dict[str, str]:
+                    try:
+                        greeting = str(t"Hello {name}!")
+                    except ValueError, TypeError:
+                        greeting = ""
+                    time.sleep(1)
+                    return {"greeting": greeting}
+                """
+            )
+        },
+    )
+    result = scan(tmp_path, Config(select=["ASY102", "SCN001"]), use_cache=False, jobs=1)
+    assert [(f.rule, f.path, f.line) for f in result.findings] == [("ASY102", "app/main.py", 14)]

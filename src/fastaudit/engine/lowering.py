@@ -10,6 +10,9 @@ older spelling, on the same lines:
 * ``def f[T](...)``/``class C[T]`` -> the ``[...]`` goes
 * ``except A, B:``            -> ``except (A, B):``
 * an f-string field using the string's own quotes, a backslash or a comment -> ``{_}``
+* a PEP 750 template string ``t"Hi {name}"`` -> ``__template__(f"Hi {name}")``: the
+  names its fields read are still read, and no rule takes a ``Template`` (which a
+  library turns into parameters, not text) for a string built from values
 
 Only rules see the lowered text: the file's findings keep their lines (what a removed
 construct spanned becomes backslash continuations), and fixes are not offered on it,
@@ -100,6 +103,7 @@ def _statement_edits(text: str, line: int) -> list[Edit]:
     edits: list[Edit] = []
     if tokens and tokens[0].type == tokenize.NAME:
         _lower_statement(tokens, 0, edits)
+    _template_strings(tokens, edits)
     # Rows of the statement's own tokens, counted from ``line``.
     return [(a + line - 1, b, c + line - 1, d, new) for a, b, c, d, new in edits]
 
@@ -150,6 +154,7 @@ def _lower_by_tokens(text: str) -> str | None:
         at_start = token.type in _STATEMENT_BREAKS or token.string == ";"
         if starts and token.type == tokenize.NAME:
             _lower_statement(tokens, index, edits)
+    _template_strings(tokens, edits)
     if not edits:
         return None
     lowered = _apply(text, edits)
@@ -231,6 +236,45 @@ def _except_tuple(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit
     last = tokens[index - 1]
     edits.append((*tokens[first].start, *tokens[first].start, "("))
     edits.append((*last.end, *last.end, ")"))
+
+
+# What a template string's prefix reads as to an older tokenizer: a name (``t``, ``tr``,
+# ``rt`` in any case) right before a plain string literal.
+_TEMPLATE_PREFIXES = frozenset({"t", "tr", "rt"})
+TEMPLATE_CALL = "__template__"
+
+
+def _template_start(tokens: list[tokenize.TokenInfo], index: int) -> bool:
+    if index + 1 >= len(tokens):
+        return False
+    name, string = tokens[index], tokens[index + 1]
+    return (
+        name.type == tokenize.NAME
+        and name.string.lower() in _TEMPLATE_PREFIXES
+        and string.type == tokenize.STRING
+        and string.start == name.end
+        and string.string[:1] in ("'", '"')
+    )
+
+
+def _template_strings(tokens: list[tokenize.TokenInfo], edits: list[Edit]) -> None:
+    """``t"Hi {name}"`` -> ``__template__(f"Hi {name}")``; implicitly concatenated
+    template strings (``t"a" t"b"``) go in one call. A field this interpreter's
+    f-strings cannot read (the string's own quotes) leaves text the parser rejects,
+    and LibCST decides."""
+    index = 0
+    while index < len(tokens):
+        if not _template_start(tokens, index):
+            index += 1
+            continue
+        first = index
+        while _template_start(tokens, index):
+            prefix = tokens[index]
+            raw = "r" if "r" in prefix.string.lower() else ""
+            opening = f"{TEMPLATE_CALL}(" if index == first else ""
+            edits.append((*prefix.start, *prefix.end, f"{opening}f{raw}"))
+            index += 2
+        edits.append((*tokens[index - 1].end, *tokens[index - 1].end, ")"))
 
 
 def _closing(tokens: list[tokenize.TokenInfo], index: int) -> int | None:

@@ -7,6 +7,13 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from fastaudit.engine.lowering import TEMPLATE_CALL
+
+# The fields of f-strings, and of template strings where this LibCST knows them (1.9).
+_FIELD_TYPES: tuple[type[cst.CSTNode], ...] = (cst.FormattedStringExpression,) + (
+    (cst.TemplatedStringExpression,) if hasattr(cst, "TemplatedStringExpression") else ()
+)
+
 # Newest first: the first grammar that reads the file wins.
 GRAMMARS = ("3.14", "3.13", "3.12")
 
@@ -78,12 +85,27 @@ class _Lowering(cst.CSTVisitor):
     visit_ExceptStarHandler = _except
 
     def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        quote = node.end  # ", ', """ or '''
+        self._fields(node.end, [p for p in node.parts if isinstance(p, _FIELD_TYPES)])
+        return False  # nested f-strings are inside the fields replaced
+
+    def visit_TemplatedString(self, node: cst.TemplatedString) -> bool:
+        """``t"Hi {name}"`` -> ``__template__(f"Hi {name}")`` (see ``lowering``), its
+        fields lowered as an f-string's. (LibCST reads template strings from 1.9.)"""
+        where = self._range(node)  # the string alone: its parentheses are outside
+        prefix = node.start.rstrip("'\"")
+        raw = "r" if "r" in prefix.lower() else ""
+        line, column = where.start.line, where.start.column
+        self.edits.append((line, column, line, column + len(prefix), f"{TEMPLATE_CALL}(f{raw}"))
+        self._insert(where.end.line, where.end.column, ")")
+        self._fields(node.end, [p for p in node.parts if isinstance(p, _FIELD_TYPES)])
+        return False
+
+    def _fields(self, quote: str, fields: list[cst.CSTNode]) -> None:
+        """Lower the ``{...}`` fields of an f-string or template string that closes
+        with ``quote`` (", ', \"\"\" or '''), where an older f-string could not hold them."""
         triple = len(quote) == 3
         code = cst.Module([])
-        for part in node.parts:
-            if not isinstance(part, cst.FormattedStringExpression):
-                continue
+        for part in fields:
             field = code.code_for_node(part)  # the whole ``{...}``, comments included
             inner = field[1:-1]
             if quote[0] in inner or "\\" in inner or "#" in inner or (not triple and "\n" in inner):
@@ -101,7 +123,6 @@ class _Lowering(cst.CSTVisitor):
                     )
                 else:
                     self._replace(part, "{_}")
-        return False  # nested f-strings are inside the fields just replaced
 
 
 def libcst_edits(text: str) -> list[Edit] | None:
