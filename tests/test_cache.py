@@ -509,3 +509,23 @@ def test_a_kept_pass_keeps_the_parsed_dependency_files_too(
     toml_parses.clear()
     scan(root)
     assert toml_parses == []
+
+
+def test_a_kept_project_pass_is_not_kept_past_the_day(
+    tmp_path: Path, cache: Path, monkeypatch
+) -> None:
+    """What has reached its end of life depends on the day: a warm scan on a later day
+    runs the project rules again, though no file changed."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.10"\n', encoding="utf-8"
+    )
+    (root / "tox.ini").write_text("[tox]\nenvlist = py310, py312\n", encoding="utf-8")
+    monkeypatch.setenv("FASTAUDIT_TODAY", "2026-10-31")
+    (before,) = [f for f in scan(root).findings if f.rule == "PIN105"]
+    assert before.severity.value == "info"
+    monkeypatch.setenv("FASTAUDIT_TODAY", "2026-11-01")
+    (after,) = [f for f in scan(root).findings if f.rule == "PIN105"]
+    assert after.severity.value == "warning"
+    assert "past its end of life (October 2026)" in after.message

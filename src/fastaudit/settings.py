@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 
 def no_color() -> bool:
@@ -17,3 +18,15 @@ def cache_dir_override() -> str | None:
 
 def xdg_cache_home() -> str | None:
     return os.environ.get("XDG_CACHE_HOME") or None
+
+
+def today() -> date:
+    """The day of the audit: what has reached its end of life by then (PIN105).
+    FASTAUDIT_TODAY (``YYYY-MM-DD``) fixes it, for a reproducible report or a test."""
+    fixed = os.environ.get("FASTAUDIT_TODAY")
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            pass  # not a date: the real day, as without it
+    return date.today()

@@ -97,8 +97,9 @@ def test_python_version_file(project):
     result = project.scan()
     (finding,) = result.findings
     assert (finding.rule, finding.path, finding.line) == ("PIN105", ".python-version", 1)
-    assert (
-        finding.message == "`.python-version 3.10.4` selects Python 3.10.4, below the minimum 3.11"
+    assert finding.message == (
+        "`.python-version 3.10.4` selects Python 3.10.4, below the minimum 3.11 and past its "
+        "end of life (October 2026)"
     )
     assert finding.fix.safety == "unsafe"
     assert "install it" in finding.fix.note

@@ -112,3 +112,59 @@ def test_python_version_in_the_tag_of_another_image(project) -> None:
     assert ".gitlab-ci.yml:2 (CI image 3.9)" in message
     assert "worker.Dockerfile:2" not in message and "worker.Dockerfile:3" not in message
     assert "worker.Dockerfile:4" not in message
+
+
+def test_a_python_the_project_tests_is_a_support_decision(project, monkeypatch) -> None:
+    """Seen on real code (libraries and apps that keep an older Python and test it in
+    CI): while that Python is still supported, nothing fails there. The finding stays,
+    as information, and says so."""
+    from fastaudit.model import Severity
+
+    monkeypatch.setenv("FASTAUDIT_TODAY", "2025-06-01")  # 3.9 supported until October 2025
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            ".github/workflows/editor-setup.yml": WORKFLOW,
+            ".github/workflows/tests.yml": WORKFLOW,
+        }
+    )
+    finding = pin105(project)
+    assert finding.severity is Severity.INFO
+    assert finding.message.startswith(
+        '`requires-python = ">=3.9"` admits Python 3.9, below the minimum 3.11, and the '
+        "project tests 3.9 (.github/workflows/tests.yml:8): a support decision, not a defect"
+    )
+    assert finding.fix.safety is Safety.UNSAFE
+
+
+def test_a_python_past_its_end_of_life_is_a_warning_even_when_tested(project, monkeypatch) -> None:
+    from fastaudit.model import Severity
+
+    monkeypatch.setenv("FASTAUDIT_TODAY", "2025-11-01")
+    project.write({"pyproject.toml": PYPROJECT, ".github/workflows/tests.yml": WORKFLOW})
+    finding = pin105(project)
+    assert finding.severity is Severity.WARNING
+    assert finding.message.startswith(
+        '`requires-python = ">=3.9"` admits Python 3.9, below the minimum 3.11 and past its '
+        "end of life (October 2025); also named in .github/workflows/tests.yml:8"
+    )
+
+
+def test_an_untested_oldest_python_stays_a_warning(project, monkeypatch) -> None:
+    """A Dockerfile on 3.9, or a matrix from 3.10 up while 3.9 is admitted: nothing
+    shows the oldest admitted Python works."""
+    from fastaudit.model import Severity
+
+    monkeypatch.setenv("FASTAUDIT_TODAY", "2025-06-01")
+    project.write(
+        {
+            "pyproject.toml": PYPROJECT,
+            "Dockerfile": "FROM python:3.9-slim\n",
+            ".github/workflows/tests.yml": WORKFLOW.replace('"3.9"', '"3.10"'),
+        }
+    )
+    finding = pin105(project)
+    assert finding.severity is Severity.WARNING
+    assert finding.message.startswith(
+        '`requires-python = ">=3.9"` admits Python 3.9, below the minimum 3.11; also named in'
+    )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 
+from fastaudit import settings
 from fastaudit.audit.route_classes import fingerprint, importers, project_route_classes
 from fastaudit.audit.selection import enabled_rules, is_known_selector
 from fastaudit.config import Config, load_config, severity_for
@@ -722,6 +723,8 @@ def _project_key(result: ScanResult) -> str:
             discovery.other_files,
             result.enabled,
             result.config,
+            # What has reached its end of life depends on the day (PIN105).
+            settings.today(),
         )
     )
     return hashlib.sha256(material.encode()).hexdigest()

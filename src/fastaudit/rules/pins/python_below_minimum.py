@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
+from fastaudit import settings
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Location, Safety, Severity, Span
 from fastaudit.project.deps import Declaration, DependencySet, Matrix
@@ -32,6 +34,12 @@ class PythonBelowMinimum(PinRule):
     language features the code may use. Admitting Pythons older than the minimum keeps
     the project from using what current FastAPI, Pydantic and asyncio rely on, and lets
     an old interpreter install it and fail at runtime.
+
+    An interpreter past its end of life (3.10 since October 2026) gets no security
+    fixes: the finding says so. Where the oldest Python admitted is still supported and
+    the project's own CI matrix or tox envs test it, the project supports it on purpose
+    and nothing fails there: the finding is then information, a support decision to
+    revisit, not a defect.
     """
     dont = '[project]\nrequires-python = ">=3.9"\n'
     do = '[project]\nrequires-python = ">=3.11"\n'
@@ -66,6 +74,23 @@ class PythonBelowMinimum(PinRule):
                 )
             else:
                 message = f"`{declaration.display}` shuts out Python {minimum} and later"
+            oldest = None
+            if declaration.syntax is Syntax.VERSION or verdict.status is Status.BELOW:
+                oldest = _oldest_admitted(
+                    declaration, verdict.bounds.lower if verdict.bounds else None
+                )
+            ended = end_of_life(oldest) if oldest is not None else None
+            tested = None
+            if ended is not None and ended < settings.today():
+                # First: a long list of places below would clip it off a report line.
+                message += f" and past its end of life ({ended:%B %Y})"
+            elif oldest is not None:
+                tested = _tested_at(view, oldest)
+            if tested is not None:
+                message += (
+                    f", and the project tests {tested.version} ({tested.where.label}): "
+                    "a support decision, not a defect"
+                )
             commands = deps.lock_commands.get(declaration.where.file, [])
             fix = raise_fix(view, declaration, minimum, commands)
             related = _older_pythons_elsewhere(view, deps, declaration, minimum)
@@ -82,6 +107,8 @@ class PythonBelowMinimum(PinRule):
                         note=f"{places} still name an older Python: raise them together",
                     )
             finding = replace(self.at(view, declaration.where, message, fix), related=related)
+            if tested is not None:
+                finding = replace(finding, severity=Severity.INFO)
             if len(elsewhere) > 3:
                 finding = replace(finding, detail="\n".join(elsewhere))
             yield finding
@@ -94,18 +121,62 @@ def _test_harness(path: str) -> bool:
     return any(part in ("test", "tests") or part.endswith(("_tests", "-tests")) for part in folders)
 
 
+def end_of_life(python: Version) -> date | None:
+    """The last day of CPython ``python``'s security support (PEP 602: five years from
+    each October release, 3.8 on); None for what is not a 3.x release."""
+    if python.major != 3:
+        return None
+    if python.minor >= 8:
+        return date(2016 + python.minor, 10, 31)
+    return _EARLY_END_OF_LIFE.get(python.minor, date(2017, 12, 31))
+
+
+# Before PEP 602's yearly cadence (PEPs 537, 494, 478): the last release's day.
+_EARLY_END_OF_LIFE = {7: date(2023, 6, 27), 6: date(2021, 12, 23), 5: date(2020, 9, 30)}
+
+
+def _mentions(view: ProjectView) -> list[PythonMention]:
+    """The project's other Python mentions, read once per pass: a monorepo asks for
+    each of its Python declarations."""
+    mentions: list[PythonMention] | None = view.memo.get("python-mentions")
+    if mentions is None:
+        mentions = view.memo["python-mentions"] = python_mentions(view)
+    return mentions
+
+
+def _oldest_admitted(declaration: Declaration, lower: Version | None) -> Version | None:
+    """The oldest Python ``declaration`` lets in, as major.minor (None: no lower bound)."""
+    if declaration.syntax is Syntax.VERSION:
+        try:
+            lower = Version(declaration.text)
+        except InvalidVersion:
+            return None
+    if lower is None:
+        return None
+    return Version(f"{lower.major}.{lower.minor}")
+
+
+def _tested_at(view: ProjectView, oldest: Version) -> PythonMention | None:
+    """The first CI matrix entry or tox env that runs the project on ``oldest``: the
+    project supports that Python on purpose, and checks that it works there."""
+    runs = [
+        mention
+        for mention in _mentions(view)
+        if mention.kind in ("CI matrix", "tox env") and mention.version == oldest
+    ]
+    # A workflow that runs the tests says it best (not, say, an editor's setup steps).
+    runs.sort(key=lambda mention: "test" not in mention.where.file.rsplit("/", 1)[-1])
+    return runs[0] if runs else None
+
+
 def _older_pythons_elsewhere(
     view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Version
 ) -> tuple[Location, ...]:
     """Other places naming a Python below ``minimum``: a Dockerfile's base image, a CI
     matrix, tox envs, and the project's other Python declarations (``.python-version``)."""
-    # Read once per pass: a monorepo asks for each of its Python declarations.
-    mentions: list[PythonMention] | None = view.memo.get("python-mentions")
-    if mentions is None:
-        mentions = view.memo["python-mentions"] = python_mentions(view)
     places = [
         _location(mention.where, f"{mention.kind} {mention.version}")
-        for mention in mentions
+        for mention in _mentions(view)
         if mention.version < minimum
     ]
     for other in deps.declarations:
