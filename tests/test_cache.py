@@ -253,7 +253,8 @@ def test_a_warm_fix_still_refuses_a_dependency_file_changed_since_the_scan(
     warm = scan(root)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    report = fix_project(warm, paths={"pyproject.toml"})
+    # Unsafe: the fix would leave uv.lock stale (``uv sync --locked`` fails).
+    report = fix_project(warm, paths={"pyproject.toml"}, unsafe=True)
     assert report.errors == ["pyproject.toml: changed on disk since it was scanned; rescan first"]
     assert pyproject.read_text(encoding="utf-8").endswith("# edited\n")
 

@@ -79,6 +79,7 @@ def test_pipfile_and_its_lock(project):
     result = project.scan()
     notes = {f.line: f.fix.note for f in result.findings if f.fix and f.path == "Pipfile"}
     assert "`pipenv lock`" in notes[2]
+    assert "Pipfile.lock records a hash of the Pipfile" in notes[2]
     project.fix(unsafe=True)
     tomllib.loads(project.read("Pipfile"))
     assert project.changed_lines("Pipfile") == [

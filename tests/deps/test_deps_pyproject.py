@@ -184,6 +184,9 @@ def test_poetry_fixes_keep_poetry_syntax(project):
     result = project.scan()
     notes = {f.line: f.fix.note for f in result.findings if f.fix is not None}
     assert "`poetry lock`" in notes[7]
+    # Seen on mealie: a raised floor left poetry.lock stale and `poetry install` stopped.
+    assert "poetry.lock records a hash of this file: `poetry install` refuses" in notes[7]
+    assert project.fix() == {}  # nothing is safe while the lock would go stale
     project.fix(unsafe=True)
     tomllib.loads(project.read("pyproject.toml"))
     # ruff is declared, so black's entry goes, line and all; every other line stays.

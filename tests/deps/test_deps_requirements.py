@@ -141,6 +141,8 @@ def test_pip_compile_output_is_a_lock(project):
     fixes = {f.line: f.fix for f in result.findings if f.path == "requirements.in"}
     command = "pip-compile --output-file=requirements.txt requirements.in"
     assert f"`{command}`" in fixes[1].note
+    # pip-compile output records no hash of its input: it stays installable, the fix safe.
+    assert fixes[1].safety == "safe"
     project.fix()
     assert project.read("requirements.in") == "fastapi>=0.115\nhttpx>=0.27\n"
     assert project.read("requirements.txt") == project.written["requirements.txt"]  # never edited

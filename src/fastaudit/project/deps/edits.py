@@ -37,6 +37,27 @@ def refresh_note(commands: list[str]) -> str:
     return f"then run {shown} to refresh the lock"
 
 
+# Locks that record what they were made from and refuse (or redo) an install once the
+# declaring file changes under them. A pip-compile output does not: it stays installable.
+_CHECKED_LOCKS = {
+    "uv lock": "uv.lock no longer matches this file: `uv sync --locked` fails, and "
+    "`uv sync` resolves again, until `uv lock` runs",
+    "poetry lock": "poetry.lock records a hash of this file: `poetry install` refuses the "
+    "stale lock until `poetry lock` runs",
+    "pdm lock": "pdm.lock records a hash of this file: `pdm install` reports it outdated "
+    "until `pdm lock` runs",
+    "pipenv lock": "Pipfile.lock records a hash of the Pipfile: `pipenv install --deploy` "
+    "fails until `pipenv lock` runs",
+}
+
+
+def stale_lock_reason(commands: list[str]) -> str:
+    """Why editing a declaring file is not safe on its own: a lock made from it that
+    checks it (empty when none does). Seen on real code: a raised floor in mealie's
+    pyproject left poetry.lock stale, and `poetry install` in its CI stopped."""
+    return "; ".join(_CHECKED_LOCKS[c] for c in commands if c in _CHECKED_LOCKS)
+
+
 def new_spec(minimum: Version | None, exact: bool) -> str:
     """The version part of a requirement fastaudit writes: ``>=2.9``, or ``==2.9.0``
     in a file that pins exactly."""
@@ -178,7 +199,10 @@ def raise_fix(
         reason = "; ".join(
             p for p in (reason or "moves the upper bound", f'its comment says "{comment}"') if p
         )
-    note = "; ".join(p for p in (reason, refresh_note(commands)) if p)
+    reason = "; ".join(p for p in (reason, stale_lock_reason(commands)) if p)
+    # A checked lock's reason already names its command.
+    unchecked = [c for c in commands if c not in _CHECKED_LOCKS]
+    note = "; ".join(p for p in (reason, refresh_note(unchecked)) if p)
     return Fix(
         description=f"raise to `{_shown(declaration, new_text)}`",
         safety=Safety.UNSAFE if reason else Safety.SAFE,

@@ -6,12 +6,22 @@ once per project view and hands the same result to each rule that asks.
 
 from __future__ import annotations
 
+import fnmatch
+import tomllib
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Fix, Severity
-from fastaudit.project.deps import Declaration, DependencySet, Matrix, Source, collect, normalize
+from fastaudit.project.deps import (
+    Declaration,
+    DependencySet,
+    Locked,
+    Matrix,
+    Source,
+    collect,
+    normalize,
+)
 from fastaudit.project.deps.edits import HASH_NOTE, hash_pinned, raise_fix
 from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.model import Where
@@ -109,12 +119,87 @@ class StatusRule(PinRule):
                 commands = deps.lock_commands.get(declaration.where.file, [])
                 fix = raise_fix(view, declaration, minimum.version, commands)
                 message = self.message(declaration, verdict, minimum)
+                severity = None
+                locked = self.locked_at_minimum(view, deps, declaration, minimum)
+                if locked is not None:
+                    # First: what follows may be clipped off a report line.
+                    message += (
+                        f"; {locked.where.file} installs {locked.version_text}, so only an "
+                        "install without the lock gets an older release"
+                    )
+                    severity = Severity.INFO
                 if hash_pinned(view, declaration):
                     message += f"; {HASH_NOTE}"
-                yield self.at(view, declaration.where, message, fix)
+                yield self.at(view, declaration.where, message, fix, severity)
 
     def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         raise NotImplementedError
+
+    def locked_at_minimum(
+        self, view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Minimum
+    ) -> Locked | None:
+        """A lock made from the declaring file that already installs the minimum or
+        later: then the range matters only to an install without the lock, and the
+        finding is information (``None``: the rule reports as it is)."""
+        return None
+
+
+def lock_sources(lock: str) -> set[str]:
+    """The files a lock is made from: its folder's pyproject (uv, poetry, pdm), Pipfile,
+    or the ``.in`` beside a compiled requirements file."""
+    folder, _, name = lock.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name.endswith(".txt"):
+        return {lock.removesuffix(".txt") + ".in"}
+    if name == "Pipfile.lock":
+        return {f"{prefix}Pipfile"}
+    return {f"{prefix}pyproject.toml"}
+
+
+def locked_at_or_above(
+    view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Minimum
+) -> Locked | None:
+    """The lock entry of ``declaration``'s package in a lock made from its file, when
+    it resolves the package at ``minimum`` or later."""
+    for locked in deps.locked:
+        if (
+            locked.name == declaration.name
+            and locked.version is not None
+            and locked.version >= minimum.version
+            and _made_from(view, locked.where.file, declaration.where.file)
+        ):
+            return locked
+    return None
+
+
+def _made_from(view: ProjectView, lock: str, declaring: str) -> bool:
+    """Whether ``lock`` is made from the file ``declaring``: its own source, or a member
+    of the uv workspace the lock's folder declares (``[tool.uv.workspace] members``)."""
+    if declaring in lock_sources(lock):
+        return True
+    folder, _, name = lock.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name != "uv.lock" or not declaring.startswith(prefix):
+        return False
+    source = view.read_text(f"{prefix}pyproject.toml")
+    if source is None:
+        return False
+    try:
+        workspace = tomllib.loads(source.text).get("tool", {}).get("uv", {}).get("workspace")
+    except tomllib.TOMLDecodeError:
+        return False
+    if not isinstance(workspace, dict):
+        return False
+    member = declaring.removeprefix(prefix).rpartition("/")[0]
+
+    def listed(key: str) -> bool:
+        globs = workspace.get(key, [])
+        return isinstance(globs, list) and any(
+            isinstance(glob, str) and fnmatch.fnmatchcase(member, glob.rstrip("/"))
+            for glob in globs
+        )
+
+    return listed("members") and not listed("exclude")
 
 
 def normalized(name: str) -> str:

@@ -10,7 +10,13 @@ from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Locked, Matrix
 from fastaudit.project.deps.verdict import Status, judge
-from fastaudit.rules.pins._shared import PYPROJECT, PinRule, in_library, library_folders
+from fastaudit.rules.pins._shared import (
+    PYPROJECT,
+    PinRule,
+    in_library,
+    library_folders,
+    lock_sources,
+)
 
 
 class LockBelowMinimum(PinRule):
@@ -63,20 +69,8 @@ def _capped_or_undeclared(deps: DependencySet, locked: Locked, minimum: Version)
     if not declared:
         # Only when something is declared: a lock read alone is all there is to go by.
         return any(d.name != "python" for d in deps.declarations)
-    sources = _lock_sources(locked.where.file)
+    sources = lock_sources(locked.where.file)
     return any(
         d.where.file in sources and judge(d, minimum).status in (Status.PINNED, Status.EXCLUDED)
         for d in declared
     )
-
-
-def _lock_sources(lock: str) -> set[str]:
-    """The files a lock is made from: its folder's pyproject (uv, poetry, pdm), Pipfile,
-    or the ``.in`` beside a compiled requirements file."""
-    folder, _, name = lock.rpartition("/")
-    prefix = f"{folder}/" if folder else ""
-    if name.endswith(".txt"):
-        return {lock.removesuffix(".txt") + ".in"}
-    if name == "Pipfile.lock":
-        return {f"{prefix}Pipfile"}
-    return {f"{prefix}pyproject.toml"}

@@ -25,8 +25,9 @@ class PythonBelowMinimum(PinRule):
     title = "Supported Python range reaches below the minimum"
     severity = Severity.WARNING
     fix_safety = (
-        "safe for requires-python style ranges; unsafe for .python-version / Pipfile, and "
-        "while a Dockerfile, CI matrix, tox env or other declaration names an older Python"
+        "safe for requires-python style ranges; unsafe for .python-version / Pipfile, "
+        "while a Dockerfile, CI matrix, tox env or other declaration names an older Python, "
+        "and where a lock that checks the file (uv.lock, poetry.lock, ...) is made from it"
     )
     rationale = """
     `requires-python` (or Poetry's `python = ...`, `python_requires`, `.python-version`,
