@@ -351,7 +351,12 @@ def test_fix_leaves_out_a_fix_that_would_write_a_line_over_the_project_s_length(
     write_files(tmp_path, LONG_LINES_PROJECT)
     assert ruff_check(tmp_path).returncode == 0, ruff_check(tmp_path).stdout
     output = fix_with(tmp_path, "DEP101")
-    assert "app/routes.py:15: DEP101 fix not applied: it would write a line of" in output, output
+    # Held back in every round while the import the first fix added moves it down: one
+    # note, at the line the fixed file has it on (as the report above it). Seen on
+    # mealie and lnbits, where each was printed once per round, at each line.
+    assert "app/routes.py:16: DEP101 fix not applied: it would write a line of" in output, output
+    assert output.count("fix not applied") == 1, output
+    assert "app/routes.py:16:30: DEP101" in output
     routes = (tmp_path / "app/routes.py").read_text()
     assert "def me(user: Annotated[str, Depends(get_user)]):" in routes
     assert "current_user: str = Depends(get_user)" in routes

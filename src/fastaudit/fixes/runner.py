@@ -170,14 +170,18 @@ def fix_file(
         first = False
         fixes = [f for f in candidates if allowed(f, unsafe)]
         if is_python:
-            fixes = _provable(path, text, fixes, skipped)
+            held: list[str] = []
+            fixes = _provable(path, text, fixes, held)
             # ``--fix`` (no ``only``) keeps ``ruff check`` clean; a fix picked in the
             # auditor was read in its preview and is applied as asked.
             limit = long_line_limit(result) if only is None else None
             if limit is not None:
-                fixes = _within_line_length(path, text, fixes, limit, skipped)
+                fixes = _within_line_length(path, text, fixes, limit, held)
             if only is None and flags_password_defaults(result):
-                fixes = _without_password_strings(path, text, fixes, skipped)
+                fixes = _without_password_strings(path, text, fixes, held)
+            # The last round's say: a fix held back again is noted where the fixes
+            # applied since moved it, once; one applied after all is not noted.
+            skipped = held
         if not fixes:
             break
         new_text, applied = apply_edits(text, _fixes_of(fixes))
@@ -236,6 +240,26 @@ def _fixes_of(findings: list[Finding]) -> list[Fix]:
 
 def _safe_fixes(findings: list[Finding]) -> bool:
     return any(f.fix is not None and f.fix.safety is Safety.SAFE for f in findings)
+
+
+# ``path:12: `` at the start of a note about one place: what moves when fixes above it
+# add or remove lines.
+_NOTE_LINE = re.compile(r"^([^:\n]+):\d+: ")
+
+
+def merge_notes(notes: list[str], newer: list[str]) -> list[str]:
+    """``notes`` with ``newer`` (those of a later round or pass) merged in: a note about
+    the same held-back fix, at the line the fixes applied since moved it to, takes the
+    earlier one's place, so each is said once, where the file now has it. Notes alike
+    but for the line (two such fixes in one file) pair up in order."""
+    slots: dict[tuple[str, int], str] = {}
+    for batch in (notes, newer):
+        seen: dict[str, int] = {}
+        for note in batch:
+            key = _NOTE_LINE.sub(r"\1: ", note, count=1)
+            index = seen[key] = seen.get(key, -1) + 1
+            slots[(key, index)] = note
+    return list(slots.values())
 
 
 def _held_back(
