@@ -53,6 +53,70 @@ def rest_of_line(ctx: FileContext, offset: int) -> tuple[str, int]:
     return text[offset:end], end
 
 
+def indentation_of_line(ctx: FileContext, line: int) -> str:
+    """The leading whitespace of line ``line`` (1-based)."""
+    text = ctx.source.text
+    start = ctx.source.line_start(line)
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text[start:end]
+
+
+def moved_text(ctx: FileContext, node: ast.expr, line: int) -> str:
+    """``node``'s text for a place that starts on line ``line``: its continuation lines
+    shift by the difference between the indentation of the line it starts on now and
+    that of ``line``, so a multi-line value keeps the layout a formatter gave it
+    (``Field(\\n    default=[...]\\n)`` -> ``[...]`` one level out). Lines inside a
+    string literal are left as they are; so is the text when the shift cannot be made
+    (a continuation line indented less than the shift, tabs)."""
+    text = ctx.text(node)
+    if "\n" not in text:
+        return text
+    first: int = node.lineno
+    now = indentation_of_line(ctx, first)
+    then = indentation_of_line(ctx, line)
+    if now == then or "\t" in now + then:
+        return text
+    in_strings = _string_continuation_lines(text)
+    lines = text.split("\n")
+    shifted = [lines[0]]
+    for index, row in enumerate(lines[1:], start=1):
+        if index in in_strings or not row.strip():
+            shifted.append(row)
+        elif len(now) > len(then):
+            cut = len(now) - len(then)
+            if row[:cut].strip():
+                return text  # indented less than the shift: not a layout to move
+            shifted.append(row[cut:])
+        else:
+            shifted.append(" " * (len(then) - len(now)) + row)
+    return "\n".join(shifted)
+
+
+def _string_continuation_lines(text: str) -> set[int]:
+    """Indexes (0-based) of ``text``'s lines that begin inside a string literal."""
+    import io
+    import tokenize
+
+    # Python 3.12+ tokenizes f-strings (3.14: t-strings) in parts, start to end.
+    opening = {getattr(tokenize, n, -1) for n in ("FSTRING_START", "TSTRING_START")} - {-1}
+    closing = {getattr(tokenize, n, -1) for n in ("FSTRING_END", "TSTRING_END")} - {-1}
+    inside: set[int] = set()
+    starts: list[int] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in opening:
+                starts.append(token.start[0])
+            elif token.type in closing and starts:
+                inside.update(range(starts.pop(), token.end[0]))
+            elif token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                inside.update(range(token.start[0], token.end[0]))  # rows after the first
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return set(range(text.count("\n") + 1))  # unreadable: move nothing
+    return inside
+
+
 def statement_separator(ctx: FileContext, stmt: ast.stmt) -> str:
     """What goes between two statements replacing ``stmt``: a new line at the same
     indentation, or ``; `` when ``stmt`` shares its line with code before it."""

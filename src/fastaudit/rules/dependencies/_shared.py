@@ -11,8 +11,10 @@ from typing import ClassVar, Literal
 
 from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.edit_builders import (
+    indentation_of_line,
     insert_before,
     insert_line_before,
+    line_prefix,
     remove_call_argument,
     with_subscript_element,
 )
@@ -150,7 +152,11 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
         merged = merge_into_annotated(annotation, marker, ctx)
         if merged is False:
             return None
-        new = merged or f"{annotated}[{ctx.text(annotation)}, {marker}]"
+        new = (
+            merged
+            or ("\n" in marker and _exploded(ctx, arg, annotation, call, annotated))
+            or f"{annotated}[{ctx.text(annotation)}, {marker}]"
+        )
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             notes.append(
                 f"`{arg.arg}` has a string annotation: check FastAPI resolves it inside `Annotated`"
@@ -187,6 +193,57 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
             )
     edits.append(Edit(start, call_end, new))
     return Rewrite(edits, notes)
+
+
+def _exploded(
+    ctx: FileContext, arg: ast.arg, annotation: ast.expr, call: ast.Call, annotated: str
+) -> str | None:
+    """A marker call that spanned lines, laid out one item a line with trailing commas,
+    as black and ``ruff format`` keep it (a trailing comma holds a bracket open)::
+
+        name: Annotated[
+            str,
+            Query(
+                description="...",
+            ),
+        ]
+
+    Seen on real code (lnbits): moving a multi-line ``Query(...)`` into ``Annotated[``
+    as it was written left a layout the project's formatter rejected. None when the
+    parameter does not start its own line, or the type, an argument or a comment spans
+    or sits among the lines (then the marker moves as written)."""
+    if line_prefix(ctx, arg).strip() or _has_comment(ctx.text(call)):
+        return None
+    outer = indentation_of_line(ctx, arg.lineno)
+    if outer.strip(" "):
+        return None  # tabs: not a layout to build on
+    kept: list[ast.keyword | ast.expr] = [*call.args, *call.keywords]
+    default = next((k for k in call.keywords if k.arg == "default"), None)
+    if default is not None:
+        kept.remove(default)
+    elif call.args:
+        kept.remove(call.args[0])
+    kept.sort(key=lambda item: (item.lineno, item.col_offset))
+    pieces = [ctx.text(annotation), ctx.text(call.func), *(ctx.text(item) for item in kept)]
+    if any("\n" in piece for piece in pieces):
+        return None
+    one, two = outer + " " * 4, outer + " " * 8
+    items = "".join(f"{two}{item},\n" for item in pieces[2:])
+    marker = f"{pieces[1]}(\n{items}{one})" if items else f"{pieces[1]}()"
+    return f"{annotated}[\n{one}{pieces[0]},\n{one}{marker},\n{outer}]"
+
+
+def _has_comment(text: str) -> bool:
+    import io
+    import tokenize
+
+    try:
+        return any(
+            token.type == tokenize.COMMENT
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+        )
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return True
 
 
 def _admits_none(annotation: ast.expr, ctx: FileContext) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.edit_builders import moved_text
 from fastaudit.model import Edit, Severity
 from fastaudit.rules.pydantic._shared import PydanticRule, model_qualname
 from fastaudit.rules.pydantic.none_default_on_non_optional_field import allows_none
@@ -110,7 +111,8 @@ class RedundantFieldCall(PydanticRule):
                 ),
             )
         else:
-            value = ctx.text(default)
+            # Where ``Field(`` opened its own lines, the value moves one level out.
+            value = moved_text(ctx, default, node.lineno)
             shown = value if len(value) <= 30 and "\n" not in value else "..."
             message = (
                 f"`{field}`: `Field` holds only the default; write `= {shown}` without it"
