@@ -78,8 +78,12 @@ def test_a_uv_workspace_lock_speaks_for_its_members(project) -> None:
         }
     )
     findings = {f.path: f for f in project.scan().findings if f.rule == "PIN101"}
-    assert findings["services/api/pyproject.toml"].severity is Severity.INFO
-    assert "uv.lock installs 0.115.6" in findings["services/api/pyproject.toml"].message
+    member = findings["services/api/pyproject.toml"]
+    assert member.severity is Severity.INFO
+    assert "uv.lock installs 0.115.6" in member.message
+    # The root lock is made from the member too: raising its floor leaves it stale.
+    assert member.fix.safety is Safety.UNSAFE
+    assert member.fix.note.startswith("uv.lock no longer matches this file")
     # Excluded from the workspace: the root lock does not install it.
     assert findings["services/legacy/pyproject.toml"].severity is Severity.WARNING
 

@@ -678,3 +678,53 @@ def test_a_module_imported_from_a_domain_package_is_already_named(tmp_path):
     }
     root = project(tmp_path, files)
     assert located(root, "STR102") == {("STR104", "src/posts/service.py", 2)}
+
+
+def test_a_command_may_import_a_domain_s_internals_when_it_runs(tmp_path):
+    """Seen on real code (prefect's ``cli`` package): a command imports the server's
+    parts inside the function that needs them, so the program starts without loading
+    the server. Only the function-local import in a command-line module is left alone:
+    the same import at the top of the module, or in a domain, is still reported."""
+    root = project(
+        tmp_path,
+        {
+            "src/auth/tokens/__init__.py": "",
+            "src/auth/tokens/signing.py": "def sign(value: str) -> str:\n    return value\n",
+            "src/cli/__init__.py": "",
+            "src/cli/constants.py": 'PROGRAM = "shop"\n',
+            "src/cli/users.py": """
+            import typer
+
+            from src.auth.tokens.signing import sign as sign_now
+
+            app = typer.Typer()
+
+
+            @app.command()
+            def token(user: str) -> None:
+                from src.auth.tokens.signing import sign
+
+                print(sign(user), sign_now(user))
+            """,
+            "src/admin.py": """
+            import click
+
+
+            @click.command()
+            def rotate() -> None:
+                from src.auth.tokens.signing import sign
+
+                print(sign("all"))
+            """,
+            "src/posts/service.py": """
+            def receipt(total: int) -> str:
+                from src.auth.tokens.signing import sign
+
+                return sign(str(total))
+            """,
+        },
+    )
+    assert sorted((f.path, f.span.line) for f in findings(root, "STR102")) == [
+        ("src/cli/users.py", 3),
+        ("src/posts/service.py", 2),
+    ]

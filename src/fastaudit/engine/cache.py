@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 # other files' bytes as they are instead of pickling every outcome again); 8: outcomes
 # carry the summary the kept project pass is keyed by; 9: the pass keeps ``outside_app``;
 # 10: outcomes walked again with the project's route classes; 11: the pass keeps ``startup``;
-# 12: outcomes carry the proof of their safe fixes (``FileOutcome.proof``).
-_FORMAT = 12
+# 12: outcomes carry the proof of their safe fixes (``FileOutcome.proof``); 13: cross-domain
+# import facts say whether the import is at module level.
+_FORMAT = 13
 
 
 def cache_dir() -> Path:

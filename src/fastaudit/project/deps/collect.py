@@ -43,6 +43,7 @@ from fastaudit.project.deps.requires import Edges, lock_requires, merge
 from fastaudit.project.deps.setup_cfg import read_setup_cfg
 from fastaudit.project.deps.specs import SpecError, bounds_of
 from fastaudit.project.deps.toml_positions import ScanLost, scan_positions
+from fastaudit.project.deps.workspace import workspace_lock
 from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import reason
 
@@ -170,7 +171,7 @@ def _collect(view: ProjectFiles, python: Version, store: Derived) -> DependencyS
         ):
             requirement_roots.append(path)
     _requirements(view, deps, requirement_roots, python)
-    _refresh_commands(deps, others)
+    _refresh_commands(view, deps, others)
     return deps
 
 
@@ -339,9 +340,10 @@ def _requirements(
             deps.declaring_files.discard(path)
 
 
-def _refresh_commands(deps: DependencySet, others: set[str]) -> None:
+def _refresh_commands(view: ProjectFiles, deps: DependencySet, others: set[str]) -> None:
     """For each declaring file, the commands that regenerate the locks made from it
-    (stored under the declaring file's path, replacing the per-lock entries)."""
+    (stored under the declaring file's path, replacing the per-lock entries): its own
+    folder's, and the root lock of a uv workspace it is a member of."""
     compiled = dict(deps.lock_commands)
     refresh: dict[str, list[str]] = {}
     for path in sorted(deps.declaring_files | {d.where.file for d in deps.declarations}):
@@ -351,6 +353,8 @@ def _refresh_commands(deps: DependencySet, others: set[str]) -> None:
             for lock in ("uv.lock", "poetry.lock", "pdm.lock"):
                 if posixpath.join(folder, lock) in others:
                     commands.append(REFRESH[lock])
+            if REFRESH["uv.lock"] not in commands and workspace_lock(view, path) is not None:
+                commands.append(REFRESH["uv.lock"])
         elif name == "Pipfile" and posixpath.join(folder, "Pipfile.lock") in others:
             commands.append(REFRESH["Pipfile.lock"])
         for lock_path, lock_commands in compiled.items():

@@ -6,8 +6,6 @@ once per project view and hands the same result to each rule that asks.
 
 from __future__ import annotations
 
-import fnmatch
-import tomllib
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
@@ -27,6 +25,7 @@ from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.model import Where
 from fastaudit.project.deps.requires import merge
 from fastaudit.project.deps.verdict import Status, Verdict, judge
+from fastaudit.project.deps.workspace import workspace_lock
 from fastaudit.rules.base import ProjectRule
 
 PYPROJECT = """
@@ -173,33 +172,11 @@ def locked_at_or_above(
 
 
 def _made_from(view: ProjectView, lock: str, declaring: str) -> bool:
-    """Whether ``lock`` is made from the file ``declaring``: its own source, or a member
-    of the uv workspace the lock's folder declares (``[tool.uv.workspace] members``)."""
+    """Whether ``lock`` is made from the file ``declaring``: its own source, or the root
+    lock of the uv workspace ``declaring`` is a member of."""
     if declaring in lock_sources(lock):
         return True
-    folder, _, name = lock.rpartition("/")
-    prefix = f"{folder}/" if folder else ""
-    if name != "uv.lock" or not declaring.startswith(prefix):
-        return False
-    source = view.read_text(f"{prefix}pyproject.toml")
-    if source is None:
-        return False
-    try:
-        workspace = tomllib.loads(source.text).get("tool", {}).get("uv", {}).get("workspace")
-    except tomllib.TOMLDecodeError:
-        return False
-    if not isinstance(workspace, dict):
-        return False
-    member = declaring.removeprefix(prefix).rpartition("/")[0]
-
-    def listed(key: str) -> bool:
-        globs = workspace.get(key, [])
-        return isinstance(globs, list) and any(
-            isinstance(glob, str) and fnmatch.fnmatchcase(member, glob.rstrip("/"))
-            for glob in globs
-        )
-
-    return listed("members") and not listed("exclude")
+    return declaring.endswith("pyproject.toml") and workspace_lock(view, declaring) == lock
 
 
 def normalized(name: str) -> str:

@@ -105,7 +105,14 @@ class PythonBelowMinimum(PinRule):
                     fix = replace(
                         fix,
                         safety=Safety.UNSAFE,
-                        note=f"{places} still name an older Python: raise them together",
+                        note="; ".join(
+                            p
+                            for p in (
+                                f"{places} still name an older Python: raise them together",
+                                fix.note,
+                            )
+                            if p
+                        ),
                     )
             finding = replace(self.at(view, declaration.where, message, fix), related=related)
             if tested is not None:

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.layout import (
+    CLI_COMMAND_FACT,
     DOMAIN_MODULES,
     ROUTES_FACT,
     App,
@@ -28,6 +29,7 @@ from fastaudit.engine.layout import (
 from fastaudit.engine.names import absolute_module
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Fix, Safety
+from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.base import ProjectRule
 
 CROSS_IMPORT_FACT = "cross-domain-import"
@@ -52,6 +54,17 @@ class CrossImport:
     alias: str  # suggested alias: ``auth_service``
     suggestion: str  # the import to write instead
     fix: Fix | None = None
+    module_level: bool = True  # False: inside a function or class body
+
+
+def _command_line(project: ProjectView, path: str) -> bool:
+    """Whether ``path`` is a module of the command-line program: in a ``cli`` package,
+    or holding commands (typer/click, ``CLI_COMMAND_FACT``). Seen on real code
+    (prefect's ``prefect.cli``): its commands import the server's parts inside the
+    function that needs them, so that ``prefect --help`` does not load the server; the
+    command composes the app's domains rather than being one of them."""
+    folders = path.split("/")[:-1]
+    return "cli" in folders or bool(file_facts(project, path, CLI_COMMAND_FACT))
 
 
 def _align(
@@ -244,6 +257,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                     alias,
                     suggestion,
                     fix,
+                    module_level,
                 ),
             )
 
@@ -315,6 +329,8 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                 continue
             if is_test_path(path):
                 continue
+            if not item.module_level and _command_line(project, path):
+                continue  # a command imports what it runs when it runs (see ``_command_line``)
             if len(item.rest) == 1 and _all_submodules(files, app, item):
                 continue  # ``from src.auth import service as auth_service``: modules, named
             fix = item.fix

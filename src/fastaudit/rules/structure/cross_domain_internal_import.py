@@ -22,8 +22,11 @@ class CrossDomainImport(CrossImportRule):
     apart. A domain here is a package of the app with routes of its own (its
     `router.py`); a package without any, such as a client library or shared helpers
     beside the server, is used the way a library is, and imports into it are left
-    alone. (A name taken from another domain's top-level module, which the guide
-    itself shows, is the separate, opt-in STR104.)
+    alone. So is an import inside a function of the command-line program (a `cli`
+    package, a file of typer or click commands): the command composes the app's
+    domains and imports what it runs only when it runs, so that the program starts
+    without loading the server. (A name taken from another domain's top-level module,
+    which the guide itself shows, is the separate, opt-in STR104.)
     """
     dont = """
     # src/orders/quotes.py
