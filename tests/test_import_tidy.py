@@ -457,3 +457,76 @@ def test_the_sorted_guarded_block_is_what_ruff_writes(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stdout
+
+
+def test_flake8_s_line_length_holds_a_fix_back_too(tmp_path: Path) -> None:
+    """Seen on real code (realworld-nsidnev, flake8 at 88 columns, no ruff): a fix wrote
+    a 101-character line, which flake8 reported."""
+    write_files(
+        tmp_path,
+        {
+            **LONG_LINES_PROJECT,
+            "pyproject.toml": "[project]\nname = 'shop'\n",
+            "setup.cfg": "[flake8]\nmax-line-length = 70\nextend-ignore = E203\n",
+        },
+    )
+    output = fix_with(tmp_path, "DEP101")
+    assert (
+        "app/routes.py:16: DEP101 fix not applied: it would write a line of 78 characters, "
+        "over the project's line length of 70 (flake8 E501)"
+    ) in output, output
+    routes = (tmp_path / "app/routes.py").read_text()
+    assert "def me(user: Annotated[str, Depends(get_user)]):" in routes
+
+
+@pytest.mark.parametrize(
+    ("config", "command"),
+    [
+        ({"pyproject.toml": "[tool.black]\nline-length = 70\n"}, "black"),
+        (
+            {
+                "pyproject.toml": "[project]\nname = 'shop'\n",
+                ".pre-commit-config.yaml": (
+                    "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+                    "    rev: v0.6.9\n    hooks:\n      - id: ruff-format\n"
+                ),
+                "ruff.toml": "line-length = 70\n",
+            },
+            "ruff format",
+        ),
+    ],
+    ids=["black", "ruff-format"],
+)
+def test_a_formatter_re_wraps_what_a_fix_wrote_long(
+    tmp_path: Path, config: dict[str, str], command: str
+) -> None:
+    """A formatter's line length holds no fix back (the formatter re-wraps the line, as
+    after any edit): ``--fix`` applies both, and says what to run on which files."""
+    write_files(tmp_path, {**LONG_LINES_PROJECT, **config})
+    output = fix_with(tmp_path, "DEP101")
+    assert "fix not applied" not in output, output
+    assert (
+        "current_user: Annotated[str, Depends(get_user)]"
+        in (tmp_path / "app/routes.py").read_text()
+    )
+    assert (
+        f"the fixes wrote 1 line(s) over the project's {command} line length of 70 in 1 "
+        f"file(s): run `{command} app/routes.py` to wrap them"
+    ) in output, output
+
+
+def test_flake8_ignoring_long_lines_holds_nothing_back(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            **LONG_LINES_PROJECT,
+            "pyproject.toml": "[project]\nname = 'shop'\n",
+            ".flake8": "[flake8]\nmax-line-length = 70\nignore = E501,W503\n",
+        },
+    )
+    output = fix_with(tmp_path, "DEP101")
+    assert "fix not applied" not in output, output
+    assert (
+        "current_user: Annotated[str, Depends(get_user)]"
+        in (tmp_path / "app/routes.py").read_text()
+    )

@@ -508,7 +508,7 @@ def run_check(args: argparse.Namespace) -> int:
             # The fix machinery loads only when fixes are asked for: a plain check is
             # most runs, and its start-up counts (pre-commit, editors).
             from fastaudit.fixes.apply import unified_diff
-            from fastaudit.fixes.runner import fix_project, merge_notes
+            from fastaudit.fixes.runner import fix_project, merge_notes, rewrap_note
 
             report = fix_project(result, unsafe=args.unsafe_fixes, write=False, paths=fix_paths)
             for change in report.changed:
@@ -544,22 +544,26 @@ def run_check(args: argparse.Namespace) -> int:
         fix_notes: list[str] = []
         fixed_count = 0
         if args.fix:
-            from fastaudit.fixes.runner import fix_project, merge_notes
+            from fastaudit.fixes.runner import fix_project, merge_notes, rewrap_note
 
             # A fix in one file can open the way for one in another (once the code no
             # longer imports python-jose, its declaration can go): fix again after each
             # rescan, as long as something changes.
+            changes = []
             for _ in range(FIX_PASSES):
                 report = fix_project(result, unsafe=args.unsafe_fixes, write=True, paths=fix_paths)
                 fix_errors.extend(e for e in report.errors if e not in fix_errors)
                 fix_notes = merge_notes(fix_notes, report.notes)
                 fixed_count += report.fixed_count
+                changes.extend(report.changed)
                 if report.changed:
                     result = _scan(root, args)
                     _apply_scope(result, target)
                     notes = _narrow(result, args)
                 if report.errors or not report.changed:
                     break
+            if (rewrap := rewrap_note(root, changes)) is not None:
+                fix_notes.append(rewrap)
         report_format = FORMATS[args.format]
         if report_format.warnings_to_stderr:
             for warning in result.warnings:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastaudit.audit.scan import ScanResult
 from fastaudit.fixes.tidy import DEFAULT_LINE_LENGTH, ImportStyle
 from fastaudit.project.source import SourceError, read_bytes
+from fastaudit.rules._support.config_files import read_ini, read_pre_commit_hooks
 
 # id(result) -> (the result, its facts). One scan at a time is fixed; keeping the result
 # itself in the entry stops a new object from reusing a dead one's id.
@@ -61,10 +63,10 @@ def _first_party(result: ScanResult) -> frozenset[str]:
     return frozenset(n for n in names if n.isidentifier())
 
 
-def long_line_limit(result: ScanResult) -> int | None:
-    """The line length ruff holds this project to (E501 selected in its ruff settings:
-    ``E501``, ``E5``, ``E`` or ``ALL``, and not ignored), or None when long lines are not
-    reported. A safe fix must not be what makes a line too long."""
+def long_line_limit(result: ScanResult) -> LineLimit | None:
+    """The line length the project's checks hold it to (see ``_long_line_limit``), or
+    None when no check reports or rewrites long lines. A safe fix must not be what
+    makes a line too long."""
     cached = _LIMITS.get(id(result))
     if cached is not None and cached[0] is result:
         return cached[1]
@@ -74,7 +76,13 @@ def long_line_limit(result: ScanResult) -> int | None:
     return limit
 
 
-_LIMITS: dict[int, tuple[ScanResult, int | None]] = {}
+@dataclass(frozen=True, slots=True)
+class LineLimit:
+    length: int
+    checker: str  # what holds the project to it: "ruff E501", "black", ...
+
+
+_LIMITS: dict[int, tuple[ScanResult, LineLimit | None]] = {}
 
 
 def flags_password_defaults(result: ScanResult) -> bool:
@@ -111,8 +119,92 @@ def _ruff_tables(root: Path) -> Iterator[dict[str, Any]]:
             yield data
 
 
-def _long_line_limit(root: Path) -> int | None:
-    return _line_length(root) if ruff_selects(root, "E501") else None
+def _long_line_limit(root: Path) -> LineLimit | None:
+    """The shortest line length a linter of the project reports long lines past:
+    ruff's E501, flake8's E501. Seen on real code (realworld-nsidnev, flake8 at 88
+    columns and no ruff): a fix wrote a 101-character line. A formatter's line length
+    does not hold a fix back: the formatter re-wraps the line itself
+    (``formatter_line_limit``)."""
+    limits: list[LineLimit] = []
+    if ruff_selects(root, "E501"):
+        limits.append(LineLimit(_line_length(root), "ruff E501"))
+    flake8 = _flake8_line_length(root)
+    if flake8 is not None:
+        limits.append(LineLimit(flake8, "flake8 E501"))
+    return min(limits, key=lambda limit: limit.length) if limits else None
+
+
+def formatter_line_limit(root: Path) -> LineLimit | None:
+    """The line length of the formatter the project uses, if any: ``ruff format`` (a
+    ``ruff-format`` pre-commit hook or a ``[format]`` table of its ruff settings), or
+    black (a ``[tool.black]`` table or a black hook); ``checker`` names the command."""
+    hooks = _pre_commit_hook_ids(root)
+    if "ruff-format" in hooks or _ruff_format_table(root):
+        return LineLimit(_line_length(root), "ruff format")
+    black = _black_line_length(root, hooks)
+    if black is not None:
+        return LineLimit(black, "black")
+    return None
+
+
+def _pre_commit_hook_ids(root: Path) -> set[str]:
+    try:
+        text = (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {hook.hook_id for hook in read_pre_commit_hooks(text)}
+
+
+def _ruff_format_table(root: Path) -> bool:
+    """Whether the ruff settings configure its formatter (``[format]``)."""
+    data = next(_ruff_tables(root), None)
+    return isinstance(data, dict) and isinstance(data.get("format"), dict)
+
+
+def _black_line_length(root: Path, hooks: set[str]) -> int | None:
+    """black's line length where the project uses black: a ``[tool.black]`` table or
+    a black pre-commit hook (its default is 88)."""
+    table = _pyproject_tool(root, "black")
+    if table is None and not hooks & {"black", "black-jupyter"}:
+        return None
+    value = (table or {}).get("line-length", (table or {}).get("line_length"))
+    return value if isinstance(value, int) and value > 0 else 88
+
+
+def _pyproject_tool(root: Path, name: str) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, MemoryError):
+        return None
+    table = data.get("tool", {}).get(name)
+    return table if isinstance(table, dict) else None
+
+
+def _flake8_line_length(root: Path) -> int | None:
+    """flake8's ``max-line-length`` (79 unless set) where a ``[flake8]`` section exists
+    (``.flake8``, ``setup.cfg``, ``tox.ini``, the first that has one, as flake8 reads
+    them) and E501 is not ignored there."""
+    for name in (".flake8", "setup.cfg", "tox.ini"):
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        ini = read_ini(text)
+        if "flake8" not in ini.sections:
+            continue
+        ignored = " ".join(
+            entry.full
+            for key in ("ignore", "extend-ignore", "extend_ignore")
+            if (entry := ini.get("flake8", key)) is not None
+        )
+        if any(code in ignored.replace(",", " ").split() for code in ("E501", "E50", "E5", "E")):
+            return None
+        for key in ("max-line-length", "max_line_length"):
+            entry = ini.get("flake8", key)
+            if entry is not None and entry.value.strip().isdigit():
+                return int(entry.value.strip())
+        return 79
+    return None
 
 
 def ruff_selects(root: Path, code: str) -> bool:

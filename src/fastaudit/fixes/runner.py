@@ -22,7 +22,9 @@ from fastaudit.fixes.apply import (
     remove_leftovers,
 )
 from fastaudit.fixes.project_facts import (
+    LineLimit,
     flags_password_defaults,
+    formatter_line_limit,
     import_style,
     long_line_limit,
     mentioned_in_project,
@@ -289,18 +291,19 @@ def _held_back(
 
 
 def _within_line_length(
-    path: str, text: str, fixes: list[Finding], limit: int, skipped: list[str]
+    path: str, text: str, fixes: list[Finding], limit: LineLimit, skipped: list[str]
 ) -> list[Finding]:
-    """The safe fixes that write no line over the project's line length where ruff
-    reports long lines (E501)."""
+    """The safe fixes that write no line over the project's line length, where a check
+    of the project reports or rewrites long lines (``long_line_limit``)."""
 
     def too_long(added: list[str]) -> str | None:
         longest = max((len(line) for line in added), default=0)
-        if longest <= limit:
+        if longest <= limit.length:
             return None
         return (
             f"it would write a line of {longest} characters, over the project's line "
-            f"length of {limit} (ruff E501); apply it from the auditor and wrap the line there"
+            f"length of {limit.length} ({limit.checker}); apply it from the auditor and "
+            "wrap the line there"
         )
 
     return _held_back(path, text, fixes, skipped, too_long)
@@ -380,6 +383,38 @@ def fix_project(
         except FixError as exc:
             report.errors.append(str(exc))
     return report
+
+
+def rewrap_note(root: Path, changes: list[FileFix]) -> str | None:
+    """Where the project uses a formatter (``formatter_line_limit``), what to run on
+    the files whose fixes wrote a line past its length: it re-wraps them, as it would
+    after an edit by hand (a linter's limit held such fixes back instead)."""
+    limit = formatter_line_limit(root)
+    if limit is None:
+        return None
+    files: list[str] = []
+    lines = 0
+    for change in changes:
+        if not change.path.endswith(".py"):
+            continue
+        old = set(change.old.decode("utf-8", "replace").splitlines())
+        long = [
+            line
+            for line in change.new.decode("utf-8", "replace").splitlines()
+            if len(line) > limit.length and line not in old
+        ]
+        if long:
+            files.append(change.path)
+            lines += len(long)
+    if not files:
+        return None
+    shown = " ".join(dict.fromkeys(files[:3]))
+    more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    return (
+        f"the fixes wrote {lines} line(s) over the project's {limit.checker} line length of "
+        f"{limit.length} in {len(files)} file(s): run `{limit.checker} {shown}`{more} to "
+        "wrap them"
+    )
 
 
 def fix_source(
