@@ -479,40 +479,64 @@ def test_flake8_s_line_length_holds_a_fix_back_too(tmp_path: Path) -> None:
     assert "def me(user: Annotated[str, Depends(get_user)]):" in routes
 
 
-@pytest.mark.parametrize(
-    ("config", "command"),
-    [
-        ({"pyproject.toml": "[tool.black]\nline-length = 70\n"}, "black"),
-        (
-            {
-                "pyproject.toml": "[project]\nname = 'shop'\n",
-                ".pre-commit-config.yaml": (
-                    "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
-                    "    rev: v0.6.9\n    hooks:\n      - id: ruff-format\n"
-                ),
-                "ruff.toml": "line-length = 70\n",
-            },
-            "ruff format",
-        ),
-    ],
-    ids=["black", "ruff-format"],
-)
-def test_a_formatter_re_wraps_what_a_fix_wrote_long(
-    tmp_path: Path, config: dict[str, str], command: str
-) -> None:
-    """A formatter's line length holds no fix back (the formatter re-wraps the line, as
-    after any edit): ``--fix`` applies both, and says what to run on which files."""
-    write_files(tmp_path, {**LONG_LINES_PROJECT, **config})
+RUFF_FORMAT_PROJECT = {
+    **LONG_LINES_PROJECT,
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    ".pre-commit-config.yaml": (
+        "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "    rev: v0.6.9\n    hooks:\n      - id: ruff-format\n"
+    ),
+    "ruff.toml": "line-length = 70\n",
+}
+
+
+@needs_ruff
+def test_the_project_s_formatter_wraps_what_a_fix_wrote_long(tmp_path: Path) -> None:
+    """Seen on real code (polar, prefect, dispatch: ruff format at 88 or 100 columns):
+    ``Annotated[...]`` parameters past the line length left ``ruff format --check``
+    failing after ``--fix``. A formatter's length holds no fix back; the file, which
+    the formatter accepted before, is formatted after the fix, so nothing else moves."""
+    write_files(tmp_path, RUFF_FORMAT_PROJECT)
+    assert (
+        subprocess.run(
+            [RUFF, "format", "--check", "--no-cache", "."], cwd=tmp_path, check=False
+        ).returncode
+        == 0
+    )
     output = fix_with(tmp_path, "DEP101")
     assert "fix not applied" not in output, output
+    assert "line(s) over" not in output, output
+    routes = (tmp_path / "app/routes.py").read_text()
     assert (
-        "current_user: Annotated[str, Depends(get_user)]"
-        in (tmp_path / "app/routes.py").read_text()
+        "def profile(\n    profile_id: int, current_user: Annotated[str, Depends(get_user)]\n):\n"
+    ) in routes
+    check = subprocess.run(
+        [RUFF, "format", "--check", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert (
-        f"the fixes wrote 1 line(s) over the project's {command} line length of 70 in 1 "
-        f"file(s): run `{command} app/routes.py` to wrap them"
-    ) in output, output
+    assert check.returncode == 0, check.stdout
+
+
+def test_without_the_formatter_here_the_fix_says_what_to_run(tmp_path: Path, monkeypatch) -> None:
+    """black configured but not installed where fastaudit runs: the fixes are applied,
+    and the report says which files to run black on."""
+    from fastaudit.audit.scan import scan
+    from fastaudit.config import Config
+    from fastaudit.fixes import runner
+
+    monkeypatch.setattr(runner, "_formatter_command", lambda checker, target: None)
+    write_files(
+        tmp_path, {**LONG_LINES_PROJECT, "pyproject.toml": "[tool.black]\nline-length = 70\n"}
+    )
+    report = runner.fix_project(scan(tmp_path, Config(select=["DEP101"]), use_cache=False))
+    assert report.notes == []
+    assert runner.rewrap_note(tmp_path, report.changed) == (
+        "the fixes wrote 1 line(s) over the project's black line length of 70 in 1 file(s): "
+        "run `black app/routes.py` to wrap them"
+    )
 
 
 def test_flake8_ignoring_long_lines_holds_nothing_back(tmp_path: Path) -> None:
@@ -530,3 +554,20 @@ def test_flake8_ignoring_long_lines_holds_nothing_back(tmp_path: Path) -> None:
         "current_user: Annotated[str, Depends(get_user)]"
         in (tmp_path / "app/routes.py").read_text()
     )
+
+
+@needs_ruff
+def test_a_file_the_formatter_did_not_accept_keeps_its_layout(tmp_path: Path) -> None:
+    """Formatting a file that was not formatted before would move lines no fix touched
+    (or a formatter of another version would): then it is left as the fixes wrote it,
+    and the report says where the lines over the length are."""
+    routes = LONG_LINES_PROJECT["app/routes.py"] + "\n\nSETTINGS = {'a':1}\n"
+    write_files(tmp_path, {**RUFF_FORMAT_PROJECT, "app/routes.py": routes})
+    output = fix_with(tmp_path, "DEP101")
+    fixed = (tmp_path / "app/routes.py").read_text()
+    assert "SETTINGS = {'a':1}" in fixed
+    assert "current_user: Annotated[str, Depends(get_user)]):" in fixed
+    assert (
+        "the fixes wrote 1 line(s) over the project's ruff format line length of 70 in 1 "
+        "file(s): run `ruff format app/routes.py` to wrap them"
+    ) in output, output

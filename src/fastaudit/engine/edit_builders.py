@@ -70,14 +70,24 @@ def moved_text(ctx: FileContext, node: ast.expr, line: int) -> str:
     (``Field(\\n    default=[...]\\n)`` -> ``[...]`` one level out). Lines inside a
     string literal are left as they are; so is the text when the shift cannot be made
     (a continuation line indented less than the shift, tabs)."""
+    moved = reindented(ctx, node, indentation_of_line(ctx, line))
+    return moved if moved is not None else ctx.text(node)
+
+
+def reindented(ctx: FileContext, node: ast.AST, indent: str) -> str | None:
+    """``node``'s text with its continuation lines shifted as its first line's
+    indentation becomes ``indent`` (see ``moved_text``); None when that cannot be
+    done (a continuation line indented less than the shift, tabs)."""
     text = ctx.text(node)
     if "\n" not in text:
         return text
-    first: int = node.lineno
+    first: int = node.lineno  # type: ignore[attr-defined]  # located; AST declares no lineno
     now = indentation_of_line(ctx, first)
-    then = indentation_of_line(ctx, line)
-    if now == then or "\t" in now + then:
+    then = indent
+    if now == then:
         return text
+    if "\t" in now + then:
+        return None
     in_strings = _string_continuation_lines(text)
     lines = text.split("\n")
     shifted = [lines[0]]
@@ -87,7 +97,7 @@ def moved_text(ctx: FileContext, node: ast.expr, line: int) -> str:
         elif len(now) > len(then):
             cut = len(now) - len(then)
             if row[:cut].strip():
-                return text  # indented less than the shift: not a layout to move
+                return None  # indented less than the shift: not a layout to move
             shifted.append(row[cut:])
         else:
             shifted.append(" " * (len(then) - len(now)) + row)

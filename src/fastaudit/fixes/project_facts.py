@@ -134,14 +134,37 @@ def _long_line_limit(root: Path) -> LineLimit | None:
     return min(limits, key=lambda limit: limit.length) if limits else None
 
 
-def formatter_line_limit(root: Path) -> LineLimit | None:
-    """The line length of the formatter the project uses, if any: ``ruff format`` (a
-    ``ruff-format`` pre-commit hook or a ``[format]`` table of its ruff settings), or
-    black (a ``[tool.black]`` table or a black hook); ``checker`` names the command."""
+def formatter_line_limit(root: Path, path: str = "") -> LineLimit | None:
+    """The line length of the formatter the project uses for ``path``, if any; its
+    ``checker`` names the command. The settings are the nearest folder's above the file
+    (a monorepo's ``server/pyproject.toml``), up to the root: ``ruff format`` where a
+    ``[format]`` table, a ``ruff-format`` pre-commit hook, or a task or Makefile running
+    ``ruff format`` says so (polar runs it from a task in ``server/pyproject.toml``);
+    black where ``[tool.black]`` or a black hook does."""
     hooks = _pre_commit_hook_ids(root)
-    if "ruff-format" in hooks or _ruff_format_table(root):
-        return LineLimit(_line_length(root), "ruff format")
-    black = _black_line_length(root, hooks)
+    folder = (root / path).parent if path else root
+    while True:
+        found = _folder_formatter(folder, root, hooks)
+        if found is not None or folder == root or root not in folder.parents:
+            return found
+        folder = folder.parent
+
+
+def _folder_formatter(folder: Path, root: Path, hooks: set[str]) -> LineLimit | None:
+    """The formatter the settings in ``folder`` give (None: none there)."""
+    texts = []
+    for name in ("pyproject.toml", "Makefile", "justfile", "tox.ini", "noxfile.py"):
+        try:
+            texts.append((folder / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+    runs_ruff_format = any("ruff format" in text for text in texts)
+    has_ruff = next(_ruff_tables(folder), None) is not None
+    if (has_ruff or folder == root) and (
+        runs_ruff_format or _ruff_format_table(folder) or "ruff-format" in hooks
+    ):
+        return LineLimit(_line_length(folder), "ruff format")
+    black = _black_line_length(folder, hooks if folder == root else set())
     if black is not None:
         return LineLimit(black, "black")
     return None

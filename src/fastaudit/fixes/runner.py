@@ -47,6 +47,8 @@ class FileFix:
     fixed: list[Finding] = field(default_factory=list)
     # Safe fixes left out because they could change what a name means, with why.
     skipped: list[str] = field(default_factory=list)
+    # Whether the project's formatter laid the new text out (``rewrapped``).
+    formatted: bool = False
 
 
 @dataclass(slots=True)
@@ -146,6 +148,7 @@ def fix_file(
     enabled = set(result.enabled)
     fixed: list[Finding] = []
     skipped: list[str] = []
+    formatted = False
     first = True
     for _ in range(MAX_ROUNDS):
         if first:
@@ -198,6 +201,10 @@ def fix_file(
         text = new_text
     if fixed and is_python:
         text = _tidied(result, path, source.text, text)
+        if only is None:
+            laid_out = rewrapped(result.root, path, source.text, text)
+            formatted = laid_out is not None
+            text = laid_out if laid_out is not None else text
         verify(path, text)
     if not is_python and fixed:
         verify(path, text)
@@ -211,6 +218,7 @@ def fix_file(
         new=source.encode(text),
         fixed=fixed,
         skipped=list(dict.fromkeys(skipped)),
+        formatted=formatted,
     )
 
 
@@ -385,17 +393,76 @@ def fix_project(
     return report
 
 
+def _long_new_lines(before: str, after: str, length: int) -> bool:
+    old = set(before.splitlines())
+    return any(len(line) > length and line not in old for line in after.splitlines())
+
+
+def rewrapped(root: Path, path: str, before: str, after: str) -> str | None:
+    """``after`` as the project's formatter writes it (``formatter_line_limit``), where
+    ``before`` is what that formatter writes already (so it changes only what the fixes
+    did: no other line, whatever its version).
+    Seen on real code (polar, prefect, dispatch): `Annotated[...]` parameters past 88
+    or 100 columns left ``ruff format --check`` failing after ``--fix``. Anything that
+    goes wrong gives None: ``after`` stays as it is, and ``rewrap_note`` says what to
+    run where it holds a line past the formatter's length."""
+    limit = formatter_line_limit(root, path)
+    if limit is None:
+        return None
+    # ruff formats a file in milliseconds: every fixed file goes through it (a removed
+    # argument can leave a call split over lines it now fits on). black starts slowly:
+    # only a file with a line to wrap does.
+    if limit.checker != "ruff format" and not _long_new_lines(before, after, limit.length):
+        return None
+    command = _formatter_command(limit.checker, root / path)
+    if command is None:
+        return None
+    if _run_formatter(command, root, before) != before:
+        return None  # not formatted by this formatter now: leave the file's layout alone
+    return _run_formatter(command, root, after)
+
+
+def _formatter_command(checker: str, target: Path) -> list[str] | None:
+    """The formatter reading stdin as ``target`` (so the project's settings for that
+    file apply): ``ruff format`` or black, from this environment or the PATH."""
+    import shutil
+    import sys
+
+    name = "ruff" if checker == "ruff format" else "black"
+    here = str(Path(sys.executable).parent)
+    exe = shutil.which(name, path=here) or shutil.which(name)
+    if exe is None:
+        return None
+    if name == "ruff":
+        return [exe, "format", "--no-cache", "--stdin-filename", str(target), "-"]
+    return [exe, "--quiet", "--stdin-filename", str(target), "-"]
+
+
+def _run_formatter(command: list[str], root: Path, text: str) -> str | None:
+    import subprocess
+
+    try:
+        run = subprocess.run(
+            command, input=text, cwd=root, capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return run.stdout if run.returncode == 0 else None
+
+
 def rewrap_note(root: Path, changes: list[FileFix]) -> str | None:
     """Where the project uses a formatter (``formatter_line_limit``), what to run on
     the files whose fixes wrote a line past its length: it re-wraps them, as it would
     after an edit by hand (a linter's limit held such fixes back instead)."""
-    limit = formatter_line_limit(root)
-    if limit is None:
-        return None
     files: list[str] = []
     lines = 0
+    checkers: dict[str, None] = {}
+    length = 0
     for change in changes:
-        if not change.path.endswith(".py"):
+        if change.formatted or not change.path.endswith(".py"):
+            continue  # what the formatter left long, it cannot wrap (a long string)
+        limit = formatter_line_limit(root, change.path)
+        if limit is None:
             continue
         old = set(change.old.decode("utf-8", "replace").splitlines())
         long = [
@@ -406,14 +473,17 @@ def rewrap_note(root: Path, changes: list[FileFix]) -> str | None:
         if long:
             files.append(change.path)
             lines += len(long)
+            checkers[limit.checker] = None
+            length = limit.length
+    # A formatter re-wraps what it can; a line it cannot split (a long string) stays.
     if not files:
         return None
     shown = " ".join(dict.fromkeys(files[:3]))
     more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    checker = " / ".join(checkers)
     return (
-        f"the fixes wrote {lines} line(s) over the project's {limit.checker} line length of "
-        f"{limit.length} in {len(files)} file(s): run `{limit.checker} {shown}`{more} to "
-        "wrap them"
+        f"the fixes wrote {lines} line(s) over the project's {checker} line length of "
+        f"{length} in {len(files)} file(s): run `{checker} {shown}`{more} to wrap them"
     )
 
 

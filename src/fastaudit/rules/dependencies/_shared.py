@@ -15,6 +15,7 @@ from fastaudit.engine.edit_builders import (
     insert_before,
     insert_line_before,
     line_prefix,
+    reindented,
     remove_call_argument,
     with_subscript_element,
 )
@@ -224,13 +225,15 @@ def _exploded(
     elif call.args:
         kept.remove(call.args[0])
     kept.sort(key=lambda item: (item.lineno, item.col_offset))
-    pieces = [ctx.text(annotation), ctx.text(call.func), *(ctx.text(item) for item in kept)]
-    if any("\n" in piece for piece in pieces):
-        return None
     one, two = outer + " " * 4, outer + " " * 8
-    items = "".join(f"{two}{item},\n" for item in pieces[2:])
-    marker = f"{pieces[1]}(\n{items}{one})" if items else f"{pieces[1]}()"
-    return f"{annotated}[\n{one}{pieces[0]},\n{one}{marker},\n{outer}]"
+    # An argument over several lines (``description=(...)``) moves in one level deeper.
+    arguments = [reindented(ctx, item, two) for item in kept]
+    kind, callee = ctx.text(annotation), ctx.text(call.func)
+    if "\n" in kind + callee or any(argument is None for argument in arguments):
+        return None
+    lines = "".join(f"{two}{argument},\n" for argument in arguments if argument is not None)
+    marker = f"{callee}(\n{lines}{one})" if lines else f"{callee}()"
+    return f"{annotated}[\n{one}{kind},\n{one}{marker},\n{outer}]"
 
 
 def _has_comment(text: str) -> bool:
