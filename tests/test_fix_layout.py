@@ -148,3 +148,40 @@ def test_a_multi_line_default_moves_one_level_out(tmp_path: Path) -> None:
     )
     formatted(SETTINGS, tmp_path)
     formatted(fixed, tmp_path)
+
+
+def test_a_multi_line_dependency_keeps_what_it_calls(tmp_path: Path) -> None:
+    """Seen on real code (prefect's server, by this layout's first version): the first
+    argument of ``Depends(...)`` was taken for a default and dropped, leaving
+    ``Depends()``; FastAPI then read the annotation's parameters as the query's and the
+    routes answered 422. A dependency's argument is what it calls: it stays."""
+    source = code(
+        """
+        from typing import Any
+
+        from fastapi import Depends, FastAPI
+
+        from app import dependencies
+
+        app = FastAPI()
+
+
+        @app.post("/task_runs")
+        async def create_task_run(
+            orchestration_parameters: dict[str, Any] = Depends(
+                dependencies.provide_task_orchestration_parameters
+            ),
+        ):
+            return orchestration_parameters
+        """
+    )
+    fixed = fix_source(source, ["DEP101"], unsafe=False)
+    assert (
+        "    orchestration_parameters: Annotated[\n"
+        "        dict[str, Any],\n"
+        "        Depends(\n"
+        "            dependencies.provide_task_orchestration_parameters,\n"
+        "        ),\n"
+        "    ],\n"
+    ) in fixed
+    formatted(fixed, tmp_path)

@@ -155,7 +155,7 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
             return None
         new = (
             merged
-            or ("\n" in marker and _exploded(ctx, arg, annotation, call, annotated))
+            or ("\n" in marker and _exploded(ctx, conversion, annotation, marker, annotated))
             or f"{annotated}[{ctx.text(annotation)}, {marker}]"
         )
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
@@ -197,7 +197,7 @@ def rewrite(conversion: Conversion, ctx: FileContext) -> Rewrite | None:
 
 
 def _exploded(
-    ctx: FileContext, arg: ast.arg, annotation: ast.expr, call: ast.Call, annotated: str
+    ctx: FileContext, conversion: Conversion, annotation: ast.expr, marker: str, annotated: str
 ) -> str | None:
     """A marker call that spanned lines, laid out one item a line with trailing commas,
     as black and ``ruff format`` keep it (a trailing comma holds a bracket open)::
@@ -212,18 +212,26 @@ def _exploded(
     Seen on real code (lnbits): moving a multi-line ``Query(...)`` into ``Annotated[``
     as it was written left a layout the project's formatter rejected. None when the
     parameter does not start its own line, or the type, an argument or a comment spans
-    or sits among the lines (then the marker moves as written)."""
+    or sits among the lines (then the marker moves as written).
+
+    The call laid out must be the marker, argument for argument: a session of this
+    layout once dropped the dependency of a multi-line ``Depends(get_x)`` (taking its
+    first argument for a default), and prefect's server answered 422."""
+    arg, call = conversion.arg, conversion.call
     if line_prefix(ctx, arg).strip() or _has_comment(ctx.text(call)):
         return None
     outer = indentation_of_line(ctx, arg.lineno)
     if outer.strip(" "):
         return None  # tabs: not a layout to build on
     kept: list[ast.keyword | ast.expr] = [*call.args, *call.keywords]
-    default = next((k for k in call.keywords if k.arg == "default"), None)
-    if default is not None:
-        kept.remove(default)
-    elif call.args:
-        kept.remove(call.args[0])
+    if conversion.kind == "parameter":
+        # ``Query(None, ...)`` / ``Query(default=None, ...)``: the default leaves the
+        # marker (``_marker_of``). A dependency's first argument is what it calls.
+        default = next((k for k in call.keywords if k.arg == "default"), None)
+        if default is not None:
+            kept.remove(default)
+        elif call.args:
+            kept.remove(call.args[0])
     kept.sort(key=lambda item: (item.lineno, item.col_offset))
     one, two = outer + " " * 4, outer + " " * 8
     # An argument over several lines (``description=(...)``) moves in one level deeper.
@@ -232,8 +240,20 @@ def _exploded(
     if "\n" in kind + callee or any(argument is None for argument in arguments):
         return None
     lines = "".join(f"{two}{argument},\n" for argument in arguments if argument is not None)
-    marker = f"{callee}(\n{lines}{one})" if lines else f"{callee}()"
-    return f"{annotated}[\n{one}{kind},\n{one}{marker},\n{outer}]"
+    laid_out = f"{callee}(\n{lines}{one})" if lines else f"{callee}()"
+    if not _same_expression(laid_out, marker):
+        return None
+    return f"{annotated}[\n{one}{kind},\n{one}{laid_out},\n{outer}]"
+
+
+def _same_expression(one: str, other: str) -> bool:
+    """Whether two texts are the same expression, whatever their layout."""
+    try:
+        first = ast.parse(f"({one.strip()})", mode="eval")
+        second = ast.parse(f"({other.strip()})", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return ast.dump(first) == ast.dump(second)
 
 
 def _has_comment(text: str) -> bool:
