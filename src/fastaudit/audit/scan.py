@@ -1170,6 +1170,10 @@ def prove_fixes(
             found = outcome.proof[1]
         if found is None and cache is not None and digest:
             found = cache.proof(path, digest, checked)
+            if found is not None:
+                # Kept for this process too: a rescan after a fix asks again, without
+                # the cache (``_settle``), for every file but the one that changed.
+                _PROOFS[key] = found
         if found is None:
             try:
                 data = read_bytes(result.root / path, result.config.max_file_size)

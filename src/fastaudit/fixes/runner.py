@@ -153,8 +153,10 @@ def fix_file(
     for _ in range(MAX_ROUNDS):
         if first:
             candidates = [f for f in result.findings if f.path == path]
-        elif not is_python:
-            break  # other files get one round; the next scan shows what remains
+        elif not is_python or only is not None:
+            # Other files get one round (the next scan shows what remains); so does the
+            # auditor's "fix this one", which the rescan after it reads again anyway.
+            break
         else:
             current = analyze(path, source.encode(text), result.enabled, result.options)
             candidates, _ = finalize(
@@ -169,8 +171,6 @@ def fix_file(
                 on_loop=result.on_loop,
             )
         if only is not None:
-            if not first:
-                break
             candidates = [f for f in candidates if f in only]
         first = False
         fixes = [f for f in candidates if allowed(f, unsafe)]

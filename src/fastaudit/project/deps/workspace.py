@@ -9,6 +9,7 @@ failed), and the lock already installed the floor the finding asked for.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import tomllib
 from typing import Any
@@ -20,12 +21,13 @@ def workspace_lock(view: ProjectFiles, pyproject: str) -> str | None:
     """The ``uv.lock`` of the uv workspace ``pyproject`` is a member of: the nearest
     folder above it with a lock and a ``pyproject.toml`` listing it (None: none)."""
     folder = posixpath.dirname(pyproject)
+    locks = {path for path in view.other_files if path.endswith("uv.lock")}
     above = folder
     while above:
         above = posixpath.dirname(above)
         prefix = f"{above}/" if above else ""
         lock = f"{prefix}uv.lock"
-        if lock not in view.other_files:
+        if lock not in locks:
             continue
         table = _workspace_table(view, f"{prefix}pyproject.toml")
         if table is None:
@@ -38,10 +40,17 @@ def workspace_lock(view: ProjectFiles, pyproject: str) -> str | None:
 
 def _workspace_table(view: ProjectFiles, path: str) -> dict[str, Any] | None:
     source = view.read_text(path)
-    if source is None:
+    if source is None or "workspace" not in source.text:
         return None
+    return _parsed_table(source.text)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_table(text: str) -> dict[str, Any] | None:
+    """The ``[tool.uv.workspace]`` table of a pyproject's text, parsed once: a monorepo
+    asks for it from each of its members (prefect: 30 pyprojects)."""
     try:
-        data = tomllib.loads(source.text)
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError):
         return None
     table = data.get("tool", {}).get("uv", {}).get("workspace")
