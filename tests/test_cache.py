@@ -34,6 +34,21 @@ def project(root: Path, files: int = 6) -> Path:
     return root
 
 
+def count_proofs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of fixes of each name check the scan runs from now on, in order."""
+    from fastaudit.audit import scan as scan_module
+
+    proved: list[int] = []
+    real = scan_module.unprovable
+
+    def counting(text, fixes, tree=None):
+        proved.append(len(fixes))
+        return real(text, fixes, tree)
+
+    monkeypatch.setattr(scan_module, "unprovable", counting)
+    return proved
+
+
 def found(result) -> list[tuple[str, int, str]]:
     return [(f.path, f.span.line, f.rule) for f in result.findings]
 
@@ -55,14 +70,7 @@ def test_the_name_check_of_safe_fixes_is_kept_too(
     from fastaudit.audit import scan as scan_module
 
     root = project(tmp_path / "p")
-    proved: list[int] = []
-    real = scan_module.unprovable
-
-    def counting(text, fixes, tree=None):
-        proved.append(len(fixes))
-        return real(text, fixes, tree)
-
-    monkeypatch.setattr(scan_module, "unprovable", counting)
+    proved = count_proofs(monkeypatch)
     monkeypatch.setattr(scan_module, "_PROOFS", {})  # no in-process memo between scans
     first = scan(root)
     assert len(proved) == 3
@@ -546,14 +554,7 @@ def test_a_rescan_after_a_fix_proves_only_the_changed_file(
     scan(root)
     monkeypatch.setattr(scan_module, "_PROOFS", {})  # a new process: the cache alone
     warm = scan(root)
-    proved: list[int] = []
-    real = scan_module.unprovable
-
-    def counting(text, fixes, tree=None):
-        proved.append(len(fixes))
-        return real(text, fixes, tree)
-
-    monkeypatch.setattr(scan_module, "unprovable", counting)
+    proved = count_proofs(monkeypatch)
     (root / "mod_0.py").write_text(SLEEPY.format(n=9), encoding="utf-8")
     refresh_files(warm, ["mod_0.py"])
     assert len(proved) == 1  # mod_0.py alone: mod_2.py's and mod_4.py's are kept
