@@ -64,9 +64,9 @@ def _first_party(result: ScanResult) -> frozenset[str]:
 
 
 def long_line_limit(result: ScanResult) -> LineLimit | None:
-    """The line length the project's checks hold it to (see ``_long_line_limit``), or
-    None when no check reports or rewrites long lines. A safe fix must not be what
-    makes a line too long."""
+    """The line length the project's linters hold it to (see ``_long_line_limit``), or
+    None when none reports long lines. A safe fix must not be what makes a line too
+    long."""
     cached = _LIMITS.get(id(result))
     if cached is not None and cached[0] is result:
         return cached[1]

@@ -301,8 +301,8 @@ def _held_back(
 def _within_line_length(
     path: str, text: str, fixes: list[Finding], limit: LineLimit, skipped: list[str]
 ) -> list[Finding]:
-    """The safe fixes that write no line over the project's line length, where a check
-    of the project reports or rewrites long lines (``long_line_limit``)."""
+    """The safe fixes that write no line over the line length a linter of the project
+    reports long lines past (``long_line_limit``)."""
 
     def too_long(added: list[str]) -> str | None:
         longest = max((len(line) for line in added), default=0)
@@ -393,9 +393,10 @@ def fix_project(
     return report
 
 
-def _long_new_lines(before: str, after: str, length: int) -> bool:
+def _long_new_lines(before: str, after: str, length: int) -> list[str]:
+    """The lines of ``after`` past ``length`` that ``before`` does not hold."""
     old = set(before.splitlines())
-    return any(len(line) > length and line not in old for line in after.splitlines())
+    return [line for line in after.splitlines() if len(line) > length and line not in old]
 
 
 def rewrapped(root: Path, path: str, before: str, after: str) -> str | None:
@@ -464,18 +465,16 @@ def rewrap_note(root: Path, changes: list[FileFix]) -> str | None:
         limit = formatter_line_limit(root, change.path)
         if limit is None:
             continue
-        old = set(change.old.decode("utf-8", "replace").splitlines())
-        long = [
-            line
-            for line in change.new.decode("utf-8", "replace").splitlines()
-            if len(line) > limit.length and line not in old
-        ]
+        long = _long_new_lines(
+            change.old.decode("utf-8", "replace"),
+            change.new.decode("utf-8", "replace"),
+            limit.length,
+        )
         if long:
             files.append(change.path)
             lines += len(long)
             checkers[limit.checker] = None
             length = limit.length
-    # A formatter re-wraps what it can; a line it cannot split (a long string) stays.
     if not files:
         return None
     shown = " ".join(dict.fromkeys(files[:3]))

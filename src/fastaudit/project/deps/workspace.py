@@ -1,5 +1,6 @@
-"""uv workspaces: one ``uv.lock`` at the workspace root, made from every member's
-``pyproject.toml`` (``[tool.uv.workspace] members``, globs, less ``exclude``).
+"""Which declaring files a lock is made from: its own folder's (``lock_sources``), and
+for uv workspaces, every member's ``pyproject.toml``: one ``uv.lock`` at the workspace
+root (``[tool.uv.workspace] members``, globs, less ``exclude``).
 
 Seen on real code: chainlit keeps its package in ``backend/`` and the lock at the root;
 a floor raised in ``backend/pyproject.toml`` left that lock stale (``uv lock --check``
@@ -63,3 +64,23 @@ def _listed(table: dict[str, Any], key: str, member: str) -> bool:
         isinstance(glob, str) and fnmatch.fnmatchcase(member, glob.strip("/").removeprefix("./"))
         for glob in globs
     )
+
+
+def lock_sources(lock: str) -> set[str]:
+    """The files a lock is made from in its own folder: the pyproject (uv, poetry,
+    pdm), the Pipfile, or the ``.in`` beside a compiled requirements file."""
+    folder, _, name = lock.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    if name.endswith(".txt"):
+        return {lock.removesuffix(".txt") + ".in"}
+    if name == "Pipfile.lock":
+        return {f"{prefix}Pipfile"}
+    return {f"{prefix}pyproject.toml"}
+
+
+def made_from(view: ProjectFiles, lock: str, declaring: str) -> bool:
+    """Whether ``lock`` is made from the file ``declaring``: its own source, or the root
+    lock of the uv workspace ``declaring`` is a member of."""
+    if declaring in lock_sources(lock):
+        return True
+    return declaring.endswith("pyproject.toml") and workspace_lock(view, declaring) == lock

@@ -25,7 +25,7 @@ from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.model import Where
 from fastaudit.project.deps.requires import merge
 from fastaudit.project.deps.verdict import Status, Verdict, judge
-from fastaudit.project.deps.workspace import workspace_lock
+from fastaudit.project.deps.workspace import made_from
 from fastaudit.rules.base import ProjectRule
 
 PYPROJECT = """
@@ -110,6 +110,10 @@ def packages(deps: DependencySet, matrix: Matrix) -> Iterator[tuple[Declaration,
 
 class StatusRule(PinRule):
     status: ClassVar[Status]
+    # A lock made from the declaring file that already installs the minimum or later
+    # makes the finding information: the range then matters only to an install
+    # without the lock (``locked_at_or_above``).
+    information_when_locked: ClassVar[bool] = False
 
     def check(self, view: ProjectView, deps: DependencySet, matrix: Matrix) -> Iterator[Finding]:
         for declaration, minimum in packages(deps, matrix):
@@ -119,7 +123,11 @@ class StatusRule(PinRule):
                 fix = raise_fix(view, declaration, minimum.version, commands)
                 message = self.message(declaration, verdict, minimum)
                 severity = None
-                locked = self.locked_at_minimum(view, deps, declaration, minimum)
+                locked = (
+                    locked_at_or_above(view, deps, declaration, minimum)
+                    if self.information_when_locked
+                    else None
+                )
                 if locked is not None:
                     # First: what follows may be clipped off a report line.
                     message += (
@@ -134,26 +142,6 @@ class StatusRule(PinRule):
     def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         raise NotImplementedError
 
-    def locked_at_minimum(
-        self, view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Minimum
-    ) -> Locked | None:
-        """A lock made from the declaring file that already installs the minimum or
-        later: then the range matters only to an install without the lock, and the
-        finding is information (``None``: the rule reports as it is)."""
-        return None
-
-
-def lock_sources(lock: str) -> set[str]:
-    """The files a lock is made from: its folder's pyproject (uv, poetry, pdm), Pipfile,
-    or the ``.in`` beside a compiled requirements file."""
-    folder, _, name = lock.rpartition("/")
-    prefix = f"{folder}/" if folder else ""
-    if name.endswith(".txt"):
-        return {lock.removesuffix(".txt") + ".in"}
-    if name == "Pipfile.lock":
-        return {f"{prefix}Pipfile"}
-    return {f"{prefix}pyproject.toml"}
-
 
 def locked_at_or_above(
     view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Minimum
@@ -165,18 +153,10 @@ def locked_at_or_above(
             locked.name == declaration.name
             and locked.version is not None
             and locked.version >= minimum.version
-            and _made_from(view, locked.where.file, declaration.where.file)
+            and made_from(view, locked.where.file, declaration.where.file)
         ):
             return locked
     return None
-
-
-def _made_from(view: ProjectView, lock: str, declaring: str) -> bool:
-    """Whether ``lock`` is made from the file ``declaring``: its own source, or the root
-    lock of the uv workspace ``declaring`` is a member of."""
-    if declaring in lock_sources(lock):
-        return True
-    return declaring.endswith("pyproject.toml") and workspace_lock(view, declaring) == lock
 
 
 def normalized(name: str) -> str:

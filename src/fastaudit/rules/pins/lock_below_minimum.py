@@ -10,13 +10,8 @@ from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Finding, Severity
 from fastaudit.project.deps import DependencySet, Locked, Matrix
 from fastaudit.project.deps.verdict import Status, judge
-from fastaudit.rules.pins._shared import (
-    PYPROJECT,
-    PinRule,
-    in_library,
-    library_folders,
-    lock_sources,
-)
+from fastaudit.project.deps.workspace import lock_sources
+from fastaudit.rules.pins._shared import PYPROJECT, PinRule, in_library, library_folders
 
 
 class LockBelowMinimum(PinRule):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastaudit.engine.project_view import ProjectView
 from fastaudit.model import Severity
-from fastaudit.project.deps import Declaration, DependencySet, Locked
+from fastaudit.project.deps import Declaration
 from fastaudit.project.deps.matrix import Minimum
 from fastaudit.project.deps.verdict import Status, Verdict
-from fastaudit.rules.pins._shared import PYPROJECT, StatusRule, locked_at_or_above
+from fastaudit.rules.pins._shared import PYPROJECT, StatusRule
 
 
 class LowerBoundBelowMinimum(StatusRule):
@@ -16,6 +15,7 @@ class LowerBoundBelowMinimum(StatusRule):
     title = "Declared version range admits releases below the minimum"
     severity = Severity.WARNING
     status = Status.BELOW
+    information_when_locked = True
     fix_safety = (
         "safe when only the lower bound moves; unsafe when an upper bound moves too, or when "
         "a lock that checks the file (uv.lock, poetry.lock, pdm.lock, Pipfile.lock) is made "
@@ -37,11 +37,6 @@ class LowerBoundBelowMinimum(StatusRule):
     dont_files = {"pyproject.toml": PYPROJECT}
     do_files = {"pyproject.toml": PYPROJECT.replace(">=0.100", ">=0.115")}
     dont_fixed_files = {"pyproject.toml": PYPROJECT.replace(">=0.100", ">=0.115")}
-
-    def locked_at_minimum(
-        self, view: ProjectView, deps: DependencySet, declaration: Declaration, minimum: Minimum
-    ) -> Locked | None:
-        return locked_at_or_above(view, deps, declaration, minimum)
 
     def message(self, declaration: Declaration, verdict: Verdict, minimum: Minimum) -> str:
         lowest = verdict.lowest_text()
