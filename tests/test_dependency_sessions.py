@@ -132,3 +132,73 @@ def test_look_alikes_are_quiet(tmp_path, db, route):
         '@router.post("/orders")\n' + route + "\n"
     )
     assert project(tmp_path, db, routes) == []
+
+
+def test_providers_are_found_wherever_their_body_hands_the_session_out() -> None:
+    """A provider's ``return`` is looked for among its statements at any depth (``try``,
+    ``with``, ``match``), its ``yield`` anywhere; a nested function's ``return`` is
+    not the provider's own."""
+    from fastaudit.audit.scan import analyze
+    from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER
+
+    text = textwrap.dedent(
+        """
+        from sqlalchemy.orm import sessionmaker
+
+        SessionLocal = sessionmaker()
+
+
+        def in_try():
+            try:
+                return SessionLocal()
+            finally:
+                pass
+
+
+        def in_with(lock):
+            with lock:
+                if lock:
+                    return SessionLocal()
+
+
+        def in_match(kind):
+            match kind:
+                case "sync":
+                    return SessionLocal()
+
+
+        def in_handler():
+            try:
+                pass
+            except Exception:
+                session = SessionLocal()
+                return session
+
+
+        def as_expression():
+            received = yield SessionLocal()
+
+
+        def nested():
+            def inner():
+                return SessionLocal()
+
+            return inner
+
+
+        def deferred():
+            return lambda: SessionLocal()
+
+
+        def unrelated():
+            return 1
+        """
+    ).lstrip("\n")
+    outcome = analyze("app/db.py", text.encode(), ["ASY104"])
+    assert sorted(outcome.facts[SYNC_SESSION_PROVIDER]) == [
+        "app.db.as_expression",
+        "app.db.in_handler",
+        "app.db.in_match",
+        "app.db.in_try",
+        "app.db.in_with",
+    ]

@@ -549,3 +549,33 @@ def test_the_walk_proves_the_fixes_it_finds(tmp_path: Path, monkeypatch) -> None
 
     monkeypatch.setattr(scan_module, "read_bytes", unreadable)
     _assert_scan_labels_the_fix_unsafe(tmp_path)
+
+
+def test_a_global_declaration_counts_when_the_scan_hands_over_its_tree() -> None:
+    """The scan proves fixes from the tree it already parsed; the text still says
+    whether a ``global`` statement is there to read (only then are function bodies
+    searched for one). Dropping the declaration makes the function's read local."""
+    from fastaudit.engine.name_safety import unprovable
+    from fastaudit.model import Edit, Fix
+
+    text = code(
+        """
+        value = 1
+
+        def reset():
+            global value
+            value = 0
+            return value
+        """
+    )
+    start = text.index("    global value\n")
+    fix = Fix(
+        "drop the declaration",
+        Safety.SAFE,
+        (Edit(start, start + len("    global value\n"), ""),),
+    )
+    reasons = unprovable(text, [fix], ast.parse(text))
+    assert reasons == {
+        fix: "`value` in function `reset` (line 3) would refer to function `reset` (line 3) "
+        "instead of the module"
+    }

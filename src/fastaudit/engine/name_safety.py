@@ -25,8 +25,9 @@ import ast
 import builtins
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from fastaudit.engine.edits import apply_edits
 from fastaudit.model import Finding, Fix, Safety
@@ -80,10 +81,36 @@ class ScopeFacts:
 class _ScopeBuilder(ast.NodeVisitor):
     """One pass that files every binding and every read under the scope it belongs to."""
 
-    def __init__(self) -> None:
+    def __init__(self, declares: bool = True) -> None:
+        # False when the text has no ``global`` or ``nonlocal`` statement to look for
+        # (``may_declare``): each function's body then needs no walk of its own first.
+        self.declares = declares
         self.module = ScopeFacts(key="module", kind="module", name="", line=1, parent=None)
         self.scopes: dict[str, ScopeFacts] = {"module": self.module}
         self.current = self.module
+
+    # What ``ast.NodeVisitor`` does, without its per-node string building and
+    # ``iter_fields`` generator: a proof walks the file twice (before and after the fix)
+    # for every file with a safe fix, in the scan's hot path.
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        method = _VISITORS.get(kind)
+        if method is None:
+            method = _VISITORS[kind] = getattr(
+                _ScopeBuilder, f"visit_{kind.__name__}", _ScopeBuilder.generic_visit
+            )
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        ast_type = ast.AST
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast_type):
+                        self.visit(item)
+            elif isinstance(value, ast_type):
+                self.visit(value)
 
     # --------------------------------------------------------------- scopes
     def _open(self, kind: str, name: str, line: int) -> ScopeFacts:
@@ -142,8 +169,9 @@ class _ScopeBuilder(ast.NodeVisitor):
         body = node.body if isinstance(node.body, list) else [node.body]
         saved = self.current
         self.current = scope
-        for stmt in body:
-            self._declare(stmt)
+        if self.declares:
+            for stmt in body:
+                self._declare(stmt)
         for stmt in body:
             self.visit(stmt)
         self.current = saved
@@ -168,8 +196,9 @@ class _ScopeBuilder(ast.NodeVisitor):
         scope = self._open("class", node.name, node.lineno)
         saved = self.current
         self.current = scope
-        for stmt in node.body:
-            self._declare(stmt)
+        if self.declares:
+            for stmt in node.body:
+                self._declare(stmt)
         for stmt in node.body:
             self.visit(stmt)
         self.current = saved
@@ -201,6 +230,9 @@ class _ScopeBuilder(ast.NodeVisitor):
     visit_DictComp = _comprehension
 
     # -------------------------------------------------------------- bindings
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Nothing to file (``NodeVisitor``'s own looks for long-gone visitors first)."""
+
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
             self.current.loads[node.id] += 1
@@ -256,6 +288,10 @@ class _ScopeBuilder(ast.NodeVisitor):
         if node.rest:
             self._bind(node.rest)
         self.generic_visit(node)
+
+
+# The unbound visitor of each node type (``_ScopeBuilder.visit``), filled as met.
+_VISITORS: dict[type[ast.AST], Callable[[_ScopeBuilder, Any], None]] = {}
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:
@@ -324,15 +360,24 @@ class Unprovable(Exception):
     """The scopes could not be read (the text does not parse, or nests too deep)."""
 
 
-def scopes_of(source: str | ast.Module) -> dict[str, ScopeFacts]:
+def may_declare(text: str) -> bool:
+    """Whether ``text`` may hold a ``global`` or ``nonlocal`` statement: neither can be
+    written without its keyword, so a text lacking both holds none."""
+    return "global" in text or "nonlocal" in text
+
+
+def scopes_of(source: str | ast.Module, declares: bool | None = None) -> dict[str, ScopeFacts]:
+    """The scopes of ``source``. ``declares``: whether its text may hold ``global`` or
+    ``nonlocal`` (``may_declare``), when ``source`` is a tree; a text is asked itself."""
     try:
         if isinstance(source, str):
+            declares = may_declare(source)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(source)
         else:
             tree = source
-        builder = _ScopeBuilder()
+        builder = _ScopeBuilder(declares is not False)
         for stmt in tree.body:
             builder.visit(stmt)
     except SyntaxError as exc:
@@ -342,12 +387,15 @@ def scopes_of(source: str | ast.Module) -> dict[str, ScopeFacts]:
     return builder.scopes
 
 
-def name_problems(before: str | ast.Module, after: str) -> list[str]:
+def name_problems(
+    before: str | ast.Module, after: str, before_declares: bool | None = None
+) -> list[str]:
     """Why ``after`` may not behave like ``before`` as far as names go; empty if none.
 
-    ``before`` may be given as its parsed tree (the scan already has it)."""
+    ``before`` may be given as its parsed tree (the scan already has it), with
+    ``before_declares`` saying whether its text may hold ``global`` or ``nonlocal``."""
     try:
-        old = scopes_of(before)
+        old = scopes_of(before, before_declares)
         new = scopes_of(after)
     except Unprovable as exc:
         return [str(exc)]
@@ -415,13 +463,14 @@ def unprovable(text: str, fixes: list[Fix], tree: ast.Module | None = None) -> d
     if not fixes:
         return {}
     before: str | ast.Module = tree if tree is not None else text
+    declares = may_declare(text)
     together, applied = apply_edits(text, fixes)
-    if len(applied) == len(fixes) and not name_problems(before, together):
+    if len(applied) == len(fixes) and not name_problems(before, together, declares):
         return {}
     found: dict[Fix, str] = {}
     for fix in fixes:
         alone, _ = apply_edits(text, [fix])
-        problems = name_problems(before, alone)
+        problems = name_problems(before, alone, declares)
         if problems:
             found[fix] = problems[0]
     return found

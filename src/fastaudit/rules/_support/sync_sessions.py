@@ -62,18 +62,44 @@ def note_sync_session_provider(
     if returns is not None and returns.startswith(_SYNC_SESSIONS):
         ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
         return
-    for inner in _own_nodes(node):
-        if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
-            value = inner.value
-            if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
-                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                return
-            if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
-                ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
-                return
+    for value in _handed_out(node, ctx):
+        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+            ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+            return
+        if isinstance(value, ast.Name) and _bound_to_session(node, value.id, ctx):
+            ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
+            return
 
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _handed_out(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> Iterator[ast.expr]:
+    """What ``function``'s own body returns or yields. Every node is looked at only when
+    its text says ``yield`` (an expression, found anywhere); otherwise the statements
+    are enough, as ``return`` is one, and the expressions between them are skipped."""
+    start, end = ctx.offsets(function)
+    if ctx.source.text.find("yield", start, end) != -1:
+        for inner in _own_nodes(function):
+            if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
+                yield inner.value
+        return
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            if node.value is not None:
+                yield node.value
+        elif not isinstance(node, _NESTED_SCOPES):
+            # Only statements hold statements (``ExceptHandler`` and ``match_case``
+            # carry a body too).
+            stack.extend(
+                child
+                for child in ast.iter_child_nodes(node)
+                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
+            )
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:

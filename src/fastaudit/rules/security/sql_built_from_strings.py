@@ -289,6 +289,9 @@ class SqlBuiltFromStrings(Rule):
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         names = self._assigned.setdefault(self._scope_key(ctx), {})
         for target in node.targets:
+            if type(target) is ast.Name:  # the common case, without a walk
+                names.setdefault(target.id, []).append(node.value)
+                continue
             for name in ast.walk(target):
                 if isinstance(name, ast.Name):
                     value = node.value if target is name else None
