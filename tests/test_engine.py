@@ -393,3 +393,44 @@ class TestTextGates:
         whole = [outcome(path, text) for path, text in sources]
         for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
             assert mine == theirs, path
+
+
+class TestSubtreeWalk:
+    """``engine.walk`` stands in for ``ast.walk`` and ``ast.iter_child_nodes`` in every
+    rule: same nodes, same order, on every construct Python has."""
+
+    @staticmethod
+    def trees() -> list[ast.AST]:
+        import fastaudit
+
+        package = Path(fastaudit.__file__).parent
+        texts = [path.read_text() for path in sorted(package.rglob("*.py"))]
+        texts.append(
+            textwrap.dedent(
+                """
+                def f(a, /, b=1, *args, c, d=2, **kw):
+                    match a:
+                        case {"k": [1, *rest], **others} if rest: pass
+                        case Point(x=0) | None: pass
+                    try:
+                        x = {**kw, "a": (yield b)}
+                    except* ValueError as error:
+                        del x[1:2, ::3]
+                    return [y async for y in z if y] + {k: v for k, v in kw.items()}
+                """
+            )
+        )
+        return [ast.parse(text) for text in texts]
+
+    def test_walk_yields_what_ast_walk_yields(self) -> None:
+        from fastaudit.engine.walk import walk
+
+        for tree in self.trees():
+            assert list(walk(tree)) == list(ast.walk(tree))
+
+    def test_child_nodes_are_what_ast_gives(self) -> None:
+        from fastaudit.engine.walk import child_nodes
+
+        for tree in self.trees():
+            for node in ast.walk(tree):
+                assert child_nodes(node) == list(ast.iter_child_nodes(node))

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastaudit.engine.context import FileContext, RuleInfo, shared_visitor
 from fastaudit.engine.names import same_qualname
+from fastaudit.engine.walk import walk
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
@@ -673,7 +674,7 @@ def module_bound_names(text: str) -> set[str] | None:
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                for node in ast.walk(target):
+                for node in walk(target):
                     if isinstance(node, ast.Name):
                         names.add(node.id)
         elif isinstance(stmt, (ast.If, ast.Try, ast.With)):

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastaudit.engine.edits import apply_edits
+from fastaudit.engine.walk import child_nodes
 from fastaudit.model import Finding, Fix, Safety
 
 # Names every module has without binding them.
@@ -310,7 +311,7 @@ def _own_statements(stmt: ast.AST) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         found.append(node)
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.append(child)
     return found

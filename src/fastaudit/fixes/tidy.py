@@ -23,6 +23,8 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fastaudit.engine.walk import walk
+
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 _SECTIONS = ("future", "stdlib", "third", "first", "local")
 DEFAULT_LINE_LENGTH = 88
@@ -193,7 +195,7 @@ def _has_comment_or_semicolon(text: str) -> bool:
 # ------------------------------------------------------------ unused imports
 def _loads(tree: ast.Module) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
@@ -204,7 +206,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def _string_words(tree: ast.Module) -> set[str]:
     words: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             words.update(_WORD.findall(node.value))
     return words

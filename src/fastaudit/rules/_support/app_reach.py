@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.names import same_qualname
+from fastaudit.engine.walk import walk
 from fastaudit.rules._support.project_walk import awaits_own_object, file_facts
 from fastaudit.rules._support.route_calls import keyword_arg
 
@@ -149,7 +150,7 @@ def _handed_over(name: str, scope: ast.AST, text: str) -> bool:
     pass their router anywhere, and walking the scope again costs."""
     if not re.search(rf"[(,=]\s*{re.escape(name)}\s*[,)]", text):
         return False
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Call) and any(
             isinstance(arg, ast.Name) and arg.id == name
             for arg in (*node.args, *(keyword.value for keyword in node.keywords))

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.walk import walk
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
 from fastaudit.rules._support.project_walk import text_contains
 
@@ -170,7 +171,7 @@ class GuardedImportFacts:
             return
         tried: list[str] = []
         for statement in node.body:
-            for inner in ast.walk(statement):
+            for inner in walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
                     tried.extend(_modules_of(inner))
@@ -182,7 +183,7 @@ class GuardedImportFacts:
         since = max(version for version in added if version is not None)
         for handler in node.handlers:
             if _catches_import_error(handler):
-                for inner in ast.walk(handler):
+                for inner in walk(handler):
                     if isinstance(inner, ast.Import | ast.ImportFrom):
                         ctx.add_fact(BACKPORT_FACT, (inner.lineno, since))
 
@@ -203,7 +204,7 @@ class GuardedImportFacts:
         extended = False
         for statement in node.body:
             if extended:
-                for inner in ast.walk(statement):
+                for inner in walk(statement):
                     if isinstance(inner, ast.Import | ast.ImportFrom):
                         ctx.add_fact(PATH_IMPORT_FACT, inner.lineno)
             elif _extends_sys_path(statement):
@@ -218,7 +219,7 @@ class GuardedImportFacts:
         if not _selects_by_setting(node.test):
             return
         for statement in (*node.body, *node.orelse):
-            for inner in ast.walk(statement):
+            for inner in walk(statement):
                 if isinstance(inner, ast.Import | ast.ImportFrom):
                     ctx.add_fact(GUARDED_IMPORT_FACT, inner.lineno)
 
@@ -245,7 +246,7 @@ def backports(view: ProjectView, sites: list[ImportSite]) -> dict[ImportSite, st
 def _extends_sys_path(statement: ast.stmt) -> bool:
     """``sys.path.insert(0, folder)``, ``.append``, ``.extend``, as a statement, or a
     ``with`` block that does it first thing."""
-    for inner in ast.walk(statement):
+    for inner in walk(statement):
         if (
             isinstance(inner, ast.Call)
             and isinstance(inner.func, ast.Attribute)
@@ -290,7 +291,7 @@ def unguarded(view: ProjectView, sites: list[ImportSite]) -> list[ImportSite]:
 def _selects_by_setting(test: ast.expr) -> bool:
     """A comparison of some value with a string: ``provider == "vault"``,
     ``settings.BACKEND in ("s3", "gcs")``."""
-    for node in ast.walk(test):
+    for node in walk(test):
         if isinstance(node, ast.Compare):
             for operand in (node.left, *node.comparators):
                 elements = (

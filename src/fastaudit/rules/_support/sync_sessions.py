@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
+from fastaudit.engine.walk import child_nodes, walk
 
 # Values (see engine.names) that are synchronous database handles.
 SYNC_DB_HANDLES = (
@@ -97,7 +98,7 @@ def _handed_out(
             # carry a body too).
             stack.extend(
                 child
-                for child in ast.iter_child_nodes(node)
+                for child in child_nodes(node)
                 if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
             )
 
@@ -109,7 +110,7 @@ def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast
         node = stack.pop()
         yield node
         if not isinstance(node, _NESTED_SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
 
 @functools.lru_cache(maxsize=8)
@@ -131,7 +132,7 @@ def generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | 
 
 def _bound_to_session(function: ast.AST, name: str, ctx: FileContext) -> bool:
     """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``."""
-    for node in ast.walk(function):
+    for node in walk(function):
         value = None
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == name for t in node.targets

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from fastaudit.engine import edit_builders
 from fastaudit.engine.context import FileContext, module_name
+from fastaudit.engine.walk import child_nodes
 from fastaudit.model import Edit, Fix, Severity, Span
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ def _path_to(root: ast.AST, target: ast.AST) -> list[ast.AST] | None:
     path = [root]
     node = root
     while node is not target:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if _holds(child, target):
                 path.append(child)
                 node = child
@@ -263,7 +264,7 @@ def _holds(node: ast.AST, target: ast.AST) -> bool:
         return True
     line = getattr(node, "lineno", None)
     if line is None:  # ``arguments``, ``comprehension``, ``withitem``: search inside
-        return any(_holds(child, target) for child in ast.iter_child_nodes(node))
+        return any(_holds(child, target) for child in child_nodes(node))
     first = (line, node.col_offset)  # type: ignore[attr-defined]  # located: has lineno
     last = (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # located
     wanted = (target.lineno, target.col_offset)  # type: ignore[attr-defined]  # a call

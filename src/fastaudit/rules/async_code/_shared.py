@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import walk
 from fastaudit.model import Fix, Span
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
 from fastaudit.rules._support.threadpool_wrap import threadpool_fix
@@ -168,7 +169,7 @@ def _reads_self(node: ast.FunctionDef) -> bool:
         and isinstance(inner.value, ast.Name)
         and inner.value.id == first
         for statement in node.body
-        for inner in ast.walk(statement)
+        for inner in walk(statement)
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 
@@ -234,7 +235,7 @@ def _other_thread(expr: ast.expr, ctx: FileContext) -> bool:
     ``threading.Event`` another thread sets, a thread's ``is_alive()``. That thread
     cannot set an ``asyncio.Event`` (not without ``call_soon_threadsafe`` and the loop),
     so polling is how the loop hears of it."""
-    for inner in ast.walk(expr):
+    for inner in walk(expr):
         if isinstance(inner, (ast.Name, ast.Attribute, ast.Call)):
             value = ctx.resolve(inner)
             if value is not None and value.startswith(_THREAD_MODULES):
@@ -270,7 +271,7 @@ def _is_exit(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Return):
         value = statement.value
         return value is None or not any(
-            isinstance(inner, (ast.Call, ast.Await)) for inner in ast.walk(value)
+            isinstance(inner, (ast.Call, ast.Await)) for inner in walk(value)
         )
     return False
 
@@ -295,7 +296,7 @@ def _is_bookkeeping(statement: ast.stmt, ctx: FileContext) -> bool:
 def _reads_state(expr: ast.expr, ctx: FileContext) -> bool:
     """Whether ``expr`` only reads this process's state: no ``await``, and no call but
     the few that read a flag, a task, a queue or the clock."""
-    for inner in ast.walk(expr):
+    for inner in walk(expr):
         if isinstance(inner, (ast.Await, ast.NamedExpr, ast.Lambda)):
             return False
         if isinstance(inner, ast.Call):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 
@@ -72,7 +73,7 @@ def _existing_task(node: ast.Call, ctx: FileContext) -> bool:
         return False
     return any(
         inner.lineno < node.lineno and _keeps(inner, argument.id)
-        for inner in ast.walk(function.node)
+        for inner in walk(function.node)
         if isinstance(inner, (ast.Call, ast.Assign))
     )
 

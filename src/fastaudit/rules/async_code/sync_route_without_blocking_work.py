@@ -7,6 +7,7 @@ import ast
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import ANNOTATED_ALIAS
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, annotated_dependency_aliases
 from fastaudit.rules.async_code._shared import SyncFunctionFacts, def_header
@@ -152,7 +153,7 @@ class SyncRouteWithoutBlockingWork(SyncFunctionFacts, Rule):
         params = self._loaded_params.get(id(function.node))
         if not params:
             return
-        for inner in ast.walk(node.value):
+        for inner in walk(node.value):
             if isinstance(inner, ast.Name) and inner.id in params:
                 self._returns_loaded.setdefault(id(function.node), set()).add(params[inner.id])
 

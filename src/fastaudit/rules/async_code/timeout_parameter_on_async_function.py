@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import child_nodes, walk
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import keyword_value
@@ -241,7 +242,7 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
         callee = ctx.resolve(node.func)
         seconds = _seconds_argument(node, callee)
         if seconds is not None:
-            if not candidate.enforced_by and any(_is_timeout(n) for n in ast.walk(seconds)):
+            if not candidate.enforced_by and any(_is_timeout(n) for n in walk(seconds)):
                 candidate.enforced_by = f"`{ctx.text(node.func)}(...)`"
         elif not candidate.kept_for and _hands_on(node, callee):
             # ``client.pause(timeout_seconds=timeout)``: the number also configures
@@ -260,7 +261,7 @@ class TimeoutParameterOnAsyncFunction(DependencyRefs, ProjectRule):
                 item.optional_vars is None
                 and isinstance(call, ast.Call)
                 and ctx.resolve(call.func) in _SILENT
-                and any(_is_timeout(n) for a in (*call.args, *call.keywords) for n in ast.walk(a))
+                and any(_is_timeout(n) for a in (*call.args, *call.keywords) for n in walk(a))
             ):
                 candidate.silent_scopes.append(node)
 
@@ -389,7 +390,7 @@ def _compares_timeout_to_number(test: ast.expr) -> bool:
             for side in (node.left, *node.comparators)
         )
         and all(isinstance(op, ast.Eq | ast.LtE) for op in node.ops)
-        for node in ast.walk(test)
+        for node in walk(test)
     )
 
 
@@ -400,7 +401,7 @@ def _own_statements(statements: list[ast.stmt]) -> Iterable[ast.AST]:
         node = stack.pop()
         yield node
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
 
 def _returns_value(statements: list[ast.stmt]) -> bool:

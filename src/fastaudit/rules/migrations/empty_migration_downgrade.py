@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.project_walk import text_contains
 from fastaudit.rules.base import Rule
@@ -100,11 +101,11 @@ def _assigned_values(statements: list[ast.stmt], *, nested: bool) -> _Strings:
     the blocks inside them); a name also bound otherwise (a loop target, an augmented
     assignment, ``with ... as``) maps to a non-literal, so it stays unread."""
     found: _Strings = {}
-    nodes = [n for s in statements for n in ast.walk(s)] if nested else statements
+    nodes = [n for s in statements for n in walk(s)] if nested else statements
     for node in nodes:
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                for name in ast.walk(target):
+                for name in walk(target):
                     if isinstance(name, ast.Name):
                         value = node.value if isinstance(target, ast.Name) else target
                         found.setdefault(name.id, []).append(value)
@@ -114,7 +115,7 @@ def _assigned_values(statements: list[ast.stmt], *, nested: bool) -> _Strings:
             found.setdefault(node.target.id, []).append(node.target)  # ``sql += ...``
         elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.withitem):
             bound = node.optional_vars if isinstance(node, ast.withitem) else node.target
-            for name in ast.walk(bound) if bound is not None else ():
+            for name in walk(bound) if bound is not None else ():
                 if isinstance(name, ast.Name):
                     found.setdefault(name.id, []).append(name)
     return found
@@ -428,7 +429,7 @@ class EmptyDowngrade(Rule):
         while pending:
             function = pending.pop(0)
             strings = module_strings | _assigned_values(function.body, nested=True)
-            for node in ast.walk(function):
+            for node in walk(function):
                 if not isinstance(node, ast.Call):
                     continue
                 callee = self._callees.get(id(node))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import walk
 
 # ``is_v2_model``, ``_is_pydantic_v2``, ``IS_PYDANTIC_V2``, ``PYDANTIC_V1``.
 _MAJOR_WORD = re.compile(r"(?:^|_)v([12])(?:_|$)", re.IGNORECASE)
@@ -174,7 +175,7 @@ def _is_version(node: ast.expr, ctx: FileContext) -> bool:
         return True
     return any(
         isinstance(inner, ast.Name | ast.Attribute) and _names_version(ctx.resolve(inner) or "")
-        for inner in ast.walk(node)
+        for inner in walk(node)
     )
 
 

@@ -6,6 +6,7 @@ import ast
 
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import add_call_argument, rename_attribute
+from fastaudit.engine.walk import walk
 from fastaudit.model import Fix, Severity
 from fastaudit.rules.pydantic._shared import PydanticRule
 from fastaudit.rules.pydantic._version_guard import v1_only_parts
@@ -245,11 +246,11 @@ class V1ModelMethod(PydanticRule):
     def visit_If(self, node: ast.If, ctx: FileContext) -> None:
         # Visited before what it holds, so the calls are known before they are visited.
         for part in v1_only_parts(node, ctx):
-            self._v1_path.update(id(n) for n in ast.walk(part) if isinstance(n, ast.Call))
+            self._v1_path.update(id(n) for n in walk(part) if isinstance(n, ast.Call))
 
     def visit_IfExp(self, node: ast.IfExp, ctx: FileContext) -> None:
         for part in v1_only_parts(node, ctx):
-            self._v1_path.update(id(n) for n in ast.walk(part) if isinstance(n, ast.Call))
+            self._v1_path.update(id(n) for n in walk(part) if isinstance(n, ast.Call))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from fastaudit.engine.context import ROUTE_METHODS, FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules.base import Rule
@@ -297,7 +298,7 @@ def _unwrapped_decorators_below(
 
 
 def _uses_wraps(definition: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
-    for inner in ast.walk(definition):
+    for inner in walk(definition):
         if inner is definition or not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         for decorator in inner.decorator_list:

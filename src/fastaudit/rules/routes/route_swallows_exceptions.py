@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import child_nodes, walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules._support.route_calls import keyword_value, name_words, status_number
@@ -397,9 +398,7 @@ def _own(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(
-            child for child in ast.iter_child_nodes(current) if not isinstance(child, _SCOPES)
-        )
+        stack.extend(child for child in child_nodes(current) if not isinstance(child, _SCOPES))
 
 
 def _after(node: ast.AST, anchor: ast.stmt) -> bool:
@@ -553,7 +552,7 @@ def _side_step(
     if any(isinstance(n, ast.Return) for n in body):
         return False
     route_nodes = list(_own(node.body))
-    parameters = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+    parameters = {a.arg for a in walk(node.args) if isinstance(a, ast.arg)}
     earlier = _stored(n for n in route_nodes if _before(n, try_node)) | parameters
     later = _read(n for n in route_nodes if _after(n, try_node))
     # ``_`` is thrown away by convention (``url, _ = ...``), whatever reads it later.
@@ -609,7 +608,7 @@ def _answered_right_after(
     """``try: await task`` / ``except BaseException: pass`` and then ``return
     JSONResponse(..., status_code=400)``: the statement right after the ``try`` answers
     with an error status, whatever the awaited cleanup raised."""
-    for block in ast.walk(node):
+    for block in walk(node):
         for field in ("body", "orelse", "finalbody"):
             statements = getattr(block, field, None)
             if not isinstance(statements, list) or try_node not in statements:

@@ -31,6 +31,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.names import parameter_defaults
+from fastaudit.engine.walk import child_nodes
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
 
 if TYPE_CHECKING:
@@ -164,9 +165,7 @@ def own_nodes(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(
-            reversed([c for c in ast.iter_child_nodes(current) if not isinstance(c, _SCOPES)])
-        )
+        stack.extend(reversed([c for c in child_nodes(current) if not isinstance(c, _SCOPES)]))
 
 
 def _targets(node: ast.AST) -> Iterator[str]:

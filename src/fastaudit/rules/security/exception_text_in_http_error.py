@@ -6,6 +6,7 @@ import ast
 from typing import ClassVar
 
 from fastaudit.engine.context import FileContext
+from fastaudit.engine.walk import child_nodes
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
 from fastaudit.rules._support.route_calls import HTTP_EXCEPTIONS, keyword_arg
@@ -258,7 +259,7 @@ class ExceptionTextInHttpError(Rule):
         kept: list[ast.AST] = []
         for inner in own_nodes(list(nodes)):
             if id(inner) in narrowed:
-                narrowed.update(id(child) for child in ast.iter_child_nodes(inner))
+                narrowed.update(id(child) for child in child_nodes(inner))
                 continue
             kept.append(inner)
             if isinstance(inner, (ast.If, ast.IfExp)) and _narrows(inner.test, names, ctx):

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.names import BUILTIN_NAMES
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
 
@@ -292,7 +293,7 @@ class SqlBuiltFromStrings(Rule):
             if type(target) is ast.Name:  # the common case, without a walk
                 names.setdefault(target.id, []).append(node.value)
                 continue
-            for name in ast.walk(target):
+            for name in walk(target):
                 if isinstance(name, ast.Name):
                     value = node.value if target is name else None
                     names.setdefault(name.id, []).append(value or name)
@@ -305,7 +306,7 @@ class SqlBuiltFromStrings(Rule):
     def visit_For(self, node: ast.For, ctx: FileContext) -> None:
         # ``for table in TABLES``: each name holds an item of what is iterated.
         names = self._assigned.setdefault(self._scope_key(ctx), {})
-        for name in ast.walk(node.target):
+        for name in walk(node.target):
             if isinstance(name, ast.Name):
                 names.setdefault(name.id, []).append(node.iter)
 
@@ -319,7 +320,7 @@ class SqlBuiltFromStrings(Rule):
         if isinstance(func, ast.Attribute) and func.attr in _RUNNERS:
             sink = f"`.{func.attr}()`"
             # The connection's own SQL fragments (``db.timestamp_now``) are its dialect's.
-            receiver = {n.id for n in ast.walk(func.value) if isinstance(n, ast.Name)}
+            receiver = {n.id for n in walk(func.value) if isinstance(n, ast.Name)}
         elif ctx.resolve(func) in _TEXT:
             sink = f"`{ctx.text(func)}()`"
             receiver = set()
@@ -366,14 +367,12 @@ class SqlBuiltFromStrings(Rule):
             return False
         # Names a comprehension binds hold items of what it iterates.
         items: set[str] = set()
-        for comprehension in ast.walk(node):
+        for comprehension in walk(node):
             if isinstance(comprehension, ast.comprehension):
                 if not self._fixed(comprehension.iter, ctx, depth + 1, known):
                     return False
-                items.update(
-                    n.id for n in ast.walk(comprehension.target) if isinstance(n, ast.Name)
-                )
-        for name in ast.walk(node):
+                items.update(n.id for n in walk(comprehension.target) if isinstance(n, ast.Name))
+        for name in walk(node):
             if not isinstance(name, ast.Name):
                 continue
             if name.id in items or name.id in (known or ()) or name.id.isupper():

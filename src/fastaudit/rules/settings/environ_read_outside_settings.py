@@ -8,6 +8,7 @@ import re
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_settings_path, is_test_path
 from fastaudit.engine.project_index import ENVIRON_UNWRITTEN, ENVIRON_WRITTEN
+from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.route_calls import name_words
 from fastaudit.rules.base import Rule
@@ -318,7 +319,7 @@ def _loop_names(tree: ast.Module, wanted: set[int]) -> dict[int, list[str]]:
                 if isinstance(target, ast.Name) and names:
                     constants[target.id] = names
     found: dict[int, list[str]] = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         loops: list[tuple[ast.expr, ast.expr, list[ast.AST]]] = []
         if isinstance(node, (ast.For, ast.AsyncFor)):
             loops.append((node.target, node.iter, list(node.body)))
@@ -329,7 +330,7 @@ def _loop_names(tree: ast.Module, wanted: set[int]) -> dict[int, list[str]]:
             if not isinstance(target, ast.Name) or not names:
                 continue
             for part in body:
-                for inner in ast.walk(part):
+                for inner in walk(part):
                     if (
                         id(inner) in wanted
                         and isinstance(inner, ast.Name)
@@ -446,7 +447,7 @@ def _written_names(ctx: FileContext) -> set[str]:
     if ("env" not in text and "Env" not in text) or not _VARIABLE_LITERAL.search(text):
         return set()
     found: set[str] = set()
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -472,7 +473,7 @@ def _written_names(ctx: FileContext) -> set[str]:
                 if keyword.arg and _env_word(keyword.arg):
                     found.update(_mapping_keys(keyword.value, ctx))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _env_word(node.name):
-            for inner in ast.walk(node):
+            for inner in walk(node):
                 if isinstance(inner, ast.Return):
                     found.update(_mapping_keys(inner.value, ctx))
         elif isinstance(node, (ast.Dict, ast.BinOp)) and _spreads_environ(node, ctx):
@@ -489,7 +490,7 @@ def _built_name(arg: ast.expr, tree: ast.Module) -> bool:
         return False
     values = [
         node.value
-        for node in ast.walk(tree)
+        for node in walk(tree)
         if isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == arg.id for t in node.targets)
     ]
@@ -513,7 +514,7 @@ def _iterated_name(arg: ast.expr, tree: ast.Module) -> bool:
         return False  # a wrapper's parameter: its callers name the app's variables
     module_names = _module_level_names(tree)
     iterated = False
-    for node in ast.walk(scope):
+    for node in walk(scope):
         loops: list[tuple[ast.expr, ast.expr]] = []
         if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             loops.append((node.target, node.iter))
@@ -522,12 +523,12 @@ def _iterated_name(arg: ast.expr, tree: ast.Module) -> bool:
             if any(isinstance(t, ast.Name) and t.id == arg.id for t in targets):
                 value = node.value
                 derived = value is not None and any(
-                    isinstance(n, ast.Name) and n.id == arg.id for n in ast.walk(value)
+                    isinstance(n, ast.Name) and n.id == arg.id for n in walk(value)
                 )
                 if not derived:
                     return False  # also bound from elsewhere
         for target, iterable in loops:
-            if not any(isinstance(n, ast.Name) and n.id == arg.id for n in ast.walk(target)):
+            if not any(isinstance(n, ast.Name) and n.id == arg.id for n in walk(target)):
                 continue
             root = _root_name(iterable)
             if root is None or root in module_names or _literal_names(iterable, {}):
@@ -541,7 +542,7 @@ def _enclosing_function(
 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The innermost ``def`` whose lines hold ``node``."""
     found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-    for candidate in ast.walk(tree):
+    for candidate in walk(tree):
         if (
             isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef))
             and candidate.lineno <= node.lineno <= (candidate.end_lineno or candidate.lineno)
@@ -572,7 +573,7 @@ def _module_level_names(tree: ast.Module) -> set[str]:
     for statement in tree.body:
         if isinstance(statement, ast.Assign):
             for target in statement.targets:
-                found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                found.update(n.id for n in walk(target) if isinstance(n, ast.Name))
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             found.add(statement.target.id)
         elif isinstance(statement, (ast.Import, ast.ImportFrom)):

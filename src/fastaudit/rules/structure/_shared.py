@@ -28,6 +28,7 @@ from fastaudit.engine.layout import (
 )
 from fastaudit.engine.names import absolute_module
 from fastaudit.engine.project_view import ProjectView
+from fastaudit.engine.walk import walk
 from fastaudit.model import Finding, Fix, Safety
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules.base import ProjectRule
@@ -157,7 +158,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                 )
                 and stmt.value is not None
             ):
-                for node in ast.walk(stmt.value):
+                for node in walk(stmt.value):
                     if isinstance(node, ast.Constant) and isinstance(node.value, str):
                         self._exported.add(node.value)
 
@@ -505,7 +506,7 @@ def _bound_by(stmt: ast.stmt) -> list[str]:
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
     names: list[str] = []
     for target in targets:
-        names.extend(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        names.extend(n.id for n in walk(target) if isinstance(n, ast.Name))
     return names
 
 

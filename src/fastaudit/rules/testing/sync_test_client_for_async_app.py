@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
+from fastaudit.engine.walk import walk
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.app_reach import (
     INCLUSION_ATTRS,
@@ -266,7 +267,7 @@ def _tiny_fixture_app(name: str, ctx: FileContext) -> bool:
     if function is None or not _includes_only_fresh_objects(ctx):
         return False
     built: set[str] = set()
-    for inner in ast.walk(function):
+    for inner in walk(function):
         if (
             isinstance(inner, ast.Assign)
             and isinstance(inner.value, ast.Call)
@@ -277,7 +278,7 @@ def _tiny_fixture_app(name: str, ctx: FileContext) -> bool:
         isinstance(inner, (ast.Return, ast.Yield))
         and isinstance(inner.value, ast.Name)
         and inner.value.id in built
-        for inner in ast.walk(function)
+        for inner in walk(function)
     )
 
 
@@ -298,7 +299,7 @@ def _fresh_includes(tree: ast.AST) -> bool:
         return False
     fresh: set[str] = set()
     included: list[ast.expr] = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             func = node.value.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
