@@ -434,3 +434,52 @@ class TestSubtreeWalk:
         for tree in self.trees():
             for node in ast.walk(tree):
                 assert child_nodes(node) == list(ast.iter_child_nodes(node))
+
+    def test_own_statements_reach_every_block_but_no_nested_scope(self) -> None:
+        from fastaudit.engine.walk import own_statements
+
+        function = ast.parse(
+            textwrap.dedent(
+                """
+                def outer(x):
+                    if x:
+                        return 1
+                    for item in x:
+                        with item:
+                            return 2
+                    try:
+                        pass
+                    except ValueError:
+                        return 3
+                    else:
+                        return 4
+                    finally:
+                        global seen
+                    match x:
+                        case 0:
+                            return 5
+                    while x:
+                        return 6
+
+                    def inner():
+                        return 7
+
+                    class Inner:
+                        def method(self):
+                            return 8
+
+                    callback = lambda: 9
+                """
+            )
+        ).body[0]
+        assert isinstance(function, ast.FunctionDef)
+        found = list(own_statements(function.body))
+        returned = sorted(
+            node.value.value
+            for node in found
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant)
+        )
+        assert returned == [1, 2, 3, 4, 5, 6]
+        assert any(isinstance(node, ast.Global) for node in found)
+        assert {type(node) for node in found} >= {ast.FunctionDef, ast.ClassDef, ast.Assign}
+        assert not any(isinstance(node, ast.expr) for node in found)

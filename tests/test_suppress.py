@@ -93,3 +93,31 @@ def test_other_tools_codes_are_ignored_silently(tmp_path):
     )
     assert found == [("ASY102", 6)]
     assert warnings == []
+
+
+def test_an_unknown_id_warns_on_a_line_without_findings(tmp_path):
+    found, warnings = audit(tmp_path, "    total = 1  # noqa: ASY999\n    time.sleep(1)\n")
+    assert found == [("ASY102", 7)]
+    assert warnings == ["app.py:6: suppression names unknown rule `ASY999`"]
+
+
+def test_a_comment_after_a_string_holding_a_hash_still_suppresses(tmp_path):
+    found, _ = audit(
+        tmp_path,
+        '    time.sleep(1); url = "https://x.test/#top"  # noqa: ASY102\n    time.sleep(2)\n',
+    )
+    assert found == [("ASY102", 7)]
+    # The string's marker names another tool's code; the comment's names ours.
+    found, _ = audit(tmp_path, '    time.sleep(1); note = "# noqa: E501"  # noqa: ASY102\n')
+    assert found == []
+
+
+def test_a_form_feed_is_no_line_break(tmp_path):
+    # ``str.splitlines`` breaks lines at a form feed; Python's parser does not.
+    found, _ = audit(tmp_path, "    total = 1  # page\x0cbreak\n    time.sleep(1)  # noqa\n")
+    assert found == []
+
+
+def test_a_lone_carriage_return_is_a_line_break(tmp_path):
+    found, _ = audit(tmp_path, "    total = 1\r    time.sleep(1)  # noqa\n")
+    assert found == []

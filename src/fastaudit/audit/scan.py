@@ -264,7 +264,10 @@ def analyze(
         )
         outcome.parsed = False
         return outcome
-    suppressions = parse_suppressions(source.text, set(registry), noqa_peer_codes())
+    # Only the lines findings are on can be silenced (``Suppressions.covers``).
+    lines = {n for f in ctx.findings for n in (f.span.line, f.span.end_line)}
+    lines.update(n for d in ctx.deferred for n in (d.finding.span.line, d.finding.span.end_line))
+    suppressions = parse_suppressions(source.text, set(registry), noqa_peer_codes(), lines)
     if suppressions.skip_file:
         return outcome
     for line, rule_id in suppressions.unknown:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastaudit.engine.edits import apply_edits
-from fastaudit.engine.walk import child_nodes
+from fastaudit.engine.walk import own_statements
 from fastaudit.model import Finding, Fix, Safety
 
 # Names every module has without binding them.
@@ -170,9 +171,8 @@ class _ScopeBuilder(ast.NodeVisitor):
         body = node.body if isinstance(node.body, list) else [node.body]
         saved = self.current
         self.current = scope
-        if self.declares:
-            for stmt in body:
-                self._declare(stmt)
+        if self.declares and not isinstance(node, ast.Lambda):
+            self._declare(node.body)
         for stmt in body:
             self.visit(stmt)
         self.current = saved
@@ -181,9 +181,9 @@ class _ScopeBuilder(ast.NodeVisitor):
     visit_AsyncFunctionDef = _function
     visit_Lambda = _function
 
-    def _declare(self, stmt: ast.AST) -> None:
+    def _declare(self, body: list[ast.stmt]) -> None:
         """``global``/``nonlocal`` apply to the whole function, wherever they stand."""
-        for node in _own_statements(stmt):
+        for node in own_statements(body):
             if isinstance(node, ast.Global):
                 self.current.declared_global.update(node.names)
             elif isinstance(node, ast.Nonlocal):
@@ -198,8 +198,7 @@ class _ScopeBuilder(ast.NodeVisitor):
         saved = self.current
         self.current = scope
         if self.declares:
-            for stmt in node.body:
-                self._declare(stmt)
+            self._declare(node.body)
         for stmt in node.body:
             self.visit(stmt)
         self.current = saved
@@ -304,19 +303,6 @@ def _all_args(args: ast.arguments) -> list[ast.arg]:
     return found
 
 
-def _own_statements(stmt: ast.AST) -> list[ast.AST]:
-    """The statement and those nested in it, not entering nested scopes."""
-    found: list[ast.AST] = []
-    stack = [stmt]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        for child in child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stack.append(child)
-    return found
-
-
 def _enclosing_binder(scope: ScopeFacts, name: str) -> ScopeFacts | None:
     parent = scope.parent
     while parent is not None and parent.kind != "module":
@@ -363,8 +349,12 @@ class Unprovable(Exception):
 
 def may_declare(text: str) -> bool:
     """Whether ``text`` may hold a ``global`` or ``nonlocal`` statement: neither can be
-    written without its keyword, so a text lacking both holds none."""
-    return "global" in text or "nonlocal" in text
+    written without its keyword, so a text lacking both words holds none (``global_x``
+    is not the word)."""
+    return _DECLARATION_WORD.search(text) is not None
+
+
+_DECLARATION_WORD = re.compile(r"\b(?:global|nonlocal)\b")
 
 
 def scopes_of(source: str | ast.Module, declares: bool | None = None) -> dict[str, ScopeFacts]:

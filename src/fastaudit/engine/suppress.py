@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from fastaudit.redirects import canonical
@@ -23,6 +24,7 @@ _NOQA = re.compile(
 _IGNORE = re.compile(r"fastaudit:\s*ignore(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
 _SKIP = re.compile(r"fastaudit:\s*skip-file", re.IGNORECASE)
 ALL = "*"
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(slots=True)
@@ -48,14 +50,23 @@ def _ids(raw: str | None) -> set[str]:
 
 
 def parse_suppressions(
-    text: str, known: set[str], peer_codes: dict[str, frozenset[str]] | None = None
+    text: str,
+    known: set[str],
+    peer_codes: dict[str, frozenset[str]] | None = None,
+    lines: Collection[int] | None = None,
 ) -> Suppressions:
     """The file's suppression comments. ``peer_codes`` maps another tool's code to our
     rules that correspond to it (``RUF006`` -> ASY111): a ``# noqa: RUF006`` written for
-    ruff silences the same finding here, so users of both mark it once."""
+    ruff silences the same finding here, so users of both mark it once.
+
+    ``lines``, when given, are the only lines whose suppressions are asked about (those
+    the file's findings start or end on): a comment elsewhere that neither skips the
+    file nor names an unknown rule changes nothing, and is not looked for."""
     result = Suppressions()
     lowered = text.lower()
     if "noqa" not in lowered and "fastaudit:" not in lowered:
+        return result
+    if not _may_suppress(text, known, peer_codes, lines):
         return result
     try:
         # Universal newlines: comment lines are numbered as the parser numbers lines.
@@ -65,28 +76,70 @@ def parse_suppressions(
     for token in tokens:
         if token.type != tokenize.COMMENT:
             continue
-        comment = token.string
         line = token.start[0]
-        if _SKIP.search(comment):
+        skip, ids = _comment_ids(token.string, known, peer_codes)
+        if skip:
             result.skip_file = True
             continue
-        ids: set[str] = set()
-        if match := _IGNORE.search(comment):
-            ids |= _ids(match.group("ids"))
-        if match := _NOQA.search(comment):
-            noqa_ids = _ids(match.group("ids"))
-            # A noqa comment naming another tool's code (E501, say) is not ours to warn
-            # about; one naming a peer of ours (RUF006) covers our rule for it.
-            ids |= {i for i in noqa_ids if i == ALL or _looks_like_ours(i, known)}
-            for code in noqa_ids:
-                ids |= (peer_codes or {}).get(code, frozenset())
         if not ids:
             continue
         for rule_id in ids:
-            if rule_id != ALL and not any(k.startswith(rule_id) for k in known):
+            if _unknown(rule_id, known):
                 result.unknown.append((line, rule_id))
         result.by_line.setdefault(line, set()).update(ids)
     return result
+
+
+def _comment_ids(
+    comment: str, known: set[str], peer_codes: dict[str, frozenset[str]] | None
+) -> tuple[bool, set[str]]:
+    """What one comment says: whether it skips the file, else the ids it suppresses."""
+    if _SKIP.search(comment):
+        return True, set()
+    ids: set[str] = set()
+    if match := _IGNORE.search(comment):
+        ids |= _ids(match.group("ids"))
+    if match := _NOQA.search(comment):
+        noqa_ids = _ids(match.group("ids"))
+        # A noqa comment naming another tool's code (E501, say) is not ours to warn
+        # about; one naming a peer of ours (RUF006) covers our rule for it.
+        ids |= {i for i in noqa_ids if i == ALL or _looks_like_ours(i, known)}
+        for code in noqa_ids:
+            ids |= (peer_codes or {}).get(code, frozenset())
+    return False, ids
+
+
+def _unknown(rule_id: str, known: set[str]) -> bool:
+    return rule_id != ALL and not any(k.startswith(rule_id) for k in known)
+
+
+def _may_suppress(
+    text: str,
+    known: set[str],
+    peer_codes: dict[str, frozenset[str]] | None,
+    lines: Collection[int] | None,
+) -> bool:
+    """Whether any comment of ``text`` could matter: skip the file, name an unknown
+    rule (a warning), or suppress something on one of ``lines``. Each ``#`` of a line
+    naming a marker is read as if a comment started there (the real one starts at one
+    of them), so none is missed; a file whose markers all name other tools' codes
+    (``# noqa: E501``) or stand where no finding is then needs no tokenizing at all."""
+    # Numbered as the tokenizer numbers them (universal newlines).
+    for number, line in enumerate(_LINE_END.split(text) if "\r" in text else text.split("\n"), 1):
+        if "#" not in line:
+            continue
+        lowered = line.lower()
+        if "noqa" not in lowered and "fastaudit:" not in lowered:
+            continue
+        start = line.find("#")
+        while start != -1:
+            skip, ids = _comment_ids(line[start:], known, peer_codes)
+            if skip or (ids and (lines is None or number in lines)):
+                return True
+            if any(_unknown(rule_id, known) for rule_id in ids):
+                return True
+            start = line.find("#", start + 1)
+    return False
 
 
 def _looks_like_ours(rule_id: str, known: set[str]) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
-from fastaudit.engine.walk import child_nodes, walk
+from fastaudit.engine.walk import child_nodes, own_statements, walk
 
 # Values (see engine.names) that are synchronous database handles.
 SYNC_DB_HANDLES = (
@@ -87,20 +87,9 @@ def _handed_out(
             if isinstance(inner, (ast.Yield, ast.Return)) and inner.value is not None:
                 yield inner.value
         return
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Return):
-            if node.value is not None:
-                yield node.value
-        elif not isinstance(node, _NESTED_SCOPES):
-            # Only statements hold statements (``ExceptHandler`` and ``match_case``
-            # carry a body too).
-            stack.extend(
-                child
-                for child in child_nodes(node)
-                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
-            )
+    for node in own_statements(function.body):
+        if isinstance(node, ast.Return) and node.value is not None:
+            yield node.value
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.walk import child_nodes, walk
+from fastaudit.engine.walk import own_statements, walk
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import keyword_value
@@ -394,22 +394,12 @@ def _compares_timeout_to_number(test: ast.expr) -> bool:
     )
 
 
-def _own_statements(statements: list[ast.stmt]) -> Iterable[ast.AST]:
-    """The nodes of ``statements``, not descending into nested functions or classes."""
-    stack: list[ast.AST] = list(statements)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            stack.extend(child_nodes(node))
-
-
 def _returns_value(statements: list[ast.stmt]) -> bool:
     return any(
         isinstance(node, ast.Return)
         and node.value is not None
         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-        for node in _own_statements(statements)
+        for node in own_statements(statements)
     )
 
 
@@ -423,5 +413,5 @@ def _returns_after(function: ast.AsyncFunctionDef, scope: ast.With) -> bool:
         and node.lineno > end
         and node.value is not None
         and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-        for node in _own_statements(function.body)
+        for node in own_statements(function.body)
     )
