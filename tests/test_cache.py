@@ -162,6 +162,22 @@ def test_parallel_scan_matches_one_process(tmp_path: Path, cache: Path) -> None:
     assert found(two) == found(one) and len(found(one)) == (PARALLEL_THRESHOLD + 21) // 2
 
 
+def test_workers_get_the_largest_files_first_and_small_chunks_last() -> None:
+    """A cold audit lasts as long as its slowest worker: what is left when the others
+    run out must be a few small files."""
+    from fastaudit.engine.parallel import _chunks
+
+    sizes = {f"m{index}.py": (index * 37) % 1000 for index in range(1000)}
+    pending: list[tuple[str, str | None]] = [(path, None) for path in sizes]
+    chunks = _chunks(pending, 2, {path: (size, 0) for path, size in sizes.items()})
+    flat = [path for chunk in chunks for path, _ in chunk]
+    assert sorted(flat) == sorted(sizes)  # every file once
+    assert [sizes[path] for path in flat] == sorted(sizes.values(), reverse=True)
+    lengths = [len(chunk) for chunk in chunks]
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[0] == 64 and lengths[-1] <= 4
+
+
 def test_two_concurrent_runs_share_the_cache_safely(tmp_path: Path, cache: Path) -> None:
     root = project(tmp_path / "p", files=40)
     env = {**os.environ, "FASTAUDIT_CACHE_DIR": str(cache)}

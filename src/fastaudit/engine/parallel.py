@@ -175,9 +175,7 @@ def analyze_paths(
             yield settled if settled is not None else again(rel)
         return
 
-    # Many small chunks keep both workers busy to the end and stream results early.
-    size = max(4, min(64, len(pending) // (jobs * 8) or 1))
-    chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+    chunks = _chunks(pending, jobs, stats)
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(
@@ -197,6 +195,24 @@ def analyze_paths(
                     outcome = pickle.loads(blob) if blob is not None else None
                     settled = _settle(cache, rel, size, mtime_ns, outcome, blob)
                     yield settled if settled is not None else again(rel)
+
+
+def _chunks(
+    pending: list[tuple[str, str | None]], jobs: int, stats: dict[str, tuple[int, int]]
+) -> list[list[tuple[str, str | None]]]:
+    """The files in chunks for the workers, largest files first and chunks shrinking
+    towards the end: the work a worker still holds when the others run out is then a
+    few small files, not a chunk of 64 large ones (a cold audit's wall time is the
+    slowest worker's)."""
+    ordered = sorted(pending, key=lambda item: -stats.get(item[0], (0, 0))[0])
+    chunks: list[list[tuple[str, str | None]]] = []
+    start = 0
+    while start < len(ordered):
+        # A share of what is left per chunk: 64 files at most, 4 at least.
+        size = max(4, min(64, (len(ordered) - start) // (jobs * 4)))
+        chunks.append(ordered[start : start + size])
+        start += size
+    return chunks
 
 
 def _settle(
