@@ -143,9 +143,29 @@ def test_providers_are_found_wherever_their_body_hands_the_session_out() -> None
 
     text = textwrap.dedent(
         """
-        from sqlalchemy.orm import sessionmaker
+        from sqlalchemy.orm import Session, sessionmaker
 
         SessionLocal = sessionmaker()
+
+
+        def bound_by_with(engine):
+            with Session(engine) as session:
+                yield session
+
+
+        def bound_in_try():
+            try:
+                db = SessionLocal()
+            finally:
+                pass
+            return db
+
+
+        def bound_elsewhere(engine):
+            with Session(engine) as session:
+                pass
+            other = None
+            return other
 
 
         def in_try():
@@ -197,6 +217,8 @@ def test_providers_are_found_wherever_their_body_hands_the_session_out() -> None
     outcome = analyze("app/db.py", text.encode(), ["ASY104"])
     assert sorted(outcome.facts[SYNC_SESSION_PROVIDER]) == [
         "app.db.as_expression",
+        "app.db.bound_by_with",
+        "app.db.bound_in_try",
         "app.db.in_handler",
         "app.db.in_match",
         "app.db.in_try",

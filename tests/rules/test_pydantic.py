@@ -263,6 +263,43 @@ def test_the_v1_branch_of_a_version_check_is_left_alone(test, v1_branch_left_alo
     assert lines == ([16] if v1_branch_left_alone else [15, 16])
 
 
+def test_a_version_check_named_by_its_module_alone(tmp_path):
+    """A check whose text never spells "pydantic": the module it is defined in does
+    (``app/pydantic_shim.py``), and its own ``Version`` resolves under that name."""
+    root = write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": """
+                from pydantic import BaseModel
+
+
+                class Ticket(BaseModel):
+                    title: str
+                """,
+            "app/pydantic_shim.py": """
+                from app.models import Ticket
+
+
+                class Version:
+                    major = 2
+
+
+                def dump(ticket: Ticket):
+                    if Version.major >= 2:
+                        return ticket.model_dump()
+                    return ticket.dict()
+
+
+                def copy(ticket: Ticket):
+                    return ticket.copy()
+                """,
+        },
+    )
+    findings = project_findings(root, "PYD101")
+    assert [(f.path, f.line) for f in findings] == [("app/pydantic_shim.py", 15)]
+
+
 def test_v1_only_code_paths_in_other_shapes():
     findings = found(
         """

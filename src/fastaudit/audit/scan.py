@@ -26,6 +26,7 @@ from fastaudit.engine.cache import ResultCache
 from fastaudit.engine.context import (
     NO_OPTIONS,
     CallDispatch,
+    CallTable,
     Dispatch,
     FileContext,
     WalkOptions,
@@ -173,13 +174,19 @@ def _not_needed(rule_ids: tuple[str, ...], text: str) -> tuple[str, ...]:
     )
 
 
+# Per node type (or ``("leave", type)``), the handlers to call, as (index into the rule
+# classes, method name); for ``ast.Call``, the table of their call filters too.
+_Plan = list[tuple[object, list[tuple[int, str]], CallTable | None]]
+
+
 @functools.lru_cache(maxsize=256)
 def _dispatch_plan(
     rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()
-) -> tuple[list[type[Rule]], list[tuple[object, list[tuple[int, str]]]]]:
+) -> tuple[list[type[Rule]], _Plan]:
     """The rule classes with handlers among ``rule_ids`` (less ``skipped``), and per node
-    type the handlers to call, as (index into those classes, method name): worked out
-    once per rule set, not once per file."""
+    type the handlers to call, as (index into those classes, method name), with the
+    table of the ``visit_Call`` handlers' filters: worked out once per rule set, not
+    once per file."""
     registry = all_rules()
     classes = [
         registry[r]
@@ -203,7 +210,14 @@ def _dispatch_plan(
                     continue
                 seen.add(handler)
             plan.setdefault(key, []).append((index, attr))
-    return classes, list(plan.items())
+    tables: _Plan = []
+    for key, entries in plan.items():
+        table = None
+        if key is ast.Call:
+            filters = [call_filter(classes[index]) for index, _ in entries]
+            table = CallTable.of(filters) if any(filters) else None
+        tables.append((key, entries, table))
+    return classes, tables
 
 
 def walk_options(config: Config) -> WalkOptions:
@@ -238,19 +252,9 @@ def analyze(
     classes, plan = _dispatch_plan(ids, _not_needed(ids, source.text))
     rules = [cls() for cls in classes]
     dispatch: Dispatch = {}
-    for key, entries in plan:
+    for key, entries, table in plan:
         handlers = [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
-        if key is ast.Call:
-            filters = [call_filter(type(rule)) for rule, _ in handlers]
-            if any(filters):
-                dispatch[key] = CallDispatch.of(
-                    [
-                        (rule, handler, wanted)
-                        for (rule, handler), wanted in zip(handlers, filters, strict=True)
-                    ]
-                )
-                continue
-        dispatch[key] = handlers
+        dispatch[key] = handlers if table is None else CallDispatch.of(table, handlers)
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package, options)
     LayoutFacts.claim_layout(ctx, rules)

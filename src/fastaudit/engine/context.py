@@ -176,66 +176,85 @@ def shared_visitor(handler: _Visitor) -> _Visitor:
     return handler
 
 
-# A ``visit_Call`` handler with its place among the rules (calls keep the rules' order).
-_Ranked = tuple[int, RuleInfo, _Handler]
+@dataclass(frozen=True, slots=True)
+class CallTable:
+    """Which ``visit_Call`` handlers of a rule set act on which calls, each handler by
+    its place in the rule set's list of them (the rules' order, which calls keep): worked
+    out once per rule set (``CallTable.of``), then bound to each file's rule objects by
+    a ``CallDispatch``. Most calls match no filter, and then only ``always`` runs."""
 
-
-@dataclass(slots=True)
-class CallDispatch:
-    """The ``visit_Call`` handlers of a rule set, split by what they declared: most calls
-    match no filter, and then only ``always`` is called. Each call's callee is resolved
-    once, before any handler, and every handler asking again gets the kept answer."""
-
-    always: list[tuple[RuleInfo, _Handler]]
-    ranked: list[_Ranked]
-    by_callee: dict[str, list[_Ranked]]
-    by_tail: dict[str, list[_Ranked]]
-    by_attr: dict[str, list[_Ranked]]
-    # Every handler, filters aside (what the tests compare the filtered walk with).
-    every: list[tuple[RuleInfo, _Handler]]
+    always: tuple[int, ...]
+    by_callee: dict[str, tuple[int, ...]]
+    by_tail: dict[str, tuple[int, ...]]
+    by_attr: dict[str, tuple[int, ...]]
+    # The places to call for a set of matched ones, ``always`` merged in, in order:
+    # filled as calls meet them (a handful of sets per rule set).
+    merged: dict[tuple[int, ...], tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, entries: Sequence[tuple[RuleInfo, _Handler, CallFilter | None]]) -> CallDispatch:
-        ranked: list[_Ranked] = []
-        by_callee: dict[str, list[_Ranked]] = {}
-        by_tail: dict[str, list[_Ranked]] = {}
-        by_attr: dict[str, list[_Ranked]] = {}
-        for index, (rule, handler, wanted) in enumerate(entries):
-            item = (index, rule, handler)
+    def of(cls, filters: Sequence[CallFilter | None]) -> CallTable:
+        always: list[int] = []
+        by_callee: dict[str, list[int]] = {}
+        by_tail: dict[str, list[int]] = {}
+        by_attr: dict[str, list[int]] = {}
+        for place, wanted in enumerate(filters):
             if wanted is None:
-                ranked.append(item)
+                always.append(place)
                 continue
             for callee in wanted.callees:
-                by_callee.setdefault(callee, []).append(item)
+                by_callee.setdefault(callee, []).append(place)
             for tail in wanted.tails:
-                by_tail.setdefault(tail, []).append(item)
+                by_tail.setdefault(tail, []).append(place)
             for attr in wanted.attrs:
-                by_attr.setdefault(attr, []).append(item)
-        every = [(rule, handler) for rule, handler, _ in entries]
-        return cls([(r, h) for _, r, h in ranked], ranked, by_callee, by_tail, by_attr, every)
+                by_attr.setdefault(attr, []).append(place)
 
-    def handlers(self, node: ast.Call, ctx: FileContext) -> list[tuple[RuleInfo, _Handler]]:
-        extra: list[_Ranked] = []
+        def frozen(table: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+            return {name: tuple(places) for name, places in table.items()}
+
+        return cls(tuple(always), frozen(by_callee), frozen(by_tail), frozen(by_attr))
+
+    def places(self, node: ast.Call, ctx: FileContext) -> tuple[int, ...] | None:
+        """The places of the handlers acting on ``node``, or None for ``always``."""
+        extra: tuple[int, ...] = ()
         func = node.func
         if self.by_callee or self.by_tail:
             callee = ctx.resolve(func)
             if callee is not None:
-                named = self.by_callee.get(callee)
-                if named:
-                    extra = named
-                named = self.by_tail.get(callee.rpartition(".")[2])
-                if named:
-                    extra = extra + named if extra else named
+                extra = self.by_callee.get(callee, ()) + self.by_tail.get(
+                    callee.rpartition(".")[2], ()
+                )
         if self.by_attr and type(func) is ast.Attribute:
-            named = self.by_attr.get(func.attr)
-            if named:
-                extra = extra + named if extra else named
+            extra += self.by_attr.get(func.attr, ())
         if not extra:
+            return None
+        found = self.merged.get(extra)
+        if found is None:
+            found = self.merged[extra] = tuple(sorted({*self.always, *extra}))
+        return found
+
+
+@dataclass(slots=True)
+class CallDispatch:
+    """A rule set's ``CallTable`` bound to one file's rule objects: each call's callee
+    is resolved once, before any handler, and every handler asking again gets the kept
+    answer."""
+
+    table: CallTable
+    # Every handler, by place, filters aside (what the tests compare the filtered walk
+    # with).
+    every: list[tuple[RuleInfo, _Handler]]
+    always: list[tuple[RuleInfo, _Handler]]
+
+    @classmethod
+    def of(cls, table: CallTable, every: Sequence[tuple[RuleInfo, _Handler]]) -> CallDispatch:
+        return cls(table, list(every), [every[place] for place in table.always])
+
+    def handlers(self, node: ast.Call, ctx: FileContext) -> list[tuple[RuleInfo, _Handler]]:
+        places = self.table.places(node, ctx)
+        if places is None:
             return self.always
-        chosen = {index: (rule, handler) for index, rule, handler in self.ranked}
-        for index, rule, handler in extra:
-            chosen[index] = (rule, handler)
-        return [chosen[index] for index in sorted(chosen)]
+        every = self.every
+        return [every[place] for place in places]
 
 
 @dataclass(frozen=True, slots=True)

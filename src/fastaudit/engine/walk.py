@@ -53,15 +53,15 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
-def own_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
+def own_statements(body: list[ast.stmt], *, nested: bool = False) -> Iterator[ast.AST]:
     """The statements of ``body`` and those nested in them (``if``, ``for``, ``with``,
     ``try``, ``match``), with the ``except`` clauses and ``case``s holding them; a nested
-    function or class is yielded, not entered. The expressions between them are
-    skipped, so a search for ``return``, ``global`` or ``raise`` reads a fraction of the
-    nodes a full walk would."""
+    function or class is yielded, and entered only when ``nested``. The expressions
+    between them are skipped, so a search for ``return``, ``global`` or an assignment
+    reads a fraction of the nodes a full walk would."""
     stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, _SCOPES):
+        if nested or not isinstance(node, _SCOPES):
             stack.extend([child for child in child_nodes(node) if isinstance(child, _HOLDERS)])

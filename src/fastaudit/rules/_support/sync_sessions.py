@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from fastaudit.engine.context import FileContext
 from fastaudit.engine.names import annotation_value
-from fastaudit.engine.walk import child_nodes, own_statements, walk
+from fastaudit.engine.walk import child_nodes, own_statements
 
 # Values (see engine.names) that are synchronous database handles.
 SYNC_DB_HANDLES = (
@@ -119,20 +119,25 @@ def generator_item(annotation: ast.expr | None, ctx: FileContext) -> ast.expr | 
     return annotation
 
 
-def _bound_to_session(function: ast.AST, name: str, ctx: FileContext) -> bool:
-    """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``."""
-    for node in walk(function):
-        value = None
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            value = node.value
-        elif (
-            isinstance(node, ast.withitem)
-            and isinstance(node.optional_vars, ast.Name)
-            and node.optional_vars.id == name
-        ):
-            value = node.context_expr
-        if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
-            return True
+def _bound_to_session(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, ctx: FileContext
+) -> bool:
+    """``db = SessionLocal()`` or ``with Session(engine) as db`` inside ``function``
+    (statements only: both are, or belong to, one)."""
+    for node in own_statements(function.body, nested=True):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                value = node.value
+                if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
+                    return True
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                value = item.context_expr
+                if (
+                    isinstance(item.optional_vars, ast.Name)
+                    and item.optional_vars.id == name
+                    and isinstance(value, ast.Call)
+                    and ctx.resolve(value.func) in _SESSION_FACTORIES
+                ):
+                    return True
     return False

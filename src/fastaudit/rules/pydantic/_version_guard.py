@@ -171,12 +171,31 @@ def _is_version(node: ast.expr, ctx: FileContext) -> bool:
     """An expression about Pydantic's version: ``pydantic.VERSION``,
     ``PYDANTIC_MAJOR_VERSION``, ``int(VERSION.split(".")[0])`` after ``from pydantic
     import VERSION``."""
+    if not _spells_pydantic(ctx):
+        return False  # neither the expression's text nor a name it reads can say it
     if _names_version(ast.unparse(node)):
         return True
     return any(
         isinstance(inner, ast.Name | ast.Attribute) and _names_version(ctx.resolve(inner) or "")
         for inner in walk(node)
     )
+
+
+def _spells_pydantic(ctx: FileContext) -> bool:
+    """Whether the word is in the file's text or its module's name (which names the
+    file's own definitions and its relative imports resolve under), in any case: kept
+    per file, as every comparison with a number in an ``if`` asks."""
+    key = ("spells-pydantic",)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = (
+            _PYDANTIC_WORD.search(ctx.source.text) is not None
+            or _PYDANTIC_WORD.search(ctx.module) is not None
+        )
+    return bool(found)
+
+
+_PYDANTIC_WORD = re.compile("pydantic", re.IGNORECASE)
 
 
 def _names_version(text: str) -> bool:
