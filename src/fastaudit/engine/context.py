@@ -712,23 +712,18 @@ class FileContext:
             fields = child_fields.get(kind)
             if fields is None:
                 fields = _child_fields(kind, node)
-            if not fields:
-                continue
-            children: list[ast.AST] = []
+            # Pushed last field first, last item first: popped in the fields' order.
             for name in fields:
                 value = getattr(node, name, None)
                 if value is None:
                     continue
                 if type(value) is list:
                     if name in nullable:  # ``kw_defaults`` and ``Dict.keys`` hold None
-                        children.extend([item for item in value if item is not None])
+                        extend([(item, node) for item in reversed(value) if item is not None])
                     else:
-                        children.extend(value)
+                        extend([(item, node) for item in reversed(value)])
                 elif isinstance(value, ast_type):
-                    children.append(value)
-            if children:
-                children.reverse()
-                extend([(child, node) for child in children])
+                    push((value, node))
         self._resolved = None
         for rule in rules:
             self._rule = rule
@@ -857,7 +852,8 @@ _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = dict.fromkeys(_LEAF_TYPES,
 
 
 def _child_fields(kind: type[ast.AST], node: ast.AST) -> tuple[str, ...]:
-    """The fields of ``kind`` that can hold child nodes, learnt from its first instance.
+    """The fields of ``kind`` that can hold child nodes, last first, learnt from its
+    first instance.
 
     A field holding a str or number in one instance holds one in every instance, so it
     is left out for good; a field that is None here may hold a node elsewhere, so it
@@ -869,6 +865,8 @@ def _child_fields(kind: type[ast.AST], node: ast.AST) -> tuple[str, ...]:
         if name not in _SKIP_FIELDS
         and not isinstance(getattr(node, name, None), (str, int, float, complex, bytes, bool))
     )
+    # Last first: the walk pushes children onto its stack in this order.
+    fields = fields[::-1]
     _CHILD_FIELDS[kind] = fields
     return fields
 
