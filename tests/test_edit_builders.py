@@ -147,6 +147,13 @@ LAYOUTS = [
     "f(\n    a,\n    b,\n    c\n)\n",
     "f(  # call\n    a,  # one\n    # two\n    b,  # two more\n    c  # three\n)  # end\n",
     "f(a,  # one\n  b,  # two\n  c)\n",
+    # Several arguments to a line: those removed together leave no blank line and no
+    # trailing blank (ruff's W293 and W291).
+    "f(\n    a, b,\n    c,\n)\n",
+    "f(\n    a,\n    b, c,\n)\n",
+    "f(\n    a, b, c,\n)\n",
+    "f(\n    a, b,  # two\n    c,\n)\n",
+    "f(a, b,\n  c)\n",
 ]
 
 
@@ -160,6 +167,7 @@ def test_any_subset_removed_leaves_the_call_without_it_and_every_comment(layout:
             call = ast.parse(after).body[0].value  # type: ignore[attr-defined]  # an Expr: a call
             assert [n.id for n in call.args] == [n for n in "abc" if n not in names]
             assert sorted(re.findall(r"#[^\n]*", after)) == comments
+            assert all(line == line.rstrip() for line in after.split("\n")), (names, after)
 
 
 def test_remove_call_argument_is_one_edit_with_the_comment_in_its_text() -> None:

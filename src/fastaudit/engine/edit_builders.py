@@ -516,10 +516,34 @@ def _list_cuts(
                 return None
             ranges.append((comma, comma + 1))
             ranges.append(_last_item(ctx, items[last], start, end))
-    merged = _merged(ranges)
+    merged = _tidied(text, _merged(ranges), container_start)
     if merged and not container_start <= merged[0][0] <= merged[-1][1] <= limit:
         return None
     return merged
+
+
+def _tidied(
+    text: str, ranges: list[tuple[int, int]], container_start: int
+) -> list[tuple[int, int]]:
+    """``ranges`` widened where the items of one line went together (``a, b,`` of
+    ``a, b,`` or of ``x, a, b,``): a line they leave blank goes whole, and the blanks
+    they leave at the end of a line go too. Each item's own cut sees only its
+    neighbours, so without this a line keeps its indentation, or a trailing space, that
+    ruff's W291/W293 and every formatter would flag."""
+    tidied: list[tuple[int, int]] = []
+    for start, end in ranges:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if text[end - 1] == "\n" or line_end < 0 or text[end:line_end].strip():
+            # A whole line cut already, or something stays after the cut on its line.
+            tidied.append((start, end))
+        elif line_start > container_start and not text[line_start:start].strip():
+            tidied.append((line_start, line_end + 1))  # nothing stays: the whole line
+        else:
+            while start > container_start and text[start - 1] in " \t":
+                start -= 1
+            tidied.append((start, end))
+    return _merged(tidied)
 
 
 def _comma_after(text: str, position: int, limit: int) -> int:
