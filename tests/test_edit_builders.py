@@ -168,6 +168,8 @@ def test_any_subset_removed_leaves_the_call_without_it_and_every_comment(layout:
             assert [n.id for n in call.args] == [n for n in "abc" if n not in names]
             assert sorted(re.findall(r"#[^\n]*", after)) == comments
             assert all(line == line.rstrip() for line in after.split("\n")), (names, after)
+            # An inline comment keeps its two spaces (pycodestyle's E261).
+            assert all(len(gap) >= 2 for gap in re.findall(r"\S( *)#", after)), (names, after)
 
 
 def test_remove_call_argument_is_one_edit_with_the_comment_in_its_text() -> None:

@@ -571,7 +571,8 @@ def _with_comma(
     ctx: FileContext, item: ast.AST, span: tuple[int, int], comma: int, container_start: int
 ) -> tuple[int, int]:
     """An item and its comma, with the blanks after it; the whole line when the item
-    has it to itself, the blanks before it when it ends its line."""
+    has it to itself, the blanks before it when it ends its line or a comment follows
+    it there."""
     text = ctx.source.text
     start = span[0]
     delete_from, delete_to = start, comma + 1
@@ -579,7 +580,13 @@ def _with_comma(
         delete_to += 1
     line_start = ctx.source.line_start(item.lineno)  # type: ignore[attr-defined]  # a located node
     at_line_end = text.startswith(("\n", "\r\n"), delete_to)
-    if at_line_end and not text[line_start:start].strip():
+    if text.startswith("#", delete_to) and text[line_start:start].strip():
+        # A comment ends the line, after other code: the blanks before it stay (two
+        # spaces, as pycodestyle's E261 wants), those before the item go instead.
+        delete_to = comma + 1
+        while delete_from > container_start and text[delete_from - 1] in " \t":
+            delete_from -= 1
+    elif at_line_end and not text[line_start:start].strip():
         # The item has the line to itself: drop the line.
         delete_from = line_start
         delete_to = text.index("\n", delete_to) + 1
