@@ -33,6 +33,8 @@ import re
 import tokenize
 import warnings
 
+from fastaudit.project.source import split_lines
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -303,7 +305,7 @@ MAX_LINE = 5_000
 
 
 def _longest_line(text: str) -> int:
-    return max(map(len, _LINE_END.split(text)), default=0)
+    return max(map(len, split_lines(text)), default=0)
 
 
 def _nesting(text: str) -> int:

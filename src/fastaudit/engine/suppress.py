@@ -14,6 +14,7 @@ import tokenize
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from fastaudit.project.source import split_lines
 from fastaudit.redirects import canonical
 
 # Codes are letters then digits; the list ends at the first other word, so an
@@ -24,7 +25,6 @@ _NOQA = re.compile(
 _IGNORE = re.compile(r"fastaudit:\s*ignore(?:\[(?P<ids>[^\]]*)\])?", re.IGNORECASE)
 _SKIP = re.compile(r"fastaudit:\s*skip-file", re.IGNORECASE)
 ALL = "*"
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(slots=True)
@@ -124,8 +124,7 @@ def _may_suppress(
     naming a marker is read as if a comment started there (the real one starts at one
     of them), so none is missed; a file whose markers all name other tools' codes
     (``# noqa: E501``) or stand where no finding is then needs no tokenizing at all."""
-    # Numbered as the tokenizer numbers them (universal newlines).
-    for number, line in enumerate(_LINE_END.split(text) if "\r" in text else text.split("\n"), 1):
+    for number, line in enumerate(split_lines(text), 1):  # numbered as the tokenizer does
         if "#" not in line:
             continue
         lowered = line.lower()

@@ -61,8 +61,7 @@ class SourceText:
     def lines(self) -> list[str]:
         """Lines without their endings, numbered as the parser numbers them."""
         if self._lines is None:
-            text = self.text
-            self._lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+            self._lines = split_lines(self.text)
         return self._lines
 
     @property
@@ -97,6 +96,13 @@ class SourceText:
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
         return codecs.BOM_UTF8 + data if self.bom else data
+
+
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines without their endings, numbered as Python's parser and tokenizer
+    number them: a line ends at ``\r\n``, ``\n`` or a lone ``\r``, never at the form
+    feeds and other breaks ``str.splitlines`` also splits at."""
+    return _LINE_END.split(text) if "\r" in text else text.split("\n")
 
 
 def digest_bytes(data: bytes) -> str:
