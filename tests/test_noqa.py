@@ -217,22 +217,81 @@ class TestSessionSuppression:
         plan = AuditSession(result, Journal.load(tmp_path)).plan_suppression(finding)
         assert plan.changes[0].new.endswith(b"app = FastAPI()  # noqa: SET103\n")
 
-    def test_a_project_wide_finding_is_refused_with_where_to_ignore_it(
-        self, tmp_path: Path
-    ) -> None:
-        from dataclasses import replace
-
+    def test_a_project_rules_finding_on_a_python_line_gets_a_comment(self, tmp_path: Path) -> None:
+        """A blocking call reached through another module (ASY108, settled across
+        files): the comment goes on the call, and the rescan no longer reports it."""
         from fastaudit.fixes.journal import Journal
         from fastaudit.fixes.session import AuditSession
 
-        result = scan(self.project(tmp_path), use_cache=False)
-        walked = next(f for f in result.findings if f.rule == "SET103")
-        # What a project rule reports on a Python line (STR103: a domain import cycle):
-        # no file's walk reported it, so the engine never reads a comment for it.
-        project_wide = replace(walked, rule="STR103")
+        root = project(tmp_path, BLOCKING_CHAIN)
+        result = scan(root, Config(select=["ASY108"]), use_cache=False)
+        [finding] = result.findings
+        assert finding.rule == "ASY108" and finding.span.line == 10
+        session = AuditSession(result, Journal.load(root))
+        plan = session.plan_suppression(finding)
+        assert plan.changes[0].new.endswith(b"    return fetch()  # noqa: ASY108\n")
+        session.apply(plan)
+        assert scan(root, Config(select=["ASY108"]), use_cache=False).findings == []
+
+    def test_a_finding_in_a_file_that_does_not_parse_is_refused_with_where_to_ignore_it(
+        self, tmp_path: Path
+    ) -> None:
+        from fastaudit.fixes.journal import Journal
+        from fastaudit.fixes.session import AuditSession
+
+        root = self.project(tmp_path)
+        (root / "app" / "broken.py").write_text("def f(:\n", encoding="utf-8")
+        result = scan(root, use_cache=False)
+        broken = next(f for f in result.findings if f.path == "app/broken.py")
         session = AuditSession(result, Journal.load(tmp_path))
-        with pytest.raises(FixError, match=r"whole project.*per-file-ignores"):
-            session.plan_suppression(project_wide)
+        with pytest.raises(FixError, match=r"does not parse.*per-file-ignores"):
+            session.plan_suppression(broken)
+
+
+# A sync HTTP call two modules away from the async route that makes it (ASY108).
+BLOCKING_CHAIN = {
+    "pyproject.toml": (
+        '[project]\nname = "shop"\nversion = "0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["fastapi>=0.115", "requests>=2.32"]\n'
+    ),
+    "app/__init__.py": "",
+    "app/client.py": (
+        'import requests\n\n\ndef fetch():\n    return requests.get("https://x.test")\n'
+    ),
+    "app/main.py": (
+        "from fastapi import FastAPI\n\nfrom app.client import fetch\n\napp = FastAPI()\n"
+        '\n\n@app.get("/")\nasync def index():\n    return fetch()\n'
+    ),
+}
+
+
+def test_add_noqa_comments_a_project_rules_finding_too(tmp_path, capsys):
+    root = project(tmp_path, BLOCKING_CHAIN)
+    code, _, _ = run(capsys, "check", str(root), "--select", "ASY108", "--add-noqa")
+    assert code == 0
+    assert (root / "app/main.py").read_text().endswith("    return fetch()  # noqa: ASY108\n")
+    code, out, _ = run(capsys, "check", str(root), "--select", "ASY108", "--no-cache")
+    assert code == 0, out
+
+
+def test_project_rules_findings_obey_the_files_comments(tmp_path):
+    """``# noqa`` with the id, a bare ``# noqa``, another rule's id (no effect) and
+    ``skip-file``, on findings a project rule reports on Python lines."""
+    root = project(tmp_path, BLOCKING_CHAIN)
+    main_py = root / "app/main.py"
+
+    def lines(comment: str, tail: str = "") -> list[int]:
+        main_py.write_text(
+            BLOCKING_CHAIN["app/main.py"].replace("fetch()\n", f"fetch(){comment}\n") + tail
+        )
+        found = scan(root, Config(select=["ASY108"]), use_cache=False).findings
+        return [f.span.line for f in found]
+
+    assert lines("") == [10]
+    assert lines("  # noqa: ASY108") == []
+    assert lines("  # noqa") == []
+    assert lines("  # noqa: ASY101") == [10]
+    assert lines("", "# fastaudit: skip-file\n") == []
 
 
 PEER_SILENCED = """\

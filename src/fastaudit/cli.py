@@ -612,7 +612,7 @@ def _add_noqa(result: ScanResult, args: argparse.Namespace, warn: Callable[[str]
         console.print(
             Text(
                 f"Skipped {report.skipped} finding(s) that no `# noqa` comment suppresses "
-                "(in dependency or other non-Python files, or reported for the whole project).",
+                "(in dependency or other non-Python files, or in files that do not parse).",
                 style="dim",
             )
         )

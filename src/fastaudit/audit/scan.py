@@ -46,7 +46,7 @@ from fastaudit.engine.project_index import (
 )
 from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
-from fastaudit.engine.suppress import parse_suppressions
+from fastaudit.engine.suppress import Suppressions, parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
 from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.policy import applies, fix_policy, pinned_note
@@ -800,6 +800,7 @@ def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> 
         if rule_cls is None or not issubclass(rule_cls, ProjectRule):
             continue
         found.extend(rule_cls().check_project(view))
+    found = _unsuppressed(view, found)
     result.project_findings = found
     result.fix_policy = fix_policy(view)
     serving_paths = {f.path for f in found if serves(f.rule)}
@@ -824,6 +825,35 @@ def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> 
     result.read_paths = list(view.read_paths())
     result.project_warnings = list(view.warnings)
     result.warnings.extend(view.warnings)
+
+
+def _unsuppressed(view: ProjectView, findings: list[Finding]) -> list[Finding]:
+    """``findings`` of project rules less those a comment of their Python file silences
+    (``# noqa: ASY108`` on the call a blocking chain starts from, ``# fastaudit:
+    skip-file``), as the findings of the file's own walk are. Only files holding such a
+    finding are read, and only their lines are looked at."""
+    lines: dict[str, set[int]] = {}
+    for finding in findings:
+        outcome = view.outcomes.get(finding.path)
+        if outcome is not None and outcome.parsed and finding.path.endswith(".py"):
+            lines.setdefault(finding.path, set()).update((finding.span.line, finding.span.end_line))
+    if not lines:
+        return findings
+    known = set(all_rules())
+    by_path: dict[str, Suppressions] = {}
+    for path, wanted in lines.items():
+        source = view.read_text(path)
+        if source is not None:
+            by_path[path] = parse_suppressions(source.text, known, noqa_peer_codes(), wanted)
+    kept: list[Finding] = []
+    for finding in findings:
+        found = by_path.get(finding.path)
+        if found is not None and (
+            found.skip_file or found.covers(finding.rule, finding.span.line, finding.span.end_line)
+        ):
+            continue
+        kept.append(finding)
+    return kept
 
 
 ProgressCallback = Callable[[int, int, FileOutcome], None]

@@ -127,7 +127,7 @@ class NoqaReport:
 
     added: int = 0  # comments added or extended: one per line, as ruff counts them
     # Findings no suppression comment can reach: outside Python code (a pin in
-    # pyproject.toml) or reported for the whole project (the layout, the tests).
+    # pyproject.toml), or in a Python file that does not parse.
     skipped: int = 0
     # Findings left as they are, with why: a comment there could change the code.
     refused: list[str] = field(default_factory=list)
@@ -159,28 +159,36 @@ def add_noqa_comments(result: ScanResult, findings: Iterable[Finding]) -> NoqaRe
 
 
 def _commentable(result: ScanResult) -> dict[tuple[str, str, Span], Finding]:
-    """The findings the engine reads ``# noqa`` comments for: those of parsed Python
-    files, found while walking one file. Project-level rules and unreadable files
-    report findings a comment does not suppress."""
+    """The findings the engine reads ``# noqa`` comments for: those on the lines of a
+    parsed Python file, whether its walk or a project rule reported them (a blocking
+    chain starting at a call, an undeclared import). Findings in other files (a
+    dependency file, the layout) and in unreadable files take no comment."""
     found: dict[tuple[str, str, Span], Finding] = {}
+    by_path: dict[str, list[Finding]] = {}
+    for finding in result.project_findings:
+        by_path.setdefault(finding.path, []).append(finding)
     for path in result.files:
-        for finding in _walked(result, path):
+        for finding in _on_lines(result, path, by_path.get(path, [])):
             found[(finding.rule, finding.path, finding.span)] = finding
     return found
 
 
-def _walked(result: ScanResult, path: str) -> list[Finding]:
-    """What the walk of the Python file ``path`` reported (nothing when not parsed)."""
+def _on_lines(result: ScanResult, path: str, project: Iterable[Finding] = ()) -> list[Finding]:
+    """What the walk of the Python file ``path`` reported, and ``project``, the project
+    rules' findings there (nothing when the file was not parsed)."""
     outcome = result.files.get(path)
     if outcome is None or not outcome.parsed or not path.endswith(".py"):
         return []
-    return [*outcome.findings, *(d.finding for d in outcome.deferred)]
+    return [*outcome.findings, *(d.finding for d in outcome.deferred), *project]
 
 
 def takes_noqa(result: ScanResult, finding: Finding) -> bool:
     """Whether a ``# noqa`` comment can suppress ``finding`` (see ``_commentable``)."""
     key = (finding.rule, finding.span)
-    return any((found.rule, found.span) == key for found in _walked(result, finding.path))
+    project = [f for f in result.project_findings if f.path == finding.path]
+    return any(
+        (found.rule, found.span) == key for found in _on_lines(result, finding.path, project)
+    )
 
 
 def _same_decision(finding: Finding, candidates: Iterable[Finding]) -> list[Finding]:

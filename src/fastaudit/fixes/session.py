@@ -18,9 +18,11 @@ from fastaudit.audit.scan import (
     ScanResult,
     analyze,
     finalize,
+    noqa_peer_codes,
     refresh,
     refresh_files,
 )
+from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.fixes.apply import (
     FixError,
     Written,
@@ -34,6 +36,7 @@ from fastaudit.fixes.noqa import add_noqa, takes_noqa
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
+from fastaudit.rules import all_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +162,10 @@ class AuditSession:
         if not path.endswith(".py"):
             raise FixError(f"{path}: suppression comments only go in Python files")
         if not takes_noqa(self.result, finding):
-            # A project-wide finding (the layout, the tests, a convention): the engine
-            # reads suppression comments only for what one file's walk reports.
+            # A file that did not parse: its comments are not read.
             raise FixError(
-                f"{finding.rule} is reported for the whole project, so a `# noqa` comment "
-                f"cannot suppress it; add it to `ignore` or `per-file-ignores` in "
-                "[tool.fastaudit]"
+                f"{path} does not parse, so a `# noqa` comment in it cannot suppress "
+                f"{finding.rule}; add it to `ignore` or `per-file-ignores` in [tool.fastaudit]"
             )
         try:
             old = read_bytes(self.result.root / path, self.result.config.max_file_size)
@@ -178,7 +179,12 @@ class AuditSession:
         new = source.encode(new_text)
         outcome = analyze(path, new, self.result.enabled, self.result.options)
         after, _ = finalize([outcome], self.result.config, set(self.result.enabled))
-        if any(f.rule == finding.rule and f.span == finding.span for f in after):
+        # A project rule's finding is not in one file's walk: its lines' comments say.
+        lines = (finding.span.line, finding.span.end_line)
+        silenced = parse_suppressions(new_text, set(all_rules()), noqa_peer_codes(), lines)
+        if any(f.rule == finding.rule and f.span == finding.span for f in after) or not (
+            silenced.skip_file or silenced.covers(finding.rule, *lines)
+        ):
             raise FixError(f"{path}:{finding.span.line}: the comment would not suppress it")
         return Plan(
             title=f"Suppress {finding.rule} at {path}:{finding.span.line}",
