@@ -14,6 +14,7 @@ from fastaudit.cli import main
 from fastaudit.config import Config
 from fastaudit.engine.cache import cache_dir
 from fastaudit.engine.parallel import PARALLEL_THRESHOLD
+from fastaudit.model import Safety
 
 SLEEPY = "import time\n\n\nasync def handler_{n}():\n    time.sleep({n})\n"
 CLEAN = "async def handler_{n}():\n    return {n}\n"
@@ -574,3 +575,31 @@ def test_a_rescan_after_a_fix_proves_only_the_changed_file(
     (root / "mod_0.py").write_text(SLEEPY.format(n=9), encoding="utf-8")
     refresh_files(warm, ["mod_0.py"])
     assert len(proved) == 1  # mod_0.py alone: mod_2.py's and mod_4.py's are kept
+
+
+def test_a_set_left_by_the_project_pass_is_not_proved_again_when_only_renames_went(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both `.dict()` calls wait for the project pass (their classes are imported); it
+    keeps the model's and drops the plain class's. The worker proved both fixes
+    together, and the one left differs by a rename alone: no second proof (dispatch:
+    50 files, 0.16 s, proved again one after another)."""
+    root = tmp_path / "p"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "models.py").write_text(
+        "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    total: int\n\n\n"
+        "class Ledger:\n    def dict(self):\n        return {}\n",
+        encoding="utf-8",
+    )
+    (root / "app" / "service.py").write_text(
+        "from app.models import Ledger, Order\n\n\n"
+        "def dump(order: Order, ledger: Ledger):\n    return order.dict(), ledger.dict()\n",
+        encoding="utf-8",
+    )
+    proved = count_proofs(monkeypatch)
+    result = scan(root, Config(select=["PYD101"]), use_cache=False, jobs=1)
+    [finding] = result.findings
+    assert (finding.path, finding.span.line) == ("app/service.py", 5)
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+    assert proved == [2]  # the worker's, of both fixes: the parent asked no more

@@ -579,3 +579,56 @@ def test_a_global_declaration_counts_when_the_scan_hands_over_its_tree() -> None
         fix: "`value` in function `reset` (line 3) would refer to function `reset` (line 3) "
         "instead of the module"
     }
+
+
+def test_a_fix_renaming_an_attribute_changes_no_scope() -> None:
+    """``attribute_renames``: only edits replacing an attribute's name, as written, with
+    another identifier; not a name, not a module path of an import, not a keyword."""
+    from fastaudit.engine.name_safety import attribute_renames
+    from fastaudit.model import Edit, Fix
+    from fastaudit.project.source import decode
+
+    text = code(
+        """
+        from app.dict import helper
+
+        def dump(item, dict_):
+            return item.dict(), item . dict(), dict_.json()
+        """
+    )
+    source = decode(text.encode())
+
+    def at(needle: str, occurrence: int = 0, new: str = "model_dump") -> Fix:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(needle, start + 1)
+        return Fix(f"{needle}#{occurrence}", Safety.SAFE, (Edit(start, start + len(needle), new),))
+
+    first = at("dict", 2)  # item.dict
+    spaced = at("dict", 3)  # item . dict
+    json = at("json", 0, "model_dump_json")
+    module_path = at("dict", 0)  # from app.dict import
+    parameter = at("dict_", 0)  # a name, not an attribute
+    keyword = at("json", 0, "class")
+    both = Fix("two", Safety.SAFE, first.edits + json.edits)
+    fixes = [first, spaced, json, module_path, parameter, keyword, both]
+    renames = attribute_renames(text, ast.parse(text), fixes, source.offset)
+    assert renames == {first, spaced, json, both}
+
+
+def test_a_proof_answers_for_what_is_left_when_only_renames_went() -> None:
+    from fastaudit.engine.outcome import Proof
+    from fastaudit.model import Edit, Fix
+
+    rename, other, third = (
+        Fix(name, Safety.SAFE, (Edit(index, index + 1, "x"),))
+        for index, name in enumerate(["rename", "other", "third"])
+    )
+    clean = Proof(frozenset({rename, other}), {}, frozenset({rename}))
+    assert clean.answer(frozenset({rename, other})) == {}
+    assert clean.answer(frozenset({other})) == {}  # only the rename went
+    assert clean.answer(frozenset({rename})) is None  # a fix that may bind a name went
+    assert clean.answer(frozenset({rename, other, third})) is None  # not a subset
+    flawed = Proof(frozenset({rename, other}), {other: "why"}, frozenset({rename}))
+    assert flawed.answer(frozenset({rename, other})) == {other: "why"}
+    assert flawed.answer(frozenset({other})) is None  # proved apart, not together

@@ -33,9 +33,10 @@ from fastaudit.engine.context import (
     call_filter,
     module_name,
 )
+from fastaudit.engine.edits import apply_edits
 from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts
-from fastaudit.engine.name_safety import demote, unprovable
-from fastaudit.engine.outcome import FileOutcome
+from fastaudit.engine.name_safety import attribute_renames, demote, unprovable
+from fastaudit.engine.outcome import FileOutcome, Proof
 from fastaudit.engine.parallel import analyze_paths
 from fastaudit.engine.project_index import (
     AMBIENT_CREDENTIALS,
@@ -289,19 +290,17 @@ def analyze(
     if lowered:
         _without_fixes(outcome)
     else:
-        outcome.proof = _proof(source.text, tree, outcome)
+        outcome.proof = _proof(source, tree, outcome)
     outcome.summary = project_summary(outcome)
     return outcome
 
 
-def _proof(
-    text: str, tree: ast.Module, outcome: FileOutcome
-) -> tuple[frozenset[Fix], dict[Fix, str]] | None:
+def _proof(source: SourceText, tree: ast.Module, outcome: FileOutcome) -> Proof | None:
     """The proof of the file's safe fixes (``FileOutcome.proof``), worked out here, in a
     worker, from the tree the walk read: after the walk it would cost a parse of the file
     in the parent, one file after another. The set is the one ``prove_fixes`` most often
     asks about; when the project pass changes it (a fix made unsafe by policy, a deferred
-    finding dropped), it asks again."""
+    finding dropped), it asks again, unless what went only renamed attributes."""
     fixes = [
         finding.fix
         for finding in (*outcome.findings, *(d.finding for d in outcome.deferred))
@@ -310,7 +309,14 @@ def _proof(
     if not fixes or not outcome.path.endswith(".py"):
         return None
     unique = list(dict.fromkeys(fixes))
-    return frozenset(unique), unprovable(text, unique, tree)
+    text = source.text
+    reasons = unprovable(text, unique, tree)
+    renames: frozenset[Fix] = frozenset()
+    if outcome.deferred and not reasons and len(apply_edits(text, unique)[1]) == len(unique):
+        # Deferred findings may be dropped by the project pass: note which of the fixes
+        # leave the scopes as they are, for the set it leaves (``Proof.answer``).
+        renames = attribute_renames(text, tree, unique, source.offset)
+    return Proof(frozenset(unique), reasons, renames)
 
 
 def project_summary(outcome: FileOutcome) -> str:
@@ -1201,10 +1207,9 @@ def prove_fixes(
             found is None
             and outcome is not None
             and outcome.proof is not None
-            and outcome.proof[0] == checked
             and outcome.digest == digest
         ):
-            found = outcome.proof[1]
+            found = outcome.proof.answer(checked)
         if found is None and cache is not None and digest:
             found = cache.proof(path, digest, checked)
             if found is not None:

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 # carry the summary the kept project pass is keyed by; 9: the pass keeps ``outside_app``;
 # 10: outcomes walked again with the project's route classes; 11: the pass keeps ``startup``;
 # 12: outcomes carry the proof of their safe fixes (``FileOutcome.proof``); 13: cross-domain
-# import facts say whether the import is at module level.
-_FORMAT = 13
+# import facts say whether the import is at module level; 14: a proof notes the fixes that
+# only rename attributes (``Proof.renames``).
+_FORMAT = 14
 
 
 def cache_dir() -> Path:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import keyword
 import re
 import warnings
 from collections import Counter
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastaudit.engine.edits import apply_edits
-from fastaudit.engine.walk import own_statements
+from fastaudit.engine.walk import own_statements, walk
 from fastaudit.model import Finding, Fix, Safety
 
 # Names every module has without binding them.
@@ -465,6 +466,34 @@ def unprovable(text: str, fixes: list[Fix], tree: ast.Module | None = None) -> d
         if problems:
             found[fix] = problems[0]
     return found
+
+
+def attribute_renames(
+    text: str, tree: ast.Module, fixes: Sequence[Fix], offset: Callable[[int, int], int]
+) -> frozenset[Fix]:
+    """The fixes among ``fixes`` whose every edit replaces the name of an attribute
+    (``.dict`` of ``item.dict()``) with another identifier: they change no name the
+    scopes hold (an attribute's name is none of them), so they cannot change what a
+    name refers to, with or without the others. ``offset`` maps an AST position (line,
+    UTF-8 column) to a character offset of ``text``."""
+    spans: set[tuple[int, int]] = set()
+    for node in walk(tree):
+        if type(node) is ast.Attribute and node.end_lineno is not None:
+            end = offset(node.end_lineno, node.end_col_offset or 0)
+            start = end - len(node.attr)
+            if text[start:end] == node.attr:  # as written (no NFKC-normalized name)
+                spans.add((start, end))
+    return frozenset(
+        fix
+        for fix in fixes
+        if fix.edits
+        and all(
+            (edit.start, edit.end) in spans
+            and edit.text.isidentifier()
+            and not keyword.iskeyword(edit.text)
+            for edit in fix.edits
+        )
+    )
 
 
 UNPROVEN = "not provably safe: "

@@ -4,10 +4,34 @@ and project-level rules read (``ProjectView.outcomes``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastaudit.engine.context import ClassInfo, Deferred, ImportRecord
 from fastaudit.model import Finding, Fix, compact_pickle
+
+
+class Proof(NamedTuple):
+    """The check of a file's safe fixes together (``name_safety.unprovable``), made
+    where the file was walked."""
+
+    fixes: frozenset[Fix]
+    # The fixes that could not be proved to keep what names mean, each with why.
+    reasons: dict[Fix, str]
+    # Of ``fixes``, those that only rename an attribute (``item.dict()`` ->
+    # ``item.model_dump()``), noted when all of ``fixes`` apply together with no
+    # problem: a set that lacks some of them has the same scopes, so it is proved too.
+    renames: frozenset[Fix] = frozenset()
+
+    def answer(self, checked: frozenset[Fix]) -> dict[Fix, str] | None:
+        """What checking ``checked`` would find, when this proof says; None otherwise.
+        The project pass may drop deferred findings (``item.dict()`` on a class that
+        turned out not to be a model): what it leaves is proved when only renames
+        went."""
+        if checked == self.fixes:
+            return self.reasons
+        if not self.reasons and checked < self.fixes and self.fixes - checked <= self.renames:
+            return {}
+        return None
 
 
 @compact_pickle
@@ -35,4 +59,4 @@ class FileOutcome:
     # that could not be proved to keep what names mean, each with why (see
     # ``name_safety.unprovable``): the scan reuses the answer when the fixes it reports
     # for the file are the same set, instead of parsing the file again after the walk.
-    proof: tuple[frozenset[Fix], dict[Fix, str]] | None = None
+    proof: Proof | None = None
