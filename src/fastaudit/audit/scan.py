@@ -176,18 +176,20 @@ def _not_needed(rule_ids: tuple[str, ...], text: str) -> tuple[str, ...]:
 
 
 # Per node type (or ``("leave", type)``), the handlers to call, as (index into the rule
-# classes, method name); for ``ast.Call``, the table of their call filters too.
-_Plan = list[tuple[object, list[tuple[int, str]], CallTable | None]]
+# classes, the function as the class holds it); for ``ast.Call``, the table of their
+# call filters too.
+_Plan = list[tuple[object, list[tuple[int, Callable[..., None]]], CallTable | None]]
 
 
 @functools.lru_cache(maxsize=256)
 def _dispatch_plan(
     rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()
-) -> tuple[list[type[Rule]], _Plan]:
-    """The rule classes with handlers among ``rule_ids`` (less ``skipped``), and per node
-    type the handlers to call, as (index into those classes, method name), with the
-    table of the ``visit_Call`` handlers' filters: worked out once per rule set, not
-    once per file."""
+) -> tuple[list[type[Rule]], _Plan, tuple[int, ...]]:
+    """The rule classes with handlers among ``rule_ids`` (less ``skipped``); per node
+    type the handlers to call, as (index into those classes, function), with the table
+    of the ``visit_Call`` handlers' filters; and the indices of the classes with a
+    ``finish`` of their own (the others' does nothing): worked out once per rule set,
+    not once per file."""
     registry = all_rules()
     classes = [
         registry[r]
@@ -199,7 +201,7 @@ def _dispatch_plan(
         # selected: walk with a layout rule too (its findings are not enabled, so
         # ``finalize`` drops them).
         classes.append(next(c for c in registry.values() if issubclass(c, LayoutFacts)))
-    plan: dict[object, list[tuple[int, str]]] = {}
+    plan: dict[object, list[tuple[int, Callable[..., None]]]] = {}
     shared: dict[object, set[object]] = {}
     for index, cls in enumerate(classes):
         for key, attr in cls._handlers.items():
@@ -210,7 +212,7 @@ def _dispatch_plan(
                 if handler in seen:
                     continue
                 seen.add(handler)
-            plan.setdefault(key, []).append((index, attr))
+            plan.setdefault(key, []).append((index, handler))
     tables: _Plan = []
     for key, entries in plan.items():
         table = None
@@ -218,7 +220,8 @@ def _dispatch_plan(
             filters = [call_filter(classes[index]) for index, _ in entries]
             table = CallTable.of(filters) if any(filters) else None
         tables.append((key, entries, table))
-    return classes, tables
+    finishing = tuple(i for i, cls in enumerate(classes) if cls.finish is not Rule.finish)
+    return classes, tables, finishing
 
 
 def walk_options(config: Config) -> WalkOptions:
@@ -250,17 +253,17 @@ def analyze(
         return outcome
     registry = all_rules()
     ids = tuple(rule_ids)
-    classes, plan = _dispatch_plan(ids, _not_needed(ids, source.text))
+    classes, plan, finishing = _dispatch_plan(ids, _not_needed(ids, source.text))
     rules = [cls() for cls in classes]
     dispatch: Dispatch = {}
     for key, entries, table in plan:
-        handlers = [(rules[index], getattr(rules[index], attr)) for index, attr in entries]
+        handlers = [(rules[index], handler) for index, handler in entries]
         dispatch[key] = handlers if table is None else CallDispatch.of(table, handlers)
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package, options)
     LayoutFacts.claim_layout(ctx, rules)
     try:
-        ctx.run(dispatch, rules)
+        ctx.run(dispatch, [rules[index] for index in finishing])
     except (RecursionError, MemoryError):
         # MemoryError: the parser's answer when a rule parses a string annotation
         # nested too deep (``x: "----...1"``).

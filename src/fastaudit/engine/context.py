@@ -126,7 +126,10 @@ class ImportRecord:
     top_level: bool  # at module level, not inside a function
 
 
-_Handler = Callable[[ast.AST, "FileContext"], None]
+# A rule's ``visit_``/``leave_`` function as its class holds it, called with the rule:
+# ``handler(rule, node, ctx)``. Unbound, so a rule set's handlers are looked up once,
+# not bound again for every file's rule objects.
+_Handler = Callable[[Any, ast.AST, "FileContext"], None]
 # The handlers to call per node type; a ``("leave", node type)`` key is called when the walk
 # leaves a scope of that type. ``ast.Call`` may map to a ``CallDispatch`` instead.
 Dispatch = dict[object, Any]
@@ -645,7 +648,8 @@ class FileContext:
 
     # ----------------------------------------------------------- the walk
     def run(self, dispatch: Dispatch, rules: Sequence[RuleInfo]) -> None:
-        """Visit every node once, calling the rule handlers registered for its type.
+        """Visit every node once, calling the rule handlers registered for its type,
+        then the ``finish`` of each of ``rules``.
 
         This loop is the hot path of the whole tool: locals instead of attribute
         look-ups, child fields precomputed per node type, and no visit at all of
@@ -689,7 +693,7 @@ class FileContext:
                     handlers = handlers.handlers(node, self)
                 for rule, handler in handlers:
                     self._rule = rule
-                    handler(node, self)
+                    handler(rule, node, self)
                 self._rule = None
             if kind in tracked:
                 if kind in deferred_bind and len(self._scopes) > 1:
@@ -827,7 +831,7 @@ class FileContext:
         if handlers is not None:
             for rule, handler in handlers:
                 self._rule = rule
-                handler(node, self)
+                handler(rule, node, self)
             self._rule = None
         self._scopes.pop()
         if self._resolved:

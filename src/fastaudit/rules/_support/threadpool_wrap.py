@@ -163,7 +163,7 @@ def _wraps_in(source: SourceText, path: str, spans: set[Span]) -> dict[Span, Fix
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package)
     collector = _WrapsAt(spans)
-    ctx.run({ast.Call: [(collector, collector.visit_Call)]}, [collector])
+    ctx.run({ast.Call: [(collector, _WrapsAt.visit_Call)]}, [collector])
     return collector.found
 
 
