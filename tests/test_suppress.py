@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fastaudit.audit.scan import scan
 from fastaudit.config import Config
 
@@ -112,12 +114,14 @@ def test_a_comment_after_a_string_holding_a_hash_still_suppresses(tmp_path):
     assert found == []
 
 
-def test_a_form_feed_is_no_line_break(tmp_path):
-    # ``str.splitlines`` breaks lines at a form feed; Python's parser does not.
-    found, _ = audit(tmp_path, "    total = 1  # page\x0cbreak\n    time.sleep(1)  # noqa\n")
-    assert found == []
-
-
-def test_a_lone_carriage_return_is_a_line_break(tmp_path):
-    found, _ = audit(tmp_path, "    total = 1\r    time.sleep(1)  # noqa\n")
+@pytest.mark.parametrize(
+    "body",
+    [
+        # ``str.splitlines`` breaks lines at a form feed; Python's parser does not.
+        pytest.param("    total = 1  # page\x0cbreak\n    time.sleep(1)  # noqa\n", id="form-feed"),
+        pytest.param("    total = 1\r    time.sleep(1)  # noqa\n", id="lone-carriage-return"),
+    ],
+)
+def test_lines_are_numbered_as_the_parser_numbers_them(tmp_path, body):
+    found, _ = audit(tmp_path, body)
     assert found == []

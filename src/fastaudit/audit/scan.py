@@ -14,7 +14,7 @@ import functools
 import gc
 import hashlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
 
@@ -251,7 +251,6 @@ def analyze(
             outcome.digest = digest_bytes(data)
         outcome.findings.append(_scan_problem(path, error))
         return outcome
-    registry = all_rules()
     ids = tuple(rule_ids)
     classes, plan, finishing = _dispatch_plan(ids, _not_needed(ids, source.text))
     rules = [cls() for cls in classes]
@@ -275,7 +274,7 @@ def analyze(
     # Only the lines findings are on can be silenced (``Suppressions.covers``).
     lines = {n for f in ctx.findings for n in (f.span.line, f.span.end_line)}
     lines.update(n for d in ctx.deferred for n in (d.finding.span.line, d.finding.span.end_line))
-    suppressions = parse_suppressions(source.text, set(registry), noqa_peer_codes(), lines)
+    suppressions = suppressions_in(source.text, lines)
     if suppressions.skip_file:
         return outcome
     for line, rule_id in suppressions.unknown:
@@ -336,6 +335,18 @@ def project_summary(outcome: FileOutcome) -> str:
 # Tools whose findings are silenced with a noqa comment naming a code: their codes, in such a
 # comment, also silence our rules that name them as peers.
 _NOQA_TOOLS = ("ruff", "flake8-async", "flake8-fastapi", "flake8-pydantic")
+
+
+def suppressions_in(text: str, lines: Collection[int] | None = None) -> Suppressions:
+    """The suppression comments of a Python file's ``text`` that can matter on ``lines``
+    (see ``parse_suppressions``), our rules and their peers' codes known: what the walk,
+    the project pass and the auditor's ``i`` all ask."""
+    return parse_suppressions(text, _rule_ids(), noqa_peer_codes(), lines)
+
+
+@functools.cache
+def _rule_ids() -> frozenset[str]:
+    return frozenset(all_rules())
 
 
 @functools.cache
@@ -848,12 +859,11 @@ def _unsuppressed(view: ProjectView, findings: list[Finding]) -> list[Finding]:
             lines.setdefault(finding.path, set()).update((finding.span.line, finding.span.end_line))
     if not lines:
         return findings
-    known = set(all_rules())
     by_path: dict[str, Suppressions] = {}
     for path, wanted in lines.items():
         source = view.read_text(path)
         if source is not None:
-            by_path[path] = parse_suppressions(source.text, known, noqa_peer_codes(), wanted)
+            by_path[path] = suppressions_in(source.text, wanted)
     kept: list[Finding] = []
     for finding in findings:
         found = by_path.get(finding.path)

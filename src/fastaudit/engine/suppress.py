@@ -12,6 +12,7 @@ import io
 import re
 import tokenize
 from collections.abc import Collection
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from fastaudit.project.source import split_lines
@@ -51,7 +52,7 @@ def _ids(raw: str | None) -> set[str]:
 
 def parse_suppressions(
     text: str,
-    known: set[str],
+    known: AbstractSet[str],
     peer_codes: dict[str, frozenset[str]] | None = None,
     lines: Collection[int] | None = None,
 ) -> Suppressions:
@@ -91,7 +92,7 @@ def parse_suppressions(
 
 
 def _comment_ids(
-    comment: str, known: set[str], peer_codes: dict[str, frozenset[str]] | None
+    comment: str, known: AbstractSet[str], peer_codes: dict[str, frozenset[str]] | None
 ) -> tuple[bool, set[str]]:
     """What one comment says: whether it skips the file, else the ids it suppresses."""
     if _SKIP.search(comment):
@@ -109,13 +110,13 @@ def _comment_ids(
     return False, ids
 
 
-def _unknown(rule_id: str, known: set[str]) -> bool:
+def _unknown(rule_id: str, known: AbstractSet[str]) -> bool:
     return rule_id != ALL and not any(k.startswith(rule_id) for k in known)
 
 
 def _may_suppress(
     text: str,
-    known: set[str],
+    known: AbstractSet[str],
     peer_codes: dict[str, frozenset[str]] | None,
     lines: Collection[int] | None,
 ) -> bool:
@@ -141,6 +142,6 @@ def _may_suppress(
     return False
 
 
-def _looks_like_ours(rule_id: str, known: set[str]) -> bool:
+def _looks_like_ours(rule_id: str, known: AbstractSet[str]) -> bool:
     prefixes = {k[:3] for k in known}
     return rule_id[:3] in prefixes

@@ -18,11 +18,10 @@ from fastaudit.audit.scan import (
     ScanResult,
     analyze,
     finalize,
-    noqa_peer_codes,
     refresh,
     refresh_files,
+    suppressions_in,
 )
-from fastaudit.engine.suppress import parse_suppressions
 from fastaudit.fixes.apply import (
     FixError,
     Written,
@@ -36,7 +35,6 @@ from fastaudit.fixes.noqa import add_noqa, takes_noqa
 from fastaudit.fixes.runner import fix_file
 from fastaudit.model import Finding, Safety
 from fastaudit.project.source import SourceError, decode, digest_bytes, read_bytes
-from fastaudit.rules import all_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +179,7 @@ class AuditSession:
         after, _ = finalize([outcome], self.result.config, set(self.result.enabled))
         # A project rule's finding is not in one file's walk: its lines' comments say.
         lines = (finding.span.line, finding.span.end_line)
-        silenced = parse_suppressions(new_text, set(all_rules()), noqa_peer_codes(), lines)
+        silenced = suppressions_in(new_text, lines)
         if any(f.rule == finding.rule and f.span == finding.span for f in after) or not (
             silenced.skip_file or silenced.covers(finding.rule, *lines)
         ):
