@@ -389,9 +389,99 @@ class TestTextGates:
             return repr((result.findings, result.deferred, result.facts))
 
         gated = [outcome(path, text) for path, text in sources]
-        monkeypatch.setattr(scan_module, "_not_needed", lambda rule_ids, text: ())
+        monkeypatch.setattr(scan_module, "_not_needed", lambda rule_ids, text, path: ())
         whole = [outcome(path, text) for path, text in sources]
         for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
+            assert mine == theirs, path
+
+
+class TestTestFileGates:
+    """A rule declaring ``skips_tests`` is not run on test files: it must say nothing
+    there, on any of the examples and bundled projects placed under ``tests/``."""
+
+    def test_some_rules_skip_test_files(self) -> None:
+        from fastaudit.audit.scan import _not_needed
+        from fastaudit.rules import all_rules
+
+        ids = tuple(sorted(all_rules()))
+        assert {"SEC102", "SET103", "DOC101"} <= set(_not_needed(ids, "", "tests/test_app.py"))
+        assert not {"SEC102", "SET103", "DOC101"} & set(_not_needed(ids, "", "app/main.py"))
+
+    def test_gated_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from fastaudit.audit import scan as scan_module
+        from fastaudit.rules import all_rules
+
+        ids = sorted(all_rules())
+        sources = [
+            (f"tests/test_{path.replace('/', '_')}", text)
+            for path, text in TestCallFilters.sources()
+        ]
+
+        def outcome(path: str, text: str) -> str:
+            result = scan_module.analyze(path, text.encode(), ids)
+            return repr((result.findings, result.deferred, result.facts))
+
+        gated = [outcome(path, text) for path, text in sources]
+        monkeypatch.setattr(scan_module, "_test_gated", lambda rule_ids: ())
+        whole = [outcome(path, text) for path, text in sources]
+        for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
+            assert mine == theirs, path
+
+
+class TestRetiredHandlers:
+    """A handler answering ``FILE_DONE`` is not called again in that file; the walk must
+    give what calling it on every node gives."""
+
+    def test_a_retired_handler_is_called_once(self) -> None:
+        from fastaudit.audit.scan import parse
+        from fastaudit.engine.context import FILE_DONE, FileContext, Visited
+        from fastaudit.project.source import decode
+
+        class Counter:
+            id = title = family = ""
+            severity = None
+
+            def __init__(self) -> None:
+                self.names: list[str] = []
+
+            def visit_Name(self, node: ast.Name, ctx: FileContext) -> Visited | None:
+                self.names.append(node.id)
+                return FILE_DONE if node.id == "b" else None
+
+            def finish(self, ctx: FileContext) -> None:
+                """Nothing to settle."""
+
+        source = decode(b"a = 1\nb = a\nc = b + a\n")
+        ctx = FileContext("m.py", source, parse(source, "m.py"))
+        counter, other = Counter(), Counter()
+        ctx.run(
+            {
+                ast.Name: [
+                    (counter, Counter.visit_Name),
+                    (other, lambda r, n, c: r.names.append(n.id)),
+                ]
+            },
+            [counter],
+        )
+        assert counter.names == ["a", "b"]  # ``b`` retired it: ``a``, ``c`` ... not seen
+        assert other.names == ["a", "b", "a", "c", "b", "a"]
+
+    def test_retiring_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from fastaudit.audit.scan import analyze
+        from fastaudit.engine.context import FileContext
+        from fastaudit.rules import all_rules
+
+        ids = sorted(all_rules())
+        sources = TestCallFilters.sources()
+
+        def outcome(path: str, text: str) -> str:
+            result = analyze(path, text.encode(), ids)
+            return repr((result.findings, result.deferred, result.facts))
+
+        retiring = [outcome(path, text) for path, text in sources]
+        monkeypatch.setattr(FileContext, "_retire", staticmethod(lambda *args: None))
+        whole = [outcome(path, text) for path, text in sources]
+        for (path, _), mine, theirs in zip(sources, retiring, whole, strict=True):
             assert mine == theirs, path
 
 

@@ -34,7 +34,7 @@ from fastaudit.engine.context import (
     module_name,
 )
 from fastaudit.engine.edits import apply_edits
-from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts
+from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts, is_test_path
 from fastaudit.engine.name_safety import attribute_renames, demote, unprovable
 from fastaudit.engine.outcome import FileOutcome, Proof
 from fastaudit.engine.parallel import analyze_paths
@@ -167,12 +167,23 @@ def _text_gated(rule_ids: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
     )
 
 
-def _not_needed(rule_ids: tuple[str, ...], text: str) -> tuple[str, ...]:
-    """The rules that cannot report anything in ``text``: none of their ``needs_text``
-    strings is in it (a substring test each, far cheaper than their handlers)."""
-    return tuple(
+@functools.lru_cache(maxsize=64)
+def _test_gated(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The rules among ``rule_ids`` that declare ``skips_tests``."""
+    registry = all_rules()
+    return tuple(r for r in rule_ids if r in registry and registry[r].skips_tests)
+
+
+def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[str, ...]:
+    """The rules that cannot report anything in ``text`` at ``path``: none of their
+    ``needs_text`` strings is in it (a substring test each, far cheaper than their
+    handlers), or it is a test file and they skip those."""
+    skipped = tuple(
         rule for rule, needles in _text_gated(rule_ids) if not any(n in text for n in needles)
     )
+    if is_test_path(path):
+        skipped += _test_gated(rule_ids)
+    return skipped
 
 
 # Per node type (or ``("leave", type)``), the handlers to call, as (index into the rule
@@ -252,7 +263,7 @@ def analyze(
         outcome.findings.append(_scan_problem(path, error))
         return outcome
     ids = tuple(rule_ids)
-    classes, plan, finishing = _dispatch_plan(ids, _not_needed(ids, source.text))
+    classes, plan, finishing = _dispatch_plan(ids, _not_needed(ids, source.text, path))
     rules = [cls() for cls in classes]
     dispatch: Dispatch = {}
     for key, entries, table in plan:

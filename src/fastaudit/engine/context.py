@@ -9,9 +9,10 @@ function, what a name refers to, the parent node) is kept here.
 from __future__ import annotations
 
 import ast
+import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Final, Literal, Protocol, TypeVar
 
 from fastaudit.engine import edit_builders
 from fastaudit.engine.names import (
@@ -126,10 +127,23 @@ class ImportRecord:
     top_level: bool  # at module level, not inside a function
 
 
+class Visited(enum.Enum):
+    """What a ``visit_`` handler may return instead of None (see ``FILE_DONE``)."""
+
+    FILE_DONE = "file done"
+
+
+# A ``visit_`` handler's answer when it will do nothing more in this file, whatever
+# nodes come (a file-wide condition settled: no import it watches, not a revision):
+# the engine may stop calling it there. Only a hint: it may still be called, so it
+# must stay right if it is.
+FILE_DONE: Final = Visited.FILE_DONE
+
+
 # A rule's ``visit_``/``leave_`` function as its class holds it, called with the rule:
 # ``handler(rule, node, ctx)``. Unbound, so a rule set's handlers are looked up once,
 # not bound again for every file's rule objects.
-_Handler = Callable[[Any, ast.AST, "FileContext"], None]
+_Handler = Callable[[Any, ast.AST, "FileContext"], "Visited | None"]
 # The handlers to call per node type; a ``("leave", node type)`` key is called when the walk
 # leaves a scope of that type. ``ast.Call`` may map to a ``CallDispatch`` instead.
 Dispatch = dict[object, Any]
@@ -167,7 +181,7 @@ def call_filter(rule: type) -> CallFilter | None:
     return wanted if handler is not None and issubclass(declared, handler) else None
 
 
-_Visitor = TypeVar("_Visitor", bound=Callable[..., None])
+_Visitor = TypeVar("_Visitor", bound=Callable[..., "Visited | None"])
 
 
 def shared_visitor(handler: _Visitor) -> _Visitor:
@@ -673,6 +687,7 @@ class FileContext:
         nullable = _NULLABLE_LIST_FIELDS
         # Calls are dispatched through a ``CallDispatch`` when the rule set has one.
         call_type = ast.Call if isinstance(get(ast.Call), CallDispatch) else None
+        done = FILE_DONE
         self._resolved = {}
         while stack:
             node, parent = pop()
@@ -693,7 +708,8 @@ class FileContext:
                     handlers = handlers.handlers(node, self)
                 for rule, handler in handlers:
                     self._rule = rule
-                    handler(rule, node, self)
+                    if handler(rule, node, self) is done:
+                        self._retire(dispatch, kind, rule, handler)
                 self._rule = None
             if kind in tracked:
                 if kind in deferred_bind and len(self._scopes) > 1:
@@ -733,6 +749,22 @@ class FileContext:
             self._rule = rule
             rule.finish(self)
         self._rule = None
+
+    @staticmethod
+    def _retire(dispatch: Dispatch, kind: type, rule: RuleInfo, handler: _Handler) -> None:
+        """Stop calling ``handler`` of ``rule`` on ``kind`` nodes in this file (it
+        answered ``FILE_DONE``). The list being walked is replaced, not changed: the
+        loop calling the handlers of the current node goes on over the old one."""
+
+        def others(entries: list[tuple[RuleInfo, _Handler]]) -> list[tuple[RuleInfo, _Handler]]:
+            return [e for e in entries if e[0] is not rule or e[1] is not handler]
+
+        current = dispatch[kind]
+        if isinstance(current, CallDispatch):
+            # Calls its filter matches still reach it: a hint, not a promise.
+            current.always = others(current.always)
+        else:
+            dispatch[kind] = others(current)
 
     def _track(self, node: ast.AST) -> None:
         """Keep bindings current as statements are passed.

@@ -57,6 +57,9 @@ class Rule:
     # contain, e.g. the module every name it looks for is imported from: the engine does
     # not run the rule on a file holding none of them. Empty: every file.
     needs_text: ClassVar[tuple[str, ...]] = ()
+    # True when the rule's own checks leave test files (``is_test_path``) alone: it
+    # neither reports nor notes a fact there, so the engine does not run it on them.
+    skips_tests: ClassVar[bool] = False
     # A rule about the FastAPI app itself (its settings), not about any Python code: it
     # says nothing in a monorepo's library package whose dependencies leave FastAPI out
     # (``audit.scan.library_paths``).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FILE_DONE, FileContext, Visited
 from fastaudit.engine.walk import walk
 from fastaudit.model import Severity
 from fastaudit.rules._support.project_walk import text_contains
@@ -371,13 +371,16 @@ class EmptyDowngrade(Rule):
             else:
                 self._helpers[node.name] = node
 
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> Visited | None:
         if self._alembic is None:
             self._alembic = text_contains(ctx, "alembic")
-        if self._alembic and ctx.function is not None:
+        if not self._alembic:
+            return FILE_DONE  # not a revision: no call here is one of its steps
+        if ctx.function is not None:
             callee = ctx.resolve(node.func)
             if callee is not None:
                 self._callees[id(node)] = callee
+        return None
 
     def finish(self, ctx: FileContext) -> None:
         upgrade = self._functions.get("upgrade")

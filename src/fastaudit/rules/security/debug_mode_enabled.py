@@ -24,6 +24,7 @@ def _is_app_class(callee: str | None, ctx: FileContext) -> bool:
 
 class DebugModeEnabled(Rule):
     id = "SEC102"
+    skips_tests = True  # a test's app runs no server (both handlers)
     name = "debug-mode-enabled"
     title = "App created with `debug=True`"
     severity = Severity.ERROR

@@ -31,6 +31,7 @@ def _reads_settings_freely(path: str) -> bool:
 
 class EnvironReadOutsideSettings(Rule):
     id = "SET102"
+    skips_tests = True  # tests read the environment freely (``_reads_settings_freely``)
     name = "environ-read-outside-settings"
     title = "Environment read outside the settings modules"
     severity = Severity.WARNING

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext, shared_visitor
+from fastaudit.engine.context import FILE_DONE, FileContext, Visited, shared_visitor
 from fastaudit.engine.layout import (
     CLI_COMMAND_FACT,
     DOMAIN_MODULES,
@@ -190,15 +190,18 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             self._candidates.append((node, module_level))
 
     @shared_visitor
-    def visit_Name(self, node: ast.Name, ctx: FileContext) -> None:
+    def visit_Name(self, node: ast.Name, ctx: FileContext) -> Visited | None:
         if not self._prepared:
             self._prepare(ctx)
+        if not self._watch:
+            return FILE_DONE  # only ``_prepare`` fills it: no import here to watch
         if node.id not in self._watch:
-            return
+            return None
         if isinstance(node.ctx, ast.Load):
             self._uses[node.id].append((node, ctx.resolve(node)))
         elif (ctx.function is None and ctx.class_name is None) or isinstance(node.ctx, ast.Del):
             self._blocked.add(node.id)
+        return None
 
     @shared_visitor
     def visit_Global(self, node: ast.Global, ctx: FileContext) -> None:

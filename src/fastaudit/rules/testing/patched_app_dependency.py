@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FILE_DONE, FileContext, Visited
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Severity, Span
@@ -209,7 +209,7 @@ class PatchedAppDependency(ProjectRule):
         self._patches: list[_Patch] = []
         self._dependencies: set[str] = set()
 
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> Visited | None:
         role = self._role
         if role is None:
             if is_test_path(ctx.path):
@@ -218,15 +218,15 @@ class PatchedAppDependency(ProjectRule):
                 role = "app" if text_contains(ctx, "Depends(", "Security(") else ""
             self._role = role
         if not role:
-            return
+            return FILE_DONE  # the text settles it for the whole file
         if role == "test":
             patch = _patch(node, ctx)
             if patch is not None:
                 self._patches.append(patch)
-            return
+            return None
         callee = ctx.resolve(node.func)
         if callee not in DEPENDS_MARKERS:
-            return
+            return None
         target = (
             node.args[0] if node.args else getattr(keyword_arg(node, "dependency"), "value", None)
         )
@@ -242,6 +242,7 @@ class PatchedAppDependency(ProjectRule):
             and callee in ("fastapi.Depends", "fastapi.Security")
         ):
             self._dependencies.add(ctx.qualify(node.args[0].id))
+        return None
 
     def finish(self, ctx: FileContext) -> None:
         if self._patches:
