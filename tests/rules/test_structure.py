@@ -594,6 +594,16 @@ def test_a_name_from_a_domain_module_is_opt_in_and_a_deep_import_is_not(tmp_path
     )
     default = scan(root, Config(), use_cache=False).findings
     assert [(f.rule, f.span.line) for f in default if f.rule.startswith("STR")] == [("STR102", 2)]
+    # The walk notes an import only for the cross-import rules that run (the shape each
+    # keeps): whichever run, each still finds its own, with its fix.
+    for select, expected in (
+        (["STR104"], [("STR104", 1)]),
+        (["STR102", "STR104"], [("STR104", 1), ("STR102", 2)]),
+        (["STR104", "STR102"], [("STR104", 1), ("STR102", 2)]),
+    ):
+        found = scan(root, Config(select=select), use_cache=False).findings
+        assert [(f.rule, f.span.line) for f in found] == expected, select
+        assert all(f.fix is not None for f in found if f.rule == "STR104")
 
 
 def test_folder_grouping_whole_domains_is_not_a_domain(tmp_path):

@@ -271,6 +271,7 @@ def analyze(
         dispatch[key] = handlers if table is None else CallDispatch.of(table, handlers)
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package, options)
+    ctx.rules = rules
     LayoutFacts.claim_layout(ctx, rules)
     try:
         ctx.run(dispatch, [rules[index] for index in finishing])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -120,8 +120,14 @@ class CrossImportRule(LayoutFacts, ProjectRule):
     keeps those between two domains of one app, of the kind the rule ``wants``."""
 
     @staticmethod
-    def wants(item: CrossImport) -> bool:
+    def wants_shape(names: tuple[str, ...], rest: tuple[str, ...]) -> bool:
+        """Whether the rule keeps an import of ``names`` from the module ``rest`` below
+        the imported domain's package (``("*",)`` for a star import)."""
         raise NotImplementedError
+
+    @classmethod
+    def wants(cls, item: CrossImport) -> bool:
+        return cls.wants_shape(item.names, item.rest)
 
     # Only imports into a domain with routes of its own: a package of the app without
     # any (a client library, shared helpers) is used the way a library is.
@@ -138,16 +144,23 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         self._blocked: set[str] = set()  # rebound or deleted at module level, or global
         self._in_strings: set[str] = set()
         self._has_star = False
+        # The ``wants_shape`` of each cross-import rule of this walk (None: all shapes).
+        self._shapes: tuple[Callable[[tuple[str, ...], tuple[str, ...]], bool], ...] | None = None
 
     # ------------------------------------------------------------------ per file
     def _prepare(self, ctx: FileContext) -> None:
         self._prepared = True
+        # The rule running the shared visitors notes imports for every cross-import rule
+        # of the walk (the others' state stays empty): those none of them keeps would
+        # only cost their fixes, built for every use of every name they import.
+        shapes = {type(r).wants_shape for r in ctx.rules if isinstance(r, CrossImportRule)}
+        self._shapes = tuple(shapes) if shapes else None
         for stmt in _module_statements(ctx.tree.body):
             for name in _bound_by(stmt):
                 self._bindings[name] = self._bindings.get(name, 0) + 1
             if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
                 self._has_star = True
-            if isinstance(stmt, ast.ImportFrom) and self._aligned(stmt, ctx) is not None:
+            if isinstance(stmt, ast.ImportFrom) and self._kept(stmt, ctx) is not None:
                 for alias in stmt.names:
                     self._watch.add(alias.asname or alias.name)
             if (
@@ -179,13 +192,24 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             return None  # ``import ErrorCode as PostsErrorCode``: the origin stays visible
         return module, found, star
 
+    def _kept(
+        self, node: ast.ImportFrom, ctx: FileContext
+    ) -> tuple[str, tuple[str, str, str, tuple[str, ...]], bool] | None:
+        """``_aligned`` of an import some cross-import rule of the walk keeps, else None."""
+        aligned = self._aligned(node, ctx)
+        if aligned is None or self._shapes is None:
+            return aligned
+        names = tuple(alias.name for alias in node.names)
+        rest = aligned[1][3]
+        return aligned if any(keeps(names, rest) for keeps in self._shapes) else None
+
     @shared_visitor
     def visit_ImportFrom(self, node: ast.ImportFrom, ctx: FileContext) -> None:
         if not self._prepared:
             self._prepare(ctx)
         if node.level == 0 and node.module == "__future__":
             return
-        if self._aligned(node, ctx) is not None:
+        if self._kept(node, ctx) is not None:
             module_level = ctx.function is None and ctx.class_name is None
             self._candidates.append((node, module_level))
 
@@ -214,7 +238,12 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         if not self._prepared:
             self._prepare(ctx)
         value = node.value
-        if isinstance(value, str) and 3 < len(value) < 200 and _DOTTED.fullmatch(value):
+        if (
+            isinstance(value, str)
+            and 3 < len(value) < 200
+            and "." in value  # what ``_DOTTED`` needs, tested before its match
+            and _DOTTED.fullmatch(value)
+        ):
             # A dotted path in a string: a ``mock.patch`` target, maybe of a name a fix
             # would qualify (any file, tests included; settled in the project pass).
             ctx.add_fact(DOTTED_STRING_FACT, (value, node.lineno))

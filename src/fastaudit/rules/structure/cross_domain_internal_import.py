@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastaudit.model import Severity
-from fastaudit.rules.structure._shared import CROSS_IMPORT_FIX_SAFETY, CrossImport, CrossImportRule
+from fastaudit.rules.structure._shared import CROSS_IMPORT_FIX_SAFETY, CrossImportRule
 
 
 class CrossDomainImport(CrossImportRule):
@@ -99,6 +99,6 @@ class CrossDomainImport(CrossImportRule):
     }
 
     @staticmethod
-    def wants(item: CrossImport) -> bool:
+    def wants_shape(names: tuple[str, ...], rest: tuple[str, ...]) -> bool:
         """STR102 keeps star imports and imports from below a domain's top module."""
-        return item.names == ("*",) or len(item.rest) > 1
+        return names == ("*",) or len(rest) > 1

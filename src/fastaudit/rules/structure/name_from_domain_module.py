@@ -8,7 +8,6 @@ from fastaudit.rules.structure._shared import (
     CUSTOMERS_ORDERS_APP,
     CUSTOMERS_ROUTER,
     ORDERS_ROUTER,
-    CrossImport,
     CrossImportRule,
 )
 
@@ -90,5 +89,5 @@ class NameFromDomainModule(CrossImportRule):
     }
 
     @staticmethod
-    def wants(item: CrossImport) -> bool:
-        return item.names != ("*",) and len(item.rest) == 1
+    def wants_shape(names: tuple[str, ...], rest: tuple[str, ...]) -> bool:
+        return names != ("*",) and len(rest) == 1
