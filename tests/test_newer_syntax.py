@@ -114,6 +114,30 @@ def test_templates_named_py_are_one_info_finding_per_folder(tmp_path: Path) -> N
     )
 
 
+def test_a_template_tag_where_the_parser_stops_is_not_lowered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No grammar reads a line starting with ``{%``: the file is a template at once,
+    without LibCST's parse of it."""
+    from fastaudit.engine import lowering
+
+    tried: list[str] = []
+    monkeypatch.setattr(lowering, "lower", tried.append)
+    findings = check_source(TEMPLATE, "conf.py", ["SCN001", "SCN003"])
+    assert [(f.rule, f.line) for f in findings] == [("SCN003", 1)]
+    assert tried == []
+
+
+def test_a_template_in_a_string_of_newer_python_is_python() -> None:
+    source = (
+        "type Rows = list[int]\n\n"
+        'PAGE = """\n{% for row in rows %}\n{{ row }}\n{% endfor %}\n"""\n\n' + BLOCKING
+    )
+    line = source.splitlines().index("    time.sleep(1)") + 1
+    findings = check_source(source, "app.py", ["ASY102", "SCN001", "SCN003"])
+    assert [(f.rule, f.line) for f in findings] == [("ASY102", line)]
+
+
 def test_a_lowered_file_offers_no_fix_from_a_project_rule(tmp_path: Path) -> None:
     """Offsets in a lowered file are the lowered text's: STR102's fix, carried in a
     project fact, must not edit the real file by them."""

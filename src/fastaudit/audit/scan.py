@@ -54,7 +54,14 @@ from fastaudit.project.deps.policy import applies, fix_policy, pinned_note
 from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import Discovery, discover
 from fastaudit.project.since import changed_lines, only_changed
-from fastaudit.project.source import SourceError, SourceText, decode, digest_bytes, read_bytes
+from fastaudit.project.source import (
+    SourceError,
+    SourceText,
+    decode,
+    digest_bytes,
+    read_bytes,
+    split_lines,
+)
 from fastaudit.rules import all_rules
 from fastaudit.rules._support.direct_calls import direct_call_vetoes, direct_calls
 from fastaudit.rules.async_code._startup import blocking_rules, startup_spans
@@ -379,6 +386,10 @@ def _parse_newer(
 ) -> tuple[SourceText, ast.Module]:
     """A file this interpreter's parser rejects: newer syntax lowered for it (same
     lines), or the error kept; a template named ``.py`` gets its own kind."""
+    if _template_tag_at(source.text, error.line):
+        # No grammar reads that line; lowering would try LibCST's parse of the whole
+        # file (tens of milliseconds) to find that out.
+        raise SourceError("template", TEMPLATE_MESSAGE, error.line, error.column) from None
     # Here, not at the top: lowering needs libcst, slow to import and only wanted for a
     # file this interpreter cannot parse.
     from fastaudit.engine.lowering import lower
@@ -396,6 +407,16 @@ def _parse_newer(
 
 
 TEMPLATE_MESSAGE = "not Python source: looks like a template (`{{ }}` / `{% %}`)"
+
+
+def _template_tag_at(text: str, line: int) -> bool:
+    """Whether the line the parser stopped at starts with a template's tag (``{% if
+    x %}``, ``{# note #}``). No version of Python reads a line starting so, outside a
+    string, and newer syntax cannot have put it outside one: the constructs that read
+    otherwise on this interpreter (an f-string nesting its own quotes) stop the parser
+    on their own line, before it."""
+    lines = split_lines(text)
+    return 0 < line <= len(lines) and lines[line - 1].lstrip().startswith(("{%", "{#"))
 
 
 def _without_fixes(outcome: FileOutcome) -> None:
