@@ -118,13 +118,26 @@ def matchers() -> dict[str, BlockingCallRule]:
 
 # ``matches`` of the blocking-call detectors takes the call node; none reads it.
 _NO_NODE = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])
+# ``blocking_kind``'s answers by callee; emptied when it grows past ``_KEPT_KINDS``.
+_KINDS: dict[str, str | None] = {}
+_KEPT_KINDS = 100_000
 
 
 def blocking_kind(callee: str, node: ast.Call = _NO_NODE) -> str | None:
-    for rule_id, matcher in matchers().items():
-        if matcher.matches(callee, node):
-            return rule_id
-    return None
+    """The id of the first blocking-call rule matching a call of ``callee``, else None.
+    The detectors decide by the callee alone (none reads the node), so the answer is
+    kept per callee: the walk asks for most calls of every file."""
+    kinds = _KINDS
+    if callee in kinds:
+        return kinds[callee]
+    kind = next(
+        (rule_id for rule_id, matcher in matchers().items() if matcher.matches(callee, node)),
+        None,
+    )
+    if len(kinds) >= _KEPT_KINDS:
+        kinds.clear()
+    kinds[callee] = kind
+    return kind
 
 
 # The kind a call listed in ``[tool.fastaudit] blocking-calls`` gets, before its pattern.
