@@ -325,6 +325,9 @@ class FileContext:
         self.imports: list[ImportRecord] = []
         # Facts rules note for project-level rules (see ``add_fact``), by kind.
         self.facts: dict[str, list[Any]] = {}  # each kind's reader knows its values' shape
+        # The hashable values of each kind in ``facts``, so noting one more is not a scan
+        # of the list (a generated schema module notes thousands of one kind).
+        self._fact_sets: dict[str, set[Any]] = {}
         # Per-file results several rules compute alike (keyed by their own tuple), so the
         # second rule asking does not redo the first one's work.
         self.memo: dict[tuple[object, ...], Any] = {}
@@ -624,8 +627,15 @@ class FileContext:
         rules may collect the same fact; an equal value noted twice is kept once.
         """
         values = self.facts.setdefault(kind, [])
-        if value not in values:
-            values.append(value)
+        try:
+            seen = self._fact_sets.setdefault(kind, set())
+            if value in seen:
+                return
+            seen.add(value)
+        except TypeError:  # unhashable: compared with every value noted, as equals go
+            if value in values:
+                return
+        values.append(value)
 
     # --------------------------------------------------------- building fixes
     def text(self, node: ast.AST) -> str:

@@ -448,7 +448,10 @@ def _written_names(ctx: FileContext) -> set[str]:
     if ("env" not in text and "Env" not in text) or not _VARIABLE_LITERAL.search(text):
         return set()
     found: set[str] = set()
+    wanted = _WRITING_TYPES
     for node in walk(ctx.tree):
+        if type(node) not in wanted:
+            continue  # most nodes: one set look-up instead of the tests below
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -480,6 +483,20 @@ def _written_names(ctx: FileContext) -> set[str]:
         elif isinstance(node, (ast.Dict, ast.BinOp)) and _spreads_environ(node, ctx):
             found.update(_mapping_keys(node, ctx))
     return found
+
+
+# The node types ``_written_names`` looks at (the parser makes no subclasses of them).
+_WRITING_TYPES = frozenset(
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.Call,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Dict,
+        ast.BinOp,
+    }
+)
 
 
 def _built_name(arg: ast.expr, tree: ast.Module) -> bool:
