@@ -152,6 +152,12 @@ def _project_name(node: ast.expr, ctx: FileContext) -> str | None:
 
 TABLE = frozenset({"sqlalchemy.Table", "sqlalchemy.schema.Table", "sqlmodel.Table"})
 
+# What a file must contain for DBS102/DBS104 to note or report anything (their
+# ``needs_text``): every name they check is SQLAlchemy's or SQLModel's, and a name resolves
+# to one only in a file importing it; ``ModelMetadata`` notes the app's ``MetaData`` uses
+# (``target_metadata = Base.metadata``, ``m.create_all(...)``) in any file.
+SQLALCHEMY_TEXT = ("sqlalchemy", "sqlmodel", "metadata", "MetaData", "create_all")
+
 COLUMN_FACTORIES = frozenset(
     {"sqlalchemy.Column", "sqlalchemy.schema.Column", "sqlalchemy.orm.mapped_column"}
 )

@@ -12,7 +12,12 @@ from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Edit, Fix, Severity
 from fastaudit.rules.base import Rule
-from fastaudit.rules.database._shared import DECLARATIVE_FACTORIES, METADATA, ModelMetadata
+from fastaudit.rules.database._shared import (
+    DECLARATIVE_FACTORIES,
+    METADATA,
+    SQLALCHEMY_TEXT,
+    ModelMetadata,
+)
 
 NAMING_CONSTANT = "NAMING_CONVENTION"
 NAMING_CONVENTION_SOURCE = """\
@@ -40,6 +45,7 @@ class _Unnamed:
 
 class MetadataWithoutNamingConvention(ModelMetadata, Rule):
     id = "DBS102"
+    needs_text = SQLALCHEMY_TEXT
     name = "metadata-without-naming-convention"
     title = "`MetaData` without a constraint naming convention"
     severity = Severity.WARNING

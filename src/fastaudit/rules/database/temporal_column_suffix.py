@@ -12,6 +12,7 @@ from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import (
     COLUMN_FACTORIES,
     METADATA,
+    SQLALCHEMY_TEXT,
     SQLMODEL_FIELD,
     TABLE,
     ModelMetadata,
@@ -92,6 +93,7 @@ def _temporal_advice(name: str, kind: str) -> tuple[bool, str | None]:
 
 class TemporalColumnSuffix(ModelMetadata, Rule):
     id = "DBS104"
+    needs_text = SQLALCHEMY_TEXT
     name = "temporal-column-suffix"
     title = "Date/time column not named `*_at` / `*_date`"
     severity = Severity.INFO

@@ -12,6 +12,8 @@ from fastaudit.rules.base import Rule
 
 class BaseSettingsFromPydantic(Rule):
     id = "PYD106"
+    # Every name it reports is ``BaseSettings``, imported or reached by attribute.
+    needs_text = ("BaseSettings",)
     name = "base-settings-from-pydantic"
     title = "`BaseSettings` imported from `pydantic`"
     severity = Severity.ERROR
