@@ -235,6 +235,57 @@ def test_a_file_with_many_constructs_is_lowered_whole() -> None:
     assert len(lowered.splitlines()) == len(newer.splitlines())
 
 
+# PEP 701 f-strings inside files of many statements: the window path reads only the
+# top-level statement the parser stops in (its decorators, ``else`` and ``except`` parts
+# included), then the next, and must give what LibCST's read of the whole file gives.
+WINDOWED = {
+    "in-a-decorated-function": (
+        "import functools\n\n\n@functools.cache\n@functools.wraps(print)\n"
+        "def label(row):\n    name = 1\n"
+        '    return f"{row["name"]}: {", ".join(row["tags"])}"\n\n\nDONE = True\n'
+    ),
+    "in-an-else-part": (
+        'import sys\n\nif sys.argv:\n    pass\nelse:\n    shown = f"{sys.argv["x"]}"\n\nOTHER = 2\n'
+    ),
+    "two-statements-apart": (
+        'A = f"{", ".join(["a"])}"\n\n\ndef f():\n    return 1\n\n\nclass C:\n    b = f"{"x"!r}"\n'
+    ),
+    "string-at-the-first-column": (
+        'def doc():\n    """\nnot = code\n"""\n    return f"{doc.__name__ + "x"}"\n\n\nLAST = 1\n'
+    ),
+    "last-statement": 'import os\n\nprint(f"{os.environ["HOME"]}")\n',
+}
+
+
+@pytest.mark.parametrize("newer", WINDOWED.values(), ids=WINDOWED.keys())
+def test_the_window_path_lowers_as_the_whole_file_path(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_libcst, _lower_by_windows
+
+    whole = _lower_by_libcst(newer)
+    assert whole is not None
+    assert _lower_by_windows(newer) == whole
+    assert lower(newer) == whole
+    ast.parse(whole)
+
+
+def test_the_window_path_reads_one_statement_not_the_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastaudit.engine import lowering_cst
+
+    read: list[str] = []
+    real = lowering_cst.libcst_edits
+
+    def spy(text: str) -> list[lowering_cst.Edit] | None:
+        read.append(text)
+        return real(text)
+
+    monkeypatch.setattr(lowering_cst, "libcst_edits", spy)
+    newer = WINDOWED["in-a-decorated-function"]
+    assert lower(newer) is not None
+    assert read == [newer[newer.index("@functools.cache") : newer.index("DONE")]]
+
+
 def test_a_template_string_is_lowered_to_a_call_around_an_f_string() -> None:
     """PEP 750: a ``Template`` is not text. Its fields stay read (names used), and the
     string is inside a call, where no rule takes it for a value formatted into text."""

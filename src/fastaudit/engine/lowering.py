@@ -50,6 +50,9 @@ def lower(text: str) -> str | None:
     fast = _lower_by_tokens(text)
     if fast is not None:
         return fast
+    fast = _lower_by_windows(text)
+    if fast is not None:
+        return fast
     return _lower_by_libcst(text)
 
 
@@ -125,6 +128,111 @@ def _lower_by_libcst(text: str) -> str | None:
 
     edits = libcst_edits(text)
     return _apply(text, edits) if edits is not None else None
+
+
+# ---------------------------------------------------------------- by windows
+# Top-level lines that go on the statement above them, not start one.
+_CONTINUING = frozenset({"else", "elif", "except", "finally"})
+# Window ends tried for one statement before the whole-file path decides.
+_MAX_WINDOW_ENDS = 4
+
+
+def _lower_by_windows(text: str) -> str | None:
+    """The lowering of what only LibCST reads (a PEP 701 f-string), one top-level
+    statement at a time: LibCST reads the statement the parser stops in, not the whole
+    file, whose parse and positions cost a quarter of a second on a large module. None
+    when a window does not read or the rounds run out (then the whole file decides)."""
+    if "\r" in text.replace("\r\n", "") or _longest_line(text) > MAX_LINE:
+        return None  # see ``_lower_by_tokens``; LibCST's own limit (``_lower_by_libcst``)
+    current = text
+    lowered_to = 0  # the line the windows lowered so far end before
+    for _ in range(_MAX_ROUNDS):
+        try:
+            with warnings.catch_warnings():  # the audited code's warnings are not ours
+                warnings.simplefilter("ignore")
+                ast.parse(current)
+        except SyntaxError as error:
+            line = error.lineno or 0
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        else:
+            return current if current is not text else None
+        if line < lowered_to or line < 1:
+            return None  # a window's lowering did not get the parser past it
+        lowered = _lower_window(current, line)
+        if lowered is None:
+            return None
+        current, lowered_to = lowered
+    return None
+
+
+def _lower_window(text: str, line: int) -> tuple[str, int] | None:
+    """``text`` with the top-level statement holding ``line`` lowered by LibCST, and
+    the line after it; None when no window around it reads."""
+    # Here, not at the top: LibCST is slow to import and few files need it.
+    from fastaudit.engine.lowering_cst import libcst_edits
+
+    starts = [0, *(match.end() for match in _LINE_END.finditer(text))]
+    if line > len(starts):
+        return None
+    first = _statement_start(text[: starts[line - 1]])
+    ends = _statement_ends(text, starts, line)
+    if len(ends) < _MAX_WINDOW_ENDS:
+        ends.append(len(starts) + 1)  # the statement may run to the end of the file
+    for end in ends:
+        window = text[starts[first - 1] : starts[end - 1] if end <= len(starts) else len(text)]
+        if _nesting(window) > MAX_NESTING:
+            return None
+        edits = libcst_edits(window)
+        if edits:
+            shifted = [(a + first - 1, b, c + first - 1, d, new) for a, b, c, d, new in edits]
+            return _apply(text, shifted), end
+    return None
+
+
+def _statement_start(before: str) -> int:
+    """The line the top-level statement running on at the end of ``before`` starts on
+    (its first decorator's), read from this interpreter's tokens: the parser read every
+    line before the one it stopped at, so they hold nothing it does not know."""
+    start = 1
+    at_start = True
+    decorated = False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(before).readline):
+            kind = token.type
+            if kind == tokenize.NEWLINE:
+                at_start = True
+                continue
+            if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if kind == tokenize.ENDMARKER:
+                break
+            if at_start and token.start[1] == 0 and token.string not in _CONTINUING:
+                if decorated and token.string in ("def", "class", "async", "@"):
+                    decorated = token.string == "@"  # the decorated statement goes on
+                else:
+                    start = token.start[0]
+                    decorated = token.string == "@"
+            at_start = False
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # ``before`` ends inside the statement (an open bracket): its start holds
+    return start
+
+
+def _statement_ends(text: str, starts: list[int], line: int) -> list[int]:
+    """Lines after ``line`` that may start the next top-level statement (a name or
+    keyword at the first column), the first few: one inside a string only makes a
+    window LibCST does not read, and the next is tried."""
+    found: list[int] = []
+    for index in range(line, len(starts)):
+        begin = starts[index]
+        head = text[begin : begin + 12]
+        if not head or head[0] in " \t#)]}\r\n" or head.split(" ", 1)[0].rstrip(":") in _CONTINUING:
+            continue
+        found.append(index + 1)
+        if len(found) == _MAX_WINDOW_ENDS:
+            break
+    return found
 
 
 # ----------------------------------------------------------------- by tokens
