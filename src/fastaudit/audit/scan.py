@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, is_dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from fastaudit import settings
 from fastaudit.audit.route_classes import fingerprint, importers, project_route_classes
@@ -199,15 +200,23 @@ def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[s
 _Plan = list[tuple[object, list[tuple[int, Callable[..., None]]], CallTable | None]]
 
 
+class _RulePlan(NamedTuple):
+    """How a rule set walks a file, worked out once per rule set (``_dispatch_plan``),
+    not once per file."""
+
+    classes: tuple[type[Rule], ...]  # the rule classes with handlers
+    plan: _Plan
+    finishing: tuple[int, ...]  # the classes with a ``finish`` of their own
+    layout: int | None  # the first layout rule, which notes the layout's facts
+
+
 @functools.lru_cache(maxsize=256)
-def _dispatch_plan(
-    rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()
-) -> tuple[list[type[Rule]], _Plan, tuple[int, ...]]:
+def _dispatch_plan(rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()) -> _RulePlan:
     """The rule classes with handlers among ``rule_ids`` (less ``skipped``); per node
     type the handlers to call, as (index into those classes, function), with the table
-    of the ``visit_Call`` handlers' filters; and the indices of the classes with a
-    ``finish`` of their own (the others' does nothing): worked out once per rule set,
-    not once per file."""
+    of the ``visit_Call`` handlers' filters; the indices of the classes with a
+    ``finish`` of their own (the others' does nothing); and the index of the first
+    layout rule."""
     registry = all_rules()
     classes = [
         registry[r]
@@ -239,7 +248,8 @@ def _dispatch_plan(
             table = CallTable.of(filters) if any(filters) else None
         tables.append((key, entries, table))
     finishing = tuple(i for i, cls in enumerate(classes) if cls.finish is not Rule.finish)
-    return classes, tables, finishing
+    layout = next((i for i, cls in enumerate(classes) if issubclass(cls, LayoutFacts)), None)
+    return _RulePlan(tuple(classes), tables, finishing, layout)
 
 
 def walk_options(config: Config) -> WalkOptions:
@@ -270,7 +280,7 @@ def analyze(
         outcome.findings.append(_scan_problem(path, error))
         return outcome
     ids = tuple(rule_ids)
-    classes, plan, finishing = _dispatch_plan(ids, _not_needed(ids, source.text, path))
+    classes, plan, finishing, layout = _dispatch_plan(ids, _not_needed(ids, source.text, path))
     rules = [cls() for cls in classes]
     dispatch: Dispatch = {}
     for key, entries, table in plan:
@@ -278,8 +288,11 @@ def analyze(
         dispatch[key] = handlers if table is None else CallDispatch.of(table, handlers)
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package, options)
-    ctx.rules = rules
-    LayoutFacts.claim_layout(ctx, rules)
+    ctx.rule_classes = classes
+    if layout is not None:
+        owner = rules[layout]
+        assert isinstance(owner, LayoutFacts)  # ``_dispatch_plan`` picked it so
+        owner.claim_layout(ctx)
     try:
         ctx.run(dispatch, [rules[index] for index in finishing])
     except (RecursionError, MemoryError):

@@ -331,9 +331,9 @@ class FileContext:
         # Per-file results several rules compute alike (keyed by their own tuple), so the
         # second rule asking does not redo the first one's work.
         self.memo: dict[tuple[object, ...], Any] = {}
-        # The rule objects walking this file (set by the caller; empty when unknown), for
-        # a rule whose shared work serves several rules to know which of them run.
-        self.rules: Sequence[RuleInfo] = ()
+        # The classes of the rules walking this file (set by the caller; empty when
+        # unknown), for a rule whose shared work serves several rules to know which run.
+        self.rule_classes: tuple[type, ...] = ()
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
         self._functions: list[FunctionInfo | None] = []

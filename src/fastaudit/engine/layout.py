@@ -25,7 +25,7 @@ import functools
 import posixpath
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -160,14 +160,12 @@ class LayoutFacts:
             ctx.memo[_LAYOUT_OWNER] = owner = self
         return owner is self
 
-    @staticmethod
-    def claim_layout(ctx: FileContext, rules: Iterable[object]) -> None:
-        """Make the first layout rule of ``rules`` the one noting the layout in this
-        walk, before it starts: the engine calls each shared visitor once, for the first
-        rule inheriting it, and an override's ``super()`` call reaches the same owner."""
-        owner = next((rule for rule in rules if isinstance(rule, LayoutFacts)), None)
-        if owner is not None:
-            ctx.memo[_LAYOUT_OWNER] = owner
+    def claim_layout(self, ctx: FileContext) -> None:
+        """Make this rule, the first layout rule of the walk's rule set, the one noting
+        the layout, before the walk starts: the engine calls each shared visitor once,
+        for the first rule inheriting it, and an override's ``super()`` call reaches the
+        same owner."""
+        ctx.memo[_LAYOUT_OWNER] = self
 
     @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:

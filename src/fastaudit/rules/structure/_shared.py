@@ -5,6 +5,7 @@ STR104, and the example app of STR103 and STR104.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -56,6 +57,16 @@ class CrossImport:
     suggestion: str  # the import to write instead
     fix: Fix | None = None
     module_level: bool = True  # False: inside a function or class body
+
+
+@functools.lru_cache(maxsize=64)
+def _cross_shapes(
+    classes: tuple[type, ...],
+) -> tuple[Callable[[tuple[str, ...], tuple[str, ...]], bool], ...] | None:
+    """The ``wants_shape`` of each cross-import rule among ``classes`` (a rule set's,
+    the same tuple for every file of a scan); None, all shapes, when there is none."""
+    shapes = {c.wants_shape for c in classes if issubclass(c, CrossImportRule)}
+    return tuple(shapes) if shapes else None
 
 
 def _command_line(project: ProjectView, path: str) -> bool:
@@ -153,8 +164,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         # The rule running the shared visitors notes imports for every cross-import rule
         # of the walk (the others' state stays empty): those none of them keeps would
         # only cost their fixes, built for every use of every name they import.
-        shapes = {type(r).wants_shape for r in ctx.rules if isinstance(r, CrossImportRule)}
-        self._shapes = tuple(shapes) if shapes else None
+        self._shapes = _cross_shapes(ctx.rule_classes)
         for stmt in _module_statements(ctx.tree.body):
             for name in _bound_by(stmt):
                 self._bindings[name] = self._bindings.get(name, 0) + 1
