@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fastaudit.audit.route_classes import importers, project_route_classes
 from fastaudit.audit.scan import refresh, scan
 from fastaudit.config import Config
@@ -73,6 +75,39 @@ def test_routes_of_a_router_class_from_another_module_are_seen(tmp_path: Path) -
     # The routes of the shop's router and app classes; not those of the job router.
     assert [(f.path, f.line) for f in findings] == [("shop/main.py", 6), ("shop/orders.py", 6)]
     assert findings[1].message.startswith("`GET /{order_id}` (`read_order`) declares neither")
+
+
+def test_a_large_project_walks_the_importers_again_on_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the size that starts worker processes, the second walk of the files
+    importing a router class goes to the same workers, however few those files are:
+    the parent analyses nothing itself, and finds what one process finds."""
+    from fastaudit.engine import parallel
+    from fastaudit.engine.parallel import PARALLEL_THRESHOLD
+
+    filler = {f"shop/util_{n}.py": f"VALUE_{n} = {n}\n" for n in range(PARALLEL_THRESHOLD)}
+    root = write_tree(tmp_path, {**ROUTING, **filler})
+    config = Config(select=["DOC102"])
+    alone = scan(root, config, use_cache=False, jobs=1)
+
+    in_parent: list[str] = []
+    real = parallel._analyze_one
+
+    def spy(root: Path, rel: str, *rest: object) -> object:
+        in_parent.append(rel)  # a worker's own copy of the list, when run there
+        return real(root, rel, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_analyze_one", spy)
+    shared = scan(root, config, use_cache=False, jobs=2)
+    assert in_parent == []
+    assert [(f.path, f.span.line) for f in shared.findings] == [
+        ("shop/main.py", 6),
+        ("shop/orders.py", 6),
+    ]
+    assert [(f.path, f.span.line) for f in alone.findings] == [
+        (f.path, f.span.line) for f in shared.findings
+    ]
 
 
 def test_the_classes_and_the_files_importing_them(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from fastaudit.engine.edits import apply_edits
 from fastaudit.engine.layout import CLI_COMMAND_FACT, LayoutFacts, is_test_path
 from fastaudit.engine.name_safety import attribute_renames, demote, unprovable
 from fastaudit.engine.outcome import FileOutcome, Proof
-from fastaudit.engine.parallel import analyze_paths
+from fastaudit.engine.parallel import WorkerPool, analyze_paths
 from fastaudit.engine.project_index import (
     AMBIENT_CREDENTIALS,
     ANNOTATED_ALIAS,
@@ -978,24 +978,27 @@ def _scan(
     total = len(discovery.python_files)
     cache = ResultCache.open(root, rule_ids, config) if use_cache else None
     options = walk_options(config)
-    outcomes = analyze_paths(
-        root,
-        discovery.python_files,
-        rule_ids,
-        config.max_file_size,
-        # A partial of a module-level function: workers can unpickle it.
-        analyze=functools.partial(analyze, options=options) if options != NO_OPTIONS else analyze,
-        unreadable=unreadable,
-        cache=cache,
-        jobs=jobs,
-        stats=discovery.stats,
-    )
-    for done, outcome in enumerate(outcomes, start=1):
-        result.files[outcome.path] = outcome
-        if progress is not None:
-            progress(done, total, outcome)
-    result.options = options
-    _walk_with_route_classes(result, cache, jobs)
+    with WorkerPool(jobs) as pool:
+        outcomes = analyze_paths(
+            root,
+            discovery.python_files,
+            rule_ids,
+            config.max_file_size,
+            # A partial of a module-level function: workers can unpickle it.
+            analyze=(
+                functools.partial(analyze, options=options) if options != NO_OPTIONS else analyze
+            ),
+            unreadable=unreadable,
+            cache=cache,
+            stats=discovery.stats,
+            pool=pool,
+        )
+        for done, outcome in enumerate(outcomes, start=1):
+            result.files[outcome.path] = outcome
+            if progress is not None:
+                progress(done, total, outcome)
+        result.options = options
+        _walk_with_route_classes(result, cache, pool)
     # Keep the files in path order whatever order they completed in.
     result.files = dict(sorted(result.files.items()))
     result.index = build_index(result.files.values())
@@ -1031,10 +1034,11 @@ def _scan(
 
 
 def _walk_with_route_classes(
-    result: ScanResult, cache: ResultCache | None, jobs: int | None
+    result: ScanResult, cache: ResultCache | None, pool: WorkerPool
 ) -> None:
     """Walk again, knowing the project's own FastAPI/APIRouter subclasses, the files
-    importing one (see ``audit.route_classes``); their outcomes replace the first ones."""
+    importing one (see ``audit.route_classes``); their outcomes replace the first ones.
+    The first walk's workers, still running, take them."""
     classes = project_route_classes(result.files.values())
     if not classes:
         if cache is not None and cache.rewalked:
@@ -1054,7 +1058,7 @@ def _walk_with_route_classes(
         analyze=functools.partial(analyze, options=result.options),
         unreadable=unreadable,
         cache=variant,
-        jobs=jobs,
+        pool=pool,
     ):
         result.files[outcome.path] = outcome
     if variant is not None:

@@ -11,6 +11,7 @@ processes by name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -26,7 +27,7 @@ from fastaudit.project.source import SourceError, digest_bytes, read_bytes
 
 if TYPE_CHECKING:
     import multiprocessing.context
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # (path, bytes, rule ids) -> the file's outcome.
 Analyze = Callable[[str, bytes, tuple[str, ...]], FileOutcome]
@@ -128,6 +129,41 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork")
 
 
+class WorkerPool:
+    """Worker processes several walks of one scan share (the walk of every file, then
+    of the files importing the project's own router classes): started on first use,
+    stopped when the ``with`` block ends. A second walk then pays no start-up, and runs
+    on the workers even when it is short."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or default_jobs()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=_context(),
+                initializer=_bind_to_parent,
+                initargs=(os.getpid(),),
+            )
+        return self._executor
+
+
 def analyze_paths(
     root: Path,
     paths: list[str],
@@ -139,9 +175,11 @@ def analyze_paths(
     cache: ResultCache | None = None,
     jobs: int | None = None,
     stats: dict[str, tuple[int, int]] | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[FileOutcome]:
     """Yield one outcome per path, cached ones first, the rest as they complete.
-    ``stats`` are (size, mtime_ns) pairs discovery already read."""
+    ``stats`` are (size, mtime_ns) pairs discovery already read; ``pool``, workers to
+    share with other walks (``jobs`` is then the pool's)."""
     pending: list[tuple[str, str | None]] = []
     stats = stats or {}
     for rel in paths:
@@ -165,8 +203,10 @@ def analyze_paths(
         assert settled is not None  # analysed, not compared with an entry
         return settled
 
-    jobs = jobs or default_jobs()
-    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
+    jobs = pool.jobs if pool is not None else jobs or default_jobs()
+    running = pool is not None and pool.started
+    # Workers already running cost no start-up: a file each is worth sending them.
+    if jobs <= 1 or len(pending) < (jobs if running else PARALLEL_THRESHOLD):
         for rel, known in pending:
             settled = _settle(
                 cache,
@@ -176,25 +216,31 @@ def analyze_paths(
         return
 
     chunks = _chunks(pending, jobs, stats)
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_context(),
-        initializer=_bind_to_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    with WorkerPool(jobs) if pool is None else _kept(pool) as workers:
+        executor = workers.executor()
         futures: set[Future[list[tuple[str, int, int, bytes | None]]]] = {
-            pool.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
+            executor.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
             for chunk in chunks
         }
-        while futures:
-            done, futures = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                for rel, size, mtime_ns, blob in future.result():
-                    outcome = pickle.loads(blob) if blob is not None else None
-                    settled = _settle(cache, rel, size, mtime_ns, outcome, blob)
-                    yield settled if settled is not None else again(rel)
+        try:
+            while futures:
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for rel, size, mtime_ns, blob in future.result():
+                        outcome = pickle.loads(blob) if blob is not None else None
+                        settled = _settle(cache, rel, size, mtime_ns, outcome, blob)
+                        yield settled if settled is not None else again(rel)
+        finally:
+            for future in futures:  # the caller stopped early: what has not started goes
+                future.cancel()
+
+
+@contextlib.contextmanager
+def _kept(pool: WorkerPool) -> Iterator[WorkerPool]:
+    """``pool`` for one walk, left running for the next: its owner stops it."""
+    yield pool
 
 
 def _chunks(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FILE_DONE, FileContext, Visited
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.rules._support.project_walk import text_contains
 
@@ -88,10 +88,13 @@ class ModelMetadata:
             elif isinstance(target, ast.Attribute) and target.attr == "metadata":
                 self._note_use(value, ctx)  # ``SQLModel.metadata = MetaData(...)``
 
-    def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> None:
+    def visit_Attribute(self, node: ast.Attribute, ctx: FileContext) -> Visited | None:
+        if not self._wants_metadata(ctx):
+            return FILE_DONE  # settled by the file's path and text
         # ``m.create_all(engine)``, or ``conn.run_sync(m.create_all)``.
-        if node.attr == "create_all" and self._wants_metadata(ctx):
+        if node.attr == "create_all":
             self._note_use(node.value, ctx)
+        return None
 
     def _note_use(self, value: ast.expr, ctx: FileContext) -> None:
         if isinstance(value, (ast.List, ast.Tuple)):  # ``target_metadata = [a, b]``
