@@ -400,6 +400,9 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 ctx.add_fact(ATTRIBUTE_FACT, (owner, target.attr, held))
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        frame = self._frame(ctx)
+        if frame is None:
+            return  # not in a function of ours: a class body, a decorator, module level
         callee = ctx.resolve(node.func)
         func = node.func
         if callee is None and isinstance(func, ast.Name) and ctx.is_module_binding(func.id):
@@ -410,9 +413,6 @@ class BlockingCallReachedFromAsync(ProjectRule):
             # so nothing of it is noted. A call written in its arguments
             # (``run_in_threadpool(fn(x))``) still runs here, on the loop, and is noted
             # like any other.
-            return
-        frame = self._frame(ctx)
-        if frame is None:
             return
         through = ""
         if frame.depends:

@@ -100,7 +100,21 @@ def _marker_of(ctx: FileContext, call: ast.Call) -> tuple[str | None, str | None
 
 
 def conversions(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> list[Conversion]:
-    """Every parameter of ``node`` with a FastAPI marker as its default."""
+    """Every parameter of ``node`` with a FastAPI marker as its default (asked by DEP101
+    and DEP102 of every function: worked out once)."""
+    args = node.args
+    if not args.defaults and not any(args.kw_defaults):
+        return []
+    key = ("marker-conversions", id(node))
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _conversions(node, ctx)
+    return list(found)
+
+
+def _conversions(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
+) -> list[Conversion]:
     args = node.args
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
