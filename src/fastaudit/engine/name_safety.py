@@ -476,6 +476,14 @@ def attribute_renames(
     scopes hold (an attribute's name is none of them), so they cannot change what a
     name refers to, with or without the others. ``offset`` maps an AST position (line,
     UTF-8 column) to a character offset of ``text``."""
+    candidates = [
+        fix
+        for fix in fixes
+        if fix.edits
+        and all(edit.text.isidentifier() and not keyword.iskeyword(edit.text) for edit in fix.edits)
+    ]
+    if not candidates:
+        return frozenset()  # no fix writes identifiers only: no walk of the tree
     spans: set[tuple[int, int]] = set()
     for node in walk(tree):
         if type(node) is ast.Attribute and node.end_lineno is not None:
@@ -484,15 +492,7 @@ def attribute_renames(
             if text[start:end] == node.attr:  # as written (no NFKC-normalized name)
                 spans.add((start, end))
     return frozenset(
-        fix
-        for fix in fixes
-        if fix.edits
-        and all(
-            (edit.start, edit.end) in spans
-            and edit.text.isidentifier()
-            and not keyword.iskeyword(edit.text)
-            for edit in fix.edits
-        )
+        fix for fix in candidates if all((edit.start, edit.end) in spans for edit in fix.edits)
     )
 
 

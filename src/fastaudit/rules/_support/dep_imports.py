@@ -216,6 +216,9 @@ class GuardedImportFacts:
     def visit_If(self, node: ast.If, ctx: FileContext) -> None:
         """``if SECRET_PROVIDER == "vault":`` then ``import hvac``: an integration the
         configuration selects, installed only where it is chosen."""
+        start, end = ctx.offsets(node)
+        if ctx.source.text.find("import", start, end) == -1:
+            return  # no import in it to note (every import statement spells the word)
         if not _selects_by_setting(node.test):
             return
         for statement in (*node.body, *node.orelse):

@@ -198,6 +198,24 @@ def _spells_pydantic(ctx: FileContext) -> bool:
 _PYDANTIC_WORD = re.compile("pydantic", re.IGNORECASE)
 
 
+def may_guard_versions(ctx: FileContext) -> bool:
+    """Whether any test in the file could say which Pydantic runs: each test
+    ``v1_only_parts`` reads spells ``pydantic`` (in the text or the module's name),
+    ``model_`` (``hasattr(m, "model_dump")``) or ``v1``/``v2`` in some case (``IS_V2``,
+    ``is_v1()``). Kept per file."""
+    key = ("may-guard-versions",)
+    found = ctx.memo.get(key)
+    if found is None:
+        text = ctx.source.text
+        found = ctx.memo[key] = (
+            _spells_pydantic(ctx) or "model_" in text or _MAJOR_DIGIT.search(text) is not None
+        )
+    return bool(found)
+
+
+_MAJOR_DIGIT = re.compile("v[12]", re.IGNORECASE)
+
+
 def _names_version(text: str) -> bool:
     lowered = text.lower()
     return "pydantic" in lowered and "version" in lowered

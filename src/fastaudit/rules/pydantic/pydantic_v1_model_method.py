@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.context import FILE_DONE, CallFilter, FileContext, Visited
 from fastaudit.engine.edit_builders import add_call_argument, rename_attribute
 from fastaudit.engine.walk import walk
 from fastaudit.model import Fix, Severity
 from fastaudit.rules.pydantic._shared import PydanticRule
-from fastaudit.rules.pydantic._version_guard import v1_only_parts
+from fastaudit.rules.pydantic._version_guard import may_guard_versions, v1_only_parts
 
 # v1 method -> (v2 name, or None when there is no drop-in one; called on instances
 # rather than on the class; keyword arguments that keep their meaning in v2)
@@ -243,14 +243,15 @@ class V1ModelMethod(PydanticRule):
         super().__init__()
         self._v1_path: set[int] = set()  # ids of the calls on a Pydantic v1 code path
 
-    def visit_If(self, node: ast.If, ctx: FileContext) -> None:
+    def visit_If(self, node: ast.If | ast.IfExp, ctx: FileContext) -> Visited | None:
         # Visited before what it holds, so the calls are known before they are visited.
+        if not may_guard_versions(ctx):
+            return FILE_DONE  # no test here can name Pydantic's version
         for part in v1_only_parts(node, ctx):
             self._v1_path.update(id(n) for n in walk(part) if isinstance(n, ast.Call))
+        return None
 
-    def visit_IfExp(self, node: ast.IfExp, ctx: FileContext) -> None:
-        for part in v1_only_parts(node, ctx):
-            self._v1_path.update(id(n) for n in walk(part) if isinstance(n, ast.Call))
+    visit_IfExp = visit_If
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
