@@ -218,7 +218,8 @@ def analyze_paths(
     chunks = _chunks(pending, jobs, stats)
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    with WorkerPool(jobs) if pool is None else _kept(pool) as workers:
+    # A pool of the caller's own stays running for its next walk; one of ours stops here.
+    with WorkerPool(jobs) if pool is None else contextlib.nullcontext(pool) as workers:
         executor = workers.executor()
         futures: set[Future[list[tuple[str, int, int, bytes | None]]]] = {
             executor.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
@@ -235,12 +236,6 @@ def analyze_paths(
         finally:
             for future in futures:  # the caller stopped early: what has not started goes
                 future.cancel()
-
-
-@contextlib.contextmanager
-def _kept(pool: WorkerPool) -> Iterator[WorkerPool]:
-    """``pool`` for one walk, left running for the next: its owner stops it."""
-    yield pool
 
 
 def _chunks(
