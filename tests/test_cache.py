@@ -163,6 +163,30 @@ def test_parallel_scan_matches_one_process(tmp_path: Path, cache: Path) -> None:
     assert found(two) == found(one) and len(found(one)) == (PARALLEL_THRESHOLD + 21) // 2
 
 
+def _where(item: str) -> tuple[str, int]:
+    return item, os.getpid()
+
+
+def test_project_rules_hand_work_of_several_files_to_running_workers(tmp_path: Path) -> None:
+    """ASY108's wraps of several files go to the scan's workers while they run (a cold
+    scan of a large project), in order; with none running, the parent does them."""
+    from fastaudit.engine.parallel import WorkerPool
+    from fastaudit.engine.project_view import ProjectView
+    from fastaudit.project.discovery import discover
+
+    root = project(tmp_path / "small", files=2)
+    view = ProjectView.of(root, Config(), discover(root, ()))
+    items = ["a.py", "b.py", "c.py"]
+    assert view.map_files(_where, items) == [(item, os.getpid()) for item in items]
+    with WorkerPool(2) as pool:
+        view.workers = pool
+        assert [pid for _, pid in view.map_files(_where, items)] == [os.getpid()] * 3
+        pool.executor()  # the walk started them
+        done = view.map_files(_where, items)
+    assert [item for item, _ in done] == items
+    assert os.getpid() not in {pid for _, pid in done}
+
+
 def test_workers_get_the_largest_files_first_and_small_chunks_last() -> None:
     """A cold audit lasts as long as its slowest worker: what is left when the others
     run out must be a few small files."""

@@ -822,10 +822,13 @@ def _still_true(result: ScanResult, stored: object, key: str) -> ProjectPass | N
     return stored
 
 
-def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
+def run_project_rules(
+    result: ScanResult, cache: ResultCache | None = None, pool: WorkerPool | None = None
+) -> None:
     """Run the enabled project-level rules over the scanned files; with a ``cache``,
     dependency files parsed by an earlier run are not parsed again, and when nothing
-    the last pass depended on changed, its results are taken as they are."""
+    the last pass depended on changed, its results are taken as they are. ``pool``: the
+    scan's workers, still running, for the rules' work of several files."""
     key = _project_key(result) if cache is not None else ""
     if cache is not None and (kept := _still_true(result, cache.project, key)) is not None:
         for name in _KEPT_FIELDS:
@@ -835,7 +838,7 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
         # that needs the pass again.
         cache.derived.used.update(cache.derived.entries)
         return
-    _run_project_rules(result, cache)
+    _run_project_rules(result, cache, pool)
     if cache is not None:
         view_reads = result.digests
         cache.project = ProjectPass(
@@ -850,9 +853,12 @@ def run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> N
         cache.dirty = True
 
 
-def _run_project_rules(result: ScanResult, cache: ResultCache | None = None) -> None:
+def _run_project_rules(
+    result: ScanResult, cache: ResultCache | None = None, pool: WorkerPool | None = None
+) -> None:
     registry = all_rules()
     view = project_view(result)
+    view.workers = pool  # the walk's, when still running: work of several files goes there
     # The cache's parsed dependency files, or (``--no-cache``, the TUI's rescans after a
     # fix) those this result parsed already: a rescan does not parse the lock again.
     if cache is not None:
@@ -999,10 +1005,10 @@ def _scan(
                 progress(done, total, outcome)
         result.options = options
         _walk_with_route_classes(result, cache, pool)
-    # Keep the files in path order whatever order they completed in.
-    result.files = dict(sorted(result.files.items()))
-    result.index = build_index(result.files.values())
-    run_project_rules(result, cache)
+        # Keep the files in path order whatever order they completed in.
+        result.files = dict(sorted(result.files.items()))
+        result.index = build_index(result.files.values())
+        run_project_rules(result, cache, pool)
     findings, warnings = finalize(
         result.files.values(),
         config,

@@ -130,10 +130,11 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class WorkerPool:
-    """Worker processes several walks of one scan share (the walk of every file, then
-    of the files importing the project's own router classes): started on first use,
-    stopped when the ``with`` block ends. A second walk then pays no start-up, and runs
-    on the workers even when it is short."""
+    """Worker processes one scan shares: the walk of every file, then of the files
+    importing the project's own router classes, then the project rules' work of several
+    files (``ProjectView.map_files``). Started on first use, stopped when the ``with``
+    block ends: what comes after the first walk pays no start-up, and runs on the
+    workers even when it is short."""
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or default_jobs()

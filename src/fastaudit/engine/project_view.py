@@ -3,9 +3,10 @@ read those files and to point findings and fixes into them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastaudit.config import Config
 from fastaudit.engine.context import RuleInfo
@@ -15,6 +16,12 @@ from fastaudit.model import Finding, Fix, Severity, Span
 from fastaudit.project.discovery import Discovery
 from fastaudit.project.files import ProjectFiles
 
+if TYPE_CHECKING:
+    from fastaudit.engine.parallel import WorkerPool
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
 
 @dataclass(slots=True, kw_only=True)
 class ProjectView(ProjectFiles):
@@ -23,6 +30,20 @@ class ProjectView(ProjectFiles):
     # What several project rules build alike from the same facts (ASY108's and ASY114's
     # call graph), keyed by the builder: built once per project pass.
     memo: dict[object, Any] = field(default_factory=dict)
+    # The scan's worker processes, when they are still running (a cold scan of a large
+    # project): ``map_files`` hands them work of several files.
+    workers: WorkerPool | None = None
+
+    def map_files(
+        self, function: Callable[[_Item], _Result], items: Sequence[_Item]
+    ) -> list[_Result]:
+        """``function`` of each of ``items`` (the work of one file each, ``function``
+        a module-level function: workers find it by name), in order; on the scan's
+        workers when they are running and there is more than one file."""
+        workers = self.workers
+        if workers is None or not workers.started or workers.jobs < 2 or len(items) < 2:
+            return [function(item) for item in items]
+        return list(workers.executor().map(function, items))
 
     @classmethod
     def of(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from fastaudit.engine import edit_builders
@@ -123,37 +124,54 @@ def wrap_refusal(ctx: FileContext, call: ast.Call) -> str | None:
 
 
 # ---------------------------------------------------------------------- ASY108's facts
-def wrap_fixes_at(view: ProjectView, path: str, spans: set[Span]) -> dict[Span, Fix]:
-    """ASY108's wraps of the calls at ``spans`` in ``path``. The project pass has no
-    syntax tree, and noting a wrap for every call of every ``async def`` while walking
-    cost a tenth of the walk for the few that are reported: the file is parsed again
-    and walked for just those calls, once, when it has a finding."""
-    if not spans:
-        return {}
-    # A wrap depends on the file's bytes and the spans alone: kept by content between
-    # runs, so an edit elsewhere does not parse and walk every file with a finding again.
-    # The wraps' edits are offsets into this text: a pass kept for later runs must be
-    # run again when it changes, whether it is read now or found by its digest.
-    view.uses(path)
-    outcome = view.outcomes.get(path)
-    digest = outcome.digest if outcome is not None else ""
-    variant = "ASY108-wraps " + repr(
-        sorted((s.line, s.column, s.end_line, s.end_column) for s in spans)
-    )
-    if view.derived is not None and digest:
-        kept = view.derived.get(path, variant, digest)
-        if isinstance(kept, dict):
-            return kept
-    source = view.read_text(path)
-    if source is None:
-        return {}
-    found = _wraps_in(source, path, spans)
-    if view.derived is not None and digest and source.digest == digest:
-        view.derived.put(path, variant, digest, found)
+def wrap_fixes(view: ProjectView, wanted: dict[str, set[Span]]) -> dict[str, dict[Span, Fix]]:
+    """ASY108's wraps of the calls at the spans ``wanted`` in each file. The project
+    pass has no syntax tree, and noting a wrap for every call of every ``async def``
+    while walking cost a tenth of the walk for the few that are reported: each file
+    with a finding is parsed again and walked for just those calls, once, on the
+    scan's workers when they are still running (``ProjectView.map_files``)."""
+    found: dict[str, dict[Span, Fix]] = {}
+    work: list[tuple[SourceText, str, frozenset[Span]]] = []
+    keys: dict[str, tuple[str, str]] = {}
+    for path, spans in wanted.items():
+        if not spans:
+            found[path] = {}
+            continue
+        # A wrap depends on the file's bytes and the spans alone: kept by content
+        # between runs, so an edit elsewhere does not parse and walk every file with a
+        # finding again. The wraps' edits are offsets into this text: a pass kept for
+        # later runs must be run again when it changes, read now or found by digest.
+        view.uses(path)
+        outcome = view.outcomes.get(path)
+        digest = outcome.digest if outcome is not None else ""
+        variant = "ASY108-wraps " + repr(
+            sorted((s.line, s.column, s.end_line, s.end_column) for s in spans)
+        )
+        if view.derived is not None and digest:
+            kept = view.derived.get(path, variant, digest)
+            if isinstance(kept, dict):
+                found[path] = kept
+                continue
+        source = view.read_text(path)
+        if source is None:
+            found[path] = {}
+            continue
+        work.append((source, path, frozenset(spans)))
+        if view.derived is not None and digest and source.digest == digest:
+            keys[path] = (variant, digest)
+    for (_, path, _), wraps in zip(work, view.map_files(_wraps_of, work), strict=True):
+        found[path] = wraps
+        if path in keys and view.derived is not None:
+            view.derived.put(path, *keys[path], wraps)
     return found
 
 
-def _wraps_in(source: SourceText, path: str, spans: set[Span]) -> dict[Span, Fix]:
+def _wraps_of(item: tuple[SourceText, str, frozenset[Span]]) -> dict[Span, Fix]:
+    """``_wraps_in`` of one file's work (a worker's unit: one picklable argument)."""
+    return _wraps_in(*item)
+
+
+def _wraps_in(source: SourceText, path: str, spans: Set[Span]) -> dict[Span, Fix]:
     try:
         with warnings.catch_warnings():  # the audited code's warnings are not ours
             warnings.simplefilter("ignore")
@@ -174,7 +192,7 @@ class _WrapsAt:
     id = title = family = ""
     severity = Severity.INFO
 
-    def __init__(self, spans: set[Span]) -> None:
+    def __init__(self, spans: Set[Span]) -> None:
         self.spans = spans
         self.found: dict[Span, Fix] = {}
 

@@ -27,7 +27,7 @@ from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules._support.route_calls import depends_provider
 from fastaudit.rules._support.sync_sessions import SYNC_SESSION_PROVIDER, generator_item
-from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, hands_to_thread, wrap_fixes_at
+from fastaudit.rules._support.threadpool_wrap import THREAD_NOTE, hands_to_thread, wrap_fixes
 from fastaudit.rules.async_code._reach import (
     ASKS_LOOP_FACT,
     ASYNC_FUNCTION_FACT,
@@ -623,7 +623,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
         project: ProjectView, findings: list[Finding], unwrappable: set[tuple[str, Span]]
     ) -> list[Finding]:
         """Each finding with its wrap in ``await run_in_threadpool(...)``, computed for
-        the files that have findings only (see ``wrap_fixes_at``); none for a call of a
+        the files that have findings only (see ``wrap_fixes``); none for a call of a
         function that asks for the running loop."""
         spans: dict[str, set[Span]] = {}
         for finding in findings:
@@ -631,7 +631,7 @@ class BlockingCallReachedFromAsync(ProjectRule):
                 continue
             spans.setdefault(finding.path, set()).add(finding.span)
         spans = {path: wanted for path, wanted in spans.items() if wanted}
-        fixes = {path: wrap_fixes_at(project, path, wanted) for path, wanted in spans.items()}
+        fixes = wrap_fixes(project, spans)
         return [
             replace(f, fix=fixes[f.path].get(f.span) if f.path in fixes else None) for f in findings
         ]
