@@ -110,6 +110,37 @@ def test_a_large_project_walks_the_importers_again_on_its_workers(
     ]
 
 
+def test_an_app_of_a_class_from_another_module_reaches_the_rules_filtering_calls(
+    tmp_path: Path,
+) -> None:
+    """SEC102, SET103 and RTE107 are called only on calls that build an app or a router
+    (``CallFilter.route_owners``): the project's own app class, defined in another
+    module, is one."""
+    root = write_tree(
+        tmp_path,
+        {
+            **ROUTING,
+            "shop/debug.py": """
+                from starlette.middleware.cors import CORSMiddleware
+                from starlette.middleware import Middleware
+
+                from shop.auth import ApiKeyMiddleware
+                from shop.web.routing import ShopApp
+
+                app = ShopApp(
+                    debug=True,
+                    middleware=[Middleware(ApiKeyMiddleware), Middleware(CORSMiddleware)],
+                )
+            """,
+        },
+    )
+    found = scan(root, Config(select=["SEC102", "RTE107"]), use_cache=False).findings
+    assert [(f.rule, f.path, f.span.line) for f in found] == [
+        ("SEC102", "shop/debug.py", 8),
+        ("RTE107", "shop/debug.py", 9),
+    ]
+
+
 def test_the_classes_and_the_files_importing_them(tmp_path: Path) -> None:
     write_tree(tmp_path, ROUTING)
     result = scan(tmp_path, Config(select=["DOC102"]), use_cache=False)

@@ -153,19 +153,27 @@ Dispatch = dict[object, Any]
 class CallFilter:
     """The calls a rule's ``visit_Call`` acts on (its ``calls`` class attribute): those
     whose callee resolves (``resolve(node.func)``) to one of ``callees``, whose resolved
-    callee's last part is one of ``tails`` (``get`` of ``requests.get``), or whose
-    function is an attribute named one of ``attrs``. On any other call the handler
-    would do nothing, so the engine does not call it there."""
+    callee's last part is one of ``tails`` (``get`` of ``requests.get``), whose
+    function is an attribute named one of ``attrs``, or, with ``route_owners``, that
+    build an app or a router (``FileContext.route_owner_class``: FastAPI's classes or
+    the project's own). On any other call the handler would do nothing, so the engine
+    does not call it there."""
 
     callees: frozenset[str] = frozenset()
     tails: frozenset[str] = frozenset()
     attrs: frozenset[str] = frozenset()
+    route_owners: bool = False
 
     @classmethod
     def of(
-        cls, *, callees: Iterable[str] = (), tails: Iterable[str] = (), attrs: Iterable[str] = ()
+        cls,
+        *,
+        callees: Iterable[str] = (),
+        tails: Iterable[str] = (),
+        attrs: Iterable[str] = (),
+        route_owners: bool = False,
     ) -> CallFilter:
-        return cls(frozenset(callees), frozenset(tails), frozenset(attrs))
+        return cls(frozenset(callees), frozenset(tails), frozenset(attrs), route_owners)
 
 
 def call_filter(rule: type) -> CallFilter | None:
@@ -204,6 +212,7 @@ class CallTable:
     by_callee: dict[str, tuple[int, ...]]
     by_tail: dict[str, tuple[int, ...]]
     by_attr: dict[str, tuple[int, ...]]
+    route_owners: tuple[int, ...]  # the handlers of calls building an app or a router
     # The places to call for a set of matched ones, ``always`` merged in, in order:
     # filled as calls meet them (a handful of sets per rule set).
     merged: dict[tuple[int, ...], tuple[int, ...]] = field(default_factory=dict)
@@ -214,10 +223,13 @@ class CallTable:
         by_callee: dict[str, list[int]] = {}
         by_tail: dict[str, list[int]] = {}
         by_attr: dict[str, list[int]] = {}
+        route_owners: list[int] = []
         for place, wanted in enumerate(filters):
             if wanted is None:
                 always.append(place)
                 continue
+            if wanted.route_owners:
+                route_owners.append(place)
             for callee in wanted.callees:
                 by_callee.setdefault(callee, []).append(place)
             for tail in wanted.tails:
@@ -228,18 +240,26 @@ class CallTable:
         def frozen(table: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
             return {name: tuple(places) for name, places in table.items()}
 
-        return cls(tuple(always), frozen(by_callee), frozen(by_tail), frozen(by_attr))
+        return cls(
+            tuple(always),
+            frozen(by_callee),
+            frozen(by_tail),
+            frozen(by_attr),
+            tuple(route_owners),
+        )
 
     def places(self, node: ast.Call, ctx: FileContext) -> tuple[int, ...] | None:
         """The places of the handlers acting on ``node``, or None for ``always``."""
         extra: tuple[int, ...] = ()
         func = node.func
-        if self.by_callee or self.by_tail:
+        if self.by_callee or self.by_tail or self.route_owners:
             callee = ctx.resolve(func)
             if callee is not None:
                 extra = self.by_callee.get(callee, ()) + self.by_tail.get(
                     callee.rpartition(".")[2], ()
                 )
+                if self.route_owners and ctx.builds_route_owner(callee):
+                    extra += self.route_owners
         if self.by_attr and type(func) is ast.Attribute:
             extra += self.by_attr.get(func.attr, ())
         if not extra:
@@ -545,6 +565,15 @@ class FileContext:
             if same_qualname(qualname, callee):
                 return owner
         return _OWN_OWNER_NAMES.get(name)
+
+    def builds_route_owner(self, callee: str) -> bool:
+        """Whether ``route_owner_class(callee)`` is not None, asked of most calls of a
+        file: by the class's last name first (one of FastAPI's two, a class of this file,
+        or a route class of the project), the full answer only for those."""
+        name = canonical(callee).rpartition(".")[2]
+        return (
+            name in _OWN_OWNER_NAMES or name in self._route_classes or name in self._class_names
+        ) and self.route_owner_class(callee) is not None
 
     def may_name_route_class(self, name: str) -> bool:
         """A cheap first test for a call's written name: one of the project's route

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
 from fastaudit.rules._support.messages import one_line
@@ -163,6 +163,11 @@ class CorsMiddlewareNotOutermost(Rule):
     def _scope(self, ctx: FileContext) -> int:
         function = ctx.function
         return id(function.node) if function is not None else 0
+
+    # ``app.add_middleware(...)``, or an app built with ``middleware=[...]``.
+    calls = CallFilter.of(
+        callees=["starlette.applications.Starlette"], attrs=["add_middleware"], route_owners=True
+    )
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func

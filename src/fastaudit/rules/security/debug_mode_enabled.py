@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import remove_call_argument
 from fastaudit.engine.layout import is_test_path
 from fastaudit.model import Severity
@@ -105,6 +105,9 @@ class DebugModeEnabled(Rule):
         app.debug = True
         """,
     )
+
+    # Starlette's app, or a call building an app or router (``_is_app_class``).
+    calls = CallFilter.of(callees=_STARLETTE, route_owners=True)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if not _is_app_class(ctx.resolve(node.func), ctx) or is_test_path(ctx.path):

@@ -6,7 +6,7 @@ import ast
 import functools
 from collections.abc import Callable
 
-from fastaudit.engine.context import ROUTE_METHODS, FileContext
+from fastaudit.engine.context import ROUTE_METHODS, CallFilter, FileContext
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.serving import SCRIPT_FOLDERS
 from fastaudit.model import Severity
@@ -163,11 +163,17 @@ class DocsInEveryEnvironment(Rule):
         self._made_by: dict[_Key, str] = {}  # ``ui = create_ui_app()``
         self._returned: list[tuple[str, _Key]] = []  # ``return app`` in a function
 
+    # An app or router built, a server started, a route or sub-app added to one.
+    calls = CallFilter.of(
+        callees=_SERVERS,
+        attrs=[*ROUTE_METHODS, *_ROUTE_ADDERS, "include_router", "mount"],
+        route_owners=True,
+    )
+
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         callee = ctx.resolve(func)
-        # A project's own app or router class counts as FastAPI's (``route_owner_class``):
-        # no call filter by name here for that reason.
+        # A project's own app or router class counts as FastAPI's (``route_owner_class``).
         made = ctx.route_owner_class(callee)
         if made == "app" and any(k.arg in _PUBLIC_DOCS for k in node.keywords):
             return  # docs meant for the public: ``license_info=`` shows on no page but them
