@@ -369,15 +369,26 @@ class BlockingCallReachedFromAsync(ProjectRule):
         """What a module-level name, a class attribute or ``self.x`` holds, when it is a
         value a call made (``SessionLocal = sessionmaker()``, ``self.repo = repo`` with
         ``repo: Repo``): read by the project pass for callees other files write."""
+        # Where nothing would be noted whatever the value, it is not worked out: in a
+        # test or a migration, in a function that is not a method of a top-level class.
+        function = ctx.function
+        if function is None:
+            if _off_loop(ctx) or len(self._classes) > 1:
+                return
+        else:
+            frame = self._frames.get(id(function.node))
+            if frame is None or not frame.qualname or len(self._classes) != 1:
+                return
+            if not any(
+                isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) for t in targets
+            ):
+                return  # only ``self.x = ...`` is noted in a method
         held = value_of(value, ctx.resolve) if value is not None else None
         if not _worth_noting(held):
             held = annotation_value(annotation, ctx.resolve)
         if held is None or not _worth_noting(held):
             return
-        function = ctx.function
         if function is None:
-            if _off_loop(ctx):
-                return
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if not self._classes:
                 for name in names:
@@ -385,9 +396,6 @@ class BlockingCallReachedFromAsync(ProjectRule):
             elif len(self._classes) == 1:
                 for name in names:
                     ctx.add_fact(ATTRIBUTE_FACT, (ctx.qualify(self._classes[0]), name, held))
-            return
-        frame = self._frames.get(id(function.node))
-        if frame is None or not frame.qualname or len(self._classes) != 1:
             return
         owner = ctx.qualify(self._classes[0])
         for target in targets:

@@ -79,6 +79,10 @@ def _command_line(project: ProjectView, path: str) -> bool:
     return "cli" in folders or bool(file_facts(project, path, CLI_COMMAND_FACT))
 
 
+# (imported module, what ``_align`` found, whether the import is a star import).
+_Alignment = tuple[str, tuple[str, str, str, tuple[str, ...]], bool]
+
+
 def _align(
     module: str, is_package: bool, path: str, imported: str
 ) -> tuple[str, str, str, tuple[str, ...]] | None:
@@ -157,6 +161,9 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         self._has_star = False
         # The ``wants_shape`` of each cross-import rule of this walk (None: all shapes).
         self._shapes: tuple[Callable[[tuple[str, ...], tuple[str, ...]], bool], ...] | None = None
+        # ``_aligned`` by import statement: a module-level one is asked by ``_prepare``,
+        # its visitor and ``finish``.
+        self._alignments: dict[int, _Alignment | None] = {}
 
     # ------------------------------------------------------------------ per file
     def _prepare(self, ctx: FileContext) -> None:
@@ -185,11 +192,17 @@ class CrossImportRule(LayoutFacts, ProjectRule):
                     if isinstance(node, ast.Constant) and isinstance(node.value, str):
                         self._exported.add(node.value)
 
-    def _aligned(
-        self, node: ast.ImportFrom, ctx: FileContext
-    ) -> tuple[str, tuple[str, str, str, tuple[str, ...]], bool] | None:
+    def _aligned(self, node: ast.ImportFrom, ctx: FileContext) -> _Alignment | None:
         """(imported module, what :func:`_align` found, whether it imports ``*``) for an
         import a fix would qualify, else None."""
+        key = id(node)
+        if key in self._alignments:
+            return self._alignments[key]
+        found = self._alignments[key] = self._align_import(node, ctx)
+        return found
+
+    @staticmethod
+    def _align_import(node: ast.ImportFrom, ctx: FileContext) -> _Alignment | None:
         module = absolute_module(node.module, node.level, ctx.module, ctx.is_package)
         found = _align(ctx.module, ctx.is_package, ctx.path, module)
         if found is None:
@@ -202,9 +215,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             return None  # ``import ErrorCode as PostsErrorCode``: the origin stays visible
         return module, found, star
 
-    def _kept(
-        self, node: ast.ImportFrom, ctx: FileContext
-    ) -> tuple[str, tuple[str, str, str, tuple[str, ...]], bool] | None:
+    def _kept(self, node: ast.ImportFrom, ctx: FileContext) -> _Alignment | None:
         """``_aligned`` of an import some cross-import rule of the walk keeps, else None."""
         aligned = self._aligned(node, ctx)
         if aligned is None or self._shapes is None:
