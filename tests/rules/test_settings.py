@@ -395,6 +395,20 @@ def test_a_child_environment_held_in_an_upper_case_constant_is_a_hand_off(tmp_pa
     assert located(tmp_path, "SET102") == {("SET102", "relay/worker.py", 6)}
 
 
+def test_a_file_spelling_the_environment_in_capitals_only_sets_it(tmp_path):
+    """The quick test of a file's text before its walk took ``env`` and ``Env``, not
+    ``ENV``: a module whose only mention is a constant in capitals was skipped."""
+    write_tree(
+        tmp_path,
+        {
+            "relay/__init__.py": "",
+            "relay/defaults.py": 'BUILD_ENV = {"RELAY__STAGE": "build"}\n',
+            "relay/stage.py": 'import os\n\nSTAGE = os.getenv("RELAY__STAGE")\n',
+        },
+    )
+    assert located(tmp_path, "SET102") == set()
+
+
 def test_names_built_at_run_time_are_an_open_family():
     source = textwrap.dedent(
         """

@@ -371,6 +371,9 @@ def _key(node: ast.expr) -> str | None:
 _ENV_WORDS = frozenset(
     {"env", "envs", "environ", "environs", "environment", "environments", "envvar", "envvars"}
 )
+# What a file setting variables spells (``_env_word`` in any case, ``os.environ``,
+# ``os.putenv``), for the cheap test of a file before the walk.
+_ENV_TEXT = re.compile("env", re.IGNORECASE)
 # A literal that may name a variable, for the cheap test of a file before the walk.
 _VARIABLE_LITERAL = re.compile(r"""["'][A-Za-z_][A-Za-z0-9_]*["']""")
 
@@ -445,8 +448,8 @@ def _written_names(ctx: FileContext) -> set[str]:
     returned by a function named like ``..._environment``, or spreading ``os.environ``).
     ``os.environ.setdefault`` is left out: the deployer's value still wins."""
     text = ctx.source.text
-    if ("env" not in text and "Env" not in text) or not _VARIABLE_LITERAL.search(text):
-        return set()
+    if not _ENV_TEXT.search(text) or not _VARIABLE_LITERAL.search(text):
+        return set()  # every name it reads spells ``env`` in some case, or ``putenv``
     found: set[str] = set()
     wanted = _WRITING_TYPES
     for node in walk(ctx.tree):
