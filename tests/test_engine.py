@@ -290,6 +290,21 @@ app.include_router(router)
 """
 
 
+def walk_outcomes(sources: list[tuple[str, str]]) -> list[str]:
+    """Each source's findings, deferred findings and facts with every rule, as text."""
+    from fastaudit.audit.scan import analyze
+    from fastaudit.rules import all_rules
+
+    ids = sorted(all_rules())
+    outcomes = (analyze(path, text.encode(), ids) for path, text in sources)
+    return [repr((o.findings, o.deferred, o.facts)) for o in outcomes]
+
+
+def assert_same_walks(sources: list[tuple[str, str]], mine: list[str], theirs: list[str]) -> None:
+    for (path, _), one, other in zip(sources, mine, theirs, strict=True):
+        assert one == other, path
+
+
 class TestCallFilters:
     """A rule's ``only_calls`` declaration lets the engine skip its ``visit_Call`` on
     other calls: the walk must give exactly what calling every handler gives, on every
@@ -342,22 +357,12 @@ class TestCallFilters:
         assert call_filter(Narrowed) == CallFilter.of(attrs=["sleep"])
 
     def test_filtered_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from fastaudit.audit.scan import analyze
         from fastaudit.engine.context import CallDispatch
-        from fastaudit.rules import all_rules
 
-        ids = sorted(all_rules())
         sources = self.sources()
-
-        def outcome(path: str, text: str) -> str:
-            result = analyze(path, text.encode(), ids)
-            return repr((result.findings, result.deferred, result.facts))
-
-        filtered = [outcome(path, text) for path, text in sources]
+        filtered = walk_outcomes(sources)
         monkeypatch.setattr(CallDispatch, "handlers", lambda self, node, ctx: self.every)
-        whole = [outcome(path, text) for path, text in sources]
-        for (path, _), mine, theirs in zip(sources, filtered, whole, strict=True):
-            assert mine == theirs, path
+        assert_same_walks(sources, filtered, walk_outcomes(sources))
 
 
 class TestTextGates:
@@ -379,20 +384,11 @@ class TestTextGates:
 
     def test_gated_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from fastaudit.audit import scan as scan_module
-        from fastaudit.rules import all_rules
 
-        ids = sorted(all_rules())
         sources = TestCallFilters.sources()
-
-        def outcome(path: str, text: str) -> str:
-            result = scan_module.analyze(path, text.encode(), ids)
-            return repr((result.findings, result.deferred, result.facts))
-
-        gated = [outcome(path, text) for path, text in sources]
+        gated = walk_outcomes(sources)
         monkeypatch.setattr(scan_module, "_not_needed", lambda rule_ids, text, path: ())
-        whole = [outcome(path, text) for path, text in sources]
-        for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
-            assert mine == theirs, path
+        assert_same_walks(sources, gated, walk_outcomes(sources))
 
 
 class TestTestFileGates:
@@ -409,23 +405,14 @@ class TestTestFileGates:
 
     def test_gated_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from fastaudit.audit import scan as scan_module
-        from fastaudit.rules import all_rules
 
-        ids = sorted(all_rules())
         sources = [
             (f"tests/test_{path.replace('/', '_')}", text)
             for path, text in TestCallFilters.sources()
         ]
-
-        def outcome(path: str, text: str) -> str:
-            result = scan_module.analyze(path, text.encode(), ids)
-            return repr((result.findings, result.deferred, result.facts))
-
-        gated = [outcome(path, text) for path, text in sources]
+        gated = walk_outcomes(sources)
         monkeypatch.setattr(scan_module, "_test_gated", lambda rule_ids: ())
-        whole = [outcome(path, text) for path, text in sources]
-        for (path, _), mine, theirs in zip(sources, gated, whole, strict=True):
-            assert mine == theirs, path
+        assert_same_walks(sources, gated, walk_outcomes(sources))
 
 
 class TestRetiredHandlers:
@@ -467,22 +454,12 @@ class TestRetiredHandlers:
         assert other.names == ["a", "b", "a", "c", "b", "a"]
 
     def test_retiring_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from fastaudit.audit.scan import analyze
         from fastaudit.engine.context import FileContext
-        from fastaudit.rules import all_rules
 
-        ids = sorted(all_rules())
         sources = TestCallFilters.sources()
-
-        def outcome(path: str, text: str) -> str:
-            result = analyze(path, text.encode(), ids)
-            return repr((result.findings, result.deferred, result.facts))
-
-        retiring = [outcome(path, text) for path, text in sources]
+        retiring = walk_outcomes(sources)
         monkeypatch.setattr(FileContext, "_retire", staticmethod(lambda *args: None))
-        whole = [outcome(path, text) for path, text in sources]
-        for (path, _), mine, theirs in zip(sources, retiring, whole, strict=True):
-            assert mine == theirs, path
+        assert_same_walks(sources, retiring, walk_outcomes(sources))
 
 
 class TestSubtreeWalk:

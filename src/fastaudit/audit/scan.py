@@ -30,6 +30,7 @@ from fastaudit.engine.context import (
     CallTable,
     Dispatch,
     FileContext,
+    Visited,
     WalkOptions,
     call_filter,
     module_name,
@@ -197,7 +198,7 @@ def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[s
 # Per node type (or ``("leave", type)``), the handlers to call, as (index into the rule
 # classes, the function as the class holds it); for ``ast.Call``, the table of their
 # call filters too.
-_Plan = list[tuple[object, list[tuple[int, Callable[..., None]]], CallTable | None]]
+_Plan = list[tuple[object, list[tuple[int, Callable[..., Visited | None]]], CallTable | None]]
 
 
 class _RulePlan(NamedTuple):
@@ -228,7 +229,7 @@ def _dispatch_plan(rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()) -> 
         # selected: walk with a layout rule too (its findings are not enabled, so
         # ``finalize`` drops them).
         classes.append(next(c for c in registry.values() if issubclass(c, LayoutFacts)))
-    plan: dict[object, list[tuple[int, Callable[..., None]]]] = {}
+    plan: dict[object, list[tuple[int, Callable[..., Visited | None]]]] = {}
     shared: dict[object, set[object]] = {}
     for index, cls in enumerate(classes):
         for key, attr in cls._handlers.items():

@@ -71,15 +71,8 @@ def _lower_where_rejected(text: str) -> str | None:
     current = text
     last = 0
     for _ in range(_MAX_ROUNDS):
-        try:
-            with warnings.catch_warnings():  # the audited code's warnings are not ours
-                warnings.simplefilter("ignore")
-                ast.parse(current)
-        except SyntaxError as error:
-            line = error.lineno or 0
-        except (ValueError, RecursionError, MemoryError):
-            return None
-        else:
+        line = _stop_line(current)
+        if line is None:
             return current if current is not text else None
         if line <= last:
             return None  # the last edit did not get the parser past its statement
@@ -88,6 +81,20 @@ def _lower_where_rejected(text: str) -> str | None:
             return None
         current = _apply(current, edits)
         last = line
+    return None
+
+
+def _stop_line(text: str) -> int | None:
+    """The line this interpreter's parser stops at in ``text``, None when it reads it
+    all; 0 when it cannot say (no line given, or a text nested too deep to read)."""
+    try:
+        with warnings.catch_warnings():  # the audited code's warnings are not ours
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as error:
+        return error.lineno or 0
+    except (ValueError, RecursionError, MemoryError):
+        return 0
     return None
 
 
@@ -147,15 +154,8 @@ def _lower_by_windows(text: str) -> str | None:
     current = text
     lowered_to = 0  # the line the windows lowered so far end before
     for _ in range(_MAX_ROUNDS):
-        try:
-            with warnings.catch_warnings():  # the audited code's warnings are not ours
-                warnings.simplefilter("ignore")
-                ast.parse(current)
-        except SyntaxError as error:
-            line = error.lineno or 0
-        except (ValueError, RecursionError, MemoryError):
-            return None
-        else:
+        line = _stop_line(current)
+        if line is None:
             return current if current is not text else None
         if line < lowered_to or line < 1:
             return None  # a window's lowering did not get the parser past it
