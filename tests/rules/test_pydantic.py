@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 
 import pytest
 
@@ -261,6 +262,36 @@ def test_the_v1_branch_of_a_version_check_is_left_alone(test, v1_branch_left_alo
     lines = sorted(f.line for f in findings)
     # ``ticket.copy()`` after the check is v2 code whatever the branch: always reported.
     assert lines == ([16] if v1_branch_left_alone else [15, 16])
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        'if PV >= "2":',  # the word only in what the name resolves to
+        "if major(pydantic_version=True) == 2:",  # in a keyword
+        'if SETTINGS["pydantic_version"] >= "2":',  # in a string
+    ],
+)
+def test_a_version_under_another_name_or_in_a_keyword_is_a_version(test):
+    """The word is in a keyword or a string, or only in what the name resolves to."""
+    source = textwrap.dedent(
+        """
+        from pydantic import VERSION as PV, BaseModel
+
+        from app.compat import SETTINGS, major
+
+
+        class Ticket(BaseModel):
+            title: str
+
+
+        def dump(ticket: Ticket):
+            {test}
+                return ticket.model_dump()
+            return ticket.dict()
+        """
+    ).replace("{test}", test)
+    assert found(source, "PYD101") == []
 
 
 def test_a_version_check_named_by_its_module_alone(tmp_path):

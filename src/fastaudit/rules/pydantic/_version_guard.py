@@ -173,7 +173,7 @@ def _is_version(node: ast.expr, ctx: FileContext) -> bool:
     import VERSION``."""
     if not _spells_pydantic(ctx):
         return False  # neither the expression's text nor a name it reads can say it
-    if _names_version(ast.unparse(node)):
+    if _spells_version(node) and _names_version(ast.unparse(node)):
         return True
     return any(
         isinstance(inner, ast.Name | ast.Attribute) and _names_version(ctx.resolve(inner) or "")
@@ -214,6 +214,27 @@ def may_guard_versions(ctx: FileContext) -> bool:
 
 
 _MAJOR_DIGIT = re.compile("v[12]", re.IGNORECASE)
+
+
+def _spells_version(node: ast.expr) -> bool:
+    """Whether the word ``version`` is in some piece of ``node`` its written form could
+    hold it in (a name, an attribute, a keyword, a parameter, a string): asked before
+    ``ast.unparse``, which costs far more, of every comparison with a small number."""
+    for inner in walk(node):
+        if isinstance(inner, ast.Name):
+            piece = inner.id
+        elif isinstance(inner, ast.Attribute):
+            piece = inner.attr
+        elif isinstance(inner, ast.keyword | ast.arg):
+            piece = inner.arg or ""
+        elif isinstance(inner, ast.Constant) and isinstance(inner.value, str | bytes):
+            value = inner.value
+            piece = value if isinstance(value, str) else value.decode("latin-1")
+        else:
+            continue
+        if "version" in piece.lower():
+            return True
+    return False
 
 
 def _names_version(text: str) -> bool:
