@@ -28,6 +28,7 @@ class ProjectFiles:
     derived: Derived | None = None
     _texts: dict[str, SourceText | None] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
+    _real_root: Path | None = None  # ``root`` with its symlinks followed, once
 
     def read_text(self, path: str) -> SourceText | None:
         """The decoded text of a project file (relative POSIX path), or None with a
@@ -67,6 +68,8 @@ class ProjectFiles:
         """Whether ``path`` (relative POSIX) really is in the project, symlinks followed:
         nothing outside the root is ever read."""
         try:
-            return (self.root / path).resolve().is_relative_to(self.root.resolve())
+            if self._real_root is None:
+                self._real_root = self.root.resolve()
+            return (self.root / path).resolve().is_relative_to(self._real_root)
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop
             return False
