@@ -270,6 +270,8 @@ class CrossImportRule(LayoutFacts, ProjectRule):
             ctx.add_fact(DOTTED_STRING_FACT, (value, node.lineno))
         if not self._watch or not isinstance(value, str) or isinstance(ctx.parent, ast.Expr):
             return
+        if not any(name in value for name in self._watch):
+            return  # no watched name even as a piece of a word: no need to split it
         for word in _IDENTIFIER.findall(value):
             if word in self._watch:
                 self._in_strings.add(word)
