@@ -39,23 +39,18 @@ class SourceText:
     encoding: str = "utf-8"
     bom: bool = False
     digest: str = ""
-    _line_starts: list[int] = field(default_factory=list, repr=False)
-    _lines: list[str] | None = field(default=None, repr=False)
+    # Where each line starts, worked out when first asked (``starts``): many files are
+    # read for their text alone, or walked without a position ever turned into an offset.
+    _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if not self._line_starts:
-            text = self.text
-            if "\r" in text:
-                # The parser ends a line at ``\r\n``, ``\n`` and a lone ``\r`` alike.
-                self._line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
-                return
-            starts = [0]
-            find = text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self._line_starts = starts
+    @property
+    def starts(self) -> list[int]:
+        """The character offset where each line starts (line 1 first)."""
+        found = self._line_starts
+        if found is None:
+            found = self._line_starts = _line_starts(self.text)
+        return found
 
     @property
     def lines(self) -> list[str]:
@@ -83,19 +78,33 @@ class SourceText:
 
     def offset(self, line: int, byte_col: int) -> int:
         """Character offset in :attr:`text` of an AST position (1-based line, byte column)."""
-        return self._line_starts[line - 1] + self.char_column(line, byte_col)
+        return self.starts[line - 1] + self.char_column(line, byte_col)
 
     def line_start(self, line: int) -> int:
-        return self._line_starts[line - 1]
+        return self.starts[line - 1]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
-        index = bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        starts = self.starts
+        index = bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
 
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
         return codecs.BOM_UTF8 + data if self.bom else data
+
+
+def _line_starts(text: str) -> list[int]:
+    if "\r" in text:
+        # The parser ends a line at ``\r\n``, ``\n`` and a lone ``\r`` alike.
+        return [0, *(m.end() for m in _LINE_END.finditer(text))]
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
 
 
 def split_lines(text: str) -> list[str]:
