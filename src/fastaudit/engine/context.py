@@ -572,7 +572,7 @@ class FileContext:
         or a route class of the project), the full answer only for those."""
         name = canonical(callee).rpartition(".")[2]
         return (
-            name in _OWN_OWNER_NAMES or name in self._route_classes or name in self._class_names
+            name in _OWN_OWNER_NAMES or self.may_name_route_class(name)
         ) and self.route_owner_class(callee) is not None
 
     def may_name_route_class(self, name: str) -> bool:
