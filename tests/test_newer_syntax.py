@@ -8,6 +8,7 @@ SCN001, and a template named ``.py`` is one SCN003 per folder.
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.lowering import lower
+from fastaudit.engine.lowering import Lowered, lower
 
 BLOCKING = "import time\n\n\nasync def wait():\n    time.sleep(1)\n"
 
@@ -31,6 +32,10 @@ NEWER = {
 }
 
 
+def text_of(lowered: Lowered | None) -> str | None:
+    return None if lowered is None else lowered.text
+
+
 @pytest.mark.parametrize("newer", NEWER.values(), ids=NEWER.keys())
 def test_newer_syntax_is_audited_with_the_right_lines(newer: str) -> None:
     source = newer + "\n\n" + BLOCKING
@@ -42,10 +47,37 @@ def test_newer_syntax_is_audited_with_the_right_lines(newer: str) -> None:
 
 @pytest.mark.parametrize("newer", NEWER.values(), ids=NEWER.keys())
 def test_lowering_keeps_every_line(newer: str) -> None:
-    lowered = lower(newer)
+    lowered = text_of(lower(newer))
     assert lowered is not None
     ast.parse(lowered)
     assert len(lowered.splitlines()) == len(newer.splitlines())
+
+
+@pytest.mark.parametrize("newer", NEWER.values(), ids=NEWER.keys())
+def test_the_tree_lowering_keeps_is_its_text_s(newer: str) -> None:
+    """The scan walks the tree the lowering's last parse made, not a parse of its own."""
+    lowered = lower(newer)
+    assert lowered is not None and lowered.tree is not None
+    assert ast.dump(lowered.tree) == ast.dump(ast.parse(lowered.text))
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this parser reads PEP 695 itself")
+def test_the_scan_lowers_with_the_line_its_own_parse_stopped_at(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastaudit.engine import lowering
+
+    stops: list[int | None] = []
+    real = lowering.lower
+
+    def spy(text: str, stop: int | None = None) -> Lowered | None:
+        stops.append(stop)
+        return real(text, stop)
+
+    monkeypatch.setattr(lowering, "lower", spy)
+    source = "import os\n\n\nclass Box[T]:\n    pass\n"
+    assert check_source(source, "box.py") == []
+    assert stops == [4]
 
 
 def test_a_real_syntax_error_stays_an_error() -> None:
@@ -67,7 +99,7 @@ MULTI_LINE = {
 def test_constructs_over_several_lines_keep_the_lines_below(newer: str) -> None:
     """Seen on real code: what a removed construct spanned stays as continuation
     lines, so a finding after it is still on its own line."""
-    lowered = lower(newer)
+    lowered = text_of(lower(newer))
     assert lowered is not None
     ast.parse(lowered)
     assert len(lowered.splitlines()) == len(newer.splitlines())
@@ -181,9 +213,9 @@ TOKEN_LOWERED = {
 def test_the_token_path_lowers_as_libcst_does(newer: str) -> None:
     from fastaudit.engine.lowering import _lower_by_libcst, _lower_by_tokens
 
-    fast = _lower_by_tokens(newer)
+    fast = text_of(_lower_by_tokens(newer))
     assert fast is not None
-    assert fast == _lower_by_libcst(newer)
+    assert fast == text_of(_lower_by_libcst(newer))
     assert len(fast.splitlines()) == len(newer.splitlines())
 
 
@@ -196,7 +228,7 @@ def test_what_the_tokens_cannot_settle_goes_to_libcst(newer: str) -> None:
     from fastaudit.engine.lowering import _lower_by_tokens
 
     assert _lower_by_tokens(newer) is None
-    lowered = lower(newer)
+    lowered = text_of(lower(newer))
     assert lowered is not None
     ast.parse(lowered)
 
@@ -215,9 +247,9 @@ def test_the_statement_path_lowers_as_the_whole_file_path(newer: str) -> None:
 
     # When the parser stops inside the statement (a multi-line ``except``), the
     # statement path leaves it to the whole-file one.
-    fast = _lower_where_rejected(newer)
-    assert fast in (None, _lower_by_tokens(newer))
-    assert lower(newer) == _lower_by_tokens(newer)
+    fast = text_of(_lower_where_rejected(newer))
+    assert fast in (None, text_of(_lower_by_tokens(newer)))
+    assert text_of(lower(newer)) == text_of(_lower_by_tokens(newer))
 
 
 def test_a_file_with_many_constructs_is_lowered_whole() -> None:
@@ -228,7 +260,7 @@ def test_a_file_with_many_constructs_is_lowered_whole() -> None:
     newer = "".join(f"class Box{n}[T]:\n    value: T\n\n\n" for n in range(10))
     newer += "def first[T](items: list[T]) -> T:\n    return items[0]\n"
     assert _lower_where_rejected(newer) is None
-    lowered = lower(newer)
+    lowered = text_of(lower(newer))
     assert lowered is not None
     ast.parse(lowered)
     assert lowered.splitlines()[-2] == "def first(items: list[T]) -> T:"
@@ -261,10 +293,10 @@ WINDOWED = {
 def test_the_window_path_lowers_as_the_whole_file_path(newer: str) -> None:
     from fastaudit.engine.lowering import _lower_by_libcst, _lower_by_windows
 
-    whole = _lower_by_libcst(newer)
+    whole = text_of(_lower_by_libcst(newer))
     assert whole is not None
-    assert _lower_by_windows(newer) == whole
-    assert lower(newer) == whole
+    assert text_of(_lower_by_windows(newer)) == whole
+    assert text_of(lower(newer)) == whole
     ast.parse(whole)
 
 
@@ -290,7 +322,10 @@ def test_a_template_string_is_lowered_to_a_call_around_an_f_string() -> None:
     """PEP 750: a ``Template`` is not text. Its fields stay read (names used), and the
     string is inside a call, where no rule takes it for a value formatted into text."""
     source = 'query = t"SELECT * FROM users WHERE id = {user_id}"\n'
-    assert lower(source) == 'query = __template__(f"SELECT * FROM users WHERE id = {user_id}")\n'
+    assert (
+        text_of(lower(source))
+        == 'query = __template__(f"SELECT * FROM users WHERE id = {user_id}")\n'
+    )
 
 
 @pytest.mark.parametrize(
@@ -309,7 +344,7 @@ def test_a_template_string_is_lowered_to_a_call_around_an_f_string() -> None:
 def test_template_strings_libcst_cannot_read_are_lowered_from_tokens(
     newer: str, lowered: str
 ) -> None:
-    assert lower(newer) == lowered
+    assert text_of(lower(newer)) == lowered
 
 
 def test_sql_in_a_template_string_is_not_sql_built_from_strings() -> None:

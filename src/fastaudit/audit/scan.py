@@ -408,16 +408,18 @@ def _parse_newer(
     # file this interpreter cannot parse.
     from fastaudit.engine.lowering import lower
 
-    text = lower(source.text)
-    if text is None:
+    # Where the parser stopped, as lowering's own parse says it: its first round is then
+    # not one more parse.
+    cause = error.__cause__
+    stop = (cause.lineno or 0) if isinstance(cause, SyntaxError) else None
+    lowered = lower(source.text, stop)
+    if lowered is None:
         if "{{" in source.text or "{%" in source.text:
             raise SourceError("template", TEMPLATE_MESSAGE, error.line, error.column) from None
         raise error
-    lowered = SourceText(text, source.encoding, source.bom, source.digest)
-    try:
-        return lowered, parse(lowered, path)
-    except SourceError:
+    if lowered.tree is None:
         raise error from None
+    return SourceText(lowered.text, source.encoding, source.bom, source.digest), lowered.tree
 
 
 TEMPLATE_MESSAGE = "not Python source: looks like a template (`{{ }}` / `{% %}`)"

@@ -32,6 +32,7 @@ import io
 import re
 import tokenize
 import warnings
+from typing import NamedTuple
 
 from fastaudit.project.source import split_lines
 
@@ -41,16 +42,27 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 Edit = tuple[int, int, int, int, str]
 
 
-def lower(text: str) -> str | None:
+class Lowered(NamedTuple):
+    """A file's text lowered, and the tree this interpreter's parser made of it (the
+    parse that proved the lowering good, kept so the file is not parsed once more)."""
+
+    text: str
+    # None when LibCST's lowering still does not parse (the parser's error stands).
+    tree: ast.Module | None
+
+
+def lower(text: str, stop: int | None = None) -> Lowered | None:
     """``text`` with newer syntax rewritten for an older parser, lines unchanged; None
-    when no known grammar reads it or a construct cannot be lowered in place."""
-    fast = _lower_where_rejected(text)
+    when no known grammar reads it or a construct cannot be lowered in place. ``stop``:
+    the line this interpreter's parser stops at in ``text``, when the caller's own parse
+    already found it (as ``_read`` would answer)."""
+    fast = _lower_where_rejected(text, stop)
     if fast is not None:
         return fast
     fast = _lower_by_tokens(text)
     if fast is not None:
         return fast
-    fast = _lower_by_windows(text)
+    fast = _lower_by_windows(text, stop)
     if fast is not None:
         return fast
     return _lower_by_libcst(text)
@@ -61,7 +73,7 @@ def lower(text: str) -> str | None:
 _MAX_ROUNDS = 8
 
 
-def _lower_where_rejected(text: str) -> str | None:
+def _lower_where_rejected(text: str, stop: int | None = None) -> Lowered | None:
     """The lowering of the statements the parser stops at, one at a time, each from the
     tokens of that statement alone: the pure-Python tokenizer over a whole file cost ten
     times the parse (most such files hold one or two constructs). None when a statement
@@ -70,10 +82,10 @@ def _lower_where_rejected(text: str) -> str | None:
         return None  # see ``_lower_by_tokens``
     current = text
     last = 0
-    for _ in range(_MAX_ROUNDS):
-        line = _stop_line(current)
-        if line is None:
-            return current if current is not text else None
+    for attempt in range(_MAX_ROUNDS):
+        line = stop if attempt == 0 and stop is not None else _read(current)
+        if isinstance(line, ast.Module):
+            return Lowered(current, line) if current is not text else None
         if line <= last:
             return None  # the last edit did not get the parser past its statement
         edits = _statement_edits(current, line)
@@ -84,18 +96,17 @@ def _lower_where_rejected(text: str) -> str | None:
     return None
 
 
-def _stop_line(text: str) -> int | None:
-    """The line this interpreter's parser stops at in ``text``, None when it reads it
-    all; 0 when it cannot say (no line given, or a text nested too deep to read)."""
+def _read(text: str) -> ast.Module | int:
+    """This interpreter's tree of ``text``, or the line its parser stops at: 0 when it
+    cannot say (no line given, or a text nested too deep to read)."""
     try:
         with warnings.catch_warnings():  # the audited code's warnings are not ours
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            return ast.parse(text)
     except SyntaxError as error:
         return error.lineno or 0
     except (ValueError, RecursionError, MemoryError):
         return 0
-    return None
 
 
 def _statement_edits(text: str, line: int) -> list[Edit]:
@@ -127,14 +138,18 @@ def _line_start(text: str, line: int) -> int:
     return position
 
 
-def _lower_by_libcst(text: str) -> str | None:
+def _lower_by_libcst(text: str) -> Lowered | None:
     if _nesting(text) > MAX_NESTING or _longest_line(text) > MAX_LINE:
         return None  # LibCST's native parser overflows its stack on such input
     # Here, not at the top: LibCST is slow to import and few files need it.
     from fastaudit.engine.lowering_cst import libcst_edits
 
     edits = libcst_edits(text)
-    return _apply(text, edits) if edits is not None else None
+    if edits is None:
+        return None
+    lowered = _apply(text, edits)
+    tree = _read(lowered)
+    return Lowered(lowered, tree if isinstance(tree, ast.Module) else None)
 
 
 # ---------------------------------------------------------------- by windows
@@ -144,7 +159,7 @@ _CONTINUING = frozenset({"else", "elif", "except", "finally"})
 _MAX_WINDOW_ENDS = 4
 
 
-def _lower_by_windows(text: str) -> str | None:
+def _lower_by_windows(text: str, stop: int | None = None) -> Lowered | None:
     """The lowering of what only LibCST reads (a PEP 701 f-string), one top-level
     statement at a time: LibCST reads the statement the parser stops in, not the whole
     file, whose parse and positions cost a quarter of a second on a large module. None
@@ -153,10 +168,10 @@ def _lower_by_windows(text: str) -> str | None:
         return None  # see ``_lower_by_tokens``; LibCST's own limit (``_lower_by_libcst``)
     current = text
     lowered_to = 0  # the line the windows lowered so far end before
-    for _ in range(_MAX_ROUNDS):
-        line = _stop_line(current)
-        if line is None:
-            return current if current is not text else None
+    for attempt in range(_MAX_ROUNDS):
+        line = stop if attempt == 0 and stop is not None else _read(current)
+        if isinstance(line, ast.Module):
+            return Lowered(current, line) if current is not text else None
         if line < lowered_to or line < 1:
             return None  # a window's lowering did not get the parser past it
         lowered = _lower_window(current, line)
@@ -241,7 +256,7 @@ _STATEMENT_BREAKS = frozenset({tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDEN
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 
-def _lower_by_tokens(text: str) -> str | None:
+def _lower_by_tokens(text: str) -> Lowered | None:
     """The lowering of type aliases, type parameters and ``except A, B:`` from the
     tokens this interpreter's tokenizer gives; None when the file holds anything else
     the parser rejects (then LibCST decides) or the tokens cannot be read."""
@@ -268,13 +283,8 @@ def _lower_by_tokens(text: str) -> str | None:
     if not edits:
         return None
     lowered = _apply(text, edits)
-    try:
-        with warnings.catch_warnings():  # the audited code's warnings are not ours
-            warnings.simplefilter("ignore")
-            ast.parse(lowered)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return lowered
+    tree = _read(lowered)
+    return Lowered(lowered, tree) if isinstance(tree, ast.Module) else None
 
 
 def _lower_statement(tokens: list[tokenize.TokenInfo], index: int, edits: list[Edit]) -> None:
