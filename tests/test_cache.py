@@ -627,3 +627,53 @@ def test_a_set_left_by_the_project_pass_is_not_proved_again_when_only_renames_we
     assert (finding.path, finding.span.line) == ("app/service.py", 5)
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
     assert proved == [2]  # the worker's, of both fixes: the parent asked no more
+
+
+def test_dependency_files_are_parsed_while_the_workers_walk(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent, idle while its workers walk the Python files, parses the pyproject and
+    the lock meanwhile; the project pass after the walk parses neither again, and finds
+    what a one-process scan finds."""
+    import tomllib
+
+    from fastaudit.audit import scan as scan_module
+
+    root = project(tmp_path / "big", files=PARALLEL_THRESHOLD + 20)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "big"\ndependencies = ["fastapi==0.95.0", "python-jose>=3"]\n',
+        encoding="utf-8",
+    )
+    (root / "uv.lock").write_text(
+        'version = 1\n\n[[package]]\nname = "fastapi"\nversion = "0.95.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n',
+        encoding="utf-8",
+    )
+    one = scan(root, use_cache=False, jobs=1)
+    assert any(f.rule.startswith("PIN") and f.path == "pyproject.toml" for f in one.findings)
+
+    phase = ["walk"]
+    parsed: list[tuple[str, str]] = []  # (when, the text parsed), files and edited ones
+    real_loads = tomllib.loads
+    real_pass = scan_module._run_project_rules
+
+    def loads(text: str, **kwargs):
+        parsed.append((phase[0], text))
+        return real_loads(text, **kwargs)
+
+    def project_pass(*args, **kwargs):
+        phase[0] = "project pass"
+        return real_pass(*args, **kwargs)
+
+    monkeypatch.setattr(tomllib, "loads", loads)
+    monkeypatch.setattr(scan_module, "_run_project_rules", project_pass)
+    two = scan(root, use_cache=False, jobs=2)
+    assert found(two) == found(one)
+    pyproject, lock = ((root / name).read_text(encoding="utf-8") for name in PARSED_FILES)
+    assert {text for when, text in parsed if when == "walk"} == {pyproject, lock}
+    # The pass parses the texts of its fixes, read back to check them, and the tooling
+    # rules read the pyproject's ``[tool]`` tables; not the lock.
+    assert lock not in {text for when, text in parsed if when == "project pass"}
+
+
+PARSED_FILES = ("pyproject.toml", "uv.lock")

@@ -987,6 +987,8 @@ def _scan(
     total = len(discovery.python_files)
     cache = ResultCache.open(root, rule_ids, config) if use_cache else None
     options = walk_options(config)
+    # Where the project pass finds the dependency files parsed (``_run_project_rules``).
+    result.derived = cache.derived if cache is not None else Derived()
     with WorkerPool(jobs) as pool:
         outcomes = analyze_paths(
             root,
@@ -1001,6 +1003,9 @@ def _scan(
             cache=cache,
             stats=discovery.stats,
             pool=pool,
+            meanwhile=functools.partial(
+                _parse_dependencies, root, config, discovery, result.derived
+            ),
         )
         for done, outcome in enumerate(outcomes, start=1):
             result.files[outcome.path] = outcome
@@ -1040,6 +1045,16 @@ def _scan(
     if discovery.broken_links:
         result.notes.append(broken_links_note([path for path, _ in discovery.broken_links]))
     return result
+
+
+def _parse_dependencies(root: Path, config: Config, discovery: Discovery, derived: Derived) -> None:
+    """Parse the project's dependency files into ``derived`` while the workers walk the
+    Python files: the project pass then takes each from there by its digest, as a warm
+    run does, instead of parsing it after the walk (a large ``uv.lock`` is a quarter
+    of a second of TOML). None of it needs a file's outcome."""
+    view = ProjectView.of(root, config, discovery)
+    view.derived = derived
+    collect(view)
 
 
 def _walk_with_route_classes(

@@ -177,10 +177,13 @@ def analyze_paths(
     jobs: int | None = None,
     stats: dict[str, tuple[int, int]] | None = None,
     pool: WorkerPool | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[FileOutcome]:
     """Yield one outcome per path, cached ones first, the rest as they complete.
     ``stats`` are (size, mtime_ns) pairs discovery already read; ``pool``, workers to
-    share with other walks (``jobs`` is then the pool's)."""
+    share with other walks (``jobs`` is then the pool's). ``meanwhile``: the caller's
+    work that needs no outcome, done here once the files are sent to the workers (the
+    parent would only wait for them); not called when no worker is used."""
     pending: list[tuple[str, str | None]] = []
     stats = stats or {}
     for rel in paths:
@@ -226,6 +229,8 @@ def analyze_paths(
             executor.submit(_analyze_chunk, root, chunk, rule_ids, max_bytes, analyze, unreadable)
             for chunk in chunks
         }
+        if meanwhile is not None:
+            meanwhile()
         try:
             while futures:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
