@@ -361,6 +361,41 @@ def test_a_variable_the_project_sets_itself_is_a_hand_off(tmp_path):
     }
 
 
+def test_a_child_environment_passed_in_a_decorator_or_a_default_is_a_hand_off(tmp_path):
+    """Settings met anywhere in the file count: a decorator's ``env=``, a default value;
+    a class keyword named ``env`` is not a child's environment."""
+    write_tree(
+        tmp_path,
+        {
+            "relay/__init__.py": "",
+            "relay/tasks.py": textwrap.dedent(
+                """
+                from relay.runner import Base, task
+
+
+                @task(env={"RELAY__DECORATED": "1"})
+                def nightly(run=lambda: spawn(env={"RELAY__DEFAULTED": "1"})) -> None:
+                    run()
+
+
+                class Job(Base, env={"RELAY__CLASS": "1"}):
+                    pass
+                """
+            ),
+            "relay/job.py": textwrap.dedent(
+                """
+                import os
+
+                DECORATED = os.getenv("RELAY__DECORATED")
+                DEFAULTED = os.getenv("RELAY__DEFAULTED")
+                CLASS = os.getenv("RELAY__CLASS")
+                """
+            ),
+        },
+    )
+    assert located(tmp_path, "SET102") == {("SET102", "relay/job.py", 5)}
+
+
 def test_a_child_environment_held_in_an_upper_case_constant_is_a_hand_off(tmp_path):
     write_tree(
         tmp_path,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 
-from fastaudit.engine.context import CallFilter, FileContext
+from fastaudit.engine.context import FILE_DONE, CallFilter, FileContext, Visited
 from fastaudit.engine.layout import is_settings_path, is_test_path
 from fastaudit.engine.project_index import ENVIRON_UNWRITTEN, ENVIRON_WRITTEN
 from fastaudit.engine.walk import walk
@@ -136,18 +137,55 @@ class EnvironReadOutsideSettings(Rule):
         """,
     )
 
-    calls = CallFilter.of(callees=_ENV_CALLS)
+    # The reads, and what may set a variable: ``os.putenv(...)``, ``env.update(...)``.
+    calls = CallFilter.of(callees=(*_ENV_CALLS, "os.putenv"), attrs=("update",))
 
     def __init__(self) -> None:
         # (the read, the variable's name when written literally, the name expression)
         self._pending: list[tuple[ast.AST, str, ast.expr | None]] = []
         self._defines_settings = False
+        # What may set a variable (``_written_names``), met in the walk; None when the
+        # file is not one whose settings count, or cannot set one; unset until asked.
+        self._writes: list[ast.AST] | None = []
+        self._writes_known = False
+
+    def _writing(self, ctx: FileContext) -> list[ast.AST] | None:
+        """Where to note what may set a variable in this file, None when nothing there
+        counts (see ``finish``)."""
+        if not self._writes_known:
+            self._writes_known = True
+            if not _may_write(ctx):
+                self._writes = None
+        return self._writes
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.resolve(node.func) in _ENV_CALLS:
+        callee = ctx.resolve(node.func)
+        if callee in _ENV_CALLS:
             arg = node.args[0] if node.args else None
             key = _key(arg) if arg is not None else None
             self._pending.append((node, key or "", arg))
+        elif (writes := self._writing(ctx)) is not None:
+            writes.append(node)  # ``os.putenv`` or an ``update``
+
+    def note_write(self, node: ast.AST, ctx: FileContext) -> Visited | None:
+        """An assignment, a mapping or a function that may set variables."""
+        writes = self._writing(ctx)
+        if writes is None:
+            return FILE_DONE
+        writes.append(node)
+        return None
+
+    visit_Assign = visit_AnnAssign = visit_FunctionDef = visit_AsyncFunctionDef = note_write
+    visit_Dict = visit_BinOp = note_write
+
+    def visit_keyword(self, node: ast.keyword, ctx: FileContext) -> Visited | None:
+        """A call's ``env=...``: the mapping a child process gets."""
+        writes = self._writing(ctx)
+        if writes is None:
+            return FILE_DONE
+        if node.arg and type(ctx.parent) is ast.Call and _env_word(node.arg):
+            writes.append(node)
+        return None
 
     def visit_Subscript(self, node: ast.Subscript, ctx: FileContext) -> None:
         if isinstance(node.ctx, ast.Load) and ctx.resolve(node.value) in ("os.environ",):
@@ -162,7 +200,7 @@ class EnvironReadOutsideSettings(Rule):
         if not is_test_path(ctx.path) and "scripts" not in ctx.path.split("/")[:-1]:
             # What the project's own code sets (a test's or a script's setting stands for
             # the deployer's): any read of it, anywhere, is a hand-off.
-            for written in _written_names(ctx):
+            for written in _written_names(ctx, self._writes or ()):
                 ctx.add_fact(ENVIRON_WRITTEN, written)
         if self._defines_settings or _reads_settings_freely(ctx.path):
             return
@@ -441,20 +479,26 @@ def _spreads_environ(node: ast.expr, ctx: FileContext) -> bool:
     return False
 
 
-def _written_names(ctx: FileContext) -> set[str]:
-    """The variables this file sets, by literal name: ``os.environ["X"] = v``,
-    ``os.putenv("X", v)``, ``os.environ.update(X=v)``, and the keys of a mapping built for
-    a child process (assigned to or updating a name like ``env``, passed as ``env=``,
-    returned by a function named like ``..._environment``, or spreading ``os.environ``).
-    ``os.environ.setdefault`` is left out: the deployer's value still wins."""
+def _may_write(ctx: FileContext) -> bool:
+    """Whether this file's settings of variables count (``finish``), and its text may
+    hold one: every name ``_written_names`` reads spells ``env`` in some case, or
+    ``putenv``, and a variable is named by a literal."""
+    if is_test_path(ctx.path) or "scripts" in ctx.path.split("/")[:-1]:
+        return False
     text = ctx.source.text
-    if not _ENV_TEXT.search(text) or not _VARIABLE_LITERAL.search(text):
-        return set()  # every name it reads spells ``env`` in some case, or ``putenv``
+    return bool(_ENV_TEXT.search(text) and _VARIABLE_LITERAL.search(text))
+
+
+def _written_names(ctx: FileContext, nodes: Iterable[ast.AST]) -> set[str]:
+    """The variables this file sets, by literal name, from ``nodes`` (what the walk met
+    that may set one): ``os.environ["X"] = v``, ``os.putenv("X", v)``,
+    ``os.environ.update(X=v)``, and the keys of a mapping built for a child process
+    (assigned to or updating a name like ``env``, passed as ``env=``, returned by a
+    function named like ``..._environment``, or spreading ``os.environ``).
+    ``os.environ.setdefault`` is left out: the deployer's value still wins. Names are
+    resolved as the module sees them, once the walk is done."""
     found: set[str] = set()
-    wanted = _WRITING_TYPES
-    for node in walk(ctx.tree):
-        if type(node) not in wanted:
-            continue  # most nodes: one set look-up instead of the tests below
+    for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -476,9 +520,8 @@ def _written_names(ctx: FileContext) -> set[str]:
                 found.update(k.arg for k in node.keywords if k.arg)
                 for part in node.args:
                     found.update(_mapping_keys(part, ctx))
-            for keyword in node.keywords:
-                if keyword.arg and _env_word(keyword.arg):
-                    found.update(_mapping_keys(keyword.value, ctx))
+        elif isinstance(node, ast.keyword):
+            found.update(_mapping_keys(node.value, ctx))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _env_word(node.name):
             for inner in walk(node):
                 if isinstance(inner, ast.Return):
@@ -486,20 +529,6 @@ def _written_names(ctx: FileContext) -> set[str]:
         elif isinstance(node, (ast.Dict, ast.BinOp)) and _spreads_environ(node, ctx):
             found.update(_mapping_keys(node, ctx))
     return found
-
-
-# The node types ``_written_names`` looks at (the parser makes no subclasses of them).
-_WRITING_TYPES = frozenset(
-    {
-        ast.Assign,
-        ast.AnnAssign,
-        ast.Call,
-        ast.FunctionDef,
-        ast.AsyncFunctionDef,
-        ast.Dict,
-        ast.BinOp,
-    }
-)
 
 
 def _built_name(arg: ast.expr, tree: ast.Module) -> bool:
