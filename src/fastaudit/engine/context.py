@@ -359,10 +359,10 @@ class FileContext:
         self._functions: list[FunctionInfo | None] = []
         self._class_stack: list[str] = []
         self._rule: RuleInfo | None = None
-        # What ``resolve`` answered, by node, while the bindings stay as they are: many
-        # rules resolve the same callee of the same call. Off (None) outside ``run``;
-        # emptied whenever a binding changes. Holds the nodes, so ids are never reused.
-        self._resolved: dict[int, tuple[ast.AST | None, str | None]] | None = None
+        # What ``resolve`` answered, by node (nodes hash by identity), while the bindings
+        # stay as they are: many rules resolve the same callee of the same call. Off
+        # (None) outside ``run``; emptied whenever a binding changes.
+        self._resolved: dict[ast.AST | None, str | None] | None = None
         collect_module_bindings(tree, self._scopes[0], module, is_package, self.resolve)
 
     # ----------------------------------------------------------------- names
@@ -412,12 +412,10 @@ class FileContext:
         memo = self._resolved
         if memo is None:
             return self._resolve(node)
-        hit = memo.get(id(node))
-        if hit is not None:
-            return hit[1]
-        value = self._resolve(node)
-        memo[id(node)] = (node, value)
-        return value
+        value = memo.get(node, _UNRESOLVED)
+        if value is _UNRESOLVED:
+            value = memo[node] = self._resolve(node)
+        return value  # type: ignore[return-value]  # not the marker: replaced above
 
     def _resolve(self, node: ast.AST | None) -> str | None:
         if isinstance(node, ast.Name):
@@ -917,6 +915,7 @@ class FileContext:
 
 
 _ENTER = object()
+_UNRESOLVED = object()  # what ``resolve``'s memo holds for a node not asked about yet
 _LEAVE = object()
 _BIND = object()
 _DEFERRED_BIND = frozenset({ast.Assign, ast.AnnAssign})
