@@ -405,6 +405,46 @@ def test_sync_dependency_defined_in_another_module(tmp_path):
     assert "(named in `Depends(...)` in app/router.py)" in findings[0].message
 
 
+def test_asy106_and_asy107_note_one_file_together_as_each_alone():
+    """The two rules share what their walk notes (one set of handlers for both): run
+    together, each reports what it reports alone."""
+    source = """
+        from fastapi import Depends, FastAPI
+
+        app = FastAPI()
+
+
+        def pagination(page: int = 1) -> dict:
+            return {"offset": (page - 1) * 20}
+
+
+        def outer() -> int:
+            def inner() -> int:
+                return 1
+
+            return inner()
+
+
+        @app.get("/version")
+        async def version(page: dict = Depends(pagination)) -> dict:
+            return {"version": "1.2.3".split("."), "page": page}
+
+
+        @app.get("/health")
+        def health() -> dict:
+            return {"ok": True}
+
+
+        @app.get("/slow")
+        def slow() -> dict:
+            return open("/dev/null").read()
+        """
+    alone = [(f.rule, f.line) for rule in ("ASY106", "ASY107") for f in found(source, rule)]
+    assert alone == [("ASY106", 7), ("ASY107", 24)]
+    both = check_source(textwrap.dedent(source), "app/router.py", ["ASY106", "ASY107"])
+    assert sorted((f.rule, f.line) for f in both) == alone
+
+
 # ------------------------------------------------------------------ ASY107
 def test_sync_route_without_blocking_work():
     findings = found(

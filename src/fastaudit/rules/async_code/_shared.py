@@ -5,10 +5,10 @@ which names ``Depends(...)`` refers to)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.walk import walk
 from fastaudit.model import Fix, Span
 from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
@@ -173,41 +173,62 @@ def _reads_self(node: ast.FunctionDef) -> bool:
     )
 
 
+@dataclass(slots=True)
+class SyncFacts:
+    """What ``SyncFunctionFacts`` notes in one file."""
+
+    # id() of each sync function being walked -> what is known of it so far.
+    frames: dict[int, _SyncFunction] = field(default_factory=dict)
+    pure_functions: dict[str, tuple[Span, _SyncFunction]] = field(default_factory=dict)
+    pure_routes: list[tuple[Span, _SyncFunction]] = field(default_factory=list)
+    local_refs: set[str] = field(default_factory=set)
+    imported_refs: set[str] = field(default_factory=set)
+
+
+_SYNC_FACTS = ("sync-function-facts",)
+
+
 class SyncFunctionFacts:
     """Walk state shared by ASY106/ASY107 and their project pass: which sync functions
-    make no call that could block, and which names ``Depends(...)`` refers to."""
+    make no call that could block, and which names ``Depends(...)`` refers to. The two
+    rules note the same: their handlers are shared (called once a node, whichever of
+    them runs) and note into one record of the file, ``sync_facts``."""
 
-    def _facts(self) -> None:
-        self.frames: dict[int, _SyncFunction] = {}
-        self.pure_functions: dict[str, tuple[Span, _SyncFunction]] = {}
-        self.pure_routes: list[tuple[Span, _SyncFunction]] = []
-        self.local_refs: set[str] = set()
-        self.imported_refs: set[str] = set()
+    @staticmethod
+    def sync_facts(ctx: FileContext) -> SyncFacts:
+        found: SyncFacts | None = ctx.memo.get(_SYNC_FACTS)
+        if found is None:
+            found = ctx.memo[_SYNC_FACTS] = SyncFacts()
+        return found
 
-    def _frame(self, ctx: FileContext) -> _SyncFunction | None:
+    @staticmethod
+    def _frame(facts: SyncFacts, ctx: FileContext) -> _SyncFunction | None:
         function = ctx.function
-        return self.frames.get(id(function.node)) if function is not None else None
+        return facts.frames.get(id(function.node)) if function is not None else None
 
-    def _taint(self, ctx: FileContext) -> None:
-        frame = self._frame(ctx)
+    @shared_visitor
+    def _taint(self, node: ast.AST, ctx: FileContext) -> None:
+        """A nested def, class or lambda: too clever to judge, the outer stays as is."""
+        frame = self._frame(self.sync_facts(ctx), ctx)
         if frame is not None:
             frame.pure = False
 
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = _taint
+
+    @shared_visitor
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        self._taint(ctx)  # a nested def: too clever to judge, keep the outer as is
+        facts = self.sync_facts(ctx)
+        if id(node) in facts.frames:
+            return  # noted already: a rule overriding this handler calls it too
+        frame = self._frame(facts, ctx)
+        if frame is not None:
+            frame.pure = False
         module_level = ctx.function is None and ctx.class_name is None
-        self.frames[id(node)] = _SyncFunction(node, ctx.route_decorator(node), module_level)
+        facts.frames[id(node)] = _SyncFunction(node, ctx.route_decorator(node), module_level)
 
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self._taint(ctx)
-
-    def visit_Lambda(self, node: ast.Lambda, ctx: FileContext) -> None:
-        self._taint(ctx)
-
-    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
-        self._taint(ctx)
-
+    @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        facts = self.sync_facts(ctx)
         if ctx.resolve(node.func) in DEPENDS_MARKERS:
             target = (
                 node.args[0]
@@ -217,21 +238,23 @@ class SyncFunctionFacts:
             if isinstance(target, ast.Name):
                 found, value = ctx.lookup(target.id)
                 if found and value is None:
-                    self.local_refs.add(target.id)
+                    facts.local_refs.add(target.id)
                 elif value is not None and not value.endswith("()"):
-                    self.imported_refs.add(value)
-        frame = self._frame(ctx)
+                    facts.imported_refs.add(value)
+        frame = self._frame(facts, ctx)
         if frame is not None and frame.pure and not _pure_call(node, ctx):
             frame.pure = False
 
+    @shared_visitor
     def leave_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
-        frame = self.frames.pop(id(node), None)
+        facts = self.sync_facts(ctx)
+        frame = facts.frames.pop(id(node), None)
         if frame is None or not frame.pure:
             return
         span = ctx.span(def_header(node))
         if frame.route is not None and ctx.class_name is not None and _reads_self(node):
             return  # a class-based view: ``self.group`` may be a property that queries
         if frame.route is not None:
-            self.pure_routes.append((span, frame))
+            facts.pure_routes.append((span, frame))
         elif frame.module_level:
-            self.pure_functions[node.name] = (span, frame)
+            facts.pure_functions[node.name] = (span, frame)

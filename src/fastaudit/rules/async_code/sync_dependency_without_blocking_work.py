@@ -169,12 +169,10 @@ class SyncDependencyWithoutBlockingWork(SyncFunctionFacts, ProjectRule):
         """,
     )
 
-    def __init__(self) -> None:
-        self._facts()
-
     def finish(self, ctx: FileContext) -> None:
-        for name in sorted(self.local_refs):
-            found = self.pure_functions.get(name)
+        facts = self.sync_facts(ctx)
+        for name in sorted(facts.local_refs):
+            found = facts.pure_functions.get(name)
             if found is not None:
                 _, frame = found
                 ctx.report(
@@ -182,12 +180,12 @@ class SyncDependencyWithoutBlockingWork(SyncFunctionFacts, ProjectRule):
                     _dependency_message(name, "named in `Depends(...)` in this file"),
                 )
         # Facts for the project pass (dependencies used across files).
-        if self.imported_refs and text_contains(ctx, "Depends(", "Security("):
-            ctx.add_fact(DEPENDS_IMPORTED_FACT, tuple(sorted(self.imported_refs)))
+        if facts.imported_refs and text_contains(ctx, "Depends(", "Security("):
+            ctx.add_fact(DEPENDS_IMPORTED_FACT, tuple(sorted(facts.imported_refs)))
         pure = tuple(
             (name, span.line, span.column, span.end_line, span.end_column)
-            for name, (span, _) in self.pure_functions.items()
-            if name not in self.local_refs
+            for name, (span, _) in facts.pure_functions.items()
+            if name not in facts.local_refs
         )
         if pure:
             ctx.add_fact(PURE_FUNCTIONS_FACT, pure)

@@ -128,7 +128,6 @@ class SyncRouteWithoutBlockingWork(SyncFunctionFacts, Rule):
     )
 
     def __init__(self) -> None:
-        self._facts()
         # id() of each sync route -> its parameters that may hold loaded rows: None when
         # they may for sure, else the imported alias whose definition the project settles.
         self._loaded_params: dict[int, dict[str, str | None]] = {}
@@ -164,7 +163,7 @@ class SyncRouteWithoutBlockingWork(SyncFunctionFacts, Rule):
             ctx.add_fact(ANNOTATED_ALIAS, (module + name, carries))
         if is_test_path(ctx.path):
             return  # a route of a throwaway app in a test
-        for _, frame in self.pure_routes:
+        for _, frame in self.sync_facts(ctx).pure_routes:
             returned = self._returns_loaded.get(id(frame.node), set())
             if None in returned:
                 continue  # async, its lazy loads would run on the event loop
