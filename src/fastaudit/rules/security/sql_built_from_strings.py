@@ -278,6 +278,9 @@ class SqlBuiltFromStrings(Rule):
     )
 
     calls = CallFilter.of(callees=_TEXT, attrs=_RUNNERS)
+    # Every runner's name holds "exec" or "fetch"; ``text`` resolves to SQLAlchemy's or
+    # SQLModel's only when the file names the package.
+    needs_text = ("exec", "fetch", "sqlalchemy", "sqlmodel")
 
     def __init__(self) -> None:
         # Per function (or module), names assigned in it: {scope id: {name: [values]}}.
