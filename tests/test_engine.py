@@ -13,6 +13,7 @@ import pytest
 from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
 from fastaudit.fixes.runner import fix_project
+from fastaudit.project.source import SourceText
 
 
 def findings(code: str, *rules: str):
@@ -131,6 +132,15 @@ def test_columns_are_one_based_characters_not_bytes():
     assert finding.span.column == line.index("time.sleep") + 1 == 24
     assert finding.span.end_column == line.index(")", 24) + 2
     assert (finding.line, finding.span.end_line) == (4, 4)
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "\n\n", "x = 1\n\ny = 'é'\nz\n", "a\r\nb\rc\n"])
+def test_every_line_starts_where_its_offset_says(text: str) -> None:
+    source = SourceText(text)
+    for number, line in enumerate(source.lines, start=1):
+        start = source.line_start(number)
+        assert text[start : start + len(line)] == line
+        assert source.position(start) == (number, 1)
 
 
 def test_multi_line_call_has_end_line_and_end_column():

@@ -13,6 +13,8 @@ import re
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 
 from fastaudit.config import DEFAULT_MAX_BYTES
@@ -49,7 +51,7 @@ class SourceText:
         """The character offset where each line starts (line 1 first)."""
         found = self._line_starts
         if found is None:
-            found = self._line_starts = _line_starts(self.text)
+            found = self._line_starts = _line_starts(self.text, self.lines)
         return found
 
     @property
@@ -94,16 +96,15 @@ class SourceText:
         return codecs.BOM_UTF8 + data if self.bom else data
 
 
-def _line_starts(text: str) -> list[int]:
+def _line_starts(text: str, lines: list[str]) -> list[int]:
+    """Where each of ``lines`` (``split_lines(text)``) starts in ``text``."""
     if "\r" in text:
         # The parser ends a line at ``\r\n``, ``\n`` and a lone ``\r`` alike.
         return [0, *(m.end() for m in _LINE_END.finditer(text))]
+    # Every line ends with one "\n": line k starts after the k lines before it and
+    # their k newlines (sums taken in C, not a loop here: 690,000 lines in prefect).
     starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
+    starts.extend(map(add, accumulate(map(len, lines[:-1])), count(1)))
     return starts
 
 
