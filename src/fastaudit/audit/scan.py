@@ -187,9 +187,17 @@ def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[s
     """The rules that cannot report anything in ``text`` at ``path``: none of their
     ``needs_text`` strings is in it (a substring test each, far cheaper than their
     handlers), or it is a test file and they skip those."""
-    skipped = tuple(
-        rule for rule, needles in _text_gated(rule_ids) if not any(n in text for n in needles)
-    )
+    # Several rules share needles: each is searched for once, and a rule's search stops
+    # at its first needle found (a needle missing costs a pass over the whole text).
+    found: dict[str, bool] = {}
+
+    def holds(needle: str) -> bool:
+        answer = found.get(needle)
+        if answer is None:
+            answer = found[needle] = needle in text
+        return answer
+
+    skipped = tuple(rule for rule, needles in _text_gated(rule_ids) if not any(map(holds, needles)))
     if is_test_path(path):
         skipped += _test_gated(rule_ids)
     return skipped
