@@ -97,23 +97,28 @@ class _ScopeBuilder(ast.NodeVisitor):
     # for every file with a safe fix, in the scan's hot path.
     def visit(self, node: ast.AST) -> None:
         kind = type(node)
-        method = _VISITORS.get(kind)
-        if method is None:
-            method = _VISITORS[kind] = getattr(
-                _ScopeBuilder, f"visit_{kind.__name__}", _ScopeBuilder.generic_visit
-            )
+        method = _VISITORS.get(kind) or _visitor(kind)
         method(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            # Expression contexts and operators hold nothing to file.
+            fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
         ast_type = ast.AST
-        for name in node._fields:
+        visitors = _VISITORS
+        # Each child's visitor called here, not through ``visit``: a call less a node.
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
                     if isinstance(item, ast_type):
-                        self.visit(item)
+                        child = type(item)
+                        (visitors.get(child) or _visitor(child))(self, item)
             elif isinstance(value, ast_type):
-                self.visit(value)
+                child = type(value)
+                (visitors.get(child) or _visitor(child))(self, value)
 
     # --------------------------------------------------------------- scopes
     def _open(self, kind: str, name: str, line: int) -> ScopeFacts:
@@ -293,6 +298,17 @@ class _ScopeBuilder(ast.NodeVisitor):
 
 # The unbound visitor of each node type (``_ScopeBuilder.visit``), filled as met.
 _VISITORS: dict[type[ast.AST], Callable[[_ScopeBuilder, Any], None]] = {}
+# The fields ``generic_visit`` reads, by node type, filled as met.
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+def _visitor(kind: type[ast.AST]) -> Callable[[_ScopeBuilder, Any], None]:
+    method: Callable[[_ScopeBuilder, Any], None] = getattr(
+        _ScopeBuilder, f"visit_{kind.__name__}", _ScopeBuilder.generic_visit
+    )
+    _VISITORS[kind] = method
+    return method
 
 
 def _all_args(args: ast.arguments) -> list[ast.arg]:
@@ -351,7 +367,9 @@ class Unprovable(Exception):
 def may_declare(text: str) -> bool:
     """Whether ``text`` may hold a ``global`` or ``nonlocal`` statement: neither can be
     written without its keyword, so a text lacking both words holds none (``global_x``
-    is not the word)."""
+    is not the word). The substring tests first: the word-bounded search is slow."""
+    if "global" not in text and "nonlocal" not in text:
+        return False
     return _DECLARATION_WORD.search(text) is not None
 
 
