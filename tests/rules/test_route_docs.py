@@ -405,6 +405,27 @@ def test_sync_dependency_defined_in_another_module(tmp_path):
     assert "(named in `Depends(...)` in app/router.py)" in findings[0].message
 
 
+def test_a_marker_imported_under_another_name_is_still_a_dependency():
+    """``Security`` imported as ``guard``, FastAPI itself as ``fa``: the file spells the
+    markers' names in its imports, and the function they name is a dependency."""
+    source = """
+        import fastapi as fa
+        from fastapi import Security as guard
+
+
+        def api_key(key: str = fa.Header()) -> str:
+            return key.strip()
+
+
+        def tenant(name: str = fa.Header()) -> str:
+            return name.lower()
+
+
+        async def route(key=guard(api_key), who=fa.Depends(tenant)): ...
+        """
+    assert [(f.rule, f.line) for f in found(source, "ASY106")] == [("ASY106", 6), ("ASY106", 10)]
+
+
 def test_asy106_and_asy107_note_one_file_together_as_each_alone():
     """The two rules share what their walk notes (one set of handlers for both): run
     together, each reports what it reports alone."""

@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 DEPENDS_MARKERS = frozenset(
     {"fastapi.Depends", "fastapi.Security", "fastapi.param_functions.Security"}
 )
+
+
+def may_name_markers(ctx: FileContext) -> bool:
+    """Whether a call in this file may resolve to one of ``DEPENDS_MARKERS``: each ends
+    in ``Depends`` or ``Security``, which the file must spell (importing it, aliased or
+    not, or reading it off the module). Kept for the walk: asked on every call."""
+    key = ("names-depends-markers",)
+    found = ctx.memo.get(key)
+    if found is None:
+        text = ctx.source.text
+        found = ctx.memo[key] = "Depends" in text or "Security" in text
+    return bool(found)
+
+
 # ``HTTPException`` as raised in a route: an error answer (DOC103), and a call that does
 # no I/O (ASY106/ASY107).
 HTTP_EXCEPTIONS = frozenset(

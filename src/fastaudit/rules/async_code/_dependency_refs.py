@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
-from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg
+from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, keyword_arg, may_name_markers
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -52,8 +52,15 @@ class DependencyRefs:
 
     def _refs_init(self) -> None:
         self._dependency_refs: set[str] = set()
+        # Whether the file may name a marker at all (``may_name_markers``), once asked.
+        self._names_markers: bool | None = None
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        names = self._names_markers
+        if names is None:
+            names = self._names_markers = may_name_markers(ctx)
+        if not names:
+            return
         target = depends_target(node, ctx)
         if target is not None:
             self._dependency_refs.add(target)

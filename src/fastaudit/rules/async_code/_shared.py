@@ -11,7 +11,12 @@ from typing import ClassVar
 from fastaudit.engine.context import FileContext, shared_visitor
 from fastaudit.engine.walk import walk
 from fastaudit.model import Fix, Span
-from fastaudit.rules._support.route_calls import DEPENDS_MARKERS, HTTP_EXCEPTIONS, keyword_arg
+from fastaudit.rules._support.route_calls import (
+    DEPENDS_MARKERS,
+    HTTP_EXCEPTIONS,
+    keyword_arg,
+    may_name_markers,
+)
 from fastaudit.rules._support.threadpool_wrap import threadpool_fix
 from fastaudit.rules.base import Rule
 
@@ -183,6 +188,8 @@ class SyncFacts:
     pure_routes: list[tuple[Span, _SyncFunction]] = field(default_factory=list)
     local_refs: set[str] = field(default_factory=set)
     imported_refs: set[str] = field(default_factory=set)
+    # Whether a call here may be ``Depends(...)`` at all (``may_name_markers``).
+    names_markers: bool = True
 
 
 _SYNC_FACTS = ("sync-function-facts",)
@@ -198,7 +205,7 @@ class SyncFunctionFacts:
     def sync_facts(ctx: FileContext) -> SyncFacts:
         found: SyncFacts | None = ctx.memo.get(_SYNC_FACTS)
         if found is None:
-            found = ctx.memo[_SYNC_FACTS] = SyncFacts()
+            found = ctx.memo[_SYNC_FACTS] = SyncFacts(names_markers=may_name_markers(ctx))
         return found
 
     @staticmethod
@@ -229,7 +236,7 @@ class SyncFunctionFacts:
     @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         facts = self.sync_facts(ctx)
-        if ctx.resolve(node.func) in DEPENDS_MARKERS:
+        if facts.names_markers and ctx.resolve(node.func) in DEPENDS_MARKERS:
             target = (
                 node.args[0]
                 if node.args
