@@ -113,6 +113,29 @@ def test_find_apps(shape, apps):
     assert [(a.path, a.root, sorted(a.domains)) for a in found] == apps
 
 
+def test_an_app_and_routers_built_from_renamed_imports_are_found(tmp_path):
+    """``FastAPI`` and ``APIRouter`` imported under other names still make the app and
+    its routers (the layout once went by the written name)."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/main.py": (
+                "from fastapi import FastAPI as Application\n\n"
+                "from shop.orders.views import routes\n\n"
+                "app = Application()\napp.include_router(routes)\n"
+            ),
+            "shop/orders/__init__.py": "",
+            "shop/orders/views.py": (
+                "import fastapi as fa\n\nroutes = fa.APIRouter()\n\n\n"
+                '@routes.get("/orders")\nasync def orders() -> list[int]:\n    return []\n'
+            ),
+        },
+    )
+    (app,) = find_apps(view_of(tmp_path))
+    assert (app.path, app.root, sorted(app.domains)) == ("shop/main.py", "shop", ["orders"])
+
+
 def test_flat_layout_type_folders_and_proposal():
     view = view_of(PROJECTS / "shapes-flat")
     (app,) = find_apps(view)

@@ -27,9 +27,9 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from fastaudit.engine.context import FileContext, RuleInfo, shared_visitor
+from fastaudit.engine.context import CallFilter, FileContext, RuleInfo, shared_visitor
 from fastaudit.engine.names import same_qualname
 from fastaudit.engine.walk import walk
 
@@ -167,13 +167,20 @@ class LayoutFacts:
         same owner."""
         ctx.memo[_LAYOUT_OWNER] = self
 
+    # The calls ``visit_Call`` notes: ``app.add_event_handler(...)``, and those building
+    # an app or a router, whatever name the class is imported under.
+    calls: ClassVar[CallFilter | None] = CallFilter.of(
+        attrs=("add_event_handler",), route_owners=True
+    )
+
     @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        written = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if written is None:
-            return
-        if written == "add_event_handler" and len(node.args) == 2:
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "add_event_handler"
+            and len(node.args) == 2
+        ):
             # ``app.add_event_handler("startup", connect)``
             event, handler = node.args
             if (
@@ -184,12 +191,6 @@ class LayoutFacts:
             ):
                 ctx.add_fact(STARTUP_HANDLER_FACT, name)
             return
-        if not (
-            written.endswith("FastAPI")
-            or written.endswith("Router")
-            or ctx.may_name_route_class(written)
-        ):
-            return  # cheap filter; misses only `from fastapi import FastAPI as Other`
         if not self._notes_layout(ctx):
             return
         made = ctx.route_owner_class(ctx.resolve(func))
