@@ -574,9 +574,9 @@ class FileContext:
         ) and self.route_owner_class(callee) is not None
 
     def may_name_route_class(self, name: str) -> bool:
-        """A cheap first test for a call's written name: one of the project's route
-        classes (``WalkOptions.route_classes``) or a class defined above in this file,
-        either of which ``route_owner_class`` may take for FastAPI's."""
+        """A cheap first test for the last name of a call's callee: one of the
+        project's route classes (``WalkOptions.route_classes``) or a class defined above
+        in this file, either of which ``route_owner_class`` may take for FastAPI's."""
         return name in self._route_classes or name in self._class_names
 
     def route_owner(self, node: ast.expr) -> RouteOwner | None:
