@@ -304,6 +304,7 @@ def test_the_window_path_reads_one_statement_not_the_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from fastaudit.engine import lowering_cst
+    from fastaudit.engine.lowering import _lower_by_windows
 
     read: list[str] = []
     real = lowering_cst.libcst_edits
@@ -314,7 +315,7 @@ def test_the_window_path_reads_one_statement_not_the_file(
 
     monkeypatch.setattr(lowering_cst, "libcst_edits", spy)
     newer = WINDOWED["in-a-decorated-function"]
-    assert lower(newer) is not None
+    assert _lower_by_windows(newer) is not None
     assert read == [newer[newer.index("@functools.cache") : newer.index("DONE")]]
 
 
@@ -396,3 +397,66 @@ def test_a_python_314_route_file_is_audited(tmp_path: Path) -> None:
     )
     result = scan(tmp_path, Config(select=["ASY102", "SCN001"]), use_cache=False, jobs=1)
     assert [(f.rule, f.path, f.line) for f in result.findings] == [("ASY102", "app/main.py", 14)]
+
+
+# PEP 701 f-strings read from the text: the edits LibCST's lowering makes, without it.
+READ = {
+    "own-quotes": 'name = f"{row["name"]}!"\n',
+    "backslash": "joined = f\"{'\\n'.join(items)}\"\n",
+    "comment-in-a-triple": 'text = f"""{\n    total  # the sum\n}"""\n',
+    "line-break-in-a-one-line-string": 'text = f"total: {\n    sum([1, 2])\n}!"\n',
+    "named-character-then-quotes": 'dash = f"\\N{EM DASH} {row["k"]}"\n',
+    "raw-backslash-before-a-field": 'pattern = rf"\\{row["k"]}\\d+"\n',
+    "nested-spec": 'cell = f"{value:>{width}} {row["k"]:{fill}<{size}}"\n',
+    "conversion": 'shown = f"{row["k"]!r:>10}"\n',
+    "not-equal": 'flag = f"{a != b} {row["k"]}"\n',
+    "nested-f-string": 'inner = f"{f"{x}"}"\n',
+    "escaped-braces": 'literal = f"{{kept}} {row["k"]}"\n',
+    "strings-and-comments-around": (
+        '# f"{row["k"]}" in a comment\n'
+        "opening = \"{\" + b'}' + f'{row['k']}'  # \"a\" quote\n"
+        'if"x"in opening:\n    pass\n'
+    ),
+    "triple-with-its-quotes": 'block = f"""\nrow: {row["k"]}\n"""\n',
+    "implicit-concatenation": 'both = (f"{a["x"]}" f"{b}" "{plain}")\n',
+    "dict-in-a-field": "picked = f\"{ {'a': 1}['a'] } {d[\"a\"]}\"\n",
+    "with-a-type-parameter": 'def show[T](row: T) -> str:\n    return f"{row["k"]}"\n',
+    "crlf": 'a = f"{row["k"]}"\r\nb = 1\r\n',
+}
+
+
+@pytest.mark.parametrize("newer", READ.values(), ids=READ.keys())
+def test_reading_f_strings_lowers_as_libcst_does(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_libcst, _lower_by_reading
+
+    read = _lower_by_reading(newer)
+    assert read is not None and read.tree is not None
+    assert read.text == text_of(_lower_by_libcst(newer))
+    assert ast.dump(read.tree) == ast.dump(ast.parse(read.text))
+    assert len(read.text.splitlines()) == len(newer.splitlines())
+
+
+@pytest.mark.parametrize(
+    "newer",
+    ['row = t"<td>{cells["name"]}</td>"\n', 'open = f"{row["k"]\n'],
+    ids=["template-string", "left-open"],
+)
+def test_what_reading_cannot_settle_goes_to_libcst(newer: str) -> None:
+    from fastaudit.engine.lowering import _lower_by_reading
+
+    assert _lower_by_reading(newer) is None
+
+
+def test_a_file_of_pep701_f_strings_is_lowered_without_libcst(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastaudit.engine import lowering_cst
+
+    def refuse(text: str) -> list[lowering_cst.Edit] | None:
+        raise AssertionError("LibCST was asked")
+
+    monkeypatch.setattr(lowering_cst, "libcst_edits", refuse)
+    source = 'import os\n\n\ndef home() -> str:\n    return f"{os.environ["HOME"]}/x"\n'
+    lowered = lower(source)
+    assert lowered is not None
+    assert lowered.text.splitlines()[-1] == '    return f"{_}/x"'

@@ -34,6 +34,7 @@ import tokenize
 import warnings
 from typing import NamedTuple
 
+from fastaudit.engine.lowering_fstrings import apply_offset_edits, fstring_edits
 from fastaudit.project.source import split_lines
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -60,6 +61,9 @@ def lower(text: str, stop: int | None = None) -> Lowered | None:
     if fast is not None:
         return fast
     fast = _lower_by_tokens(text)
+    if fast is not None:
+        return fast
+    fast = _lower_by_reading(text)
     if fast is not None:
         return fast
     fast = _lower_by_windows(text, stop)
@@ -150,6 +154,23 @@ def _lower_by_libcst(text: str) -> Lowered | None:
     lowered = _apply(text, edits)
     tree = _read(lowered)
     return Lowered(lowered, tree if isinstance(tree, ast.Module) else None)
+
+
+def _lower_by_reading(text: str) -> Lowered | None:
+    """PEP 701 f-strings lowered from the text itself (``lowering_fstrings``: the edits
+    LibCST's lowering makes, without its parse), then what else the parser rejects by
+    the token paths; None when the reading leaves the strings to LibCST, or the result
+    does not parse."""
+    if "\r" in text.replace("\r\n", ""):
+        return None  # see ``_lower_by_tokens``
+    edits = fstring_edits(text)
+    if not edits:
+        return None
+    current = apply_offset_edits(text, edits)
+    read = _read(current)
+    if isinstance(read, ast.Module):
+        return Lowered(current, read)
+    return _lower_where_rejected(current, read) or _lower_by_tokens(current)
 
 
 # ---------------------------------------------------------------- by windows
