@@ -9,6 +9,7 @@ purpose with locals, parameters and module-level definitions.
 from __future__ import annotations
 
 import ast
+import difflib
 import os
 import subprocess
 import symtable
@@ -22,9 +23,10 @@ from hypothesis import strategies as st
 
 from fastaudit.audit.scan import check_source, scan
 from fastaudit.config import Config
-from fastaudit.engine.name_safety import name_problems
+from fastaudit.engine.edits import apply_edits
+from fastaudit.engine.name_safety import may_declare, name_problems
 from fastaudit.fixes.runner import fix_project, fix_source
-from fastaudit.model import Safety
+from fastaudit.model import Edit, Fix, Safety
 from fastaudit.rules import all_rules
 from fastaudit.rules.base import ProjectRule
 
@@ -616,6 +618,26 @@ def test_a_fix_renaming_an_attribute_changes_no_scope() -> None:
     assert renames == {first, spaced, json, both}
 
 
+def test_renamed_attributes_are_found_in_whichever_statement_holds_them() -> None:
+    """Only the statements holding an edit are walked for attributes: two statements
+    on one line, a decorator's argument on a line of its own."""
+    from fastaudit.engine.name_safety import attribute_renames
+    from fastaudit.project.source import decode
+
+    text = (
+        "import a\n\nx = a.dict(); y = a.json()\n\n\n@a.deco(\n    a.items\n)\ndef f():\n    pass\n"
+    )
+    source = decode(text.encode())
+
+    def rename(needle: str) -> Fix:
+        start = text.index(needle)
+        return Fix(needle, Safety.SAFE, (Edit(start, start + len(needle), "renamed"),))
+
+    fixes = [rename("dict"), rename("json"), rename("items"), rename("import")]
+    renames = attribute_renames(text, ast.parse(text), fixes, source.offset)
+    assert renames == set(fixes[:3])
+
+
 def test_a_proof_answers_for_what_is_left_when_only_renames_went() -> None:
     from fastaudit.engine.outcome import Proof
     from fastaudit.model import Edit, Fix
@@ -632,3 +654,99 @@ def test_a_proof_answers_for_what_is_left_when_only_renames_went() -> None:
     flawed = Proof(frozenset({rename, other}), {other: "why"}, frozenset({rename}))
     assert flawed.answer(frozenset({rename, other})) == {other: "why"}
     assert flawed.answer(frozenset({other})) is None  # proved apart, not together
+
+
+# ------------------------------------------------- untouched bodies are left unread
+def _edits_between(before: str, after: str) -> list[Edit]:
+    """The edits turning ``before`` into ``after``, as a fix would give them."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        Edit(i1, i2, after[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _cases(test: object) -> list[tuple[str, str]]:
+    """The (before, after) pairs a parametrized test above holds."""
+    (mark,) = [m for m in getattr(test, "pytestmark", []) if m.name == "parametrize"]
+    return [(p.values[0], p.values[1]) for p in mark.args[1]]
+
+
+NARROWED = {
+    # A name the edits bind at module level, read in a def they leave alone: what the
+    # read finds changes there (the builtin, then the import).
+    "import-over-a-builtin": (
+        "import os\n\n\ndef untouched():\n    return open(os.sep)\n\n\n"
+        "def edited():\n    return 1\n",
+        "import os\nfrom gzip import open\n\n\ndef untouched():\n    return open(os.sep)\n\n\n"
+        "def edited():\n    return 2\n",
+    ),
+    # A problem in an edited def below an added line: its line is the new text's.
+    "local-below-an-added-import": (
+        "import json\n\n\ndef untouched():\n    return 1\n\n\n"
+        "def edited(data):\n    json = data\n    return json\n",
+        "import json\nimport os\n\n\ndef untouched():\n    return 1\n\n\n"
+        "def edited(data):\n    json = data\n    return json, json.dumps(os.sep)\n",
+    ),
+    "class-left-alone-method-edited": (
+        "class Kept:\n    def a(self):\n        return self\n\n\n"
+        "class Edited:\n    def b(self, value):\n        return value\n",
+        "class Kept:\n    def a(self):\n        return self\n\n\n"
+        "class Edited:\n    def b(self, value):\n        return Kept, value\n",
+    ),
+    "star-import-added": (
+        "import sys\n\n\ndef untouched():\n    return path, sys\n\n\ndef edited():\n    return 1\n",
+        "import sys\nfrom os import *\n\n\ndef untouched():\n    return path, sys\n\n\n"
+        "def edited():\n    return 2\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        *[(code(b), code(a)) for b, a in _cases(test_name_problems_are_found)],
+        *[(code(b), code(a)) for b, a in _cases(test_harmless_changes_pass)],
+        *NARROWED.values(),
+    ],
+)
+def test_untouched_bodies_left_unread_give_the_same_answer(before: str, after: str) -> None:
+    edits = _edits_between(before, after)
+    assert apply_edits(before, [Fix("diff", Safety.SAFE, tuple(edits))])[0] == after
+    full = name_problems(before, after)
+    assert name_problems(before, after, text=before, edits=edits) == full
+    tree = ast.parse(before)
+    narrowed = name_problems(tree, after, may_declare(before), text=before, edits=edits)
+    assert narrowed == full
+
+
+def test_the_narrowed_answers_name_the_new_lines() -> None:
+    before, after = NARROWED["local-below-an-added-import"]
+    problems = name_problems(before, after, False, text=before, edits=_edits_between(before, after))
+    assert problems == [
+        "`json` is a local name in function `edited` (line 9): the new reference there "
+        "would read it instead of the module-level `json`"
+    ]
+    before, after = NARROWED["import-over-a-builtin"]
+    problems = name_problems(before, after, False, text=before, edits=_edits_between(before, after))
+    assert problems == [
+        "`open` in function `untouched` (line 5) would refer to the module instead of the builtin"
+    ]
+
+
+def test_the_bodies_of_defs_the_edits_leave_alone_are_not_read(monkeypatch) -> None:
+    from fastaudit.engine import name_safety
+
+    unread: list[frozenset[int]] = []
+    real = name_safety.scopes_of
+
+    def spy(source, declares=None, headers=()):
+        unread.append(frozenset(headers))
+        return real(source, declares, headers)
+
+    monkeypatch.setattr(name_safety, "scopes_of", spy)
+    before, after = NARROWED["class-left-alone-method-edited"]
+    edits = _edits_between(before, after)
+    assert name_problems(before, after, False, text=before, edits=edits) == []
+    assert unread == [frozenset({0}), frozenset({0})]

@@ -26,14 +26,16 @@ import builtins
 import keyword
 import re
 import warnings
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastaudit.engine.edits import apply_edits
 from fastaudit.engine.walk import own_statements, walk
-from fastaudit.model import Finding, Fix, Safety
+from fastaudit.model import Edit, Finding, Fix, Safety
+from fastaudit.project.source import SourceText
 
 # Names every module has without binding them.
 _MODULE_DUNDERS = frozenset(
@@ -155,7 +157,11 @@ class _ScopeBuilder(ast.NodeVisitor):
                 self.visit(node)
 
     # ----------------------------------------------------------- definitions
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, body: bool = True
+    ) -> None:
+        """``body``: False to file the def's header alone (what its statement binds and
+        reads where it stands) and leave its body unread (``scopes_of``'s ``headers``)."""
         args = node.args
         # Decorators, defaults and annotations are evaluated where the def stands.
         self._visit_all([*args.defaults, *args.kw_defaults])
@@ -174,12 +180,14 @@ class _ScopeBuilder(ast.NodeVisitor):
         for arg in _all_args(args):
             scope.bound.add(arg.arg)
             scope.binding_sites[arg.arg] += 1
-        body = node.body if isinstance(node.body, list) else [node.body]
+        if not body:
+            return
+        statements = node.body if isinstance(node.body, list) else [node.body]
         saved = self.current
         self.current = scope
         if self.declares and not isinstance(node, ast.Lambda):
             self._declare(node.body)
-        for stmt in body:
+        for stmt in statements:
             self.visit(stmt)
         self.current = saved
 
@@ -195,12 +203,14 @@ class _ScopeBuilder(ast.NodeVisitor):
             elif isinstance(node, ast.Nonlocal):
                 self.current.declared_nonlocal.update(node.names)
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef, body: bool = True) -> None:
         self._visit_all(node.decorator_list)
         self._visit_all(node.bases)
         self._visit_all([k.value for k in node.keywords])
         self._bind(node.name)
         scope = self._open("class", node.name, node.lineno)
+        if not body:
+            return
         saved = self.current
         self.current = scope
         if self.declares:
@@ -376,39 +386,76 @@ def may_declare(text: str) -> bool:
 _DECLARATION_WORD = re.compile(r"\b(?:global|nonlocal)\b")
 
 
-def scopes_of(source: str | ast.Module, declares: bool | None = None) -> dict[str, ScopeFacts]:
+def scopes_of(
+    source: str | ast.Module, declares: bool | None = None, headers: Collection[int] = ()
+) -> dict[str, ScopeFacts]:
     """The scopes of ``source``. ``declares``: whether its text may hold ``global`` or
-    ``nonlocal`` (``may_declare``), when ``source`` is a tree; a text is asked itself."""
+    ``nonlocal`` (``may_declare``), when ``source`` is a tree; a text is asked itself.
+    ``headers``: the indices of top-level defs and classes whose bodies are left unread
+    (``_untouched``): their statements' own bindings and reads are filed, not the
+    scopes inside them."""
+    tree, declares = _tree_of(source, declares)
     try:
-        if isinstance(source, str):
-            declares = may_declare(source)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(source)
-        else:
-            tree = source
         builder = _ScopeBuilder(declares is not False)
-        for stmt in tree.body:
-            builder.visit(stmt)
-    except SyntaxError as exc:
-        raise Unprovable(f"the result does not parse (line {exc.lineno}: {exc.msg})") from exc
+        for index, stmt in enumerate(tree.body):
+            if index in headers and isinstance(stmt, _HEADED):
+                if isinstance(stmt, ast.ClassDef):
+                    builder.visit_ClassDef(stmt, body=False)
+                else:
+                    builder._function(stmt, body=False)
+            else:
+                builder.visit(stmt)
     except (RecursionError, MemoryError, ValueError) as exc:
         raise Unprovable("the file nests too deeply to check what names refer to") from exc
     return builder.scopes
 
 
+def _tree_of(source: str | ast.Module, declares: bool | None) -> tuple[ast.Module, bool | None]:
+    """``source`` parsed, and whether its text may declare names (``may_declare``)."""
+    if not isinstance(source, str):
+        return source, declares
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise Unprovable(f"the result does not parse (line {exc.lineno}: {exc.msg})") from exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise Unprovable("the file nests too deeply to check what names refer to") from exc
+    return tree, may_declare(source)
+
+
 def name_problems(
-    before: str | ast.Module, after: str, before_declares: bool | None = None
+    before: str | ast.Module,
+    after: str,
+    before_declares: bool | None = None,
+    *,
+    text: str | None = None,
+    edits: Sequence[Edit] = (),
 ) -> list[str]:
     """Why ``after`` may not behave like ``before`` as far as names go; empty if none.
 
     ``before`` may be given as its parsed tree (the scan already has it), with
-    ``before_declares`` saying whether its text may hold ``global`` or ``nonlocal``."""
+    ``before_declares`` saying whether its text may hold ``global`` or ``nonlocal``.
+    Given ``before``'s ``text`` and the ``edits`` that made ``after`` of it, the bodies
+    of the defs and classes they leave alone are not read (``_untouched``): the answer
+    is the same, for less work."""
     try:
-        old = scopes_of(before, before_declares)
-        new = scopes_of(after)
+        old_tree, old_declares = _tree_of(before, before_declares)
+        new_tree, new_declares = _tree_of(after, None)
+        scopes = None
+        if text is not None and edits and old_declares is False and new_declares is False:
+            untouched = _untouched(text, old_tree, new_tree, edits)
+            if untouched.before:
+                old = scopes_of(old_tree, False, untouched.before)
+                new = scopes_of(new_tree, False, untouched.after)
+                if not untouched.read_in(old["module"], new["module"]):
+                    scopes = old, new
+        if scopes is None:
+            scopes = scopes_of(old_tree, old_declares), scopes_of(new_tree, new_declares)
     except Unprovable as exc:
         return [str(exc)]
+    old, new = scopes
     old_module = old["module"]
     new_module = new["module"]
     problems: list[str] = []
@@ -475,12 +522,14 @@ def unprovable(text: str, fixes: list[Fix], tree: ast.Module | None = None) -> d
     before: str | ast.Module = tree if tree is not None else text
     declares = may_declare(text)
     together, applied = apply_edits(text, fixes)
-    if len(applied) == len(fixes) and not name_problems(before, together, declares):
+    if len(applied) == len(fixes) and not name_problems(
+        before, together, declares, text=text, edits=[e for f in applied for e in f.edits]
+    ):
         return {}
     found: dict[Fix, str] = {}
     for fix in fixes:
         alone, _ = apply_edits(text, [fix])
-        problems = name_problems(before, alone, declares)
+        problems = name_problems(before, alone, declares, text=text, edits=fix.edits)
         if problems:
             found[fix] = problems[0]
     return found
@@ -502,8 +551,18 @@ def attribute_renames(
     ]
     if not candidates:
         return frozenset()  # no fix writes identifiers only: no walk of the tree
+    # An attribute an edit renames stands in a top-level statement holding the edit's
+    # line: only those are walked.
+    source = SourceText(text)
+    lines = sorted({source.position(edit.start)[0] for fix in candidates for edit in fix.edits})
+    holding = [
+        statement
+        for statement in tree.body
+        if (at := bisect_left(lines, _first_line(statement))) < len(lines)
+        and lines[at] <= (statement.end_lineno or 0)
+    ]
     spans: set[tuple[int, int]] = set()
-    for node in walk(tree):
+    for node in (inner for statement in holding for inner in walk(statement)):
         if type(node) is ast.Attribute and node.end_lineno is not None:
             end = offset(node.end_lineno, node.end_col_offset or 0)
             start = end - len(node.attr)
@@ -512,6 +571,86 @@ def attribute_renames(
     return frozenset(
         fix for fix in candidates if all((edit.start, edit.end) in spans for edit in fix.edits)
     )
+
+
+# Top-level statements with a body of their own scope.
+_HEADED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Untouched:
+    """The top-level defs and classes a set of edits leaves as they were, by index in
+    the body of the module before (``before``) and after (``after``), with their text.
+
+    Their bodies are the same text, so they hold the same scopes with the same reads and
+    bindings (``global`` and ``nonlocal`` aside: texts that may hold either are never
+    narrowed). What a read in them finds can change only through the module: a name
+    the edits bind or unbind there. ``read_in`` says when such a name is spelled in one
+    of them; the whole files are compared then."""
+
+    before: frozenset[int]
+    after: frozenset[int]
+    texts: tuple[str, ...]
+
+    def read_in(self, old: ScopeFacts, new: ScopeFacts) -> bool:
+        if old.has_star_import != new.has_star_import:
+            return True
+        changed = old.bound ^ new.bound
+        if not changed:
+            return False
+        for text in self.texts:
+            if not text.isascii():
+                return True  # the parser's NFKC names may be spelled otherwise here
+            if not changed.isdisjoint(_WORD.findall(text)):
+                return True
+        return False
+
+
+def _untouched(text: str, old: ast.Module, new: ast.Module, edits: Sequence[Edit]) -> _Untouched:
+    """The top-level defs and classes of ``old`` (the tree of ``text``) no edit touches,
+    and where each stands in ``new``: the same kind and name on the same lines, shifted
+    by the lines the edits above it add or remove. A statement an edit touches, even by
+    its first or last line, is read in full."""
+    source = SourceText(text)
+    spans: list[tuple[int, int, int]] = []  # (first line, last line, lines added)
+    for edit in edits:
+        first = source.position(edit.start)[0]
+        last = source.position(edit.end)[0] if edit.end > edit.start else first
+        added = len(_LINE_BREAK.findall(edit.text))
+        added -= len(_LINE_BREAK.findall(text, edit.start, edit.end))
+        spans.append((first, last, added))
+    heads = {_first_line(node): (index, node) for index, node in enumerate(new.body)}
+    before: set[int] = set()
+    after: set[int] = set()
+    texts: list[str] = []
+    for index, node in enumerate(old.body):
+        if not isinstance(node, _HEADED) or node.end_lineno is None:
+            continue
+        first, last = _first_line(node), node.end_lineno
+        if any(a <= last and b >= first for a, b, _ in spans):
+            continue
+        shift = sum(added for _, b, added in spans if b < first)
+        match = heads.get(first + shift)
+        if match is None:
+            continue
+        place, other = match
+        if type(other) is not type(node) or other.end_lineno != last + shift:
+            continue
+        if other.name != node.name:
+            continue
+        before.add(index)
+        after.add(place)
+        end = source.line_start(last + 1) if last < len(source.starts) else len(text)
+        texts.append(text[source.line_start(first) : end])
+    return _Untouched(frozenset(before), frozenset(after), tuple(texts))
+
+
+def _first_line(node: ast.stmt) -> int:
+    """Where a statement starts: its first decorator's line, if any."""
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
 
 
 UNPROVEN = "not provably safe: "
