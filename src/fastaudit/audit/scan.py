@@ -315,7 +315,7 @@ def analyze(
     # Only the lines findings are on can be silenced (``Suppressions.covers``).
     lines = {n for f in ctx.findings for n in (f.span.line, f.span.end_line)}
     lines.update(n for d in ctx.deferred for n in (d.finding.span.line, d.finding.span.end_line))
-    suppressions = suppressions_in(source.text, lines)
+    suppressions = suppressions_in(source, lines)
     if suppressions.skip_file:
         return outcome
     for line, rule_id in suppressions.unknown:
@@ -378,10 +378,15 @@ def project_summary(outcome: FileOutcome) -> str:
 _NOQA_TOOLS = ("ruff", "flake8-async", "flake8-fastapi", "flake8-pydantic")
 
 
-def suppressions_in(text: str, lines: Collection[int] | None = None) -> Suppressions:
+def suppressions_in(text: str | SourceText, lines: Collection[int] | None = None) -> Suppressions:
     """The suppression comments of a Python file's ``text`` that can matter on ``lines``
     (see ``parse_suppressions``), our rules and their peers' codes known: what the walk,
-    the project pass and the auditor's ``i`` all ask."""
+    the project pass and the auditor's ``i`` all ask. A ``SourceText`` lends the lower
+    case text the rules may have made already."""
+    if isinstance(text, SourceText):
+        return parse_suppressions(
+            text.text, _rule_ids(), noqa_peer_codes(), lines, folded=text.folded
+        )
     return parse_suppressions(text, _rule_ids(), noqa_peer_codes(), lines)
 
 
@@ -926,7 +931,7 @@ def _unsuppressed(view: ProjectView, findings: list[Finding]) -> list[Finding]:
     for path, wanted in lines.items():
         source = view.read_text(path)
         if source is not None:
-            by_path[path] = suppressions_in(source.text, wanted)
+            by_path[path] = suppressions_in(source, wanted)
     kept: list[Finding] = []
     for finding in findings:
         found = by_path.get(finding.path)

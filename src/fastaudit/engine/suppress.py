@@ -55,6 +55,8 @@ def parse_suppressions(
     known: AbstractSet[str],
     peer_codes: dict[str, frozenset[str]] | None = None,
     lines: Collection[int] | None = None,
+    *,
+    folded: str | None = None,
 ) -> Suppressions:
     """The file's suppression comments. ``peer_codes`` maps another tool's code to our
     rules that correspond to it (``RUF006`` -> ASY111): a ``# noqa: RUF006`` written for
@@ -62,9 +64,10 @@ def parse_suppressions(
 
     ``lines``, when given, are the only lines whose suppressions are asked about (those
     the file's findings start or end on): a comment elsewhere that neither skips the
-    file nor names an unknown rule changes nothing, and is not looked for."""
+    file nor names an unknown rule changes nothing, and is not looked for. ``folded``:
+    ``text`` in lower case, when the caller has it."""
     result = Suppressions()
-    lowered = text.lower()
+    lowered = folded if folded is not None else text.lower()
     if "noqa" not in lowered and "fastaudit:" not in lowered:
         return result
     if not _may_suppress(text, known, peer_codes, lines):

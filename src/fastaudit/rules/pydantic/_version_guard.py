@@ -188,14 +188,8 @@ def _spells_pydantic(ctx: FileContext) -> bool:
     key = ("spells-pydantic",)
     found = ctx.memo.get(key)
     if found is None:
-        found = ctx.memo[key] = (
-            _PYDANTIC_WORD.search(ctx.source.text) is not None
-            or _PYDANTIC_WORD.search(ctx.module) is not None
-        )
+        found = ctx.memo[key] = "pydantic" in ctx.source.folded or "pydantic" in ctx.module.lower()
     return bool(found)
-
-
-_PYDANTIC_WORD = re.compile("pydantic", re.IGNORECASE)
 
 
 def may_guard_versions(ctx: FileContext) -> bool:
@@ -206,14 +200,11 @@ def may_guard_versions(ctx: FileContext) -> bool:
     key = ("may-guard-versions",)
     found = ctx.memo.get(key)
     if found is None:
-        text = ctx.source.text
+        folded = ctx.source.folded
         found = ctx.memo[key] = (
-            _spells_pydantic(ctx) or "model_" in text or _MAJOR_DIGIT.search(text) is not None
+            _spells_pydantic(ctx) or "model_" in ctx.source.text or "v1" in folded or "v2" in folded
         )
     return bool(found)
-
-
-_MAJOR_DIGIT = re.compile("v[12]", re.IGNORECASE)
 
 
 def _spells_version(node: ast.expr) -> bool:

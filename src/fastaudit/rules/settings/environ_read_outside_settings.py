@@ -409,9 +409,6 @@ def _key(node: ast.expr) -> str | None:
 _ENV_WORDS = frozenset(
     {"env", "envs", "environ", "environs", "environment", "environments", "envvar", "envvars"}
 )
-# What a file setting variables spells (``_env_word`` in any case, ``os.environ``,
-# ``os.putenv``), for the cheap test of a file before the walk.
-_ENV_TEXT = re.compile("env", re.IGNORECASE)
 # A literal that may name a variable, for the cheap test of a file before the walk.
 _VARIABLE_LITERAL = re.compile(r"""["'][A-Za-z_][A-Za-z0-9_]*["']""")
 
@@ -481,12 +478,12 @@ def _spreads_environ(node: ast.expr, ctx: FileContext) -> bool:
 
 def _may_write(ctx: FileContext) -> bool:
     """Whether this file's settings of variables count (``finish``), and its text may
-    hold one: every name ``_written_names`` reads spells ``env`` in some case, or
-    ``putenv``, and a variable is named by a literal."""
+    hold one: every name ``_written_names`` reads spells ``env`` in some case
+    (``_env_word``, ``os.environ``, ``os.putenv``), and a variable is named by a
+    literal."""
     if is_test_path(ctx.path) or "scripts" in ctx.path.split("/")[:-1]:
         return False
-    text = ctx.source.text
-    return bool(_ENV_TEXT.search(text) and _VARIABLE_LITERAL.search(text))
+    return "env" in ctx.source.folded and _VARIABLE_LITERAL.search(ctx.source.text) is not None
 
 
 def _written_names(ctx: FileContext, nodes: Iterable[ast.AST]) -> set[str]:
