@@ -356,7 +356,10 @@ class FileContext:
         self.rule_classes: tuple[type, ...] = ()
         self.parent: ast.AST | None = None
         self._scopes: list[Scope] = [Scope("module", tree, module)]
-        self._functions: list[FunctionInfo | None] = []
+        self._functions: list[FunctionInfo] = []
+        # The innermost enclosing ``def``, ``async def`` or lambda, if any: the last of
+        # ``_functions``, kept as it changes (most handlers ask, on every node).
+        self.function: FunctionInfo | None = None
         self._class_stack: list[str] = []
         self._rule: RuleInfo | None = None
         # What ``resolve`` answered, by node (nodes hash by identity), while the bindings
@@ -494,11 +497,6 @@ class FileContext:
             self._resolved.clear()
 
     # --------------------------------------------------------------- context
-    @property
-    def function(self) -> FunctionInfo | None:
-        """The innermost enclosing ``def``, ``async def`` or lambda, if any."""
-        return self._functions[-1] if self._functions else None
-
     @property
     def in_async_body(self) -> bool:
         """True directly inside an ``async def`` body (not in a nested def or lambda)."""
@@ -895,6 +893,7 @@ class FileContext:
                     scope.bindings[first] = qualname if is_cls else f"{qualname}()"
         self._scopes.append(scope)
         self._functions.append(info)
+        self.function = info
         if self._resolved:
             self._resolved.clear()
 
@@ -911,7 +910,9 @@ class FileContext:
         if isinstance(node, ast.ClassDef):
             self._class_stack.pop()
         else:
-            self._functions.pop()
+            functions = self._functions
+            functions.pop()
+            self.function = functions[-1] if functions else None
 
 
 _ENTER = object()

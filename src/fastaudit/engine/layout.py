@@ -314,6 +314,7 @@ def is_test_path(path: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_migration_path(path: str) -> bool:
     """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
     parts = path.split("/")
