@@ -248,26 +248,43 @@ class CallTable:
             tuple(route_owners),
         )
 
-    def places(self, node: ast.Call, ctx: FileContext) -> tuple[int, ...] | None:
-        """The places of the handlers acting on ``node``, or None for ``always``."""
+    def places(
+        self,
+        node: ast.Call,
+        ctx: FileContext,
+        known: dict[str, tuple[int, ...]] | None = None,
+    ) -> tuple[int, ...] | None:
+        """The places of the handlers acting on ``node``, or None for ``always``.
+        ``known``: what ``callee_places`` answered in this file so far, by callee (a
+        file calls the same few callees over and over)."""
         extra: tuple[int, ...] = ()
         func = node.func
         if self.by_callee or self.by_tail or self.route_owners:
             callee = ctx.resolve(func)
             if callee is not None:
-                extra = self.by_callee.get(callee, ()) + self.by_tail.get(
-                    callee.rpartition(".")[2], ()
-                )
-                if self.route_owners and ctx.builds_route_owner(callee):
-                    extra += self.route_owners
+                if known is None:
+                    extra = self.callee_places(callee, ctx)
+                else:
+                    found = known.get(callee)
+                    if found is None:
+                        found = known[callee] = self.callee_places(callee, ctx)
+                    extra = found
         if self.by_attr and type(func) is ast.Attribute:
             extra += self.by_attr.get(func.attr, ())
         if not extra:
             return None
-        found = self.merged.get(extra)
-        if found is None:
-            found = self.merged[extra] = tuple(sorted({*self.always, *extra}))
-        return found
+        merged = self.merged.get(extra)
+        if merged is None:
+            merged = self.merged[extra] = tuple(sorted({*self.always, *extra}))
+        return merged
+
+    def callee_places(self, callee: str, ctx: FileContext) -> tuple[int, ...]:
+        """The places a call's resolved callee selects (the handlers filtering on the
+        callee, its last part, or the building of an app or router)."""
+        extra = self.by_callee.get(callee, ()) + self.by_tail.get(callee.rpartition(".")[2], ())
+        if self.route_owners and ctx.builds_route_owner(callee):
+            extra += self.route_owners
+        return extra
 
 
 @dataclass(slots=True)
@@ -281,13 +298,20 @@ class CallDispatch:
     # with).
     every: list[tuple[RuleInfo, _Handler]]
     always: list[tuple[RuleInfo, _Handler]]
+    # ``CallTable.callee_places`` by callee in this file, while the file's classes stay
+    # as many as ``classes_known`` (one defined further down may make its name an app's).
+    by_callee: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    classes_known: int = 0
 
     @classmethod
     def of(cls, table: CallTable, every: Sequence[tuple[RuleInfo, _Handler]]) -> CallDispatch:
         return cls(table, list(every), [every[place] for place in table.always])
 
     def handlers(self, node: ast.Call, ctx: FileContext) -> list[tuple[RuleInfo, _Handler]]:
-        places = self.table.places(node, ctx)
+        if len(ctx.classes) != self.classes_known:
+            self.classes_known = len(ctx.classes)
+            self.by_callee.clear()
+        places = self.table.places(node, ctx, self.by_callee)
         if places is None:
             return self.always
         every = self.every
