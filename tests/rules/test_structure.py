@@ -136,6 +136,24 @@ def test_an_app_and_routers_built_from_renamed_imports_are_found(tmp_path):
     assert (app.path, app.root, sorted(app.domains)) == ("shop/main.py", "shop", ["orders"])
 
 
+def test_an_app_class_defined_below_a_call_of_it_still_makes_the_app(tmp_path):
+    """``App()`` called in a function above ``class App(FastAPI)`` is not known for an
+    app there; the same call below the class is."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/main.py": (
+                "from fastapi import FastAPI\n\n\n"
+                "def testing_app():\n    return App(debug=True)\n\n\n"
+                "class App(FastAPI):\n    pass\n\n\napp = App()\n"
+            ),
+        },
+    )
+    (app,) = find_apps(view_of(tmp_path))
+    assert (app.path, app.line) == ("shop/main.py", 12)
+
+
 def test_flat_layout_type_folders_and_proposal():
     view = view_of(PROJECTS / "shapes-flat")
     (app,) = find_apps(view)
