@@ -300,7 +300,7 @@ class CallDispatch:
     always: list[tuple[RuleInfo, _Handler]]
     # ``CallTable.callee_places`` by callee in this file, while the file's classes stay
     # as many as ``classes_known`` (one defined further down may make its name an app's).
-    by_callee: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    places_by_callee: dict[str, tuple[int, ...]] = field(default_factory=dict)
     classes_known: int = 0
 
     @classmethod
@@ -310,8 +310,8 @@ class CallDispatch:
     def handlers(self, node: ast.Call, ctx: FileContext) -> list[tuple[RuleInfo, _Handler]]:
         if len(ctx.classes) != self.classes_known:
             self.classes_known = len(ctx.classes)
-            self.by_callee.clear()
-        places = self.table.places(node, ctx, self.by_callee)
+            self.places_by_callee.clear()
+        places = self.table.places(node, ctx, self.places_by_callee)
         if places is None:
             return self.always
         every = self.every

@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 import warnings
 from typing import NamedTuple
 
 from fastaudit.engine.lowering_fstrings import apply_offset_edits, fstring_edits
-from fastaudit.project.source import split_lines
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
+from fastaudit.project.source import LINE_END, split_lines
 
 Edit = tuple[int, int, int, int, str]
 
@@ -208,7 +204,7 @@ def _lower_window(text: str, line: int) -> tuple[str, int] | None:
     # Here, not at the top: LibCST is slow to import and few files need it.
     from fastaudit.engine.lowering_cst import libcst_edits
 
-    starts = [0, *(match.end() for match in _LINE_END.finditer(text))]
+    starts = [0, *(match.end() for match in LINE_END.finditer(text))]
     if line > len(starts):
         return None
     first = _statement_start(text[: starts[line - 1]])
@@ -465,7 +461,7 @@ def _nesting(text: str) -> int:
 
 def _apply(text: str, edits: list[tuple[int, int, int, int, str]]) -> str:
     # Lines end where the parsers end them: at \r\n, \n or a lone \r.
-    starts = [0, *(match.end() for match in _LINE_END.finditer(text))]
+    starts = [0, *(match.end() for match in LINE_END.finditer(text))]
 
     def offset(line: int, column: int) -> int:
         return starts[line - 1] + column

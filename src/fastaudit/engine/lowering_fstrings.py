@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 
+from fastaudit.project.source import LINE_END
+
 # (start offset, end offset, replacement) in the text.
 OffsetEdit = tuple[int, int, str]
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
 # Where code outside strings may hold something to read: a comment or a string's quote.
 _CODE_MARK = re.compile(r"[#'\"]")
 # A string prefix (any case): what may stand right before the quote.
@@ -199,7 +200,7 @@ class _Reader:
         string), its lines kept, as LibCST's lowering does."""
         inner = self.text[start + 1 : end - 1]
         triple = len(quote) == 3
-        breaks = len(_LINE_END.findall(inner))
+        breaks = len(LINE_END.findall(inner))
         if not (quote[0] in inner or "\\" in inner or "#" in inner or (not triple and breaks)):
             return
         if triple:
@@ -230,5 +231,5 @@ def _escaped(text: str, backslash: int) -> int:
 
 def _line_end(text: str, position: int) -> int:
     """The offset of the line break ending the line ``position`` is on (or the end)."""
-    match = _LINE_END.search(text, position)
+    match = LINE_END.search(text, position)
     return match.start() if match is not None else len(text)

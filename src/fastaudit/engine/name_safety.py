@@ -35,7 +35,7 @@ from typing import Any
 from fastaudit.engine.edits import apply_edits
 from fastaudit.engine.walk import own_statements, walk
 from fastaudit.model import Edit, Finding, Fix, Safety
-from fastaudit.project.source import SourceText
+from fastaudit.project.source import LINE_END, SourceText
 
 # Names every module has without binding them.
 _MODULE_DUNDERS = frozenset(
@@ -575,7 +575,6 @@ def attribute_renames(
 
 # Top-level statements with a body of their own scope.
 _HEADED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+")
 
 
@@ -618,8 +617,8 @@ def _untouched(text: str, old: ast.Module, new: ast.Module, edits: Sequence[Edit
     for edit in edits:
         first = source.position(edit.start)[0]
         last = source.position(edit.end)[0] if edit.end > edit.start else first
-        added = len(_LINE_BREAK.findall(edit.text))
-        added -= len(_LINE_BREAK.findall(text, edit.start, edit.end))
+        added = len(LINE_END.findall(edit.text))
+        added -= len(LINE_END.findall(text, edit.start, edit.end))
         spans.append((first, last, added))
     heads = {_first_line(node): (index, node) for index, node in enumerate(new.body)}
     before: set[int] = set()

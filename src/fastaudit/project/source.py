@@ -19,7 +19,8 @@ from pathlib import Path
 
 from fastaudit.config import DEFAULT_MAX_BYTES
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+# A line break as Python's parser and tokenizer count them: ``\r\n``, ``\n`` or a lone ``\r``.
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class SourceError(Exception):
@@ -73,7 +74,7 @@ class SourceText:
     @property
     def newline(self) -> str:
         """The file's own line ending, kept by every fix."""
-        match = _LINE_END.search(self.text)
+        match = LINE_END.search(self.text)
         return match.group() if match else "\n"
 
     def line_text(self, line: int) -> str:
@@ -109,7 +110,7 @@ def _line_starts(text: str, lines: list[str]) -> list[int]:
     """Where each of ``lines`` (``split_lines(text)``) starts in ``text``."""
     if "\r" in text:
         # The parser ends a line at ``\r\n``, ``\n`` and a lone ``\r`` alike.
-        return [0, *(m.end() for m in _LINE_END.finditer(text))]
+        return [0, *(m.end() for m in LINE_END.finditer(text))]
     # Every line ends with one "\n": line k starts after the k lines before it and
     # their k newlines (sums taken in C, not a loop here: 690,000 lines in prefect).
     starts = [0]
@@ -121,7 +122,7 @@ def split_lines(text: str) -> list[str]:
     """``text``'s lines without their endings, numbered as Python's parser and tokenizer
     number them: a line ends at ``\r\n``, ``\n`` or a lone ``\r``, never at the form
     feeds and other breaks ``str.splitlines`` also splits at."""
-    return _LINE_END.split(text) if "\r" in text else text.split("\n")
+    return LINE_END.split(text) if "\r" in text else text.split("\n")
 
 
 def digest_bytes(data: bytes) -> str:

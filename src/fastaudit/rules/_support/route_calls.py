@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.names import parameter_defaults
+from fastaudit.rules._support.project_walk import text_contains
 
 if TYPE_CHECKING:
     from fastaudit.engine.context import FileContext
@@ -22,13 +23,8 @@ DEPENDS_MARKERS = frozenset(
 def may_name_markers(ctx: FileContext) -> bool:
     """Whether a call in this file may resolve to one of ``DEPENDS_MARKERS``: each ends
     in ``Depends`` or ``Security``, which the file must spell (importing it, aliased or
-    not, or reading it off the module). Kept for the walk: asked on every call."""
-    key = ("names-depends-markers",)
-    found = ctx.memo.get(key)
-    if found is None:
-        text = ctx.source.text
-        found = ctx.memo[key] = "Depends" in text or "Security" in text
-    return bool(found)
+    not, or reading it off the module)."""
+    return text_contains(ctx, "Depends", "Security")
 
 
 # ``HTTPException`` as raised in a route: an error answer (DOC103), and a call that does

@@ -197,11 +197,9 @@ class EnvironReadOutsideSettings(Rule):
                 self._defines_settings = True
 
     def finish(self, ctx: FileContext) -> None:
-        if not is_test_path(ctx.path) and "scripts" not in ctx.path.split("/")[:-1]:
-            # What the project's own code sets (a test's or a script's setting stands for
-            # the deployer's): any read of it, anywhere, is a hand-off.
-            for written in _written_names(ctx, self._writes or ()):
-                ctx.add_fact(ENVIRON_WRITTEN, written)
+        # What the project's own code sets: any read of it, anywhere, is a hand-off.
+        for written in _written_names(ctx, self._writes or ()):
+            ctx.add_fact(ENVIRON_WRITTEN, written)
         if self._defines_settings or _reads_settings_freely(ctx.path):
             return
         looped = (
@@ -477,10 +475,10 @@ def _spreads_environ(node: ast.expr, ctx: FileContext) -> bool:
 
 
 def _may_write(ctx: FileContext) -> bool:
-    """Whether this file's settings of variables count (``finish``), and its text may
-    hold one: every name ``_written_names`` reads spells ``env`` in some case
-    (``_env_word``, ``os.environ``, ``os.putenv``), and a variable is named by a
-    literal."""
+    """Whether this file's settings of variables count (a test's or a script's stands
+    for the deployer's), and its text may hold one: every name ``_written_names`` reads
+    spells ``env`` in some case (``_env_word``, ``os.environ``, ``os.putenv``), and a
+    variable is named by a literal."""
     if is_test_path(ctx.path) or "scripts" in ctx.path.split("/")[:-1]:
         return False
     return "env" in ctx.source.folded and _VARIABLE_LITERAL.search(ctx.source.text) is not None
