@@ -302,6 +302,44 @@ def test_an_untyped_session_from_a_sync_provider_is_wrapped_too(tmp_path: Path) 
     assert finding.fix is not None and finding.fix.safety is Safety.UNSAFE
 
 
+@pytest.mark.parametrize(
+    "provider",
+    [
+        # A factory bound at module level, the session yielded.
+        "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n\n\n"
+        "def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n"
+        "    finally:\n        db.close()\n",
+        # The class through the module it is defined in.
+        "from sqlalchemy.orm import session as orm_session\n\n\n"
+        "def get_db():\n    return orm_session.Session(bind=None)\n",
+    ],
+    ids=["module-level-factory", "defining-module"],
+)
+def test_a_sync_session_provider_is_known_however_it_makes_the_session(
+    tmp_path: Path, provider: str
+) -> None:
+    from .conftest import project_findings
+
+    write_tree(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db.py": provider,
+            "app/routes.py": """
+                from fastapi import Depends
+
+                from app.db import get_db
+
+
+                async def rename(db=Depends(get_db)):
+                    db.commit()
+                """,
+        },
+    )
+    (finding,) = project_findings(tmp_path, "ASY104")
+    assert finding.path == "app/routes.py"
+
+
 # ------------------------------------------------------------------------------- ASY108
 REACH_HELPER = """
     import requests

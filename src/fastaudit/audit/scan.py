@@ -203,10 +203,12 @@ def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[s
     return skipped
 
 
-# Per node type (or ``("leave", type)``), the handlers to call, as (index into the rule
-# classes, the function as the class holds it); for ``ast.Call``, the table of their
-# call filters too.
-_Plan = list[tuple[object, list[tuple[int, Callable[..., Visited | None]]], CallTable | None]]
+# Per node type (or ``("leave", type)``), the handlers to call: the indices into the rule
+# classes of their rules, and the functions as the classes hold them, in the same order;
+# for ``ast.Call``, the table of their call filters too.
+_Plan = list[
+    tuple[object, tuple[int, ...], tuple[Callable[..., Visited | None], ...], CallTable | None]
+]
 
 
 class _RulePlan(NamedTuple):
@@ -255,7 +257,8 @@ def _dispatch_plan(rule_ids: tuple[str, ...], skipped: tuple[str, ...] = ()) -> 
         if key is ast.Call:
             filters = [call_filter(classes[index]) for index, _ in entries]
             table = CallTable.of(filters) if any(filters) else None
-        tables.append((key, entries, table))
+        indices = tuple(index for index, _ in entries)
+        tables.append((key, indices, tuple(handler for _, handler in entries), table))
     finishing = tuple(i for i, cls in enumerate(classes) if cls.finish is not Rule.finish)
     layout = next((i for i, cls in enumerate(classes) if issubclass(cls, LayoutFacts)), None)
     return _RulePlan(tuple(classes), tables, finishing, layout)
@@ -291,9 +294,11 @@ def analyze(
     ids = tuple(rule_ids)
     classes, plan, finishing, layout = _dispatch_plan(ids, _not_needed(ids, source.text, path))
     rules = [cls() for cls in classes]
+    rule_at = rules.__getitem__
     dispatch: Dispatch = {}
-    for key, entries, table in plan:
-        handlers = [(rules[index], handler) for index, handler in entries]
+    for key, indices, functions, table in plan:
+        # Paired in C: ten thousand small files make this set-up a cost of its own.
+        handlers = list(zip(map(rule_at, indices), functions, strict=True))
         dispatch[key] = handlers if table is None else CallDispatch.of(table, handlers)
     module, is_package = module_name(path)
     ctx = FileContext(path, source, tree, module, is_package, options)

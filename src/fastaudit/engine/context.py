@@ -711,6 +711,11 @@ class FileContext:
             note=note,
         )
 
+    def module_values(self) -> Iterable[str | None]:
+        """What each name bound at the module's top level holds (``engine.names``
+        values), every binding of the file known before the walk starts."""
+        return self._scopes[0].bindings.values()
+
     def imported_as(self, qualified: str) -> str | None:
         """The module-level local name already bound to ``qualified``, if any."""
         for name, value in self._scopes[0].bindings.items():

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterator
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.names import annotation_value
+from fastaudit.engine.names import CANONICAL, annotation_value
 from fastaudit.engine.walk import child_nodes, own_statements
 
 # Values (see engine.names) that are synchronous database handles.
@@ -63,6 +63,8 @@ def note_sync_session_provider(
     if returns is not None and returns.startswith(_SYNC_SESSIONS):
         ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
         return
+    if not _may_make_sessions(ctx):
+        return  # no call in it can resolve to a session factory: skip the body's walk
     for value in _handed_out(node, ctx):
         if isinstance(value, ast.Call) and ctx.resolve(value.func) in _SESSION_FACTORIES:
             ctx.add_fact(SYNC_SESSION_PROVIDER, qualname)
@@ -100,6 +102,33 @@ def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast
         yield node
         if not isinstance(node, _NESTED_SCOPES):
             stack.extend(child_nodes(node))
+
+
+def _may_make_sessions(ctx: FileContext) -> bool:
+    """Whether a call a module-level function returns may resolve to one of
+    ``_SESSION_FACTORIES``. The provider is read where the def stands, so its names
+    resolve from the module's bindings: one of them must lead to a factory (an import of
+    it or of its module, ``SessionLocal = sessionmaker()``). A module importing its
+    session factory from the project's own module (``from app.db import SessionLocal``)
+    makes none here. Kept per file."""
+    key = ("binds-session-factories",)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = any(
+            value is not None
+            and any(root.startswith(value) or value.startswith(root) for root in _FACTORY_ROOTS)
+            for value in ctx.module_values()
+        )
+    return bool(found)
+
+
+# The session factories as a module-level value may lead to them (calls dropped: a
+# ``sessionmaker()`` instance is reached from ``sqlalchemy.orm.sessionmaker``), under
+# the names they are also imported by (``sqlalchemy.orm.session.Session``).
+_FACTORY_CLASSES = ("sqlalchemy.orm.Session", "sqlalchemy.orm.sessionmaker", "sqlmodel.Session")
+_FACTORY_ROOTS = _FACTORY_CLASSES + tuple(
+    sorted(alias for alias, name in CANONICAL.items() if name in _FACTORY_CLASSES)
+)
 
 
 @functools.lru_cache(maxsize=8)
