@@ -185,6 +185,8 @@ def value_of(value: ast.expr | None, resolve: Resolve) -> str | None:
 def annotation_value(annotation: ast.expr | None, resolve: Resolve) -> str | None:
     """The instance type an annotation promises: ``Session``, ``Annotated[Session, ...]``,
     ``Session | None`` and ``Optional[Session]`` all give ``"sqlalchemy.orm.Session()"``."""
+    if annotation is None:
+        return None  # most parameters: asked of each as its function is entered
     node = annotation
     for _ in range(4):  # unwrap a few layers of Annotated/Optional/union
         if isinstance(node, ast.Subscript):
