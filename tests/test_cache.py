@@ -605,8 +605,9 @@ def test_a_set_left_by_the_project_pass_is_not_proved_again_when_only_renames_we
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both `.dict()` calls wait for the project pass (their classes are imported); it
-    keeps the model's and drops the plain class's. The worker proved both fixes
-    together, and the one left differs by a rename alone: no second proof (dispatch:
+    keeps the model's and drops the plain class's. Both fixes only rename an attribute,
+    which changes no name the scopes hold: the worker has nothing to prove, and the set
+    the project pass leaves is answered without a proof in the parent either (dispatch:
     50 files, 0.16 s, proved again one after another)."""
     root = tmp_path / "p"
     (root / "app").mkdir(parents=True)
@@ -626,7 +627,7 @@ def test_a_set_left_by_the_project_pass_is_not_proved_again_when_only_renames_we
     [finding] = result.findings
     assert (finding.path, finding.span.line) == ("app/service.py", 5)
     assert finding.fix is not None and finding.fix.safety is Safety.SAFE
-    assert proved == [2]  # the worker's, of both fixes: the parent asked no more
+    assert proved == []
 
 
 def test_dependency_files_are_parsed_while_the_workers_walk(
@@ -677,3 +678,24 @@ def test_dependency_files_are_parsed_while_the_workers_walk(
 
 
 PARSED_FILES = ("pyproject.toml", "uv.lock")
+
+
+def test_a_file_whose_fixes_are_not_all_renames_is_proved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `.dict()` rename beside a fix that adds an import (`time.sleep` in async code
+    becoming `asyncio.sleep`): the worker proves the two together."""
+    root = tmp_path / "p"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "service.py").write_text(
+        "import time\n\nfrom pydantic import BaseModel\n\n\nclass Order(BaseModel):\n"
+        "    total: int\n\n\nasync def dump(order: Order):\n    time.sleep(1)\n"
+        "    return order.dict()\n",
+        encoding="utf-8",
+    )
+    proved = count_proofs(monkeypatch)
+    result = scan(root, Config(select=["PYD101", "ASY102"]), use_cache=False, jobs=1)
+    assert sorted(f.rule for f in result.findings) == ["ASY102", "PYD101"]
+    assert all(f.fix is not None and f.fix.safety is Safety.SAFE for f in result.findings)
+    assert proved == [2]

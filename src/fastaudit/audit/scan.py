@@ -358,12 +358,18 @@ def _proof(source: SourceText, tree: ast.Module, outcome: FileOutcome) -> Proof 
         return None
     unique = list(dict.fromkeys(fixes))
     text = source.text
+    renames = attribute_renames(text, tree, unique, source.offset)
+    if len(renames) == len(unique):
+        # Every fix renames an attribute (``item.dict()`` -> ``item.model_dump()``):
+        # none changes a name the scopes hold, alone or with the others, so none can
+        # change what a name refers to; nor can any set of them the project pass leaves.
+        return Proof(frozenset(unique), {}, renames)
     reasons = unprovable(text, unique, tree)
-    renames: frozenset[Fix] = frozenset()
-    if outcome.deferred and not reasons and len(apply_edits(text, unique)[1]) == len(unique):
-        # Deferred findings may be dropped by the project pass: note which of the fixes
-        # leave the scopes as they are, for the set it leaves (``Proof.answer``).
-        renames = attribute_renames(text, tree, unique, source.offset)
+    if not outcome.deferred or reasons or len(apply_edits(text, unique)[1]) != len(unique):
+        # Deferred findings may be dropped by the project pass: which of the fixes
+        # leave the scopes as they are answers for the set it leaves (``Proof.answer``),
+        # once all of them apply together with no problem.
+        renames = frozenset()
     return Proof(frozenset(unique), reasons, renames)
 
 
