@@ -146,6 +146,41 @@ def test_templates_named_py_are_one_info_finding_per_folder(tmp_path: Path) -> N
     )
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        # Tags on lines of their own, the parser stopping on another line (line 7).
+        "def render(\n    user,\n    **kw: dict[{{ t }}],\n{% if x %}\n) -> int:\n"
+        "{% else %}\n) -> str:\n{% endif %}\n    pass\n",
+        # A template expression where a module name goes, on the line it stops at.
+        "from app.{{ version }}.client import Client\n",
+    ],
+    ids=["tag-lines-elsewhere", "expression-in-an-import"],
+)
+def test_a_template_in_code_is_not_lowered(monkeypatch: pytest.MonkeyPatch, template: str) -> None:
+    """No Python reads ``{%`` in code, nor a ``{{`` where the parser stopped: such a
+    file is a template at once, without trying LibCST's grammars on it."""
+    from fastaudit.engine import lowering
+
+    tried: list[str] = []
+    monkeypatch.setattr(lowering, "lower", tried.append)
+    findings = check_source(template, "conf.py", ["SCN001", "SCN003"])
+    assert [f.rule for f in findings] == ["SCN003"]
+    assert tried == []
+
+
+def test_template_marks_in_strings_leave_newer_syntax_to_lowering() -> None:
+    """``{{`` in an f-string is a brace, ``{%`` in a string is text: the file is
+    lowered and audited."""
+    source = (
+        'PAGE = "{% block body %}"\n'
+        'title = f"{{ {row["name"]} }}"\n\n\n'
+        "async def wait():\n    import time\n\n    time.sleep(1)\n"
+    )
+    findings = check_source(source, "page.py", ["SCN001", "SCN003", "ASY102"])
+    assert [f.rule for f in findings] == ["ASY102"]
+
+
 def test_a_template_tag_where_the_parser_stops_is_not_lowered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -424,9 +424,11 @@ def _parse_newer(
 ) -> tuple[SourceText, ast.Module]:
     """A file this interpreter's parser rejects: newer syntax lowered for it (same
     lines), or the error kept; a template named ``.py`` gets its own kind."""
-    if _template_tag_at(source.text, error.line):
+    if _template_tag_at(source.text, error.line) or _template_expression_at(
+        source.text, error.line
+    ):
         # No grammar reads that line; lowering would try LibCST's parse of the whole
-        # file (tens of milliseconds) to find that out.
+        # file (tens of milliseconds, and LibCST's import) to find that out.
         raise SourceError("template", TEMPLATE_MESSAGE, error.line, error.column) from None
     # Here, not at the top: lowering needs libcst, slow to import and only wanted for a
     # file this interpreter cannot parse.
@@ -457,6 +459,22 @@ def _template_tag_at(text: str, line: int) -> bool:
     on their own line, before it."""
     lines = split_lines(text)
     return 0 < line <= len(lines) and lines[line - 1].lstrip().startswith(("{%", "{#"))
+
+
+def _template_expression_at(text: str, line: int) -> bool:
+    """Whether the file is a template by what stands in its code, outside strings and
+    comments: a ``{%`` anywhere (no Python reads one), or a ``{{`` on the line the
+    parser stopped at (``from app.{{ version }}.client import x``; elsewhere ``{{1}}``
+    is a set in a set). Read only when the text holds either at all."""
+    from fastaudit.engine.lowering_fstrings import code_holds
+
+    if "{%" in text and code_holds(text, 0, len(text), ("{%",)):
+        return True
+    lines = split_lines(text)
+    if not 0 < line <= len(lines) or "{{" not in lines[line - 1]:
+        return False
+    start = SourceText(text).line_start(line)
+    return bool(code_holds(text, start, start + len(lines[line - 1]), ("{{",)))
 
 
 def _without_fixes(outcome: FileOutcome) -> None:

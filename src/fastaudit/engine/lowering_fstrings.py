@@ -44,6 +44,25 @@ def fstring_edits(text: str) -> list[OffsetEdit] | None:
     return reader.edits
 
 
+def code_holds(text: str, start: int, end: int, needles: tuple[str, ...]) -> bool | None:
+    """Whether ``text[start:end]`` holds one of ``needles`` in code, outside strings and
+    comments (a template's ``{{ name }}`` where Python is expected); None when the
+    text holds a string this reader cannot settle."""
+    reader = _Reader(text)
+    spans: list[tuple[int, int]] = []
+    try:
+        reader.code(spans)
+    except _Unreadable:
+        return None
+    for begin, finish in spans:
+        if finish <= start or begin >= end:
+            continue
+        piece = text[max(begin, start) : min(finish, end)]
+        if any(needle in piece for needle in needles):
+            return True
+    return False
+
+
 def apply_offset_edits(text: str, edits: list[OffsetEdit]) -> str:
     pieces: list[str] = []
     position = 0
@@ -61,15 +80,20 @@ class _Reader:
         self.edits: list[OffsetEdit] = []
 
     # ------------------------------------------------------------------ code
-    def code(self) -> None:
-        """Read the module's code: comments skipped, each string read to its end."""
+    def code(self, spans: list[tuple[int, int]] | None = None) -> None:
+        """Read the module's code: comments skipped, each string read to its end.
+        ``spans``, when given, gets the (start, end) of each stretch of code between."""
         text = self.text
         position = 0
         while True:
             match = _CODE_MARK.search(text, position)
             if match is None:
+                if spans is not None:
+                    spans.append((position, len(text)))
                 return
             start = match.start()
+            if spans is not None:
+                spans.append((position, start))
             if match.group() == "#":
                 position = _line_end(text, start)
                 continue
