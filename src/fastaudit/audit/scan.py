@@ -424,11 +424,9 @@ def _parse_newer(
 ) -> tuple[SourceText, ast.Module]:
     """A file this interpreter's parser rejects: newer syntax lowered for it (same
     lines), or the error kept; a template named ``.py`` gets its own kind."""
-    if _template_tag_at(source.text, error.line) or _template_expression_at(
-        source.text, error.line
-    ):
-        # No grammar reads that line; lowering would try LibCST's parse of the whole
-        # file (tens of milliseconds, and LibCST's import) to find that out.
+    if _template_in_code(source.text, error.line):
+        # No grammar reads it; lowering would try LibCST's parse of the whole file (tens
+        # of milliseconds, and LibCST's import) to find that out.
         raise SourceError("template", TEMPLATE_MESSAGE, error.line, error.column) from None
     # Here, not at the top: lowering needs libcst, slow to import and only wanted for a
     # file this interpreter cannot parse.
@@ -451,30 +449,36 @@ def _parse_newer(
 TEMPLATE_MESSAGE = "not Python source: looks like a template (`{{ }}` / `{% %}`)"
 
 
-def _template_tag_at(text: str, line: int) -> bool:
-    """Whether the line the parser stopped at starts with a template's tag (``{% if
-    x %}``, ``{# note #}``). No version of Python reads a line starting so, outside a
-    string, and newer syntax cannot have put it outside one: the constructs that read
-    otherwise on this interpreter (an f-string nesting its own quotes) stop the parser
-    on their own line, before it."""
+def _template_in_code(text: str, line: int) -> bool:
+    """Whether a template's marks stand where the parser reads code, ``line`` being
+    where it stopped:
+    - that line starts with a tag (``{% if x %}``, ``{# note #}``). Newer syntax cannot
+      have put it outside a string: the constructs that read otherwise on this
+      interpreter (an f-string nesting its own quotes) stop the parser on their own
+      line, before it;
+    - a ``{%`` anywhere in code, outside strings and comments: no Python reads one;
+    - a ``{{`` in code on that line (``from app.{{ version }}.client import x``;
+      elsewhere, ``{{1}}`` is a set in a set).
+    The strings are read (``lowering_fstrings``) only when the text holds such a mark."""
     lines = split_lines(text)
-    return 0 < line <= len(lines) and lines[line - 1].lstrip().startswith(("{%", "{#"))
-
-
-def _template_expression_at(text: str, line: int) -> bool:
-    """Whether the file is a template by what stands in its code, outside strings and
-    comments: a ``{%`` anywhere (no Python reads one), or a ``{{`` on the line the
-    parser stopped at (``from app.{{ version }}.client import x``; elsewhere ``{{1}}``
-    is a set in a set). Read only when the text holds either at all."""
-    from fastaudit.engine.lowering_fstrings import code_holds
-
-    if "{%" in text and code_holds(text, 0, len(text), ("{%",)):
+    stopped = lines[line - 1] if 0 < line <= len(lines) else ""
+    if stopped.lstrip().startswith(("{%", "{#")):
         return True
-    lines = split_lines(text)
-    if not 0 < line <= len(lines) or "{{" not in lines[line - 1]:
+    if "{%" not in text and "{{" not in stopped:
         return False
-    start = SourceText(text).line_start(line)
-    return bool(code_holds(text, start, start + len(lines[line - 1]), ("{{",)))
+    from fastaudit.engine.lowering_fstrings import code_spans
+
+    spans = code_spans(text)
+    if spans is None:
+        return False  # a string the reader leaves to LibCST: lowering decides
+    first = SourceText(text).line_start(line) if stopped else len(text)
+    last = first + len(stopped)
+    for start, end in spans:
+        if "{%" in text[start:end]:
+            return True
+        if start < last and end > first and "{{" in text[max(start, first) : min(end, last)]:
+            return True
+    return False
 
 
 def _without_fixes(outcome: FileOutcome) -> None:

@@ -249,10 +249,7 @@ class CallTable:
         )
 
     def places(
-        self,
-        node: ast.Call,
-        ctx: FileContext,
-        known: dict[str, tuple[int, ...]] | None = None,
+        self, node: ast.Call, ctx: FileContext, known: dict[str, tuple[int, ...]]
     ) -> tuple[int, ...] | None:
         """The places of the handlers acting on ``node``, or None for ``always``.
         ``known``: what ``callee_places`` answered in this file so far, by callee (a
@@ -262,13 +259,10 @@ class CallTable:
         if self.by_callee or self.by_tail or self.route_owners:
             callee = ctx.resolve(func)
             if callee is not None:
-                if known is None:
-                    extra = self.callee_places(callee, ctx)
-                else:
-                    found = known.get(callee)
-                    if found is None:
-                        found = known[callee] = self.callee_places(callee, ctx)
-                    extra = found
+                found = known.get(callee)
+                if found is None:
+                    found = known[callee] = self.callee_places(callee, ctx)
+                extra = found
         if self.by_attr and type(func) is ast.Attribute:
             extra += self.by_attr.get(func.attr, ())
         if not extra:

@@ -34,7 +34,7 @@ import warnings
 from typing import NamedTuple
 
 from fastaudit.engine.lowering_fstrings import apply_offset_edits, fstring_edits
-from fastaudit.project.source import LINE_END, split_lines
+from fastaudit.project.source import line_starts, split_lines
 
 Edit = tuple[int, int, int, int, str]
 
@@ -204,7 +204,7 @@ def _lower_window(text: str, line: int) -> tuple[str, int] | None:
     # Here, not at the top: LibCST is slow to import and few files need it.
     from fastaudit.engine.lowering_cst import libcst_edits
 
-    starts = [0, *(match.end() for match in LINE_END.finditer(text))]
+    starts = line_starts(text)
     if line > len(starts):
         return None
     first = _statement_start(text[: starts[line - 1]])
@@ -461,7 +461,7 @@ def _nesting(text: str) -> int:
 
 def _apply(text: str, edits: list[tuple[int, int, int, int, str]]) -> str:
     # Lines end where the parsers end them: at \r\n, \n or a lone \r.
-    starts = [0, *(match.end() for match in LINE_END.finditer(text))]
+    starts = line_starts(text)
 
     def offset(line: int, column: int) -> int:
         return starts[line - 1] + column

@@ -44,23 +44,15 @@ def fstring_edits(text: str) -> list[OffsetEdit] | None:
     return reader.edits
 
 
-def code_holds(text: str, start: int, end: int, needles: tuple[str, ...]) -> bool | None:
-    """Whether ``text[start:end]`` holds one of ``needles`` in code, outside strings and
-    comments (a template's ``{{ name }}`` where Python is expected); None when the
-    text holds a string this reader cannot settle."""
-    reader = _Reader(text)
+def code_spans(text: str) -> list[tuple[int, int]] | None:
+    """The (start, end) offsets of the stretches of ``text`` that are code, between its
+    strings and comments; None when the text holds a string this reader cannot settle."""
     spans: list[tuple[int, int]] = []
     try:
-        reader.code(spans)
+        _Reader(text).code(spans)
     except _Unreadable:
         return None
-    for begin, finish in spans:
-        if finish <= start or begin >= end:
-            continue
-        piece = text[max(begin, start) : min(finish, end)]
-        if any(needle in piece for needle in needles):
-            return True
-    return False
+    return spans
 
 
 def apply_offset_edits(text: str, edits: list[OffsetEdit]) -> str:

@@ -106,6 +106,12 @@ class SourceText:
         return codecs.BOM_UTF8 + data if self.bom else data
 
 
+def line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts (line 1 first), lines ending where Python's
+    parser ends them."""
+    return _line_starts(text, split_lines(text))
+
+
 def _line_starts(text: str, lines: list[str]) -> list[int]:
     """Where each of ``lines`` (``split_lines(text)``) starts in ``text``."""
     if "\r" in text:
