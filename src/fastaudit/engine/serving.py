@@ -39,12 +39,23 @@ from fastaudit.engine.project_view import ProjectView
 
 SERVING_RULES = ("ASY", "DBS101", "SET102", "RTE101", "RTE102", "SEC105")
 SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "dev", "terraform", "deploy"})
+# (a string the text must hold, the pattern, what it shows): the string is tested first,
+# far cheaper than a multi-line pattern anchored at each line.
 _SCRIPT_MARKERS = (
-    (re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M), "has a `__main__` guard"),
-    (re.compile(r"^asyncio\.run\(", re.M), "runs its own event loop (`asyncio.run`)"),
+    (
+        "__main__",
+        re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']""", re.M),
+        "has a `__main__` guard",
+    ),
+    (
+        "asyncio.run(",
+        re.compile(r"^asyncio\.run\(", re.M),
+        "runs its own event loop (`asyncio.run`)",
+    ),
     # Test support shipped in a package (``acme/testing/fixtures.py``): a pytest plugin
     # module, run by the test session.
     (
+        ".fixture",
         re.compile(r"^@(?:pytest|pytest_asyncio)\.fixture\b", re.M),
         "defines pytest fixtures (test support)",
     ),
@@ -59,11 +70,18 @@ def serves(rule: str) -> bool:
     return rule.startswith(SERVING_RULES)
 
 
-def _module_index(paths: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    """Dotted name -> (import root, path) for every way a file may be imported: the full
-    path from the scan root and each tail below a folder that is not a package
+def _module_index(view: ProjectView) -> dict[str, list[tuple[str, str]]]:
+    """Dotted name -> (import root, path) for every way a project file may be imported:
+    the full path from the scan root and each tail below a folder that is not a package
     (``server/polar/auth/service.py`` is ``polar.auth.service`` with ``server/`` on the
-    path)."""
+    path). Built once per project pass (several rules ask)."""
+    index: dict[str, list[tuple[str, str]]] | None = view.memo.get(_module_index)
+    if index is None:
+        index = view.memo[_module_index] = _index_modules(view.outcomes)
+    return index
+
+
+def _index_modules(paths: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     paths = list(paths)
     packages = {path.rsplit("/", 1)[0] for path in paths if path.endswith("/__init__.py")}
     index: dict[str, list[tuple[str, str]]] = {}
@@ -95,7 +113,7 @@ def reachable(view: ProjectView) -> dict[str, str | None] | None:
     starts = sorted({path for path, _ in facts(view, APP_FACT)})
     if not starts:
         return None
-    index = _module_index(view.outcomes)
+    index = _module_index(view)
     seen: dict[str, str | None] = dict.fromkeys(starts)
     queue = deque(starts)
     while queue:
@@ -114,9 +132,13 @@ def reachable(view: ProjectView) -> dict[str, str | None] | None:
 
 
 def importers_by_path(view: ProjectView) -> dict[str, set[str]]:
-    """Project file -> the project files importing it (the file itself left out)."""
-    index = _module_index(view.outcomes)
-    found: dict[str, set[str]] = {}
+    """Project file -> the project files importing it (the file itself left out). Worked
+    out once per project pass: callers read it, never change it."""
+    found: dict[str, set[str]] | None = view.memo.get(importers_by_path)
+    if found is not None:
+        return found
+    index = _module_index(view)
+    found = view.memo[importers_by_path] = {}
     for importer, outcome in view.outcomes.items():
         for record in outcome.imports:
             candidates = [record.module, *(f"{record.module}.{n}" for n in record.names)]
@@ -278,9 +300,11 @@ def _script_evidence(view: ProjectView, path: str) -> str:
     text = view.read_text(path)
     if text is None:
         return ""
-    for pattern, reason in _SCRIPT_MARKERS:
-        if pattern.search(text.text):
+    for needle, pattern, reason in _SCRIPT_MARKERS:
+        if needle in text.text and pattern.search(text.text):
             return reason
+    if not any(name in text.text for name in CLI_FRAMEWORKS):
+        return ""
     cli = _CLI_IMPORT.search(text.text)
     if cli is not None:
         return f"is a command-line program (`{cli.group(1)}`)"

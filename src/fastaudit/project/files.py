@@ -29,6 +29,7 @@ class ProjectFiles:
     _texts: dict[str, SourceText | None] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
     _real_root: Path | None = None  # ``root`` with its symlinks followed, once
+    _listed: frozenset[str] | None = None  # the files discovery listed, once
 
     def read_text(self, path: str) -> SourceText | None:
         """The decoded text of a project file (relative POSIX path), or None with a
@@ -66,7 +67,14 @@ class ProjectFiles:
 
     def inside(self, path: str) -> bool:
         """Whether ``path`` (relative POSIX) really is in the project, symlinks followed:
-        nothing outside the root is ever read."""
+        nothing outside the root is ever read. A file discovery listed is: it follows
+        a symlink only when it stays inside (the walk's workers read the same files with
+        no test of their own), so only other paths (an include a requirements file
+        names) are resolved, a few system calls each."""
+        if self._listed is None:
+            self._listed = frozenset([*self.python_files, *self.other_files])
+        if path in self._listed:
+            return True
         try:
             if self._real_root is None:
                 self._real_root = self.root.resolve()

@@ -434,9 +434,12 @@ def _replace(view: ProjectFiles, declaration: Declaration, new_text: str) -> Edi
         return None
     new_file = source.text[: where.start] + new_text + source.text[where.end :]
     if where.file.rsplit("/", 1)[-1] in _TOML_NAMES:
-        if not declaration.toml_path or not _toml_ok(where.file, new_file):
+        if not declaration.toml_path:
             return None
-        value: Any = tomllib.loads(new_file)  # any shape: a wrong one raises, caught below
+        try:
+            value: Any = tomllib.loads(new_file)  # any shape: a wrong one raises, caught below
+        except tomllib.TOMLDecodeError:
+            return None
         for key in declaration.toml_path:
             try:
                 value = value[key]

@@ -277,6 +277,7 @@ class Graph:
         # Answers by callee (see ``targets``).
         self._values: dict[str, str] = {}
         self._targets: dict[str, list[int]] = {}
+        self._async_targets: dict[str, list[str]] = {}
         self._kinds: dict[str, str | None] = {}
         for path in view.python_files:
             for qualname, value in file_facts(view, path, RETURNS_FACT):
@@ -406,13 +407,21 @@ class Graph:
 
     # ------------------------------------------------------------------- calls
     def async_targets(self, callee: str) -> list[str]:
-        """The qualnames of the project's ``async def``s ``callee`` may name."""
-        target = project_target(self.value(callee))
-        if target is None:
-            return []
-        return [
-            qualname for qualname, index in best_matches(self._by_tail, target) if index is None
-        ]
+        """The qualnames of the project's ``async def``s ``callee`` may name (asked once
+        per distinct callee, as ``targets``; callers only read the list)."""
+        known = self._async_targets.get(callee)
+        if known is None:
+            target = project_target(self.value(callee))
+            known = self._async_targets[callee] = (
+                []
+                if target is None
+                else [
+                    qualname
+                    for qualname, index in best_matches(self._by_tail, target)
+                    if index is None
+                ]
+            )
+        return known
 
     def targets(self, callee: str) -> list[int]:
         """The sync functions ``callee`` may call once its values are rewritten; none
