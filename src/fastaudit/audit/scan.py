@@ -178,9 +178,19 @@ def _text_gated(rule_ids: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
 
 @functools.lru_cache(maxsize=64)
 def _test_gated(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
-    """The rules among ``rule_ids`` that declare ``skips_tests``."""
+    """The rules among ``rule_ids`` with nothing to do in a test file: those that
+    declare ``skips_tests``, and the serving rules (``serves``). A test never runs on
+    the server's loop, so ``finalize`` drops every serving finding in one (``off_loop``
+    says "a test file"). The facts a serving rule would note there are read for
+    findings in that file alone (ASY106's pure functions, ASY112's and ASY114's
+    candidates: dropped too), or to settle the app's own code, which never names a
+    test's function (ASY114's costly functions, ASY104's and DBS101's session
+    providers, DBS101's dependency aliases, ASY107's ``Annotated`` aliases), or not at
+    all for a test (DBS101's working routes). On a large app's tests that is a tenth of
+    the walk's CPU. ``tests/test_engine.py`` lists those facts and holds the walk to
+    them."""
     registry = all_rules()
-    return tuple(r for r in rule_ids if r in registry and registry[r].skips_tests)
+    return tuple(r for r in rule_ids if r in registry and (registry[r].skips_tests or serves(r)))
 
 
 def _not_needed(rule_ids: tuple[str, ...], text: str, path: str = "") -> tuple[str, ...]:
