@@ -695,6 +695,26 @@ NARROWED = {
         "class Kept:\n    def a(self):\n        return self\n\n\n"
         "class Edited:\n    def b(self, value):\n        return Kept, value\n",
     ),
+    # The edits change how the text around a def reads: it is parsed whole again.
+    "bracket-left-open-above": (
+        "import os\n\n\ndef kept():\n    return os\n",
+        "import os\nvalue = (\n\n\ndef kept():\n    return os\n",
+    ),
+    "string-left-open-above": (
+        "import os\n\n\ndef kept():\n    return os\n",
+        'import os\nvalue = """\n\n\ndef kept():\n    return os\n',
+    ),
+    "indented-lines-added-below": (
+        "import os\n\n\ndef kept():\n    return os\n",
+        "import os\n\n\ndef kept():\n    return os\n    open = os\n    return open\n",
+    ),
+    "decorated-below-an-added-import": (
+        "import functools\n\n\n@functools.cache\ndef kept(x=lambda: [y for y in ()]):\n"
+        "    return x\n\n\ndef edited():\n    return 1\n",
+        "import functools\nimport os\n\n\n@functools.cache\n"
+        "def kept(x=lambda: [y for y in ()]):\n    return x\n\n\n"
+        "def edited():\n    return os.sep, kept\n",
+    ),
     "star-import-added": (
         "import sys\n\n\ndef untouched():\n    return path, sys\n\n\ndef edited():\n    return 1\n",
         "import sys\nfrom os import *\n\n\ndef untouched():\n    return path, sys\n\n\n"
@@ -735,18 +755,73 @@ def test_the_narrowed_answers_name_the_new_lines() -> None:
     ]
 
 
+def test_the_defs_the_edits_leave_alone_are_not_parsed_again(monkeypatch) -> None:
+    from fastaudit.engine import name_safety
+
+    parsed: list[str] = []
+    real = ast.parse
+
+    def spy(source, *args, **kwargs):
+        parsed.append(source)
+        return real(source, *args, **kwargs)
+
+    before, after = NARROWED["decorated-below-an-added-import"]
+    edits = _edits_between(before, after)
+    tree = ast.parse(before)
+    monkeypatch.setattr(name_safety.ast, "parse", spy)
+    assert name_problems(tree, after, False, text=before, edits=edits) == []
+    [text] = parsed
+    assert "def kept" not in text and "__kept_0__" in text
+    assert text.count("\n") == after.count("\n")  # the lines below keep their numbers
+    # A text around the def that reads otherwise now: the placeholder is not where the
+    # def stood, and the whole text is parsed (and found not to parse).
+    parsed.clear()
+    before, after = NARROWED["bracket-left-open-above"]
+    problems = name_problems(before, after, False, text=before, edits=_edits_between(before, after))
+    assert problems and problems[0].startswith("the result does not parse")
+    assert parsed[-1] == after
+
+
 def test_the_bodies_of_defs_the_edits_leave_alone_are_not_read(monkeypatch) -> None:
     from fastaudit.engine import name_safety
 
     unread: list[frozenset[int]] = []
     real = name_safety.scopes_of
 
-    def spy(source, declares=None, headers=()):
+    def spy(source, declares=None, headers=(), shifts=None):
         unread.append(frozenset(headers))
-        return real(source, declares, headers)
+        return real(source, declares, headers, shifts)
 
     monkeypatch.setattr(name_safety, "scopes_of", spy)
     before, after = NARROWED["class-left-alone-method-edited"]
     edits = _edits_between(before, after)
     assert name_problems(before, after, False, text=before, edits=edits) == []
     assert unread == [frozenset({0}), frozenset({0})]
+
+
+@pytest.mark.parametrize("case", sorted(NARROWED))
+def test_a_kept_def_files_what_parsing_the_whole_text_files(case: str) -> None:
+    """The tree of the edited text with the kept defs put back as parsed before holds
+    the scopes a parse of the whole text gives: same keys, lines (shifted below the
+    added ones), bindings and reads."""
+    from fastaudit.engine.name_safety import _Kept, scopes_of
+
+    before, after = NARROWED[case]
+    kept = _Kept.of(before, ast.parse(before), after, _edits_between(before, after))
+    if kept is None:
+        assert case in {
+            "bracket-left-open-above",
+            "string-left-open-above",
+            "indented-lines-added-below",
+        }
+        return
+    spliced = scopes_of(kept.tree, False, kept.after, kept.shifts)
+    whole = scopes_of(ast.parse(after), False, kept.after)
+
+    def facts(scopes: dict) -> dict:
+        return {
+            key: (s.line, s.kind, s.name, s.bound, s.loads, s.binding_sites, s.imports)
+            for key, s in scopes.items()
+        }
+
+    assert facts(spliced) == facts(whole)

@@ -93,6 +93,8 @@ class _ScopeBuilder(ast.NodeVisitor):
         self.module = ScopeFacts(key="module", kind="module", name="", line=1, parent=None)
         self.scopes: dict[str, ScopeFacts] = {"module": self.module}
         self.current = self.module
+        # Added to the line of each scope opened (``scopes_of``'s ``shifts``).
+        self.line_shift = 0
 
     # What ``ast.NodeVisitor`` does, without its per-node string building and
     # ``iter_fields`` generator: a proof walks the file twice (before and after the fix)
@@ -129,7 +131,11 @@ class _ScopeBuilder(ast.NodeVisitor):
         ordinal = parent.children[tag]
         parent.children[tag] += 1
         scope = ScopeFacts(
-            key=f"{parent.key}/{tag}#{ordinal}", kind=kind, name=name, line=line, parent=parent
+            key=f"{parent.key}/{tag}#{ordinal}",
+            kind=kind,
+            name=name,
+            line=line + self.line_shift,
+            parent=parent,
         )
         self.scopes[scope.key] = scope
         return scope
@@ -387,22 +393,28 @@ _DECLARATION_WORD = re.compile(r"\b(?:global|nonlocal)\b")
 
 
 def scopes_of(
-    source: str | ast.Module, declares: bool | None = None, headers: Collection[int] = ()
+    source: str | ast.Module,
+    declares: bool | None = None,
+    headers: Collection[int] = (),
+    shifts: dict[int, int] | None = None,
 ) -> dict[str, ScopeFacts]:
     """The scopes of ``source``. ``declares``: whether its text may hold ``global`` or
     ``nonlocal`` (``may_declare``), when ``source`` is a tree; a text is asked itself.
     ``headers``: the indices of top-level defs and classes whose bodies are left unread
-    (``_untouched``): their statements' own bindings and reads are filed, not the
-    scopes inside them."""
+    (``_Kept``): their statements' own bindings and reads are filed, not the scopes
+    inside them. ``shifts``: by index, the lines to add to the scopes such a statement
+    opens (one taken from the text before the edits stands lower after them)."""
     tree, declares = _tree_of(source, declares)
     try:
         builder = _ScopeBuilder(declares is not False)
         for index, stmt in enumerate(tree.body):
             if index in headers and isinstance(stmt, _HEADED):
+                builder.line_shift = shifts.get(index, 0) if shifts else 0
                 if isinstance(stmt, ast.ClassDef):
                     builder.visit_ClassDef(stmt, body=False)
                 else:
                     builder._function(stmt, body=False)
+                builder.line_shift = 0
             else:
                 builder.visit(stmt)
     except (RecursionError, MemoryError, ValueError) as exc:
@@ -437,21 +449,21 @@ def name_problems(
 
     ``before`` may be given as its parsed tree (the scan already has it), with
     ``before_declares`` saying whether its text may hold ``global`` or ``nonlocal``.
-    Given ``before``'s ``text`` and the ``edits`` that made ``after`` of it, the bodies
-    of the defs and classes they leave alone are not read (``_untouched``): the answer
-    is the same, for less work."""
+    Given ``before``'s ``text`` and the ``edits`` that made ``after`` of it, the defs
+    and classes they leave alone are neither parsed again nor their bodies read
+    (``_Kept``): the answer is the same, for less work."""
     try:
         old_tree, old_declares = _tree_of(before, before_declares)
-        new_tree, new_declares = _tree_of(after, None)
         scopes = None
-        if text is not None and edits and old_declares is False and new_declares is False:
-            untouched = _untouched(text, old_tree, new_tree, edits)
-            if untouched.before:
-                old = scopes_of(old_tree, False, untouched.before)
-                new = scopes_of(new_tree, False, untouched.after)
-                if not untouched.read_in(old["module"], new["module"]):
+        if text is not None and edits and old_declares is False and not may_declare(after):
+            kept = _Kept.of(text, old_tree, after, edits)
+            if kept is not None:
+                old = scopes_of(old_tree, False, kept.before)
+                new = scopes_of(kept.tree, False, kept.after, kept.shifts)
+                if not kept.read_in(old["module"], new["module"]):
                     scopes = old, new
         if scopes is None:
+            new_tree, new_declares = _tree_of(after, None)
             scopes = scopes_of(old_tree, old_declares), scopes_of(new_tree, new_declares)
     except Unprovable as exc:
         return [str(exc)]
@@ -579,9 +591,11 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
-class _Untouched:
+class _Kept:
     """The top-level defs and classes a set of edits leaves as they were, by index in
-    the body of the module before (``before``) and after (``after``), with their text.
+    the body of the module before (``before``) and after (``after``), with their text,
+    and the tree of the text after the edits (``tree``) that holds them as they were
+    parsed before: only the rest of that text is parsed again.
 
     Their bodies are the same text, so they hold the same scopes with the same reads and
     bindings (``global`` and ``nonlocal`` aside: texts that may hold either are never
@@ -592,6 +606,86 @@ class _Untouched:
     before: frozenset[int]
     after: frozenset[int]
     texts: tuple[str, ...]
+    tree: ast.Module
+    shifts: dict[int, int]  # by index after: the lines the edits above it add
+
+    @classmethod
+    def of(cls, text: str, old: ast.Module, after: str, edits: Sequence[Edit]) -> _Kept | None:
+        """The top-level defs and classes of ``old`` (the tree of ``text``) no edit
+        touches, each found in ``after`` on the same lines shifted by the lines the edits
+        above it add or remove, with the same text. A statement an edit touches, even by
+        its first or last line, is read in full. ``after`` is parsed with a placeholder
+        line (``__kept_N__``) for each, and its old node put in the placeholder's place:
+        a placeholder found elsewhere than as a top-level statement on its line (the
+        text around it changed how it reads), a text that does not parse that way, or
+        no statement kept: None, and the caller parses ``after`` whole."""
+        source = SourceText(text)
+        spans: list[tuple[int, int, int]] = []  # (first line, last line, lines added)
+        for edit in edits:
+            first = source.position(edit.start)[0]
+            last = source.position(edit.end)[0] if edit.end > edit.start else first
+            added = len(LINE_END.findall(edit.text))
+            added -= len(LINE_END.findall(text, edit.start, edit.end))
+            spans.append((first, last, added))
+        new_source = SourceText(after)
+        # (index before, shift, where its text starts and ends after, its text)
+        found: list[tuple[int, int, int, int, str]] = []
+        for index, node in enumerate(old.body):
+            if not isinstance(node, _HEADED) or node.end_lineno is None:
+                continue
+            first, last = _first_line(node), node.end_lineno
+            if any(a <= last and b >= first for a, b, _ in spans):
+                continue
+            shift = sum(added for _, b, added in spans if b < first)
+            if first + shift < 1 or last + shift > len(new_source.starts):
+                continue
+            start, end = _line_span(new_source, first + shift, last + shift)
+            kept = text[slice(*_line_span(source, first, last))]
+            if after[start:end] != kept:
+                continue
+            found.append((index, shift, start, end, kept))
+        if not found:
+            return None
+        pieces: list[str] = []
+        at = 0
+        for number, (index, _, start, end, _) in enumerate(found):
+            # One line for the placeholder, then blank ones: the lines below keep
+            # their numbers.
+            lines = old.body[index].end_lineno or 0
+            lines -= _first_line(old.body[index]) - 1
+            pieces += [after[at:start], f"__kept_{number}__", "\n" * lines]
+            at = end
+        pieces.append(after[at:])
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse("".join(pieces))
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            return None
+        places = {
+            stmt.value.id: (place, stmt.lineno)
+            for place, stmt in enumerate(tree.body)
+            if isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Name)
+            and stmt.value.id.startswith("__kept_")
+        }
+        body = list(tree.body)
+        shifts: dict[int, int] = {}
+        for number, (index, shift, _, _, _) in enumerate(found):
+            place, line = places.get(f"__kept_{number}__", (-1, 0))
+            node = old.body[index]
+            if place < 0 or line != _first_line(node) + shift:
+                return None
+            body[place] = node
+            shifts[place] = shift
+        tree.body = body
+        return cls(
+            frozenset(index for index, *_ in found),
+            frozenset(shifts),
+            tuple(kept for *_, kept in found),
+            tree,
+            shifts,
+        )
 
     def read_in(self, old: ScopeFacts, new: ScopeFacts) -> bool:
         if old.has_star_import != new.has_star_import:
@@ -607,43 +701,10 @@ class _Untouched:
         return False
 
 
-def _untouched(text: str, old: ast.Module, new: ast.Module, edits: Sequence[Edit]) -> _Untouched:
-    """The top-level defs and classes of ``old`` (the tree of ``text``) no edit touches,
-    and where each stands in ``new``: the same kind and name on the same lines, shifted
-    by the lines the edits above it add or remove. A statement an edit touches, even by
-    its first or last line, is read in full."""
-    source = SourceText(text)
-    spans: list[tuple[int, int, int]] = []  # (first line, last line, lines added)
-    for edit in edits:
-        first = source.position(edit.start)[0]
-        last = source.position(edit.end)[0] if edit.end > edit.start else first
-        added = len(LINE_END.findall(edit.text))
-        added -= len(LINE_END.findall(text, edit.start, edit.end))
-        spans.append((first, last, added))
-    heads = {_first_line(node): (index, node) for index, node in enumerate(new.body)}
-    before: set[int] = set()
-    after: set[int] = set()
-    texts: list[str] = []
-    for index, node in enumerate(old.body):
-        if not isinstance(node, _HEADED) or node.end_lineno is None:
-            continue
-        first, last = _first_line(node), node.end_lineno
-        if any(a <= last and b >= first for a, b, _ in spans):
-            continue
-        shift = sum(added for _, b, added in spans if b < first)
-        match = heads.get(first + shift)
-        if match is None:
-            continue
-        place, other = match
-        if type(other) is not type(node) or other.end_lineno != last + shift:
-            continue
-        if other.name != node.name:
-            continue
-        before.add(index)
-        after.add(place)
-        end = source.line_start(last + 1) if last < len(source.starts) else len(text)
-        texts.append(text[source.line_start(first) : end])
-    return _Untouched(frozenset(before), frozenset(after), tuple(texts))
+def _line_span(source: SourceText, first: int, last: int) -> tuple[int, int]:
+    """Where lines ``first`` to ``last`` (1-based, their line ends included) stand."""
+    end = source.line_start(last + 1) if last < len(source.starts) else len(source.text)
+    return source.line_start(first), end
 
 
 def _first_line(node: ast.stmt) -> int:

@@ -92,6 +92,9 @@ class PluralTableName(Rule):
     )
 
     calls = CallFilter.of(callees=TABLE)
+    # A ``__tablename__`` is spelled so; a ``Table(...)`` call resolves to SQLAlchemy's or
+    # SQLModel's ``Table`` only in a file that writes the name (importing it).
+    needs_text = ("__tablename__", "Table")
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if ctx.class_name is None or ctx.function is not None:
