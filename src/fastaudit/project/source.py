@@ -47,6 +47,8 @@ class SourceText:
     _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
     _folded: str | None = field(default=None, repr=False, compare=False)
+    # Whether the whole text is ASCII (then a byte column is a character column), once.
+    _ascii: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def starts(self) -> list[int]:
@@ -83,6 +85,11 @@ class SourceText:
 
     def char_column(self, line: int, byte_col: int) -> int:
         """Convert the AST's UTF-8 byte column into a 0-based character column."""
+        ascii_only = self._ascii
+        if ascii_only is None:
+            ascii_only = self._ascii = self.text.isascii()
+        if ascii_only:
+            return byte_col
         text = self.line_text(line)
         if text.isascii():
             return byte_col
