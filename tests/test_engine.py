@@ -368,6 +368,24 @@ class TestCallFilters:
         assert call_filter(Child) is None  # overrides the handler, declares nothing
         assert call_filter(Narrowed) == CallFilter.of(attrs=["sleep"])
 
+    def test_a_keyword_filter_selects_the_calls_passing_it(self) -> None:
+        from fastaudit.audit.scan import parse
+        from fastaudit.engine.context import CallFilter, CallTable, FileContext
+        from fastaudit.project.source import decode
+
+        text = (
+            "from alembic import context\n"
+            "context.configure(url=URL, target_metadata=Base.metadata)\n"
+            "context.configure(url=URL)\n"
+            "configure(**options)\n"
+        )
+        source = decode(text.encode())
+        ctx = FileContext("env.py", source, parse(source, "env.py"))
+        table = CallTable.of([None, CallFilter.of(keywords=["target_metadata"])])
+        calls = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call)]
+        calls.sort(key=lambda n: n.lineno)
+        assert [table.places(call, ctx, {}) for call in calls] == [(0, 1), None, None]
+
     def test_filtered_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from fastaudit.engine.context import CallDispatch
 
@@ -385,7 +403,7 @@ class TestTextGates:
         from fastaudit.rules import all_rules
 
         gated = {r for r, cls in all_rules().items() if cls.needs_text}
-        assert {"LIB101", "PYD105", "TST103", "DBS103", "MIG104"} <= gated
+        assert {"LIB101", "PYD105", "TST103", "DBS103", "MIG103", "MIG104"} <= gated
 
     def test_a_file_without_the_text_is_not_walked_by_the_rule(self) -> None:
         from fastaudit.audit.scan import _not_needed

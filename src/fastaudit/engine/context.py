@@ -154,15 +154,16 @@ class CallFilter:
     """The calls a rule's ``visit_Call`` acts on (its ``calls`` class attribute): those
     whose callee resolves (``resolve(node.func)``) to one of ``callees``, whose resolved
     callee's last part is one of ``tails`` (``get`` of ``requests.get``), whose
-    function is an attribute named one of ``attrs``, or, with ``route_owners``, that
-    build an app or a router (``FileContext.route_owner_class``: FastAPI's classes or
-    the project's own). On any other call the handler would do nothing, so the engine
-    does not call it there."""
+    function is an attribute named one of ``attrs``, that pass a keyword argument named
+    one of ``keywords``, or, with ``route_owners``, that build an app or a router
+    (``FileContext.route_owner_class``: FastAPI's classes or the project's own). On any
+    other call the handler would do nothing, so the engine does not call it there."""
 
     callees: frozenset[str] = frozenset()
     tails: frozenset[str] = frozenset()
     attrs: frozenset[str] = frozenset()
     route_owners: bool = False
+    keywords: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -172,8 +173,15 @@ class CallFilter:
         tails: Iterable[str] = (),
         attrs: Iterable[str] = (),
         route_owners: bool = False,
+        keywords: Iterable[str] = (),
     ) -> CallFilter:
-        return cls(frozenset(callees), frozenset(tails), frozenset(attrs), route_owners)
+        return cls(
+            frozenset(callees),
+            frozenset(tails),
+            frozenset(attrs),
+            route_owners,
+            frozenset(keywords),
+        )
 
 
 def call_filter(rule: type) -> CallFilter | None:
@@ -213,6 +221,7 @@ class CallTable:
     by_tail: dict[str, tuple[int, ...]]
     by_attr: dict[str, tuple[int, ...]]
     route_owners: tuple[int, ...]  # the handlers of calls building an app or a router
+    by_keyword: dict[str, tuple[int, ...]]
     # The places to call for a set of matched ones, ``always`` merged in, in order:
     # filled as calls meet them (a handful of sets per rule set).
     merged: dict[tuple[int, ...], tuple[int, ...]] = field(default_factory=dict)
@@ -224,6 +233,7 @@ class CallTable:
         by_tail: dict[str, list[int]] = {}
         by_attr: dict[str, list[int]] = {}
         route_owners: list[int] = []
+        by_keyword: dict[str, list[int]] = {}
         for place, wanted in enumerate(filters):
             if wanted is None:
                 always.append(place)
@@ -236,6 +246,8 @@ class CallTable:
                 by_tail.setdefault(tail, []).append(place)
             for attr in wanted.attrs:
                 by_attr.setdefault(attr, []).append(place)
+            for keyword in wanted.keywords:
+                by_keyword.setdefault(keyword, []).append(place)
 
         def frozen(table: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
             return {name: tuple(places) for name, places in table.items()}
@@ -246,6 +258,7 @@ class CallTable:
             frozen(by_tail),
             frozen(by_attr),
             tuple(route_owners),
+            frozen(by_keyword),
         )
 
     def places(
@@ -265,6 +278,11 @@ class CallTable:
                 extra = found
         if self.by_attr and type(func) is ast.Attribute:
             extra += self.by_attr.get(func.attr, ())
+        if self.by_keyword and node.keywords:
+            by_keyword = self.by_keyword
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    extra += by_keyword.get(keyword.arg, ())
         if not extra:
             return None
         merged = self.merged.get(extra)

@@ -23,6 +23,11 @@ _METADATA_TAKERS = DECLARATIVE_FACTORIES | {
 }
 
 
+# The keywords ``ModelMetadata._note_metadata_call`` reads: a ``visit_Call`` calling it
+# acts on calls passing one of them (its rule's ``calls``), besides its own callees.
+METADATA_KEYWORDS = ("target_metadata", "metadata")
+
+
 class ModelMetadata:
     """Walk state shared by DBS102 and DBS104: which ``MetaData`` objects the app's
     models are declared on.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.edit_builders import add_call_argument, insert_at_line, replace_lines
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.project_index import MODEL_METADATA
@@ -15,6 +15,7 @@ from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import (
     DECLARATIVE_FACTORIES,
     METADATA,
+    METADATA_KEYWORDS,
     SQLALCHEMY_TEXT,
     ModelMetadata,
 )
@@ -46,6 +47,7 @@ class _Unnamed:
 class MetadataWithoutNamingConvention(ModelMetadata, Rule):
     id = "DBS102"
     needs_text = SQLALCHEMY_TEXT
+    calls = CallFilter.of(callees=METADATA | DECLARATIVE_FACTORIES, keywords=METADATA_KEYWORDS)
     name = "metadata-without-naming-convention"
     title = "`MetaData` without a constraint naming convention"
     severity = Severity.WARNING

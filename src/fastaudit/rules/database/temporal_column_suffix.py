@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from fastaudit.engine.context import FileContext
+from fastaudit.engine.context import CallFilter, FileContext
 from fastaudit.engine.layout import is_migration_path
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Severity
@@ -12,6 +12,7 @@ from fastaudit.rules.base import Rule
 from fastaudit.rules.database._shared import (
     COLUMN_FACTORIES,
     METADATA,
+    METADATA_KEYWORDS,
     SQLALCHEMY_TEXT,
     SQLMODEL_FIELD,
     TABLE,
@@ -94,6 +95,7 @@ def _temporal_advice(name: str, kind: str) -> tuple[bool, str | None]:
 class TemporalColumnSuffix(ModelMetadata, Rule):
     id = "DBS104"
     needs_text = SQLALCHEMY_TEXT
+    calls = CallFilter.of(callees=COLUMN_FACTORIES, keywords=METADATA_KEYWORDS)
     name = "temporal-column-suffix"
     title = "Date/time column not named `*_at` / `*_date`"
     severity = Severity.INFO

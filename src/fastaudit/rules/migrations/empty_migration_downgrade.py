@@ -358,6 +358,9 @@ class EmptyDowngrade(Rule):
         """,
     )
 
+    # ``finish`` judges a file importing from Alembic alone.
+    needs_text = ("alembic",)
+
     def __init__(self) -> None:
         self._functions: dict[str, ast.FunctionDef] = {}
         self._helpers: dict[str, ast.FunctionDef] = {}  # the module's other functions

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.context import FILE_DONE, FileContext, Visited
+from fastaudit.engine.context import FILE_DONE, CallFilter, FileContext, Visited
 from fastaudit.engine.layout import is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.model import Finding, Severity, Span
@@ -203,6 +203,14 @@ class PatchedAppDependency(ProjectRule):
                 assert client.get("/orders").status_code == 200
             """,
     }
+
+    # The calls either role reads (see ``_patch``): ``Depends``/``Security`` in the app,
+    # ``mock.patch(...)``, ``patch.object(...)``, ``mocker.patch(...)``,
+    # ``mocker.patch.object(...)`` and ``monkeypatch.setattr(...)`` in tests.
+    calls = CallFilter.of(
+        callees=[*DEPENDS_MARKERS, *_PATCHERS, *_PATCH_OBJECT],
+        attrs=("patch", "object", "setattr"),
+    )
 
     def __init__(self) -> None:
         self._role: str | None = None  # "test", "app" or "" (nothing to note)
