@@ -410,7 +410,7 @@ class TestTextGates:
 
         ids = ("ASY101", "LIB101", "TST103")
         assert _not_needed(ids, "import requests\n") == ("LIB101", "TST103")
-        assert _not_needed(ids, "from jose import jwt\nfrom unittest import mock\n") == ()
+        assert _not_needed(ids, "from jose import jwt\nfrom unittest.mock import Mock\n") == ()
 
     def test_gated_walk_equals_the_whole_walk(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from fastaudit.audit import scan as scan_module

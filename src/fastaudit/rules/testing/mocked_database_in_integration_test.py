@@ -141,9 +141,10 @@ class MockedDatabaseInIntegrationTest(Rule):
         """,
     )
 
-    # Every mock it looks for is imported from ``unittest.mock``/``mock`` or made by
-    # ``mocker.``: a file without "mock" has none.
-    needs_text = ("mock",)
+    # Every mock it reports is made by a call of ``Mock``, ``MagicMock``, ``AsyncMock``,
+    # ``NonCallableMagicMock`` or ``create_autospec`` (from ``unittest.mock``/``mock``,
+    # or ``mocker.``): a file spelling none of them has none.
+    needs_text = ("Mock", "create_autospec")
 
     def __init__(self) -> None:
         self._mocked: list[_Mocked] = []
