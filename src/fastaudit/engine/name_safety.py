@@ -649,6 +649,8 @@ class _Kept:
         pieces: list[str] = []
         at = 0
         for number, (index, _, start, end, _) in enumerate(found):
+            if start < at:
+                return None  # the kept texts overlap after the edits: read it whole
             # One line for the placeholder, then blank ones: the lines below keep
             # their numbers.
             lines = old.body[index].end_lineno or 0

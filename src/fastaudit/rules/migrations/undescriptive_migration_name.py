@@ -88,10 +88,10 @@ class UndescriptiveMigrationName(ProjectRule):
             raise NotImplementedError
         """
     dont_files = {"migrations/versions/3f2a9c1b7d4e_.py": _REVISION}
+    do_files = {"migrations/versions/2025-03-02_drop_legacy_table.py": _REVISION}
     # The walk only notes a root revision (``down_revision = None``); the names are
     # judged in the project pass.
     needs_text = ("down_revision",)
-    do_files = {"migrations/versions/2025-03-02_drop_legacy_table.py": _REVISION}
 
     def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if len(node.targets) == 1:
