@@ -403,7 +403,7 @@ class TestTextGates:
         from fastaudit.rules import all_rules
 
         gated = {r for r, cls in all_rules().items() if cls.needs_text}
-        assert {"LIB101", "PYD105", "TST103", "DBS103", "MIG103", "MIG104"} <= gated
+        assert {"LIB101", "PYD105", "TST103", "DBS103", "MIG103", "MIG104", "SEC106"} <= gated
 
     def test_a_file_without_the_text_is_not_walked_by_the_rule(self) -> None:
         from fastaudit.audit.scan import _not_needed

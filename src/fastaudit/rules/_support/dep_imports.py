@@ -13,12 +13,13 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fastaudit.engine.context import FILE_DONE
 from fastaudit.engine.walk import walk
 from fastaudit.project.deps.matrix import NAMESPACE_ROOTS, Matrix
 from fastaudit.rules._support.project_walk import text_contains
 
 if TYPE_CHECKING:
-    from fastaudit.engine.context import FileContext
+    from fastaudit.engine.context import FileContext, Visited
     from fastaudit.engine.project_view import ProjectView
 
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -192,7 +193,7 @@ class GuardedImportFacts:
 
     def visit_FunctionDef(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext
-    ) -> None:
+    ) -> Visited | None:
         """``sys.path.append(scripts)`` then ``from generate import main``: the function
         imports a module from the folder it has just put on the path (a test loading a
         script, or modules it wrote to a temporary folder), not a distribution."""
@@ -200,7 +201,7 @@ class GuardedImportFacts:
         # without that text has none, and its functions' bodies need no walk (asked for
         # every function of every file, the walk cost more than the rest of PIN107).
         if not text_contains(ctx, "sys.path"):
-            return
+            return FILE_DONE  # the text settles it for every function of the file
         extended = False
         for statement in node.body:
             if extended:
@@ -209,9 +210,12 @@ class GuardedImportFacts:
                         ctx.add_fact(PATH_IMPORT_FACT, inner.lineno)
             elif _extends_sys_path(statement):
                 extended = True
+        return None
 
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self.visit_FunctionDef(node, ctx)
+    def visit_AsyncFunctionDef(
+        self, node: ast.AsyncFunctionDef, ctx: FileContext
+    ) -> Visited | None:
+        return self.visit_FunctionDef(node, ctx)
 
     def visit_If(self, node: ast.If, ctx: FileContext) -> None:
         """``if SECRET_PROVIDER == "vault":`` then ``import hvac``: an integration the

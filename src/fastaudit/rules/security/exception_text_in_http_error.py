@@ -211,6 +211,10 @@ class ExceptionTextInHttpError(Rule):
         """,
     )
 
+    # It reports a detail given to a call resolving to one of ``HTTP_EXCEPTIONS``: a
+    # file names ``HTTPException`` (importing it, or as ``fastapi.HTTPException``).
+    needs_text = ("HTTPException",)
+
     def __init__(self) -> None:
         # Calls already reported: a handler nested in another is scanned by both.
         self._reported: set[int] = set()

@@ -412,8 +412,9 @@ _VARIABLE_LITERAL = re.compile(r"""["'][A-Za-z_][A-Za-z0-9_]*["']""")
 
 
 def _env_word(name: str) -> bool:
-    """``child_env``, ``jobEnv``, ``WORKER_ENV``: a name with an environment word."""
-    return any(word in _ENV_WORDS for word in name_words(name))
+    """``child_env``, ``jobEnv``, ``WORKER_ENV``: a name with an environment word (each
+    spells ``env``: a name without it in any case is split into words for nothing)."""
+    return "env" in name.lower() and any(word in _ENV_WORDS for word in name_words(name))
 
 
 def _holder_name(node: ast.expr) -> str:
