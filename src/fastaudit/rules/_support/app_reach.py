@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
+from fastaudit.engine.context import FILE_DONE
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.engine.walk import walk
@@ -30,7 +31,7 @@ from fastaudit.rules._support.project_walk import awaits_own_object, file_facts
 from fastaudit.rules._support.route_calls import keyword_arg
 
 if TYPE_CHECKING:
-    from fastaudit.engine.context import FileContext
+    from fastaudit.engine.context import FileContext, Visited
     from fastaudit.engine.project_view import ProjectView
 
 # (part, key, detail...) tuples: ("built", key) for ``key = FastAPI()``/``APIRouter()``;
@@ -63,19 +64,23 @@ class AppReachFacts:
     :data:`INCLUSION_ATTRS` to :meth:`note_inclusion`, calls :meth:`note_awaiting_route`
     from its await visitors, and ``super().finish(ctx)`` from its own ``finish``."""
 
-    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> Visited | None:
+        if is_test_path(ctx.path):
+            return FILE_DONE  # the project pass asks the app's own modules only
         if len(node.targets) == 1:
             self._note_binding(node.targets[0], node.value, ctx)
+        return None
 
-    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign, ctx: FileContext) -> Visited | None:
+        if is_test_path(ctx.path):
+            return FILE_DONE
         if node.value is not None:
             self._note_binding(node.target, node.value, ctx)
+        return None
 
     def _note_binding(self, target: ast.expr, value: ast.expr, ctx: FileContext) -> None:
         if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
             return
-        if is_test_path(ctx.path):
-            return  # the project pass asks the app's own modules only
         callee = ctx.resolve(value.func)
         if callee is None:
             return

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from fastaudit.engine.context import CallFilter, FileContext, shared_visitor
+from fastaudit.engine.context import FILE_DONE, CallFilter, FileContext, Visited, shared_visitor
 from fastaudit.engine.layout import is_migration_path, is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
@@ -103,16 +103,17 @@ class RouterFacts:
     calls: ClassVar[CallFilter | None] = CallFilter.of(attrs=["include_router"])
 
     @shared_visitor
-    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> Visited | None:
+        if is_test_path(ctx.path):
+            return FILE_DONE  # a test's own app or router: not the app's graph
         value = node.value
         if (
             not isinstance(value, ast.Call)
             or len(node.targets) != 1
             or not isinstance(node.targets[0], ast.Name)
             or not isinstance(ctx.parent, ast.Module)
-            or is_test_path(ctx.path)
         ):
-            return
+            return None
         made = ctx.route_owner_class(ctx.resolve(value.func))
         if made is not None:
             opaque = bool(value.args) or any(k.arg is None for k in value.keywords)
@@ -126,6 +127,7 @@ class RouterFacts:
                     opaque,
                 ),
             )
+        return None
 
     @shared_visitor
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -157,26 +159,23 @@ class RouterFacts:
         )
 
     @shared_visitor
-    def visit_FunctionDef(self, node: FunctionNode, ctx: FileContext) -> None:
-        if (
-            not node.decorator_list
-            or not isinstance(ctx.parent, ast.Module)
-            or is_test_path(ctx.path)
-            or is_migration_path(ctx.path)
-        ):
-            return
+    def visit_FunctionDef(self, node: FunctionNode, ctx: FileContext) -> Visited | None:
+        if is_test_path(ctx.path) or is_migration_path(ctx.path):
+            return FILE_DONE  # routes of a test's own app, or none
+        if not node.decorator_list or not isinstance(ctx.parent, ast.Module):
+            return None
         route = ctx.route_decorator(node)
         if route is None or any(k.arg is None for k in route.keywords):
-            return
+            return None
         path = route_path(route)
         owner = route.func.value if isinstance(route.func, ast.Attribute) else None
         owner_name = qualified(owner, ctx) if owner is not None else None
         methods = route_methods(route)
         if path is None or owner_name is None or not methods:
-            return
+            return None
         written = keyword_arg(route, "methods")
         if written is not None and not isinstance(written.value, (ast.List, ast.Tuple, ast.Set)):
-            return  # ``api_route(methods=VERBS)``: not known here
+            return None  # ``api_route(methods=VERBS)``: not known here
         span = ctx.span(path)
         ctx.add_fact(
             ROUTE_FACT,
@@ -191,10 +190,13 @@ class RouterFacts:
                 node.name,
             ),
         )
+        return None
 
     @shared_visitor
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, ctx: FileContext) -> None:
-        self.visit_FunctionDef(node, ctx)
+    def visit_AsyncFunctionDef(
+        self, node: ast.AsyncFunctionDef, ctx: FileContext
+    ) -> Visited | None:
+        return self.visit_FunctionDef(node, ctx)
 
 
 def prefix_text(call: ast.Call, ctx: FileContext) -> str:
