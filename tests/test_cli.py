@@ -250,6 +250,32 @@ def test_output_file(tmp_path, capsys):
     ]
 
 
+def test_a_machine_format_loads_neither_rich_nor_libcst(tmp_path):
+    """A CI check writing JSON or SARIF prints nothing through rich: its import (a sixth
+    of a warm run's start-up) is left out, as LibCST's and Textual's are."""
+    root = project(tmp_path / "proj")
+    target = tmp_path / "report.json"
+    probe = (
+        "import sys\n"
+        "from fastaudit.cli import main\n"
+        f"code = main(['check', {str(root)!r}, '--select', 'ASY,SCN', '-o', {str(target)!r},\n"
+        "             '--output-format', sys.argv[1]])\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'libcst', 'textual'})\n"
+        "print(code, *loaded)\n"
+    )
+    for name in ("json", "sarif"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, name], capture_output=True, text=True, timeout=120
+        )
+        assert done.stdout.split() == ["1"], done.stderr
+        assert "ASY102" in target.read_text()
+    # A report for people still prints through rich.
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "concise"], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["1", "rich"], done.stderr
+
+
 def test_output_file_in_a_missing_folder_exits_2(tmp_path, capsys):
     root = project(tmp_path)
     code, _, err = run(capsys, "check", str(root), "-o", str(tmp_path / "no" / "such" / "r.txt"))

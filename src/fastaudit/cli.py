@@ -13,13 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
-from rich.console import Console
-from rich.text import Text
-
 from fastaudit import __version__, settings
 from fastaudit.report.formats import FORMATS
 
 if TYPE_CHECKING:  # imported where used at run time, so a plain command starts fast
+    from rich.console import Console
+
     from fastaudit.audit.scan import ScanResult
     from fastaudit.config import Config
     from fastaudit.project.locate import Target
@@ -195,6 +194,10 @@ def _add_engine_options(command: argparse.ArgumentParser) -> None:
 
 
 def _console(no_color: bool = False, file: IO[str] | None = None) -> Console:
+    # Here, not at the top: a check writing a machine format (JSON, SARIF) to a file
+    # prints nothing through rich, and its import is a sixth of a warm run's start-up.
+    from rich.console import Console
+
     color = not (no_color or settings.no_color())
     return Console(
         file=file,
@@ -270,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> int:
+    from rich.text import Text
+
     from fastaudit.report.safe import literal
 
     _console(file=sys.stderr).print(Text("error: ", style="bold red").append(literal(message)))
@@ -470,6 +475,8 @@ def run_check(args: argparse.Namespace) -> int:
     from fastaudit.report.safe import literal
 
     def warn(message: str) -> None:
+        from rich.text import Text
+
         _console(args.no_color, file=sys.stderr).print(
             Text("warning: ", style="yellow").append(literal(message))
         )
@@ -503,8 +510,10 @@ def run_check(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _error(f"cannot write the report to {args.output}: {exc.strerror or exc}")
     try:
-        console = _console(args.no_color or out_file is not None, file=out_file)
         if args.diff:
+            from rich.text import Text
+
+            console = _console(args.no_color or out_file is not None, file=out_file)
             # The fix machinery loads only when fixes are asked for: a plain check is
             # most runs, and its start-up counts (pre-commit, editors).
             from fastaudit.fixes.apply import unified_diff
@@ -568,20 +577,31 @@ def run_check(args: argparse.Namespace) -> int:
         if report_format.warnings_to_stderr:
             for warning in result.warnings:
                 warn(warning)
-        report_format.render(result, console, args.statistics)
-        if report_format.shows_notes:
-            for note in notes:
-                console.print(Text(note, style="dim"))
-            if args.fix:
-                console.print(Text(f"Fixed {fixed_count} problem(s).", style="green"))
-        for fix_note in fix_notes:
-            _console(file=sys.stderr).print(
-                Text("note: ", style="yellow").append(literal(fix_note))
-            )
-        for error in fix_errors:
-            _console(file=sys.stderr).print(
-                Text("fix failed: ", style="red").append(literal(error))
-            )
+        if report_format.text is not None:
+            # A machine format: its text as it is, with no console (nor rich) to build.
+            (out_file or sys.stdout).write(report_format.text(result))
+        else:
+            from rich.text import Text
+
+            assert report_format.render is not None  # a report for people, then
+            console = _console(args.no_color or out_file is not None, file=out_file)
+            report_format.render(result, console, args.statistics)
+            if report_format.shows_notes:
+                for note in notes:
+                    console.print(Text(note, style="dim"))
+                if args.fix:
+                    console.print(Text(f"Fixed {fixed_count} problem(s).", style="green"))
+        if fix_notes or fix_errors:
+            from rich.text import Text
+
+            for fix_note in fix_notes:
+                _console(file=sys.stderr).print(
+                    Text("note: ", style="yellow").append(literal(fix_note))
+                )
+            for error in fix_errors:
+                _console(file=sys.stderr).print(
+                    Text("fix failed: ", style="red").append(literal(error))
+                )
     finally:
         if out_file is not None:
             out_file.close()
@@ -594,6 +614,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _add_noqa(result: ScanResult, args: argparse.Namespace, warn: Callable[[str], None]) -> int:
     """``check --add-noqa``: suppress what the check reports instead of printing it."""
+    from rich.text import Text
+
     from fastaudit.fixes.noqa import add_noqa_comments
     from fastaudit.report.safe import literal
 
@@ -641,6 +663,8 @@ def run_deps(args: argparse.Namespace) -> int:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from fastaudit.rules import all_rules
 
     rules = all_rules()
@@ -712,6 +736,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from rich.columns import Columns
     from rich.panel import Panel
     from rich.syntax import Syntax
+    from rich.text import Text
 
     from fastaudit.redirects import old_codes, redirect_note
     from fastaudit.rules import get_rule, similar_rules
@@ -810,6 +835,8 @@ def _may_copy_into(folder: Path, force: bool) -> str | None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     keep = Path(args.keep) if args.keep else None
     if keep is not None and (problem := _may_copy_into(keep, args.force)):
         return _error(problem)
@@ -825,6 +852,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_tui(path: Path, since: str | None = None) -> int:
+    from rich.text import Text
+
     if problem := _check_root(path):
         return _error(problem)
     from fastaudit.project.locate import find_root

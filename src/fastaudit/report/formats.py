@@ -16,14 +16,20 @@ if TYPE_CHECKING:
 
     from fastaudit.audit.scan import ScanResult
 
-# (result, console, --statistics) -> None: the report, written to the console's file.
+# (result, console, --statistics) -> None: a report for people, written to the console.
 Renderer = Callable[["ScanResult", "Console", bool], None]
+# (result) -> the report's whole text: a machine format, written as it is (no console,
+# and so no import of rich, is needed for it).
+Writer = Callable[["ScanResult"], str]
 
 
 @dataclass(frozen=True, slots=True)
 class ReportFormat:
     name: str
-    render: Renderer
+    # Exactly one of the two: how a report for people is rendered, or a machine
+    # format's text.
+    render: Renderer | None = None
+    text: Writer | None = None
     # A report for people: after the findings, the --since and baseline notes and, with
     # --fix, how many problems were fixed. Machine formats have no place for them.
     shows_notes: bool = False
@@ -46,30 +52,30 @@ def _concise(result: ScanResult, console: Console, statistics: bool) -> None:
     concise.render(result, console)
 
 
-def _json(result: ScanResult, console: Console, statistics: bool) -> None:
+def _json(result: ScanResult) -> str:
     from fastaudit.report import json_report
 
-    console.file.write(json_report.render(result) + "\n")
+    return json_report.render(result) + "\n"
 
 
-def _sarif(result: ScanResult, console: Console, statistics: bool) -> None:
+def _sarif(result: ScanResult) -> str:
     from fastaudit.report import sarif
 
-    console.file.write(sarif.render(result) + "\n")
+    return sarif.render(result) + "\n"
 
 
-def _github(result: ScanResult, console: Console, statistics: bool) -> None:
+def _github(result: ScanResult) -> str:
     from fastaudit.report import github
 
     rendered = github.render(result)
-    if rendered:  # no findings: no output at all, not an empty line
-        console.file.write(rendered + "\n")
+    # No findings: no output at all, not an empty line.
+    return rendered + "\n" if rendered else ""
 
 
-def _markdown(result: ScanResult, console: Console, statistics: bool) -> None:
+def _markdown(result: ScanResult) -> str:
     from fastaudit.report import markdown
 
-    console.file.write(markdown.render(result))
+    return markdown.render(result)
 
 
 # In the order ``--help`` lists them. "full" and "text" are the same report: "full" is
@@ -80,9 +86,9 @@ FORMATS: dict[str, ReportFormat] = {
         ReportFormat("full", _full, shows_notes=True),
         ReportFormat("text", _full, shows_notes=True),
         ReportFormat("concise", _concise, shows_notes=True),
-        ReportFormat("json", _json),
-        ReportFormat("sarif", _sarif, warnings_to_stderr=True),
-        ReportFormat("github", _github, warnings_to_stderr=True),
-        ReportFormat("markdown", _markdown),
+        ReportFormat("json", text=_json),
+        ReportFormat("sarif", text=_sarif, warnings_to_stderr=True),
+        ReportFormat("github", text=_github, warnings_to_stderr=True),
+        ReportFormat("markdown", text=_markdown),
     )
 }
