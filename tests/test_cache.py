@@ -332,9 +332,11 @@ def test_a_broken_dependency_cache_entry_is_a_miss(
     expected = everything(scan(root))
     (stored,) = cache.glob("*.pickle")
     payload = pickle.loads(stored.read_bytes())
-    keys = sorted(payload["derived"])
-    payload["derived"][keys[0]] = "not an entry"
-    payload["derived"][keys[1]] = (payload["derived"][keys[1]][0], ["not", "parsed"])
+    derived = pickle.loads(payload["derived"])  # kept pickled until a run reads it
+    keys = sorted(derived)
+    derived[keys[0]] = "not an entry"
+    derived[keys[1]] = (derived[keys[1]][0], ["not", "parsed"])
+    payload["derived"] = pickle.dumps(derived)
     payload["project"] = None  # no kept project pass: the dependency files are read again
     stored.write_bytes(pickle.dumps(payload))
     toml_parses.clear()
@@ -342,6 +344,59 @@ def test_a_broken_dependency_cache_entry_is_a_miss(
     assert len(toml_parses) == 2  # those two files, and only they, parsed again
     toml_parses.clear()
     assert everything(scan(root)) == expected and toml_parses == []  # and stored again
+
+
+def test_a_damaged_dependency_cache_is_parsed_afresh(
+    tmp_path: Path, cache: Path, toml_parses: list[str]
+) -> None:
+    import pickle
+
+    root = dependency_project(tmp_path / "p")
+    expected = everything(scan(root))
+    (stored,) = cache.glob("*.pickle")
+    payload = pickle.loads(stored.read_bytes())
+    payload["derived"] = payload["derived"][:-9]  # cut short: not a pickle any more
+    payload["project"] = None
+    stored.write_bytes(pickle.dumps(payload))
+    toml_parses.clear()
+    assert everything(scan(root)) == expected
+    # Every dependency file parsed again, as with no cache (see the test below).
+    assert len(set(toml_parses)) == 5
+    assert toml_parses.count(DEPENDENCY_FILES["uv.lock"]) == 1
+
+
+def test_a_warm_run_leaves_the_dependency_parsers_unloaded(tmp_path: Path, cache: Path) -> None:
+    """With nothing changed, the kept project pass stands and no dependency file is
+    parsed: the parsed files stay pickled, and neither the parsers nor ``packaging``'s
+    requirement grammar is imported (a fifth of a warm run's start-up)."""
+    import subprocess
+    import sys
+
+    root = dependency_project(tmp_path / "p")
+    probe = (
+        "import sys\n"
+        "from fastaudit.audit.scan import scan\n"
+        "from fastaudit.config import load_config\n"
+        f"root = __import__('pathlib').Path({str(root)!r})\n"
+        "result = scan(root, load_config(root, lambda s: True))\n"
+        "print(len(result.findings), 'fastaudit.project.deps.collect' in sys.modules,\n"
+        "      'packaging.requirements' in sys.modules)\n"
+    )
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    cold = run()
+    assert cold[1:] == ["True", "True"]  # the first run parses them
+    warm = run()
+    assert warm == [cold[0], "False", "False"]
+    (stored,) = cache.glob("*.pickle")
+    before = stored.read_bytes()
+    assert run() == warm and stored.read_bytes() == before  # nothing to save either
 
 
 def test_no_cache_parses_dependency_files_every_time(

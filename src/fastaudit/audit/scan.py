@@ -51,7 +51,6 @@ from fastaudit.engine.project_view import ProjectView
 from fastaudit.engine.serving import off_loop, on_loop, reachable, serves
 from fastaudit.engine.suppress import Suppressions, parse_suppressions
 from fastaudit.model import Finding, Fix, Location, Safety, Severity, Span
-from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.policy import applies, fix_policy, pinned_note
 from fastaudit.project.derived import Derived
 from fastaudit.project.discovery import Discovery, discover
@@ -658,6 +657,8 @@ def library_paths(view: ProjectView, paths: Iterable[str]) -> dict[str, str]:
     above them holding a dependency file (not the root) declares neither FastAPI nor
     Starlette, while another of the project's dependency files does (a monorepo's
     integrations next to its server). With no such contrast, nothing is set aside."""
+    from fastaudit.project.deps.collect import collect  # the parsers: a project pass's
+
     deps, _ = collect(view)
     declares_app: dict[str, bool] = {}
     for path in deps.declaring_files:
@@ -895,7 +896,7 @@ def run_project_rules(
         result.warnings.extend(kept.warnings)
         # Nothing was parsed, and nothing parsed before is stale: keep it for the run
         # that needs the pass again.
-        cache.derived.used.update(cache.derived.entries)
+        cache.derived.keep()
         return
     _run_project_rules(result, cache, pool)
     if cache is not None:
@@ -1108,6 +1109,8 @@ def _parse_dependencies(root: Path, config: Config, discovery: Discovery, derive
     Python files: the project pass then takes each from there by its digest, as a warm
     run does, instead of parsing it after the walk (a large ``uv.lock`` is a quarter
     of a second of TOML). None of it needs a file's outcome."""
+    from fastaudit.project.deps.collect import collect  # here: a warm run parses none
+
     view = ProjectView.of(root, config, discovery)
     view.derived = derived
     collect(view)

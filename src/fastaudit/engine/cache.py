@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # 12: outcomes carry the proof of their safe fixes (``FileOutcome.proof``); 13: cross-domain
 # import facts say whether the import is at module level; 14: a proof notes the fixes that
 # only rename attributes (``Proof.renames``).
-_FORMAT = 14
+_FORMAT = 15
 
 
 def cache_dir() -> Path:
@@ -139,8 +139,7 @@ class ResultCache:
                 }
                 proofs = stored.get("proofs")
                 cache.proofs = proofs if isinstance(proofs, dict) else {}
-                derived = stored.get("derived")
-                cache.derived.entries = derived if isinstance(derived, dict) else {}
+                cache.derived = Derived.stored(stored.get("derived"))
                 cache.project = stored.get("project")
                 rewalked = stored.get("rewalked")
                 cache.rewalked = rewalked if isinstance(rewalked, dict) else {}
@@ -149,7 +148,7 @@ class ResultCache:
         except Exception:
             cache.entries = {}
             cache.proofs = {}
-            cache.derived.entries = {}
+            cache.derived = Derived()
             cache.project = None
             cache.rewalked = {}
         return cache
@@ -235,7 +234,7 @@ class ResultCache:
             "key": self.key,
             "entries": self.entries,
             "proofs": self.proofs,
-            "derived": self.derived.entries,
+            "derived": self.derived.blob(),
             "project": self.project,
             "rewalked": self.rewalked,
         }

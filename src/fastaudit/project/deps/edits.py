@@ -13,13 +13,11 @@ import re
 import tomllib
 from typing import TYPE_CHECKING, Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from fastaudit.model import Edit, Fix, Safety
 from fastaudit.project.deps.model import Declaration, Syntax
-from fastaudit.project.deps.pep508 import split
 from fastaudit.project.deps.raising import raise_to
 from fastaudit.project.deps.specs import like
 from fastaudit.project.text_edits import lines_around, minimal_edit
@@ -156,6 +154,12 @@ def raise_fix(
         return None
     text = declaration.text
     if declaration.syntax is Syntax.PEP508:
+        # Here, not at the top: requirement parsing loads a third of ``packaging``, and
+        # a run that fixes nothing (a warm check) never needs it.
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        from fastaudit.project.deps.pep508 import split
+
         try:
             parts = split(text)
         except InvalidRequirement:
@@ -374,6 +378,10 @@ def add_fix(
 def _renamed(requirement: str, successor: str, minimum: Version | None, exact: bool) -> str | None:
     """``requirement`` naming ``successor`` instead, with the new version spec and the
     rest (extras position, markers, comments) kept; None when it cannot be built."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from fastaudit.project.deps.pep508 import split
+
     try:
         parts = split(requirement)
     except InvalidRequirement:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from packaging.markers import Marker
 from packaging.version import Version
+
+if TYPE_CHECKING:  # a field's type only: the parsers that make markers import them
+    from packaging.markers import Marker
 
 _NORMALIZE = re.compile(r"[-_.]+")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from packaging.version import Version
 
-from fastaudit.project.deps.collect import collect
 from fastaudit.project.deps.matrix import Matrix
 from fastaudit.project.deps.model import DependencySet, Source
 from fastaudit.project.deps.specs import SpecError
@@ -60,6 +59,8 @@ def fix_policy(view: ProjectFiles) -> dict[str, str]:
     """Rule-id prefix -> why that family's fixes must be treated as unsafe here; and
     ``PYDANTIC_V1_ONLY`` / ``FASTAPI_BEFORE_ANNOTATED`` -> the pin that keeps a family's
     advice for a later upgrade (see ``pinned_note``)."""
+    from fastaudit.project.deps.collect import collect  # the parsers: a project pass's
+
     policy: dict[str, str] = {}
     deps, matrix = collect(view)
     pydantic = _every_declaration_excludes(deps, "pydantic", PYDANTIC_V2)

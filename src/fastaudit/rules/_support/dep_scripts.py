@@ -15,8 +15,6 @@ import re
 import tomllib
 from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from fastaudit.project.deps.requires import node
 
 if TYPE_CHECKING:
@@ -81,6 +79,9 @@ def front_matter_dependencies(text: str) -> tuple[str, ...]:
 
 
 def _requirement_names(entries: list[object]) -> tuple[str, ...]:
+    # Here, not at the top: rule modules load on every run, requirement parsing rarely.
+    from packaging.requirements import InvalidRequirement, Requirement
+
     names: list[str] = []
     for entry in entries:
         try:

@@ -17,7 +17,6 @@ from fastaudit.project.deps import (
     Locked,
     Matrix,
     Source,
-    collect,
     normalize,
 )
 from fastaudit.project.deps.edits import HASH_NOTE, hash_pinned, raise_fix
@@ -44,6 +43,9 @@ class PinRule(ProjectRule):
     """Shared helpers; not a rule itself (no id)."""
 
     def check_project(self, project: ProjectView) -> Iterable[Finding]:
+        # Here, not at the top: the parsers load only when a project pass runs.
+        from fastaudit.project.deps.collect import collect
+
         deps, matrix = collect(project)
         return list(self.check(project, deps, matrix))
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from fastaudit.project.deps import collect, normalize
+from fastaudit.project.deps.model import normalize
 from fastaudit.rules._support.config_files import Hook, read_ini, read_pre_commit_hooks
 
 if TYPE_CHECKING:
@@ -347,6 +347,8 @@ class LinterConfigs:
         }
         if not configured:
             return
+        from fastaudit.project.deps.collect import collect  # the parsers: a project pass's
+
         deps, _ = collect(project)
         for declaration in deps.declarations:
             file = declaration.where.file
@@ -400,6 +402,8 @@ def ruff_hook_block(rev: str) -> str:
 
 def ruff_hook_rev(project: ProjectView) -> str:
     """The tag of ruff-pre-commit to propose: the matrix's ruff minimum (``v0.6.0``)."""
+    from fastaudit.project.deps.collect import collect
+
     _, matrix = collect(project)
     minimum = matrix.minimums.get("ruff")
     version = minimum.version if minimum is not None else Version("0.6")
