@@ -18,6 +18,7 @@ from fastaudit.report.formats import FORMATS
 
 if TYPE_CHECKING:  # imported where used at run time, so a plain command starts fast
     from rich.console import Console
+    from rich.text import Text
 
     from fastaudit.audit.scan import ScanResult
     from fastaudit.config import Config
@@ -208,6 +209,16 @@ def _console(no_color: bool = False, file: IO[str] | None = None) -> Console:
     )
 
 
+def _labelled(label: str, style: str, message: str) -> Text:
+    """``label`` styled, then ``message`` as it is (never read as markup): a line of the
+    check's notes, warnings and errors. Rich loads here, as in ``_console``."""
+    from rich.text import Text
+
+    from fastaudit.report.safe import literal
+
+    return Text(label, style=style).append(literal(message))
+
+
 def run() -> NoReturn:
     """The ``fastaudit`` command: ``main``, then a fast exit (as mypy does by default).
 
@@ -273,11 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> int:
-    from rich.text import Text
-
-    from fastaudit.report.safe import literal
-
-    _console(file=sys.stderr).print(Text("error: ", style="bold red").append(literal(message)))
+    _console(file=sys.stderr).print(_labelled("error: ", "bold red", message))
     return EXIT_ERROR
 
 
@@ -475,11 +482,7 @@ def run_check(args: argparse.Namespace) -> int:
     from fastaudit.report.safe import literal
 
     def warn(message: str) -> None:
-        from rich.text import Text
-
-        _console(args.no_color, file=sys.stderr).print(
-            Text("warning: ", style="yellow").append(literal(message))
-        )
+        _console(args.no_color, file=sys.stderr).print(_labelled("warning: ", "yellow", message))
 
     if args.skip_unstaged and not (args.fix or args.diff):
         return _error("--skip-unstaged only applies with --fix or --diff")
@@ -538,9 +541,9 @@ def run_check(args: argparse.Namespace) -> int:
             # The summary and errors go to stderr: stdout holds only the patch.
             errors = _console(args.no_color, file=sys.stderr)
             for diff_note in report.notes:
-                errors.print(Text("note: ", style="yellow").append(literal(diff_note)))
+                errors.print(_labelled("note: ", "yellow", diff_note))
             for error in report.errors:
-                errors.print(Text("error: ", style="red").append(literal(error)))
+                errors.print(_labelled("error: ", "red", error))
             errors.print(
                 Text(
                     f"{report.fixed_count} fix(es) would be applied "
@@ -591,17 +594,10 @@ def run_check(args: argparse.Namespace) -> int:
                     console.print(Text(note, style="dim"))
                 if args.fix:
                     console.print(Text(f"Fixed {fixed_count} problem(s).", style="green"))
-        if fix_notes or fix_errors:
-            from rich.text import Text
-
-            for fix_note in fix_notes:
-                _console(file=sys.stderr).print(
-                    Text("note: ", style="yellow").append(literal(fix_note))
-                )
-            for error in fix_errors:
-                _console(file=sys.stderr).print(
-                    Text("fix failed: ", style="red").append(literal(error))
-                )
+        for fix_note in fix_notes:
+            _console(file=sys.stderr).print(_labelled("note: ", "yellow", fix_note))
+        for error in fix_errors:
+            _console(file=sys.stderr).print(_labelled("fix failed: ", "red", error))
     finally:
         if out_file is not None:
             out_file.close()
@@ -617,7 +613,6 @@ def _add_noqa(result: ScanResult, args: argparse.Namespace, warn: Callable[[str]
     from rich.text import Text
 
     from fastaudit.fixes.noqa import add_noqa_comments
-    from fastaudit.report.safe import literal
 
     for warning in result.warnings:
         warn(warning)
@@ -626,7 +621,7 @@ def _add_noqa(result: ScanResult, args: argparse.Namespace, warn: Callable[[str]
         warn(refused)
     errors = _console(args.no_color, file=sys.stderr)
     for error in report.errors:
-        errors.print(Text("noqa failed: ", style="red").append(literal(error)))
+        errors.print(_labelled("noqa failed: ", "red", error))
     console = _console(args.no_color)
     plural = "" if report.added == 1 else "s"
     console.print(Text(f"Added {report.added} noqa directive{plural}.", style="green"))
