@@ -30,7 +30,16 @@ def v1_only_parts(node: ast.If | ast.IfExp, ctx: FileContext) -> list[ast.AST]:
     it in the same block (``if is_v2(m): return m.model_dump()`` then ``return m.dict()``)."""
     test = node.test
     parts: list[ast.AST] = []
-    when_true, when_false = _v1_when_true(test, ctx), _v1_when_false(test, ctx)
+    # Each single test's claim, worked out once for both questions.
+    claims: dict[int, _Claim] = {}
+
+    def claim_of(single: ast.expr) -> _Claim:
+        key = id(single)
+        if key not in claims:
+            claims[key] = _claim(single, ctx)
+        return claims[key]
+
+    when_true, when_false = _implies(test, claim_of, "v1"), _implies(test, claim_of, "v2")
     if isinstance(node, ast.IfExp):
         if when_true:
             parts.append(node.body)
@@ -58,30 +67,18 @@ def _following(node: ast.stmt, parent: ast.AST | None) -> list[ast.stmt]:
     return []
 
 
-def _v1_when_true(test: ast.expr, ctx: FileContext) -> bool:
-    """Only Pydantic v1 gets past ``test``."""
-    return _implies(test, ctx, "v1", _v1_when_false)
-
-
-def _v1_when_false(test: ast.expr, ctx: FileContext) -> bool:
-    """Every Pydantic v2 gets past ``test``: where it fails, v1 is running."""
-    return _implies(test, ctx, "v2", _v1_when_true)
-
-
-def _implies(
-    test: ast.expr,
-    ctx: FileContext,
-    claim: str,
-    negated: Callable[[ast.expr, FileContext], bool],
-) -> bool:
+def _implies(test: ast.expr, claim_of: Callable[[ast.expr], _Claim], claim: str) -> bool:
+    """Whether ``test`` lets only Pydantic v1 through when true (``claim`` "v1"), or
+    every Pydantic v2 (``claim`` "v2": where it fails, v1 is running). ``claim_of``:
+    what a single test says when true."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return negated(test.operand, ctx)
+        return _implies(test.operand, claim_of, "v2" if claim == "v1" else "v1")
     if isinstance(test, ast.BoolOp):
         # ``a and b`` confines to v1 when one operand does; ``a or b`` when all do; and
         # the other way round for letting every v2 through.
         check = any if isinstance(test.op, ast.And) == (claim == "v1") else all
-        return check(_implies(value, ctx, claim, negated) for value in test.values)
-    return _claim(test, ctx) == claim
+        return check(_implies(value, claim_of, claim) for value in test.values)
+    return claim_of(test) == claim
 
 
 def _claim(test: ast.expr, ctx: FileContext) -> _Claim:
