@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -323,22 +324,34 @@ def test_an_edited_lock_file_is_parsed_again(
     assert everything(result) == everything(scan(root, use_cache=False))
 
 
+def rewrite_derived(cache: Path, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite the cache's parsed dependency files (kept as their pickle until a run
+    reads them) with ``change``, and drop the kept project pass: the next scan reads
+    them."""
+    import pickle
+
+    (stored,) = cache.glob("*.pickle")
+    payload = pickle.loads(stored.read_bytes())
+    payload["derived"] = change(payload["derived"])
+    payload["project"] = None
+    stored.write_bytes(pickle.dumps(payload))
+
+
 def test_a_broken_dependency_cache_entry_is_a_miss(
     tmp_path: Path, cache: Path, toml_parses: list[str]
 ) -> None:
     import pickle
 
+    def break_two(blob: bytes) -> bytes:
+        derived = pickle.loads(blob)
+        keys = sorted(derived)
+        derived[keys[0]] = "not an entry"
+        derived[keys[1]] = (derived[keys[1]][0], ["not", "parsed"])
+        return pickle.dumps(derived)
+
     root = dependency_project(tmp_path / "p")
     expected = everything(scan(root))
-    (stored,) = cache.glob("*.pickle")
-    payload = pickle.loads(stored.read_bytes())
-    derived = pickle.loads(payload["derived"])  # kept pickled until a run reads it
-    keys = sorted(derived)
-    derived[keys[0]] = "not an entry"
-    derived[keys[1]] = (derived[keys[1]][0], ["not", "parsed"])
-    payload["derived"] = pickle.dumps(derived)
-    payload["project"] = None  # no kept project pass: the dependency files are read again
-    stored.write_bytes(pickle.dumps(payload))
+    rewrite_derived(cache, break_two)
     toml_parses.clear()
     assert everything(scan(root)) == expected
     assert len(toml_parses) == 2  # those two files, and only they, parsed again
@@ -349,15 +362,9 @@ def test_a_broken_dependency_cache_entry_is_a_miss(
 def test_a_damaged_dependency_cache_is_parsed_afresh(
     tmp_path: Path, cache: Path, toml_parses: list[str]
 ) -> None:
-    import pickle
-
     root = dependency_project(tmp_path / "p")
     expected = everything(scan(root))
-    (stored,) = cache.glob("*.pickle")
-    payload = pickle.loads(stored.read_bytes())
-    payload["derived"] = payload["derived"][:-9]  # cut short: not a pickle any more
-    payload["project"] = None
-    stored.write_bytes(pickle.dumps(payload))
+    rewrite_derived(cache, lambda blob: blob[:-9])  # cut short: not a pickle any more
     toml_parses.clear()
     assert everything(scan(root)) == expected
     # Every dependency file parsed again, as with no cache (see the test below).
@@ -369,9 +376,6 @@ def test_a_warm_run_leaves_the_dependency_parsers_unloaded(tmp_path: Path, cache
     """With nothing changed, the kept project pass stands and no dependency file is
     parsed: the parsed files stay pickled, and neither the parsers nor ``packaging``'s
     requirement grammar is imported (a fifth of a warm run's start-up)."""
-    import subprocess
-    import sys
-
     root = dependency_project(tmp_path / "p")
     probe = (
         "import sys\n"
