@@ -159,6 +159,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         self._blocked: set[str] = set()  # rebound or deleted at module level, or global
         self._in_strings: set[str] = set()
         self._has_star = False
+        self._module_read = False  # the three above are read (``_read_module``)
         # The ``wants_shape`` of each cross-import rule of this walk (None: all shapes).
         self._shapes: tuple[Callable[[tuple[str, ...], tuple[str, ...]], bool], ...] | None = None
         # ``_aligned`` by import statement: a module-level one is asked by ``_prepare``,
@@ -173,13 +174,22 @@ class CrossImportRule(LayoutFacts, ProjectRule):
         # only cost their fixes, built for every use of every name they import.
         self._shapes = _cross_shapes(ctx.rule_classes)
         for stmt in _module_statements(ctx.tree.body):
+            if isinstance(stmt, ast.ImportFrom) and self._kept(stmt, ctx) is not None:
+                for alias in stmt.names:
+                    self._watch.add(alias.asname or alias.name)
+
+    def _read_module(self, ctx: FileContext) -> None:
+        """What a fix must know of the module's statements: how many bind each name,
+        the names ``__all__`` exports, whether a star import may bind any. Read when
+        the first fix is built: most files have none to build."""
+        if self._module_read:
+            return
+        self._module_read = True
+        for stmt in _module_statements(ctx.tree.body):
             for name in _bound_by(stmt):
                 self._bindings[name] = self._bindings.get(name, 0) + 1
             if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
                 self._has_star = True
-            if isinstance(stmt, ast.ImportFrom) and self._kept(stmt, ctx) is not None:
-                for alias in stmt.names:
-                    self._watch.add(alias.asname or alias.name)
             if (
                 isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign))
                 and any(
@@ -328,6 +338,7 @@ class CrossImportRule(LayoutFacts, ProjectRule):
     ) -> Fix | None:
         if _strip_written(node, len(rest)) is None or not alias.isidentifier():
             return None
+        self._read_module(ctx)
         statement = ctx.text(node)
         unsafe_reasons = []
         if "#" in statement:
