@@ -639,8 +639,8 @@ class _Kept:
             shift = sum(added for _, b, added in spans if b < first)
             if first + shift < 1 or last + shift > len(new_source.starts):
                 continue
-            start, end = _line_span(new_source, first + shift, last + shift)
-            kept = text[slice(*_line_span(source, first, last))]
+            start, end = new_source.lines_span(first + shift, last + shift)
+            kept = text[slice(*source.lines_span(first, last))]
             if after[start:end] != kept:
                 continue
             found.append((index, shift, start, end, kept))
@@ -701,12 +701,6 @@ class _Kept:
             if not changed.isdisjoint(_WORD.findall(text)):
                 return True
         return False
-
-
-def _line_span(source: SourceText, first: int, last: int) -> tuple[int, int]:
-    """Where lines ``first`` to ``last`` (1-based, their line ends included) stand."""
-    end = source.line_start(last + 1) if last < len(source.starts) else len(source.text)
-    return source.line_start(first), end
 
 
 def _first_line(node: ast.stmt) -> int:

@@ -102,6 +102,12 @@ class SourceText:
     def line_start(self, line: int) -> int:
         return self.starts[line - 1]
 
+    def lines_span(self, first: int, last: int) -> tuple[int, int]:
+        """Where lines ``first`` to ``last`` (1-based) stand: from the first's start to
+        the end of the last's line ending (the text's end for the last line)."""
+        end = self.line_start(last + 1) if last < len(self.starts) else len(self.text)
+        return self.line_start(first), end
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         starts = self.starts

@@ -135,7 +135,7 @@ def annotated_dependency_aliases(ctx: FileContext) -> dict[str, list[ast.Call]]:
     ``Name: TypeAlias = ...`` or ``type Name = ...``) -> the ``Depends(...)`` /
     ``Security(...)`` calls in their metadata (empty for ``Annotated[int, Query()]``)."""
     found: dict[str, list[ast.Call]] = {}
-    if "Annotated" not in ctx.source.text:
+    if not text_contains(ctx, "Annotated"):
         return found  # only a name spelled so resolves to ``typing.Annotated``
     type_alias = getattr(ast, "TypeAlias", None)  # Python 3.12+
     for stmt in ctx.tree.body:

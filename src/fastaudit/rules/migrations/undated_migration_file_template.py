@@ -73,7 +73,7 @@ class UndatedMigrationFileTemplate(ProjectRule):
                     found = ini.get("alembic", key)
                     if found is not None and found.line == line + 1:
                         line = found.line
-                at = source.line_start(line + 1) if line < len(source.lines) else len(source.text)
+                at = source.lines_span(line, line)[1]
                 prefix = "" if source.text.endswith("\n") or not source.text else newline
                 edit = Edit(at, at, f"{prefix}file_template = {DATED_TEMPLATE}{newline}")
                 findings.append(
