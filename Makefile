@@ -34,13 +34,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 lint: typecheck
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks setup.py
+	$(BIN)/ruff format --check src tests benchmarks setup.py
 	$(BIN)/fastaudit check .
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks setup.py
+	$(BIN)/ruff format src tests benchmarks setup.py
 
 # docs/rules.md from the rules themselves (tests/test_rules_doc.py fails when it is stale).
 docs: $(STAMP)
@@ -51,3 +51,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
+	find src -name '*.so' -delete  # a compiled build's extensions (setup.py), if any

@@ -22,6 +22,7 @@ _SLOW_PLACES = (
     "tests/test_crash_safety.py",
     "tests/test_no_execution.py",
     "tests/hostile/test_hostile_cli.py",
+    "tests/test_compiled_engine.py",
 )
 
 

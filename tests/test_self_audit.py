@@ -9,7 +9,7 @@ from pathlib import Path
 from fastaudit.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-OUR_CODE = ["src", "tests", "benchmarks", "scripts"]
+OUR_CODE = ["src", "tests", "benchmarks", "scripts", "setup.py"]
 
 
 def test_fastaudit_finds_nothing_in_its_own_code(capsys) -> None:

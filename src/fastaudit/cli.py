@@ -38,12 +38,25 @@ def _split_ids(values: list[str] | None) -> list[str]:
     return ids
 
 
+def _build() -> str:
+    """How this copy was built, when not as plain Python: part of what ``--version``
+    prints, so a bug report says which code ran."""
+    from importlib.util import find_spec
+
+    # Looked up, not imported: ``--version`` answers before the engine loads.
+    spec = find_spec("fastaudit.engine.context")
+    origin = spec.origin if spec is not None else None
+    if origin is not None and not origin.endswith(".py"):
+        return " (engine compiled with mypyc)"  # setup.py, FASTAUDIT_COMPILE=1
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fastaudit",
         description="Audit a FastAPI project against current best practice, and fix what it finds.",
     )
-    parser.add_argument("--version", action="version", version=f"fastaudit {__version__}")
+    parser.add_argument("--version", action="version", version=f"fastaudit {__version__}{_build()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser(

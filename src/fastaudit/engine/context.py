@@ -330,6 +330,7 @@ class CallDispatch:
         return [every[place] for place in places]
 
 
+@compact_pickle  # and so that a build compiled with mypyc can unpickle it too
 @dataclass(frozen=True, slots=True)
 class WalkOptions:
     """What the project's configuration changes in a file's walk. It is part of the
