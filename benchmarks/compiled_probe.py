@@ -1,13 +1,13 @@
-"""Would compiling fastaudit's engine with mypyc make a cold audit fast enough?
+"""How much faster is the compiled build, and does it report the same?
 
     python benchmarks/compiled_probe.py --real prefect polar dispatch
     python benchmarks/compiled_probe.py PATH --runs 7
 
 Issue 15 asks for a cold audit within 1.5x a bare ``ast.parse`` loop, and leaves the
 means to the owner: a native rule engine, an optional mypyc build, or a revised target.
-This probe measures the second without changing how fastaudit is built or installed. It
-copies ``src/fastaudit`` to a temporary folder, compiles the engine's hot modules there
-(``MODULES``: the walk, name resolution, source positions, suppressions) with the mypyc
+``setup.py`` builds the second on request (``FASTAUDIT_COMPILE=1``). This probe measures
+it without installing it: it copies ``src/fastaudit`` to a temporary folder, compiles
+there the modules ``setup.py`` compiles (listed in ``pyproject.toml``) with the mypyc
 that comes with mypy (a C compiler is needed), and runs whole ``fastaudit check
 --no-cache`` processes on each project, the compiled copy and the installed code in
 turns, so both see the same moments of a busy machine. It prints the median wall time of
@@ -28,27 +28,30 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 SOURCE = HERE.parent / "src" / "fastaudit"
-MODULES = (
-    "fastaudit/engine/context.py",
-    "fastaudit/engine/walk.py",
-    "fastaudit/engine/names.py",
-    "fastaudit/project/source.py",
-    "fastaudit/engine/suppress.py",
-)
+
+
+def compiled_modules() -> list[str]:
+    """The modules a compiled build compiles: ``setup.py``'s list, in ``pyproject.toml``."""
+    config = tomllib.loads((HERE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    modules: list[str] = config["tool"]["fastaudit-build"]["compiled"]
+    return modules
+
+
 # mypyc type-checks what it compiles, with our own strictness; the rest of pyproject.toml
 # (the package's metadata) is not its business.
 MYPY_CONFIG = '[tool.mypy]\npython_version = "3.11"\nstrict = true\n'
 
 
 def compile_copy(into: Path) -> Path:
-    """A copy of the package with ``MODULES`` compiled in place; the folder to put on
-    ``PYTHONPATH``."""
+    """A copy of the package with the listed modules compiled in place; the folder to put
+    on ``PYTHONPATH``."""
     mypyc = Path(sys.executable).parent / "mypyc"
     if not mypyc.exists():
         raise SystemExit("mypyc is not installed beside this python (it comes with mypy)")
@@ -58,8 +61,9 @@ def compile_copy(into: Path) -> Path:
     start = time.perf_counter()
     # Run from the copy's root: mypyc names each module by its path and puts the built
     # extension beside the source it came from.
+    modules = compiled_modules()
     done = subprocess.run(
-        [str(mypyc), *MODULES], cwd=src, capture_output=True, text=True, check=False
+        [str(mypyc), *modules], cwd=src, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise SystemExit(f"mypyc failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
@@ -71,7 +75,7 @@ def compile_copy(into: Path) -> Path:
     ).stdout.strip()
     if not where.endswith(".so"):
         raise SystemExit(f"the compiled copy is not what runs: {where}")
-    print(f"compiled {len(MODULES)} modules in {time.perf_counter() - start:.0f} s")
+    print(f"compiled {len(modules)} modules in {time.perf_counter() - start:.0f} s")
     return src
 
 
@@ -83,7 +87,10 @@ def check_once(root: Path, report: Path, pythonpath: str | None) -> float:
     command = [sys.executable, "-m", "fastaudit", "check", ".", "--no-cache"]
     command += ["--output-format", "json", "-o", str(report), "--exit-zero"]
     start = time.perf_counter()
-    subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        build = "compiled" if pythonpath else "pure"
+        raise SystemExit(f"the {build} build failed on {root}:\n{done.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
