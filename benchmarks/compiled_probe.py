@@ -10,8 +10,10 @@ it without installing it: it copies ``src/fastaudit`` to a temporary folder, com
 there the modules ``setup.py`` compiles (listed in ``pyproject.toml``) with the mypyc
 that comes with mypy (a C compiler is needed), and runs whole ``fastaudit check
 --no-cache`` processes on each project, the compiled copy and the installed code in
-turns, so both see the same moments of a busy machine. It prints the median wall time of
-each and checks that their JSON reports are identical.
+turns with the floor (``bench.py``'s: a fresh interpreter reading and parsing every
+file), so all three see the same moments of a busy machine. It prints the median wall
+time of each, the builds' ratios to the floor, and whether their JSON reports are
+identical.
 
 The rules themselves are not compiled: their mixins, class registries and handler
 attributes are outside what mypyc accepts (``mypyc src/fastaudit/rules`` lists the
@@ -95,7 +97,15 @@ def check_once(root: Path, report: Path, pythonpath: str | None) -> float:
 
 
 def probe(label: str, root: Path, compiled: Path, runs: int, scratch: Path) -> str:
+    """One row: the floor (``bench.floor``: a fresh interpreter reading and parsing every
+    file) and each build's cold check, in rounds, medians kept."""
+    from bench import floor
+
+    from fastaudit.project.discovery import discover
+
+    files = discover(root).python_files
     pure_report, compiled_report = scratch / "pure.json", scratch / "compiled.json"
+    floors: list[float] = []
     pure: list[float] = []
     fast: list[float] = []
     # Bytecode written for both (the copy's modules that stay Python have none yet), and
@@ -103,12 +113,14 @@ def probe(label: str, root: Path, compiled: Path, runs: int, scratch: Path) -> s
     check_once(root, pure_report, None)
     check_once(root, compiled_report, str(compiled))
     for _ in range(runs):
+        floors.append(floor(root, files))
         pure.append(check_once(root, pure_report, None))
         fast.append(check_once(root, compiled_report, str(compiled)))
     same = pure_report.read_bytes() == compiled_report.read_bytes()
-    a, b = statistics.median(pure), statistics.median(fast)
+    base, a, b = statistics.median(floors), statistics.median(pure), statistics.median(fast)
     return (
-        f"| {label} | {a:.2f} s | {b:.2f} s | {(b - a) / a:+.0%} | "
+        f"| {label} | {len(files)} | {base:.2f} s | {a:.2f} s ({a / base:.2f}x) | "
+        f"{b:.2f} s ({b / base:.2f}x) | {(b - a) / a:+.0%} | "
         f"{'identical' if same else '**differ**'} |"
     )
 
@@ -133,8 +145,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fastaudit-compiled-") as temp:
         scratch = Path(temp)
         compiled = compile_copy(scratch)
-        print("\n| project | installed (pure Python) | engine compiled | change | reports |")
-        print("|---|---|---|---|---|")
+        print(
+            "\n| project | files | floor | cold, pure Python | cold, engine compiled "
+            "| change | reports |"
+        )
+        print("|---|---|---|---|---|---|---|")
         for label, root in projects:
             print(probe(label, root, compiled, args.runs, scratch), flush=True)
 
