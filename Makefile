@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast typecheck lint format docs bench clean
+.PHONY: setup demo test test-fast test-compiled typecheck lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ test: typecheck
 # No type check, to stay quick.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto -m "not slow"
+
+# The whole suite against the compiled build (setup.py, FASTAUDIT_COMPILE=1): a copy of the
+# package with its listed modules compiled by mypyc, first on the path. Needs a C compiler.
+test-compiled: $(STAMP)
+	rm -rf build/compiled
+	$(BIN)/python benchmarks/compiled_probe.py --build-only build/compiled
+	PYTHONPATH=build/compiled/src $(BIN)/python -m pytest -n auto
 
 # mypy, configured in pyproject.toml ([tool.mypy]): ~10 s cold on 2 busy cores, <1 s warm.
 typecheck: $(STAMP)

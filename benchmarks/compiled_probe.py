@@ -2,6 +2,7 @@
 
     python benchmarks/compiled_probe.py --real prefect polar dispatch
     python benchmarks/compiled_probe.py PATH --runs 7
+    python benchmarks/compiled_probe.py --build-only DIR    # what `make test-compiled` tests
 
 Issue 15 asks for a cold audit within 1.5x a bare ``ast.parse`` loop, and leaves the
 means to the owner: a native rule engine, an optional mypyc build, or a revised target.
@@ -134,7 +135,18 @@ def main() -> None:
         "--real", nargs="*", metavar="NAME", help="calibration projects (all when none named)"
     )
     parser.add_argument("--runs", type=int, default=5, help="runs of each build per project")
+    parser.add_argument(
+        "--build-only",
+        type=Path,
+        metavar="DIR",
+        help="compile the copy into DIR (new) and stop: DIR/src goes on PYTHONPATH",
+    )
     args = parser.parse_args()
+    if args.build_only is not None:
+        if args.build_only.exists():
+            parser.error(f"{args.build_only} exists: name a new folder")
+        compile_copy(args.build_only)
+        return
     projects = [(p.resolve().name, p.resolve()) for p in args.paths]
     if args.real is not None:
         from bench import real_projects
