@@ -15,24 +15,33 @@ import os
 import tomllib
 from pathlib import Path
 
-from setuptools import setup
-
 HERE = Path(__file__).resolve().parent
 
 
 def compiled_modules() -> list[str]:
+    """The modules a compiled build compiles, as paths under ``src/``
+    (``benchmarks/compiled_probe.py`` reads them here too)."""
     config = tomllib.loads((HERE / "pyproject.toml").read_text(encoding="utf-8"))
-    return [f"src/{module}" for module in config["tool"]["fastaudit-build"]["compiled"]]
+    modules: list[str] = config["tool"]["fastaudit-build"]["compiled"]
+    return modules
 
 
-if os.environ.get("FASTAUDIT_COMPILE") == "1":
+def main() -> None:
+    from setuptools import setup
+
+    if os.environ.get("FASTAUDIT_COMPILE") != "1":
+        setup()
+        return
     try:
         from mypyc.build import mypycify
     except ImportError:
         # The build's first step asks what it needs before anything is installed: mypy,
         # which brings mypyc. The build itself then runs this file again.
         setup(setup_requires=["mypy>=2.0"])
-    else:
-        setup(ext_modules=mypycify(compiled_modules(), opt_level="3", group_name="fastaudit"))
-else:
-    setup()
+        return
+    sources = [f"src/{module}" for module in compiled_modules()]
+    setup(ext_modules=mypycify(sources, opt_level="3", group_name="fastaudit"))
+
+
+if __name__ == "__main__":  # as setuptools runs it (``build_meta.run_setup``)
+    main()

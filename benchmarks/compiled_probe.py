@@ -24,6 +24,7 @@ places), so this is the gain of the engine alone.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -31,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,9 +41,12 @@ SOURCE = HERE.parent / "src" / "fastaudit"
 
 
 def compiled_modules() -> list[str]:
-    """The modules a compiled build compiles: ``setup.py``'s list, in ``pyproject.toml``."""
-    config = tomllib.loads((HERE.parent / "pyproject.toml").read_text(encoding="utf-8"))
-    modules: list[str] = config["tool"]["fastaudit-build"]["compiled"]
+    """The modules a compiled build compiles, as ``setup.py`` reads them."""
+    spec = importlib.util.spec_from_file_location("fastaudit_setup", HERE.parent / "setup.py")
+    assert spec is not None and spec.loader is not None
+    setup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup)  # defines its functions; builds only as __main__
+    modules: list[str] = setup.compiled_modules()
     return modules
 
 
