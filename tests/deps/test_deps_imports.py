@@ -364,6 +364,29 @@ def test_imports_a_configuration_selects_and_stdlib_slips(project) -> None:
     )
 
 
+def test_an_elif_chain_selecting_integrations_guards_each_branchs_import(project) -> None:
+    """Each ``elif`` is an ``if`` nested in the one above: the imports of every branch
+    are the configuration's choice, while an import just after the last ``if`` is not."""
+    project.write(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\ndependencies = ["fastapi"]\n'
+            ),
+            "app/config.py": (
+                "import os\n\nBACKEND = os.getenv('SECRETS', 'env')\n"
+                "if BACKEND == 'vault':\n    pass\n"
+                "elif BACKEND == 'aws':\n    import boto3\n"
+                "elif BACKEND == 'gcp':\n    from google.cloud import secretmanager\n"
+                "if BACKEND == 'none':\n    LIMIT = 1\n"
+                "import redis\n"
+            ),
+        }
+    )
+    findings = [f for f in project.scan("PIN107").findings if f.rule == "PIN107"]
+    assert [(f.path, f.line) for f in findings] == [("app/config.py", 12)]
+    assert "`redis`" in findings[0].message
+
+
 def test_a_script_outside_every_declared_project_is_nobodys(project) -> None:
     """The only dependency file is the generated app's (``app/pyproject.toml``): the
     maintainer's script at the root belongs to no declared project."""
