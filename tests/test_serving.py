@@ -425,3 +425,88 @@ def test_an_end_to_end_suite_s_fixture_app_is_test_code(tmp_path: Path) -> None:
     }
     write(tmp_path, files)
     assert asy(tmp_path) == [("app/jobs.py", 5), ("app/orphan.py", 5)]
+
+
+VERSIONED = {
+    "app/__init__.py": "",
+    "app/main.py": """
+        from fastapi import FastAPI
+
+        from app.api.versions.v1 import router
+        from app.env import settings
+
+        app = FastAPI(openapi_url=None, title=settings["title"])
+        app.include_router(router)
+        """,
+    # An API's versions, in a folder Alembic would also call ``versions``.
+    "app/api/__init__.py": "",
+    "app/api/versions/__init__.py": "",
+    "app/api/versions/v1.py": """
+        import time
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/items")
+        async def items():
+            time.sleep(1)
+            return []
+        """,
+    # The app's settings module, named like Alembic's env.py.
+    "app/env.py": """
+        import time
+
+        settings = {"title": "shop"}
+
+
+        async def refresh():
+            time.sleep(1)
+        """,
+    # Alembic's own: its env.py and a revision, both importing alembic.
+    "migrations/env.py": """
+        import asyncio
+        import time
+
+        from alembic import context
+
+
+        async def run_async_migrations():
+            time.sleep(1)
+
+
+        asyncio.run(run_async_migrations())
+        """,
+    "migrations/versions/1a2b3c_add_items.py": """
+        import time
+
+        from alembic import op
+
+        revision = "1a2b3c"
+        down_revision = None
+
+
+        async def backfill():
+            time.sleep(1)
+
+
+        def upgrade():
+            op.execute("select 1")
+        """,
+}
+
+
+def test_a_versions_folder_or_env_module_of_the_app_is_not_a_migration(tmp_path: Path) -> None:
+    """Alembic's files are where Alembic keeps them and import alembic: an API's
+    ``versions/`` package and an app's ``env.py`` keep their findings (their routes
+    count as routes too), while the real migrations are off the loop."""
+    write(tmp_path, VERSIONED)
+    assert asy(tmp_path) == [("app/api/versions/v1.py", 10), ("app/env.py", 7)]
+    result = scan(tmp_path, Config(), use_cache=False, jobs=1)
+    assert result.off_loop == {
+        "migrations/env.py": "an Alembic migration",
+        "migrations/versions/1a2b3c_add_items.py": "an Alembic migration",
+    }
+    routes = [f for f in result.findings if f.rule == "DOC102"]
+    assert [(f.path, f.line) for f in routes] == [("app/api/versions/v1.py", 8)]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from fastaudit.engine.context import CallFilter, FileContext, RuleInfo, shared_visitor
 from fastaudit.engine.names import same_qualname
-from fastaudit.engine.walk import walk
+from fastaudit.engine.walk import own_statements, walk
 
 if TYPE_CHECKING:
     from fastaudit.engine.project_view import ProjectView
@@ -316,9 +316,51 @@ def is_test_path(path: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def is_migration_path(path: str) -> bool:
-    """Alembic's env.py and revision files (anything under a ``versions/`` folder)."""
+    """Where Alembic keeps its env.py and its revisions (anything under a ``versions/``
+    folder). A file there is a migration when it also imports alembic
+    (``is_migration_file`` in the walk, ``is_migration`` in the project pass): an API's
+    ``versions/v1.py`` or an app's ``env.py`` settings are not."""
     parts = path.split("/")
     return "versions" in parts[:-1] or (parts[-1] == "env.py" and len(parts) > 1)
+
+
+def _names_alembic(module: str) -> bool:
+    return module == "alembic" or module.startswith("alembic.")
+
+
+def is_migration_file(ctx: FileContext) -> bool:
+    """The file being walked is Alembic's env.py or one of its revisions: where Alembic
+    keeps them, and importing alembic outside any function (every revision imports
+    ``op``, every env.py ``context``)."""
+    if not is_migration_path(ctx.path):
+        return False
+    key = ("alembic-file",)
+    found: bool | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = any(
+            (
+                isinstance(node, ast.ImportFrom)
+                and not node.level
+                and _names_alembic(node.module or "")
+            )
+            or (isinstance(node, ast.Import) and any(_names_alembic(a.name) for a in node.names))
+            for node in own_statements(ctx.tree.body)
+        )
+    return found
+
+
+def is_migration(view: ProjectView, path: str) -> bool:
+    """``is_migration_file`` asked in the project pass, of what the walk recorded of
+    ``path``'s imports (those outside any function)."""
+    if not is_migration_path(path):
+        return False
+    outcome = view.outcomes.get(path)
+    if outcome is None:
+        return True  # not walked: where it lies is all there is to go on
+    return any(
+        record.top_level and not record.relative and _names_alembic(record.module)
+        for record in outcome.imports
+    )
 
 
 def is_settings_path(path: str) -> bool:

@@ -32,7 +32,7 @@ from fastaudit.engine.layout import (
     APP_FACT,
     CLI_FRAMEWORKS,
     facts,
-    is_migration_path,
+    is_migration,
     is_test_path,
 )
 from fastaudit.engine.project_view import ProjectView
@@ -195,7 +195,7 @@ def off_loop(
         if is_test_path(path):
             found[path] = "a test file"
             continue
-        if is_migration_path(path):
+        if is_migration(view, path):
             found[path] = "an Alembic migration"
             continue
         if served is None or path in served:
@@ -248,7 +248,7 @@ class _ScriptHelpers:
         known = self._known.get(path)
         if known is not None:
             return known
-        if is_test_path(path) or is_migration_path(path):
+        if is_test_path(path) or is_migration(self.view, path):
             return True
         if path in self.served or path in self._open or depth > self._MAX_DEPTH:
             return False  # a cycle or a long chain: not settled, so it serves

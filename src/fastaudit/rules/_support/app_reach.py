@@ -24,7 +24,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from fastaudit.engine.context import FILE_DONE
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration, is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.engine.walk import walk
 from fastaudit.rules._support.project_walk import awaits_own_object, file_facts
@@ -181,7 +181,7 @@ class AppReach:
         # the reach of any app may hold it.
         self._unplaced: Route | None = None
         for path in view.python_files:
-            if is_test_path(path) or is_migration_path(path):
+            if is_test_path(path) or is_migration(view, path):
                 continue
             self._add(path, file_facts(view, path, APP_PART_FACT))
         self._by_last: dict[str, list[str]] = defaultdict(list)

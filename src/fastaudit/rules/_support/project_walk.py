@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 # Where a file stands (test, migration) is the project layout's to say: rules import
 # these from ``fastaudit.engine.layout``, where they are defined.
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration, is_test_path
 from fastaudit.engine.names import same_qualname
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def first_awaiting_route(view: ProjectView) -> tuple[str, int, str] | None:
 def _first_route(view: ProjectView, fact: str) -> tuple[str, int, str] | None:
     for path in view.python_files:
         found = file_facts(view, path, fact)
-        if found and not is_test_path(path) and not is_migration_path(path):
+        if found and not is_test_path(path) and not is_migration(view, path):
             line, name = found[0]
             return path, line, name
     return None
@@ -284,7 +284,7 @@ def first_working_async_route(view: ProjectView) -> tuple[str, int, str] | None:
         for alias in file_facts(view, path, DEPENDENCY_ALIAS_FACT)
     ]
     for path in view.python_files:
-        if is_test_path(path) or is_migration_path(path):
+        if is_test_path(path) or is_migration(view, path):
             continue
         for line, name, working, types in file_facts(view, path, WORKING_ASYNC_ROUTE_FACT):
             if working or any(same_qualname(t, alias) for t in types for alias in aliases):

@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FileContext
-from fastaudit.engine.layout import facts, is_migration_path, is_test_path
+from fastaudit.engine.layout import facts, is_migration_file, is_test_path
 from fastaudit.engine.names import annotation_value, value_of
 from fastaudit.model import Finding, Location, Severity, Span
 from fastaudit.rules._support.route_calls import depends_provider
@@ -104,7 +104,7 @@ def _off_loop(ctx: FileContext) -> bool:
     """Tests and migrations never run on the server's loop and nothing the app runs
     calls into them: their functions are not noted (a large app's tests hold most of
     its async functions)."""
-    return is_test_path(ctx.path) or is_migration_path(ctx.path)
+    return is_test_path(ctx.path) or is_migration_file(ctx)
 
 
 def _attribute_path(node: ast.expr) -> tuple[str, list[str]] | None:

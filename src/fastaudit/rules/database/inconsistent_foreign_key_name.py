@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import CallFilter, FileContext
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration_file, is_test_path
 from fastaudit.model import Finding, Severity, Span
 from fastaudit.rules._support.inflect import singular
 from fastaudit.rules._support.project_walk import file_facts, text_contains
@@ -62,7 +62,7 @@ class _ForeignKeys:
             path = ctx.path
             wanted = self._wanted = (
                 not is_test_path(path)
-                and not is_migration_path(path)
+                and not is_migration_file(ctx)
                 and text_contains(ctx, "ForeignKey", "foreign_key")
             )
         return wanted

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import CallFilter, FileContext
-from fastaudit.engine.layout import is_migration_path
+from fastaudit.engine.layout import is_migration_file
 from fastaudit.model import Severity
 from fastaudit.rules._support.inflect import plural_table_name
 from fastaudit.rules.base import Rule
@@ -113,7 +113,7 @@ class PluralTableName(Rule):
             self._check(node.args[0], ctx)
 
     def _check(self, value: ast.expr, ctx: FileContext) -> None:
-        if is_migration_path(ctx.path):
+        if is_migration_file(ctx):
             return  # history: the model is where the name is chosen
         if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
             return

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from fastaudit.engine.context import CallFilter, FileContext
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration, is_migration_file, is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules._support.project_walk import (
     WorkingAsyncRouteFacts,
@@ -166,7 +166,7 @@ class SyncEngineInAsyncApp(WorkingAsyncRouteFacts, ProjectRule):
         if candidate is None:
             candidate = self._candidate = (
                 not is_test_path(ctx.path)
-                and not is_migration_path(ctx.path)
+                and not is_migration_file(ctx)
                 and text_contains(ctx, "sqlalchemy", "sqlmodel")
                 and text_contains(ctx, "engine", "essionmaker", "Session")
             )
@@ -251,7 +251,7 @@ class SyncEngineInAsyncApp(WorkingAsyncRouteFacts, ProjectRule):
         return not any(
             file_facts(project, path, SYNC_SESSION_PROVIDER)
             for path in files
-            if not is_test_path(path) and not is_migration_path(path)
+            if not is_test_path(path) and not is_migration(project, path)
         )
 
 

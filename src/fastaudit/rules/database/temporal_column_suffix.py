@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from fastaudit.engine.context import CallFilter, FileContext
-from fastaudit.engine.layout import is_migration_path
+from fastaudit.engine.layout import is_migration_file
 from fastaudit.engine.project_index import MODEL_METADATA
 from fastaudit.model import Severity
 from fastaudit.rules.base import Rule
@@ -321,7 +321,7 @@ class TemporalColumnSuffix(ModelMetadata, Rule):
     def _check(
         self, name: str, kind: str | None, node: ast.AST, ctx: FileContext, holder: object = None
     ) -> None:
-        if is_migration_path(ctx.path):
+        if is_migration_file(ctx):
             return  # history: the model is where the name is chosen
         if kind is None:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration, is_test_path
 from fastaudit.model import Finding, Severity
 from fastaudit.rules.base import ProjectRule
 
@@ -123,7 +123,7 @@ class SyncMigrationEnvInAsyncApp(ProjectRule):
             return []
         app_engine = None
         for path in project.python_files:
-            if is_migration_path(path) or is_test_path(path):
+            if is_migration(project, path) or is_test_path(path):
                 continue
             outcome = project.outcomes.get(path)
             if outcome is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from fastaudit.engine.context import FILE_DONE, CallFilter, FileContext, Visited, shared_visitor
-from fastaudit.engine.layout import is_migration_path, is_test_path
+from fastaudit.engine.layout import is_migration_file, is_test_path
 from fastaudit.engine.names import same_qualname
 from fastaudit.rules._support.project_walk import file_facts
 from fastaudit.rules._support.route_calls import keyword_arg, route_methods, route_path
@@ -160,7 +160,7 @@ class RouterFacts:
 
     @shared_visitor
     def visit_FunctionDef(self, node: FunctionNode, ctx: FileContext) -> Visited | None:
-        if is_test_path(ctx.path) or is_migration_path(ctx.path):
+        if is_test_path(ctx.path) or is_migration_file(ctx):
             return FILE_DONE  # routes of a test's own app, or none
         if not node.decorator_list or not isinstance(ctx.parent, ast.Module):
             return None
