@@ -494,19 +494,36 @@ VERSIONED = {
         def upgrade():
             op.execute("select 1")
         """,
+    # A merge revision imports nothing: its down_revision says what it is.
+    "migrations/versions/4d5e6f_merge_heads.py": """
+        import time
+
+        revision = "4d5e6f"
+        down_revision = ("1a2b3c", "0f9e8d")
+
+
+        async def settle():
+            time.sleep(1)
+
+
+        def upgrade():
+            pass
+        """,
 }
 
 
 def test_a_versions_folder_or_env_module_of_the_app_is_not_a_migration(tmp_path: Path) -> None:
-    """Alembic's files are where Alembic keeps them and import alembic: an API's
-    ``versions/`` package and an app's ``env.py`` keep their findings (their routes
-    count as routes too), while the real migrations are off the loop."""
+    """Alembic's files are where Alembic keeps them and import alembic or name their
+    ``down_revision``: an API's ``versions/`` package and an app's ``env.py`` keep their
+    findings (their routes count as routes too), while the real migrations, a merge
+    revision that imports nothing included, are off the loop."""
     write(tmp_path, VERSIONED)
     assert asy(tmp_path) == [("app/api/versions/v1.py", 10), ("app/env.py", 7)]
     result = scan(tmp_path, Config(), use_cache=False, jobs=1)
     assert result.off_loop == {
         "migrations/env.py": "an Alembic migration",
         "migrations/versions/1a2b3c_add_items.py": "an Alembic migration",
+        "migrations/versions/4d5e6f_merge_heads.py": "an Alembic migration",
     }
     routes = [f for f in result.findings if f.rule == "DOC102"]
     assert [(f.path, f.line) for f in routes] == [("app/api/versions/v1.py", 8)]

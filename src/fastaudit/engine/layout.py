@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import functools
 import posixpath
+import re
 import warnings
 from collections import defaultdict
 from collections.abc import Iterator
@@ -317,7 +318,7 @@ def is_test_path(path: str) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def is_migration_path(path: str) -> bool:
     """Where Alembic keeps its env.py and its revisions (anything under a ``versions/``
-    folder). A file there is a migration when it also imports alembic
+    folder). A file there is a migration when it also reads as one
     (``is_migration_file`` in the walk, ``is_migration`` in the project pass): an API's
     ``versions/v1.py`` or an app's ``env.py`` settings are not."""
     parts = path.split("/")
@@ -328,10 +329,15 @@ def _names_alembic(module: str) -> bool:
     return module == "alembic" or module.startswith("alembic.")
 
 
+# A revision's link to the one before, at the start of a line: every revision has one,
+# a merge revision (``upgrade(): pass``) that imports nothing included.
+_DOWN_REVISION = re.compile(r"^down_revision\b", re.MULTILINE)
+
+
 def is_migration_file(ctx: FileContext) -> bool:
     """The file being walked is Alembic's env.py or one of its revisions: where Alembic
-    keeps them, and importing alembic outside any function (every revision imports
-    ``op``, every env.py ``context``)."""
+    keeps them, and importing alembic outside any function (a revision imports ``op``,
+    an env.py ``context``) or naming its ``down_revision``."""
     if not is_migration_path(ctx.path):
         return False
     key = ("alembic-file",)
@@ -345,22 +351,30 @@ def is_migration_file(ctx: FileContext) -> bool:
             )
             or (isinstance(node, ast.Import) and any(_names_alembic(a.name) for a in node.names))
             for node in own_statements(ctx.tree.body)
-        )
+        ) or bool(_DOWN_REVISION.search(ctx.source.text))
     return found
 
 
 def is_migration(view: ProjectView, path: str) -> bool:
-    """``is_migration_file`` asked in the project pass, of what the walk recorded of
-    ``path``'s imports (those outside any function)."""
+    """``is_migration_file`` asked in the project pass: of what the walk recorded of
+    ``path``'s imports (those outside any function), else of its text."""
     if not is_migration_path(path):
         return False
     outcome = view.outcomes.get(path)
     if outcome is None:
         return True  # not walked: where it lies is all there is to go on
-    return any(
+    if any(
         record.top_level and not record.relative and _names_alembic(record.module)
         for record in outcome.imports
-    )
+    ):
+        return True
+    # Rare (a merge revision, an API's ``versions/`` module): read once, kept.
+    key = ("alembic-file", path)
+    found: bool | None = view.memo.get(key)
+    if found is None:
+        text = view.read_text(path)
+        found = view.memo[key] = text is not None and bool(_DOWN_REVISION.search(text.text))
+    return found
 
 
 def is_settings_path(path: str) -> bool:
