@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from fastaudit import __version__, settings
 from fastaudit.report.formats import FORMATS
@@ -38,17 +38,24 @@ def _split_ids(values: list[str] | None) -> list[str]:
     return ids
 
 
-def _build() -> str:
-    """How this copy was built, when not as plain Python: part of what ``--version``
-    prints, so a bug report says which code ran."""
-    from importlib.util import find_spec
+class _Version(argparse.Action):
+    """``--version``: the version, and how this copy was built when not as plain Python
+    (so a bug report says which code ran). Worked out only when asked: every other
+    command builds this parser too."""
 
-    # Looked up, not imported: ``--version`` answers before the engine loads.
-    spec = find_spec("fastaudit.engine.context")
-    origin = spec.origin if spec is not None else None
-    if origin is not None and not origin.endswith(".py"):
-        return " (engine compiled with mypyc)"  # setup.py, FASTAUDIT_COMPILE=1
-    return ""
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        kwargs.update(nargs=0, default=argparse.SUPPRESS)
+        super().__init__(option_strings, argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib.util import find_spec
+
+        # Looked up, not imported: ``--version`` answers before the engine loads.
+        spec = find_spec("fastaudit.engine.context")
+        origin = spec.origin if spec is not None else None
+        compiled = origin is not None and not origin.endswith(".py")  # setup.py's build
+        print(f"fastaudit {__version__}" + (" (engine compiled with mypyc)" if compiled else ""))
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fastaudit",
         description="Audit a FastAPI project against current best practice, and fix what it finds.",
     )
-    parser.add_argument("--version", action="version", version=f"fastaudit {__version__}{_build()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser(
